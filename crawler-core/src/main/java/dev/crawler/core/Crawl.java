@@ -1,0 +1,87 @@
+package dev.crawler.core;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A running crawl: its results, its progress, and the means to stop it. Returned by {@link
+ * Crawler#start}. Thread-safe: any thread may call any method.
+ *
+ * <p>Always close a crawl, best with try-with-resources: {@link #close()} cancels it if it is
+ * still running and waits until every worker thread has exited and every session is closed.
+ *
+ * <pre>{@code
+ * try (Crawl<Path> crawl = Crawler.over(source).workers(8).start(root);
+ *      Stream<Visit<Path>> visits = crawl.visits()) {
+ *   visits.filter(Visit::isLeaf).forEach(v -> System.out.println(v.node()));
+ *   CrawlReport<Path> report = crawl.await();
+ * }
+ * }</pre>
+ *
+ * <p>Memory effects: everything a worker did for the crawl (its calls of the source and of the
+ * consumer) happens-before {@link #await()} returns.
+ *
+ * @param <T> the node type
+ */
+public interface Crawl<T> extends AutoCloseable {
+
+  /**
+   * The visits, for a crawl started without a consumer: a single-use, sequential stream, fed
+   * through a bounded buffer. Workers wait when the buffer is full, so a slow reader slows the
+   * crawl instead of filling memory. The stream ends when the crawl ends, however it ends.
+   * Closing the stream before its end cancels the crawl. Read the stream before calling {@link
+   * #await()} from the same thread: a full buffer that nobody reads stops the workers.
+   *
+   * @return the stream of visits, in no particular order beyond a parent before its children
+   * @throws IllegalStateException if the crawl was started with a consumer, or if called twice
+   */
+  Stream<Visit<T>> visits();
+
+  /**
+   * A snapshot of the counters, cheap enough for a progress line several times a second.
+   *
+   * @return the current progress
+   */
+  CrawlProgress progress();
+
+  /**
+   * Asks the crawl to stop: every worker is interrupted and stops within one listing. Returns at
+   * once; {@link #await()} tells when the workers are gone. The outcome is {@link
+   * Outcome#CANCELLED} unless the crawl had already ended. Idempotent.
+   */
+  void cancel();
+
+  /**
+   * Whether the crawl has ended and every worker exited.
+   *
+   * @return {@code true} once {@link #await()} would return at once
+   */
+  boolean isDone();
+
+  /**
+   * Waits until the crawl ends and every worker has exited, and reports.
+   *
+   * @return the report; the same object on every call
+   * @throws InterruptedException if this thread is interrupted while waiting; the crawl goes on
+   */
+  CrawlReport<T> await() throws InterruptedException;
+
+  /**
+   * Waits at most {@code timeout} for the crawl to end.
+   *
+   * @param timeout the longest wait
+   * @return the report
+   * @throws InterruptedException if this thread is interrupted while waiting; the crawl goes on
+   * @throws TimeoutException if the crawl is still running after {@code timeout}; it goes on
+   */
+  CrawlReport<T> await(Duration timeout) throws InterruptedException, TimeoutException;
+
+  /**
+   * Cancels the crawl if it is still running and waits until every worker has exited and every
+   * session is closed. If this thread is interrupted meanwhile, it still waits and then restores
+   * the interrupt. Idempotent.
+   */
+  @Override
+  void close();
+}

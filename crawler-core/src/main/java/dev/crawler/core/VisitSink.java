@@ -1,0 +1,23 @@
+package dev.crawler.core;
+
+/**
+ * Where workers deliver visits: straight to a consumer, or into the bounded buffer behind a
+ * stream. Thread-safe; each worker uses its own {@link Emitter}.
+ */
+interface VisitSink<T> {
+
+  /** One worker's outlet. Used by that worker only. */
+  interface Emitter<T> {
+    /** Delivers one visit, or queues it for the next {@link #flush()}; may block for space. */
+    void emit(Visit<T> visit) throws InterruptedException;
+
+    /** Delivers everything queued; may block for space. */
+    void flush() throws InterruptedException;
+  }
+
+  /** A new outlet for one worker. */
+  Emitter<T> newEmitter();
+
+  /** Called once, after the last worker has exited: no visit follows. */
+  void finish();
+}

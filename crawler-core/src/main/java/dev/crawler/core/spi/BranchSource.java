@@ -1,0 +1,106 @@
+package dev.crawler.core.spi;
+
+/**
+ * What a plugin implements to make a tree crawlable: how to list one branch.
+ *
+ * <p>A crawl opens one session per worker thread ({@link #open()}), calls {@link #list} with that
+ * session for every branch the worker takes, and closes the session ({@link #close}) when the
+ * worker stops, whatever the reason. A session is therefore only ever used by one thread at a time
+ * and needs no synchronization of its own; the source object itself is shared by all workers and
+ * must be safe for concurrent calls of its methods. Nothing here knows about threads, queues or
+ * the engine: a source can run unchanged wherever branches are listed.
+ *
+ * <p>For a stateless source, {@code open} may stay the default and the source can be a lambda:
+ *
+ * <pre>{@code
+ * BranchSource<Path, Void> dirs = (session, dir, out) -> {
+ *   try (var entries = Files.newDirectoryStream(dir)) {
+ *     for (Path p : entries) {
+ *       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) out.branch(p); else out.leaf(p);
+ *     }
+ *   }
+ * };
+ * }</pre>
+ *
+ * <h2>When a method throws</h2>
+ * <ul>
+ *   <li>{@code list} throwing an {@link Exception}: if {@link #isTransient} says so, the listing is
+ *       retried with backoff up to the crawl's retry policy; otherwise, or when attempts run out,
+ *       the branch is reported as a {@code BranchError} and the crawl goes on (or stops, under a
+ *       fail-fast policy). Children given to {@code out} by a failed attempt are discarded: a
+ *       listing is committed only when {@code list} returns normally.</li>
+ *   <li>{@code list} throwing an {@link Error}: the crawl stops and fails with that error.</li>
+ *   <li>{@code open} throwing: retried if transient, otherwise the crawl fails with that cause.</li>
+ *   <li>{@code close} throwing: logged and otherwise ignored.</li>
+ * </ul>
+ *
+ * <p>Cancellation interrupts the worker thread; a long listing should let
+ * {@link InterruptedException} (or an interrupted I/O exception) propagate. An exception thrown
+ * after the crawl was cancelled is not reported as an error.
+ *
+ * @param <T> the type of a node: a branch or a leaf
+ * @param <S> the per-worker session, for example a connection; {@link Void} when there is none
+ */
+@FunctionalInterface
+public interface BranchSource<T, S> {
+
+  /**
+   * Opens the session one worker uses for all its listings. Called once on each worker thread
+   * before its first listing, and again after a listing failed in a way {@link #isSessionBroken}
+   * recognizes. The default returns {@code null}, for sources that need no session.
+   *
+   * @return the session, possibly {@code null}
+   * @throws Exception when no session can be had; see the class comment for what follows
+   */
+  default S open() throws Exception {
+    return null;
+  }
+
+  /**
+   * Lists one branch: calls {@code out.leaf} for each child that is a leaf and {@code out.branch}
+   * for each child that must be listed in turn. Runs on a worker thread, with that worker's
+   * session.
+   *
+   * @param session the calling worker's session, as returned by {@link #open()}
+   * @param branch the branch to list
+   * @param out where to put the children; valid only during this call
+   * @throws Exception when the branch cannot be listed; see the class comment
+   */
+  void list(S session, T branch, Children<T> out) throws Exception;
+
+  /**
+   * Closes a session. Called once for every session {@link #open()} returned, on the thread that
+   * opened it, including when the crawl was cancelled or failed. The default closes the session if
+   * it is {@link AutoCloseable}.
+   *
+   * @param session the session to close, possibly {@code null}
+   * @throws Exception if closing fails; it is logged and otherwise ignored
+   */
+  default void close(S session) throws Exception {
+    if (session instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+
+  /**
+   * Whether a failure of {@link #list} or {@link #open()} is worth retrying (a timeout, a dropped
+   * connection, "server busy"). The default says no.
+   *
+   * @param failure what {@code list} or {@code open} threw
+   * @return {@code true} to retry with backoff, within the crawl's retry policy
+   */
+  default boolean isTransient(Exception failure) {
+    return false;
+  }
+
+  /**
+   * Whether a failure of {@link #list} left the session unusable (a closed connection). The
+   * session is then closed and a new one opened before the next attempt. The default says no.
+   *
+   * @param failure what {@code list} threw
+   * @return {@code true} to replace the session before the next listing
+   */
+  default boolean isSessionBroken(Exception failure) {
+    return false;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.crawler.core;
+
+import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
+import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
+import static dev.crawler.core.testing.CrawlAssertions.assertReportAgrees;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.core.testing.Tree;
+import dev.crawler.core.testing.TreeSource;
+import dev.crawler.core.testing.VisitRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Invariants 1-4 over the product tree shape × workers × seed: every node exactly once, with the
+ * right depth, parent and kind; the crawl ends; every session closed; Phaser parties bounded by
+ * the workers; no recursion (the deep chains would overflow the stack otherwise).
+ */
+class CrawlInvariantsTest {
+  private static final int SEEDS = Integer.getInteger("crawler.property.seeds", 3);
+  private static final int[] WORKERS = {1, 2, 3, 8, 64};
+
+  static Stream<Arguments> shapes() {
+    List<Arguments> product = new ArrayList<>();
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      List<Tree> trees = List.of(
+          Tree.balanced(8, 5),
+          Tree.heavyTailed(seed, 60_000),
+          Tree.wide(100_000, 20, seed),
+          Tree.chain(200_000, (int) seed + 5),
+          Tree.single(),
+          Tree.withEmptyListings(seed, 20_000));
+      for (Tree tree : trees) {
+        for (int workers : WORKERS) {
+          product.add(Arguments.of(tree, workers, seed));
+        }
+      }
+    }
+    return product.stream();
+  }
+
+  @ParameterizedTest(name = "{0} workers={1} seed={2}")
+  @MethodSource("shapes")
+  void pushConsumer_everyNodeExactlyOnce(Tree tree, int workers, long seed) throws Exception {
+    TreeSource source = new TreeSource(tree);
+    VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
+    int peak;
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, visits)) {
+      report = crawl.await();
+      peak = ((CrawlEngine<?, ?>) crawl).peakParties();
+    }
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
+    assertReportAgrees(report, visits);
+    assertCleanShutdown(source);
+    assertEquals(workers, source.sessionsOpened(), "one session per worker");
+    assertTrue(peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
+    assertEquals(tree.height(), report.maxDepth());
+    assertEquals(0, report.unlisted());
+    long branches = visits.visited().stream().filter(tree::isBranch).count();
+    assertEquals(branches, report.listings(), "one listing per branch");
+    assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents(),
+        "every branch but the root moved exactly once");
+  }
+
+  @ParameterizedTest(name = "{0} workers={1} seed={2}")
+  @MethodSource("shapes")
+  void stream_everyNodeExactlyOnce(Tree tree, int workers, long seed) throws Exception {
+    TreeSource source = new TreeSource(tree);
+    VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).bufferSize(1 + (int) seed * 100).start(0);
+        Stream<Visit<Integer>> stream = crawl.visits()) {
+      stream.forEach(visits);
+      report = crawl.await();
+    }
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
+    assertReportAgrees(report, visits);
+    assertCleanShutdown(source);
+  }
+
+  @Test
+  void chainOfAMillion_completesWithoutRecursion() throws Exception {
+    Tree tree = Tree.chain(1_000_000, 0);
+    for (int workers : new int[] {1, 8}) {
+      TreeSource source = new TreeSource(tree);
+      VisitRecorder visits = new VisitRecorder(tree);
+      try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, visits)) {
+        CrawlReport<Integer> report = crawl.await();
+        assertEquals(Outcome.COMPLETE, report.outcome());
+        assertEquals(1_000_000, report.maxDepth());
+        assertTrue(((CrawlEngine<?, ?>) crawl).peakParties() <= 2 * workers);
+      }
+      assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
+      assertCleanShutdown(source);
+    }
+  }
+
+  @Test
+  void millionSubBranches_completeWithBoundedParties() throws Exception {
+    Tree tree = Tree.wideOfEmptyBranches(1_000_000);
+    TreeSource source = new TreeSource(tree);
+    VisitRecorder visits = new VisitRecorder(tree);
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(8).start(0, visits)) {
+      CrawlReport<Integer> report = crawl.await();
+      assertEquals(Outcome.COMPLETE, report.outcome());
+      assertEquals(1_000_001, report.listings());
+      assertTrue(((CrawlEngine<?, ?>) crawl).peakParties() <= 16);
+    }
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
+    assertCleanShutdown(source);
+  }
+
+  @Test
+  void latency_idlePeersAreFedAndAllWorkersTakePart() throws Exception {
+    // A wide root with slow listings: every worker must get work, through handoffs or steals.
+    Tree tree = Tree.wide(400, 50, 7);
+    TreeSource source = new TreeSource(tree).latency(200_000);
+    VisitRecorder visits = new VisitRecorder(tree);
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(8).start(0, visits)) {
+      CrawlReport<Integer> report = crawl.await();
+      assertEquals(Outcome.COMPLETE, report.outcome());
+      assertTrue(report.handoffs() + report.steals() > 0, "no branch moved between workers");
+      report.workerBusy().forEach(busy -> assertTrue(busy.toNanos() > 0, "a worker never worked"));
+    }
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
+    assertCleanShutdown(source);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.crawler.core.testing;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails a test that leaves a {@code crawler-*} thread alive: a crawl's report is returned only
+ * after its threads were joined, so any survivor is a leak. Registered for every test class via
+ * the {@code junit-platform.properties} autodetection.
+ */
+public final class NoCrawlerThreadsLeft implements AfterEachCallback {
+  @Override
+  public void afterEach(ExtensionContext context) {
+    CrawlAssertions.assertNoCrawlerThreads();
+  }
+}

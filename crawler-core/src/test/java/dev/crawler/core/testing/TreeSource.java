@@ -1,0 +1,162 @@
+package dev.crawler.core.testing;
+
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.Children;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@link BranchSource} over a {@link Tree}, with the faults and delays tests need: a latency per
+ * listing, branches that fail for good or a few times, and a hook run at every listing. Records
+ * every session it opens and checks that each is closed once, on the thread that opened it.
+ * Thread-safe.
+ */
+public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
+
+  /** Something to do at the start of a listing: advance a clock, cancel, block, throw. */
+  @FunctionalInterface
+  public interface Hook {
+    void onListing(int node, long listingNumber) throws Exception;
+  }
+
+  /** Thrown for an injected failure. */
+  public static final class InjectedFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final boolean isTransient;
+
+    public InjectedFailure(String message, boolean isTransient) {
+      super(message);
+      this.isTransient = isTransient;
+    }
+
+    public boolean isTransient() {
+      return isTransient;
+    }
+  }
+
+  /** One worker's session: remembers its thread and whether it was closed. */
+  public static final class Session {
+    final Thread owner = Thread.currentThread();
+    final AtomicInteger closes = new AtomicInteger();
+    volatile boolean broken;
+  }
+
+  private final Tree tree;
+  private volatile long latencyNanos;
+  private final Set<Integer> failForGood = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, AtomicInteger> failTransiently = new ConcurrentHashMap<>();
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final AtomicLong listings = new AtomicLong();
+  private final Set<String> violations = ConcurrentHashMap.newKeySet();
+  private volatile Hook hook = (node, n) -> {};
+
+  public TreeSource(Tree tree) {
+    this.tree = tree;
+  }
+
+  public Tree tree() {
+    return tree;
+  }
+
+  /** Every listing waits this long first (parkNanos: Thread.sleep rounds sub-millisecond waits up). */
+  public TreeSource latency(long nanos) {
+    this.latencyNanos = nanos;
+    return this;
+  }
+
+  /** Listing {@code branch} always fails with a permanent {@link InjectedFailure}. */
+  public TreeSource failForGood(int branch) {
+    failForGood.add(branch);
+    return this;
+  }
+
+  /** Listing {@code branch} fails transiently {@code times} times, then succeeds. */
+  public TreeSource failTransiently(int branch, int times) {
+    failTransiently.put(branch, new AtomicInteger(times));
+    return this;
+  }
+
+  public TreeSource hook(Hook hook) {
+    this.hook = hook;
+    return this;
+  }
+
+  @Override
+  public Session open() throws Exception {
+    Session session = new Session();
+    sessions.add(session);
+    return session;
+  }
+
+  @Override
+  public void list(Session session, Integer branch, Children<Integer> out) throws Exception {
+    if (session == null || session.owner != Thread.currentThread()) {
+      violations.add("session used by a thread that did not open it");
+    }
+    if (session != null && session.closes.get() > 0) {
+      violations.add("listing with a closed session");
+    }
+    int node = branch;
+    if (!tree.isBranch(node)) {
+      violations.add("listed a leaf: " + node);
+    }
+    hook.onListing(node, listings.incrementAndGet());
+    if (latencyNanos > 0) {
+      LockSupport.parkNanos(latencyNanos);
+    }
+    if (failForGood.contains(node)) {
+      throw new InjectedFailure("injected permanent failure at " + node, false);
+    }
+    AtomicInteger left = failTransiently.get(node);
+    if (left != null && left.getAndDecrement() > 0) {
+      throw new InjectedFailure("injected transient failure at " + node, true);
+    }
+    int count = tree.childCount(node);
+    for (int i = 0; i < count; i++) {
+      int child = tree.child(node, i);
+      if (tree.isBranch(child)) {
+        out.branch(child);
+      } else {
+        out.leaf(child);
+      }
+    }
+  }
+
+  @Override
+  public void close(Session session) {
+    if (session.owner != Thread.currentThread()) {
+      violations.add("session closed by a thread that did not open it");
+    }
+    if (session.closes.incrementAndGet() != 1) {
+      violations.add("session closed twice");
+    }
+  }
+
+  @Override
+  public boolean isTransient(Exception failure) {
+    return failure instanceof InjectedFailure f && f.isTransient();
+  }
+
+  /** Sessions opened so far. */
+  public int sessionsOpened() {
+    return sessions.size();
+  }
+
+  /** Sessions opened and not closed exactly once. */
+  public long sessionsNotClosed() {
+    return sessions.stream().filter(s -> s.closes.get() != 1).count();
+  }
+
+  public long listings() {
+    return listings.get();
+  }
+
+  /** Contract breaches the engine committed against this source (empty when all is well). */
+  public Set<String> violations() {
+    return violations;
+  }
+}
