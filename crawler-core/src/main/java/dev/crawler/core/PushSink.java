@@ -11,11 +11,12 @@ final class PushSink<T> implements VisitSink<T> {
   }
 
   @Override
-  public Emitter<T> newEmitter() {
+  public Emitter<T> newEmitter(WorkerStats stats) {
     return new Emitter<>() {
       @Override
       public void emit(Visit<T> visit) {
         consumer.accept(visit);
+        stats.countDelivered(visit);
       }
 
       @Override

@@ -46,7 +46,7 @@ final class StreamSink<T> implements VisitSink<T> {
   }
 
   @Override
-  public Emitter<T> newEmitter() {
+  public Emitter<T> newEmitter(WorkerStats stats) {
     return new Emitter<>() {
       private List<Visit<T>> batch = new ArrayList<>(batchSize);
 
@@ -63,6 +63,9 @@ final class StreamSink<T> implements VisitSink<T> {
         if (!batch.isEmpty()) {
           space.acquire(batch.size());
           queue.add(batch);
+          for (Visit<T> visit : batch) {
+            stats.countDelivered(visit);
+          }
           batch = new ArrayList<>(batchSize);
         }
       }

@@ -15,8 +15,13 @@ interface VisitSink<T> {
     void flush() throws InterruptedException;
   }
 
-  /** A new outlet for one worker. */
-  Emitter<T> newEmitter();
+  /**
+   * A new outlet for one worker.
+   *
+   * @param stats the worker's counters: a visit is counted when it is actually handed over (to
+   *     the consumer, or into the stream's buffer), so a visit dropped by a stop is not counted
+   */
+  Emitter<T> newEmitter(WorkerStats stats);
 
   /** Called once, after the last worker has exited: no visit follows. */
   void finish();

@@ -2,6 +2,8 @@ package dev.crawler.core;
 
 import dev.crawler.core.WorkerStats.Counter;
 import dev.crawler.core.spi.BranchSource;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -39,7 +41,7 @@ final class Worker<T, S> implements Runnable {
     this.stack = new WorkStack<>(engine.pending);
     this.initial = initial;
     this.name = name;
-    this.emitter = engine.sink.newEmitter();
+    this.emitter = engine.sink.newEmitter(stats);
   }
 
   void start(ThreadFactory factory) {
@@ -198,6 +200,10 @@ final class Worker<T, S> implements Runnable {
         if (!engine.isRunning()) {
           return false; // interrupted by a stop: not the branch's fault
         }
+        if (isInterruption(e)) {
+          engine.stop(Outcome.CANCELLED, null); // an interrupt from outside the engine
+          return false;
+        }
         if (source.isSessionBroken(e)) {
           closeSession();
         }
@@ -214,6 +220,14 @@ final class Worker<T, S> implements Runnable {
         children.close();
       }
     }
+  }
+
+  /** Whether a listing failed because its thread was interrupted (directly or in I/O). */
+  private static boolean isInterruption(Exception e) {
+    return e instanceof InterruptedException
+        || e instanceof InterruptedIOException
+        || e instanceof ClosedByInterruptException
+        || Thread.currentThread().isInterrupted();
   }
 
   private void commit(Task<T> task) throws InterruptedException {
@@ -250,8 +264,6 @@ final class Worker<T, S> implements Runnable {
     if (!engine.isRunning()) {
       throw new InterruptedException("crawl stopped");
     }
-    stats.add(visit.isBranch() ? Counter.BRANCHES : Counter.LEAVES, 1);
-    stats.raiseMaxDepth(visit.depth());
     emitter.emit(visit);
   }
 

@@ -38,6 +38,12 @@ final class WorkerStats {
     }
   }
 
+  /** Owner only: counts one visit that was handed over. */
+  void countDelivered(Visit<?> visit) {
+    add(visit.isBranch() ? Counter.BRANCHES : Counter.LEAVES, 1);
+    raiseMaxDepth(visit.depth());
+  }
+
   long get(Counter counter) {
     return (long) SLOTS.getOpaque(slots, PAD + counter.ordinal());
   }

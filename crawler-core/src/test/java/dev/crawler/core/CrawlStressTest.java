@@ -1,0 +1,143 @@
+package dev.crawler.core;
+
+import static dev.crawler.core.testing.CrawlAssertions.assertAtMostOnce;
+import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
+import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
+import static dev.crawler.core.testing.CrawlAssertions.assertReportAgrees;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.core.testing.Tree;
+import dev.crawler.core.testing.TreeSource;
+import dev.crawler.core.testing.VisitRecorder;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Randomized scenarios, many times: tree shape, workers, injected permanent and transient
+ * failures, a cancel at a random listing, a slow consumer, push or stream delivery. Each run ends
+ * with the invariant checker. {@code -Dcrawler.stress.runs=N} sets the count (small by default
+ * for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one sequence.
+ */
+class CrawlStressTest {
+  private static final int RUNS = Integer.getInteger("crawler.stress.runs", 150);
+  private static final long SEED = Long.getLong("crawler.stress.seed", System.nanoTime());
+  private static final int[] WORKERS = {1, 2, 3, 8, 64};
+  private static final RetryPolicy QUICK_RETRY = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, 0.0);
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.MINUTES) // scaled by the run count; each run is guarded below
+  void randomScenarios_keepEveryInvariant() throws Exception {
+    SplittableRandom random = new SplittableRandom(SEED);
+    long nodesChecked = 0;
+    int cancelled = 0;
+    for (int run = 0; run < RUNS; run++) {
+      long runSeed = random.nextLong();
+      try {
+        nodesChecked += runOnce(runSeed);
+      } catch (AssertionError | Exception e) {
+        throw new AssertionError("stress run " + run + " failed; replay with -Dcrawler.stress.runs=1 "
+            + "after setting the seed so this run comes first (run seed " + runSeed + ", sequence seed " + SEED + ")", e);
+      }
+      if (lastRunCancelled) {
+        cancelled++;
+      }
+    }
+    System.out.printf("stress: %d crawls, %d cancelled midway, %d nodes checked, 0 failures (seed %d)%n",
+        RUNS, cancelled, nodesChecked, SEED);
+  }
+
+  private boolean lastRunCancelled;
+
+  private long runOnce(long seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed);
+    Tree tree = switch (random.nextInt(5)) {
+      case 0 -> Tree.balanced(2 + random.nextInt(8), 2 + random.nextInt(3));
+      case 1 -> Tree.heavyTailed(seed, 2_000 + random.nextInt(30_000));
+      case 2 -> Tree.wide(1_000 + random.nextInt(20_000), random.nextInt(60), seed);
+      case 3 -> Tree.chain(1_000 + random.nextInt(20_000), random.nextInt(10));
+      default -> Tree.withEmptyListings(seed, 1_000 + random.nextInt(10_000));
+    };
+    int workers = WORKERS[random.nextInt(WORKERS.length)];
+    TreeSource source = new TreeSource(tree);
+    Set<Integer> failed = new HashSet<>();
+    Set<Integer> faulty = new HashSet<>();
+    int faults = random.nextInt(4) == 0 ? 0 : random.nextInt(20);
+    for (int i = 0; i < faults; i++) {
+      int node = random.nextInt(tree.size());
+      if (!tree.isBranch(node) || !faulty.add(node)) {
+        continue; // a node gets at most one fault, or a later one would override the first
+      }
+      if (random.nextBoolean()) {
+        source.failForGood(node);
+        failed.add(node);
+      } else {
+        int times = 1 + random.nextInt(3); // 3 or more exhausts the 3 attempts
+        source.failTransiently(node, times);
+        if (times >= 3) {
+          failed.add(node);
+        }
+      }
+    }
+    boolean cancel = random.nextInt(4) == 0;
+    long cancelAt = 1 + random.nextInt(Math.max(1, tree.size() / 4));
+    CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>();
+    if (cancel) {
+      source.hook((node, listing) -> {
+        if (listing == cancelAt) {
+          handle.thenAccept(Crawl::cancel);
+        }
+      });
+    }
+    boolean stream = random.nextBoolean();
+    boolean slowConsumer = random.nextInt(5) == 0;
+    VisitRecorder visits = new VisitRecorder(tree);
+    Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(workers).retry(QUICK_RETRY);
+    CrawlReport<Integer> report;
+    if (stream) {
+      crawler.bufferSize(1 + random.nextInt(2_000));
+      try (Crawl<Integer> crawl = crawler.start(0); Stream<Visit<Integer>> s = crawl.visits()) {
+        handle.complete(crawl);
+        s.forEach(v -> {
+          if (slowConsumer && v.node() % 97 == 0) {
+            LockSupport.parkNanos(20_000);
+          }
+          visits.accept(v);
+        });
+        report = crawl.await(Duration.ofMinutes(2));
+      }
+    } else {
+      try (Crawl<Integer> crawl = crawler.start(0, v -> {
+        if (slowConsumer && v.node() % 97 == 0) {
+          LockSupport.parkNanos(20_000);
+        }
+        visits.accept(v);
+      })) {
+        handle.complete(crawl);
+        report = crawl.await(Duration.ofMinutes(2));
+      }
+    }
+    lastRunCancelled = report.outcome() == Outcome.CANCELLED;
+    assertReportAgrees(report, visits);
+    assertCleanShutdown(source);
+    if (report.outcome().ranToEnd()) {
+      assertExactlyOnce(visits, tree.expectedVisits(failed, Integer.MAX_VALUE), tree);
+      assertEquals(failed.stream().filter(n -> visits.count(n) > 0).count(), report.errors().size(),
+          "one error per failed branch that was reached");
+      assertEquals(report.errors().isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, report.outcome());
+    } else {
+      assertEquals(Outcome.CANCELLED, report.outcome(), "only a cancel stops these crawls early");
+      assertTrue(cancel);
+      assertAtMostOnce(visits, tree);
+    }
+    return visits.total();
+  }
+}
