@@ -1,0 +1,108 @@
+package dev.crawler.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code crawl}: the top-level command. Holds the one place where failures become exit codes and
+ * messages: a usage error is one line plus a hint (exit 2); a {@link UserError} is one line (exit
+ * 2); anything else is one line (exit 1), with the stack trace only under {@code --debug}.
+ */
+@Command(
+    name = "crawl",
+    mixinStandardHelpOptions = true,
+    versionProvider = CrawlCommand.Version.class,
+    description = "Crawl a slow tree in parallel: a directory tree, an org chart.",
+    subcommands = {FsCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:the crawl completed",
+        "1:some entries could not be read, or the deadline passed (partial output)",
+        "2:bad usage or bad input (unknown flag, missing root, bad glob)",
+        "130:interrupted (Ctrl-C); what was found was written"})
+public final class CrawlCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  /** A command line with our error handling, writing results to the process's stdout. */
+  public static CommandLine commandLine() {
+    return commandLine(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+  }
+
+  /**
+   * A command line whose results go to {@code stdout} (raw bytes: file names are not always text);
+   * messages go to picocli's {@code getErr()}. Tests call {@code execute} on it.
+   */
+  static CommandLine commandLine(java.io.OutputStream stdout) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <K> K create(Class<K> type) throws Exception {
+        return type == FsCommand.class ? (K) new FsCommand(stdout) : defaults.create(type);
+      }
+    };
+    CommandLine cli = new CommandLine(new CrawlCommand(), factory);
+    cli.setParameterExceptionHandler(CrawlCommand::usageError);
+    cli.setExecutionExceptionHandler(CrawlCommand::failure);
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name what to crawl: crawl fs DIR");
+  }
+
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    err.println("crawl: " + e.getMessage());
+    err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine cli, ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    boolean debug = wantsDebug(parsed);
+    if (e instanceof UserError) {
+      err.println("crawl: " + e.getMessage());
+      if (debug && e.getCause() != null) {
+        e.getCause().printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    err.println("crawl: " + describe(e) + (debug ? "" : " (run with --debug for details)"));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return ExitCodes.PARTIAL;
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  private static boolean wantsDebug(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The version from the jar's manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = CrawlCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"crawl " + (v == null ? "dev" : v)};
+    }
+  }
+}

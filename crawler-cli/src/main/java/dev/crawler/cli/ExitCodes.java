@@ -1,0 +1,15 @@
+package dev.crawler.cli;
+
+/** The exit codes of {@code crawl}, documented in {@code crawl --help}. */
+final class ExitCodes {
+  /** The crawl completed: everything was read. */
+  static final int OK = 0;
+  /** Some entries could not be read, or the deadline passed: the output is partial (like find). */
+  static final int PARTIAL = 1;
+  /** Bad usage or bad input: unknown flag, missing root, bad glob. */
+  static final int USAGE = 2;
+  /** Interrupted (Ctrl-C): the workers stopped and what was found was written. */
+  static final int INTERRUPTED = 130;
+
+  private ExitCodes() {}
+}

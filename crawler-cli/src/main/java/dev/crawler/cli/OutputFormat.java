@@ -1,0 +1,85 @@
+package dev.crawler.cli;
+
+import dev.crawler.core.Visit;
+import dev.crawler.fs.FileEntry;
+import dev.crawler.fs.PathBytes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * How {@code crawl fs} prints each entry. Paths are written as the filesystem's exact bytes in the
+ * plain and NUL formats (like find and fd), so any name survives a pipe to {@code xargs -0}; JSON
+ * is UTF-8 text, and a name that is not valid UTF-8 also gets its exact bytes in {@code
+ * path_base64}. A name with a newline breaks the line-per-path format, as it does for find: use
+ * {@code -0} or {@code --json} for such trees.
+ */
+enum OutputFormat {
+  /** One path per line. */
+  PLAIN {
+    @Override
+    void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
+      out.write(PathBytes.of(visit.node().path()));
+      out.write((byte) '\n');
+    }
+  },
+  /** Paths separated by NUL bytes, for {@code xargs -0}. */
+  NUL {
+    @Override
+    void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
+      out.write(PathBytes.of(visit.node().path()));
+      out.write((byte) 0);
+    }
+  },
+  /** One JSON object per line: path, type, size, mtime, depth. */
+  JSON {
+    @Override
+    void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
+      FileEntry entry = visit.node();
+      byte[] raw = PathBytes.of(entry.path());
+      StringBuilder line = new StringBuilder(96 + raw.length);
+      line.append("{\"path\":");
+      boolean utf8 = PathBytes.isUtf8(raw);
+      appendJsonString(line, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
+      if (!utf8) {
+        line.append(",\"path_base64\":\"").append(Base64.getEncoder().encodeToString(raw)).append('"');
+      }
+      line.append(",\"type\":\"").append(entry.type().name().toLowerCase(Locale.ROOT)).append('"')
+          .append(",\"size\":").append(entry.size())
+          .append(",\"mtime\":\"").append(Instant.ofEpochMilli(entry.lastModifiedMillis())).append('"')
+          .append(",\"depth\":").append(visit.depth())
+          .append("}\n");
+      out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  },
+  /** Nothing per entry: totals at the end, like {@code du -s}. */
+  DU {
+    @Override
+    void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {}
+  };
+
+  abstract void write(Visit<FileEntry> visit, SharedOutput.Buffer out);
+
+  static void appendJsonString(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

@@ -1,0 +1,211 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.fs.TestTrees;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code crawl fs} through picocli's {@code execute}, with stdout and stderr captured. */
+class FsCommandTest {
+  @TempDir
+  Path tmp;
+  Path root;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = tmp.resolve("tree");
+    Files.createDirectories(root);
+    TestTrees.populate(root);
+  }
+
+  private record Run(int exit, byte[] out, String err) {
+    String text() {
+      return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    Set<String> lines() {
+      return new HashSet<>(Arrays.asList(text().split("\n")));
+    }
+  }
+
+  private static Run crawl(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toByteArray(), err.toString());
+  }
+
+  @Test
+  void nul_printsExactlyWhatFindPrints() throws Exception {
+    Run run = crawl("fs", "-0", "-j", "3", root.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(TestTrees.find(root), TestTrees.splitNul(run.out()));
+    assertEquals("", run.err());
+  }
+
+  @Test
+  void plain_printsOnePathPerLine_rawBytes() throws Exception {
+    Run run = crawl("fs", root.toString());
+    assertEquals(0, run.exit(), run.err());
+    // A name with a newline spans two lines, as with find; compare the whole byte streams as sets of lines.
+    Set<String> expected = TestTrees.find(root).stream()
+        .flatMap(p -> Arrays.stream(p.split("\n"))).collect(Collectors.toSet());
+    assertEquals(expected, run.lines());
+    assertTrue(run.text().contains(root + "/odd/bad\u00ffbyte\n"), "raw byte 0xFF kept");
+  }
+
+  @Test
+  void json_hasEveryEntryWithItsFields_andBase64ForNonUtf8Names() throws Exception {
+    Run run = crawl("fs", "--json", root.toString());
+    assertEquals(0, run.exit(), run.err());
+    String text = new String(run.out(), StandardCharsets.UTF_8);
+    List<String> lines = text.lines().toList();
+    assertEquals(TestTrees.find(root).size(), lines.size());
+    Pattern shape = Pattern.compile("\\{\"path\":\"(.*)\"(,\"path_base64\":\"[A-Za-z0-9+/=]+\")?,\"type\":\"(file|directory|symlink|other)\","
+        + "\"size\":\\d+,\"mtime\":\"[0-9T:.Z-]+\",\"depth\":(\\d)}");
+    for (String line : lines) {
+      Matcher m = shape.matcher(line);
+      assertTrue(m.matches(), "bad JSON line: " + line);
+    }
+    assertTrue(text.contains("new\\nline"), "newline escaped in JSON");
+    assertTrue(text.contains("\"path_base64\":"), "the non-UTF-8 name carries its bytes");
+    assertTrue(text.contains("caf\u00e9"), "a UTF-8 name is plain text");
+    assertTrue(text.contains("\"path\":\"" + root + "/links/to-dir\",\"type\":\"symlink\""));
+  }
+
+  @Test
+  void typeAndDepthFilters_matchFind() throws Exception {
+    Run run = crawl("fs", "-0", "-t", "f", "--min-depth", "2", "-d", "3", root.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(TestTrees.find(root, "-mindepth", "2", "-maxdepth", "3", "-type", "f"), TestTrees.splitNul(run.out()));
+    Run dirs = crawl("fs", "-0", "-t", "d,l", root.toString());
+    assertEquals(TestTrees.find(root, "(", "-type", "d", "-o", "-type", "l", ")"), TestTrees.splitNul(dirs.out()));
+  }
+
+  @Test
+  void exclude_prunes() throws Exception {
+    Run run = crawl("fs", "-0", "-E", "d1", "-E", ".hidden", root.toString());
+    assertEquals(TestTrees.find(root, "(", "-name", "d1", "-o", "-name", ".hidden", ")", "-prune", "-o", "-print0"),
+        TestTrees.splitNul(run.out()));
+  }
+
+  @Test
+  void follow_reportsTheLoop_exitsOne_andPrintsWhatFindMinusLPrints() throws Exception {
+    Run run = crawl("fs", "-0", "-L", root.toString());
+    assertEquals(1, run.exit());
+    assertEquals(TestTrees.find(root, "-L"), TestTrees.splitNul(run.out()));
+    assertEquals("crawl: " + root + "/links/to-ancestor: File system loop: a link to one of its own ancestors (not entered)\n",
+        run.err());
+  }
+
+  @Test
+  void du_andSummary_countFilesDirsAndBytes() throws Exception {
+    Run run = crawl("fs", "--summary", root.toString());
+    assertEquals(0, run.exit(), run.err());
+    List<String> lines = run.text().lines().toList();
+    assertEquals("bytes\tfiles\tdirs\terrors\tpath", lines.get(0));
+    long files = TestTrees.find(root, "!", "-type", "d").size() - 1; // the root is a directory
+    long dirs = TestTrees.find(root, "-type", "d").size();
+    String total = lines.get(lines.size() - 1);
+    String[] cells = total.split("\t");
+    assertEquals("total", cells[4]);
+    assertEquals(String.valueOf(files + 1), cells[1], "every non-directory, the root excluded");
+    assertEquals(String.valueOf(dirs), cells[2]);
+    assertTrue(lines.stream().anyMatch(l -> l.endsWith("\t" + root.resolve("d5"))), "a line per top-level entry");
+    long d5Bytes = 0;
+    for (int b = 0; b < 5; b++) {
+      for (int f = 0; f < 4; f++) {
+        d5Bytes += 500 + b * 10 + f;
+      }
+    }
+    long expected = d5Bytes;
+    assertTrue(lines.stream().anyMatch(l -> l.equals(expected + "\t20\t6\t0\t" + root.resolve("d5"))), run.text());
+  }
+
+  @Test
+  void missingRoot_isOneLineAndExitTwo() {
+    Run run = crawl("fs", tmp.resolve("nope").toString());
+    assertEquals(2, run.exit());
+    assertEquals("crawl: " + tmp.resolve("nope") + ": no such directory\n", run.err());
+  }
+
+  @Test
+  void unknownFlag_saysWhatAndHow_exitTwo() {
+    Run run = crawl("fs", "--colour", root.toString());
+    assertEquals(2, run.exit());
+    assertEquals("crawl: Unknown option: '--colour'\nTry 'crawl fs --help' for more information.\n", run.err());
+  }
+
+  @Test
+  void badGlob_badType_badDuration_exitTwo() {
+    Run glob = crawl("fs", "-E", "a{b", root.toString());
+    assertEquals(2, glob.exit());
+    assertTrue(glob.err().startsWith("crawl: bad exclude glob 'a{b'"), glob.err());
+    assertFalse(glob.err().contains("\tat "), "no stack trace without --debug");
+    Run type = crawl("fs", "-t", "x", root.toString());
+    assertEquals(2, type.exit());
+    assertEquals("crawl: --type takes f, d, l or o, not 'x'\n", type.err());
+    Run deadline = crawl("fs", "--deadline", "soon", root.toString());
+    assertEquals(2, deadline.exit());
+    assertTrue(deadline.err().contains("'soon' is not a duration"), deadline.err());
+  }
+
+  @Test
+  void noSubcommand_saysWhatToDo_exitTwo() {
+    Run run = crawl();
+    assertEquals(2, run.exit());
+    assertEquals("crawl: name what to crawl: crawl fs DIR\nTry 'crawl --help' for more information.\n", run.err());
+  }
+
+  @Test
+  void debug_showsTheStackTrace() {
+    Run run = crawl("fs", "--debug", tmp.resolve("nope").toString());
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("NoSuchFileException"), run.err());
+  }
+
+  @Test
+  void stats_reportsTheCrawlOnStderr() {
+    Run run = crawl("fs", "--stats", "-q", root.toString());
+    assertEquals(0, run.exit());
+    assertTrue(run.err().startsWith("crawl: " + root + ": COMPLETE in "), run.err());
+    assertTrue(run.err().contains("handoffs"), run.err());
+  }
+
+  @Test
+  void readerGoingAway_stopsTheCrawlQuietly() {
+    java.io.OutputStream closedPipe = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("Broken pipe");
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        throw new java.io.IOException("Broken pipe");
+      }
+    };
+    StringWriter err = new StringWriter();
+    int exit = CrawlCommand.commandLine(closedPipe).setErr(new PrintWriter(err, true))
+        .execute("fs", "-j", "2", root.toString());
+    assertEquals(0, exit);
+    assertEquals("", err.toString());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.crawler.fs;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One filesystem entry found by a crawl: its path (as reached from the root, so relative if the
+ * root was), its type, size and modification time. Immutable and thread-safe. Two entries are
+ * equal when their paths are.
+ *
+ * <p>With links followed, a directory entry also remembers its parent directory and its file key,
+ * so that a link back to an ancestor is recognised as a loop.
+ */
+public final class FileEntry {
+  private final Path path;
+  private final FileType type;
+  private final long size;
+  private final long lastModifiedMillis;
+  /** Set only for directories when links are followed; {@code null} otherwise. */
+  private final Object fileKey;
+  /** Set only for directories when links are followed; {@code null} otherwise. */
+  private final FileEntry parentDirectory;
+  /** A directory reached through a link to one of its own ancestors: listed as a loop error. */
+  private final boolean loop;
+
+  FileEntry(Path path, FileType type, long size, long lastModifiedMillis, Object fileKey,
+      FileEntry parentDirectory, boolean loop) {
+    this.path = Objects.requireNonNull(path, "path");
+    this.type = Objects.requireNonNull(type, "type");
+    this.size = size;
+    this.lastModifiedMillis = lastModifiedMillis;
+    this.fileKey = fileKey;
+    this.parentDirectory = parentDirectory;
+    this.loop = loop;
+  }
+
+  /** The path, resolved from the crawl's root as given. Its raw bytes: {@link PathBytes#of}. */
+  public Path path() {
+    return path;
+  }
+
+  public FileType type() {
+    return type;
+  }
+
+  /** Size in bytes, as {@code stat} reports it (for a directory, the directory's own size). */
+  public long size() {
+    return size;
+  }
+
+  /** Last modification, milliseconds since the epoch. */
+  public long lastModifiedMillis() {
+    return lastModifiedMillis;
+  }
+
+  /** Whether this is a followed link to an ancestor directory (reported as an error, not entered). */
+  public boolean isLoop() {
+    return loop;
+  }
+
+  Object fileKey() {
+    return fileKey;
+  }
+
+  FileEntry parentDirectory() {
+    return parentDirectory;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof FileEntry that && path.equals(that.path);
+  }
+
+  @Override
+  public int hashCode() {
+    return path.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.crawler.fs;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link FileTreeSource} walks: links, filesystems, hidden entries, excludes. Immutable.
+ *
+ * @param followLinks follow symbolic links; a link back to an ancestor directory is reported
+ *     once as a loop and not entered. Default off: links are entries of type {@code SYMLINK}.
+ * @param oneFileSystem do not list directories on another filesystem than the root's (they are
+ *     still visited), like {@code find -xdev}. Default off.
+ * @param skipHidden leave out entries whose name starts with a dot, and their subtrees. Default
+ *     off: an inventory includes everything, as {@code find} and {@code du} do.
+ * @param excludes globs; a matching entry is left out with its whole subtree. A glob without
+ *     {@code /} matches the entry's name, one with {@code /} its path relative to the root.
+ */
+public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes) {
+
+  /** Validates and copies. */
+  public FileTreeOptions {
+    excludes = List.copyOf(Objects.requireNonNull(excludes, "excludes"));
+  }
+
+  /** Everything off, no excludes. */
+  public static FileTreeOptions defaults() {
+    return new FileTreeOptions(false, false, false, List.of());
+  }
+
+  public FileTreeOptions withFollowLinks(boolean follow) {
+    return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes);
+  }
+
+  public FileTreeOptions withOneFileSystem(boolean one) {
+    return new FileTreeOptions(followLinks, one, skipHidden, excludes);
+  }
+
+  public FileTreeOptions withSkipHidden(boolean skip) {
+    return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes);
+  }
+
+  public FileTreeOptions withExcludes(List<String> globs) {
+    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs);
+  }
+}

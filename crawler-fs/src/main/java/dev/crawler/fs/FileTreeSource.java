@@ -1,0 +1,193 @@
+package dev.crawler.fs;
+
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.Children;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BranchSource} over a directory tree: a directory is a branch, anything else a leaf.
+ * Stateless and thread-safe: every worker lists with the same instance, and needs no session.
+ *
+ * <pre>{@code
+ * FileTreeSource files = FileTreeSource.over(Path.of("/data"), FileTreeOptions.defaults());
+ * try (Crawl<FileEntry> crawl = Crawler.over(files).workers(8).start(files.root())) {
+ *   crawl.visits().forEach(v -> System.out.println(v.node().path()));
+ * }
+ * }</pre>
+ *
+ * <p>Each entry costs one {@code lstat} (Java 17 cannot learn an entry's type from the directory
+ * listing alone). A directory that cannot be listed (permission denied, vanished, name too long, a
+ * link loop) fails as a branch: the crawl reports it with its path and reason, and goes on. An
+ * entry that vanishes between the listing and its {@code lstat} is left out. Names are kept as
+ * the filesystem stores them: see {@link PathBytes}.
+ */
+public final class FileTreeSource implements BranchSource<FileEntry, Void> {
+  private static final Logger log = LoggerFactory.getLogger(FileTreeSource.class);
+
+  private final FileTreeOptions options;
+  private final FileEntry root;
+  private final List<PathMatcher> nameExcludes = new ArrayList<>();
+  private final List<PathMatcher> pathExcludes = new ArrayList<>();
+  /** The root's device, for {@link FileTreeOptions#oneFileSystem()}; {@code null} when off. */
+  private final Object rootDevice;
+
+  private FileTreeSource(Path rootPath, FileTreeOptions options, BasicFileAttributes rootAttributes)
+      throws IOException {
+    this.options = options;
+    for (String glob : options.excludes()) {
+      PathMatcher matcher;
+      try {
+        matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+      } catch (IllegalArgumentException e) { // PatternSyntaxException included
+        throw new IllegalArgumentException("bad exclude glob '" + glob + "': " + e.getMessage(), e);
+      }
+      (glob.contains("/") ? pathExcludes : nameExcludes).add(matcher);
+    }
+    this.root = directory(rootPath, rootAttributes, null);
+    this.rootDevice = options.oneFileSystem() ? device(rootPath) : null;
+  }
+
+  /**
+   * A source for the tree under {@code root}. The root itself is followed if it is a link.
+   *
+   * @param root an existing directory
+   * @param options how to walk
+   * @return the source; start a crawl at {@link #root()}
+   * @throws NoSuchFileException if {@code root} does not exist
+   * @throws NotDirectoryException if it is not a directory
+   * @throws IOException if its attributes cannot be read
+   * @throws IllegalArgumentException if an exclude glob is malformed
+   */
+  public static FileTreeSource over(Path root, FileTreeOptions options) throws IOException {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(options, "options");
+    BasicFileAttributes attributes = Files.readAttributes(root, BasicFileAttributes.class);
+    if (!attributes.isDirectory()) {
+      throw new NotDirectoryException(root.toString());
+    }
+    return new FileTreeSource(root, options, attributes);
+  }
+
+  /** The root directory's entry: the branch to start a crawl at. */
+  public FileEntry root() {
+    return root;
+  }
+
+  public FileTreeOptions options() {
+    return options;
+  }
+
+  @Override
+  public void list(Void session, FileEntry dir, Children<FileEntry> out) throws IOException {
+    if (dir.isLoop()) {
+      throw new FileSystemLoopException(dir.path().toString());
+    }
+    if (rootDevice != null && dir != root && !rootDevice.equals(device(dir.path()))) {
+      return; // another filesystem: visited, not entered
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
+      for (Path path : entries) {
+        if (excluded(path)) {
+          continue;
+        }
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException vanished) {
+          log.debug("{} vanished while listing {}", path, dir.path());
+          continue;
+        }
+        if (attributes.isSymbolicLink() && options.followLinks()) {
+          addFollowed(dir, path, attributes, out);
+        } else if (attributes.isDirectory()) {
+          out.branch(directory(path, attributes, dir));
+        } else {
+          out.leaf(leaf(path, attributes));
+        }
+      }
+    }
+  }
+
+  /** A followed link: the target's type and attributes; a loop if it is an ancestor. */
+  private void addFollowed(FileEntry dir, Path link, BasicFileAttributes linkAttributes, Children<FileEntry> out) {
+    BasicFileAttributes target;
+    try {
+      target = Files.readAttributes(link, BasicFileAttributes.class);
+    } catch (IOException dangling) {
+      out.leaf(leaf(link, linkAttributes)); // a broken link stays a link, as with find -L
+      return;
+    }
+    if (!target.isDirectory()) {
+      out.leaf(leaf(link, target));
+      return;
+    }
+    Object key = target.fileKey();
+    for (FileEntry ancestor = dir; ancestor != null; ancestor = ancestor.parentDirectory()) {
+      if (key != null && key.equals(ancestor.fileKey())) {
+        out.branch(new FileEntry(link, FileType.DIRECTORY, target.size(),
+            target.lastModifiedTime().toMillis(), key, dir, true));
+        return;
+      }
+    }
+    out.branch(directory(link, target, dir));
+  }
+
+  private boolean excluded(Path path) {
+    Path name = path.getFileName();
+    if (options.skipHidden() && name.toString().startsWith(".")) {
+      return true;
+    }
+    for (PathMatcher matcher : nameExcludes) {
+      if (matcher.matches(name)) {
+        return true;
+      }
+    }
+    if (!pathExcludes.isEmpty()) {
+      Path relative = root.path().relativize(path);
+      for (PathMatcher matcher : pathExcludes) {
+        if (matcher.matches(relative)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private FileEntry directory(Path path, BasicFileAttributes attributes, FileEntry parent) {
+    boolean follow = options.followLinks();
+    return new FileEntry(path, FileType.DIRECTORY, attributes.size(), attributes.lastModifiedTime().toMillis(),
+        follow ? attributes.fileKey() : null, follow ? parent : null, false);
+  }
+
+  private static FileEntry leaf(Path path, BasicFileAttributes attributes) {
+    FileType type = attributes.isRegularFile() ? FileType.FILE
+        : attributes.isSymbolicLink() ? FileType.SYMLINK
+        : attributes.isDirectory() ? FileType.DIRECTORY
+        : FileType.OTHER;
+    return new FileEntry(path, type, attributes.size(), attributes.lastModifiedTime().toMillis(), null, null, false);
+  }
+
+  /** The device a path lives on: {@code unix:dev} where supported, else its file store. */
+  private static Object device(Path path) throws IOException {
+    try {
+      return Files.getAttribute(path, "unix:dev");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return Files.getFileStore(path);
+    }
+  }
+}

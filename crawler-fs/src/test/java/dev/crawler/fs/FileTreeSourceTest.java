@@ -1,0 +1,219 @@
+package dev.crawler.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.crawler.core.BranchError;
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.core.Visit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The filesystem source against {@code find} on real trees on disk. */
+class FileTreeSourceTest {
+  @TempDir
+  Path tmp;
+  Path root;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    root = tmp.resolve("tree");
+    Files.createDirectories(root);
+    TestTrees.populate(root);
+  }
+
+  /** Crawls and returns each visited path's bytes with how often it was visited. */
+  private Result crawl(FileTreeOptions options, int workers, Consumer<Crawler<FileEntry, Void>> configure,
+      Consumer<Visit<FileEntry>> also) throws Exception {
+    FileTreeSource source = FileTreeSource.over(root, options);
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    Map<String, FileType> types = new ConcurrentHashMap<>();
+    Crawler<FileEntry, Void> crawler = Crawler.over(source).workers(workers);
+    configure.accept(crawler);
+    try (Crawl<FileEntry> crawl = crawler.start(source.root(), v -> {
+      also.accept(v);
+      String key = TestTrees.bytesOf(v.node().path());
+      seen.merge(key, 1, Integer::sum);
+      types.put(key, v.node().type());
+    })) {
+      return new Result(crawl.await(), seen, types);
+    }
+  }
+
+  private record Result(CrawlReport<FileEntry> report, Map<String, Integer> seen, Map<String, FileType> types) {
+    Set<String> paths() {
+      seen.forEach((path, count) -> assertEquals(1, count, "visited twice: " + path));
+      return seen.keySet();
+    }
+  }
+
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 3, 8})
+  void default_visitsWhatFindPrints(int workers) throws Exception {
+    Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {});
+    assertEquals(Outcome.COMPLETE, result.report().outcome());
+    assertEquals(TestTrees.find(root), result.paths());
+    assertEquals(FileType.SYMLINK, result.types().get(TestTrees.bytesOf(root.resolve("links/to-dir"))));
+    assertEquals(FileType.OTHER, result.types().get(TestTrees.bytesOf(root.resolve("pipe"))));
+  }
+
+  @Test
+  void oddNames_keepTheirExactBytes() throws Exception {
+    Result result = crawl(FileTreeOptions.defaults(), 2, c -> {}, v -> {});
+    String bad = root + "/odd/bad\u00ffbyte"; // byte 0xFF, one char per byte
+    assertTrue(result.paths().contains(bad), "the non-UTF-8 name survives: " + result.paths());
+    assertTrue(result.paths().contains(root + "/odd/new\nline"));
+    assertTrue(result.paths().contains(root + "/odd/caf\u00c3\u00a9"), "UTF-8 'é' as its two bytes");
+  }
+
+  @Test
+  void followLinks_visitsWhatFindMinusLPrints_andReportsTheLoopOnce() throws Exception {
+    Result result = crawl(FileTreeOptions.defaults().withFollowLinks(true), 4, c -> {}, v -> {});
+    assertEquals(Outcome.PARTIAL, result.report().outcome());
+    List<BranchError<FileEntry>> errors = result.report().errors();
+    assertEquals(1, errors.size(), "one loop: " + errors);
+    assertEquals(root.resolve("links/to-ancestor"), errors.get(0).branch().path());
+    assertEquals("File system loop: a link to one of its own ancestors (not entered)",
+        FileErrors.reason(errors.get(0).cause()));
+    Set<String> expected = TestTrees.find(root, "-L");
+    Set<String> ours = result.paths().stream()
+        .filter(p -> !p.equals(root + "/links/to-ancestor")) // find -L does not print a loop
+        .collect(Collectors.toSet());
+    assertEquals(expected, ours);
+    assertEquals(FileType.DIRECTORY, result.types().get(root + "/links/to-dir"));
+    assertEquals(FileType.SYMLINK, result.types().get(root + "/links/dangling"));
+  }
+
+  @Test
+  void excludes_pruneWholeSubtrees_byNameOrRelativePath() throws Exception {
+    Result result = crawl(FileTreeOptions.defaults().withExcludes(List.of("e1", "d2/*", "*.fifo")), 3, c -> {}, v -> {});
+    Set<String> expected = TestTrees.find(root, "(", "-name", "e1", "-o", "-path", root + "/d2/*", ")", "-prune",
+        "-o", "-print0");
+    // find -print0 above prints the kept paths; our oracle adds another -print0, harmless on pruned ones
+    assertEquals(expected, result.paths());
+  }
+
+  @Test
+  void skipHidden_leavesOutDotEntries() throws Exception {
+    Result result = crawl(FileTreeOptions.defaults().withSkipHidden(true), 3, c -> {}, v -> {});
+    assertEquals(TestTrees.find(root, "-name", ".*", "-prune", "-o", "-print0"), result.paths());
+  }
+
+  @Test
+  void maxDepth_matchesFind() throws Exception {
+    Result result = crawl(FileTreeOptions.defaults(), 3, c -> c.maxDepth(2), v -> {});
+    assertEquals(TestTrees.find(root, "-maxdepth", "2"), result.paths());
+  }
+
+  @Test
+  void directoryVanishingMidCrawl_isReportedAndTheRestIsVisited() throws Exception {
+    Path doomed = root.resolve("d3");
+    Result result = crawl(FileTreeOptions.defaults(), 1, c -> {}, v -> {
+      if (v.node().path().equals(doomed)) { // visited just before it is listed: delete it now
+        deleteTree(doomed);
+      }
+    });
+    assertEquals(Outcome.PARTIAL, result.report().outcome());
+    assertEquals(1, result.report().errors().size());
+    BranchError<FileEntry> error = result.report().errors().get(0);
+    assertEquals(doomed, error.branch().path());
+    assertTrue(error.cause() instanceof NoSuchFileException);
+    Set<String> expected = TestTrees.find(root);
+    expected.add(TestTrees.bytesOf(doomed));
+    assertEquals(expected, result.paths());
+  }
+
+  @Test
+  void pathTooLong_isReportedWithItsReason() throws Exception {
+    // Nest directories past PATH_MAX (4096 bytes): listing by path then fails even for root.
+    String name = "n".repeat(250);
+    StringBuilder script = new StringBuilder("set -e; cd deep");
+    for (int i = 0; i < 18; i++) {
+      script.append("; mkdir ").append(name).append("; cd ").append(name);
+    }
+    script.append("; touch last");
+    Files.createDirectories(root.resolve("deep"));
+    TestTrees.shell(root, script.toString());
+    try {
+      Result result = crawl(FileTreeOptions.defaults(), 2, c -> {}, v -> {});
+      assertEquals(Outcome.PARTIAL, result.report().outcome());
+      assertTrue(result.report().errors().stream()
+              .anyMatch(e -> FileErrors.reason(e.cause()).equals("File name too long")),
+          "no 'File name too long' among " + result.report().errors().size() + " errors");
+    } finally {
+      TestTrees.shell(root, "rm -rf deep"); // JUnit cannot delete paths longer than PATH_MAX
+    }
+  }
+
+  @Test
+  void unreadableDirectory_isReportedAndTheRestIsVisited() throws Exception {
+    assumeFalse(TestTrees.runningAsRoot(), "root reads every directory, so permissions cannot make one "
+        + "unreadable; the vanishing and too-long cases above cover the same path for root");
+    Path locked = root.resolve("d4");
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    try {
+      Result result = crawl(FileTreeOptions.defaults(), 3, c -> {}, v -> {});
+      assertEquals(1, result.report().errors().size());
+      assertEquals("Permission denied", FileErrors.reason(result.report().errors().get(0).cause()));
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void badRoots_andBadGlobs_areRejectedUpFront() {
+    assertThrows(NoSuchFileException.class, () -> FileTreeSource.over(root.resolve("nope"), FileTreeOptions.defaults()));
+    assertThrows(NotDirectoryException.class,
+        () -> FileTreeSource.over(root.resolve("d0/e0/f1.txt"), FileTreeOptions.defaults()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FileTreeSource.over(root, FileTreeOptions.defaults().withExcludes(List.of("a{b"))));
+    assertTrue(e.getMessage().startsWith("bad exclude glob 'a{b'"), e.getMessage());
+  }
+
+  @Test
+  void pathBytes_relativeAndAbsolute() throws Exception {
+    Path odd;
+    try (Stream<Path> s = Files.list(root.resolve("odd"))) {
+      odd = s.filter(p -> p.getFileName().toString().startsWith("bad")).findFirst().orElseThrow();
+    }
+    assertEquals(root + "/odd/bad\u00ffbyte", TestTrees.bytesOf(odd));
+    Path relative = Path.of("").toAbsolutePath().relativize(odd);
+    assertEquals(relative.toString().replace("\ufffd", "\u00ff"), TestTrees.bytesOf(relative));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
