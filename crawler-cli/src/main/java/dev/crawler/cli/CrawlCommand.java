@@ -15,12 +15,12 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = CrawlCommand.Version.class,
     description = "Crawl a slow tree in parallel: a directory tree, an org chart.",
-    subcommands = {FsCommand.class},
+    subcommands = {FsCommand.class, LdapCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl completed",
         "1:some entries could not be read, or the deadline passed (partial output)",
-        "2:bad usage or bad input (unknown flag, missing root, bad glob)",
+        "2:bad usage or bad input (unknown flag, missing root, bad glob, unknown person, bad credentials, unreachable server)",
         "130:interrupted (Ctrl-C); what was found was written"})
 public final class CrawlCommand implements Runnable {
   @picocli.CommandLine.Spec
@@ -41,7 +41,13 @@ public final class CrawlCommand implements Runnable {
       @Override
       @SuppressWarnings("unchecked")
       public <K> K create(Class<K> type) throws Exception {
-        return type == FsCommand.class ? (K) new FsCommand(stdout) : defaults.create(type);
+        if (type == FsCommand.class) {
+          return (K) new FsCommand(stdout);
+        }
+        if (type == LdapCommand.class) {
+          return (K) new LdapCommand(stdout);
+        }
+        return defaults.create(type);
       }
     };
     CommandLine cli = new CommandLine(new CrawlCommand(), factory);
@@ -52,7 +58,7 @@ public final class CrawlCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name what to crawl: crawl fs DIR");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name what to crawl: crawl fs DIR, or crawl ldap --root UID");
   }
 
   private static int usageError(CommandLine.ParameterException e, String[] args) {

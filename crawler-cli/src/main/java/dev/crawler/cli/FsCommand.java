@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -264,7 +263,7 @@ final class FsCommand implements Callable<Integer> {
         try {
           CrawlReport<FileEntry> report = crawl.await();
           if (stats) {
-            printStats(root, report);
+            StatsPrinter.print(err, root.toString(), "entries", report);
           }
           return report;
         } finally {
@@ -298,15 +297,6 @@ final class FsCommand implements Callable<Integer> {
       }
       out.flushAll();
       err.println("crawl: interrupted; the output is partial");
-    }
-
-    private void printStats(Path root, CrawlReport<FileEntry> r) {
-      err.printf(Locale.ROOT, "crawl: %s: %s in %.3f s: %,d entries (%,d directories), %,.0f entries/s%n",
-          root, r.outcome(), r.elapsed().toNanos() / 1e9, r.visits(), r.branches(), r.visitsPerSecond());
-      err.printf(Locale.ROOT, "  listings %,d, errors %,d, retries %,d; work moved: %,d handoffs, %,d steals, %,d local;"
-          + " max depth %d; worker utilization %.0f%%%n",
-          r.listings(), r.errors().size(), r.retries(), r.handoffs(), r.steals(), r.localDescents(),
-          r.maxDepth(), 100 * r.utilization());
     }
   }
 }

@@ -171,7 +171,7 @@ class FsCommandTest {
   void noSubcommand_saysWhatToDo_exitTwo() {
     Run run = crawl();
     assertEquals(2, run.exit());
-    assertEquals("crawl: name what to crawl: crawl fs DIR\nTry 'crawl --help' for more information.\n", run.err());
+    assertEquals("crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID\nTry 'crawl --help' for more information.\n", run.err());
   }
 
   @Test

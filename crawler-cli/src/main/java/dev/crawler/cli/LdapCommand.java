@@ -1,0 +1,390 @@
+package dev.crawler.cli;
+
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.ResultCode;
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.core.Visit;
+import dev.crawler.ldap.LdapSettings;
+import dev.crawler.ldap.NoSuchPersonException;
+import dev.crawler.ldap.OrgChartSource;
+import dev.crawler.ldap.Person;
+import dev.crawler.ldap.demo.DemoDirectory;
+import java.io.Console;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code crawl ldap}: an org chart walked from one person down, one small query per manager. */
+@Command(
+    name = "ldap",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Walk an LDAP org chart from --root down, one small query per manager, past any size limit.",
+        "With no --url, serves a generated demo org chart from an in-memory directory on loopback."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:everyone was read",
+        "1:some managers' reports could not be read, or the deadline passed (partial output)",
+        "2:bad usage, unknown root, bad credentials, or unreachable server",
+        "130:interrupted (Ctrl-C); what was found was written"})
+final class LdapCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--root", required = true, paramLabel = "UID|DN", description = "Who to start from: a uid or a DN.")
+  String root;
+
+  @Option(names = {"-H", "--url"}, paramLabel = "URL",
+      description = "ldap://host:port or ldaps://host:port. Without it: the embedded demo.")
+  String url;
+
+  @Option(names = {"-D", "--bind-dn"}, paramLabel = "DN", description = "Bind as DN (default: anonymous).")
+  String bindDn;
+
+  @Option(names = {"-y", "--password-file"}, paramLabel = "FILE", description = "Read the bind password from FILE.")
+  Path passwordFile;
+
+  @Option(names = "--password-env", paramLabel = "VAR", description = "Read the bind password from environment variable VAR.")
+  String passwordEnv;
+
+  @Option(names = {"-W", "--ask-password"}, description = "Prompt for the bind password.")
+  boolean askPassword;
+
+  @Option(names = {"-b", "--base"}, paramLabel = "DN", description = "Where people live (required with --url).")
+  String base;
+
+  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people (default ${DEFAULT-VALUE}).")
+  String personFilter = "(objectClass=inetOrgPerson)";
+
+  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
+  String uidAttribute = "uid";
+
+  @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
+  String managerAttribute = "manager";
+
+  @Option(names = {"-Z", "--starttls"}, description = "Upgrade the connection with StartTLS.")
+  boolean startTls;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in PEM (default: the JVM's).")
+  Path caFile;
+
+  @Option(names = "--connect-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Default 10s.")
+  Duration connectTimeout = Duration.ofSeconds(10);
+
+  @Option(names = "--timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Per operation; default 30s.")
+  Duration responseTimeout = Duration.ofSeconds(30);
+
+  @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Parallel workers, one connection each (default ${DEFAULT-VALUE}).")
+  int workers = 8;
+
+  @Option(names = "--rate", paramLabel = "QPS", description = "At most QPS queries per second, all workers together.")
+  Double rate;
+
+  @Option(names = "--deadline", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Stop after TIME; the output is then partial (exit 1).")
+  Duration deadline;
+
+  @Option(names = {"-d", "--max-depth"}, paramLabel = "N", description = "Go at most N levels below the root.")
+  Integer maxDepth;
+
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  /** Output format flags; at most one. */
+  static final class Format {
+    @Option(names = "--json", description = "JSON lines (the default).")
+    boolean json;
+
+    @Option(names = "--csv", description = "CSV with a header row.")
+    boolean csv;
+
+    @Option(names = "--tree", description = "An indented org chart, sorted by name.")
+    boolean tree;
+
+    @Option(names = "--dot", description = "Graphviz DOT, for a picture: crawl ldap ... --dot | dot -Tsvg > chart.svg")
+    boolean dot;
+
+    PersonFormat personFormat() {
+      return csv ? PersonFormat.CSV : tree ? PersonFormat.TREE : dot ? PersonFormat.DOT : PersonFormat.JSON;
+    }
+  }
+
+  @Option(names = "--demo-people", paramLabel = "N", description = "Demo only: how many people (default ${DEFAULT-VALUE}).")
+  int demoPeople = 5_000;
+
+  @Option(names = "--demo-size-limit", paramLabel = "N", description = "Demo only: the server's size limit (default ${DEFAULT-VALUE}).")
+  int demoSizeLimit = 200;
+
+  @Option(names = "--demo-latency", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Demo only: added to every search, to see what more workers buy (e.g. 2ms).")
+  Duration demoLatency;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress line, no per-manager error lines, no demo banner.")
+  boolean quiet;
+
+  @Option(names = "--stats", description = "Print the crawl report and the number of LDAP operations on stderr.")
+  boolean stats;
+
+  @Option(names = "--debug", description = "Show stack traces for failures.")
+  boolean debug;
+
+  private final OutputStream stdout;
+
+  LdapCommand(OutputStream stdout) {
+    this.stdout = stdout;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers < 1 || workers > 1_000) {
+      throw new UserError("--workers must be from 1 to 1000, not " + workers);
+    }
+    if (rate != null && !(rate > 0)) {
+      throw new UserError("--rate must be positive, not " + rate);
+    }
+    PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    DemoDirectory demo = url == null ? startDemo(err) : null;
+    try {
+      LdapSettings settings = demo == null ? settingsForUrl() : demoSettings(demo);
+      OrgChartSource source;
+      try {
+        source = OrgChartSource.of(settings);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage(), e);
+      } catch (GeneralSecurityException e) {
+        throw new UserError("cannot read --ca-file " + caFile + ": " + e.getMessage(), e);
+      }
+      Person rootPerson;
+      try {
+        rootPerson = source.findRoot(root);
+      } catch (NoSuchPersonException e) {
+        throw new UserError(e.getMessage(), e);
+      } catch (LDAPException e) {
+        throw new UserError(explain(e, settings), e);
+      }
+      return crawl(source, rootPerson, err);
+    } finally {
+      if (demo != null) {
+        demo.close();
+      }
+    }
+  }
+
+  private DemoDirectory startDemo(PrintStream err) throws LDAPException, UserError {
+    if (bindDn != null || base != null || startTls || caFile != null) {
+      throw new UserError("--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is served)");
+    }
+    DemoDirectory.Options options = new DemoDirectory.Options(demoPeople, 1, demoSizeLimit,
+        demoLatency == null ? Duration.ZERO : demoLatency, true);
+    DemoDirectory demo;
+    try {
+      demo = DemoDirectory.start(options);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    if (!quiet) {
+      err.printf(Locale.ROOT, "crawl: serving a demo org chart of %,d people on ldap://127.0.0.1:%d (size limit %d, "
+              + "no paging%s); give --url to crawl a real directory%n", demoPeople, demo.port(), demoSizeLimit,
+          demoLatency == null ? "" : ", " + demoLatency.toMillis() + " ms per search");
+    }
+    return demo;
+  }
+
+  private LdapSettings demoSettings(DemoDirectory demo) {
+    return LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .withSchema(personFilter, uidAttribute, managerAttribute)
+        .withTimeouts(connectTimeout, responseTimeout);
+  }
+
+  private LdapSettings settingsForUrl() throws UserError {
+    LDAPURL parsed;
+    try {
+      parsed = new LDAPURL(url);
+    } catch (LDAPException e) {
+      throw new UserError("bad --url '" + url + "': write it like ldap://host:389 or ldaps://host:636");
+    }
+    if (base == null) {
+      throw new UserError("--base is needed with --url: where do people live? (e.g. -b ou=people,dc=example,dc=com)");
+    }
+    boolean ldaps = "ldaps".equalsIgnoreCase(parsed.getScheme());
+    if (ldaps && startTls) {
+      throw new UserError("--starttls goes with ldap://, not ldaps:// (which is TLS already)");
+    }
+    LdapSettings.Security security = ldaps ? LdapSettings.Security.LDAPS
+        : startTls ? LdapSettings.Security.STARTTLS : LdapSettings.Security.NONE;
+    LdapSettings settings = LdapSettings.of(parsed.getHost(), parsed.getPort(), base)
+        .withSecurity(security, caFile)
+        .withSchema(personFilter, uidAttribute, managerAttribute)
+        .withTimeouts(connectTimeout, responseTimeout);
+    if (bindDn != null) {
+      settings = settings.withBind(bindDn, password());
+    } else if (passwordFile != null || passwordEnv != null || askPassword) {
+      throw new UserError("a password was given but no --bind-dn to bind as");
+    }
+    return settings;
+  }
+
+  /** The bind password: from a file, an environment variable or a prompt; never from an argument. */
+  private char[] password() throws UserError {
+    if (passwordFile != null) {
+      try {
+        String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+        return text.strip().toCharArray();
+      } catch (IOException e) {
+        throw new UserError("cannot read --password-file " + passwordFile + ": " + e.getMessage(), e);
+      }
+    }
+    if (passwordEnv != null) {
+      String value = System.getenv(passwordEnv);
+      if (value == null) {
+        throw new UserError("--password-env " + passwordEnv + ": no such environment variable");
+      }
+      return value.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new UserError("--bind-dn needs a password: give --password-file, --password-env, or -W on a terminal");
+    }
+    char[] typed = console.readPassword("Password for %s: ", bindDn);
+    if (typed == null) {
+      throw new UserError("no password given");
+    }
+    return typed;
+  }
+
+  /** One line saying what went wrong when reaching or binding to the directory. */
+  private static String explain(LDAPException e, LdapSettings settings) {
+    String where = settings.host() + ":" + settings.port();
+    ResultCode code = e.getResultCode();
+    if (code == ResultCode.CONNECT_ERROR || code == ResultCode.SERVER_DOWN || code == ResultCode.TIMEOUT) {
+      return "cannot reach the directory at " + where + ": " + e.getMessage();
+    }
+    if (code == ResultCode.INVALID_CREDENTIALS) {
+      return "the directory at " + where + " refused the bind as " + settings.bindDn()
+          + ": invalid credentials (check --bind-dn and the password)";
+    }
+    if (code == ResultCode.NO_SUCH_OBJECT) {
+      return "the base DN " + settings.baseDn() + " does not exist at " + where;
+    }
+    return "the directory at " + where + " said " + code.getName() + ": " + e.getMessage();
+  }
+
+  private int crawl(OrgChartSource source, Person rootPerson, PrintStream err) throws Exception {
+    PersonFormat personFormat = format.personFormat();
+    AtomicReference<Crawl<Person>> current = new AtomicReference<>();
+    SharedOutput out = new SharedOutput(stdout, () -> {
+      Crawl<Person> crawl = current.get();
+      if (crawl != null) {
+        crawl.cancel();
+      }
+    });
+    Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
+    LongAdder errors = new LongAdder();
+    Crawler<Person, ?> crawler = Crawler.over(source).workers(workers).distinctBy(Person::key).errorListener(error -> {
+      errors.increment();
+      if (!quiet) {
+        err.println("crawl: " + error.branch() + ": " + CrawlCommand.describe(error.cause()));
+      }
+    });
+    if (rate != null) {
+      crawler.rateLimit(rate);
+    }
+    if (deadline != null) {
+      crawler.deadline(deadline);
+    }
+    if (maxDepth != null) {
+      crawler.maxDepth(maxDepth);
+    }
+    stdout.write(personFormat.header().getBytes(StandardCharsets.UTF_8));
+    AtomicBoolean finished = new AtomicBoolean();
+    Thread onCtrlC = new Thread(() -> {
+      if (!finished.get()) {
+        Crawl<Person> crawl = current.get();
+        if (crawl != null) {
+          crawl.close();
+        }
+        out.flushAll();
+        err.println("crawl: interrupted; the output is partial");
+      }
+    }, "crawl-shutdown");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    CrawlReport<Person> report;
+    try (Crawl<Person> crawl = crawler.start(rootPerson, visit -> {
+      if (visit.node().isCycle()) {
+        return; // reported as an error line, not printed twice
+      }
+      if (personFormat.streams()) {
+        personFormat.write(visit, out.buffer());
+      } else {
+        collected.add(visit);
+      }
+    })) {
+      current.set(crawl);
+      ProgressPrinter progress = !quiet && Terminal.stderrIsTerminal() ? new ProgressPrinter(crawl, err, "people") : null;
+      try {
+        report = crawl.await();
+      } finally {
+        if (progress != null) {
+          progress.close();
+        }
+      }
+    } finally {
+      out.flushAll();
+      finished.set(true);
+      try {
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs already and will find us finished
+      }
+    }
+    if (out.failed()) {
+      return ExitCodes.OK; // the reader went away
+    }
+    if (!personFormat.streams()) {
+      PrintStream text = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+      PersonFormat.printTree(collected, text);
+      text.flush();
+    }
+    stdout.write(personFormat.footer().getBytes(StandardCharsets.UTF_8));
+    stdout.flush();
+    if (stats) {
+      StatsPrinter.print(err, "ldap " + root, "people", report);
+      err.printf(Locale.ROOT, "  LDAP operations %,d (queries split at the size limit: %,d)%n",
+          source.operations(), source.splits());
+    }
+    if (report.outcome() == Outcome.FAILED) {
+      err.println("crawl: the crawl stopped: " + CrawlCommand.describe(report.failure()));
+      return ExitCodes.PARTIAL;
+    }
+    if (report.outcome() == Outcome.TIMED_OUT) {
+      err.println("crawl: the deadline of " + deadline + " passed; the output is partial");
+      return ExitCodes.PARTIAL;
+    }
+    return errors.sum() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+  }
+}

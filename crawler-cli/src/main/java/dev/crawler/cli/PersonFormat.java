@@ -1,0 +1,156 @@
+package dev.crawler.cli;
+
+import dev.crawler.core.Visit;
+import dev.crawler.ldap.Person;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** How {@code crawl ldap} prints people. JSON lines, CSV and DOT stream; the tree is printed at the end. */
+enum PersonFormat {
+  /** One JSON object per person: dn, uid, name, title, mail, manager, depth, reports. */
+  JSON {
+    @Override
+    void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      Person p = visit.node();
+      StringBuilder line = new StringBuilder(200).append('{');
+      field(line, "dn", p.dn()).append(',');
+      field(line, "uid", p.uid()).append(',');
+      field(line, "name", p.name()).append(',');
+      field(line, "title", p.title()).append(',');
+      field(line, "mail", p.mail()).append(',');
+      field(line, "manager", p.managerDn());
+      line.append(",\"depth\":").append(visit.depth()).append(",\"reports\":").append(Math.max(0, p.reportCount()));
+      out.write(line.append("}\n").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private StringBuilder field(StringBuilder line, String name, String value) {
+      line.append('"').append(name).append("\":");
+      if (value == null) {
+        return line.append("null");
+      }
+      OutputFormat.appendJsonString(line, value);
+      return line;
+    }
+  },
+  /** RFC 4180 CSV with a header row. */
+  CSV {
+    @Override
+    String header() {
+      return "dn,uid,name,title,mail,manager,depth,reports\n";
+    }
+
+    @Override
+    void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      Person p = visit.node();
+      String row = String.join(",", csv(p.dn()), csv(p.uid()), csv(p.name()), csv(p.title()), csv(p.mail()),
+          csv(p.managerDn()), String.valueOf(visit.depth()), String.valueOf(Math.max(0, p.reportCount()))) + "\n";
+      out.write(row.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String csv(String value) {
+      if (value == null) {
+        return "";
+      }
+      if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+        return value;
+      }
+      return '"' + value.replace("\"", "\"\"") + '"';
+    }
+  },
+  /** Graphviz DOT: a box per person, an edge from each manager. Render with {@code dot -Tsvg}. */
+  DOT {
+    @Override
+    String header() {
+      return "digraph orgchart {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n";
+    }
+
+    @Override
+    String footer() {
+      return "}\n";
+    }
+
+    @Override
+    void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      Person p = visit.node();
+      StringBuilder s = new StringBuilder(160).append("  ").append(dot(p.dn())).append(" [label=")
+          .append(dot(Objects.toString(p.name(), p.toString()) + "\n" + Objects.toString(p.title(), ""))).append("];\n");
+      if (visit.parent() != null) {
+        s.append("  ").append(dot(visit.parent().dn())).append(" -> ").append(dot(p.dn())).append(";\n");
+      }
+      out.write(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String dot(String value) {
+      return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+  },
+  /** An indented org chart drawn with box-drawing characters, each level sorted by name. */
+  TREE {
+    @Override
+    boolean streams() {
+      return false;
+    }
+
+    @Override
+    void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      throw new UnsupportedOperationException("the tree is printed at the end");
+    }
+  };
+
+  String header() {
+    return "";
+  }
+
+  String footer() {
+    return "";
+  }
+
+  boolean streams() {
+    return true;
+  }
+
+  abstract void write(Visit<Person> visit, SharedOutput.Buffer out);
+
+  /** Prints collected visits as a tree, without recursion (an org chart may be deep). */
+  static void printTree(Collection<Visit<Person>> visits, PrintStream out) {
+    Map<Person, List<Person>> children = new HashMap<>();
+    Person root = null;
+    for (Visit<Person> v : visits) {
+      if (v.parent() == null) {
+        root = v.node();
+      } else {
+        children.computeIfAbsent(v.parent(), k -> new ArrayList<>()).add(v.node());
+      }
+    }
+    if (root == null) {
+      return;
+    }
+    Comparator<Person> byName = Comparator.comparing((Person p) -> Objects.toString(p.name(), ""))
+        .thenComparing(Person::dn);
+    children.values().forEach(list -> list.sort(byName));
+    record Line(Person person, String indent, boolean last, boolean top) {}
+    Deque<Line> stack = new ArrayDeque<>();
+    stack.push(new Line(root, "", true, true));
+    while (!stack.isEmpty()) {
+      Line line = stack.pop();
+      Person p = line.person();
+      String label = Objects.toString(p.name(), p.toString()) + " (" + p + ")"
+          + (p.title() == null ? "" : ", " + p.title());
+      out.println(line.top() ? label : line.indent() + (line.last() ? "└── " : "├── ") + label);
+      List<Person> kids = children.getOrDefault(p, List.of());
+      String indent = line.top() ? "" : line.indent() + (line.last() ? "    " : "│   ");
+      for (int i = kids.size() - 1; i >= 0; i--) {
+        stack.push(new Line(kids.get(i), indent, i == kids.size() - 1, false));
+      }
+    }
+  }
+}

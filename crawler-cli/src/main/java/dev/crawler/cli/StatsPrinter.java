@@ -1,0 +1,19 @@
+package dev.crawler.cli;
+
+import dev.crawler.core.CrawlReport;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The {@code --stats} lines: the crawl report in two lines on stderr. */
+final class StatsPrinter {
+  private StatsPrinter() {}
+
+  static void print(PrintStream err, String what, String unit, CrawlReport<?> r) {
+    err.printf(Locale.ROOT, "crawl: %s: %s in %.3f s: %,d %s (%,d branches), %,.0f %s/s%n",
+        what, r.outcome(), r.elapsed().toNanos() / 1e9, r.visits(), unit, r.branches(), r.visitsPerSecond(), unit);
+    err.printf(Locale.ROOT, "  listings %,d, errors %,d, retries %,d, duplicates skipped %,d; work moved: %,d handoffs,"
+            + " %,d steals, %,d local; max depth %d; worker utilization %.0f%%%n",
+        r.listings(), r.errors().size(), r.retries(), r.duplicatesSkipped(), r.handoffs(), r.steals(),
+        r.localDescents(), r.maxDepth(), 100 * r.utilization());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.crawler.ldap;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where the directory is, how to reach it, and how its org chart is shaped. Immutable. Build with
+ * {@link #of(String, int, String)} and the {@code with} methods.
+ *
+ * @param host server host name
+ * @param port server port
+ * @param security plain, LDAPS, or StartTLS
+ * @param caFile PEM file of trusted CA certificates for TLS; {@code null} for the JVM's trust store
+ * @param bindDn who to bind as; {@code null} for an anonymous crawl
+ * @param password the bind password; never logged; {@code null} when anonymous
+ * @param baseDn where people live
+ * @param personFilter which entries are people, as an LDAP filter string
+ * @param uidAttribute the attribute {@code --root} names a person by
+ * @param managerAttribute the DN-valued attribute linking a person to their manager
+ * @param attributes what to read of each person besides uid and manager
+ * @param connectTimeout how long to wait for a connection
+ * @param responseTimeout how long to wait for one operation
+ * @param batchSize the most managers whose reports are asked for in one query
+ */
+public record LdapSettings(
+    String host,
+    int port,
+    Security security,
+    Path caFile,
+    String bindDn,
+    char[] password,
+    String baseDn,
+    String personFilter,
+    String uidAttribute,
+    String managerAttribute,
+    List<String> attributes,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    int batchSize) {
+
+  /** How the connection is protected. Certificates and host names are always verified. */
+  public enum Security {
+    /** No TLS. */
+    NONE,
+    /** TLS from the first byte ({@code ldaps://}). */
+    LDAPS,
+    /** A plain connection upgraded with the StartTLS extended operation. */
+    STARTTLS
+  }
+
+  /** Validates and copies. */
+  public LdapSettings {
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("port (" + port + ") must be from 1 to 65535");
+    }
+    Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(baseDn, "baseDn");
+    Objects.requireNonNull(personFilter, "personFilter");
+    Objects.requireNonNull(uidAttribute, "uidAttribute");
+    Objects.requireNonNull(managerAttribute, "managerAttribute");
+    attributes = List.copyOf(attributes);
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize (" + batchSize + ") must be at least 1");
+    }
+    if ((bindDn == null) != (password == null)) {
+      throw new IllegalArgumentException("a bind DN needs a password, and a password a bind DN");
+    }
+  }
+
+  /** Plain LDAP, anonymous, inetOrgPerson entries linked by {@code manager}. */
+  public static LdapSettings of(String host, int port, String baseDn) {
+    return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
+        "uid", "manager", List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 100);
+  }
+
+  public LdapSettings withBind(String dn, char[] secret) {
+    return new LdapSettings(host, port, security, caFile, dn, secret, baseDn, personFilter, uidAttribute,
+        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize);
+  }
+
+  public LdapSettings withSecurity(Security mode, Path trustedCas) {
+    return new LdapSettings(host, port, mode, trustedCas, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize);
+  }
+
+  public LdapSettings withSchema(String filter, String uid, String manager) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
+        attributes, connectTimeout, responseTimeout, batchSize);
+  }
+
+  public LdapSettings withTimeouts(Duration connect, Duration response) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, attributes, connect, response, batchSize);
+  }
+
+  public LdapSettings withBatchSize(int managersPerQuery) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery);
+  }
+
+  /** Never shows the password. */
+  @Override
+  public String toString() {
+    return "LdapSettings[" + security + " " + host + ":" + port + ", bind " + (bindDn == null ? "anonymous" : bindDn)
+        + ", base " + baseDn + ", filter " + personFilter + "]";
+  }
+}

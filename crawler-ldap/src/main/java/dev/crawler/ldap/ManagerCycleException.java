@@ -1,0 +1,10 @@
+package dev.crawler.ldap;
+
+/** A person met again below themselves: their reports include one of their own managers. */
+public final class ManagerCycleException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public ManagerCycleException(String message) {
+    super(message);
+  }
+}

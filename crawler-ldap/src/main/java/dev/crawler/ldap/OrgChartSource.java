@@ -1,0 +1,418 @@
+package dev.crawler.ldap;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.PEMFileTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.Children;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An org chart in an LDAP directory as a {@link BranchSource}: a person with reports is a branch,
+ * anyone else a leaf. Each worker has its own connection (the session). Thread-safe.
+ *
+ * <h2>Round trips</h2>
+ * Listing a manager costs one query, whatever their number of reports: the reports themselves
+ * were fetched with the manager's siblings, and the query fetches the reports of all of them at
+ * once ({@code (|(manager=a)(manager=b)...)}, at most {@code batchSize} terms). That is also how
+ * each person is known to be a branch or a leaf before anyone lists them, so people without
+ * reports cost no query at all. {@link #operations()} counts every operation sent.
+ *
+ * <h2>Past the size limit</h2>
+ * A query that hits "size limit exceeded" is never trusted partially. A query over several
+ * managers is split in halves. For one manager with more reports than the limit, the Simple Paged
+ * Results control is tried, unless the server has refused it once; otherwise (OpenLDAP refuses
+ * paging to limited users by default) the query is split by the first letters of the uid, {@code
+ * (uid=a*)}, {@code (uid=b*)}, ... plus one query for every other uid, recursively, until each
+ * piece fits. Filters are always built with the SDK's filter API, so any uid is safe.
+ *
+ * <h2>Failures</h2>
+ * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
+ * connection and retries. Bad credentials and an unreachable server fail {@link #open()}, and so
+ * the crawl, with the server's message. A person met again below themselves (a manager cycle) is
+ * listed as a {@link ManagerCycleException} and not entered again.
+ */
+public final class OrgChartSource implements BranchSource<Person, LDAPConnection> {
+  private static final Logger log = LoggerFactory.getLogger(OrgChartSource.class);
+  /** First characters the uid split tries; uid matching ignores case, so "a" covers "A". */
+  private static final String SPLIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-";
+  private static final Set<ResultCode> TRANSIENT = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
+      ResultCode.TIMEOUT, ResultCode.BUSY, ResultCode.UNAVAILABLE, ResultCode.DECODING_ERROR);
+  private static final Set<ResultCode> BREAKS_CONNECTION = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
+      ResultCode.TIMEOUT, ResultCode.DECODING_ERROR);
+  private static final Set<ResultCode> PAGING_REFUSED = Set.of(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+      ResultCode.UNWILLING_TO_PERFORM, ResultCode.SIZE_LIMIT_EXCEEDED, ResultCode.ADMIN_LIMIT_EXCEEDED,
+      ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+
+  private final LdapSettings settings;
+  private final Filter personFilter;
+  private final String[] attributes;
+  private final SSLUtil ssl;
+  private final LongAdder operations = new LongAdder();
+  private final LongAdder splits = new LongAdder();
+  /** Set once the server refuses paging; then only splitting is used. */
+  private final AtomicBoolean pagingRefused = new AtomicBoolean();
+
+  private OrgChartSource(LdapSettings settings) throws LDAPException, GeneralSecurityException {
+    this.settings = settings;
+    try {
+      this.personFilter = Filter.create(settings.personFilter());
+    } catch (LDAPException e) {
+      throw new IllegalArgumentException("bad person filter '" + settings.personFilter() + "': " + e.getMessage(), e);
+    }
+    if (!DN.isValidDN(settings.baseDn())) {
+      throw new IllegalArgumentException("bad base DN '" + settings.baseDn() + "'");
+    }
+    Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
+    wanted.addAll(settings.attributes());
+    this.attributes = wanted.toArray(String[]::new);
+    if (settings.security() == LdapSettings.Security.NONE) {
+      this.ssl = null;
+    } else {
+      TrustManager trust = settings.caFile() == null
+          ? JVMDefaultTrustManager.getInstance()
+          : new PEMFileTrustManager(settings.caFile().toFile());
+      this.ssl = new SSLUtil(trust);
+    }
+  }
+
+  /**
+   * A source for the directory {@code settings} describe. Connects to nothing yet.
+   *
+   * @throws IllegalArgumentException if the person filter or base DN is malformed
+   * @throws GeneralSecurityException if the CA file cannot be read
+   */
+  public static OrgChartSource of(LdapSettings settings) throws GeneralSecurityException {
+    try {
+      return new OrgChartSource(settings);
+    } catch (LDAPException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */
+  public long operations() {
+    return operations.sum();
+  }
+
+  /** Queries split because they hit the size limit. */
+  public long splits() {
+    return splits.sum();
+  }
+
+  @Override
+  public LDAPConnection open() throws LDAPException {
+    LDAPConnectionOptions options = new LDAPConnectionOptions();
+    options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
+    options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
+    options.setUseSynchronousMode(true); // one thread per connection: no reader thread needed
+    options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(false));
+    LDAPConnection connection;
+    try {
+      connection = settings.security() == LdapSettings.Security.LDAPS
+          ? new LDAPConnection(ssl.createSSLSocketFactory(), options, settings.host(), settings.port())
+          : new LDAPConnection(options, settings.host(), settings.port());
+    } catch (GeneralSecurityException e) {
+      throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed: " + e.getMessage(), e);
+    }
+    try {
+      if (settings.security() == LdapSettings.Security.STARTTLS) {
+        operations.increment();
+        ExtendedResult tls = connection.processExtendedOperation(new StartTLSExtendedRequest(ssl.createSSLContext()));
+        if (tls.getResultCode() != ResultCode.SUCCESS) {
+          throw new LDAPException(tls.getResultCode(), "StartTLS failed: " + tls.getDiagnosticMessage());
+        }
+      }
+      if (settings.bindDn() != null) {
+        operations.increment();
+        connection.bind(new SimpleBindRequest(settings.bindDn(), utf8(settings.password())));
+      }
+      return connection;
+    } catch (LDAPException | GeneralSecurityException | RuntimeException e) {
+      connection.close();
+      if (e instanceof LDAPException le) {
+        throw le;
+      }
+      throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close(LDAPConnection connection) {
+    if (connection != null) {
+      connection.close();
+    }
+  }
+
+  @Override
+  public boolean isTransient(Exception failure) {
+    return failure instanceof LDAPException e && TRANSIENT.contains(e.getResultCode());
+  }
+
+  @Override
+  public boolean isSessionBroken(Exception failure) {
+    return failure instanceof LDAPException e && BREAKS_CONNECTION.contains(e.getResultCode());
+  }
+
+  /**
+   * Finds the person to start at, with their reports, over a connection of its own.
+   *
+   * @param uidOrDn a uid, or a DN
+   * @return the root person, ready for {@code Crawler.start}
+   * @throws NoSuchPersonException if nobody, or more than one person, matches
+   * @throws LDAPException if the directory cannot be reached or refuses the bind
+   */
+  public Person findRoot(String uidOrDn) throws NoSuchPersonException, LDAPException {
+    LDAPConnection connection = open();
+    try {
+      boolean isDn = uidOrDn.contains("=") && DN.isValidDN(uidOrDn);
+      SearchRequest request = isDn
+          ? new SearchRequest(uidOrDn, SearchScope.BASE, personFilter, attributes)
+          : new SearchRequest(settings.baseDn(), SearchScope.SUB,
+              Filter.createANDFilter(personFilter, Filter.createEqualityFilter(settings.uidAttribute(), uidOrDn)),
+              attributes);
+      List<SearchResultEntry> found;
+      try {
+        found = search(connection, request);
+      } catch (LDAPSearchException e) {
+        if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+          throw new NoSuchPersonException("no person " + uidOrDn + " (no such entry)");
+        }
+        throw e;
+      }
+      if (found.isEmpty()) {
+        throw new NoSuchPersonException("no person with " + settings.uidAttribute() + "=" + uidOrDn
+            + " under " + settings.baseDn());
+      }
+      if (found.size() > 1) {
+        throw new NoSuchPersonException(found.size() + " people have " + settings.uidAttribute() + "=" + uidOrDn
+            + "; name the root by its DN");
+      }
+      Person root = person(found.get(0), null, false);
+      root.setReports(reportsOf(connection, List.of(root)).getOrDefault(root.parsedDn(), List.of()));
+      return root;
+    } finally {
+      connection.close();
+    }
+  }
+
+  @Override
+  public void list(LDAPConnection connection, Person manager, Children<Person> out) throws Exception {
+    if (manager.isCycle()) {
+      throw new ManagerCycleException(manager + " is among their own reports, directly or not (" + manager.dn() + ")");
+    }
+    List<Person> reports = manager.reports();
+    List<Person> listable = new ArrayList<>(reports.size());
+    for (Person report : reports) {
+      if (!report.isCycle()) {
+        listable.add(report);
+      }
+    }
+    Map<DN, List<Person>> next = reportsOf(connection, listable);
+    for (Person report : reports) {
+      if (report.isCycle()) {
+        out.branch(report); // listing it reports the cycle
+        continue;
+      }
+      report.setReports(next.getOrDefault(report.parsedDn(), List.of()));
+      if (report.reportCount() > 0) {
+        out.branch(report);
+      } else {
+        out.leaf(report);
+      }
+    }
+  }
+
+  /** The reports of each of {@code managers}, by manager DN, in as few queries as the limit allows. */
+  private Map<DN, List<Person>> reportsOf(LDAPConnection connection, List<Person> managers) throws LDAPException {
+    Map<DN, Person> byDn = new HashMap<>();
+    for (Person m : managers) {
+      byDn.put(m.parsedDn(), m);
+    }
+    Map<DN, List<Person>> result = new HashMap<>();
+    Deque<List<Person>> work = new ArrayDeque<>();
+    for (int i = 0; i < managers.size(); i += settings.batchSize()) {
+      work.push(managers.subList(i, Math.min(managers.size(), i + settings.batchSize())));
+    }
+    while (!work.isEmpty()) {
+      List<Person> chunk = work.pop();
+      Filter[] terms = new Filter[chunk.size()];
+      for (int i = 0; i < terms.length; i++) {
+        terms[i] = Filter.createEqualityFilter(settings.managerAttribute(), chunk.get(i).dn());
+      }
+      Filter managedBy = terms.length == 1 ? terms[0] : Filter.createORFilter(terms);
+      try {
+        assign(search(connection, request(managedBy)), byDn, result);
+      } catch (LDAPSearchException e) {
+        if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+          throw e;
+        }
+        splits.increment();
+        if (chunk.size() > 1) {
+          int half = chunk.size() / 2;
+          work.push(chunk.subList(0, half));
+          work.push(chunk.subList(half, chunk.size()));
+        } else {
+          assign(reportsOfOneManager(connection, managedBy, e.getEntryCount()), byDn, result);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Everyone one manager has, when that is more than the size limit: paging, else splitting. */
+  private List<SearchResultEntry> reportsOfOneManager(LDAPConnection connection, Filter managedBy, int limitHint)
+      throws LDAPException {
+    if (!pagingRefused.get()) {
+      try {
+        return paged(connection, managedBy, Math.max(1, limitHint));
+      } catch (LDAPSearchException e) {
+        if (!PAGING_REFUSED.contains(e.getResultCode())) {
+          throw e;
+        }
+        log.debug("the server refuses paging ({}); splitting queries by uid instead", e.getResultCode());
+        pagingRefused.set(true);
+      }
+    }
+    return splitByUid(connection, managedBy);
+  }
+
+  private List<SearchResultEntry> paged(LDAPConnection connection, Filter managedBy, int pageSize) throws LDAPException {
+    List<SearchResultEntry> entries = new ArrayList<>();
+    com.unboundid.asn1.ASN1OctetString cookie = null;
+    do {
+      SearchRequest request = request(managedBy);
+      request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+      operations.increment();
+      SearchResult page = connection.search(request);
+      entries.addAll(page.getSearchEntries());
+      SimplePagedResultsControl response = SimplePagedResultsControl.get(page);
+      cookie = response == null ? null : response.getCookie();
+    } while (cookie != null && cookie.getValueLength() > 0);
+    return entries;
+  }
+
+  /**
+   * Splits one manager's query by uid prefix until every piece fits: for a prefix p, one query per
+   * {@code (uid=p<c>*)} and one for every uid under p that starts otherwise (or, at the top, has
+   * no uid). A piece still too large is split again.
+   */
+  private List<SearchResultEntry> splitByUid(LDAPConnection connection, Filter managedBy) throws LDAPException {
+    String uid = settings.uidAttribute();
+    List<SearchResultEntry> entries = new ArrayList<>();
+    Deque<String> prefixes = new ArrayDeque<>(List.of(""));
+    while (!prefixes.isEmpty()) {
+      String prefix = prefixes.pop();
+      Filter[] starts = new Filter[SPLIT_ALPHABET.length()];
+      for (int i = 0; i < starts.length; i++) {
+        String next = prefix + SPLIT_ALPHABET.charAt(i);
+        starts[i] = Filter.createSubstringFilter(uid, next, null, null);
+        try {
+          entries.addAll(search(connection, request(Filter.createANDFilter(managedBy, starts[i]))));
+        } catch (LDAPSearchException e) {
+          if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+            throw e;
+          }
+          splits.increment();
+          prefixes.push(next);
+        }
+      }
+      Filter others = Filter.createNOTFilter(Filter.createORFilter(starts));
+      Filter rest = prefix.isEmpty()
+          ? Filter.createANDFilter(managedBy, others)
+          : Filter.createANDFilter(managedBy, Filter.createSubstringFilter(uid, prefix, null, null), others);
+      entries.addAll(search(connection, request(rest))); // too large here: reported as the listing's error
+    }
+    return entries;
+  }
+
+  private SearchRequest request(Filter managedBy) {
+    return new SearchRequest(settings.baseDn(), SearchScope.SUB, Filter.createANDFilter(personFilter, managedBy),
+        attributes);
+  }
+
+  private List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request) throws LDAPException {
+    operations.increment();
+    return connection.search(request).getSearchEntries();
+  }
+
+  /** Files each entry under every manager of the batch it names, flagging manager cycles. */
+  private void assign(List<SearchResultEntry> entries, Map<DN, Person> byDn, Map<DN, List<Person>> result)
+      throws LDAPException {
+    for (SearchResultEntry entry : entries) {
+      String[] managers = entry.getAttributeValues(settings.managerAttribute());
+      if (managers == null) {
+        continue;
+      }
+      DN self = entry.getParsedDN();
+      for (String value : managers) {
+        DN managerDn;
+        try {
+          managerDn = new DN(value);
+        } catch (LDAPException e) {
+          continue; // not a DN: cannot be one of ours
+        }
+        Person manager = byDn.get(managerDn);
+        if (manager == null) {
+          continue;
+        }
+        result.computeIfAbsent(managerDn, k -> new ArrayList<>()).add(person(entry, manager, isAncestor(self, manager)));
+      }
+    }
+  }
+
+  private static boolean isAncestor(DN dn, Person manager) {
+    for (Person p = manager; p != null; p = p.manager()) {
+      if (p.parsedDn().equals(dn)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Person person(SearchResultEntry entry, Person manager, boolean cycle) throws LDAPException {
+    return new Person(entry.getParsedDN(), entry.getAttributeValue(settings.uidAttribute()),
+        entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
+        entry.getAttributeValue(settings.managerAttribute()), manager, cycle);
+  }
+
+  private static byte[] utf8(char[] password) {
+    ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+    byte[] out = Arrays.copyOf(bytes.array(), bytes.limit());
+    Arrays.fill(bytes.array(), (byte) 0);
+    return out;
+  }
+}

@@ -1,0 +1,121 @@
+package dev.crawler.ldap;
+
+import com.unboundid.ldap.sdk.DN;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One person of an org chart, as read from the directory: DN, uid, name, title, mail, manager,
+ * and (once known) the people who report to them. Two people are equal when their DNs are equal
+ * by LDAP's rules (case, spacing). Immutable once published to the crawl; thread-safe.
+ *
+ * <p>A person's reports are fetched together with those of all their siblings, in one query, when
+ * their manager is listed: so a person's visit already says how many reports they have, and
+ * people without reports cost no query of their own.
+ */
+public final class Person {
+  private final DN dn;
+  private final String uid;
+  private final String name;
+  private final String title;
+  private final String mail;
+  private final String managerDn;
+  private final Person manager;
+  private final boolean cycle;
+  /** Written once by the source before the person is handed to the crawl; null until then. */
+  private List<Person> reports;
+
+  Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle) {
+    this.dn = Objects.requireNonNull(dn, "dn");
+    this.uid = uid;
+    this.name = name;
+    this.title = title;
+    this.mail = mail;
+    this.managerDn = managerDn;
+    this.manager = manager;
+    this.cycle = cycle;
+  }
+
+  /** The entry's DN as the server wrote it. */
+  public String dn() {
+    return dn.toString();
+  }
+
+  DN parsedDn() {
+    return dn;
+  }
+
+  /** The uid, or {@code null} if the entry has none. */
+  public String uid() {
+    return uid;
+  }
+
+  /** The common name ({@code cn}), or {@code null}. */
+  public String name() {
+    return name;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String mail() {
+    return mail;
+  }
+
+  /** The manager attribute's value (a DN) as stored, or {@code null}; it may point at no entry. */
+  public String managerDn() {
+    return managerDn;
+  }
+
+  /** The manager through whom the crawl reached this person; {@code null} for the root. */
+  Person manager() {
+    return manager;
+  }
+
+  /**
+   * Whether this is a person met again below themselves: a manager cycle (someone who manages,
+   * directly or not, one of their own managers). Such a person is reported as a branch error and
+   * not listed again.
+   */
+  public boolean isCycle() {
+    return cycle;
+  }
+
+  /**
+   * What makes two visits the same person, for {@code Crawler.distinctBy}: the normalized DN (a
+   * cycle marker has its own key, so that it is reported rather than dropped as a duplicate).
+   */
+  public Object key() {
+    return cycle ? List.of("cycle", dn) : dn;
+  }
+
+  /** How many people report to this person; -1 if not known yet. */
+  public int reportCount() {
+    List<Person> r = reports;
+    return r == null ? -1 : r.size();
+  }
+
+  List<Person> reports() {
+    return reports;
+  }
+
+  void setReports(List<Person> reports) {
+    this.reports = List.copyOf(reports);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Person that && cycle == that.cycle && dn.equals(that.dn);
+  }
+
+  @Override
+  public int hashCode() {
+    return dn.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return uid != null ? uid : dn.toString();
+  }
+}

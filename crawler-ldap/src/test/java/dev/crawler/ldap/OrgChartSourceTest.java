@@ -1,0 +1,205 @@
+package dev.crawler.ldap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.core.Visit;
+import dev.crawler.ldap.demo.DemoDirectory;
+import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The org-chart source against UnboundID's in-memory server over a real loopback socket. */
+class OrgChartSourceTest {
+
+  private static LdapSettings settings(DemoDirectory demo) {
+    return LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+
+  private record Result(CrawlReport<Person> report, Map<String, Integer> seen, Map<String, Visit<Person>> visits) {}
+
+  private static Result crawl(OrgChartSource source, String root, int workers, Consumer<Visit<Person>> also)
+      throws Exception {
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    Map<String, Visit<Person>> visits = new ConcurrentHashMap<>();
+    Person start = source.findRoot(root);
+    try (Crawl<Person> crawl = Crawler.over(source).workers(workers).distinctBy(Person::key).start(start, v -> {
+      also.accept(v);
+      if (!v.node().isCycle()) {
+        seen.merge(v.node().uid(), 1, Integer::sum);
+        visits.put(v.node().uid(), v);
+      }
+    })) {
+      return new Result(crawl.await(), seen, visits);
+    }
+  }
+
+  @ParameterizedTest(name = "paging refused={0}, workers={1}")
+  @CsvSource({"true,1", "true,8", "false,3", "false,16"})
+  void demo_everyPersonExactlyOnce_pastTheSizeLimit(boolean refusePaging, int workers) throws Exception {
+    DemoDirectory.Options options = new DemoDirectory.Options(3_000, 7, 100, Duration.ZERO, refusePaging);
+    try (DemoDirectory demo = DemoDirectory.start(options)) {
+      OrgChartSource source = OrgChartSource.of(settings(demo).withBatchSize(40));
+      Result result = crawl(source, "ceo", workers, v -> {});
+      assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
+      assertEquals(demo.people().stream().map(DemoPerson::uid).collect(Collectors.toSet()), result.seen().keySet());
+      result.seen().forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
+      for (DemoPerson p : demo.people()) {
+        Visit<Person> v = result.visits().get(p.uid());
+        assertEquals(p.managerDn() == null ? null : p.managerDn().toLowerCase(),
+            v.parent() == null ? null : v.parent().dn().toLowerCase(), "manager of " + p.uid());
+        assertEquals(p.title(), v.node().title());
+      }
+      assertTrue(source.splits() > 0, "the two big managers exceed the size limit");
+      long managers = demo.people().stream().map(DemoPerson::managerDn).distinct().count() - 1;
+      assertEquals(managers, result.report().listings(), "one listing per manager, none per leaf");
+      assertTrue(source.operations() < demo.people().size() / 5,
+          source.operations() + " operations for " + demo.people().size() + " people");
+    }
+  }
+
+  @ParameterizedTest(name = "root {0}")
+  @ValueSource(strings = {"star*man", "o'neil(contractor)", "doe, jane", "back\\slash"})
+  void awkwardUids_areFoundExactly(String uid) throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(400, 1, 100, Duration.ZERO, true))) {
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      Person person = source.findRoot(uid);
+      assertEquals(uid, person.uid());
+      assertEquals(0, person.reportCount());
+      Result result = crawl(source, uid, 2, v -> {});
+      assertEquals(Map.of(uid, 1), result.seen());
+    }
+  }
+
+  @Test
+  void unknownOrAmbiguousRoot_isNoSuchPerson() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      NoSuchPersonException e = assertThrows(NoSuchPersonException.class, () -> source.findRoot("nobody"));
+      assertEquals("no person with uid=nobody under " + DemoDirectory.BASE_DN, e.getMessage());
+      assertThrows(NoSuchPersonException.class, () -> source.findRoot("uid=ghost," + DemoDirectory.BASE_DN));
+      assertEquals("ceo", source.findRoot("uid=ceo," + DemoDirectory.BASE_DN).uid());
+    }
+  }
+
+  @Test
+  void managerCycles_areReportedOnce_andNeverLooped() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
+      // a -> b -> c -> a (each line: person, manager), and s manages themselves, under c.
+      add(demo, "cyc-a", "cyc-c");
+      add(demo, "cyc-b", "cyc-a");
+      add(demo, "cyc-c", "cyc-b");
+      add(demo, "self", "self");
+      demo.server().modify("uid=self," + DemoDirectory.BASE_DN,
+          new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.ADD, "manager",
+              "uid=cyc-c," + DemoDirectory.BASE_DN));
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      Result result = crawl(source, "cyc-a", 3, v -> {});
+      assertEquals(Outcome.PARTIAL, result.report().outcome());
+      assertEquals(Map.of("cyc-a", 1, "cyc-b", 1, "cyc-c", 1, "self", 1), result.seen());
+      List<String> cycles = result.report().errors().stream().map(e -> e.branch().uid()).sorted().toList();
+      assertEquals(List.of("cyc-a", "self"), cycles);
+      result.report().errors().forEach(e -> assertInstanceOf(ManagerCycleException.class, e.cause()));
+    }
+  }
+
+  @Test
+  void danglingManager_isNotFollowed_andDoesNotBreakTheCrawl() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
+      add(demo, "orphan", "ghost");
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      Person orphan = source.findRoot("orphan");
+      assertEquals("uid=ghost," + DemoDirectory.BASE_DN, orphan.managerDn());
+      Result result = crawl(source, "ceo", 4, v -> {});
+      assertEquals(Outcome.COMPLETE, result.report().outcome());
+      assertEquals(100, result.seen().size(), "the orphan hangs off no one the crawl reaches");
+    }
+  }
+
+  @Test
+  void badCredentials_failFindRoot_withTheResultCode() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
+      OrgChartSource source = OrgChartSource.of(settings(demo).withBind(DemoDirectory.CRAWLER_DN, "wrong".toCharArray()));
+      LDAPException e = assertThrows(LDAPException.class, () -> source.findRoot("ceo"));
+      assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
+    }
+  }
+
+  @Test
+  void serverRestartedMidCrawl_connectionsAreReopened_andEveryoneIsVisitedOnce() throws Exception {
+    int port = freePort();
+    DemoDirectory.Options options = new DemoDirectory.Options(2_000, 3, 100, Duration.ofMillis(1), true);
+    try (DemoDirectory demo = DemoDirectory.start(options, port)) {
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      AtomicInteger visits = new AtomicInteger();
+      Result result = crawl(source, "ceo", 4, v -> {
+        if (visits.incrementAndGet() == 300) { // on a worker thread: cut every connection, then serve again
+          demo.server().shutDown(true);
+          try {
+            demo.server().startListening();
+          } catch (LDAPException e) {
+            throw new IllegalStateException("could not restart the server", e);
+          }
+        }
+      });
+      assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
+      assertEquals(2_000, result.seen().size());
+      result.seen().forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
+      assertTrue(result.report().retries() > 0, "some listing met the restart and was retried");
+    }
+  }
+
+  @Test
+  void serverGoneForGood_endsTheCrawlWithAClearFailure_notAHang() throws Exception {
+    int port = freePort();
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(2_000, 3, 100, Duration.ofMillis(1), true), port)) {
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      AtomicInteger visits = new AtomicInteger();
+      Result result = crawl(source, "ceo", 4, v -> {
+        if (visits.incrementAndGet() == 300) {
+          demo.server().shutDown(true);
+        }
+      });
+      assertEquals(Outcome.FAILED, result.report().outcome());
+      LDAPException cause = assertInstanceOf(LDAPException.class, result.report().failure());
+      assertEquals(ResultCode.CONNECT_ERROR, cause.getResultCode());
+    }
+  }
+
+  private static void add(DemoDirectory demo, String uid, String managerUid) throws LDAPException {
+    Entry e = new Entry("uid=" + uid + "," + DemoDirectory.BASE_DN);
+    e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
+    e.addAttribute("uid", uid);
+    e.addAttribute("cn", uid);
+    e.addAttribute("sn", uid);
+    e.addAttribute("manager", "uid=" + managerUid + "," + DemoDirectory.BASE_DN);
+    demo.server().add(e);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
