@@ -165,6 +165,17 @@ public final class DemoDirectory implements AutoCloseable {
       "Torvalds", "Hamilton", "Wirth", "Perlman", "Stallman", "Milner", "Goldwasser", "Wilson", "Berners-Lee",
       "Hoare", "Diffie", "Leroy", "Matsumoto"};
 
+  /**
+   * The demo's people as LDAP entries under {@link #BASE_DN}, to load into another server.
+   *
+   * @param options the people count and seed matter here
+   * @param people receives one {@link DemoPerson} per entry, in the same order
+   * @return the entries, managers before their reports
+   */
+  public static List<Entry> entries(Options options, List<DemoPerson> people) throws LDAPException {
+    return generate(options, people);
+  }
+
   private static List<Entry> generate(Options options, List<DemoPerson> people) throws LDAPException {
     SplittableRandom random = new SplittableRandom(options.seed());
     List<Entry> entries = new ArrayList<>(options.people());

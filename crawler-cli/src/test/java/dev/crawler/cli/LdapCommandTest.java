@@ -1,0 +1,133 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.ldap.demo.DemoDirectory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code crawl ldap} through picocli's {@code execute}, against the demo and a real in-memory server. */
+class LdapCommandTest {
+  @TempDir
+  Path tmp;
+
+  private record Run(int exit, String out, String err) {
+    List<String> lines() {
+      return out.lines().toList();
+    }
+  }
+
+  private static Run crawl(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+  }
+
+  @Test
+  void demo_jsonLines_everyPersonOnce() {
+    Run run = crawl("ldap", "--root", "ceo", "--workers", "8", "--demo-people", "600", "--demo-size-limit", "100");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().startsWith("crawl: serving a demo org chart of 600 people on ldap://127.0.0.1:"), run.err());
+    List<String> lines = run.lines();
+    assertEquals(600, lines.size());
+    Pattern uid = Pattern.compile("\"uid\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+    Set<String> uids = lines.stream().map(l -> {
+      Matcher m = uid.matcher(l);
+      assertTrue(m.find(), l);
+      return m.group(1);
+    }).collect(Collectors.toSet());
+    assertEquals(600, uids.size(), "nobody twice");
+    assertTrue(uids.contains("star*man") && uids.contains("o'neil(contractor)") && uids.contains("doe, jane"));
+    assertTrue(lines.get(0).startsWith("{\"dn\":\"uid=ceo,ou=people,dc=example,dc=com\",\"uid\":\"ceo\""), lines.get(0));
+    assertTrue(lines.get(0).endsWith("\"manager\":null,\"depth\":0,\"reports\":6}"), lines.get(0));
+  }
+
+  @Test
+  void csv_tree_dot() {
+    Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
+    assertEquals(0, csv.exit(), csv.err());
+    assertEquals("dn,uid,name,title,mail,manager,depth,reports", csv.lines().get(0));
+    assertEquals(301, csv.lines().size());
+    assertTrue(csv.out().contains("\"uid=doe\\, jane,ou=people,dc=example,dc=com\",\"doe, jane\""), "quoted commas");
+    assertEquals("", csv.err(), "-q: no banner");
+
+    Run tree = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--tree");
+    assertEquals(0, tree.exit(), tree.err());
+    assertEquals(300, tree.lines().size());
+    assertTrue(tree.lines().get(0).endsWith("(ceo), Chief Executive Officer"), tree.lines().get(0));
+    assertTrue(tree.lines().get(1).startsWith("├── ") || tree.lines().get(1).startsWith("└── "), tree.lines().get(1));
+    assertTrue(tree.out().contains("│   ├── "), "nested levels are drawn");
+
+    Run dot = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--dot");
+    assertEquals(0, dot.exit(), dot.err());
+    assertTrue(dot.out().startsWith("digraph orgchart {\n"));
+    assertTrue(dot.out().endsWith("}\n"));
+    assertEquals(299, dot.lines().stream().filter(l -> l.contains(" -> ")).count(), "an edge per person but the root");
+  }
+
+  @Test
+  void unknownRoot_oneLineExitTwo() {
+    Run run = crawl("ldap", "--root", "nobody", "--demo-people", "100", "-q");
+    assertEquals(2, run.exit());
+    assertEquals("crawl: no person with uid=nobody under ou=people,dc=example,dc=com\n", run.err());
+  }
+
+  @Test
+  void unreachableServer_oneLineExitTwo() {
+    Run run = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:1", "-b", "dc=example,dc=com",
+        "--connect-timeout", "2s");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().startsWith("crawl: cannot reach the directory at 127.0.0.1:1: "), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertFalse(run.err().contains("\tat "));
+  }
+
+  @Test
+  void realServer_withPasswordFile_andBadPassword() throws Exception {
+    try (DemoDirectory server = DemoDirectory.start(new DemoDirectory.Options(200, 2, 100, Duration.ZERO, true))) {
+      Path good = Files.writeString(tmp.resolve("good"), DemoDirectory.CRAWLER_PASSWORD + "\n");
+      Path bad = Files.writeString(tmp.resolve("bad"), "guess\n");
+      String url = "ldap://127.0.0.1:" + server.port();
+      Run ok = crawl("ldap", "--root", "ceo", "-H", url, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+          "-y", good.toString(), "--stats");
+      assertEquals(0, ok.exit(), ok.err());
+      assertEquals(200, ok.lines().size());
+      assertTrue(ok.err().contains("LDAP operations"), ok.err());
+      Run refused = crawl("ldap", "--root", "ceo", "-H", url, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+          "-y", bad.toString());
+      assertEquals(2, refused.exit());
+      assertEquals("crawl: the directory at 127.0.0.1:" + server.port() + " refused the bind as " + DemoDirectory.CRAWLER_DN
+          + ": invalid credentials (check --bind-dn and the password)\n", refused.err());
+      assertFalse(refused.err().contains(DemoDirectory.CRAWLER_PASSWORD));
+    }
+  }
+
+  @Test
+  void badUsage_exitTwo() {
+    assertEquals(2, crawl("ldap").exit(), "--root is required");
+    Run noBase = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389");
+    assertEquals(2, noBase.exit());
+    assertTrue(noBase.err().startsWith("crawl: --base is needed with --url"), noBase.err());
+    Run badUrl = crawl("ldap", "--root", "ceo", "--url", "http://x", "-b", "o=x");
+    assertEquals(2, badUrl.exit());
+    assertTrue(badUrl.err().startsWith("crawl: bad --url 'http://x'"), badUrl.err());
+    Run passwordWithoutDn = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389", "-b", "o=x",
+        "--password-env", "HOME");
+    assertEquals(2, passwordWithoutDn.exit());
+  }
+}

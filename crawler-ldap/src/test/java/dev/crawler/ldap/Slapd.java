@@ -1,0 +1,137 @@
+package dev.crawler.ldap;
+
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throw-away OpenLDAP {@code slapd} for integration tests: configured in a temporary directory,
+ * listening on a free loopback port, with an account {@code cn=crawler} whose searches are limited
+ * to {@code sizeLimit} entries, as in a real HR directory. Stopped by {@link #close()}.
+ */
+final class Slapd implements AutoCloseable {
+  static final Path BINARY = Path.of("/usr/sbin/slapd");
+  static final String SUFFIX = "dc=example,dc=com";
+  static final String ADMIN_DN = "cn=admin," + SUFFIX;
+  static final String ADMIN_PASSWORD = "admin-secret";
+  static final String CRAWLER_DN = "cn=crawler," + SUFFIX;
+  static final String CRAWLER_PASSWORD = "crawler-secret";
+
+  private final Process process;
+  final int port;
+
+  private Slapd(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static boolean installed() {
+    return Files.isExecutable(BINARY) && Files.isDirectory(Path.of("/etc/ldap/schema"));
+  }
+
+  static Slapd start(Path dir, int sizeLimit) throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Files.createDirectories(dir.resolve("db"));
+    Path conf = dir.resolve("slapd.conf");
+    Files.writeString(conf, String.join("\n",
+        "include /etc/ldap/schema/core.schema",
+        "include /etc/ldap/schema/cosine.schema",
+        "include /etc/ldap/schema/inetorgperson.schema",
+        "pidfile " + dir.resolve("slapd.pid"),
+        "modulepath /usr/lib/ldap",
+        "moduleload back_mdb",
+        "database mdb",
+        "maxsize 1073741824",
+        "suffix \"" + SUFFIX + "\"",
+        "rootdn \"" + ADMIN_DN + "\"",
+        "rootpw " + ADMIN_PASSWORD,
+        "directory " + dir.resolve("db"),
+        "index objectClass eq",
+        "index uid eq,sub",
+        "index manager eq",
+        "limits dn.exact=\"" + CRAWLER_DN + "\" size=" + sizeLimit,
+        "access to attrs=userPassword by anonymous auth by * none",
+        "access to * by * read",
+        ""), StandardCharsets.UTF_8);
+    // -d 256 keeps slapd in the foreground and logs "slapd starting" once it listens.
+    Process process = new ProcessBuilder(BINARY.toString(), "-f", conf.toString(),
+        "-h", "ldap://127.0.0.1:" + port + "/", "-d", "256")
+        .redirectErrorStream(true).start();
+    CountDownLatch ready = new CountDownLatch(1);
+    StringBuilder log = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          if (ready.getCount() > 0) {
+            synchronized (log) {
+              log.append(line).append('\n');
+            }
+          }
+          if (line.contains("slapd starting")) {
+            ready.countDown();
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }, "slapd-log");
+    reader.setDaemon(true);
+    reader.start();
+    if (!ready.await(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      synchronized (log) {
+        throw new IOException("slapd did not start within 30 s:\n" + log);
+      }
+    }
+    return new Slapd(process, port);
+  }
+
+  /** Adds the base entries, the crawling account and {@code people}, as the administrator. */
+  void load(List<Entry> people) throws LDAPException {
+    try (LDAPConnection admin = new LDAPConnection("127.0.0.1", port, ADMIN_DN, ADMIN_PASSWORD)) {
+      Entry domain = new Entry(SUFFIX);
+      domain.addAttribute("objectClass", "top", "domain");
+      domain.addAttribute("dc", "example");
+      admin.add(domain);
+      Entry unit = new Entry("ou=people," + SUFFIX);
+      unit.addAttribute("objectClass", "top", "organizationalUnit");
+      unit.addAttribute("ou", "people");
+      admin.add(unit);
+      Entry crawler = new Entry(CRAWLER_DN);
+      crawler.addAttribute("objectClass", "top", "organizationalRole", "simpleSecurityObject");
+      crawler.addAttribute("cn", "crawler");
+      crawler.addAttribute("userPassword", CRAWLER_PASSWORD);
+      admin.add(crawler);
+      for (Entry person : people) {
+        admin.add(person);
+      }
+    }
+  }
+
+  /** Stops slapd and waits for it; an interrupt is restored, not thrown. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.crawler.ldap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchScope;
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.ldap.demo.DemoDirectory;
+import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a real OpenLDAP slapd with a size limit for the crawling account. Runs wherever slapd is
+ * installed; on CI ({@code CI=true}) a missing slapd fails instead of skipping, since
+ * {@code .ci/run} installs it.
+ */
+class SlapdIntegrationTest {
+  private static final int SIZE_LIMIT = 100;
+  private static final DemoDirectory.Options CHART = new DemoDirectory.Options(3_000, 11, SIZE_LIMIT, Duration.ZERO, true);
+
+  @TempDir
+  static Path dir;
+  private static Slapd slapd;
+  private static final List<DemoPerson> people = new ArrayList<>();
+
+  @BeforeAll
+  static void startSlapd() throws Exception {
+    boolean onCi = "true".equals(System.getenv("CI"));
+    if (onCi) {
+      assertTrue(Slapd.installed(), "slapd is missing on CI: .ci/run should have installed it");
+    }
+    assumeTrue(Slapd.installed(), "slapd is not installed here (apt-get install slapd ldap-utils)");
+    slapd = Slapd.start(dir, SIZE_LIMIT);
+    slapd.load(DemoDirectory.entries(CHART, people));
+  }
+
+  @AfterAll
+  static void stopSlapd() throws Exception {
+    if (slapd != null) {
+      slapd.close();
+    }
+  }
+
+  private static LdapSettings settings() {
+    return LdapSettings.of("127.0.0.1", slapd.port, DemoDirectory.BASE_DN)
+        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray());
+  }
+
+  @Test
+  void oneBigSearch_hitsTheSizeLimit() throws Exception {
+    try (LDAPConnection c = new LDAPConnection("127.0.0.1", slapd.port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
+      LDAPSearchException e = org.junit.jupiter.api.Assertions.assertThrows(LDAPSearchException.class,
+          () -> c.search(DemoDirectory.BASE_DN, SearchScope.SUB, "(objectClass=inetOrgPerson)", "uid"));
+      assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
+    }
+  }
+
+  @Test
+  void crawl_visitsEveryPersonOnce_pastTheSizeLimit() throws Exception {
+    OrgChartSource source = OrgChartSource.of(settings().withBatchSize(50));
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    CrawlReport<Person> report;
+    try (Crawl<Person> crawl = Crawler.over(source).workers(8).distinctBy(Person::key)
+        .start(source.findRoot("ceo"), v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
+      report = crawl.await();
+    }
+    assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
+    assertEquals(people.stream().map(DemoPerson::uid).collect(Collectors.toSet()), seen.keySet());
+    seen.forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
+    assertTrue(source.splits() > 0, "two managers have more reports than the limit");
+    assertTrue(source.operations() < people.size() / 5, source.operations() + " operations");
+  }
+
+  @Test
+  void awkwardUids_asRoots() throws Exception {
+    OrgChartSource source = OrgChartSource.of(settings());
+    for (String uid : List.of("star*man", "o'neil(contractor)", "doe, jane", "back\\slash")) {
+      assertEquals(uid, source.findRoot(uid).uid());
+    }
+  }
+}
