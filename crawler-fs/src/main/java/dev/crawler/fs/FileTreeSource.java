@@ -43,6 +43,8 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   private final FileEntry root;
   private final List<PathMatcher> nameExcludes = new ArrayList<>();
   private final List<PathMatcher> pathExcludes = new ArrayList<>();
+  /** Whether any entry can be excluded: hidden ones skipped, or excludes given. */
+  private final boolean filtering;
   /** The root's device, for {@link FileTreeOptions#oneFileSystem()}; {@code null} when off. */
   private final Object rootDevice;
 
@@ -58,6 +60,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       }
       (glob.contains("/") ? pathExcludes : nameExcludes).add(matcher);
     }
+    this.filtering = options.skipHidden() || !options.excludes().isEmpty();
     this.root = directory(rootPath, rootAttributes, null);
     this.rootDevice = options.oneFileSystem() ? device(rootPath) : null;
   }
@@ -148,6 +151,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   }
 
   private boolean excluded(Path path) {
+    if (!filtering) {
+      return false; // the common case: no name is looked at (getFileName parses the whole path)
+    }
     Path name = path.getFileName();
     if (options.skipHidden() && name.toString().startsWith(".")) {
       return true;
