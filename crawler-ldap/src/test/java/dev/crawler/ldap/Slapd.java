@@ -19,27 +19,27 @@ import java.util.concurrent.TimeUnit;
  * listening on a free loopback port, with an account {@code cn=crawler} whose searches are limited
  * to {@code sizeLimit} entries, as in a real HR directory. Stopped by {@link #close()}.
  */
-final class Slapd implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/sbin/slapd");
-  static final String SUFFIX = "dc=example,dc=com";
-  static final String ADMIN_DN = "cn=admin," + SUFFIX;
-  static final String ADMIN_PASSWORD = "admin-secret";
-  static final String CRAWLER_DN = "cn=crawler," + SUFFIX;
-  static final String CRAWLER_PASSWORD = "crawler-secret";
+public final class Slapd implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/slapd");
+  public static final String SUFFIX = "dc=example,dc=com";
+  public static final String ADMIN_DN = "cn=admin," + SUFFIX;
+  public static final String ADMIN_PASSWORD = "admin-secret";
+  public static final String CRAWLER_DN = "cn=crawler," + SUFFIX;
+  public static final String CRAWLER_PASSWORD = "crawler-secret";
 
   private final Process process;
-  final int port;
+  public final int port;
 
   private Slapd(Process process, int port) {
     this.process = process;
     this.port = port;
   }
 
-  static boolean installed() {
+  public static boolean installed() {
     return Files.isExecutable(BINARY) && Files.isDirectory(Path.of("/etc/ldap/schema"));
   }
 
-  static Slapd start(Path dir, int sizeLimit) throws IOException, InterruptedException {
+  public static Slapd start(Path dir, int sizeLimit) throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
@@ -55,6 +55,7 @@ final class Slapd implements AutoCloseable {
         "moduleload back_mdb",
         "database mdb",
         "maxsize 1073741824",
+        "dbnosync",
         "suffix \"" + SUFFIX + "\"",
         "rootdn \"" + ADMIN_DN + "\"",
         "rootpw " + ADMIN_PASSWORD,
@@ -100,7 +101,7 @@ final class Slapd implements AutoCloseable {
   }
 
   /** Adds the base entries, the crawling account and {@code people}, as the administrator. */
-  void load(List<Entry> people) throws LDAPException {
+  public void load(List<Entry> people) throws LDAPException {
     try (LDAPConnection admin = new LDAPConnection("127.0.0.1", port, ADMIN_DN, ADMIN_PASSWORD)) {
       Entry domain = new Entry(SUFFIX);
       domain.addAttribute("objectClass", "top", "domain");

@@ -1,0 +1,245 @@
+package dev.crawler.bench;
+
+import com.unboundid.ldap.listener.LDAPListener;
+import com.unboundid.ldap.listener.LDAPListenerConfig;
+import com.unboundid.ldap.listener.ProxyRequestHandler;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.ldap.LdapSettings;
+import dev.crawler.ldap.OrgChartSource;
+import dev.crawler.ldap.Person;
+import dev.crawler.ldap.Slapd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An org chart in a real OpenLDAP slapd, reached through a proxy that adds latency to every
+ * search, crawled three ways: one unlimited subtree search by the administrator (what the size
+ * limit forbids the crawling account), a naive pool that sends one query per person, and this
+ * project's crawl as the limited account. Prints a Markdown table.
+ *
+ * <p>{@code java -cp benchmarks.jar dev.crawler.bench.LdapBench [--people 200000] [--limit 500]
+ * [--latency-ms 2] [--workers 8,32,64] [--naive]}
+ */
+public final class LdapBench {
+  private static final String BASE = "ou=people," + Slapd.SUFFIX;
+  private static final String[] ATTRIBUTES = {"uid", "cn", "title", "mail", "manager"};
+
+  private LdapBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int people = 200_000;
+    int limit = 500;
+    long latencyMs = 2;
+    int[] workers = {8, 32, 64};
+    boolean naive = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--people" -> people = Integer.parseInt(args[++i]);
+        case "--limit" -> limit = Integer.parseInt(args[++i]);
+        case "--latency-ms" -> latencyMs = Long.parseLong(args[++i]);
+        case "--workers" -> workers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--naive" -> naive = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    Path dir = Files.createTempDirectory("crawler-ldap-bench");
+    try (Slapd slapd = Slapd.start(dir, limit)) {
+      long t0 = System.nanoTime();
+      List<Entry> entries = orgChart(people);
+      load(slapd, entries);
+      System.err.printf(Locale.ROOT, "loaded %,d people in %.1f s%n", people, (System.nanoTime() - t0) / 1e9);
+      LDAPListener proxy = new LDAPListener(new LDAPListenerConfig(0,
+          new SlowProxyHandler(new ProxyRequestHandler(new SingleServerSet("127.0.0.1", slapd.port)), latencyMs * 1_000_000)));
+      proxy.startListening();
+      try {
+        int port = proxy.getListenPort();
+        System.out.printf(Locale.ROOT, "| method | people | W | wall s | LDAP operations | vs single search |%n");
+        System.out.printf("|---|---:|---:|---:|---:|---:|%n");
+        double single = Double.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+          single = Math.min(single, singleSearch(port, people));
+        }
+        System.out.printf(Locale.ROOT, "| one unlimited subtree search (administrator) | %d | 1 | %.2f | 1 | 1.00 |%n", people, single);
+        for (int w : workers) {
+          double[] result = crawl(port, w, people);
+          System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d) | %d | %d | %.2f | %,d | %.2f |%n",
+              limit, people, w, result[0], (long) result[1], result[0] / single);
+        }
+        if (naive) {
+          double[] result = naivePool(port, 8, entries);
+          System.out.printf(Locale.ROOT, "| naive pool, one query per person | %d | 8 | %.2f | %,d | %.2f |%n",
+              people, result[0], (long) result[1], result[0] / single);
+        }
+      } finally {
+        proxy.shutDown(true);
+      }
+    }
+  }
+
+  /** A chart where each manager has 4 to 15 reports, filled breadth first: about one in ten manages. */
+  static List<Entry> orgChart(int people) {
+    SplittableRandom random = new SplittableRandom(1);
+    List<Entry> entries = new ArrayList<>(people);
+    int[] managerOf = new int[people];
+    managerOf[0] = -1;
+    int next = 1;
+    for (int m = 0; m < people && next < people; m++) {
+      int span = 4 + random.nextInt(12);
+      for (int k = 0; k < span && next < people; k++) {
+        managerOf[next++] = m;
+      }
+    }
+    for (int i = 0; i < people; i++) {
+      Entry e = new Entry("uid=p" + i + "," + BASE);
+      e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
+      e.addAttribute("uid", "p" + i);
+      e.addAttribute("cn", "Person " + i);
+      e.addAttribute("sn", "P" + i);
+      e.addAttribute("title", managerOf[i] < 0 ? "CEO" : "Staff");
+      e.addAttribute("mail", "p" + i + "@example.com");
+      if (managerOf[i] >= 0) {
+        e.addAttribute("manager", "uid=p" + managerOf[i] + "," + BASE);
+      }
+      entries.add(e);
+    }
+    return entries;
+  }
+
+  private static void load(Slapd slapd, List<Entry> entries) throws Exception {
+    slapd.load(List.of());
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> parts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int part = t;
+      parts.add(pool.submit(() -> {
+        try (LDAPConnection admin = new LDAPConnection("127.0.0.1", slapd.port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
+          for (int i = part; i < entries.size(); i += threads) {
+            admin.add(entries.get(i));
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : parts) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  private static double singleSearch(int port, int people) throws Exception {
+    try (LDAPConnection admin = new LDAPConnection("127.0.0.1", port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
+      long start = System.nanoTime();
+      List<SearchResultEntry> all = admin.search(new SearchRequest(BASE, SearchScope.SUB,
+          Filter.createEqualityFilter("objectClass", "inetOrgPerson"), ATTRIBUTES)).getSearchEntries();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      check(all.size() == people, "single search returned " + all.size());
+      return seconds;
+    }
+  }
+
+  private static double[] crawl(int port, int workers, int people) throws Exception {
+    LdapSettings settings = LdapSettings.of("127.0.0.1", port, BASE)
+        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray());
+    OrgChartSource source = OrgChartSource.of(settings);
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    AtomicLong dupes = new AtomicLong();
+    long start = System.nanoTime();
+    Person root = source.findRoot("p0");
+    CrawlReport<Person> report;
+    try (Crawl<Person> crawl = Crawler.over(source).workers(workers).distinctBy(Person::key).start(root, v -> {
+      if (!seen.add(v.node().uid())) {
+        dupes.incrementAndGet();
+      }
+    })) {
+      report = crawl.await();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    check(report.outcome() == Outcome.COMPLETE, "crawl ended " + report.outcome() + " " + report.errors());
+    check(seen.size() == people && dupes.get() == 0, "crawl saw " + seen.size() + " people, " + dupes + " twice");
+    return new double[] {seconds, source.operations()};
+  }
+
+  /** What people write first: a pool, one (manager=dn) query per person found. */
+  private static double[] naivePool(int port, int threads, List<Entry> entries) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    ThreadLocal<LDAPConnection> connection = ThreadLocal.withInitial(() -> {
+      try {
+        return new LDAPConnection("127.0.0.1", port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    List<LDAPConnection> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong pending = new AtomicLong(1);
+    AtomicLong ops = new AtomicLong();
+    AtomicLong found = new AtomicLong(1);
+    CountDownLatch done = new CountDownLatch(1);
+    long start = System.nanoTime();
+    class Query implements Runnable {
+      final String dn;
+
+      Query(String dn) {
+        this.dn = dn;
+      }
+
+      @Override
+      public void run() {
+        try {
+          LDAPConnection c = connection.get();
+          if (!opened.contains(c)) {
+            opened.add(c);
+          }
+          ops.incrementAndGet();
+          for (SearchResultEntry e : c.search(BASE, SearchScope.SUB, Filter.createEqualityFilter("manager", dn), ATTRIBUTES)
+              .getSearchEntries()) {
+            found.incrementAndGet();
+            pending.incrementAndGet();
+            pool.execute(new Query(e.getDN()));
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        } finally {
+          if (pending.decrementAndGet() == 0) {
+            done.countDown();
+          }
+        }
+      }
+    }
+    pool.execute(new Query("uid=p0," + BASE));
+    done.await();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    opened.forEach(LDAPConnection::close);
+    check(found.get() == entries.size(), "naive pool found " + found.get());
+    return new double[] {seconds, ops.get()};
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalStateException(message);
+    }
+  }
+}
