@@ -1,6 +1,5 @@
 package dev.crawler.cli;
 
-import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
@@ -23,8 +22,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -182,9 +179,7 @@ final class FsCommand implements Callable<Integer> {
     private final PrintStream err;
     private final OutputFormat outputFormat = format.outputFormat();
     private final DuSummary du = new DuSummary(format.summary);
-    private final AtomicReference<Crawl<FileEntry>> current = new AtomicReference<>();
-    private final SharedOutput out;
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private final CommandCrawl session;
     private final LongAdder errors = new LongAdder();
     private final long startNanos = System.nanoTime();
 
@@ -192,42 +187,27 @@ final class FsCommand implements Callable<Integer> {
       this.sources = sources;
       this.wanted = wanted;
       this.err = err;
-      this.out = new SharedOutput(stdout, () -> {
-        Crawl<FileEntry> crawl = current.get();
-        if (crawl != null) {
-          crawl.cancel(); // the reader is gone: stop quietly
-        }
-      });
+      this.session = new CommandCrawl(stdout, err, quiet, "entries");
     }
 
     int execute() throws Exception {
-      Thread onCtrlC = new Thread(this::interrupted, "crawl-shutdown");
-      Runtime.getRuntime().addShutdownHook(onCtrlC);
       boolean timedOut = false;
-      try {
+      try (session) {
         for (FileTreeSource source : sources) {
           CrawlReport<FileEntry> report = crawl(source);
-          if (report.outcome() == Outcome.FAILED && !out.failed()) {
+          if (report.outcome() == Outcome.FAILED && !session.out.failed()) {
             throw new IllegalStateException(CrawlCommand.describe(report.failure()), report.failure());
           }
           if (report.outcome() == Outcome.TIMED_OUT) {
             timedOut = true;
             break;
           }
-          if (out.failed()) {
+          if (session.out.failed()) {
             break;
           }
         }
-      } finally {
-        out.flushAll();
-        finished.set(true);
-        try {
-          Runtime.getRuntime().removeShutdownHook(onCtrlC);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running already: it will find us finished
-        }
       }
-      if (out.failed()) {
+      if (session.out.failed()) {
         return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
       }
       if (outputFormat == OutputFormat.DU) {
@@ -257,21 +237,11 @@ final class FsCommand implements Callable<Integer> {
         Duration left = deadline.minusNanos(System.nanoTime() - startNanos);
         crawler.deadline(left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left);
       }
-      try (Crawl<FileEntry> crawl = crawler.start(source.root(), visit -> accept(root, visit))) {
-        current.set(crawl);
-        ProgressPrinter progress = !quiet && Terminal.stderrIsTerminal() ? new ProgressPrinter(crawl, err, "entries") : null;
-        try {
-          CrawlReport<FileEntry> report = crawl.await();
-          if (stats) {
-            StatsPrinter.print(err, root.toString(), "entries", report);
-          }
-          return report;
-        } finally {
-          if (progress != null) {
-            progress.close();
-          }
-        }
+      CrawlReport<FileEntry> report = session.await(crawler.start(source.root(), visit -> accept(root, visit)));
+      if (stats) {
+        StatsPrinter.print(err, root.toString(), "entries", report);
       }
+      return report;
     }
 
     private void accept(Path root, Visit<FileEntry> visit) {
@@ -282,21 +252,8 @@ final class FsCommand implements Callable<Integer> {
       if (outputFormat == OutputFormat.DU) {
         du.add(root, visit);
       } else {
-        outputFormat.write(visit, out.buffer());
+        outputFormat.write(visit, session.out.buffer());
       }
-    }
-
-    /** Ctrl-C: stop the workers, write what was found, say so. The JVM then exits with 130. */
-    private void interrupted() {
-      if (finished.get()) {
-        return;
-      }
-      Crawl<FileEntry> crawl = current.get();
-      if (crawl != null) {
-        crawl.close();
-      }
-      out.flushAll();
-      err.println("crawl: interrupted; the output is partial");
     }
   }
 }

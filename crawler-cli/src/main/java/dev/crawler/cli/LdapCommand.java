@@ -3,7 +3,6 @@ package dev.crawler.cli;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.ResultCode;
-import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
@@ -26,8 +25,6 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -297,13 +294,6 @@ final class LdapCommand implements Callable<Integer> {
 
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err) throws Exception {
     PersonFormat personFormat = format.personFormat();
-    AtomicReference<Crawl<Person>> current = new AtomicReference<>();
-    SharedOutput out = new SharedOutput(stdout, () -> {
-      Crawl<Person> crawl = current.get();
-      if (crawl != null) {
-        crawl.cancel();
-      }
-    });
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
     LongAdder errors = new LongAdder();
     Crawler<Person, ?> crawler = Crawler.over(source).workers(workers).distinctBy(Person::key).errorListener(error -> {
@@ -322,48 +312,23 @@ final class LdapCommand implements Callable<Integer> {
       crawler.maxDepth(maxDepth);
     }
     stdout.write(personFormat.header().getBytes(StandardCharsets.UTF_8));
-    AtomicBoolean finished = new AtomicBoolean();
-    Thread onCtrlC = new Thread(() -> {
-      if (!finished.get()) {
-        Crawl<Person> crawl = current.get();
-        if (crawl != null) {
-          crawl.close();
-        }
-        out.flushAll();
-        err.println("crawl: interrupted; the output is partial");
-      }
-    }, "crawl-shutdown");
-    Runtime.getRuntime().addShutdownHook(onCtrlC);
     CrawlReport<Person> report;
-    try (Crawl<Person> crawl = crawler.start(rootPerson, visit -> {
-      if (visit.node().isCycle()) {
-        return; // reported as an error line, not printed twice
-      }
-      if (personFormat.streams()) {
-        personFormat.write(visit, out.buffer());
-      } else {
-        collected.add(visit);
-      }
-    })) {
-      current.set(crawl);
-      ProgressPrinter progress = !quiet && Terminal.stderrIsTerminal() ? new ProgressPrinter(crawl, err, "people") : null;
-      try {
-        report = crawl.await();
-      } finally {
-        if (progress != null) {
-          progress.close();
+    boolean readerGone;
+    try (CommandCrawl session = new CommandCrawl(stdout, err, quiet, "people")) {
+      report = session.await(crawler.start(rootPerson, visit -> {
+        if (visit.node().isCycle()) {
+          return; // reported as an error line, not printed twice
         }
-      }
-    } finally {
-      out.flushAll();
-      finished.set(true);
-      try {
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs already and will find us finished
-      }
+        if (personFormat.streams()) {
+          personFormat.write(visit, session.out.buffer());
+        } else {
+          collected.add(visit);
+        }
+      }));
+      session.out.flushAll();
+      readerGone = session.out.failed();
     }
-    if (out.failed()) {
+    if (readerGone) {
       return ExitCodes.OK; // the reader went away
     }
     if (!personFormat.streams()) {

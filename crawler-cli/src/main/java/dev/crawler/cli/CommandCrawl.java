@@ -1,0 +1,78 @@
+package dev.crawler.cli;
+
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every {@code crawl} subcommand does around its crawls: results through one {@link
+ * SharedOutput} (a closed pipe cancels the running crawl), a progress line while waiting when
+ * stderr is a terminal, and on Ctrl-C: stop the workers, write what was found, say so. Close it
+ * when the command is done; the JVM then exits with 130 if it was interrupted.
+ */
+final class CommandCrawl implements AutoCloseable {
+  private final PrintStream err;
+  private final boolean showProgress;
+  private final String unit;
+  private final AtomicReference<Crawl<?>> current = new AtomicReference<>();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final Thread onCtrlC;
+  final SharedOutput out;
+
+  CommandCrawl(OutputStream stdout, PrintStream err, boolean quiet, String unit) {
+    this.err = err;
+    this.showProgress = !quiet && Terminal.stderrIsTerminal();
+    this.unit = unit;
+    this.out = new SharedOutput(stdout, () -> {
+      Crawl<?> crawl = current.get();
+      if (crawl != null) {
+        crawl.cancel(); // the reader is gone: stop quietly
+      }
+    });
+    this.onCtrlC = new Thread(this::interrupted, "crawl-shutdown");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+  }
+
+  /** Waits for {@code crawl} with a progress line, and closes it. */
+  <T> CrawlReport<T> await(Crawl<T> crawl) throws InterruptedException {
+    try (crawl) {
+      current.set(crawl);
+      ProgressPrinter progress = showProgress ? new ProgressPrinter(crawl, err, unit) : null;
+      try {
+        return crawl.await();
+      } finally {
+        if (progress != null) {
+          progress.close();
+        }
+      }
+    }
+  }
+
+  /** Ctrl-C, in the shutdown hook: stop the workers, write what was found, say so. */
+  private void interrupted() {
+    if (finished.get()) {
+      return;
+    }
+    Crawl<?> crawl = current.get();
+    if (crawl != null) {
+      crawl.close();
+    }
+    out.flushAll();
+    err.println("crawl: interrupted; the output is partial");
+  }
+
+  /** Writes out what the workers left buffered; the command is done with its crawls. */
+  @Override
+  public void close() {
+    out.flushAll();
+    finished.set(true);
+    try {
+      Runtime.getRuntime().removeShutdownHook(onCtrlC);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs already and will find us finished
+    }
+  }
+}
