@@ -40,7 +40,11 @@ public record LdapSettings(
     Duration responseTimeout,
     int batchSize) {
 
-  /** How the connection is protected. Certificates and host names are always verified. */
+  /**
+   * How the connection is protected. Certificates are always checked against the trusted CAs, and
+   * the server's host name against the certificate; the SDK exempts loopback IP addresses (not
+   * names) from the name check by design, as "potentially trustworthy".
+   */
   public enum Security {
     /** No TLS. */
     NONE,
