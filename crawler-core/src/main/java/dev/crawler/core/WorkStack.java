@@ -46,6 +46,16 @@ final class WorkStack<T> {
   }
 
   /**
+   * Owner, while it holds its party (it is processing a branch): the newest pending branch, or
+   * {@code null}; never gives the party back. Used to list several branches in one call.
+   */
+  synchronized Task<T> pollNewest() {
+    Task<T> task = tasks.pollLast();
+    size = tasks.size();
+    return task;
+  }
+
+  /**
    * Peer: removes the oldest pending branch, taking a party for the caller, or returns {@code
    * null} if the stack is empty.
    */

@@ -24,7 +24,12 @@ final class Worker<T, S> implements Runnable {
   final WorkStack<T> stack;
   final WorkerStats stats = new WorkerStats();
   private final String name;
-  private final ChildBuffer<T> children = new ChildBuffer<>();
+  /** Most branches listed in one call: the source's {@code batchLimit()}, at least 1. */
+  private final int batchLimit;
+  /** One buffer per branch of a batch; buffers.get(0) serves single listings. */
+  private final List<ChildBuffer<T>> buffers = new ArrayList<>();
+  private final List<Task<T>> batch = new ArrayList<>();
+  private final List<T> batchNodes = new ArrayList<>();
   private final List<Task<T>> newTasks = new ArrayList<>();
   private final VisitSink.Emitter<T> emitter;
   /** The root for worker 0, with the Phaser's initial party; consumed by the first loop turn. */
@@ -42,6 +47,10 @@ final class Worker<T, S> implements Runnable {
     this.initial = initial;
     this.name = name;
     this.emitter = engine.sink.newEmitter(stats);
+    this.batchLimit = Math.max(1, source.batchLimit());
+    for (int i = 0; i < batchLimit; i++) {
+      buffers.add(new ChildBuffer<>());
+    }
   }
 
   void start(ThreadFactory factory) {
@@ -101,7 +110,19 @@ final class Worker<T, S> implements Runnable {
         }
       }
       long began = engine.time.nanoTime();
-      process(task);
+      batch.clear();
+      batch.add(task);
+      // More of our own pending branches, newest first, for a source that lists several at once.
+      // We hold our party while processing, so taking from our own stack needs no new one.
+      while (batch.size() < batchLimit) {
+        Task<T> more = stack.pollNewest();
+        if (more == null) {
+          break;
+        }
+        stats.add(Counter.LOCAL_DESCENTS, 1);
+        batch.add(more);
+      }
+      process(batch);
       feedIdlePeers();
       stats.add(Counter.BUSY_NANOS, engine.time.nanoTime() - began);
       // Holding a party here; given back inside the pop when the stack is empty.
@@ -160,25 +181,67 @@ final class Worker<T, S> implements Runnable {
     }
   }
 
-  /** Visits the branch, lists it, and commits its children. */
-  private void process(Task<T> task) throws Exception {
-    stats.add(Counter.PROCESSED, 1);
-    deliver(new Visit<>(task.node(), Visit.Kind.BRANCH, task.depth(), task.parent()));
-    if (list(task)) {
-      commit(task);
-    } else {
-      emitter.flush();
+  /**
+   * Visits the branches, lists them (in one call when there are several), commits their children,
+   * and only then makes the sub-branches stealable.
+   */
+  private void process(List<Task<T>> tasks) throws Exception {
+    for (Task<T> task : tasks) {
+      stats.add(Counter.PROCESSED, 1);
+      deliver(new Visit<>(task.node(), Visit.Kind.BRANCH, task.depth(), task.parent()));
+    }
+    newTasks.clear();
+    if (tasks.size() > 1 && listTogether(tasks)) {
+      for (int i = 0; i < tasks.size(); i++) {
+        commit(tasks.get(i), buffers.get(i));
+      }
+    } else if (engine.isRunning()) {
+      // One branch, or a batch that failed: each on its own, so an error names its branch.
+      for (Task<T> task : tasks) {
+        if (list(task)) {
+          commit(task, buffers.get(0));
+        }
+      }
+    }
+    // Flush before the sub-branches become stealable, so no peer can deliver a child's visit
+    // ahead of its parent's visit, still sitting in our batch of visits.
+    emitter.flush();
+    if (!newTasks.isEmpty()) {
+      stack.pushAll(newTasks);
+      stats.add(Counter.PUSHED, newTasks.size());
     }
   }
 
+  /** Lists one branch into buffers.get(0), retrying transient failures; reports a failure for good. */
+  private boolean list(Task<T> task) throws Exception {
+    ChildBuffer<T> out = buffers.get(0);
+    return attempt(task, () -> source.list(session, task.node(), out), List.of(out));
+  }
+
+  /** Lists several branches in one call; {@code false} (nothing reported) if the batch failed. */
+  private boolean listTogether(List<Task<T>> tasks) throws Exception {
+    batchNodes.clear();
+    for (Task<T> task : tasks) {
+      batchNodes.add(task.node());
+    }
+    List<ChildBuffer<T>> outs = buffers.subList(0, tasks.size());
+    return attempt(null, () -> source.listAll(session, batchNodes, outs), outs);
+  }
+
+  /** One call of the source: {@code list} or {@code listAll}. */
+  private interface Listing {
+    void run() throws Exception;
+  }
+
   /**
-   * Lists the branch into {@link #children}, retrying transient failures.
+   * Runs a listing with the crawl's retry policy: deadline, session, rate limit, then the call.
    *
-   * @return whether the listing succeeded; {@code false} if it failed for good (reported) or the
-   *     crawl stopped
+   * @param blame the branch to report a failure for good against; {@code null} for a batch,
+   *     whose failure is not reported (its branches are listed again one by one)
+   * @return whether the listing succeeded; {@code false} if it failed for good or the crawl stopped
    * @throws Exception if a broken session cannot be replaced: that fails the crawl
    */
-  private boolean list(Task<T> task) throws Exception {
+  private boolean attempt(Task<T> blame, Listing listing, List<ChildBuffer<T>> outs) throws Exception {
     RetryPolicy retry = engine.settings.retryPolicy();
     for (int attempt = 1; ; attempt++) {
       engine.checkDeadline();
@@ -192,9 +255,11 @@ final class Worker<T, S> implements Runnable {
         engine.pacer.acquire();
       }
       stats.add(Counter.LISTINGS, 1);
-      children.open();
+      for (ChildBuffer<T> out : outs) {
+        out.open();
+      }
       try {
-        source.list(session, task.node(), children);
+        listing.run();
         return true;
       } catch (Exception e) {
         if (!engine.isRunning()) {
@@ -209,15 +274,21 @@ final class Worker<T, S> implements Runnable {
         }
         if (attempt < retry.maxAttempts() && source.isTransient(e)) {
           stats.add(Counter.RETRIES, 1);
-          log.debug("listing {} failed (attempt {}), retrying", task.node(), attempt, e);
+          log.debug("listing {} failed (attempt {}), retrying", blame == null ? "a batch" : blame.node(), attempt, e);
           backoff(retry, attempt);
           continue;
         }
+        if (blame == null) {
+          log.debug("listing a batch failed; listing its branches one by one", e);
+          return false;
+        }
         stats.add(Counter.ERRORS, 1);
-        engine.branchFailed(new BranchError<>(task.node(), task.depth(), e, attempt));
+        engine.branchFailed(new BranchError<>(blame.node(), blame.depth(), e, attempt));
         return false;
       } finally {
-        children.close();
+        for (ChildBuffer<T> out : outs) {
+          out.close();
+        }
       }
     }
   }
@@ -230,7 +301,8 @@ final class Worker<T, S> implements Runnable {
         || Thread.currentThread().isInterrupted();
   }
 
-  private void commit(Task<T> task) throws InterruptedException {
+  /** Delivers a listed branch's leaves and queues its sub-branches in {@link #newTasks}. */
+  private void commit(Task<T> task, ChildBuffer<T> children) throws InterruptedException {
     int depth = task.depth() + 1;
     T parent = task.node();
     for (T leaf : children.leaves) {
@@ -241,7 +313,6 @@ final class Worker<T, S> implements Runnable {
       }
     }
     boolean listable = depth < engine.settings.maxDepth();
-    newTasks.clear();
     for (T branch : children.branches) {
       if (!engine.firstSighting(branch)) {
         stats.add(Counter.DUPLICATES, 1);
@@ -250,13 +321,6 @@ final class Worker<T, S> implements Runnable {
       } else {
         deliver(new Visit<>(branch, Visit.Kind.BRANCH, depth, parent)); // at max depth: not listed
       }
-    }
-    // Flush before the sub-branches become stealable, so no peer can deliver a child's visit
-    // ahead of this branch's visit, still sitting in our batch.
-    emitter.flush();
-    if (!newTasks.isEmpty()) {
-      stack.pushAll(newTasks);
-      stats.add(Counter.PUSHED, newTasks.size());
     }
   }
 

@@ -88,6 +88,44 @@ class CrawlInvariantsTest {
     assertCleanShutdown(source);
   }
 
+  static Stream<Arguments> batchedShapes() {
+    return shapes().filter(a -> (int) a.get()[1] != 2 && (int) a.get()[1] != 64);
+  }
+
+  @ParameterizedTest(name = "{0} workers={1} seed={2}")
+  @MethodSource("batchedShapes")
+  void batchedListings_everyNodeExactlyOnce(Tree tree, int workers, long seed) throws Exception {
+    TreeSource source = new TreeSource(tree).batchLimit(2 + (int) seed * 2);
+    VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, visits)) {
+      report = crawl.await();
+    }
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
+    assertReportAgrees(report, visits);
+    assertCleanShutdown(source);
+    long branches = visits.visited().stream().filter(tree::isBranch).count();
+    assertEquals(branches, source.listings(), "each branch listed once by the source");
+    assertTrue(report.listings() <= branches, "batches make fewer engine listings than branches");
+    assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents());
+  }
+
+  @Test
+  void batchedListing_thatFails_isRetriedOneByOne_andBlamesTheRightBranch() throws Exception {
+    Tree tree = Tree.balanced(6, 3);
+    TreeSource source = new TreeSource(tree).batchLimit(6).failForGood(9);
+    VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).start(0, visits)) {
+      report = crawl.await();
+    }
+    assertEquals(Outcome.PARTIAL, report.outcome());
+    assertEquals(List.of(9), report.errors().stream().map(BranchError::branch).toList());
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(9), Integer.MAX_VALUE), tree);
+    assertCleanShutdown(source);
+  }
+
   @Test
   void chainOfAMillion_completesWithoutRecursion() throws Exception {
     Tree tree = Tree.chain(1_000_000, 0);

@@ -67,7 +67,8 @@ class CrawlStressTest {
       default -> Tree.withEmptyListings(seed, 1_000 + random.nextInt(10_000));
     };
     int workers = WORKERS[random.nextInt(WORKERS.length)];
-    TreeSource source = new TreeSource(tree);
+    int batchLimit = random.nextInt(3) == 0 ? 2 + random.nextInt(6) : 1;
+    TreeSource source = new TreeSource(tree).batchLimit(batchLimit);
     Set<Integer> failed = new HashSet<>();
     Set<Integer> faulty = new HashSet<>();
     int faults = random.nextInt(4) == 0 ? 0 : random.nextInt(20);
@@ -76,7 +77,8 @@ class CrawlStressTest {
       if (!tree.isBranch(node) || !faulty.add(node)) {
         continue; // a node gets at most one fault, or a later one would override the first
       }
-      if (random.nextBoolean()) {
+      if (batchLimit > 1 || random.nextBoolean()) {
+        // (a batch consumes transient failures of a branch differently: permanent ones only)
         source.failForGood(node);
         failed.add(node);
       } else {

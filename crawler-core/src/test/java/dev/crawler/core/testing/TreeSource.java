@@ -53,6 +53,7 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
   private final AtomicLong listings = new AtomicLong();
   private final Set<String> violations = ConcurrentHashMap.newKeySet();
   private volatile Hook hook = (node, n) -> {};
+  private volatile int batchLimit = 1;
 
   public TreeSource(Tree tree) {
     this.tree = tree;
@@ -78,6 +79,17 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
   public TreeSource failTransiently(int branch, int times) {
     failTransiently.put(branch, new AtomicInteger(times));
     return this;
+  }
+
+  /** Lets the engine list up to {@code limit} branches per call (the SPI's default listAll). */
+  public TreeSource batchLimit(int limit) {
+    this.batchLimit = limit;
+    return this;
+  }
+
+  @Override
+  public int batchLimit() {
+    return batchLimit;
   }
 
   public TreeSource hook(Hook hook) {
