@@ -54,6 +54,8 @@ public final class LdapBench {
     long latencyMs = 2;
     int[] workers = {8, 32, 64};
     boolean naive = false;
+    int orTerms = LdapSettings.of("x", 1, "o=x").batchSize();
+    int perListing = LdapSettings.of("x", 1, "o=x").managersPerListing();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--people" -> people = Integer.parseInt(args[++i]);
@@ -61,6 +63,8 @@ public final class LdapBench {
         case "--latency-ms" -> latencyMs = Long.parseLong(args[++i]);
         case "--workers" -> workers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--naive" -> naive = true;
+        case "--or-terms" -> orTerms = Integer.parseInt(args[++i]);
+        case "--per-listing" -> perListing = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -83,9 +87,9 @@ public final class LdapBench {
         }
         System.out.printf(Locale.ROOT, "| one unlimited subtree search (administrator) | %d | 1 | %.2f | 1 | 1.00 |%n", people, single);
         for (int w : workers) {
-          double[] result = crawl(port, w, people);
-          System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d) | %d | %d | %.2f | %,d | %.2f |%n",
-              limit, people, w, result[0], (long) result[1], result[0] / single);
+          double[] result = crawl(port, w, people, orTerms, perListing);
+          System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d), OR of <= %d, %d managers per listing | %d | %d | %.2f | %,d | %.2f |%n",
+              limit, orTerms, perListing, people, w, result[0], (long) result[1], result[0] / single);
         }
         if (naive) {
           double[] result = naivePool(port, 8, entries);
@@ -160,9 +164,10 @@ public final class LdapBench {
     }
   }
 
-  private static double[] crawl(int port, int workers, int people) throws Exception {
+  private static double[] crawl(int port, int workers, int people, int orTerms, int perListing) throws Exception {
     LdapSettings settings = LdapSettings.of("127.0.0.1", port, BASE)
-        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray());
+        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
+        .withBatchSize(orTerms).withManagersPerListing(perListing);
     OrgChartSource source = OrgChartSource.of(settings);
     Set<String> seen = ConcurrentHashMap.newKeySet();
     AtomicLong dupes = new AtomicLong();

@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param attributes what to read of each person besides uid and manager
  * @param connectTimeout how long to wait for a connection
  * @param responseTimeout how long to wait for one operation
- * @param batchSize the most managers whose reports are asked for in one query
+ * @param batchSize the most managers whose reports are asked for in one query (terms of the OR)
+ * @param managersPerListing the most pending managers listed together in one engine listing
  */
 public record LdapSettings(
     String host,
@@ -38,7 +39,8 @@ public record LdapSettings(
     List<String> attributes,
     Duration connectTimeout,
     Duration responseTimeout,
-    int batchSize) {
+    int batchSize,
+    int managersPerListing) {
 
   /**
    * How the connection is protected. Certificates are always checked against the trusted CAs, and
@@ -71,6 +73,9 @@ public record LdapSettings(
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize (" + batchSize + ") must be at least 1");
     }
+    if (managersPerListing < 1) {
+      throw new IllegalArgumentException("managersPerListing (" + managersPerListing + ") must be at least 1");
+    }
     if ((bindDn == null) != (password == null)) {
       throw new IllegalArgumentException("a bind DN needs a password, and a password a bind DN");
     }
@@ -79,32 +84,37 @@ public record LdapSettings(
   /** Plain LDAP, anonymous, inetOrgPerson entries linked by {@code manager}. */
   public static LdapSettings of(String host, int port, String baseDn) {
     return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
-        "uid", "manager", List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 100);
+        "uid", "manager", List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 16);
   }
 
   public LdapSettings withBind(String dn, char[] secret) {
     return new LdapSettings(host, port, security, caFile, dn, secret, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize);
+        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   public LdapSettings withSecurity(Security mode, Path trustedCas) {
     return new LdapSettings(host, port, mode, trustedCas, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize);
+        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   public LdapSettings withSchema(String filter, String uid, String manager) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
-        attributes, connectTimeout, responseTimeout, batchSize);
+        attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   public LdapSettings withTimeouts(Duration connect, Duration response) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connect, response, batchSize);
+        managerAttribute, attributes, connect, response, batchSize, managersPerListing);
   }
 
   public LdapSettings withBatchSize(int managersPerQuery) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery);
+        managerAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing);
+  }
+
+  public LdapSettings withManagersPerListing(int managers) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers);
   }
 
   /** Never shows the password. */

@@ -256,6 +256,43 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     }
   }
 
+  /** Several managers per listing: their reports' reports come in one query (or a few, past the limit). */
+  @Override
+  public int batchLimit() {
+    return settings.managersPerListing();
+  }
+
+  @Override
+  public void listAll(LDAPConnection connection, List<Person> managers, List<? extends Children<Person>> out)
+      throws Exception {
+    List<Person> listable = new ArrayList<>();
+    for (Person manager : managers) {
+      if (manager.isCycle()) {
+        throw new ManagerCycleException(manager + " is among their own reports, directly or not (" + manager.dn() + ")");
+      }
+      for (Person report : manager.reports()) {
+        if (!report.isCycle()) {
+          listable.add(report);
+        }
+      }
+    }
+    Map<DN, List<Person>> next = reportsOf(connection, listable);
+    for (int i = 0; i < managers.size(); i++) {
+      for (Person report : managers.get(i).reports()) {
+        if (report.isCycle()) {
+          out.get(i).branch(report); // listing it reports the cycle
+          continue;
+        }
+        report.setReports(next.getOrDefault(report.parsedDn(), List.of()));
+        if (report.reportCount() > 0) {
+          out.get(i).branch(report);
+        } else {
+          out.get(i).leaf(report);
+        }
+      }
+    }
+  }
+
   /** The reports of each of {@code managers}, by manager DN, in as few queries as the limit allows. */
   private Map<DN, List<Person>> reportsOf(LDAPConnection connection, List<Person> managers) throws LDAPException {
     Map<DN, Person> byDn = new HashMap<>();
