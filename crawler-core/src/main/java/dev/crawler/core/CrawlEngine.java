@@ -67,6 +67,12 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    * spinning briefly before parking, which would cut the wake-up cost that dominates a deep chain
    * with no latency (about 650 ns per node there, against 130-250 for a pool with a queue).
    *
+   * Batches. A source whose one request can answer for several branches (BranchSource.batchLimit
+   * above 1: an LDAP query with an OR of managers) is given up to that many branches per call: the
+   * worker adds its own newest pending branches to the one it took. It holds its party while it
+   * processes, so taking from its own stack needs no new party. A batch that fails for good is
+   * listed again branch by branch, so every BranchError names the branch that caused it.
+   *
    * Completion (invariant 1, 2, 3): PendingWork counts holders of work in a Phaser, see there.
    * When the last party leaves, onAllWorkDone() stops the crawl as COMPLETE and interrupts the
    * workers parked in take(). Every stop (complete, cancel, deadline, failure) goes through
