@@ -134,7 +134,10 @@ final class FsCommand implements Callable<Integer> {
       throw new UserError("--max-depth must not be negative, not " + maxDepth);
     }
     Set<FileType> wanted = parseTypes();
-    FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes);
+    // Paths alone need no lstat of entries that cannot be directories: see FileTreeSource.
+    OutputFormat outputFormat = format.outputFormat();
+    boolean pathsOnly = types.isEmpty() && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
+    FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
     List<FileTreeSource> sources = new ArrayList<>();
     for (Path root : roots) {
       sources.add(open(root, options));

@@ -34,6 +34,11 @@ public final class FileEntry {
     this.loop = loop;
   }
 
+  /** An entry known not to be a directory, whose attributes were not read. */
+  static FileEntry unread(Path path) {
+    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false);
+  }
+
   /** The path, resolved from the crawl's root as given. Its raw bytes: {@link PathBytes#of}. */
   public Path path() {
     return path;
@@ -43,12 +48,15 @@ public final class FileEntry {
     return type;
   }
 
-  /** Size in bytes, as {@code stat} reports it (for a directory, the directory's own size). */
+  /**
+   * Size in bytes, as {@code stat} reports it (for a directory, the directory's own size); -1 for
+   * an entry of type {@link FileType#UNKNOWN}.
+   */
   public long size() {
     return size;
   }
 
-  /** Last modification, milliseconds since the epoch. */
+  /** Last modification, milliseconds since the epoch; -1 for {@link FileType#UNKNOWN}. */
   public long lastModifiedMillis() {
     return lastModifiedMillis;
   }

@@ -14,32 +14,46 @@ import java.util.Objects;
  *     off: an inventory includes everything, as {@code find} and {@code du} do.
  * @param excludes globs; a matching entry is left out with its whole subtree. A glob without
  *     {@code /} matches the entry's name, one with {@code /} its path relative to the root.
+ * @param readLeafAttributes read the type, size and modification time of every entry. Default
+ *     on. Off, for a crawl that needs only paths, entries that cannot be directories are not
+ *     {@code lstat}ed: see {@link FileTreeSource} for when that is known. They have type {@link
+ *     FileType#UNKNOWN} and size and modification time -1. Ignored when following links.
  */
-public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes) {
+public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
+    boolean readLeafAttributes) {
 
   /** Validates and copies. */
   public FileTreeOptions {
     excludes = List.copyOf(Objects.requireNonNull(excludes, "excludes"));
   }
 
-  /** Everything off, no excludes. */
+  /** Options that read every entry's attributes. */
+  public FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes) {
+    this(followLinks, oneFileSystem, skipHidden, excludes, true);
+  }
+
+  /** Everything off but {@code readLeafAttributes}, no excludes. */
   public static FileTreeOptions defaults() {
-    return new FileTreeOptions(false, false, false, List.of());
+    return new FileTreeOptions(false, false, false, List.of(), true);
   }
 
   public FileTreeOptions withFollowLinks(boolean follow) {
-    return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes);
+    return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes, readLeafAttributes);
   }
 
   public FileTreeOptions withOneFileSystem(boolean one) {
-    return new FileTreeOptions(followLinks, one, skipHidden, excludes);
+    return new FileTreeOptions(followLinks, one, skipHidden, excludes, readLeafAttributes);
   }
 
   public FileTreeOptions withSkipHidden(boolean skip) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes);
+    return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes, readLeafAttributes);
   }
 
   public FileTreeOptions withExcludes(List<String> globs) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs);
+    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs, readLeafAttributes);
+  }
+
+  public FileTreeOptions withReadLeafAttributes(boolean read) {
+    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, read);
   }
 }

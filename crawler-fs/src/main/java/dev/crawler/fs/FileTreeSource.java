@@ -15,7 +15,10 @@ import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +34,27 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each entry costs one {@code lstat} (Java 17 cannot learn an entry's type from the directory
- * listing alone). A directory that cannot be listed (permission denied, vanished, name too long, a
+ * listing alone), unless {@link FileTreeOptions#readLeafAttributes()} is off. Then the source uses
+ * the Unix convention that a directory's link count is 2 plus its number of subdirectories (the
+ * "leaf optimization" of {@code find} and {@code fts}): once a listing has met that many
+ * directories, its remaining entries cannot be directories and are not {@code lstat}ed. A leaf
+ * directory, the most common kind, costs one {@code stat} for all its entries. The count is
+ * trusted only on filesystems known to keep it ({@value #LINK_COUNT_FILESYSTEMS}); elsewhere (a
+ * link count below 2, as btrfs and overlayfs report, or any other filesystem) every entry is
+ * read. A subdirectory created while its parent is being listed may be missed, as with any walk.
+ *
+ * <p>A directory that cannot be listed (permission denied, vanished, name too long, a
  * link loop) fails as a branch: the crawl reports it with its path and reason, and goes on. An
  * entry that vanishes between the listing and its {@code lstat} is left out. Names are kept as
  * the filesystem stores them: see {@link PathBytes}.
  */
 public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   private static final Logger log = LoggerFactory.getLogger(FileTreeSource.class);
+  /** Filesystem types whose directory link counts are 2 plus the number of subdirectories. */
+  static final String LINK_COUNT_FILESYSTEMS = "ext2, ext3, ext4, xfs, tmpfs";
+  private static final Set<String> LINK_COUNT_TYPES = Set.of(LINK_COUNT_FILESYSTEMS.split(", "));
+  /** A listing's subdirectory count when it is not known: every entry is read. */
+  private static final int UNKNOWN_COUNT = -1;
 
   private final FileTreeOptions options;
   private final FileEntry root;
@@ -47,6 +64,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   private final boolean filtering;
   /** The root's device, for {@link FileTreeOptions#oneFileSystem()}; {@code null} when off. */
   private final Object rootDevice;
+  /** Whether entries that cannot be directories are left unread (the leaf optimization). */
+  private final boolean skipLeaves;
+  /** Per device ({@code unix:dev}): whether its filesystem keeps directory link counts. */
+  private final Map<Object, Boolean> keepsLinkCounts = new ConcurrentHashMap<>();
 
   private FileTreeSource(Path rootPath, FileTreeOptions options, BasicFileAttributes rootAttributes)
       throws IOException {
@@ -63,6 +84,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     this.filtering = options.skipHidden() || !options.excludes().isEmpty();
     this.root = directory(rootPath, rootAttributes, null);
     this.rootDevice = options.oneFileSystem() ? device(rootPath) : null;
+    this.skipLeaves = !options.readLeafAttributes() && !options.followLinks();
   }
 
   /**
@@ -103,9 +125,14 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     if (rootDevice != null && dir != root && !rootDevice.equals(device(dir.path()))) {
       return; // another filesystem: visited, not entered
     }
+    int subdirectoriesLeft = skipLeaves ? subdirectoryCount(dir.path()) : UNKNOWN_COUNT;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
       for (Path path : entries) {
         if (excluded(path)) {
+          continue; // even if it is a directory: the count then stays high, which is only slower
+        }
+        if (subdirectoriesLeft == 0) {
+          out.leaf(FileEntry.unread(path));
           continue;
         }
         BasicFileAttributes attributes;
@@ -118,6 +145,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
         if (attributes.isSymbolicLink() && options.followLinks()) {
           addFollowed(dir, path, attributes, out);
         } else if (attributes.isDirectory()) {
+          if (subdirectoriesLeft > 0) {
+            subdirectoriesLeft--;
+          }
           out.branch(directory(path, attributes, dir));
         } else {
           out.leaf(leaf(path, attributes));
@@ -186,6 +216,31 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
         : attributes.isDirectory() ? FileType.DIRECTORY
         : FileType.OTHER;
     return new FileEntry(path, type, attributes.size(), attributes.lastModifiedTime().toMillis(), null, null, false);
+  }
+
+  /**
+   * How many subdirectories a directory has, from its link count, or {@link #UNKNOWN_COUNT} when
+   * its filesystem is not known to keep that count.
+   */
+  private int subdirectoryCount(Path dir) throws IOException {
+    Map<String, Object> unix;
+    try {
+      unix = Files.readAttributes(dir, "unix:nlink,dev");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return UNKNOWN_COUNT; // no unix view on this platform
+    }
+    int links = (Integer) unix.get("nlink");
+    if (links < 2) {
+      return UNKNOWN_COUNT;
+    }
+    Boolean kept = keepsLinkCounts.get(unix.get("dev"));
+    if (kept == null) {
+      String type = Files.getFileStore(dir).type();
+      kept = LINK_COUNT_TYPES.contains(type);
+      log.debug("{} is on {}: link counts {}", dir, type, kept ? "trusted" : "not trusted");
+      keepsLinkCounts.put(unix.get("dev"), kept);
+    }
+    return kept ? links - 2 : UNKNOWN_COUNT;
   }
 
   /** The device a path lives on: {@code unix:dev} where supported, else its file store. */

@@ -9,7 +9,12 @@ public enum FileType {
   /** A symbolic link that is not followed (or, when following, one whose target is missing). */
   SYMLINK,
   /** Anything else: a device, a socket, a named pipe. */
-  OTHER;
+  OTHER,
+  /**
+   * Not a directory, and not read further: only when {@link FileTreeOptions#readLeafAttributes()}
+   * is off. Its letter is {@code ?}, which {@link #ofLetter} does not accept.
+   */
+  UNKNOWN;
 
   /** The one-letter code used by {@code find -type}: f, d, l or o. */
   public char letter() {
@@ -18,6 +23,7 @@ public enum FileType {
       case DIRECTORY -> 'd';
       case SYMLINK -> 'l';
       case OTHER -> 'o';
+      case UNKNOWN -> '?';
     };
   }
 
@@ -30,7 +36,7 @@ public enum FileType {
    */
   public static FileType ofLetter(char letter) {
     for (FileType type : values()) {
-      if (type.letter() == letter) {
+      if (type != UNKNOWN && type.letter() == letter) {
         return type;
       }
     }

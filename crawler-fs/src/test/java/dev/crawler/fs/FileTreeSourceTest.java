@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.crawler.core.BranchError;
 import dev.crawler.core.Crawl;
@@ -77,6 +78,67 @@ class FileTreeSourceTest {
     assertEquals(TestTrees.find(root), result.paths());
     assertEquals(FileType.SYMLINK, result.types().get(TestTrees.bytesOf(root.resolve("links/to-dir"))));
     assertEquals(FileType.OTHER, result.types().get(TestTrees.bytesOf(root.resolve("pipe"))));
+  }
+
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 3})
+  void pathsOnly_visitsWhatFindPrints_andLeavesLeafDirectoriesUnread(int workers) throws Exception {
+    assertPathsOnlyCrawlMatchesFind(workers);
+  }
+
+  /** tmpfs keeps directory link counts, so the leaf optimization runs there whatever /tmp is. */
+  @Test
+  void pathsOnly_onTmpfs() throws Exception {
+    Path shm = Path.of("/dev/shm");
+    assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no writable /dev/shm on this machine");
+    Path dir = Files.createTempDirectory(shm, "crawler-fs-test");
+    try {
+      root = dir.resolve("tree");
+      Files.createDirectories(root);
+      TestTrees.populate(root);
+      assertEquals("tmpfs", Files.getFileStore(root).type());
+      assertPathsOnlyCrawlMatchesFind(2);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private void assertPathsOnlyCrawlMatchesFind(int workers) throws Exception {
+    Result result = crawl(FileTreeOptions.defaults().withReadLeafAttributes(false), workers, c -> {}, v -> {});
+    assertEquals(Outcome.COMPLETE, result.report().outcome());
+    assertEquals(TestTrees.find(root), result.paths());
+    Set<String> directories = TestTrees.find(root, "-type", "d");
+    result.types().forEach((path, type) ->
+        assertEquals(directories.contains(path), type == FileType.DIRECTORY, "type of " + path + ": " + type));
+    boolean trusted = Set.of(FileTreeSource.LINK_COUNT_FILESYSTEMS.split(", "))
+        .contains(Files.getFileStore(root).type());
+    if (trusted) { // a directory without subdirectories costs no lstat of its entries
+      Set<String> leafDirectories = TestTrees.find(root, "-type", "d", "-links", "2");
+      assertTrue(leafDirectories.contains(root + "/d0/e0") && leafDirectories.contains(root + "/links"));
+      result.types().forEach((path, type) -> {
+        if (leafDirectories.contains(path.substring(0, path.lastIndexOf('/')))) {
+          assertEquals(FileType.UNKNOWN, type, "not read: " + path);
+        }
+      });
+    }
+  }
+
+  @Test
+  void pathsOnly_withExcludesAndHidden_matchesFind() throws Exception {
+    FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(false)
+        .withExcludes(List.of("e1")).withSkipHidden(true);
+    Result result = crawl(options, 2, c -> {}, v -> {});
+    assertEquals(TestTrees.find(root, "(", "-name", "e1", "-o", "-name", ".*", ")", "-prune", "-o", "-print0"),
+        result.paths());
+  }
+
+  @Test
+  void pathsOnly_isIgnoredWhenFollowingLinks() throws Exception {
+    Result result = crawl(FileTreeOptions.defaults().withReadLeafAttributes(false).withFollowLinks(true), 2,
+        c -> {}, v -> {});
+    assertEquals(FileType.DIRECTORY, result.types().get(root + "/links/to-dir"));
+    assertEquals(FileType.FILE, result.types().get(root + "/links/to-file"));
+    assertEquals(FileType.FILE, result.types().get(root + "/d0/e0/f0.txt"));
   }
 
   @Test
