@@ -8,6 +8,7 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
 import dev.crawler.ldap.LdapSettings;
+import dev.crawler.ldap.MissingManager;
 import dev.crawler.ldap.NoSuchPersonException;
 import dev.crawler.ldap.OrgChartSource;
 import dev.crawler.ldap.Person;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.Callable;
@@ -143,6 +145,10 @@ final class LdapCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "No progress line, no per-manager error lines, no demo banner.")
   boolean quiet;
+
+  @Option(names = "--find-orphans", description = "After the crawl, read every person once more (in pieces under "
+      + "the size limit) and report those whose manager does not exist: no crawl from the top reaches them.")
+  boolean findOrphans;
 
   @Option(names = "--stats", description = "Print the crawl report and the number of LDAP operations on stderr.")
   boolean stats;
@@ -338,6 +344,14 @@ final class LdapCommand implements Callable<Integer> {
     }
     stdout.write(personFormat.footer().getBytes(StandardCharsets.UTF_8));
     stdout.flush();
+    if (findOrphans && report.outcome() != Outcome.FAILED) {
+      List<MissingManager> orphans = source.missingManagers();
+      for (MissingManager orphan : orphans) {
+        err.println("crawl: " + orphan.person() + ": manager " + orphan.managerDn()
+            + " does not exist; nobody above reaches them");
+      }
+      errors.add(orphans.size());
+    }
     if (stats) {
       StatsPrinter.print(err, "ldap " + root, "people", report);
       err.printf(Locale.ROOT, "  LDAP operations %,d (queries split at the size limit: %,d)%n",

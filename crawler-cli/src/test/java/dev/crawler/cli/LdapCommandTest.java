@@ -120,6 +120,27 @@ class LdapCommandTest {
   }
 
   @Test
+  void findOrphans_reportsMissingManagers_exitOne() throws Exception {
+    try (DemoDirectory server = DemoDirectory.start(new DemoDirectory.Options(300, 2, 100, Duration.ZERO, true))) {
+      server.server().add("dn: uid=orphan," + DemoDirectory.BASE_DN, "objectClass: inetOrgPerson", "uid: orphan",
+          "cn: Orphan", "sn: Orphan", "manager: uid=gone," + DemoDirectory.BASE_DN);
+      Path password = Files.writeString(tmp.resolve("pw"), DemoDirectory.CRAWLER_PASSWORD);
+      String[] args = {"ldap", "--root", "ceo", "-H", "ldap://127.0.0.1:" + server.port(), "-b", DemoDirectory.BASE_DN,
+          "-D", DemoDirectory.CRAWLER_DN, "-y", password.toString()};
+      Run plain = crawl(args);
+      assertEquals(0, plain.exit(), plain.err());
+      assertEquals(300, plain.lines().size(), "the orphan is out of reach");
+      String[] withCheck = java.util.Arrays.copyOf(args, args.length + 1);
+      withCheck[args.length] = "--find-orphans";
+      Run checked = crawl(withCheck);
+      assertEquals(1, checked.exit(), checked.err());
+      assertEquals(300, checked.lines().size());
+      assertEquals("crawl: orphan: manager uid=gone," + DemoDirectory.BASE_DN
+          + " does not exist; nobody above reaches them\n", checked.err());
+    }
+  }
+
+  @Test
   void badUsage_exitTwo() {
     assertEquals(2, crawl("ldap").exit(), "--root is required");
     Run noBase = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389");

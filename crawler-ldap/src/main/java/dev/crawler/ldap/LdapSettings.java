@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param personFilter which entries are people, as an LDAP filter string
  * @param uidAttribute the attribute {@code --root} names a person by
  * @param managerAttribute the DN-valued attribute linking a person to their manager
+ * @param reportsAttribute the back-link listing a person's direct reports, kept by the server
+ *     (Active Directory's {@code directReports}); {@code null} to use {@code directReports} only
+ *     when the server's root DSE says it is Active Directory. When in use, a person whose entry
+ *     lacks it has no reports, so the crawl sends no query for them.
  * @param attributes what to read of each person besides uid and manager
  * @param connectTimeout how long to wait for a connection
  * @param responseTimeout how long to wait for one operation
@@ -36,6 +40,7 @@ public record LdapSettings(
     String personFilter,
     String uidAttribute,
     String managerAttribute,
+    String reportsAttribute,
     List<String> attributes,
     Duration connectTimeout,
     Duration responseTimeout,
@@ -84,37 +89,42 @@ public record LdapSettings(
   /** Plain LDAP, anonymous, inetOrgPerson entries linked by {@code manager}. */
   public static LdapSettings of(String host, int port, String baseDn) {
     return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
-        "uid", "manager", List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 16);
+        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 16);
   }
 
   public LdapSettings withBind(String dn, char[] secret) {
     return new LdapSettings(host, port, security, caFile, dn, secret, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   public LdapSettings withSecurity(Security mode, Path trustedCas) {
     return new LdapSettings(host, port, mode, trustedCas, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   public LdapSettings withSchema(String filter, String uid, String manager) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
-        attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   public LdapSettings withTimeouts(Duration connect, Duration response) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connect, response, batchSize, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing);
   }
 
   public LdapSettings withBatchSize(int managersPerQuery) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing);
   }
 
   public LdapSettings withManagersPerListing(int managers) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers);
+  }
+
+  public LdapSettings withReportsAttribute(String backLink) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
   /** Never shows the password. */

@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.RootDSE;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
  * connection and retries. Bad credentials and an unreachable server fail {@link #open()}, and so
  * the crawl, with the server's message. A person met again below themselves (a manager cycle) is
- * listed as a {@link ManagerCycleException} and not entered again.
+ * listed as a {@link ManagerCycleException} and not entered again. People whose manager entry does
+ * not exist are out of a crawl's reach by nature; {@link #missingManagers()} finds them.
  */
 public final class OrgChartSource implements BranchSource<Person, LDAPConnection> {
   private static final Logger log = LoggerFactory.getLogger(OrgChartSource.class);
@@ -83,6 +86,14 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final SSLUtil ssl;
   private final LongAdder operations = new LongAdder();
   private final LongAdder splits = new LongAdder();
+  /** Active Directory's capability in {@code supportedCapabilities} of the root DSE. */
+  static final String ACTIVE_DIRECTORY_OID = "1.2.840.113556.1.4.800";
+  /**
+   * The back-link attribute in use, or {@code null}. Decided by {@link #findRoot} before any
+   * crawl starts (a crawl's threads start after it, so they see it); the attributes read with it.
+   */
+  private volatile String backLink;
+  private volatile String[] requested;
   /** Set once the server refuses paging; then only splitting is used. */
   private final AtomicBoolean pagingRefused = new AtomicBoolean();
 
@@ -99,6 +110,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
     this.attributes = wanted.toArray(String[]::new);
+    this.requested = attributes;
     if (settings.security() == LdapSettings.Security.NONE) {
       this.ssl = null;
     } else {
@@ -199,11 +211,12 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     LDAPConnection connection = open();
     try {
       boolean isDn = uidOrDn.contains("=") && DN.isValidDN(uidOrDn);
+      useBackLink(connection);
       SearchRequest request = isDn
-          ? new SearchRequest(uidOrDn, SearchScope.BASE, personFilter, attributes)
+          ? new SearchRequest(uidOrDn, SearchScope.BASE, personFilter, requested)
           : new SearchRequest(settings.baseDn(), SearchScope.SUB,
               Filter.createANDFilter(personFilter, Filter.createEqualityFilter(settings.uidAttribute(), uidOrDn)),
-              attributes);
+              requested);
       List<SearchResultEntry> found;
       try {
         found = search(connection, request);
@@ -222,10 +235,63 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
             + "; name the root by its DN");
       }
       Person root = person(found.get(0), null, false);
-      root.setReports(reportsOf(connection, List.of(root)).getOrDefault(root.parsedDn(), List.of()));
+      root.setReports(needsQuery(root)
+          ? reportsOf(connection, List.of(root)).getOrDefault(root.parsedDn(), List.of())
+          : List.of());
       return root;
     } finally {
       connection.close();
+    }
+  }
+
+  /**
+   * Everyone under the base DN whose manager attribute names no person there: the people a crawl
+   * from the top never reaches. Reads every person once, over a connection of its own, in pieces
+   * that fit the size limit (paging where the server allows it, else uid prefixes): about as
+   * costly as crawling everyone. Manager cycles are not found here; a crawl reports those.
+   *
+   * @return one entry per missing manager value, in no particular order
+   * @throws LDAPException if the directory cannot be read
+   */
+  public List<MissingManager> missingManagers() throws LDAPException {
+    LDAPConnection connection = open();
+    try {
+      useBackLink(connection);
+      Filter everyone = Filter.createPresenceFilter("objectClass");
+      List<SearchResultEntry> entries;
+      try {
+        entries = search(connection, request(everyone));
+      } catch (LDAPSearchException e) {
+        if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+          throw e;
+        }
+        splits.increment();
+        entries = reportsOfOneManager(connection, everyone, e.getEntryCount());
+      }
+      Set<DN> people = new HashSet<>(entries.size() * 2);
+      for (SearchResultEntry entry : entries) {
+        people.add(entry.getParsedDN());
+      }
+      List<MissingManager> missing = new ArrayList<>();
+      for (SearchResultEntry entry : entries) {
+        String[] managers = entry.getAttributeValues(settings.managerAttribute());
+        for (String value : managers == null ? new String[0] : managers) {
+          if (!people.contains(parsedOrNull(value))) {
+            missing.add(new MissingManager(person(entry, null, false), value));
+          }
+        }
+      }
+      return missing;
+    } finally {
+      connection.close();
+    }
+  }
+
+  private static DN parsedOrNull(String dn) {
+    try {
+      return new DN(dn);
+    } catch (LDAPException e) {
+      return null; // not a DN: names nobody
     }
   }
 
@@ -237,7 +303,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     List<Person> reports = manager.reports();
     List<Person> listable = new ArrayList<>(reports.size());
     for (Person report : reports) {
-      if (!report.isCycle()) {
+      if (needsQuery(report)) {
         listable.add(report);
       }
     }
@@ -271,7 +337,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         throw new ManagerCycleException(manager + " is among their own reports, directly or not (" + manager.dn() + ")");
       }
       for (Person report : manager.reports()) {
-        if (!report.isCycle()) {
+        if (needsQuery(report)) {
           listable.add(report);
         }
       }
@@ -291,6 +357,44 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         }
       }
     }
+  }
+
+  /** Whether a person's reports must be asked for: not for a cycle, nor for someone linked to nobody. */
+  private static boolean needsQuery(Person person) {
+    return !person.isCycle() && person.linkedReports() != 0;
+  }
+
+  /**
+   * Decides whether to read a back-link to reports: the configured attribute, else {@code
+   * directReports} if the root DSE says the server is Active Directory.
+   */
+  private void useBackLink(LDAPConnection connection) throws LDAPException {
+    String link = settings.reportsAttribute();
+    if (link == null) {
+      operations.increment();
+      RootDSE dse;
+      try {
+        dse = connection.getRootDSE();
+      } catch (LDAPSearchException e) {
+        if (BREAKS_CONNECTION.contains(e.getResultCode())) {
+          throw e;
+        }
+        log.debug("the root DSE cannot be read ({}): no back-link to reports", e.getResultCode());
+        dse = null;
+      }
+      String[] capabilities = dse == null ? null : dse.getAttributeValues("supportedCapabilities");
+      if (capabilities != null && Arrays.asList(capabilities).contains(ACTIVE_DIRECTORY_OID)) {
+        link = "directReports";
+      }
+    }
+    log.debug("back-link to reports: {}", link == null ? "none" : link);
+    String[] withLink = attributes;
+    if (link != null) {
+      withLink = Arrays.copyOf(attributes, attributes.length + 1);
+      withLink[attributes.length] = link;
+    }
+    requested = withLink;
+    backLink = link;
   }
 
   /** The reports of each of {@code managers}, by manager DN, in as few queries as the limit allows. */
@@ -398,7 +502,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
 
   private SearchRequest request(Filter managedBy) {
     return new SearchRequest(settings.baseDn(), SearchScope.SUB, Filter.createANDFilter(personFilter, managedBy),
-        attributes);
+        requested);
   }
 
   private List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request) throws LDAPException {
@@ -441,9 +545,15 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   private Person person(SearchResultEntry entry, Person manager, boolean cycle) throws LDAPException {
+    String link = backLink;
+    int linked = -1;
+    if (link != null) {
+      String[] reports = entry.getAttributeValues(link);
+      linked = reports == null ? 0 : reports.length;
+    }
     return new Person(entry.getParsedDN(), entry.getAttributeValue(settings.uidAttribute()),
         entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
-        entry.getAttributeValue(settings.managerAttribute()), manager, cycle);
+        entry.getAttributeValue(settings.managerAttribute()), manager, cycle, linked);
   }
 
   private static byte[] utf8(char[] password) {

@@ -22,10 +22,13 @@ public final class Person {
   private final String managerDn;
   private final Person manager;
   private final boolean cycle;
+  /** How many reports the server's back-link names (directReports); -1 when not in use. */
+  private final int linkedReports;
   /** Written once by the source before the person is handed to the crawl; null until then. */
   private List<Person> reports;
 
-  Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle) {
+  Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
+      int linkedReports) {
     this.dn = Objects.requireNonNull(dn, "dn");
     this.uid = uid;
     this.name = name;
@@ -34,6 +37,7 @@ public final class Person {
     this.managerDn = managerDn;
     this.manager = manager;
     this.cycle = cycle;
+    this.linkedReports = linkedReports;
   }
 
   /** The entry's DN as the server wrote it. */
@@ -94,6 +98,14 @@ public final class Person {
   public int reportCount() {
     List<Person> r = reports;
     return r == null ? -1 : r.size();
+  }
+
+  /**
+   * How many direct reports the directory's back-link attribute names, or -1 when the source does
+   * not use one. Zero means this person's reports need no query.
+   */
+  int linkedReports() {
+    return linkedReports;
   }
 
   List<Person> reports() {

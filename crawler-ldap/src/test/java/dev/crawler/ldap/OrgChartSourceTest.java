@@ -141,6 +141,27 @@ class OrgChartSourceTest {
     }
   }
 
+  @ParameterizedTest(name = "paging refused={0}")
+  @ValueSource(booleans = {true, false})
+  void missingManagers_areFound_pastTheSizeLimit(boolean refusePaging) throws Exception {
+    DemoDirectory.Options options = new DemoDirectory.Options(3_000, 5, 100, Duration.ZERO, refusePaging);
+    try (DemoDirectory demo = DemoDirectory.start(options)) {
+      add(demo, "orphan", "ghost");
+      add(demo, "orphans-report", "orphan"); // hangs off the orphan: reachable from nobody either
+      add(demo, "two-managers", "ceo");
+      demo.server().modify("uid=two-managers," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
+          com.unboundid.ldap.sdk.ModificationType.ADD, "manager", "uid=left the company," + DemoDirectory.BASE_DN));
+      add(demo, "self", "self"); // a cycle, not a missing manager
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      List<String> missing = source.missingManagers().stream()
+          .map(m -> m.person().uid() + " -> " + m.managerDn()).sorted().toList();
+      assertEquals(List.of(
+          "orphan -> uid=ghost," + DemoDirectory.BASE_DN,
+          "two-managers -> uid=left the company," + DemoDirectory.BASE_DN), missing);
+      assertTrue(source.splits() > 0, "3,004 people do not fit one search of 100");
+    }
+  }
+
   @Test
   void badCredentials_failFindRoot_withTheResultCode() throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.ResultCode;
@@ -48,7 +49,15 @@ class SlapdIntegrationTest {
     }
     assumeTrue(Slapd.installed(), "slapd is not installed here (apt-get install slapd ldap-utils)");
     slapd = Slapd.start(dir, SIZE_LIMIT);
-    slapd.load(DemoDirectory.entries(CHART, people));
+    List<Entry> entries = new ArrayList<>(DemoDirectory.entries(CHART, people));
+    Entry orphan = new Entry("uid=orphan," + DemoDirectory.BASE_DN);
+    orphan.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
+    orphan.addAttribute("uid", "orphan");
+    orphan.addAttribute("cn", "Orphan");
+    orphan.addAttribute("sn", "Orphan");
+    orphan.addAttribute("manager", "uid=ghost," + DemoDirectory.BASE_DN);
+    entries.add(orphan); // out of the crawl's reach; found by missingManagers()
+    slapd.load(entries);
   }
 
   @AfterAll
@@ -86,6 +95,16 @@ class SlapdIntegrationTest {
     seen.forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
     assertTrue(source.splits() > 0, "two managers have more reports than the limit");
     assertTrue(source.operations() < people.size() / 5, source.operations() + " operations");
+  }
+
+  @Test
+  void missingManagers_readEveryone_pastTheSizeLimit() throws Exception {
+    OrgChartSource source = OrgChartSource.of(settings());
+    List<MissingManager> missing = source.missingManagers();
+    assertEquals(1, missing.size(), missing::toString);
+    assertEquals("orphan", missing.get(0).person().uid());
+    assertEquals("uid=ghost," + DemoDirectory.BASE_DN, missing.get(0).managerDn());
+    assertTrue(source.splits() > 0, "everyone does not fit one search");
   }
 
   @Test
