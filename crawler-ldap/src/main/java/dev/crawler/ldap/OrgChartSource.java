@@ -86,6 +86,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final SSLUtil ssl;
   private final LongAdder operations = new LongAdder();
   private final LongAdder splits = new LongAdder();
+  private final QuerySizer sizer;
   /** Active Directory's capability in {@code supportedCapabilities} of the root DSE. */
   static final String ACTIVE_DIRECTORY_OID = "1.2.840.113556.1.4.800";
   /**
@@ -111,6 +112,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     wanted.addAll(settings.attributes());
     this.attributes = wanted.toArray(String[]::new);
     this.requested = attributes;
+    this.sizer = new QuerySizer(settings.batchSize());
     if (settings.security() == LdapSettings.Security.NONE) {
       this.ssl = null;
     } else {
@@ -405,8 +407,9 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     }
     Map<DN, List<Person>> result = new HashMap<>();
     Deque<List<Person>> work = new ArrayDeque<>();
-    for (int i = 0; i < managers.size(); i += settings.batchSize()) {
-      work.push(managers.subList(i, Math.min(managers.size(), i + settings.batchSize())));
+    List<List<Person>> chunks = sizer.chunks(managers);
+    for (int i = chunks.size() - 1; i >= 0; i--) {
+      work.push(chunks.get(i));
     }
     while (!work.isEmpty()) {
       List<Person> chunk = work.pop();
@@ -417,11 +420,15 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       Filter managedBy = terms.length == 1 ? terms[0] : Filter.createORFilter(terms);
       try {
         assign(search(connection, request(managedBy)), byDn, result);
+        for (Person manager : chunk) {
+          sizer.found(manager, result.getOrDefault(manager.parsedDn(), List.of()).size());
+        }
       } catch (LDAPSearchException e) {
         if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
           throw e;
         }
         splits.increment();
+        sizer.limitHit(e.getEntryCount());
         if (chunk.size() > 1) {
           int half = chunk.size() / 2;
           work.push(chunk.subList(0, half));

@@ -21,6 +21,8 @@ public final class Person {
   private final String mail;
   private final String managerDn;
   private final Person manager;
+  /** Levels below the crawl's root: 0 for the root. */
+  private final int depth;
   private final boolean cycle;
   /** How many reports the server's back-link names (directReports); -1 when not in use. */
   private final int linkedReports;
@@ -36,6 +38,7 @@ public final class Person {
     this.mail = mail;
     this.managerDn = managerDn;
     this.manager = manager;
+    this.depth = manager == null ? 0 : manager.depth + 1;
     this.cycle = cycle;
     this.linkedReports = linkedReports;
   }
@@ -75,6 +78,11 @@ public final class Person {
   /** The manager through whom the crawl reached this person; {@code null} for the root. */
   Person manager() {
     return manager;
+  }
+
+  /** Levels below the person the crawl started at (found by {@code findRoot}): 0 for them. */
+  int depth() {
+    return depth;
   }
 
   /**
