@@ -79,22 +79,23 @@ public final class LdapBench {
       proxy.startListening();
       try {
         int port = proxy.getListenPort();
-        System.out.printf(Locale.ROOT, "| method | people | W | wall s | LDAP operations | vs single search |%n");
-        System.out.printf("|---|---:|---:|---:|---:|---:|%n");
+        System.out.printf(Locale.ROOT, "| method | people | W | wall s | LDAP operations | entries read | vs single search |%n");
+        System.out.printf("|---|---:|---:|---:|---:|---:|---:|%n");
         double single = Double.MAX_VALUE;
         for (int run = 0; run < 3; run++) {
           single = Math.min(single, singleSearch(port, people));
         }
-        System.out.printf(Locale.ROOT, "| one unlimited subtree search (administrator) | %d | 1 | %.2f | 1 | 1.00 |%n", people, single);
+        System.out.printf(Locale.ROOT, "| one unlimited subtree search (administrator) | %d | 1 | %.2f | 1 | %,d | 1.00 |%n", people, single,
+            people);
         for (int w : workers) {
           double[] result = crawl(port, w, people, orTerms, perListing);
-          System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d), OR of <= %d, %d managers per listing | %d | %d | %.2f | %,d | %.2f |%n",
-              limit, orTerms, perListing, people, w, result[0], (long) result[1], result[0] / single);
+          System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d), OR of <= %d, %d managers per listing | %d | %d | %.2f | %,d | %,d | %.2f |%n",
+              limit, orTerms, perListing, people, w, result[0], (long) result[1], (long) result[2], result[0] / single);
         }
         if (naive) {
           double[] result = naivePool(port, 8, entries);
-          System.out.printf(Locale.ROOT, "| naive pool, one query per person | %d | 8 | %.2f | %,d | %.2f |%n",
-              people, result[0], (long) result[1], result[0] / single);
+          System.out.printf(Locale.ROOT, "| naive pool, one query per person | %d | 8 | %.2f | %,d | %,d | %.2f |%n",
+              people, result[0], (long) result[1], people, result[0] / single);
         }
       } finally {
         proxy.shutDown(true);
@@ -184,7 +185,7 @@ public final class LdapBench {
     double seconds = (System.nanoTime() - start) / 1e9;
     check(report.outcome() == Outcome.COMPLETE, "crawl ended " + report.outcome() + " " + report.errors());
     check(seen.size() == people && dupes.get() == 0, "crawl saw " + seen.size() + " people, " + dupes + " twice");
-    return new double[] {seconds, source.operations()};
+    return new double[] {seconds, source.operations(), source.entriesRead()};
   }
 
   /** What people write first: a pool, one (manager=dn) query per person found. */

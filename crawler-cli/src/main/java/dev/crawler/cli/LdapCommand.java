@@ -354,8 +354,8 @@ final class LdapCommand implements Callable<Integer> {
     }
     if (stats) {
       StatsPrinter.print(err, "ldap " + root, "people", report);
-      err.printf(Locale.ROOT, "  LDAP operations %,d (queries split at the size limit: %,d)%n",
-          source.operations(), source.splits());
+      err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
+          source.operations(), source.entriesRead(), source.splits());
     }
     if (report.outcome() == Outcome.FAILED) {
       err.println("crawl: the crawl stopped: " + CrawlCommand.describe(report.failure()));

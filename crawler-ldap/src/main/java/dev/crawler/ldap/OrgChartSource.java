@@ -86,6 +86,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final SSLUtil ssl;
   private final LongAdder operations = new LongAdder();
   private final LongAdder splits = new LongAdder();
+  private final LongAdder entriesRead = new LongAdder();
   private final QuerySizer sizer;
   /** Active Directory's capability in {@code supportedCapabilities} of the root DSE. */
   static final String ACTIVE_DIRECTORY_OID = "1.2.840.113556.1.4.800";
@@ -140,6 +141,14 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */
   public long operations() {
     return operations.sum();
+  }
+
+  /**
+   * Entries the server sent to every connection, those of queries that hit the size limit (and
+   * were sent again in pieces) included: above the number of people, the cost of the limit.
+   */
+  public long entriesRead() {
+    return entriesRead.sum();
   }
 
   /** Queries split because they hit the size limit. */
@@ -466,6 +475,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
       operations.increment();
       SearchResult page = connection.search(request);
+      entriesRead.add(page.getEntryCount());
       entries.addAll(page.getSearchEntries());
       SimplePagedResultsControl response = SimplePagedResultsControl.get(page);
       cookie = response == null ? null : response.getCookie();
@@ -514,7 +524,14 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
 
   private List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request) throws LDAPException {
     operations.increment();
-    return connection.search(request).getSearchEntries();
+    try {
+      List<SearchResultEntry> entries = connection.search(request).getSearchEntries();
+      entriesRead.add(entries.size());
+      return entries;
+    } catch (LDAPSearchException e) {
+      entriesRead.add(e.getEntryCount()); // sent and decoded, then thrown away at the size limit
+      throw e;
+    }
   }
 
   /** Files each entry under every manager of the batch it names, flagging manager cycles. */

@@ -72,6 +72,8 @@ class OrgChartSourceTest {
         assertEquals(p.title(), v.node().title());
       }
       assertTrue(source.splits() > 0, "the two big managers exceed the size limit");
+      assertTrue(source.entriesRead() > demo.people().size(),
+          source.entriesRead() + " entries read: everyone once, and pages thrown away at the limit");
       long managers = demo.people().stream().map(DemoPerson::managerDn).distinct().count() - 1;
       if (perListing == 1) {
         assertEquals(managers, result.report().listings(), "one listing per manager, none per leaf");
