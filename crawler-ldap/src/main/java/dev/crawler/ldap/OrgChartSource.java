@@ -268,17 +268,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     LDAPConnection connection = open();
     try {
       useBackLink(connection);
-      Filter everyone = Filter.createPresenceFilter("objectClass");
-      List<SearchResultEntry> entries;
-      try {
-        entries = search(connection, request(everyone));
-      } catch (LDAPSearchException e) {
-        if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
-          throw e;
-        }
-        splits.increment();
-        entries = reportsOfOneManager(connection, everyone, e.getEntryCount());
-      }
+      List<SearchResultEntry> entries = allMatching(connection, Filter.createPresenceFilter("objectClass"));
       Set<DN> people = new HashSet<>(entries.size() * 2);
       for (SearchResultEntry entry : entries) {
         people.add(entry.getParsedDN());
@@ -308,29 +298,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
 
   @Override
   public void list(LDAPConnection connection, Person manager, Children<Person> out) throws Exception {
-    if (manager.isCycle()) {
-      throw new ManagerCycleException(manager + " is among their own reports, directly or not (" + manager.dn() + ")");
-    }
-    List<Person> reports = manager.reports();
-    List<Person> listable = new ArrayList<>(reports.size());
-    for (Person report : reports) {
-      if (needsQuery(report)) {
-        listable.add(report);
-      }
-    }
-    Map<DN, List<Person>> next = reportsOf(connection, listable);
-    for (Person report : reports) {
-      if (report.isCycle()) {
-        out.branch(report); // listing it reports the cycle
-        continue;
-      }
-      report.setReports(next.getOrDefault(report.parsedDn(), List.of()));
-      if (report.reportCount() > 0) {
-        out.branch(report);
-      } else {
-        out.leaf(report);
-      }
-    }
+    listAll(connection, List.of(manager), List.of(out));
   }
 
   /** Several managers per listing: their reports' reports come in one query (or a few, past the limit). */
@@ -423,39 +391,58 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     while (!work.isEmpty()) {
       List<Person> chunk = work.pop();
       Filter[] terms = new Filter[chunk.size()];
-      for (int i = 0; i < terms.length; i++) {
-        terms[i] = Filter.createEqualityFilter(settings.managerAttribute(), chunk.get(i).dn());
+      for (int t = 0; t < terms.length; t++) {
+        terms[t] = Filter.createEqualityFilter(settings.managerAttribute(), chunk.get(t).dn());
       }
-      Filter managedBy = terms.length == 1 ? terms[0] : Filter.createORFilter(terms);
-      try {
-        assign(search(connection, request(managedBy)), byDn, result);
-        for (Person manager : chunk) {
-          sizer.found(manager, result.getOrDefault(manager.parsedDn(), List.of()).size());
-        }
-      } catch (LDAPSearchException e) {
-        if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
-          throw e;
-        }
-        splits.increment();
-        sizer.limitHit(e.getEntryCount());
-        if (chunk.size() > 1) {
+      List<SearchResultEntry> entries;
+      if (terms.length == 1) {
+        entries = allMatching(connection, terms[0]);
+      } else {
+        try {
+          entries = search(connection, request(Filter.createORFilter(terms)));
+        } catch (LDAPSearchException e) {
+          if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+            throw e;
+          }
+          splits.increment();
+          sizer.limitHit(e.getEntryCount());
           int half = chunk.size() / 2;
           work.push(chunk.subList(0, half));
           work.push(chunk.subList(half, chunk.size()));
-        } else {
-          assign(reportsOfOneManager(connection, managedBy, e.getEntryCount()), byDn, result);
+          continue;
         }
+      }
+      assign(entries, byDn, result);
+      for (Person manager : chunk) {
+        sizer.found(manager, result.getOrDefault(manager.parsedDn(), List.of()).size());
       }
     }
     return result;
   }
 
-  /** Everyone one manager has, when that is more than the size limit: paging, else splitting. */
-  private List<SearchResultEntry> reportsOfOneManager(LDAPConnection connection, Filter managedBy, int limitHint)
+  /**
+   * Every person matching {@code filter}, however many: one search, else (past the size limit)
+   * paging or splitting.
+   */
+  private List<SearchResultEntry> allMatching(LDAPConnection connection, Filter filter) throws LDAPException {
+    try {
+      return search(connection, request(filter));
+    } catch (LDAPSearchException e) {
+      if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+        throw e;
+      }
+      splits.increment();
+      sizer.limitHit(e.getEntryCount());
+      return pagedOrSplit(connection, filter, e.getEntryCount());
+    }
+  }
+
+  /** Everyone matching a filter that passed the size limit: paging, else splitting. */
+  private List<SearchResultEntry> pagedOrSplit(LDAPConnection connection, Filter filter, int limitHint)
       throws LDAPException {
     if (!pagingRefused.get()) {
       try {
-        return paged(connection, managedBy, Math.max(1, limitHint));
+        return paged(connection, filter, Math.max(1, limitHint));
       } catch (LDAPSearchException e) {
         if (!PAGING_REFUSED.contains(e.getResultCode())) {
           throw e;
@@ -464,7 +451,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         pagingRefused.set(true);
       }
     }
-    return splitByUid(connection, managedBy);
+    return splitByUid(connection, filter);
   }
 
   private List<SearchResultEntry> paged(LDAPConnection connection, Filter managedBy, int pageSize) throws LDAPException {
