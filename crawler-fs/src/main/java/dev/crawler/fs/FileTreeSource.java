@@ -122,10 +122,13 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     if (dir.isLoop()) {
       throw new FileSystemLoopException(dir.path().toString());
     }
-    if (rootDevice != null && dir != root && !rootDevice.equals(device(dir.path()))) {
+    // One stat of the directory serves both the filesystem check and the link count.
+    Map<String, Object> unix = skipLeaves || rootDevice != null ? unixAttributes(dir.path()) : null;
+    if (rootDevice != null && dir != root
+        && !rootDevice.equals(unix != null ? unix.get("dev") : device(dir.path()))) {
       return; // another filesystem: visited, not entered
     }
-    int subdirectoriesLeft = skipLeaves ? subdirectoryCount(dir.path()) : UNKNOWN_COUNT;
+    int subdirectoriesLeft = skipLeaves && unix != null ? subdirectoryCount(dir.path(), unix) : UNKNOWN_COUNT;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
       for (Path path : entries) {
         if (excluded(path)) {
@@ -218,17 +221,20 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     return new FileEntry(path, type, attributes.size(), attributes.lastModifiedTime().toMillis(), null, null, false);
   }
 
+  /** The directory's {@code unix:nlink} and {@code unix:dev}, or {@code null} without a unix view. */
+  private static Map<String, Object> unixAttributes(Path dir) throws IOException {
+    try {
+      return Files.readAttributes(dir, "unix:nlink,dev");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /**
    * How many subdirectories a directory has, from its link count, or {@link #UNKNOWN_COUNT} when
    * its filesystem is not known to keep that count.
    */
-  private int subdirectoryCount(Path dir) throws IOException {
-    Map<String, Object> unix;
-    try {
-      unix = Files.readAttributes(dir, "unix:nlink,dev");
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      return UNKNOWN_COUNT; // no unix view on this platform
-    }
+  private int subdirectoryCount(Path dir, Map<String, Object> unix) throws IOException {
     int links = (Integer) unix.get("nlink");
     if (links < 2) {
       return UNKNOWN_COUNT;

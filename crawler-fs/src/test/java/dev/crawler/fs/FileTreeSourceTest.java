@@ -1,6 +1,7 @@
 package dev.crawler.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -120,6 +121,29 @@ class FileTreeSourceTest {
           assertEquals(FileType.UNKNOWN, type, "not read: " + path);
         }
       });
+    }
+  }
+
+  /** /dev/shm is a tmpfs mounted inside /dev: the one nested mount point a test can count on. */
+  @ParameterizedTest(name = "read leaf attributes={0}")
+  @ValueSource(booleans = {true, false})
+  void oneFileSystem_visitsMountPointsButDoesNotEnterThem(boolean readLeafAttributes) throws Exception {
+    Path shm = Path.of("/dev/shm");
+    assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm)
+        && !Files.getFileStore(shm).equals(Files.getFileStore(Path.of("/dev"))), "no tmpfs mounted at /dev/shm");
+    Path inside = Files.createTempDirectory(shm, "crawler-xdev");
+    try {
+      Files.createDirectories(inside.resolve("a/b"));
+      root = Path.of("/dev");
+      FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readLeafAttributes);
+      Result oneFileSystem = crawl(options.withOneFileSystem(true), 2, c -> {}, v -> {});
+      assertTrue(oneFileSystem.paths().contains("/dev/shm"), "the mount point itself is visited");
+      assertFalse(oneFileSystem.paths().contains(inside.toString()), "but not entered");
+      assertEquals(TestTrees.find(root, "-xdev"), oneFileSystem.paths());
+      Result everything = crawl(options, 2, c -> {}, v -> {});
+      assertTrue(everything.paths().contains(inside.resolve("a/b").toString()));
+    } finally {
+      deleteTree(inside);
     }
   }
 
