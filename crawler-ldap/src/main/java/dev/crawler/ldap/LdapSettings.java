@@ -89,7 +89,7 @@ public record LdapSettings(
   /** Plain LDAP, anonymous, inetOrgPerson entries linked by {@code manager}. */
   public static LdapSettings of(String host, int port, String baseDn) {
     return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
-        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 16);
+        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 400, 64);
   }
 
   public LdapSettings withBind(String dn, char[] secret) {

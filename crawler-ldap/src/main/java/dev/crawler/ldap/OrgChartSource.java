@@ -275,8 +275,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       }
       List<MissingManager> missing = new ArrayList<>();
       for (SearchResultEntry entry : entries) {
-        String[] managers = entry.getAttributeValues(settings.managerAttribute());
-        for (String value : managers == null ? new String[0] : managers) {
+        for (String value : managerValues(entry)) {
           if (!people.contains(parsedOrNull(value))) {
             missing.add(new MissingManager(person(entry, null, false), value));
           }
@@ -336,6 +335,9 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         }
       }
     }
+    for (Person manager : managers) {
+      manager.reportsListed(); // a retry of this listing starts from their manager's listing instead
+    }
   }
 
   /** Whether a person's reports must be asked for: not for a cycle, nor for someone linked to nobody. */
@@ -376,20 +378,27 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     backLink = link;
   }
 
-  /** The reports of each of {@code managers}, by manager DN, in as few queries as the limit allows. */
+  /**
+   * The reports of each of {@code managers}, by manager DN, in as few queries as the limit allows.
+   * Queries are cut one at a time, so each is sized with what the ones before it found; one that
+   * hits the limit is cut again with the reports per manager its partial result showed.
+   */
   private Map<DN, List<Person>> reportsOf(LDAPConnection connection, List<Person> managers) throws LDAPException {
     Map<DN, Person> byDn = new HashMap<>();
     for (Person m : managers) {
       byDn.put(m.parsedDn(), m);
     }
     Map<DN, List<Person>> result = new HashMap<>();
-    Deque<List<Person>> work = new ArrayDeque<>();
-    List<List<Person>> chunks = sizer.chunks(managers);
-    for (int i = chunks.size() - 1; i >= 0; i--) {
-      work.push(chunks.get(i));
-    }
-    while (!work.isEmpty()) {
-      List<Person> chunk = work.pop();
+    Deque<List<Person>> retries = new ArrayDeque<>();
+    int next = 0; // managers[next..] are not cut into queries yet
+    while (!retries.isEmpty() || next < managers.size()) {
+      List<Person> chunk;
+      if (retries.isEmpty()) {
+        chunk = sizer.firstChunk(managers.subList(next, managers.size()));
+        next += chunk.size();
+      } else {
+        chunk = retries.pop();
+      }
       Filter[] terms = new Filter[chunk.size()];
       for (int t = 0; t < terms.length; t++) {
         terms[t] = Filter.createEqualityFilter(settings.managerAttribute(), chunk.get(t).dn());
@@ -406,18 +415,44 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
           }
           splits.increment();
           sizer.limitHit(e.getEntryCount());
-          int half = chunk.size() / 2;
-          work.push(chunk.subList(0, half));
-          work.push(chunk.subList(half, chunk.size()));
+          // Each piece at most half as large, so that this ends with single managers at worst.
+          List<List<Person>> pieces = sizer.chunks(chunk, reportsPerManagerSeen(e.getSearchEntries(), byDn),
+              (chunk.size() + 1) / 2);
+          for (int i = pieces.size() - 1; i >= 0; i--) {
+            retries.push(pieces.get(i));
+          }
           continue;
         }
       }
       assign(entries, byDn, result);
-      for (Person manager : chunk) {
-        sizer.found(manager, result.getOrDefault(manager.parsedDn(), List.of()).size());
-      }
+      sizer.found(chunk, manager -> result.getOrDefault(manager.parsedDn(), List.of()).size());
     }
     return result;
+  }
+
+  /**
+   * Reports per manager in the partial result of a query that hit the limit, over the managers
+   * who appear in it: a lower bound, as the query stopped early, and a better guess for the rest
+   * of its managers than the estimate that let it grow too large.
+   */
+  private double reportsPerManagerSeen(List<SearchResultEntry> partial, Map<DN, Person> byDn) {
+    Set<DN> seen = new HashSet<>();
+    int matched = 0;
+    for (SearchResultEntry entry : partial) {
+      for (String value : managerValues(entry)) {
+        DN manager = parsedOrNull(value);
+        if (manager != null && byDn.containsKey(manager)) {
+          seen.add(manager);
+          matched++;
+        }
+      }
+    }
+    return seen.isEmpty() ? 0 : (double) matched / seen.size();
+  }
+
+  private String[] managerValues(SearchResultEntry entry) {
+    String[] values = entry.getAttributeValues(settings.managerAttribute());
+    return values == null ? new String[0] : values;
   }
 
   /**
@@ -525,23 +560,17 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private void assign(List<SearchResultEntry> entries, Map<DN, Person> byDn, Map<DN, List<Person>> result)
       throws LDAPException {
     for (SearchResultEntry entry : entries) {
-      String[] managers = entry.getAttributeValues(settings.managerAttribute());
-      if (managers == null) {
+      String[] managers = managerValues(entry);
+      if (managers.length == 0) {
         continue;
       }
       DN self = entry.getParsedDN();
       for (String value : managers) {
-        DN managerDn;
-        try {
-          managerDn = new DN(value);
-        } catch (LDAPException e) {
-          continue; // not a DN: cannot be one of ours
-        }
-        Person manager = byDn.get(managerDn);
+        Person manager = byDn.get(parsedOrNull(value)); // not a DN: cannot be one of ours
         if (manager == null) {
           continue;
         }
-        result.computeIfAbsent(managerDn, k -> new ArrayList<>()).add(person(entry, manager, isAncestor(self, manager)));
+        result.computeIfAbsent(manager.parsedDn(), k -> new ArrayList<>()).add(person(entry, manager, isAncestor(self, manager)));
       }
     }
   }

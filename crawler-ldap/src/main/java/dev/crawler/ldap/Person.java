@@ -3,6 +3,7 @@ package dev.crawler.ldap;
 import com.unboundid.ldap.sdk.DN;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One person of an org chart, as read from the directory: DN, uid, name, title, mail, manager,
@@ -26,8 +27,19 @@ public final class Person {
   private final boolean cycle;
   /** How many reports the server's back-link names (directReports); -1 when not in use. */
   private final int linkedReports;
-  /** Written once by the source before the person is handed to the crawl; null until then. */
+  /**
+   * Written by the source before the person is handed to the crawl; null until then, and again
+   * once they have been listed, so that a crawl keeps only its frontier (and their managers) alive.
+   */
   private List<Person> reports;
+  /** How many reports; -1 until known. Written with {@link #reports}, kept after it is dropped. */
+  private int reportCount = -1;
+  /**
+   * For someone with reports: how many of their descendants, by levels below them, have had
+   * their reports counted, and how many reports those were ({@link QuerySizer}'s estimates). Set
+   * with the reports, before publication; the counts are atomic, as every worker adds to them.
+   */
+  private AtomicLongArray descendantReports;
 
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
       int linkedReports) {
@@ -104,8 +116,7 @@ public final class Person {
 
   /** How many people report to this person; -1 if not known yet. */
   public int reportCount() {
-    List<Person> r = reports;
-    return r == null ? -1 : r.size();
+    return reportCount;
   }
 
   /**
@@ -122,6 +133,20 @@ public final class Person {
 
   void setReports(List<Person> reports) {
     this.reports = List.copyOf(reports);
+    this.reportCount = reports.size();
+    if (!reports.isEmpty()) {
+      this.descendantReports = new AtomicLongArray(2 * QuerySizer.RELATIVE_LEVELS);
+    }
+  }
+
+  /** Drops the reports once the listing that needed them has succeeded; their count stays. */
+  void reportsListed() {
+    this.reports = null;
+  }
+
+  /** See {@link #descendantReports}; {@code null} for someone without reports (or not listed yet). */
+  AtomicLongArray descendantReports() {
+    return descendantReports;
   }
 
   @Override

@@ -1,23 +1,35 @@
 package dev.crawler.ldap;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToIntFunction;
 
 /**
  * Cuts the managers whose reports one listing asks for into OR queries that should each fit the
- * server's size limit, so that few queries fail at the limit and are sent again in halves (each
+ * server's size limit, so that few queries fail at the limit and are sent again in pieces (each
  * failure costs a full page of entries for nothing).
  *
  * <p>The limit is learned from the first query that hits it. How many reports a manager has is
- * read from the directory's back-link where there is one; otherwise it is estimated as the mean
- * found so far for managers at the same depth below the root, which in an org chart is a fair
- * guess (VPs have directors, the last level has no one). Until both are known, queries have at
- * most {@code maxTerms} terms. Thread-safe: shared by every worker. Estimates are hints, so a
- * stale read between workers costs at most one split, never a wrong result.
+ * read from the directory's back-link where there is one; otherwise it is estimated from their
+ * nearest relatives at the same level whose reports were already counted: siblings, else cousins,
+ * else second cousins, else everyone at the same depth below the root. In an org chart, people
+ * look like their relatives (a director's reports manage, a team lead's do not), and divisions
+ * differ, so a mean over the whole level misleads exactly where it matters. Until the limit and an
+ * estimate are known, queries have at most {@code maxTerms} terms.
+ *
+ * <p>Thread-safe: shared by every worker. Estimates are hints, so a stale read between workers
+ * costs at most one more split, never a wrong result.
  */
 final class QuerySizer {
+  /** How far up the estimate looks for relatives: parent (siblings), grandparent, great-grandparent. */
+  static final int RELATIVE_LEVELS = 3;
+  /** Relatives counted before their mean is trusted. */
+  private static final int MIN_RELATIVES = 8;
   /** Depths tracked separately; deeper managers share the last slot. */
   private static final int DEPTHS = 32;
   /** Managers at a depth needed before their mean is trusted. */
@@ -48,21 +60,61 @@ final class QuerySizer {
 
   /** Notes what one query found: {@code reports} people for one manager. */
   void found(Person manager, int reports) {
-    int d = Math.min(manager.depth(), DEPTHS - 1);
-    asked[d].increment();
-    found[d].add(reports);
+    found(List.of(manager), m -> reports);
+  }
+
+  /**
+   * Notes what one query found for each of its managers. The counts of relatives are summed here
+   * first and added once per ancestor: the managers of one query are mostly siblings and cousins,
+   * and every worker adds to the same few ancestors.
+   */
+  void found(List<Person> managers, ToIntFunction<Person> reports) {
+    Map<AtomicLongArray, long[]> sums = new IdentityHashMap<>();
+    for (Person manager : managers) {
+      int n = reports.applyAsInt(manager);
+      int d = Math.min(manager.depth(), DEPTHS - 1);
+      asked[d].increment();
+      found[d].add(n);
+      Person ancestor = manager.manager();
+      for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager()) {
+        AtomicLongArray counts = ancestor.descendantReports();
+        if (counts == null) {
+          break;
+        }
+        long[] sum = sums.computeIfAbsent(counts, k -> new long[2 * RELATIVE_LEVELS]);
+        sum[2 * level]++;
+        sum[2 * level + 1] += n;
+      }
+    }
+    sums.forEach((counts, sum) -> {
+      for (int i = 0; i < sum.length; i++) {
+        if (sum[i] != 0) {
+          counts.addAndGet(i, sum[i]);
+        }
+      }
+    });
   }
 
   /** The managers cut into queries, in order; at most {@code maxTerms} per query. */
   List<List<Person>> chunks(List<Person> managers) {
+    return chunks(managers, 0, maxTerms);
+  }
+
+  /**
+   * The managers cut into queries of at most {@code termCap} terms, expecting each to have at
+   * least {@code floor} reports: how a query that hit the limit is cut again, with the reports per
+   * manager its partial result showed.
+   */
+  List<List<Person>> chunks(List<Person> managers, double floor, int termCap) {
+    int terms = Math.max(1, Math.min(maxTerms, termCap));
     List<List<Person>> chunks = new ArrayList<>();
     int known = limit.get();
     double budget = known > 0 ? FILL * known : Double.MAX_VALUE;
     int from = 0;
     double expected = 0;
     for (int i = 0; i < managers.size(); i++) {
-      double e = expectedReports(managers.get(i));
-      if (i > from && (i - from == maxTerms || expected + e > budget)) {
+      double e = Math.max(floor, expectedReports(managers.get(i)));
+      if (i > from && (i - from == terms || expected + e > budget)) {
         chunks.add(managers.subList(from, i));
         from = i;
         expected = 0;
@@ -75,9 +127,26 @@ final class QuerySizer {
     return chunks;
   }
 
-  private double expectedReports(Person manager) {
+  /** The first query of {@link #chunks(List)}: later ones are cut after it has answered. */
+  List<Person> firstChunk(List<Person> managers) {
+    List<List<Person>> chunks = chunks(managers);
+    return chunks.isEmpty() ? List.of() : chunks.get(0);
+  }
+
+  double expectedReports(Person manager) {
     if (manager.linkedReports() >= 0) {
       return manager.linkedReports();
+    }
+    Person ancestor = manager.manager();
+    for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager()) {
+      AtomicLongArray counts = ancestor.descendantReports();
+      if (counts == null) {
+        break;
+      }
+      long relatives = counts.get(2 * level);
+      if (relatives >= MIN_RELATIVES) {
+        return (double) counts.get(2 * level + 1) / relatives;
+      }
     }
     int d = Math.min(manager.depth(), DEPTHS - 1);
     long n = asked[d].sum();

@@ -85,6 +85,29 @@ class OrgChartSourceTest {
     }
   }
 
+  @Test
+  void aQueryPastTheLimit_isCutByWhatItsPartialResultShowed_notInHalves() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(50, 1, 100, Duration.ZERO, true))) {
+      add(demo, "boss", "ceo");
+      for (int m = 0; m < 60; m++) {
+        String manager = String.format("m%02d", m);
+        add(demo, manager, "boss");
+        for (int r = 0; r < 8; r++) {
+          add(demo, manager + "-r" + r, manager);
+        }
+      }
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      Result result = crawl(source, "boss", 1, v -> {});
+      assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
+      assertEquals(1 + 60 + 480, result.seen().size());
+      // One query for the 60 managers' 480 reports hits the limit of 100, after about 8 reports
+      // for each manager it reached. Cut again for 8 a manager, every piece fits; cut in halves,
+      // 30 and then 15 managers are still too many (5 queries past the limit, when tried).
+      assertEquals(1, source.splits(), "queries past the limit");
+      assertTrue(source.entriesRead() <= 480 + 100 + 60 + 1, source.entriesRead() + " entries read");
+    }
+  }
+
   @ParameterizedTest(name = "root {0}")
   @ValueSource(strings = {"star*man", "o'neil(contractor)", "doe, jane", "back\\slash"})
   void awkwardUids_areFoundExactly(String uid) throws Exception {

@@ -65,6 +65,52 @@ class QuerySizerTest {
   }
 
   @Test
+  void theEstimateFollowsTheNearestRelatives_notTheLevelsMean() {
+    QuerySizer sizer = new QuerySizer(1000);
+    sizer.limitHit(500);
+    Person a = person("a", root, -1);
+    Person b = person("b", root, -1);
+    root.setReports(List.of(a, b));
+    List<Person> directors = reportsOf(a, 20, -1); // a's reports all manage ten people
+    List<Person> leads = reportsOf(b, 20, -1); // b's manage nobody
+    a.setReports(directors);
+    b.setReports(leads);
+    sizer.found(directors, d -> 10);
+    sizer.found(leads, l -> 0);
+    Person c = person("c", root, -1); // not listed: nothing known of their reports' relatives
+    assertEquals(5, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the level's mean");
+    assertEquals(10, sizer.expectedReports(person("a-20", a, -1)), 1e-9, "siblings");
+    assertEquals(0, sizer.expectedReports(person("b-20", b, -1)), 1e-9, "siblings");
+    assertEquals(List.of(30, 30), sizes(sizer.chunks(reportsOf(a, 60, -1))), "60% of 500 is 30 directors");
+    assertEquals(List.of(60), sizes(sizer.chunks(reportsOf(b, 60, -1))));
+
+    // One level down: directors' reports have 3 each; someone whose siblings are unknown yet is
+    // estimated from their cousins (a's grandchildren), not from the whole level.
+    List<Person> teams = new ArrayList<>();
+    for (Person director : directors.subList(0, 10)) {
+      List<Person> team = reportsOf(director, 4, -1);
+      director.setReports(team);
+      teams.addAll(team);
+    }
+    sizer.found(teams, p -> 3);
+    Person lonely = directors.get(15);
+    lonely.setReports(reportsOf(lonely, 1, -1));
+    assertEquals(3, sizer.expectedReports(person("cousin", lonely, -1)), 1e-9, "cousins");
+  }
+
+  @Test
+  void aQueryCutAgain_expectsAtLeastTheFloor_andHalvesAtWorst() {
+    QuerySizer sizer = new QuerySizer(400);
+    sizer.limitHit(500);
+    List<Person> unknown = reportsOf(root, 200, -1);
+    assertEquals(List.of(200), sizes(sizer.chunks(unknown)), "nothing known: one query");
+    assertEquals(List.of(30, 30, 30, 30, 30, 30, 20), sizes(sizer.chunks(unknown, 10, 100)),
+        "its partial result showed 10 reports a manager");
+    assertEquals(List.of(100, 100), sizes(sizer.chunks(unknown, 0, 100)), "no floor: halves");
+    assertEquals(List.of(1, 1, 1), sizes(sizer.chunks(unknown.subList(0, 3), 0, 0)), "never below one");
+  }
+
+  @Test
   void chunksAlwaysPartitionTheManagers_inOrder() {
     SplittableRandom random = new SplittableRandom(11);
     for (int round = 0; round < 200; round++) {
@@ -79,7 +125,10 @@ class QuerySizerTest {
         sizer.limitHit(1 + random.nextInt(500));
       }
       List<Person> joined = new ArrayList<>();
-      sizer.chunks(managers).forEach(chunk -> {
+      List<List<Person>> chunks = random.nextBoolean()
+          ? sizer.chunks(managers)
+          : sizer.chunks(managers, random.nextInt(40), random.nextInt(60));
+      chunks.forEach(chunk -> {
         org.junit.jupiter.api.Assertions.assertFalse(chunk.isEmpty());
         joined.addAll(chunk);
       });
