@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * An org chart in a real OpenLDAP slapd, reached through a proxy that adds latency to every
  * search, crawled three ways: one unlimited subtree search by the administrator (what the size
  * limit forbids the crawling account), a naive pool that sends one query per person, and this
- * project's crawl as the limited account. Prints a Markdown table.
+ * project's crawl as the limited account. Two rows bound what any walk could do: the same OR
+ * queries a crawl sends, but cut with the generated chart in hand (no query hits the limit, none
+ * is small), with every person as a term, and with only the managers (what a back-link such as
+ * directReports allows). Prints a Markdown table.
  *
  * <p>{@code java -cp benchmarks.jar dev.crawler.bench.LdapBench [--people 200000] [--limit 500]
  * [--latency-ms 2] [--workers 8,32,64] [--naive]}
@@ -91,6 +94,12 @@ public final class LdapBench {
           double[] result = crawl(port, w, people, orTerms, perListing);
           System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d), OR of <= %d, %d managers per listing | %d | %d | %.2f | %,d | %,d | %.2f |%n",
               limit, orTerms, perListing, people, w, result[0], (long) result[1], (long) result[2], result[0] / single);
+        }
+        for (boolean managersOnly : new boolean[] {false, true}) {
+          double[] result = idealWalk(port, 32, entries, limit, managersOnly);
+          System.out.printf(Locale.ROOT, "| ideal walk: the crawl's OR queries cut knowing the chart, %s | %d | 32 | %.2f | %,d | %,d | %.2f |%n",
+              managersOnly ? "managers only (as with a back-link)" : "everyone a term", people, result[0], (long) result[1],
+              (long) result[2], result[0] / single);
         }
         if (naive) {
           double[] result = naivePool(port, 8, entries);
@@ -186,6 +195,67 @@ public final class LdapBench {
     check(report.outcome() == Outcome.COMPLETE, "crawl ended " + report.outcome() + " " + report.errors());
     check(seen.size() == people && dupes.get() == 0, "crawl saw " + seen.size() + " people, " + dupes + " twice");
     return new double[] {seconds, source.operations(), source.entriesRead()};
+  }
+
+  /**
+   * The OR-of-managers queries with perfect knowledge: the generated chart says how many reports
+   * each person has, so queries are cut to at most 60% of the limit (as the crawl aims) and as
+   * few as that allows, sent by {@code threads} connections. No crawl can send fewer or cheaper
+   * queries of this shape; with {@code managersOnly}, people without reports are left out, as a
+   * back-link allows.
+   */
+  private static double[] idealWalk(int port, int threads, List<Entry> entries, int limit, boolean managersOnly)
+      throws Exception {
+    java.util.Map<String, Integer> reports = new java.util.HashMap<>();
+    for (Entry e : entries) {
+      String manager = e.getAttributeValue("manager");
+      if (manager != null) {
+        reports.merge(manager, 1, Integer::sum);
+      }
+    }
+    List<List<String>> queries = new ArrayList<>();
+    List<String> query = new ArrayList<>();
+    int expected = 0;
+    int terms = LdapSettings.of("x", 1, "o=x").batchSize();
+    for (Entry e : entries) {
+      int n = reports.getOrDefault(e.getDN(), 0);
+      if (managersOnly && n == 0) {
+        continue;
+      }
+      if (!query.isEmpty() && (query.size() == terms || expected + n > 0.6 * limit)) {
+        queries.add(query);
+        query = new ArrayList<>();
+        expected = 0;
+      }
+      query.add(e.getDN());
+      expected += n;
+    }
+    queries.add(query);
+    java.util.Collections.shuffle(queries, new java.util.Random(1)); // the crawl does not go in entry order
+    java.util.concurrent.ConcurrentLinkedQueue<List<String>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>(queries);
+    AtomicLong read = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long start = System.nanoTime();
+    List<Future<?>> parts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      parts.add(pool.submit(() -> {
+        try (LDAPConnection c = new LDAPConnection("127.0.0.1", port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
+          for (List<String> q; (q = pending.poll()) != null; ) {
+            Filter[] or = q.stream().map(dn -> Filter.createEqualityFilter("manager", dn)).toArray(Filter[]::new);
+            read.addAndGet(c.search(new SearchRequest(BASE, SearchScope.SUB, Filter.createANDFilter(
+                Filter.createEqualityFilter("objectClass", "inetOrgPerson"), Filter.createORFilter(or)), ATTRIBUTES)).getEntryCount());
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : parts) {
+      f.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    check(read.get() == entries.size() - 1, "ideal walk read " + read.get());
+    return new double[] {seconds, queries.size(), read.get()};
   }
 
   /** What people write first: a pool, one (manager=dn) query per person found. */
