@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -512,7 +513,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    */
   private List<SearchResultEntry> splitByUid(LDAPConnection connection, Filter managedBy) throws LDAPException {
     String uid = settings.uidAttribute();
-    List<SearchResultEntry> entries = new ArrayList<>();
+    // By DN: someone with two uid values ("jdoe" and "john.doe") is in two pieces.
+    Map<DN, SearchResultEntry> entries = new LinkedHashMap<>();
     Deque<String> prefixes = new ArrayDeque<>(List.of(""));
     while (!prefixes.isEmpty()) {
       String prefix = prefixes.pop();
@@ -521,7 +523,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         String next = prefix + SPLIT_ALPHABET.charAt(i);
         starts[i] = Filter.createSubstringFilter(uid, next, null, null);
         try {
-          entries.addAll(search(connection, request(Filter.createANDFilter(managedBy, starts[i]))));
+          addByDn(entries, search(connection, request(Filter.createANDFilter(managedBy, starts[i]))));
         } catch (LDAPSearchException e) {
           if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
             throw e;
@@ -534,9 +536,15 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       Filter rest = prefix.isEmpty()
           ? Filter.createANDFilter(managedBy, others)
           : Filter.createANDFilter(managedBy, Filter.createSubstringFilter(uid, prefix, null, null), others);
-      entries.addAll(search(connection, request(rest))); // too large here: reported as the listing's error
+      addByDn(entries, search(connection, request(rest))); // too large here: reported as the listing's error
     }
-    return entries;
+    return new ArrayList<>(entries.values());
+  }
+
+  private static void addByDn(Map<DN, SearchResultEntry> into, List<SearchResultEntry> entries) throws LDAPException {
+    for (SearchResultEntry entry : entries) {
+      into.putIfAbsent(entry.getParsedDN(), entry);
+    }
   }
 
   private SearchRequest request(Filter managedBy) {

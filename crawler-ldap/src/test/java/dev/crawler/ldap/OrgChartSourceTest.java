@@ -108,6 +108,29 @@ class OrgChartSourceTest {
     }
   }
 
+  @Test
+  void someoneWithTwoUids_isOneReport_whenTheSplitFindsThemTwice() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(50, 1, 10, Duration.ZERO, true))) {
+      add(demo, "boss", "ceo");
+      for (int r = 0; r < 25; r++) {
+        add(demo, String.format("r%02d", r), "boss");
+      }
+      add(demo, "orphan", "ghost");
+      for (String uid : List.of("r05", "orphan")) {
+        demo.server().modify("uid=" + uid + "," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
+            com.unboundid.ldap.sdk.ModificationType.ADD, "uid", "zz-" + uid));
+      }
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      List<Visit<Person>> visits = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Result result = crawl(source, "boss", 2, visits::add);
+      assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
+      assertTrue(source.splits() > 0, "25 reports do not fit one search of 10");
+      assertEquals(26, visits.size(), "boss and 25 reports, each once");
+      assertEquals(25, result.visits().get("boss").node().reportCount());
+      assertEquals(List.of("orphan"), source.missingManagers().stream().map(m -> m.person().uid()).toList());
+    }
+  }
+
   @ParameterizedTest(name = "root {0}")
   @ValueSource(strings = {"star*man", "o'neil(contractor)", "doe, jane", "back\\slash"})
   void awkwardUids_areFoundExactly(String uid) throws Exception {
