@@ -337,7 +337,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       }
     }
     for (Person manager : managers) {
-      manager.reportsListed(); // a retry of this listing starts from their manager's listing instead
+      manager.reportsListed(); // for good: the engine lists a branch again only after a failed listing
     }
   }
 

@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One person of an org chart, as read from the directory: DN, uid, name, title, mail, manager,
- * and (once known) the people who report to them. Two people are equal when their DNs are equal
- * by LDAP's rules (case, spacing). Immutable once published to the crawl; thread-safe.
+ * and (once known) how many people report to them. Two people are equal when their DNs are equal
+ * by LDAP's rules (case, spacing). Thread-safe: what the public methods return does not change
+ * once the person is published to the crawl. Package-private state the source keeps for the crawl
+ * does: the list of reports, dropped once listed, and the counts {@link QuerySizer} reads.
  *
  * <p>A person's reports are fetched together with those of all their siblings, in one query, when
  * their manager is listed: so a person's visit already says how many reports they have, and

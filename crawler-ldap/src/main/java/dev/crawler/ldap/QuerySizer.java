@@ -106,33 +106,40 @@ final class QuerySizer {
    * manager its partial result showed.
    */
   List<List<Person>> chunks(List<Person> managers, double floor, int termCap) {
-    int terms = Math.max(1, Math.min(maxTerms, termCap));
     List<List<Person>> chunks = new ArrayList<>();
-    int known = limit.get();
-    double budget = known > 0 ? FILL * known : Double.MAX_VALUE;
-    int from = 0;
-    double expected = 0;
-    for (int i = 0; i < managers.size(); i++) {
-      double e = Math.max(floor, expectedReports(managers.get(i)));
-      if (i > from && (i - from == terms || expected + e > budget)) {
-        chunks.add(managers.subList(from, i));
-        from = i;
-        expected = 0;
-      }
-      expected += e;
-    }
-    if (from < managers.size()) {
-      chunks.add(managers.subList(from, managers.size()));
+    for (int from = 0; from < managers.size(); ) {
+      int end = chunkEnd(managers, from, floor, termCap);
+      chunks.add(managers.subList(from, end));
+      from = end;
     }
     return chunks;
   }
 
   /** The first query of {@link #chunks(List)}: later ones are cut after it has answered. */
   List<Person> firstChunk(List<Person> managers) {
-    List<List<Person>> chunks = chunks(managers);
-    return chunks.isEmpty() ? List.of() : chunks.get(0);
+    return managers.subList(0, managers.isEmpty() ? 0 : chunkEnd(managers, 0, 0, maxTerms));
   }
 
+  /** Where the query from {@code from} ends: one manager at least, then up to the term cap or the budget. */
+  private int chunkEnd(List<Person> managers, int from, double floor, int termCap) {
+    int terms = Math.max(1, Math.min(maxTerms, termCap));
+    int known = limit.get();
+    double budget = known > 0 ? FILL * known : Double.MAX_VALUE;
+    double expected = Math.max(floor, expectedReports(managers.get(from)));
+    int i = from + 1;
+    for (; i < managers.size() && i - from < terms; i++) {
+      expected += Math.max(floor, expectedReports(managers.get(i)));
+      if (expected > budget) {
+        break;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * Reports expected for one manager: the back-link's count, else their nearest relatives' mean,
+   * else their level's, else 0.
+   */
   double expectedReports(Person manager) {
     if (manager.linkedReports() >= 0) {
       return manager.linkedReports();
