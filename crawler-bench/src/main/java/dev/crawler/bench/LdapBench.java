@@ -22,11 +22,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -206,7 +211,7 @@ public final class LdapBench {
    */
   private static double[] idealWalk(int port, int threads, List<Entry> entries, int limit, boolean managersOnly)
       throws Exception {
-    java.util.Map<String, Integer> reports = new java.util.HashMap<>();
+    Map<String, Integer> reports = new HashMap<>();
     for (Entry e : entries) {
       String manager = e.getAttributeValue("manager");
       if (manager != null) {
@@ -216,7 +221,7 @@ public final class LdapBench {
     List<List<String>> queries = new ArrayList<>();
     List<String> query = new ArrayList<>();
     int expected = 0;
-    int terms = LdapSettings.of("x", 1, "o=x").batchSize();
+    int terms = LdapSettings.of("x", 1, "o=x").batchSize(); // the crawl's defaults, and its 60% fill
     for (Entry e : entries) {
       int n = reports.getOrDefault(e.getDN(), 0);
       if (managersOnly && n == 0) {
@@ -231,8 +236,8 @@ public final class LdapBench {
       expected += n;
     }
     queries.add(query);
-    java.util.Collections.shuffle(queries, new java.util.Random(1)); // the crawl does not go in entry order
-    java.util.concurrent.ConcurrentLinkedQueue<List<String>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>(queries);
+    Collections.shuffle(queries, new Random(1)); // the crawl does not go in entry order
+    ConcurrentLinkedQueue<List<String>> pending = new ConcurrentLinkedQueue<>(queries);
     AtomicLong read = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long start = System.nanoTime();
