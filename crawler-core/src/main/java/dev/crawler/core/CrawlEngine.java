@@ -80,6 +80,30 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    * isRunning() before each listing and each delivery, so none outlives its current listing.
    * Each worker closes its session in a finally block and counts down `exited`; await() waits for
    * that and joins the threads, so a returned report means no worker thread is left.
+   *
+   * Waits, and why none can hang (invariant 2). stop() sets the outcome BEFORE it does anything
+   * else, then tells the visit sink, then interrupts every worker. A source may consume that
+   * interrupt (an InterruptedException thrown out of list(), or swallowed), so no wait may rely
+   * on the interrupt alone. The rule: a worker enters a wait only right after an isRunning()
+   * check with no call of foreign code (source, consumer, listener) in between; a stop before the
+   * check is seen by it, and a stop after it interrupts the wait. Wait by wait:
+   *
+   *  - handoff.take(), in acquire(): checked just before; a stop interrupts it. Only a peer's
+   *    offer or that interrupt releases it, and the interrupt is sent after the outcome is set.
+   *  - Buffer space in StreamSink (the stream's back-pressure): released by the reader, and also
+   *    by stopAccepting(), which stop() calls before the interrupts, and by the reader closing
+   *    the stream. Neither depends on the worker's interrupt status, so a worker whose interrupt
+   *    a source consumed does not wait on a buffer nobody reads. (It did: issue 10.)
+   *  - The pacer's slot and the retry backoff (TimeSource.sleep): checked just before, after the
+   *    source's open(), close() and isTransient() have run; a stop interrupts the sleep. Each is
+   *    bounded anyway, by workers / rate and by the retry policy's longest backoff.
+   *  - WorkStack's monitor: held for a few field updates, never across a wait or foreign code.
+   *  - The push consumer, the error listener and the source's own methods are foreign: they run
+   *    as long as they run. A listing that ignores interrupts keeps its worker until it returns,
+   *    and a close() that never returns keeps await() waiting (await(Duration) still returns);
+   *    BranchSource's contract says so.
+   *  - The deadline timer waits on `exited` with a timeout; the caller of await() waits on
+   *    `exited`, which every worker counts down in a finally block after closing its session.
    */
 
   private static final Logger log = LoggerFactory.getLogger(CrawlEngine.class);
@@ -182,6 +206,9 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     if (outcome != Outcome.COMPLETE) {
       log.debug("crawl stopping: {}", outcome, cause);
     }
+    // Before the interrupts: a worker waiting for buffer space must return whether or not an
+    // interrupt still reaches it (a source may have consumed it).
+    sink.stopAccepting();
     // A worker not yet started misses this interrupt, but checks isRunning() before it waits.
     for (Worker<T, S> worker : workers) {
       worker.interrupt();

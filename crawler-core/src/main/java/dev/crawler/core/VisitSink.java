@@ -23,6 +23,13 @@ interface VisitSink<T> {
    */
   Emitter<T> newEmitter(WorkerStats stats);
 
+  /**
+   * Called by every stop of the crawl, before any worker is interrupted: from then on visits are
+   * dropped, and a worker waiting to hand some over returns at once, whatever its interrupt
+   * status. A sink whose emitters never wait may ignore it.
+   */
+  default void stopAccepting() {}
+
   /** Called once, after the last worker has exited: no visit follows. */
   void finish();
 }

@@ -245,11 +245,12 @@ final class Worker<T, S> implements Runnable {
     RetryPolicy retry = engine.settings.retryPolicy();
     for (int attempt = 1; ; attempt++) {
       engine.checkDeadline();
-      if (!engine.isRunning()) {
-        return false;
-      }
       if (!sessionOpen) {
         openSession();
+      }
+      // Checked after the source's open() and right before the pacer's wait: see the overview.
+      if (!engine.isRunning()) {
+        return false;
       }
       if (engine.pacer != null) {
         engine.pacer.acquire();
@@ -275,7 +276,9 @@ final class Worker<T, S> implements Runnable {
         if (attempt < retry.maxAttempts() && source.isTransient(e)) {
           stats.add(Counter.RETRIES, 1);
           log.debug("listing {} failed (attempt {}), retrying", blame == null ? "a batch" : blame.node(), attempt, e);
-          backoff(retry, attempt);
+          if (!backoff(retry, attempt)) {
+            return false;
+          }
           continue;
         }
         if (blame == null) {
@@ -331,9 +334,20 @@ final class Worker<T, S> implements Runnable {
     emitter.emit(visit);
   }
 
-  private void backoff(RetryPolicy retry, int failedAttempts) throws InterruptedException {
+  /**
+   * Waits before the next attempt, unless the crawl has stopped. The check comes right before the
+   * wait, after every call of the source: a stop the source hid (by swallowing its interrupt) is
+   * seen here, and a later stop interrupts the wait (the overview's rule for waits).
+   *
+   * @return {@code false} if the crawl has stopped: no wait, no further attempt
+   */
+  private boolean backoff(RetryPolicy retry, int failedAttempts) throws InterruptedException {
+    if (!engine.isRunning()) {
+      return false;
+    }
     long wait = Math.min(retry.backoffNanos(failedAttempts, engine.jitter()), engine.nanosToDeadline());
     engine.time.sleep(wait);
+    return true;
   }
 
   /** Opens the session, retrying transient failures; a failure for good fails the crawl. */
@@ -345,11 +359,13 @@ final class Worker<T, S> implements Runnable {
         sessionOpen = true;
         return;
       } catch (Exception e) {
-        if (!engine.isRunning() || attempt >= retry.maxAttempts() || !source.isTransient(e)) {
+        if (attempt >= retry.maxAttempts() || !source.isTransient(e)) {
           throw e;
         }
         log.debug("opening a session failed (attempt {}), retrying", attempt, e);
-        backoff(retry, attempt);
+        if (!backoff(retry, attempt)) {
+          throw e; // the crawl stopped meanwhile: its outcome is decided, this does not change it
+        }
       }
     }
   }

@@ -3,11 +3,14 @@ package dev.crawler.core.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -57,6 +60,22 @@ public final class CrawlAssertions {
     assertNoCrawlerThreads();
   }
 
+  /**
+   * The crawl's report, or a failure naming {@code what} with every crawler thread's stack if the
+   * crawl has not ended within {@code timeout}. The crawl is not closed on failure: closing a hung
+   * crawl would hang the test too.
+   */
+  public static <T> CrawlReport<T> awaitOrDump(Crawl<T> crawl, Duration timeout, String what)
+      throws InterruptedException {
+    try {
+      return crawl.await(timeout);
+    } catch (TimeoutException e) {
+      StringBuilder dump = new StringBuilder("the crawl did not end within " + timeout + ": " + what);
+      appendCrawlerStacks(dump);
+      throw new AssertionError(dump.toString(), e);
+    }
+  }
+
   /** No live thread whose name starts with {@code crawler-}. */
   public static void assertNoCrawlerThreads() {
     Map<Thread, StackTraceElement[]> left = Thread.getAllStackTraces().entrySet().stream()
@@ -64,14 +83,20 @@ public final class CrawlAssertions {
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     if (!left.isEmpty()) {
       StringBuilder dump = new StringBuilder("crawler threads still alive:");
-      left.forEach((thread, stack) -> {
+      appendCrawlerStacks(dump);
+      fail(dump.toString());
+    }
+  }
+
+  private static void appendCrawlerStacks(StringBuilder dump) {
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (thread.isAlive() && thread.getName().startsWith("crawler-")) {
         dump.append("\n  ").append(thread.getName()).append(" ").append(thread.getState());
         for (StackTraceElement frame : stack) {
           dump.append("\n      at ").append(frame);
         }
-      });
-      fail(dump.toString());
-    }
+      }
+    });
   }
 
   private static void assertNoProblems(VisitRecorder visits) {

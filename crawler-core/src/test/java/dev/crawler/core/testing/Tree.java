@@ -140,6 +140,12 @@ public final class Tree {
     });
   }
 
+  /** A root with {@code branches} branches of {@code leavesEach} leaves each. */
+  public static Tree flat(int branches, int leavesEach) {
+    return build("flat(" + branches + "x" + leavesEach + ")", Integer.MAX_VALUE - 8,
+        (n, d, s) -> d == 0 ? branches : d == 1 ? leavesEach : 0);
+  }
+
   /** A root with {@code n} children that are all branches with empty listings. */
   public static Tree wideOfEmptyBranches(int n) {
     return build("wideOfEmptyBranches(" + n + ")", Integer.MAX_VALUE - 8, new Shape() {
