@@ -190,6 +190,11 @@ final class Worker<T, S> implements Runnable {
       stats.add(Counter.PROCESSED, 1);
       deliver(new Visit<>(task.node(), Visit.Kind.BRANCH, task.depth(), task.parent()));
     }
+    if (tasks.get(0).depth() >= engine.settings.maxDepth()) {
+      // Only the root gets here, under maxDepth(0): deeper branches at the limit are never pushed.
+      emitter.flush();
+      return;
+    }
     newTasks.clear();
     if (tasks.size() > 1 && listTogether(tasks)) {
       for (int i = 0; i < tasks.size(); i++) {

@@ -111,6 +111,37 @@ class CrawlInvariantsTest {
     assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents());
   }
 
+  static Stream<Arguments> depthLimits() {
+    List<Arguments> product = new ArrayList<>();
+    for (Tree tree : List.of(Tree.balanced(4, 4), Tree.heavyTailed(3, 5_000), Tree.chain(50, 3), Tree.single())) {
+      for (int maxDepth : new int[] {0, 1, 2, 3}) {
+        for (int workers : new int[] {1, 8}) {
+          product.add(Arguments.of(tree, maxDepth, workers));
+        }
+      }
+    }
+    return product.stream();
+  }
+
+  /** maxDepth(n) visits exactly the nodes at depth 0..n and lists only those above n; 0 is the root alone. */
+  @ParameterizedTest(name = "{0} maxDepth={1} workers={2}")
+  @MethodSource("depthLimits")
+  void maxDepth_visitsDepthsUpToTheLimit_andListsAboveIt(Tree tree, int maxDepth, int workers) throws Exception {
+    TreeSource source = new TreeSource(tree);
+    VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).maxDepth(maxDepth).start(0, visits)) {
+      report = crawl.await();
+    }
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), maxDepth), tree);
+    assertReportAgrees(report, visits);
+    assertCleanShutdown(source);
+    long listedBranches = visits.visited().stream().filter(n -> tree.isBranch(n) && tree.depth(n) < maxDepth).count();
+    assertEquals(listedBranches, source.listings(), "only branches above the limit are listed");
+    assertEquals(Math.min(maxDepth, tree.height()), report.maxDepth());
+  }
+
   @Test
   void batchedListing_thatFails_isRetriedOneByOne_andBlamesTheRightBranch() throws Exception {
     Tree tree = Tree.balanced(6, 3);
