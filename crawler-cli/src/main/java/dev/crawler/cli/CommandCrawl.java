@@ -36,7 +36,10 @@ final class CommandCrawl implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(onCtrlC);
   }
 
-  /** Waits for {@code crawl} with a progress line, and closes it. */
+  /**
+   * Waits for {@code crawl} with a progress line, closes it, and writes out what its workers left
+   * buffered (they are gone then), so the output of one crawl is complete before the next starts.
+   */
   <T> CrawlReport<T> await(Crawl<T> crawl) throws InterruptedException {
     try (crawl) {
       current.set(crawl);
@@ -48,6 +51,8 @@ final class CommandCrawl implements AutoCloseable {
           progress.close();
         }
       }
+    } finally {
+      out.flushAll();
     }
   }
 

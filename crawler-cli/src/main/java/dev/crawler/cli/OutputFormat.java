@@ -20,16 +20,14 @@ enum OutputFormat {
   PLAIN {
     @Override
     void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
-      out.write(PathBytes.of(visit.node().path()));
-      out.write((byte) '\n');
+      out.record(PathBytes.of(visit.node().path()), (byte) '\n');
     }
   },
   /** Paths separated by NUL bytes, for {@code xargs -0}. */
   NUL {
     @Override
     void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
-      out.write(PathBytes.of(visit.node().path()));
-      out.write((byte) 0);
+      out.record(PathBytes.of(visit.node().path()), (byte) 0);
     }
   },
   /** One JSON object per line: path, type, size, mtime, depth. */
@@ -50,7 +48,7 @@ enum OutputFormat {
           .append(",\"mtime\":\"").append(Instant.ofEpochMilli(entry.lastModifiedMillis())).append('"')
           .append(",\"depth\":").append(visit.depth())
           .append("}\n");
-      out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+      out.record(line.toString().getBytes(StandardCharsets.UTF_8));
     }
   },
   /** Nothing per entry: totals at the end, like {@code du -s}. */

@@ -29,7 +29,7 @@ enum PersonFormat {
       field(line, "mail", p.mail()).append(',');
       field(line, "manager", p.managerDn());
       line.append(",\"depth\":").append(visit.depth()).append(",\"reports\":").append(Math.max(0, p.reportCount()));
-      out.write(line.append("}\n").toString().getBytes(StandardCharsets.UTF_8));
+      out.record(line.append("}\n").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private StringBuilder field(StringBuilder line, String name, String value) {
@@ -53,7 +53,7 @@ enum PersonFormat {
       Person p = visit.node();
       String row = String.join(",", csv(p.dn()), csv(p.uid()), csv(p.name()), csv(p.title()), csv(p.mail()),
           csv(p.managerDn()), String.valueOf(visit.depth()), String.valueOf(Math.max(0, p.reportCount()))) + "\n";
-      out.write(row.getBytes(StandardCharsets.UTF_8));
+      out.record(row.getBytes(StandardCharsets.UTF_8));
     }
 
     private String csv(String value) {
@@ -86,7 +86,7 @@ enum PersonFormat {
       if (visit.parent() != null) {
         s.append("  ").append(dot(visit.parent().dn())).append(" -> ").append(dot(p.dn())).append(";\n");
       }
-      out.write(s.toString().getBytes(StandardCharsets.UTF_8));
+      out.record(s.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private String dot(String value) {

@@ -2,13 +2,20 @@ package dev.crawler.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Standard output shared by the crawl's workers. Each worker fills its own 64 KiB buffer and
- * writes it whole under one lock, so lines never interleave and the lock is taken once per
- * buffer, not once per entry.
+ * writes it whole under one lock, so the lock is taken once per buffer, not once per entry.
+ *
+ * <p>Output is made of <em>records</em> (a path and its terminator, a JSON line, a CSV row), and
+ * a record is never split: a buffer is written out only between records, and a record larger
+ * than a buffer goes out in one locked write of its own. So the bytes of one record are never
+ * separated by another worker's, whatever the record sizes. (A path that exactly filled a buffer
+ * used to go out without its newline, which came at the head of the worker's next buffer, after
+ * other workers' lines: two paths glued on one line, and an empty line elsewhere.)
  *
  * <p>Memory stays bounded whatever the reader's speed: when the reader (a pipe) is slow, the
  * write blocks, the lock is held, and every other worker blocks on its next full buffer, so at
@@ -38,8 +45,12 @@ final class SharedOutput {
     return local.get();
   }
 
-  /** Writes out every buffer. Call only when no worker is writing any more. */
-  void flushAll() {
+  /**
+   * Writes out every buffer. Call only when no worker is writing any more (their threads were
+   * joined). Synchronized: the command's own thread and the Ctrl-C hook may both call it, and a
+   * buffer must not be written twice.
+   */
+  synchronized void flushAll() {
     for (Buffer buffer : buffers) {
       buffer.flush();
     }
@@ -72,7 +83,8 @@ final class SharedOutput {
     private final byte[] data = new byte[BUFFER_SIZE];
     private int size;
 
-    void write(byte[] bytes) {
+    /** Appends one whole record. */
+    void record(byte[] bytes) {
       if (size + bytes.length > data.length) {
         flush();
         if (bytes.length > data.length) {
@@ -84,11 +96,21 @@ final class SharedOutput {
       size += bytes.length;
     }
 
-    void write(byte b) {
-      if (size == data.length) {
+    /** Appends one whole record: {@code body} then {@code terminator}, never separated. */
+    void record(byte[] body, byte terminator) {
+      int length = body.length + 1;
+      if (size + length > data.length) {
         flush();
+        if (length > data.length) {
+          byte[] whole = Arrays.copyOf(body, length); // rare: larger than a buffer
+          whole[body.length] = terminator;
+          writeThrough(whole, length);
+          return;
+        }
       }
-      data[size++] = b;
+      System.arraycopy(body, 0, data, size, body.length);
+      size += body.length;
+      data[size++] = terminator;
     }
 
     void flush() {
@@ -98,6 +120,7 @@ final class SharedOutput {
       }
     }
 
+    /** Writes {@code bytes[0, length)}, whole records, in one call under the lock. */
     private void writeThrough(byte[] bytes, int length) {
       boolean failedNow = false;
       synchronized (lock) {
