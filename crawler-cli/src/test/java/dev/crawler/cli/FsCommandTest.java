@@ -100,6 +100,16 @@ class FsCommandTest {
   }
 
   @Test
+  void maxDepth_zeroOneTwo_matchFindMaxdepth() throws Exception {
+    for (String depth : new String[] {"0", "1", "2"}) {
+      Run run = crawl("fs", "-0", "-d", depth, root.toString());
+      assertEquals(0, run.exit(), run.err());
+      assertEquals(TestTrees.find(root, "-maxdepth", depth), TestTrees.splitNul(run.out()), "-d " + depth);
+    }
+    assertEquals(Set.of(TestTrees.bytesOf(root)), TestTrees.splitNul(crawl("fs", "-0", "-d", "0", root.toString()).out()));
+  }
+
+  @Test
   void exclude_prunes() throws Exception {
     Run run = crawl("fs", "-0", "-E", "d1", "-E", ".hidden", root.toString());
     assertEquals(TestTrees.find(root, "(", "-name", "d1", "-o", "-name", ".hidden", ")", "-prune", "-o", "-print0"),

@@ -60,6 +60,17 @@ class LdapCommandTest {
   }
 
   @Test
+  void maxDepth_zero_printsTheRootAlone_oneTheRootAndItsReports() {
+    Run zero = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--max-depth", "0");
+    assertEquals(0, zero.exit(), zero.err());
+    assertEquals(1, zero.lines().size(), zero.out());
+    assertTrue(zero.out().startsWith("{\"dn\":\"uid=ceo,"), zero.out());
+    Run one = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--max-depth", "1");
+    assertEquals(0, one.exit(), one.err());
+    assertEquals(1 + 6, one.lines().size(), "the CEO and six reports: " + one.out());
+  }
+
+  @Test
   void csv_tree_dot() {
     Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
     assertEquals(0, csv.exit(), csv.err());
