@@ -29,9 +29,12 @@ public interface Crawl<T> extends AutoCloseable {
   /**
    * The visits, for a crawl started without a consumer: a single-use, sequential stream, fed
    * through a bounded buffer. Workers wait when the buffer is full, so a slow reader slows the
-   * crawl instead of filling memory. The stream ends when the crawl ends, however it ends.
-   * Closing the stream before its end cancels the crawl. Read the stream before calling {@link
-   * #await()} from the same thread: a full buffer that nobody reads stops the workers.
+   * crawl instead of filling memory. The stream ends when the crawl ends, however it ends: the
+   * visits handed over before a stop are still read, then the stream ends. Closing the stream
+   * before its end cancels the crawl, and from then on the stream hands out nothing, not even
+   * what was buffered; no worker waits on the buffer after a close or a stop, whatever the source
+   * did with its interrupt. Read the stream before calling {@link #await()} from the same thread:
+   * a full buffer that nobody reads holds the workers until the crawl is cancelled or closed.
    *
    * @return the stream of visits, in no particular order beyond a parent before its children
    * @throws IllegalStateException if the crawl was started with a consumer, or if called twice

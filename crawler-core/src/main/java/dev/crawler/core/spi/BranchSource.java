@@ -38,7 +38,11 @@ import java.util.List;
  *
  * <p>Cancellation interrupts the worker thread; a long listing should let
  * {@link InterruptedException} (or an interrupted I/O exception) propagate. An exception thrown
- * after the crawl was cancelled is not reported as an error.
+ * after the crawl was cancelled is not reported as an error. A source that swallows the interrupt
+ * is safe too: the engine never relies on the interrupt surviving a call of the source, and the
+ * worker stops as soon as the call returns. What the engine cannot shorten is the call itself: a
+ * {@code list} that ignores interrupts keeps its worker until it returns, and a {@code close}
+ * that never returns keeps {@code Crawl.await()} waiting ({@code await(Duration)} still returns).
  *
  * @param <T> the type of a node: a branch or a leaf
  * @param <S> the per-worker session, for example a connection; {@link Void} when there is none
