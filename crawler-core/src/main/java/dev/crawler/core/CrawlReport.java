@@ -14,15 +14,16 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code visits}: once per node delivered to the consumer or the stream; equals {@code
  *       branches + leaves}.</li>
- *   <li>{@code listings}: once per call of {@code BranchSource.list}, so a listing retried twice
- *       counts three; {@code retries} counts the calls after the first for the same branch.</li>
+ *   <li>{@code listings}: once per call of {@code BranchSource.list} or {@code listAll} (a batch
+ *       of branches listed in one call counts one), so a listing retried twice counts three;
+ *       {@code retries} counts the calls after the first for the same branch or batch.</li>
  *   <li>{@code errors}: once per branch that failed for good (after its retries).</li>
  *   <li>{@code duplicatesSkipped}: once per node dropped because its key had been seen (only with
  *       {@code Crawler.distinctBy}).</li>
  *   <li>{@code handoffs}: once per branch passed to an idle worker through the synchronous
  *       handoff; {@code steals}: once per branch an idle worker took from a busy worker's pending
  *       stack; {@code localDescents}: once per branch a worker took from its own stack. The three
- *       add up to the branches listed or attempted, less the root.</li>
+ *       add up to the branches listed or attempted, less the first root.</li>
  *   <li>{@code unlisted}: branches found but never listed because the crawl stopped early.</li>
  *   <li>{@code maxDepth}: the greatest depth of any visit.</li>
  *   <li>{@code workerBusy}: per worker, the time spent on branches (listing, retrying, delivering
@@ -34,7 +35,7 @@ import java.util.Objects;
  * @param visits nodes delivered
  * @param branches branch visits
  * @param leaves leaf visits
- * @param listings calls of {@code list}, retries included
+ * @param listings calls of {@code list} or {@code listAll}, retries included
  * @param retries calls of {@code list} after a transient failure
  * @param errors branches that could not be listed, in the order they failed
  * @param duplicatesSkipped nodes dropped as already seen

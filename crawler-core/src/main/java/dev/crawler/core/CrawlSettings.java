@@ -14,6 +14,7 @@ import java.util.function.Function;
  * @param maxDepth {@link Integer#MAX_VALUE} for none
  * @param distinctKey {@code null} to visit every node the source yields
  * @param threadFactory {@code null} for the default daemon threads
+ * @param seed seeds the workers' random choices (the retry jitter), so a run can be replayed
  */
 record CrawlSettings<T, S>(
     BranchSource<T, S> source,
@@ -27,4 +28,5 @@ record CrawlSettings<T, S>(
     int bufferSize,
     ThreadFactory threadFactory,
     Consumer<? super BranchError<T>> errorListener,
-    TimeSource time) {}
+    TimeSource time,
+    long seed) {}

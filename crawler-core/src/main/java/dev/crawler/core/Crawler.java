@@ -7,6 +7,8 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.annotations.VisibleForTesting;
 import dev.crawler.core.spi.BranchSource;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -57,6 +59,7 @@ public final class Crawler<T, S> {
   private ThreadFactory threadFactory;
   private Consumer<? super BranchError<T>> errorListener;
   private TimeSource timeSource;
+  private Long seed;
 
   private Crawler(BranchSource<T, S> source) {
     this.source = requireNonNull(source, "source");
@@ -217,6 +220,14 @@ public final class Crawler<T, S> {
     return this;
   }
 
+  /** Seeds the workers' random choices (the retry jitter), so tests can replay a run's waits. */
+  @VisibleForTesting
+  Crawler<T, S> seed(long seed) {
+    checkState(this.seed == null, "seed was already set to %s", this.seed);
+    this.seed = seed;
+    return this;
+  }
+
   /**
    * Starts a crawl whose visits are read from {@link Crawl#visits()}.
    *
@@ -224,7 +235,7 @@ public final class Crawler<T, S> {
    * @return the running crawl; close it
    */
   public Crawl<T> start(T root) {
-    return CrawlEngine.start(settings(), requireNonNull(root, "root"), null);
+    return CrawlEngine.start(settings(), List.of(requireNonNull(root, "root")), null);
   }
 
   /**
@@ -237,7 +248,41 @@ public final class Crawler<T, S> {
    * @return the running crawl; close it
    */
   public Crawl<T> start(T root, Consumer<? super Visit<T>> consumer) {
-    return CrawlEngine.start(settings(), requireNonNull(root, "root"), requireNonNull(consumer, "consumer"));
+    return CrawlEngine.start(settings(), List.of(requireNonNull(root, "root")), requireNonNull(consumer, "consumer"));
+  }
+
+  /**
+   * Starts one crawl from several roots, whose visits are read from {@link Crawl#visits()}. The
+   * workers share all the roots' work, so none idles while another root's subtree is still being
+   * listed, as they would if each root were crawled in turn. Each root is visited at depth 0.
+   *
+   * @param roots one or more branches; with {@code distinctBy}, a root whose key was already
+   *     given is crawled once
+   * @return the running crawl; close it
+   */
+  public Crawl<T> startAll(List<? extends T> roots) {
+    return CrawlEngine.start(settings(), checkRoots(roots), null);
+  }
+
+  /**
+   * Starts one crawl from several roots that calls {@code consumer} for every visit; see {@link
+   * #startAll(List)} and {@link #start(Object, Consumer)}.
+   *
+   * @param roots one or more branches
+   * @param consumer receives every visit; thread-safe
+   * @return the running crawl; close it
+   */
+  public Crawl<T> startAll(List<? extends T> roots, Consumer<? super Visit<T>> consumer) {
+    return CrawlEngine.start(settings(), checkRoots(roots), requireNonNull(consumer, "consumer"));
+  }
+
+  private static <T> List<T> checkRoots(List<? extends T> roots) {
+    requireNonNull(roots, "roots");
+    checkArgument(!roots.isEmpty(), "roots must not be empty");
+    for (T root : roots) {
+      requireNonNull(root, "a root must not be null");
+    }
+    return List.copyOf(roots);
   }
 
   private CrawlSettings<T, S> settings() {
@@ -253,6 +298,7 @@ public final class Crawler<T, S> {
         bufferSize == -1 ? DEFAULT_BUFFER : bufferSize,
         threadFactory,
         errorListener == null ? error -> {} : errorListener,
-        timeSource == null ? TimeSource.SYSTEM : timeSource);
+        timeSource == null ? TimeSource.SYSTEM : timeSource,
+        seed == null ? ThreadLocalRandom.current().nextLong() : seed);
   }
 }

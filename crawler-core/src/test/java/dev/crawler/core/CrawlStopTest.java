@@ -101,6 +101,23 @@ class CrawlStopTest {
     assertCleanShutdown(source);
   }
 
+  /** The backstop reads the injected clock: a listing hung past the fake deadline is interrupted. */
+  @Test
+  void deadline_byTheInjectedClock_interruptsAHungListing_withoutRealWaiting() throws Exception {
+    FakeTime time = new FakeTime();
+    CountDownLatch started = new CountDownLatch(1);
+    TreeSource source = blockingSource(TREE, started);
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).timeSource(time)
+        .deadline(Duration.ofHours(1)).start(0, v -> {})) {
+      started.await();
+      time.advance(Duration.ofMinutes(59).toNanos());
+      assertThrows(TimeoutException.class, () -> crawl.await(Duration.ofMillis(50)), "not yet: 59 minutes");
+      time.advance(Duration.ofMinutes(1).toNanos());
+      assertEquals(Outcome.TIMED_OUT, crawl.await().outcome());
+    }
+    assertCleanShutdown(source);
+  }
+
   @Test
   void deadline_inRealTime_interruptsAHungListing() throws Exception {
     CountDownLatch started = new CountDownLatch(1);

@@ -1,20 +1,42 @@
 package dev.crawler.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link TimeSource} that never waits: {@code sleep} advances the clock and records the wait.
- * Thread-safe. Guava's {@code FakeStopwatch} in spirit.
+ * A {@link TimeSource} that never waits: {@code sleep} advances the clock and records the wait,
+ * and a scheduled action runs on the thread that moves the clock past its time. Thread-safe.
+ * Guava's {@code FakeStopwatch} and Caffeine's {@code FakeTicker} in spirit.
  */
 final class FakeTime implements TimeSource {
-  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private long now = 1_000_000_000L; // guarded by this
   private final List<Long> sleeps = new CopyOnWriteArrayList<>();
+  private final List<Scheduled> scheduled = new ArrayList<>(); // guarded by this
+
+  private final class Scheduled implements Timer {
+    final long due;
+    final Runnable action;
+
+    Scheduled(long due, Runnable action) {
+      this.due = due;
+      this.action = action;
+    }
+
+    @Override
+    public void cancel() {
+      synchronized (FakeTime.this) {
+        scheduled.remove(this);
+      }
+    }
+
+    @Override
+    public void join() {}
+  }
 
   @Override
-  public long nanoTime() {
-    return now.get();
+  public synchronized long nanoTime() {
+    return now;
   }
 
   @Override
@@ -24,12 +46,41 @@ final class FakeTime implements TimeSource {
     }
     sleeps.add(nanos);
     if (nanos > 0) {
-      now.addAndGet(nanos);
+      advance(nanos);
     }
   }
 
+  @Override
+  public Timer schedule(long delayNanos, Runnable action, String name) {
+    Scheduled timer;
+    synchronized (this) {
+      timer = new Scheduled(now + delayNanos, action);
+      scheduled.add(timer);
+    }
+    runDue();
+    return timer;
+  }
+
+  /** Moves the clock on, and runs the actions that are due, on this thread. */
   void advance(long nanos) {
-    now.addAndGet(nanos);
+    synchronized (this) {
+      now += nanos;
+    }
+    runDue();
+  }
+
+  private void runDue() {
+    List<Runnable> due = new ArrayList<>();
+    synchronized (this) {
+      scheduled.removeIf(s -> {
+        if (s.due - now <= 0) {
+          due.add(s.action);
+          return true;
+        }
+        return false;
+      });
+    }
+    due.forEach(Runnable::run);
   }
 
   /** Every wait requested, in order, in milliseconds (rounded down). */

@@ -66,6 +66,25 @@ class RetryAndRateTest {
   }
 
   @Test
+  void jitter_isSeeded_soTheSameSeedWaitsTheSameWay() throws Exception {
+    RetryPolicy jittery = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofSeconds(10), 2.0, 0.9);
+    List<List<Long>> traces = new java.util.ArrayList<>();
+    for (long seed : new long[] {7, 7, 8}) {
+      FakeTime time = new FakeTime();
+      Tree tree = Tree.balanced(3, 2);
+      TreeSource source = new TreeSource(tree).failTransiently(1, 5);
+      try (Crawl<Integer> crawl = Crawler.over(source).workers(1).timeSource(time).retry(jittery).seed(seed)
+          .start(0, v -> {})) {
+        assertEquals(Outcome.COMPLETE, crawl.await().outcome());
+      }
+      traces.add(time.sleptMillis());
+    }
+    assertEquals(5, traces.get(0).size());
+    assertEquals(traces.get(0), traces.get(1), "same seed, same waits");
+    assertTrue(!traces.get(0).equals(traces.get(2)), "another seed, other waits: " + traces);
+  }
+
+  @Test
   void backoff_neverRunsPastTheDeadline() throws Exception {
     FakeTime time = new FakeTime();
     Tree tree = Tree.balanced(3, 2);
