@@ -22,9 +22,11 @@ public final class FileEntry {
   private final FileEntry parentDirectory;
   /** A directory reached through a link to one of its own ancestors: listed as a loop error. */
   private final boolean loop;
+  /** For directories: the root of the crawl they were found under; {@code null} for leaves. */
+  private final TreeRoot origin;
 
   FileEntry(Path path, FileType type, long size, long lastModifiedMillis, Object fileKey,
-      FileEntry parentDirectory, boolean loop) {
+      FileEntry parentDirectory, boolean loop, TreeRoot origin) {
     this.path = Objects.requireNonNull(path, "path");
     this.type = Objects.requireNonNull(type, "type");
     this.size = size;
@@ -32,11 +34,12 @@ public final class FileEntry {
     this.fileKey = fileKey;
     this.parentDirectory = parentDirectory;
     this.loop = loop;
+    this.origin = origin;
   }
 
   /** An entry known not to be a directory, whose attributes were not read. */
   static FileEntry unread(Path path) {
-    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false);
+    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
   }
 
   /** The path, resolved from the crawl's root as given. Its raw bytes: {@link PathBytes#of}. */
@@ -72,6 +75,10 @@ public final class FileEntry {
 
   FileEntry parentDirectory() {
     return parentDirectory;
+  }
+
+  TreeRoot origin() {
+    return origin;
   }
 
   @Override

@@ -57,19 +57,18 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   private static final int UNKNOWN_COUNT = -1;
 
   private final FileTreeOptions options;
-  private final FileEntry root;
+  /** The entries of the roots, in the order given. */
+  private final List<FileEntry> roots;
   private final List<PathMatcher> nameExcludes = new ArrayList<>();
   private final List<PathMatcher> pathExcludes = new ArrayList<>();
   /** Whether any entry can be excluded: hidden ones skipped, or excludes given. */
   private final boolean filtering;
-  /** The root's device, for {@link FileTreeOptions#oneFileSystem()}; {@code null} when off. */
-  private final Object rootDevice;
   /** Whether entries that cannot be directories are left unread (the leaf optimization). */
   private final boolean skipLeaves;
   /** Per device ({@code unix:dev}): whether its filesystem keeps directory link counts. */
   private final Map<Object, Boolean> keepsLinkCounts = new ConcurrentHashMap<>();
 
-  private FileTreeSource(Path rootPath, FileTreeOptions options, BasicFileAttributes rootAttributes)
+  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, List<BasicFileAttributes> rootAttributes)
       throws IOException {
     this.options = options;
     for (String glob : options.excludes()) {
@@ -82,8 +81,13 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       (glob.contains("/") ? pathExcludes : nameExcludes).add(matcher);
     }
     this.filtering = options.skipHidden() || !options.excludes().isEmpty();
-    this.root = directory(rootPath, rootAttributes, null);
-    this.rootDevice = options.oneFileSystem() ? device(rootPath) : null;
+    List<FileEntry> entries = new ArrayList<>(rootPaths.size());
+    for (int i = 0; i < rootPaths.size(); i++) {
+      Path path = rootPaths.get(i);
+      TreeRoot origin = new TreeRoot(path, options.oneFileSystem() ? device(path) : null);
+      entries.add(directory(path, rootAttributes.get(i), null, origin));
+    }
+    this.roots = List.copyOf(entries);
     this.skipLeaves = !options.readLeafAttributes() && !options.followLinks();
   }
 
@@ -99,18 +103,48 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
    * @throws IllegalArgumentException if an exclude glob is malformed
    */
   public static FileTreeSource over(Path root, FileTreeOptions options) throws IOException {
-    Objects.requireNonNull(root, "root");
-    Objects.requireNonNull(options, "options");
-    BasicFileAttributes attributes = Files.readAttributes(root, BasicFileAttributes.class);
-    if (!attributes.isDirectory()) {
-      throw new NotDirectoryException(root.toString());
-    }
-    return new FileTreeSource(root, options, attributes);
+    return over(List.of(Objects.requireNonNull(root, "root")), options);
   }
 
-  /** The root directory's entry: the branch to start a crawl at. */
+  /**
+   * A source for the trees under several roots, crawled as one ({@code Crawler.startAll(source.roots())}),
+   * as {@code find a b c} walks each in turn. Each root is followed if it is a link; excludes with
+   * a {@code /} and {@code oneFileSystem} apply to each tree from its own root.
+   *
+   * @param roots existing directories, at least one
+   * @param options how to walk
+   * @return the source; start a crawl at {@link #roots()}
+   * @throws NoSuchFileException if a root does not exist; {@link NoSuchFileException#getFile()}
+   *     names it, as it does for the exceptions below
+   * @throws NotDirectoryException if a root is not a directory
+   * @throws IOException if a root's attributes cannot be read
+   * @throws IllegalArgumentException if there is no root, or an exclude glob is malformed
+   */
+  public static FileTreeSource over(List<Path> roots, FileTreeOptions options) throws IOException {
+    Objects.requireNonNull(roots, "roots");
+    Objects.requireNonNull(options, "options");
+    if (roots.isEmpty()) {
+      throw new IllegalArgumentException("no root directory given");
+    }
+    List<BasicFileAttributes> attributes = new ArrayList<>(roots.size());
+    for (Path root : roots) {
+      BasicFileAttributes a = Files.readAttributes(Objects.requireNonNull(root, "root"), BasicFileAttributes.class);
+      if (!a.isDirectory()) {
+        throw new NotDirectoryException(root.toString());
+      }
+      attributes.add(a);
+    }
+    return new FileTreeSource(List.copyOf(roots), options, attributes);
+  }
+
+  /** The first root directory's entry: the branch to start a crawl at. */
   public FileEntry root() {
-    return root;
+    return roots.get(0);
+  }
+
+  /** Every root directory's entry, in the order given: the branches to start a crawl at. */
+  public List<FileEntry> roots() {
+    return roots;
   }
 
   public FileTreeOptions options() {
@@ -122,16 +156,18 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     if (dir.isLoop()) {
       throw new FileSystemLoopException(dir.path().toString());
     }
+    TreeRoot origin = dir.origin();
+    Object rootDevice = origin.device();
     // One stat of the directory serves both the filesystem check and the link count.
     Map<String, Object> unix = skipLeaves || rootDevice != null ? unixAttributes(dir.path()) : null;
-    if (rootDevice != null && dir != root
+    if (rootDevice != null && !dir.path().equals(origin.path())
         && !rootDevice.equals(unix != null ? unix.get("dev") : device(dir.path()))) {
       return; // another filesystem: visited, not entered
     }
     int subdirectoriesLeft = skipLeaves && unix != null ? subdirectoryCount(dir.path(), unix) : UNKNOWN_COUNT;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
       for (Path path : entries) {
-        if (excluded(path)) {
+        if (excluded(path, origin)) {
           continue; // even if it is a directory: the count then stays high, which is only slower
         }
         if (subdirectoriesLeft == 0) {
@@ -151,7 +187,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
           if (subdirectoriesLeft > 0) {
             subdirectoriesLeft--;
           }
-          out.branch(directory(path, attributes, dir));
+          out.branch(directory(path, attributes, dir, dir.origin()));
         } else {
           out.leaf(leaf(path, attributes));
         }
@@ -176,14 +212,14 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     for (FileEntry ancestor = dir; ancestor != null; ancestor = ancestor.parentDirectory()) {
       if (key != null && key.equals(ancestor.fileKey())) {
         out.branch(new FileEntry(link, FileType.DIRECTORY, target.size(),
-            target.lastModifiedTime().toMillis(), key, dir, true));
+            target.lastModifiedTime().toMillis(), key, dir, true, dir.origin()));
         return;
       }
     }
-    out.branch(directory(link, target, dir));
+    out.branch(directory(link, target, dir, dir.origin()));
   }
 
-  private boolean excluded(Path path) {
+  private boolean excluded(Path path, TreeRoot origin) {
     if (!filtering) {
       return false; // the common case: no name is looked at (getFileName parses the whole path)
     }
@@ -197,7 +233,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       }
     }
     if (!pathExcludes.isEmpty()) {
-      Path relative = root.path().relativize(path);
+      Path relative = origin.path().relativize(path);
       for (PathMatcher matcher : pathExcludes) {
         if (matcher.matches(relative)) {
           return true;
@@ -207,10 +243,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     return false;
   }
 
-  private FileEntry directory(Path path, BasicFileAttributes attributes, FileEntry parent) {
+  private FileEntry directory(Path path, BasicFileAttributes attributes, FileEntry parent, TreeRoot origin) {
     boolean follow = options.followLinks();
     return new FileEntry(path, FileType.DIRECTORY, attributes.size(), attributes.lastModifiedTime().toMillis(),
-        follow ? attributes.fileKey() : null, follow ? parent : null, false);
+        follow ? attributes.fileKey() : null, follow ? parent : null, false, origin);
   }
 
   private static FileEntry leaf(Path path, BasicFileAttributes attributes) {
@@ -218,7 +254,8 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
         : attributes.isSymbolicLink() ? FileType.SYMLINK
         : attributes.isDirectory() ? FileType.DIRECTORY
         : FileType.OTHER;
-    return new FileEntry(path, type, attributes.size(), attributes.lastModifiedTime().toMillis(), null, null, false);
+    return new FileEntry(path, type, attributes.size(), attributes.lastModifiedTime().toMillis(), null, null, false,
+        null);
   }
 
   /** The directory's {@code unix:nlink} and {@code unix:dev}, or {@code null} without a unix view. */

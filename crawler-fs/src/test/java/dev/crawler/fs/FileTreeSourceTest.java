@@ -201,6 +201,28 @@ class FileTreeSourceTest {
     assertEquals(expected, result.paths());
   }
 
+  /** Several roots in one crawl: each tree as find walks it, a relative exclude from each root. */
+  @Test
+  void severalRoots_oneCrawl_excludesRelativeToEachRoot() throws Exception {
+    List<Path> roots = List.of(root.resolve("d1"), root.resolve("d3"));
+    FileTreeSource source = FileTreeSource.over(roots, FileTreeOptions.defaults().withExcludes(List.of("e2/*")));
+    assertEquals(roots, source.roots().stream().map(FileEntry::path).toList());
+    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(3).startAll(source.roots(),
+        v -> seen.merge(TestTrees.bytesOf(v.node().path()), 1, Integer::sum))) {
+      assertEquals(Outcome.COMPLETE, crawl.await().outcome());
+    }
+    Set<String> expected = new java.util.HashSet<>();
+    for (Path r : roots) {
+      expected.addAll(TestTrees.find(r, "-path", r + "/e2/*", "-prune", "-o", "-print0"));
+    }
+    assertEquals(expected, seen.keySet());
+    assertTrue(seen.values().stream().allMatch(n -> n == 1));
+    NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+        () -> FileTreeSource.over(List.of(root, root.resolve("nope")), FileTreeOptions.defaults()));
+    assertEquals(root.resolve("nope").toString(), missing.getFile());
+  }
+
   @Test
   void skipHidden_leavesOutDotEntries() throws Exception {
     Result result = crawl(FileTreeOptions.defaults().withSkipHidden(true), 3, c -> {}, v -> {});
