@@ -33,23 +33,35 @@ final class DuSummary {
     this.perTopLevel = perTopLevel;
   }
 
-  void add(Path root, Visit<FileEntry> visit) {
+  void add(Visit<FileEntry> visit) {
     FileEntry entry = visit.node();
     count(total, entry);
     if (perTopLevel && visit.depth() >= 1) {
-      count(byTopLevel.computeIfAbsent(topLevel(root, entry.path()), k -> new Counts()), entry);
+      count(byTopLevel.computeIfAbsent(ancestorAtDepth(entry.path(), visit.depth(), 1), k -> new Counts()), entry);
     }
   }
 
-  void addError(Path root, Path failed) {
+  /** A directory at {@code depth} could not be read. */
+  void addError(Path failed, int depth) {
     total.errors.increment();
-    if (perTopLevel && !failed.equals(root) && failed.startsWith(root)) {
-      byTopLevel.computeIfAbsent(topLevel(root, failed), k -> new Counts()).errors.increment();
+    if (perTopLevel && depth >= 1) {
+      byTopLevel.computeIfAbsent(ancestorAtDepth(failed, depth, 1), k -> new Counts()).errors.increment();
     }
   }
 
-  private static Path topLevel(Path root, Path path) {
-    return root.resolve(root.relativize(path).getName(0));
+  /**
+   * The ancestor of {@code path} at {@code level} levels below its crawl's root, {@code path}
+   * being {@code depth} levels below it. Paths are resolved name by name from the root as given,
+   * so the root is {@code path} less its last {@code depth} names, whichever root of several it
+   * came from, even when one root lies inside another.
+   */
+  static Path ancestorAtDepth(Path path, int depth, int level) {
+    int keep = path.getNameCount() - depth + level;
+    if (keep == 0) {
+      return path.getRoot();
+    }
+    Path prefix = path.subpath(0, keep);
+    return path.getRoot() == null ? prefix : path.getRoot().resolve(prefix);
   }
 
   private static void count(Counts counts, FileEntry entry) {

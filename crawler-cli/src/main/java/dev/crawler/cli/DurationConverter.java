@@ -31,6 +31,27 @@ final class DurationConverter implements ITypeConverter<Duration> {
     }
   }
 
+  /** A duration as a person would write it back: 250ms, 30s, 5m, 2h, or ISO when none fits. */
+  static String format(Duration d) {
+    if (d == null) {
+      return "none";
+    }
+    long ms = d.toMillis();
+    if (d.toNanos() % 1_000_000 != 0) {
+      return d.toString();
+    }
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1_000 == 0) {
+      return ms / 1_000 + "s";
+    }
+    return ms + "ms";
+  }
+
   private static Duration positive(Duration d, String value) {
     if (d.isZero() || d.isNegative()) {
       throw new TypeConversionException("'" + value + "' must be a positive duration");

@@ -2,7 +2,6 @@ package dev.crawler.cli;
 
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
-import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
 import dev.crawler.fs.FileEntry;
 import dev.crawler.fs.FileErrors;
@@ -13,17 +12,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,16 +53,11 @@ final class FsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", arity = "1..*", description = "Directories to walk.")
+  @Parameters(paramLabel = "DIR", arity = "1..*", description = "Directories to walk, as one crawl.")
   List<Path> roots;
 
-  @Option(names = {"-j", "--workers"}, paramLabel = "N",
-      description = "Parallel workers (default ${DEFAULT-VALUE}).")
-  int workers = DEFAULT_WORKERS;
-
-  @Option(names = {"-d", "--max-depth"}, paramLabel = "N",
-      description = "Descend at most N levels below each DIR (DIR itself is level 0).")
-  Integer maxDepth;
+  @Mixin
+  CrawlOptions crawlOptions = new CrawlOptions();
 
   @Option(names = "--min-depth", paramLabel = "N", description = "Print only entries at least N levels down.")
   int minDepth;
@@ -85,10 +79,6 @@ final class FsCommand implements Callable<Integer> {
 
   @Option(names = "--no-hidden", description = "Leave out entries whose name starts with a dot.")
   boolean noHidden;
-
-  @Option(names = "--deadline", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Stop after TIME (e.g. 30s, 5m); the output is then partial (exit 1).")
-  Duration deadline;
 
   @ArgGroup(exclusive = true)
   Format format = new Format();
@@ -112,15 +102,6 @@ final class FsCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress line and no per-directory error lines.")
-  boolean quiet;
-
-  @Option(names = "--stats", description = "Print the crawl report on stderr at the end.")
-  boolean stats;
-
-  @Option(names = "--debug", description = "Show stack traces for failures.")
-  boolean debug;
-
   /** Where results go, as raw bytes. */
   private final OutputStream stdout;
 
@@ -130,23 +111,18 @@ final class FsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1 || workers > 10_000) {
-      throw new UserError("--workers must be from 1 to 10000, not " + workers);
-    }
-    if (maxDepth != null && maxDepth < 0) {
-      throw new UserError("--max-depth must not be negative, not " + maxDepth);
+    crawlOptions.validate();
+    if (minDepth < 0) {
+      throw new UserError("--min-depth must be 0 or more, not " + minDepth);
     }
     Set<FileType> wanted = parseTypes();
     // Paths alone need no lstat of entries that cannot be directories: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
     boolean pathsOnly = types.isEmpty() && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
-    List<FileTreeSource> sources = new ArrayList<>();
-    for (Path root : roots) {
-      sources.add(open(root, options));
-    }
+    FileTreeSource source = open(roots, options);
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
-    return new Run(sources, wanted, err).execute();
+    return new Run(source, wanted, err).execute();
   }
 
   private Set<FileType> parseTypes() throws UserError {
@@ -164,101 +140,70 @@ final class FsCommand implements Callable<Integer> {
     return wanted.isEmpty() ? EnumSet.allOf(FileType.class) : wanted;
   }
 
-  private static FileTreeSource open(Path root, FileTreeOptions options) throws UserError {
+  private static FileTreeSource open(List<Path> roots, FileTreeOptions options) throws UserError {
     try {
-      return FileTreeSource.over(root, options);
+      return FileTreeSource.over(roots, options);
     } catch (NoSuchFileException e) {
-      throw new UserError(root + ": no such directory", e);
+      throw new UserError(e.getFile() + ": no such directory", e);
     } catch (NotDirectoryException e) {
-      throw new UserError(root + ": not a directory", e);
+      throw new UserError(e.getFile() + ": not a directory", e);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
+    } catch (FileSystemException e) {
+      throw new UserError(e.getFile() + ": " + FileErrors.reason(e), e);
     } catch (IOException e) {
-      throw new UserError(root + ": " + FileErrors.reason(e), e);
+      throw new UserError(FileErrors.reason(e), e);
     }
   }
 
-  /** One invocation: crawls each root in turn into the shared output. */
+  /** One invocation: all roots in one crawl, into the shared output. */
   private final class Run {
-    private final List<FileTreeSource> sources;
+    private final FileTreeSource source;
     private final Set<FileType> wanted;
     private final PrintStream err;
     private final OutputFormat outputFormat = format.outputFormat();
     private final DuSummary du = new DuSummary(format.summary);
-    private final CommandCrawl session;
-    private final LongAdder errors = new LongAdder();
-    private final long startNanos = System.nanoTime();
 
-    Run(List<FileTreeSource> sources, Set<FileType> wanted, PrintStream err) {
-      this.sources = sources;
+    Run(FileTreeSource source, Set<FileType> wanted, PrintStream err) {
+      this.source = source;
       this.wanted = wanted;
       this.err = err;
-      this.session = new CommandCrawl(stdout, err, quiet, "entries");
     }
 
     int execute() throws Exception {
-      boolean timedOut = false;
-      try (session) {
-        for (FileTreeSource source : sources) {
-          CrawlReport<FileEntry> report = crawl(source);
-          if (report.outcome() == Outcome.FAILED && !session.out.failed()) {
-            throw new IllegalStateException(CrawlCommand.describe(report.failure()), report.failure());
-          }
-          if (report.outcome() == Outcome.TIMED_OUT) {
-            timedOut = true;
-            break;
-          }
-          if (session.out.failed()) {
-            break;
-          }
-        }
+      Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+          .errorListener(error -> {
+            du.addError(error.branch().path(), error.depth());
+            if (!crawlOptions.quiet) {
+              err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
+            }
+          });
+      CrawlReport<FileEntry> report;
+      boolean readerGone;
+      try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
+        report = session.await(crawler.startAll(source.roots(), visit -> accept(visit, session.out)));
+        readerGone = session.out.failed();
       }
-      if (session.out.failed()) {
-        return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
+      if (crawlOptions.stats) {
+        StatsPrinter.print(err, String.join(" ", roots.stream().map(Path::toString).toList()), "entries", report);
       }
-      if (outputFormat == OutputFormat.DU) {
+      if (outputFormat == OutputFormat.DU && !readerGone) {
         PrintStream summary = new PrintStream(stdout, true, StandardCharsets.UTF_8);
         du.print(summary);
         summary.flush();
       }
-      if (timedOut) {
-        err.println("crawl: the deadline of " + deadline + " passed; the output is partial");
-      }
-      return timedOut || errors.sum() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+      return ExitStatus.of(report, readerGone, 0, err, crawlOptions);
     }
 
-    private CrawlReport<FileEntry> crawl(FileTreeSource source) throws InterruptedException {
-      Path root = source.root().path();
-      Crawler<FileEntry, Void> crawler = Crawler.over(source).workers(workers).errorListener(error -> {
-        errors.increment();
-        du.addError(root, error.branch().path());
-        if (!quiet) {
-          err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
-        }
-      });
-      if (maxDepth != null) {
-        crawler.maxDepth(maxDepth);
-      }
-      if (deadline != null) {
-        Duration left = deadline.minusNanos(System.nanoTime() - startNanos);
-        crawler.deadline(left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left);
-      }
-      CrawlReport<FileEntry> report = session.await(crawler.start(source.root(), visit -> accept(root, visit)));
-      if (stats) {
-        StatsPrinter.print(err, root.toString(), "entries", report);
-      }
-      return report;
-    }
-
-    private void accept(Path root, Visit<FileEntry> visit) {
+    private void accept(Visit<FileEntry> visit, SharedOutput out) {
       FileEntry entry = visit.node();
       if (visit.depth() < minDepth || !wanted.contains(entry.type()) || entry.isLoop()) {
         return; // a loop is reported as an error line, not printed: as find -L does
       }
       if (outputFormat == OutputFormat.DU) {
-        du.add(root, visit);
+        du.add(visit);
       } else {
-        outputFormat.write(visit, session.out.buffer());
+        outputFormat.write(visit, out.buffer());
       }
     }
   }

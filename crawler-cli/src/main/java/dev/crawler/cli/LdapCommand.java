@@ -27,9 +27,9 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -98,18 +98,11 @@ final class LdapCommand implements Callable<Integer> {
       description = "Per operation; default 30s.")
   Duration responseTimeout = Duration.ofSeconds(30);
 
-  @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Parallel workers, one connection each (default ${DEFAULT-VALUE}).")
-  int workers = 8;
+  /** Default workers: one connection each; LDAP listings wait on the server, not the CPU. */
+  static final int DEFAULT_WORKERS = 8;
 
-  @Option(names = "--rate", paramLabel = "QPS", description = "At most QPS queries per second, all workers together.")
-  Double rate;
-
-  @Option(names = "--deadline", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Stop after TIME; the output is then partial (exit 1).")
-  Duration deadline;
-
-  @Option(names = {"-d", "--max-depth"}, paramLabel = "N", description = "Go at most N levels below the root.")
-  Integer maxDepth;
+  @Mixin
+  CrawlOptions crawlOptions = new CrawlOptions();
 
   @ArgGroup(exclusive = true)
   Format format = new Format();
@@ -143,18 +136,9 @@ final class LdapCommand implements Callable<Integer> {
       description = "Demo only: added to every search, to see what more workers buy (e.g. 2ms).")
   Duration demoLatency;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress line, no per-manager error lines, no demo banner.")
-  boolean quiet;
-
   @Option(names = "--find-orphans", description = "After the crawl, read every person once more (in pieces under "
       + "the size limit) and report those whose manager does not exist: no crawl from the top reaches them.")
   boolean findOrphans;
-
-  @Option(names = "--stats", description = "Print the crawl report and the number of LDAP operations on stderr.")
-  boolean stats;
-
-  @Option(names = "--debug", description = "Show stack traces for failures.")
-  boolean debug;
 
   private final OutputStream stdout;
 
@@ -164,12 +148,7 @@ final class LdapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1 || workers > 1_000) {
-      throw new UserError("--workers must be from 1 to 1000, not " + workers);
-    }
-    if (rate != null && !(rate > 0)) {
-      throw new UserError("--rate must be positive, not " + rate);
-    }
+    crawlOptions.validate();
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     DemoDirectory demo = url == null ? startDemo(err) : null;
     try {
@@ -210,7 +189,7 @@ final class LdapCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
-    if (!quiet) {
+    if (!crawlOptions.quiet) {
       err.printf(Locale.ROOT, "crawl: serving a demo org chart of %,d people on ldap://127.0.0.1:%d (size limit %d, "
               + "no paging%s); give --url to crawl a real directory%n", demoPeople, demo.port(), demoSizeLimit,
           demoLatency == null ? "" : ", " + demoLatency.toMillis() + " ms per search");
@@ -301,26 +280,17 @@ final class LdapCommand implements Callable<Integer> {
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err) throws Exception {
     PersonFormat personFormat = format.personFormat();
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
-    LongAdder errors = new LongAdder();
-    Crawler<Person, ?> crawler = Crawler.over(source).workers(workers).distinctBy(Person::key).errorListener(error -> {
-      errors.increment();
-      if (!quiet) {
-        err.println("crawl: " + error.branch() + ": " + CrawlCommand.describe(error.cause()));
-      }
-    });
-    if (rate != null) {
-      crawler.rateLimit(rate);
-    }
-    if (deadline != null) {
-      crawler.deadline(deadline);
-    }
-    if (maxDepth != null) {
-      crawler.maxDepth(maxDepth);
-    }
+    Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+        .distinctBy(Person::key)
+        .errorListener(error -> {
+          if (!crawlOptions.quiet) {
+            err.println("crawl: " + error.branch() + ": " + CrawlCommand.describe(error.cause()));
+          }
+        });
     stdout.write(personFormat.header().getBytes(StandardCharsets.UTF_8));
     CrawlReport<Person> report;
     boolean readerGone;
-    try (CommandCrawl session = new CommandCrawl(stdout, err, quiet, "people")) {
+    try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people")) {
       report = session.await(crawler.start(rootPerson, visit -> {
         if (visit.node().isCycle()) {
           return; // reported as an error line, not printed twice
@@ -331,11 +301,10 @@ final class LdapCommand implements Callable<Integer> {
           collected.add(visit);
         }
       }));
-      session.out.flushAll();
       readerGone = session.out.failed();
     }
     if (readerGone) {
-      return ExitCodes.OK; // the reader went away
+      return ExitStatus.of(report, true, 0, err, crawlOptions);
     }
     if (!personFormat.streams()) {
       PrintStream text = new PrintStream(stdout, false, StandardCharsets.UTF_8);
@@ -344,27 +313,19 @@ final class LdapCommand implements Callable<Integer> {
     }
     stdout.write(personFormat.footer().getBytes(StandardCharsets.UTF_8));
     stdout.flush();
+    long orphans = 0;
     if (findOrphans && report.outcome() != Outcome.FAILED) {
-      List<MissingManager> orphans = source.missingManagers();
-      for (MissingManager orphan : orphans) {
+      for (MissingManager orphan : source.missingManagers()) {
         err.println("crawl: " + orphan.person() + ": manager " + orphan.managerDn()
             + " does not exist; nobody above reaches them");
+        orphans++;
       }
-      errors.add(orphans.size());
     }
-    if (stats) {
+    if (crawlOptions.stats) {
       StatsPrinter.print(err, "ldap " + root, "people", report);
       err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
           source.operations(), source.entriesRead(), source.splits());
     }
-    if (report.outcome() == Outcome.FAILED) {
-      err.println("crawl: the crawl stopped: " + CrawlCommand.describe(report.failure()));
-      return ExitCodes.PARTIAL;
-    }
-    if (report.outcome() == Outcome.TIMED_OUT) {
-      err.println("crawl: the deadline of " + deadline + " passed; the output is partial");
-      return ExitCodes.PARTIAL;
-    }
-    return errors.sum() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+    return ExitStatus.of(report, false, orphans, err, crawlOptions);
   }
 }

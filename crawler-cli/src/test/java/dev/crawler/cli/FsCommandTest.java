@@ -110,6 +110,57 @@ class FsCommandTest {
   }
 
   @Test
+  void severalRoots_areOneCrawl_printingWhatFindPrints_evenNestedOnes() throws Exception {
+    Path d1 = root.resolve("d1");
+    Path nested = root.resolve("d2/e1");
+    Run run = crawl("fs", "-0", "-j", "3", d1.toString(), nested.toString(), root.resolve("d2").toString());
+    assertEquals(0, run.exit(), run.err());
+    List<String> expected = new java.util.ArrayList<>();
+    for (Path p : List.of(d1, nested, root.resolve("d2"))) {
+      expected.addAll(TestTrees.find(p));
+    }
+    List<String> got = new java.util.ArrayList<>(Arrays.asList(run.text().split("\0")));
+    expected.sort(null);
+    got.sort(null);
+    assertEquals(expected, got, "find d1 d2/e1 d2 prints d2/e1's entries twice; so does crawl fs");
+    Run stats = crawl("fs", "--stats", "-q", d1.toString(), nested.toString());
+    assertEquals(1, stats.err().lines().filter(l -> l.startsWith("crawl: ")).count(), "one crawl: " + stats.err());
+  }
+
+  @Test
+  void summary_ofSeveralRoots_hasALinePerTopLevelEntryOfEach() throws Exception {
+    Run run = crawl("fs", "--summary", root.resolve("d1").toString(), root.resolve("d2").toString());
+    assertEquals(0, run.exit(), run.err());
+    for (String d : new String[] {"d1", "d2"}) {
+      for (int b = 0; b < 5; b++) {
+        Path top = root.resolve(d).resolve("e" + b);
+        long bytes = 0;
+        for (int f = 0; f < 4; f++) {
+          bytes += (d.equals("d1") ? 100 : 200) + b * 10 + f;
+        }
+        String line = bytes + "\t4\t1\t0\t" + top;
+        assertTrue(run.text().lines().anyMatch(line::equals), line + " in " + run.text());
+      }
+    }
+    assertTrue(run.text().endsWith("\t40\t12\t0\ttotal\n"), run.text());
+  }
+
+  @Test
+  void badNumbers_areUsageErrors_namingTheFlag() {
+    String[][] cases = {
+        {"--min-depth", "-2", "crawl: --min-depth must be 0 or more, not -2\n"},
+        {"-d", "-1", "crawl: --max-depth must be 0 or more, not -1\n"},
+        {"-j", "0", "crawl: --workers must be from 1 to 10000, not 0\n"},
+        {"--rate", "Infinity", "crawl: --rate must be a positive number of listings per second, not Infinity\n"},
+        {"--rate", "0", "crawl: --rate must be a positive number of listings per second, not 0.0\n"}};
+    for (String[] c : cases) {
+      Run run = crawl("fs", c[0], c[1], root.toString());
+      assertEquals(2, run.exit(), String.join(" ", c));
+      assertEquals(c[2], run.err());
+    }
+  }
+
+  @Test
   void exclude_prunes() throws Exception {
     Run run = crawl("fs", "-0", "-E", "d1", "-E", ".hidden", root.toString());
     assertEquals(TestTrees.find(root, "(", "-name", "d1", "-o", "-name", ".hidden", ")", "-prune", "-o", "-print0"),

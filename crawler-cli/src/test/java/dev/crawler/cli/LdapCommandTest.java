@@ -71,6 +71,19 @@ class LdapCommandTest {
   }
 
   @Test
+  void badNumbers_areUsageErrors_namingTheFlag_beforeTheDemoStarts() {
+    String[][] cases = {
+        {"--max-depth", "-1", "crawl: --max-depth must be 0 or more, not -1\n"},
+        {"-j", "20000", "crawl: --workers must be from 1 to 10000, not 20000\n"},
+        {"--rate", "Infinity", "crawl: --rate must be a positive number of listings per second, not Infinity\n"}};
+    for (String[] c : cases) {
+      Run run = crawl("ldap", "--root", "ceo", c[0], c[1]);
+      assertEquals(2, run.exit(), String.join(" ", c));
+      assertEquals(c[2], run.err(), "one line, and no demo banner first");
+    }
+  }
+
+  @Test
   void csv_tree_dot() {
     Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
     assertEquals(0, csv.exit(), csv.err());
