@@ -25,11 +25,14 @@ import org.junit.jupiter.api.Timeout;
  * Randomized scenarios, many times: tree shape, workers, injected permanent and transient
  * failures, a cancel at a random listing, a slow consumer, push or stream delivery. Each run ends
  * with the invariant checker. {@code -Dcrawler.stress.runs=N} sets the count (small by default
- * for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one sequence.
+ * for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one sequence, and {@code
+ * -Dcrawler.stress.runSeed=R} replays the one run a failure names (its message gives the command).
  */
 class CrawlStressTest {
   private static final int RUNS = Integer.getInteger("crawler.stress.runs", 150);
   private static final long SEED = Long.getLong("crawler.stress.seed", System.nanoTime());
+  /** One run's own seed, to replay exactly that run; {@code null} for the usual sequence. */
+  private static final Long RUN_SEED = Long.getLong("crawler.stress.runSeed");
   private static final int[] WORKERS = {1, 2, 3, 8, 64};
   private static final RetryPolicy QUICK_RETRY = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, 0.0);
 
@@ -39,20 +42,22 @@ class CrawlStressTest {
     SplittableRandom random = new SplittableRandom(SEED);
     long nodesChecked = 0;
     int cancelled = 0;
-    for (int run = 0; run < RUNS; run++) {
-      long runSeed = random.nextLong();
+    int runs = RUN_SEED == null ? RUNS : 1;
+    for (int run = 0; run < runs; run++) {
+      long runSeed = RUN_SEED == null ? random.nextLong() : RUN_SEED;
       try {
         nodesChecked += runOnce(runSeed);
       } catch (AssertionError | Exception e) {
-        throw new AssertionError("stress run " + run + " failed; replay with -Dcrawler.stress.runs=1 "
-            + "after setting the seed so this run comes first (run seed " + runSeed + ", sequence seed " + SEED + ")", e);
+        throw new AssertionError("stress run " + run + " of sequence " + SEED + " failed; replay it alone with: "
+            + "mvn -pl crawler-core -am test -Dtest=CrawlStressTest -Dsurefire.failIfNoSpecifiedTests=false "
+            + "-Dcrawler.stress.runSeed=" + runSeed, e);
       }
       if (lastRunCancelled) {
         cancelled++;
       }
     }
     System.out.printf("stress: %d crawls, %d cancelled midway, %d nodes checked, 0 failures (seed %d)%n",
-        RUNS, cancelled, nodesChecked, SEED);
+        runs, cancelled, nodesChecked, SEED);
   }
 
   private boolean lastRunCancelled;
