@@ -160,6 +160,8 @@ final class LdapCommand implements Callable<Integer> {
         throw new UserError(e.getMessage(), e);
       } catch (GeneralSecurityException e) {
         throw new UserError("cannot read --ca-file " + caFile + ": " + e.getMessage(), e);
+      } catch (LDAPException e) {
+        throw new UserError(explain(e, settings), e);
       }
       Person rootPerson;
       try {

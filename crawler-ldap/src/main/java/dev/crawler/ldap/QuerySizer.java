@@ -95,11 +95,6 @@ final class QuerySizer {
     });
   }
 
-  /** The managers cut into queries, in order; at most {@code maxTerms} per query. */
-  List<List<Person>> chunks(List<Person> managers) {
-    return chunks(managers, 0, maxTerms);
-  }
-
   /**
    * The managers cut into queries of at most {@code termCap} terms, expecting each to have at
    * least {@code floor} reports: how a query that hit the limit is cut again, with the reports per
@@ -115,7 +110,11 @@ final class QuerySizer {
     return chunks;
   }
 
-  /** The first query of {@link #chunks(List)}: later ones are cut after it has answered. */
+  /**
+   * The first query over {@code managers}, at most {@code maxTerms} terms, aiming below the limit:
+   * ReportQuery cuts the next query only after this one has answered and {@link #found} has
+   * noted what it found, so each query is sized with everything known by then.
+   */
   List<Person> firstChunk(List<Person> managers) {
     return managers.subList(0, managers.isEmpty() ? 0 : chunkEnd(managers, 0, 0, maxTerms));
   }

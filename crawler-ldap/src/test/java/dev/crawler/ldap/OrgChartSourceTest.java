@@ -211,10 +211,15 @@ class OrgChartSourceTest {
   }
 
   @Test
-  void badCredentials_failFindRoot_withTheResultCode() throws Exception {
+  void badCredentials_failTheSource_withTheResultCode() throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
-      OrgChartSource source = OrgChartSource.of(settings(demo).withBind(DemoDirectory.CRAWLER_DN, "wrong".toCharArray()));
-      LDAPException e = assertThrows(LDAPException.class, () -> source.findRoot("ceo"));
+      LdapSettings wrong = settings(demo).withBind(DemoDirectory.CRAWLER_DN, "wrong".toCharArray());
+      // Reading the root DSE to decide the back-link binds first.
+      LDAPException e = assertThrows(LDAPException.class, () -> OrgChartSource.of(wrong));
+      assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
+      // With the back-link named, nothing connects until the root is looked up.
+      OrgChartSource named = OrgChartSource.of(wrong.withReportsAttribute("directReports"));
+      e = assertThrows(LDAPException.class, () -> named.findRoot("ceo"));
       assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
     }
   }

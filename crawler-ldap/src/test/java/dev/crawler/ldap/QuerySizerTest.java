@@ -34,11 +34,23 @@ class QuerySizerTest {
     return chunks.stream().map(List::size).toList();
   }
 
+  /** The managers cut as ReportQuery cuts them: one first chunk at a time, from what is left. */
+  private static List<List<Person>> cut(QuerySizer sizer, List<Person> managers) {
+    List<List<Person>> chunks = new ArrayList<>();
+    for (int next = 0; next < managers.size(); ) {
+      List<Person> chunk = sizer.firstChunk(managers.subList(next, managers.size()));
+      chunks.add(chunk);
+      next += chunk.size();
+    }
+    return chunks;
+  }
+
   @Test
   void beforeTheLimitIsKnown_onlyTheTermCountCuts() {
     QuerySizer sizer = new QuerySizer(40);
-    assertEquals(List.of(40, 40, 20), sizes(sizer.chunks(reportsOf(root, 100, -1))));
-    assertEquals(List.of(), sizer.chunks(List.of()));
+    assertEquals(List.of(40, 40, 20), sizes(cut(sizer, reportsOf(root, 100, -1))));
+    assertEquals(List.of(), cut(sizer, List.of()));
+    assertEquals(List.of(), sizer.firstChunk(List.of()));
   }
 
   @Test
@@ -48,11 +60,25 @@ class QuerySizerTest {
     for (Person vp : vps) {
       sizer.found(vp, 10); // every manager at depth 1 has had 10 reports
     }
-    assertEquals(List.of(100), sizes(sizer.chunks(vps)), "no limit known yet");
+    assertEquals(List.of(100), sizes(cut(sizer, vps)), "no limit known yet");
     sizer.limitHit(500);
-    assertEquals(List.of(30, 30, 30, 10), sizes(sizer.chunks(vps)), "60% of 500 is 30 managers of 10");
+    assertEquals(List.of(30, 30, 30, 10), sizes(cut(sizer, vps)), "60% of 500 is 30 managers of 10");
     List<Person> deeper = reportsOf(vps.get(0), 300, -1);
-    assertEquals(List.of(200, 100), sizes(sizer.chunks(deeper)), "depth 2 has no sample yet");
+    assertEquals(List.of(200, 100), sizes(cut(sizer, deeper)), "depth 2 has no sample yet");
+  }
+
+  /** What ReportQuery relies on: each query is sized with what the queries before it found. */
+  @Test
+  void firstChunk_isSizedWithWhatTheEarlierQueriesFound() {
+    QuerySizer sizer = new QuerySizer(40);
+    sizer.limitHit(500);
+    List<Person> siblings = reportsOf(root, 80, -1);
+    List<Person> first = sizer.firstChunk(siblings);
+    assertEquals(40, first.size(), "nothing known of them: the term cap");
+    sizer.found(first, m -> 20); // each had 20 reports
+    List<Person> next = sizer.firstChunk(siblings.subList(40, 80));
+    assertEquals(15, next.size(), "60% of 500 over the 20 their siblings had");
+    assertEquals(siblings.subList(40, 55), next);
   }
 
   @Test
@@ -61,7 +87,7 @@ class QuerySizerTest {
     sizer.limitHit(100);
     List<Person> managers = new ArrayList<>(reportsOf(root, 3, 50)); // 50 + 50 > 60
     managers.addAll(reportsOf(person("leafy", root, -1), 5, 0));
-    assertEquals(List.of(1, 1, 6), sizes(sizer.chunks(managers)));
+    assertEquals(List.of(1, 1, 6), sizes(cut(sizer, managers)));
   }
 
   @Test
@@ -81,8 +107,8 @@ class QuerySizerTest {
     assertEquals(5, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the level's mean");
     assertEquals(10, sizer.expectedReports(person("a-20", a, -1)), 1e-9, "siblings");
     assertEquals(0, sizer.expectedReports(person("b-20", b, -1)), 1e-9, "siblings");
-    assertEquals(List.of(30, 30), sizes(sizer.chunks(reportsOf(a, 60, -1))), "60% of 500 is 30 directors");
-    assertEquals(List.of(60), sizes(sizer.chunks(reportsOf(b, 60, -1))));
+    assertEquals(List.of(30, 30), sizes(cut(sizer, reportsOf(a, 60, -1))), "60% of 500 is 30 directors");
+    assertEquals(List.of(60), sizes(cut(sizer, reportsOf(b, 60, -1))));
 
     // One level down: directors' reports have 3 each; someone whose siblings are unknown yet is
     // estimated from their cousins (a's grandchildren), not from the whole level.
@@ -103,7 +129,7 @@ class QuerySizerTest {
     QuerySizer sizer = new QuerySizer(400);
     sizer.limitHit(500);
     List<Person> unknown = reportsOf(root, 200, -1);
-    assertEquals(List.of(200), sizes(sizer.chunks(unknown)), "nothing known: one query");
+    assertEquals(List.of(200), sizes(cut(sizer, unknown)), "nothing known: one query");
     assertEquals(List.of(30, 30, 30, 30, 30, 30, 20), sizes(sizer.chunks(unknown, 10, 100)),
         "its partial result showed 10 reports a manager");
     assertEquals(List.of(100, 100), sizes(sizer.chunks(unknown, 0, 100)), "no floor: halves");
@@ -126,7 +152,7 @@ class QuerySizerTest {
       }
       List<Person> joined = new ArrayList<>();
       List<List<Person>> chunks = random.nextBoolean()
-          ? sizer.chunks(managers)
+          ? cut(sizer, managers)
           : sizer.chunks(managers, random.nextInt(40), random.nextInt(60));
       chunks.forEach(chunk -> {
         org.junit.jupiter.api.Assertions.assertFalse(chunk.isEmpty());

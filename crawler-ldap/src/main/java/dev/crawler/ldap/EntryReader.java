@@ -1,0 +1,54 @@
+package dev.crawler.ldap;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+
+/**
+ * Turns directory entries into {@link Person}s, as the settings name the attributes, and reads
+ * the back-link to reports when one is in use. Immutable and thread-safe.
+ */
+final class EntryReader {
+  private final String uidAttribute;
+  private final String managerAttribute;
+  /** The back-link attribute in use, or {@code null}: decided before the source is built. */
+  private final String backLink;
+
+  EntryReader(LdapSettings settings, String backLink) {
+    this.uidAttribute = settings.uidAttribute();
+    this.managerAttribute = settings.managerAttribute();
+    this.backLink = backLink;
+  }
+
+  /**
+   * The person an entry describes.
+   *
+   * @param manager who they were found under; {@code null} for a root or an audit
+   * @param cycle whether they are among their own managers
+   */
+  Person person(SearchResultEntry entry, Person manager, boolean cycle) throws LDAPException {
+    int linked = -1;
+    if (backLink != null) {
+      String[] reports = entry.getAttributeValues(backLink);
+      linked = reports == null ? 0 : reports.length;
+    }
+    return new Person(entry.getParsedDN(), entry.getAttributeValue(uidAttribute),
+        entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
+        entry.getAttributeValue(managerAttribute), manager, cycle, linked);
+  }
+
+  /** The entry's manager values (DNs, as stored); empty when it has none. */
+  String[] managerValues(SearchResultEntry entry) {
+    String[] values = entry.getAttributeValues(managerAttribute);
+    return values == null ? new String[0] : values;
+  }
+
+  /** {@code dn} parsed, or {@code null} if it is not a DN (then it names nobody). */
+  static DN parsedOrNull(String dn) {
+    try {
+      return new DN(dn);
+    } catch (LDAPException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.crawler.ldap;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Searches for people under the base DN, past any size limit, counting what each costs.
+ * Thread-safe: every worker searches through the same instance, each on its own connection.
+ *
+ * <p>A search that hits "size limit exceeded" is never trusted partially. {@link #allMatching}
+ * then pages (the Simple Paged Results control) unless the server has refused paging once, and
+ * otherwise splits the filter by the first letters of the uid, {@code (uid=a*)}, {@code
+ * (uid=b*)}, ... plus one search for every other uid, recursively, until each piece fits
+ * (OpenLDAP refuses paging to limited users by default). Filters are built with the SDK's filter
+ * API, so any uid is safe.
+ */
+final class LimitedSearch {
+  private static final Logger log = LoggerFactory.getLogger(LimitedSearch.class);
+  /** First characters the uid split tries; uid matching ignores case, so "a" covers "A". */
+  private static final String SPLIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-";
+
+  private final String baseDn;
+  private final Filter personFilter;
+  private final String uidAttribute;
+  /** The attributes read of each person; never changed. */
+  private final String[] attributes;
+  private final LdapCounters counters;
+  private final QuerySizer sizer;
+  /** Set once the server refuses paging; from then on only splitting is used. */
+  private final AtomicBoolean pagingRefused = new AtomicBoolean();
+
+  LimitedSearch(LdapSettings settings, Filter personFilter, String[] attributes, LdapCounters counters,
+      QuerySizer sizer) {
+    this.baseDn = settings.baseDn();
+    this.personFilter = personFilter;
+    this.uidAttribute = settings.uidAttribute();
+    this.attributes = attributes.clone();
+    this.counters = counters;
+    this.sizer = sizer;
+  }
+
+  /** The people matching {@code filter}, in one search: throws at the size limit. */
+  List<SearchResultEntry> once(LDAPConnection connection, Filter filter) throws LDAPException {
+    return search(connection, request(filter));
+  }
+
+  /** A search of people as the caller builds it (a base-scope lookup of the root), counted. */
+  List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request) throws LDAPException {
+    counters.operations.increment();
+    try {
+      List<SearchResultEntry> entries = connection.search(request).getSearchEntries();
+      counters.entriesRead.add(entries.size());
+      return entries;
+    } catch (LDAPSearchException e) {
+      counters.entriesRead.add(e.getEntryCount()); // sent and decoded, then thrown away at the size limit
+      throw e;
+    }
+  }
+
+  /** Notes a search that hit the limit, with what it returned before failing. */
+  void limitHit(LDAPSearchException e) {
+    counters.splits.increment();
+    sizer.limitHit(e.getEntryCount());
+  }
+
+  /** Every person matching {@code filter}, however many: one search, else paging or splitting. */
+  List<SearchResultEntry> allMatching(LDAPConnection connection, Filter filter) throws LDAPException {
+    try {
+      return once(connection, filter);
+    } catch (LDAPSearchException e) {
+      if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+        throw e;
+      }
+      limitHit(e);
+      return pagedOrSplit(connection, filter, e.getEntryCount());
+    }
+  }
+
+  SearchRequest request(Filter filter) {
+    return new SearchRequest(baseDn, SearchScope.SUB, Filter.createANDFilter(personFilter, filter), attributes);
+  }
+
+  /** A search for {@code dn} itself, if it is a person. */
+  SearchRequest lookup(String dn) {
+    return new SearchRequest(dn, SearchScope.BASE, personFilter, attributes);
+  }
+
+  private List<SearchResultEntry> pagedOrSplit(LDAPConnection connection, Filter filter, int limitHint)
+      throws LDAPException {
+    if (!pagingRefused.get()) {
+      try {
+        return paged(connection, filter, Math.max(1, limitHint));
+      } catch (LDAPSearchException e) {
+        if (!LdapFailures.refusesPaging(e)) {
+          throw e;
+        }
+        log.debug("the server refuses paging ({}); splitting queries by uid instead", e.getResultCode());
+        pagingRefused.set(true);
+      }
+    }
+    return splitByUid(connection, filter);
+  }
+
+  private List<SearchResultEntry> paged(LDAPConnection connection, Filter filter, int pageSize) throws LDAPException {
+    List<SearchResultEntry> entries = new ArrayList<>();
+    ASN1OctetString cookie = null;
+    do {
+      SearchRequest request = request(filter);
+      request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+      counters.operations.increment();
+      SearchResult page = connection.search(request);
+      counters.entriesRead.add(page.getEntryCount());
+      entries.addAll(page.getSearchEntries());
+      SimplePagedResultsControl response = SimplePagedResultsControl.get(page);
+      cookie = response == null ? null : response.getCookie();
+    } while (cookie != null && cookie.getValueLength() > 0);
+    return entries;
+  }
+
+  /**
+   * Splits a search by uid prefix until every piece fits: for a prefix p, one search per {@code
+   * (uid=p<c>*)} and one for every uid under p that starts otherwise (or, at the top, has no uid).
+   * A piece still too large is split again.
+   */
+  private List<SearchResultEntry> splitByUid(LDAPConnection connection, Filter filter) throws LDAPException {
+    // By DN: someone with two uid values ("jdoe" and "john.doe") is in two pieces.
+    Map<DN, SearchResultEntry> entries = new LinkedHashMap<>();
+    Deque<String> prefixes = new ArrayDeque<>(List.of(""));
+    while (!prefixes.isEmpty()) {
+      String prefix = prefixes.pop();
+      Filter[] starts = new Filter[SPLIT_ALPHABET.length()];
+      for (int i = 0; i < starts.length; i++) {
+        String next = prefix + SPLIT_ALPHABET.charAt(i);
+        starts[i] = Filter.createSubstringFilter(uidAttribute, next, null, null);
+        try {
+          addByDn(entries, once(connection, Filter.createANDFilter(filter, starts[i])));
+        } catch (LDAPSearchException e) {
+          if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+            throw e;
+          }
+          counters.splits.increment();
+          prefixes.push(next);
+        }
+      }
+      Filter others = Filter.createNOTFilter(Filter.createORFilter(starts));
+      Filter rest = prefix.isEmpty()
+          ? Filter.createANDFilter(filter, others)
+          : Filter.createANDFilter(filter, Filter.createSubstringFilter(uidAttribute, prefix, null, null), others);
+      addByDn(entries, once(connection, rest)); // too large here: reported as the listing's error
+    }
+    return new ArrayList<>(entries.values());
+  }
+
+  private static void addByDn(Map<DN, SearchResultEntry> into, List<SearchResultEntry> entries) throws LDAPException {
+    for (SearchResultEntry entry : entries) {
+      into.putIfAbsent(entry.getParsedDN(), entry);
+    }
+  }
+}
