@@ -1,14 +1,14 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
+import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +44,7 @@ class StoppingPromisesTest {
   @Test
   void crawl_cancel_noListingStartsAfterItReturns() throws Exception {
     CountDownLatch cancelled = new CountDownLatch(1);
+    CountDownLatch handleSet = new CountDownLatch(1);
     AtomicInteger startedAfterCancel = new AtomicInteger();
     AtomicReference<Crawl<Integer>> handle = new AtomicReference<>();
     TreeSource source = new TreeSource(TREE).hook((node, n) -> {
@@ -51,12 +52,14 @@ class StoppingPromisesTest {
         startedAfterCancel.incrementAndGet();
       }
       if (n == 30) {
+        handleSet.await(); // the crawl may get here before start() has returned
         handle.get().cancel();
         cancelled.countDown();
       }
     });
     Crawl<Integer> crawl = Crawler.over(source).workers(1).start(0, v -> {}); // one worker: no listing in flight elsewhere
     handle.set(crawl);
+    handleSet.countDown();
     try (crawl) {
       assertEquals(Outcome.CANCELLED, crawl.await().outcome());
     }
