@@ -1,53 +1,89 @@
 package dev.crawler.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.spi.BranchSource;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The README's example, as a user would write it, on a larger org chart. */
+/**
+ * The README's "library in 20 lines", exactly as written there: taken out of README.md, compiled
+ * with the JDK's compiler against this module's classes, run, and its output checked. A README
+ * edit that breaks the example breaks this test.
+ */
 class ReadmeExampleTest {
+  private static final Path README = Path.of("..", "README.md");
+
+  @TempDir
+  Path work;
 
   @Test
-  void readmeOrgChart_everyPersonOnce() throws Exception {
-    Map<String, List<String>> reports = new HashMap<>();
-    List<String> everyone = new ArrayList<>(List.of("ceo"));
-    for (int vp = 0; vp < 10; vp++) {
-      String v = "vp" + vp;
-      reports.computeIfAbsent("ceo", k -> new ArrayList<>()).add(v);
-      everyone.add(v);
-      for (int m = 0; m < 20; m++) {
-        String manager = v + "-m" + m;
-        reports.computeIfAbsent(v, k -> new ArrayList<>()).add(manager);
-        everyone.add(manager);
-        for (int ic = 0; ic < 15; ic++) {
-          String person = manager + "-ic" + ic;
-          reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(person);
-          everyone.add(person);
-        }
-      }
+  void readmeLibraryExample_compilesRuns_andPrintsTheWholeChart() throws Exception {
+    String snippet = librarySnippet(Files.readString(README));
+    StringBuilder imports = new StringBuilder();
+    StringBuilder body = new StringBuilder();
+    for (String line : snippet.lines().toList()) {
+      (line.startsWith("import ") ? imports : body).append(line).append('\n');
     }
-    BranchSource<String, Void> orgChart = (session, person, out) -> {
-      for (String report : reports.getOrDefault(person, List.of())) {
-        if (reports.containsKey(report)) out.branch(report); else out.leaf(report);
+    String source = imports + "public class ReadmeSnippet {\n  public static void main(String[] args) throws Exception {\n"
+        + body + "  }\n}\n";
+    Path file = work.resolve("ReadmeSnippet.java");
+    Files.writeString(file, source);
+    String classes = Path.of(Crawler.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    StringWriter diagnostics = new StringWriter();
+    int compiled = javac.run(null, null, new java.io.PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        diagnostics.write(b);
       }
-    };
-    List<String> seen;
-    CrawlReport<String> report;
-    try (Crawl<String> crawl = Crawler.over(orgChart).workers(8).start("ceo");
-        Stream<Visit<String>> visits = crawl.visits()) {
-      seen = visits.map(Visit::node).collect(Collectors.toList());
-      report = crawl.await();
+    }, true), "-classpath", classes, "-d", work.toString(), file.toString());
+    assertEquals(0, compiled, "the README's example does not compile:\n" + diagnostics + "\n" + source);
+
+    String output = runMain(work);
+    List<String> lines = output.lines().toList();
+    assertEquals("COMPLETE: 6 people", lines.get(lines.size() - 1), output);
+    Map<String, Integer> depthByName = lines.subList(0, lines.size() - 1).stream()
+        .collect(Collectors.toMap(String::strip, l -> (l.length() - l.stripLeading().length()) / 2));
+    assertEquals(Map.of("ceo", 0, "cto", 1, "cfo", 1, "assistant", 1, "dev1", 2, "dev2", 2), depthByName, output);
+  }
+
+  /** The first Java block after the heading "The library in 20 lines". */
+  private static String librarySnippet(String readme) {
+    int section = readme.indexOf("## The library in 20 lines");
+    assertTrue(section >= 0, "the README has no 'The library in 20 lines' section");
+    Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertTrue(block.find(section), "no java block in that section");
+    return block.group(1);
+  }
+
+  private static String runMain(Path classes) throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+        ReadmeExampleTest.class.getClassLoader())) {
+      Method main = loader.loadClass("ReadmeSnippet").getMethod("main", String[].class);
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      main.invoke(null, (Object) new String[0]);
+    } finally {
+      System.setOut(original);
     }
-    assertEquals(Outcome.COMPLETE, report.outcome());
-    assertEquals(everyone.size(), seen.size());
-    assertEquals(Map.copyOf(everyone.stream().collect(Collectors.toMap(p -> p, p -> 1))),
-        seen.stream().collect(Collectors.toMap(p -> p, p -> 1, Integer::sum)));
+    return captured.toString(StandardCharsets.UTF_8);
   }
 }
