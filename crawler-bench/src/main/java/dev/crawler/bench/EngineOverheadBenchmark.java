@@ -3,7 +3,7 @@ package dev.crawler.bench;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.spi.BranchSource;
-import dev.crawler.core.testing.Tree;
+import dev.crawler.testing.Tree;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

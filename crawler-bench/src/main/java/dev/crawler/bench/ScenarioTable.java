@@ -1,6 +1,6 @@
 package dev.crawler.bench;
 
-import dev.crawler.core.testing.Tree;
+import dev.crawler.testing.Tree;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

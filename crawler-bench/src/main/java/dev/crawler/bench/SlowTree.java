@@ -1,6 +1,6 @@
 package dev.crawler.bench;
 
-import dev.crawler.core.testing.Tree;
+import dev.crawler.testing.Tree;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;

@@ -1,14 +1,13 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
-import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertReportAgrees;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
-import dev.crawler.core.testing.VisitRecorder;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,9 +57,7 @@ class CrawlInvariantsTest {
       peak = ((CrawlEngine<?, ?>) crawl).peakParties();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertReportAgrees(report, visits);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything());
     assertEquals(workers, source.sessionsOpened(), "one session per worker");
     assertTrue(peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
     assertEquals(tree.height(), report.maxDepth());
@@ -83,9 +80,7 @@ class CrawlInvariantsTest {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertReportAgrees(report, visits);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything());
   }
 
   static Stream<Arguments> batchedShapes() {
@@ -102,9 +97,7 @@ class CrawlInvariantsTest {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertReportAgrees(report, visits);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything());
     long branches = visits.visited().stream().filter(tree::isBranch).count();
     assertEquals(branches, source.listings(), "each branch listed once by the source");
     assertTrue(report.listings() <= branches, "batches make fewer engine listings than branches");
@@ -134,9 +127,7 @@ class CrawlInvariantsTest {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), maxDepth), tree);
-    assertReportAgrees(report, visits);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything().maxDepth(maxDepth));
     long listedBranches = visits.visited().stream().filter(n -> tree.isBranch(n) && tree.depth(n) < maxDepth).count();
     assertEquals(listedBranches, source.listings(), "only branches above the limit are listed");
     assertEquals(Math.min(maxDepth, tree.height()), report.maxDepth());
@@ -153,8 +144,7 @@ class CrawlInvariantsTest {
     }
     assertEquals(Outcome.PARTIAL, report.outcome());
     assertEquals(List.of(9), report.errors().stream().map(BranchError::branch).toList());
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(9), Integer.MAX_VALUE), tree);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything().failing(Set.of(9)));
   }
 
   @Test
@@ -163,14 +153,14 @@ class CrawlInvariantsTest {
     for (int workers : new int[] {1, 8}) {
       TreeSource source = new TreeSource(tree);
       VisitRecorder visits = new VisitRecorder(tree);
+      CrawlReport<Integer> report;
       try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, visits)) {
-        CrawlReport<Integer> report = crawl.await();
+        report = crawl.await();
         assertEquals(Outcome.COMPLETE, report.outcome());
         assertEquals(1_000_000, report.maxDepth());
         assertTrue(((CrawlEngine<?, ?>) crawl).peakParties() <= 2 * workers);
       }
-      assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-      assertCleanShutdown(source);
+      assertCrawlInvariants(report, visits, source, Expect.everything());
     }
   }
 
@@ -179,14 +169,14 @@ class CrawlInvariantsTest {
     Tree tree = Tree.wideOfEmptyBranches(1_000_000);
     TreeSource source = new TreeSource(tree);
     VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
     try (Crawl<Integer> crawl = Crawler.over(source).workers(8).start(0, visits)) {
-      CrawlReport<Integer> report = crawl.await();
+      report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome());
       assertEquals(1_000_001, report.listings());
       assertTrue(((CrawlEngine<?, ?>) crawl).peakParties() <= 16);
     }
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything());
   }
 
   @Test
@@ -195,13 +185,13 @@ class CrawlInvariantsTest {
     Tree tree = Tree.wide(400, 50, 7);
     TreeSource source = new TreeSource(tree).latency(200_000);
     VisitRecorder visits = new VisitRecorder(tree);
+    CrawlReport<Integer> report;
     try (Crawl<Integer> crawl = Crawler.over(source).workers(8).start(0, visits)) {
-      CrawlReport<Integer> report = crawl.await();
+      report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome());
       assertTrue(report.handoffs() + report.steals() > 0, "no branch moved between workers");
       report.workerBusy().forEach(busy -> assertTrue(busy.toNanos() > 0, "a worker never worked"));
     }
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertCleanShutdown(source);
+    assertCrawlInvariants(report, visits, source, Expect.everything());
   }
 }

@@ -1,9 +1,7 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertAtMostOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
-import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertReportAgrees;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
-import dev.crawler.core.testing.VisitRecorder;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -55,10 +54,8 @@ class CrawlStopTest {
       assertEquals(Outcome.CANCELLED, report.outcome());
       assertEquals(List.of(), report.errors(), "an interrupted listing is not a branch error");
       assertTrue(report.unlisted() > 0);
-      assertReportAgrees(report, visits);
+      assertCrawlInvariants(report, visits, source, Expect.everything());
     }
-    assertAtMostOnce(visits, TREE);
-    assertCleanShutdown(source);
   }
 
   @Test
@@ -96,9 +93,8 @@ class CrawlStopTest {
       assertEquals(Outcome.TIMED_OUT, report.outcome());
       assertEquals(10, report.listings());
       assertEquals(10, source.listings());
+      assertCrawlInvariants(report, visits, source, Expect.everything());
     }
-    assertAtMostOnce(visits, TREE);
-    assertCleanShutdown(source);
   }
 
   /** The backstop reads the injected clock: a listing hung past the fake deadline is interrupted. */
@@ -281,10 +277,8 @@ class CrawlStopTest {
       assertEquals(1, first.depth());
       assertEquals(1, first.attempts());
       assertInstanceOf(TreeSource.InjectedFailure.class, first.cause());
-      assertReportAgrees(report, visits);
+      assertCrawlInvariants(report, visits, source, Expect.everything().failing(Set.of(1, 12, 100)));
     }
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(1, 12, 100), Integer.MAX_VALUE), tree);
-    assertCleanShutdown(source);
   }
 
   @Test

@@ -1,15 +1,13 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertAtMostOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
-import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertReportAgrees;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
-import dev.crawler.core.testing.VisitRecorder;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -133,17 +131,10 @@ class CrawlStressTest {
       }
     }
     lastRunCancelled = report.outcome() == Outcome.CANCELLED;
-    assertReportAgrees(report, visits);
-    assertCleanShutdown(source);
-    if (report.outcome().ranToEnd()) {
-      assertExactlyOnce(visits, tree.expectedVisits(failed, Integer.MAX_VALUE), tree);
-      assertEquals(failed.stream().filter(n -> visits.count(n) > 0).count(), report.errors().size(),
-          "one error per failed branch that was reached");
-      assertEquals(report.errors().isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, report.outcome());
-    } else {
+    assertCrawlInvariants(report, visits, source, Expect.everything().failing(failed));
+    if (!report.outcome().ranToEnd()) {
       assertEquals(Outcome.CANCELLED, report.outcome(), "only a cancel stops these crawls early");
       assertTrue(cancel);
-      assertAtMostOnce(visits, tree);
     }
     return visits.total();
   }

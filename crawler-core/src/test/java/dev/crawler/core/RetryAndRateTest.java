@@ -1,13 +1,14 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
-import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
-import dev.crawler.core.testing.VisitRecorder;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -31,10 +32,9 @@ class RetryAndRateTest {
       assertEquals(3, report.retries());
       long branches = visits.visited().stream().filter(tree::isBranch).count();
       assertEquals(branches + 3, report.listings());
+      assertCrawlInvariants(report, visits, source, Expect.everything());
     }
     assertEquals(List.of(100L, 200L, 300L), time.sleptMillis(), "100, 200, then capped at 300");
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertCleanShutdown(source);
   }
 
   @Test
@@ -124,11 +124,11 @@ class RetryAndRateTest {
     };
     VisitRecorder visits = new VisitRecorder(tree);
     try (Crawl<Integer> crawl = Crawler.over(source).workers(1).timeSource(time).retry(NO_JITTER).start(0, visits)) {
-      assertEquals(Outcome.COMPLETE, crawl.await().outcome());
+      CrawlReport<Integer> report = crawl.await();
+      assertEquals(Outcome.COMPLETE, report.outcome());
+      assertCrawlInvariants(report, visits, source, Expect.everything());
     }
     assertEquals(3, source.sessionsOpened(), "the first session and two replacements");
-    assertExactlyOnce(visits, tree.expectedVisits(Set.of(), Integer.MAX_VALUE), tree);
-    assertCleanShutdown(source);
   }
 
   @Test

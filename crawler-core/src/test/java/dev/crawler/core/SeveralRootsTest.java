@@ -1,12 +1,12 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
+import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,18 +1,16 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertAtMostOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
-import static dev.crawler.core.testing.CrawlAssertions.assertExactlyOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertReportAgrees;
-import static dev.crawler.core.testing.CrawlAssertions.awaitOrDump;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static dev.crawler.testing.CrawlInvariants.awaitOrDump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
-import dev.crawler.core.testing.VisitRecorder;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,18 +162,9 @@ class StopMatrixTest {
         assertSame(cause, report.failure(), what);
       }
     }
-    if (expected == Outcome.COMPLETE) {
-      assertExactlyOnce(visits, TREE.expectedVisits(Set.of(), Integer.MAX_VALUE), TREE);
-    } else {
-      assertAtMostOnce(visits, TREE);
-    }
     boolean readEverything = !stream || (stop != Stop.STREAM_CLOSED && stop != Stop.CONSUMER_THROWS);
-    if (readEverything && stop != Stop.CONSUMER_THROWS) {
-      assertReportAgrees(report, visits);
-    } else {
-      assertTrue(visits.total() <= report.visits(), what + ": read more than was handed over");
-    }
-    assertCleanShutdown(source);
+    Expect expect = Expect.everything().failing(stop == Stop.FAIL_FAST ? Set.of(300) : Set.of());
+    assertCrawlInvariants(report, visits, source, readEverything ? expect : expect.readPartly());
   }
 
   private static void listFor(Behaviour behaviour) throws InterruptedException {

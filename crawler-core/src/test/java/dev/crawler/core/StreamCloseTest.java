@@ -1,15 +1,16 @@
 package dev.crawler.core;
 
-import static dev.crawler.core.testing.CrawlAssertions.assertAtMostOnce;
-import static dev.crawler.core.testing.CrawlAssertions.assertCleanShutdown;
-import static dev.crawler.core.testing.CrawlAssertions.awaitOrDump;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
+import static dev.crawler.testing.CrawlInvariants.awaitOrDump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crawler.core.testing.Tree;
-import dev.crawler.core.testing.TreeSource;
-import dev.crawler.core.testing.VisitRecorder;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.Spliterator;
@@ -106,9 +107,7 @@ class StreamCloseTest {
       CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, what);
       crawl.close();
       assertTrue(report.outcome() == Outcome.CANCELLED || report.outcome() == Outcome.COMPLETE, what);
-      assertTrue(visits.total() <= report.visits(), what);
-      assertAtMostOnce(visits, tree);
-      assertCleanShutdown(source);
+      assertCrawlInvariants(report, visits, source, Expect.everything().readPartly());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.crawler.ldap;
 
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,12 +14,14 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
+import dev.crawler.testing.VisitLog;
 import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -55,21 +58,31 @@ class OrgChartSourceTest {
     }
   }
 
+  /** Each demo person's uid with their manager's uid: the tree a crawl from the CEO must find. */
+  private static Map<String, String> managerByUid(DemoDirectory demo) {
+    Map<String, String> uidByDn = new java.util.HashMap<>();
+    for (DemoPerson p : demo.people()) {
+      uidByDn.put(p.dn().toLowerCase(java.util.Locale.ROOT), p.uid());
+    }
+    Map<String, String> managers = new java.util.HashMap<>();
+    for (DemoPerson p : demo.people()) {
+      managers.put(p.uid(), p.managerDn() == null ? null : uidByDn.get(p.managerDn().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return managers;
+  }
+
   @ParameterizedTest(name = "paging refused={0}, workers={1}, managers per listing={2}")
   @CsvSource({"true,1,1", "true,8,1", "false,3,1", "false,16,1", "true,1,16", "true,8,16", "false,3,5"})
   void demo_everyPersonExactlyOnce_pastTheSizeLimit(boolean refusePaging, int workers, int perListing) throws Exception {
     DemoDirectory.Options options = new DemoDirectory.Options(3_000, 7, 100, Duration.ZERO, refusePaging);
     try (DemoDirectory demo = DemoDirectory.start(options)) {
       OrgChartSource source = OrgChartSource.of(settings(demo).withBatchSize(40).withManagersPerListing(perListing));
-      Result result = crawl(source, "ceo", workers, v -> {});
+      VisitLog<Person, String> log = new VisitLog<>(Person::uid);
+      Result result = crawl(source, "ceo", workers, log);
       assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
-      assertEquals(demo.people().stream().map(DemoPerson::uid).collect(Collectors.toSet()), result.seen().keySet());
-      result.seen().forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
+      assertCrawlInvariants(result.report(), log, managerByUid(demo), Set.of());
       for (DemoPerson p : demo.people()) {
-        Visit<Person> v = result.visits().get(p.uid());
-        assertEquals(p.managerDn() == null ? null : p.managerDn().toLowerCase(),
-            v.parent() == null ? null : v.parent().dn().toLowerCase(), "manager of " + p.uid());
-        assertEquals(p.title(), v.node().title());
+        assertEquals(p.title(), result.visits().get(p.uid()).node().title());
       }
       assertTrue(source.splits() > 0, "the two big managers exceed the size limit");
       assertTrue(source.entriesRead() > demo.people().size(),

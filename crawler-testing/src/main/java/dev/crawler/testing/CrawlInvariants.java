@@ -1,62 +1,149 @@
-package dev.crawler.core.testing;
+package dev.crawler.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.crawler.core.BranchError;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * The one invariant checker every engine test ends with: each expected node visited exactly once
- * and nothing else, the report agreeing with what was delivered, every session closed on its own
- * thread, and no crawler thread left (DESIGN.md, invariants 1 and 2).
+ * The one invariant checker every engine and source test ends with (DESIGN.md, invariants 1 and
+ * 2): {@link #assertCrawlInvariants} for crawls of a {@link Tree}, {@link #assertCrawlInvariants(
+ * CrawlReport, VisitLog, Map, Set)} for any other source. Phaser parties, invariant 3, are the
+ * engine's own business and are checked by its tests, which can see them.
  */
-public final class CrawlAssertions {
-  private CrawlAssertions() {}
+public final class CrawlInvariants {
+  private CrawlInvariants() {}
 
-  /** Every node in {@code expected} was visited exactly once, and no other node at all. */
-  public static void assertExactlyOnce(VisitRecorder visits, BitSet expected, Tree tree) {
-    assertNoProblems(visits);
-    List<String> wrong = new ArrayList<>();
-    for (int n = 0; n < tree.size() && wrong.size() < 10; n++) {
-      int want = expected.get(n) ? 1 : 0;
-      int got = visits.count(n);
-      if (got != want) {
-        wrong.add("node " + n + " (depth " + tree.depth(n) + ") visited " + got + " times, expected " + want);
-      }
+  /**
+   * What a crawl of a tree should have done, besides what every crawl must do.
+   *
+   * @param failedBranches branches whose listing fails for good
+   * @param maxDepth the crawl's {@code maxDepth}, {@link Integer#MAX_VALUE} for none
+   * @param readEverything whether the consumer received every visit the crawl handed over (not so
+   *     for a stream closed early, or a reader that threw)
+   */
+  public record Expect(Set<Integer> failedBranches, int maxDepth, boolean readEverything) {
+    /** A crawl with no failures and no depth limit, read to the end. */
+    public static Expect everything() {
+      return new Expect(Set.of(), Integer.MAX_VALUE, true);
     }
-    if (!wrong.isEmpty()) {
-      fail(tree + ": " + String.join("; ", wrong));
+
+    public Expect failing(Set<Integer> branches) {
+      return new Expect(Set.copyOf(branches), maxDepth, readEverything);
+    }
+
+    public Expect maxDepth(int depth) {
+      return new Expect(failedBranches, depth, readEverything);
+    }
+
+    /** The consumer stopped reading before the end: it saw at most what was handed over. */
+    public Expect readPartly() {
+      return new Expect(failedBranches, maxDepth, false);
     }
   }
 
-  /** No node was visited twice (for crawls stopped early, which may miss some). */
-  public static void assertAtMostOnce(VisitRecorder visits, Tree tree) {
+  /**
+   * Every invariant of a finished crawl of {@code source}'s tree:
+   * <ul>
+   *   <li>every visit had the right depth, parent and kind, and came after its parent's;</li>
+   *   <li>a crawl that ran to its end, read to its end, visited exactly the nodes it could reach, each once, with
+   *       one error per failing branch it reached and none other, and ended COMPLETE or PARTIAL
+   *       accordingly with nothing left unlisted; a crawl stopped early visited nothing twice and
+   *       reported only failing branches;</li>
+   *   <li>the report's counts agree with what the consumer received;</li>
+   *   <li>every session was closed once, on the thread that opened it, the source's contract was
+   *       kept, and no crawler thread is left.</li>
+   * </ul>
+   */
+  public static void assertCrawlInvariants(CrawlReport<Integer> report, VisitRecorder visits, TreeSource source,
+      Expect expect) {
+    Tree tree = source.tree();
     assertNoProblems(visits);
-    for (int n = 0; n < tree.size(); n++) {
-      if (visits.count(n) > 1) {
-        fail(tree + ": node " + n + " visited " + visits.count(n) + " times");
+    Set<Integer> errorBranches = report.errors().stream().map(BranchError::branch).collect(Collectors.toSet());
+    assertEquals(report.errors().size(), errorBranches.size(), "one error per branch: " + report.errors());
+    if (report.outcome().ranToEnd() && expect.readEverything()) {
+      assertExactlyOnce(visits, tree.expectedVisits(expect.failedBranches(), expect.maxDepth()), tree);
+      Set<Integer> reachedFailures = new TreeSet<>();
+      for (int branch : expect.failedBranches()) {
+        if (visits.count(branch) > 0 && tree.depth(branch) < expect.maxDepth()) {
+          reachedFailures.add(branch);
+        }
       }
+      assertEquals(reachedFailures, new TreeSet<>(errorBranches), "an error for each failing branch reached");
+      assertEquals(errorBranches.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, report.outcome());
+      assertEquals(0, report.unlisted(), "nothing left unlisted by a crawl that ran to its end");
+    } else {
+      assertAtMostOnce(visits, tree);
+      assertTrue(expect.failedBranches().containsAll(errorBranches),
+          "errors only for failing branches: " + report.errors());
     }
-  }
-
-  /** The report's visit counts equal what the consumer received. */
-  public static void assertReportAgrees(CrawlReport<Integer> report, VisitRecorder visits) {
-    assertEquals(visits.total(), report.visits(), "report.visits vs visits delivered");
     assertEquals(report.visits(), report.branches() + report.leaves(), "visits = branches + leaves");
+    if (expect.readEverything()) {
+      assertEquals(visits.total(), report.visits(), "report.visits vs visits delivered");
+    } else {
+      assertTrue(visits.total() <= report.visits(), "read " + visits.total() + ", handed over " + report.visits());
+    }
+    assertCleanShutdown(source);
   }
 
-  /** Every session closed once, on its own thread; no contract breach; no crawler thread alive. */
-  public static void assertCleanShutdown(TreeSource source) {
-    assertEquals(0, source.sessionsNotClosed(), "sessions not closed exactly once");
-    assertEquals(List.of(), List.copyOf(source.violations()), "source contract violations");
+  /**
+   * Every invariant of a finished crawl of any source, against the tree it should have found:
+   * nothing visited twice, every parent delivered before its children with the expected parent;
+   * for a crawl that ran to its end, every expected node visited and nothing else, with an error
+   * for each failing branch; no crawler thread left.
+   *
+   * @param expectedParents every node the crawl can reach, by key, with its parent's key ({@code
+   *     null} for the root)
+   * @param failedBranches keys of branches whose listing fails for good
+   */
+  public static <K> void assertCrawlInvariants(CrawlReport<?> report, VisitLog<?, K> visits,
+      Map<K, K> expectedParents, Set<K> failedBranches) {
+    List<String> problems = new ArrayList<>(visits.problems());
+    visits.counts().forEach((key, count) -> {
+      if (count != 1) {
+        problems.add(key + " visited " + count + " times");
+      }
+      if (!expectedParents.containsKey(key)) {
+        problems.add(key + " visited, but not in the tree");
+      } else if (!java.util.Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
+        problems.add(key + " with parent " + visits.parents().get(key) + ", expected " + expectedParents.get(key));
+      }
+    });
+    if (report.outcome().ranToEnd()) {
+      expectedParents.forEach((key, parent) -> {
+        boolean reachable = parent == null || visits.counts().containsKey(parent) && !failedBranches.contains(parent);
+        if (reachable && !visits.counts().containsKey(key)) {
+          problems.add(key + " not visited");
+        }
+      });
+      Set<Object> errors = report.errors().stream().map(e -> visits.keyOf(e.branch())).collect(Collectors.toSet());
+      Set<Object> expectedErrors = new java.util.HashSet<>();
+      for (K failed : failedBranches) {
+        if (visits.counts().containsKey(failed)) {
+          expectedErrors.add(failed);
+        }
+      }
+      if (!errors.equals(expectedErrors)) {
+        problems.add("errors for " + errors + ", expected for " + expectedErrors);
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail(problems.size() + " problems, first: " + problems.stream().limit(10).collect(Collectors.joining("; ")));
+    }
+    assertEquals(report.visits(), visits.total(), "report.visits vs visits delivered");
     assertNoCrawlerThreads();
   }
 
@@ -76,12 +163,21 @@ public final class CrawlAssertions {
     }
   }
 
+  /**
+   * For tests of stopping that record no visits: every session closed once, on its own thread; no
+   * contract breach; no crawler thread alive.
+   */
+  public static void assertCleanShutdown(TreeSource source) {
+    assertEquals(0, source.sessionsNotClosed(), "sessions not closed exactly once");
+    assertEquals(List.of(), List.copyOf(source.violations()), "source contract violations");
+    assertNoCrawlerThreads();
+  }
+
   /** No live thread whose name starts with {@code crawler-}. */
   public static void assertNoCrawlerThreads() {
-    Map<Thread, StackTraceElement[]> left = Thread.getAllStackTraces().entrySet().stream()
-        .filter(e -> e.getKey().isAlive() && e.getKey().getName().startsWith("crawler-"))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    if (!left.isEmpty()) {
+    boolean any = Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().startsWith("crawler-"));
+    if (any) {
       StringBuilder dump = new StringBuilder("crawler threads still alive:");
       appendCrawlerStacks(dump);
       fail(dump.toString());
@@ -97,6 +193,28 @@ public final class CrawlAssertions {
         }
       }
     });
+  }
+
+  private static void assertExactlyOnce(VisitRecorder visits, BitSet expected, Tree tree) {
+    List<String> wrong = new ArrayList<>();
+    for (int n = 0; n < tree.size() && wrong.size() < 10; n++) {
+      int want = expected.get(n) ? 1 : 0;
+      int got = visits.count(n);
+      if (got != want) {
+        wrong.add("node " + n + " (depth " + tree.depth(n) + ") visited " + got + " times, expected " + want);
+      }
+    }
+    if (!wrong.isEmpty()) {
+      fail(tree + ": " + String.join("; ", wrong));
+    }
+  }
+
+  private static void assertAtMostOnce(VisitRecorder visits, Tree tree) {
+    for (int n = 0; n < tree.size(); n++) {
+      if (visits.count(n) > 1) {
+        fail(tree + ": node " + n + " visited " + visits.count(n) + " times");
+      }
+    }
   }
 
   private static void assertNoProblems(VisitRecorder visits) {

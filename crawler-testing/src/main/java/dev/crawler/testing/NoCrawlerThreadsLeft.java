@@ -1,4 +1,4 @@
-package dev.crawler.core.testing;
+package dev.crawler.testing;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,6 +11,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class NoCrawlerThreadsLeft implements AfterEachCallback {
   @Override
   public void afterEach(ExtensionContext context) {
-    CrawlAssertions.assertNoCrawlerThreads();
+    CrawlInvariants.assertNoCrawlerThreads();
   }
 }

@@ -1,4 +1,4 @@
-package dev.crawler.core.testing;
+package dev.crawler.testing;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,4 +1,4 @@
-package dev.crawler.core.testing;
+package dev.crawler.testing;
 
 import dev.crawler.core.Visit;
 import java.util.BitSet;

@@ -1,0 +1,68 @@
+package dev.crawler.testing;
+
+import dev.crawler.core.Visit;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A thread-safe consumer that records the visits of any source by a key (a uid, a path): how often
+ * each node came, with which parent, and whether its parent came first. For trees of a {@link
+ * Tree}, {@link VisitRecorder} does the same in less memory.
+ *
+ * @param <T> the node type
+ * @param <K> the key type
+ */
+public final class VisitLog<T, K> implements Consumer<Visit<T>> {
+  private final Function<? super T, K> key;
+  private final Map<K, Integer> counts = new ConcurrentHashMap<>();
+  private final Map<K, K> parents = new ConcurrentHashMap<>();
+  private final Queue<String> problems = new ConcurrentLinkedQueue<>();
+  private final AtomicLong total = new AtomicLong();
+
+  public VisitLog(Function<? super T, K> key) {
+    this.key = key;
+  }
+
+  @Override
+  public void accept(Visit<T> visit) {
+    total.incrementAndGet();
+    K k = key.apply(visit.node());
+    K parent = visit.parent() == null ? null : key.apply(visit.parent());
+    if (parent != null && !counts.containsKey(parent)) {
+      problems.add(k + " delivered before its parent " + parent);
+    }
+    counts.merge(k, 1, Integer::sum);
+    if (parent != null) {
+      parents.putIfAbsent(k, parent);
+    }
+  }
+
+  /** The key of a node, as this log records it. */
+  public K keyOf(Object node) {
+    @SuppressWarnings("unchecked")
+    T t = (T) node;
+    return key.apply(t);
+  }
+
+  public Map<K, Integer> counts() {
+    return counts;
+  }
+
+  /** Each visited node's parent key; absent for a root. */
+  public Map<K, K> parents() {
+    return parents;
+  }
+
+  public Queue<String> problems() {
+    return problems;
+  }
+
+  public long total() {
+    return total.get();
+  }
+}
