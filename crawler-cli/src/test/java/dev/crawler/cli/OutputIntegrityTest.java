@@ -236,15 +236,7 @@ class OutputIntegrityTest {
   }
 
   private static List<String> splitNul(byte[] bytes) {
-    List<String> records = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == 0) {
-        records.add(new String(bytes, start, i - start, StandardCharsets.ISO_8859_1));
-        start = i + 1;
-      }
-    }
-    return records;
+    return TestTrees.nulRecords(bytes);
   }
 
   private static byte[] run(List<String> command) throws IOException, InterruptedException {

@@ -62,15 +62,20 @@ public final class TestTrees {
   }
 
   public static Set<String> splitNul(byte[] bytes) {
-    Set<String> paths = new HashSet<>();
+    return new HashSet<>(nulRecords(bytes));
+  }
+
+  /** The NUL-terminated records of {@code bytes}, in order, duplicates kept, as byte strings. */
+  public static List<String> nulRecords(byte[] bytes) {
+    List<String> records = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == 0) {
-        paths.add(new String(bytes, start, i - start, StandardCharsets.ISO_8859_1));
+        records.add(new String(bytes, start, i - start, StandardCharsets.ISO_8859_1));
         start = i + 1;
       }
     }
-    return paths;
+    return records;
   }
 
   public static String bytesOf(Path path) {
