@@ -51,6 +51,8 @@ public final class CrawlCommand implements Runnable {
       }
     };
     CommandLine cli = new CommandLine(new CrawlCommand(), factory);
+    // Help and the version go where results go (stdout), as text.
+    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler(CrawlCommand::usageError);
     cli.setExecutionExceptionHandler(CrawlCommand::failure);
     return cli;
@@ -61,11 +63,18 @@ public final class CrawlCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name what to crawl: crawl fs DIR, or crawl ldap --root UID");
   }
 
+  /** A usage error: one line, with where to look, and exit 2. */
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
     PrintWriter err = cli.getErr();
-    err.println("crawl: " + e.getMessage());
-    err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
+    String help = " (see '" + cli.getCommandSpec().qualifiedName() + " --help')";
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && cli.getParent() == null
+        && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      err.println("crawl: '" + unmatched.getUnmatched().get(0) + "' is not a command: the commands are "
+          + String.join(" and ", cli.getSubcommands().keySet()) + help);
+    } else {
+      err.println("crawl: " + e.getMessage() + help);
+    }
     err.flush();
     return ExitCodes.USAGE;
   }
@@ -103,12 +112,18 @@ public final class CrawlCommand implements Runnable {
     return false;
   }
 
-  /** The version from the jar's manifest, or "dev" when run from classes. */
+  /** The version of the build, from a resource Maven fills in; the same for every subcommand. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = CrawlCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"crawl " + (v == null ? "dev" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties build = new java.util.Properties();
+      try (java.io.InputStream in = CrawlCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {"crawl " + build.getProperty("version", "(version unknown)")
+          + " (Java " + Runtime.version() + ")"};
     }
   }
 }

@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "fs",
     mixinStandardHelpOptions = true,
+    versionProvider = CrawlCommand.Version.class,
     sortOptions = false,
     description = {
         "Walk directory trees in parallel and print every entry, like find.",

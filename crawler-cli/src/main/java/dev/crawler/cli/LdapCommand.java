@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ldap",
     mixinStandardHelpOptions = true,
+    versionProvider = CrawlCommand.Version.class,
     sortOptions = false,
     description = {
         "Walk an LDAP org chart from --root down, one small query per manager, past any size limit.",
@@ -72,6 +75,13 @@ final class LdapCommand implements Callable<Integer> {
   @Option(names = {"-W", "--ask-password"}, description = "Prompt for the bind password.")
   boolean askPassword;
 
+  /** ldapsearch's -w: refused, so that a password never sits in the process list or shell history. */
+  @Option(names = "-w", paramLabel = "PASSWORD", hidden = true)
+  String passwordArgument;
+
+  @Option(names = "-x", description = "Simple bind: accepted for ldapsearch's habit; it is the only kind.")
+  boolean simpleBind;
+
   @Option(names = {"-b", "--base"}, paramLabel = "DN", description = "Where people live (required with --url).")
   String base;
 
@@ -84,7 +94,8 @@ final class LdapCommand implements Callable<Integer> {
   @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
   String managerAttribute = "manager";
 
-  @Option(names = {"-Z", "--starttls"}, description = "Upgrade the connection with StartTLS.")
+  @Option(names = {"-Z", "-ZZ", "--starttls"},
+      description = "Upgrade the connection with StartTLS, and fail if the server cannot (ldapsearch's -ZZ; -Z too).")
   boolean startTls;
 
   @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in PEM (default: the JVM's).")
@@ -149,6 +160,7 @@ final class LdapCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     crawlOptions.validate();
+    validate();
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     DemoDirectory demo = url == null ? startDemo(err) : null;
     try {
@@ -179,10 +191,31 @@ final class LdapCommand implements Callable<Integer> {
     }
   }
 
-  private DemoDirectory startDemo(PrintStream err) throws LDAPException, UserError {
-    if (bindDn != null || base != null || startTls || caFile != null) {
-      throw new UserError("--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is served)");
+  /** Checks what can be checked before anything starts: no banner, no connection before a usage error. */
+  private void validate() throws UserError {
+    if (passwordArgument != null) {
+      throw new UserError("-w would show the password to every user of this machine (ps) and keep it in your "
+          + "shell history: give -y FILE, --password-env VAR, or -W to be asked");
     }
+    int ways = (passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0);
+    if (ways > 1) {
+      throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
+    }
+    if (url == null) {
+      if (bindDn != null || base != null || startTls || caFile != null) {
+        throw new UserError("--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is served)");
+      }
+      if (demoPeople < DemoDirectory.MIN_PEOPLE) {
+        throw new UserError("--demo-people must be at least " + DemoDirectory.MIN_PEOPLE + ", not " + demoPeople);
+      }
+      if (demoSizeLimit < DemoDirectory.MIN_SIZE_LIMIT) {
+        throw new UserError("--demo-size-limit must be at least " + DemoDirectory.MIN_SIZE_LIMIT + ", not "
+            + demoSizeLimit);
+      }
+    }
+  }
+
+  private DemoDirectory startDemo(PrintStream err) throws LDAPException, UserError {
     DemoDirectory.Options options = new DemoDirectory.Options(demoPeople, 1, demoSizeLimit,
         demoLatency == null ? Duration.ZERO : demoLatency, true);
     DemoDirectory demo;
@@ -213,12 +246,18 @@ final class LdapCommand implements Callable<Integer> {
     } catch (LDAPException e) {
       throw new UserError("bad --url '" + url + "': write it like ldap://host:389 or ldaps://host:636");
     }
+    if (!parsed.hostProvided()) {
+      throw new UserError("--url '" + url + "' names no host: write it like ldap://host:389 or ldaps://host:636");
+    }
     if (base == null) {
       throw new UserError("--base is needed with --url: where do people live? (e.g. -b ou=people,dc=example,dc=com)");
     }
     boolean ldaps = "ldaps".equalsIgnoreCase(parsed.getScheme());
     if (ldaps && startTls) {
       throw new UserError("--starttls goes with ldap://, not ldaps:// (which is TLS already)");
+    }
+    if (caFile != null && !ldaps && !startTls) {
+      throw new UserError("--ca-file is for TLS: use an ldaps:// URL or --starttls, or leave --ca-file out");
     }
     LdapSettings.Security security = ldaps ? LdapSettings.Security.LDAPS
         : startTls ? LdapSettings.Security.STARTTLS : LdapSettings.Security.NONE;
@@ -237,12 +276,21 @@ final class LdapCommand implements Callable<Integer> {
   /** The bind password: from a file, an environment variable or a prompt; never from an argument. */
   private char[] password() throws UserError {
     if (passwordFile != null) {
+      String text;
       try {
-        String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
-        return text.strip().toCharArray();
+        text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw new UserError("cannot read --password-file " + passwordFile + ": no such file", e);
+      } catch (AccessDeniedException e) {
+        throw new UserError("cannot read --password-file " + passwordFile + ": permission denied", e);
       } catch (IOException e) {
         throw new UserError("cannot read --password-file " + passwordFile + ": " + e.getMessage(), e);
       }
+      char[] secret = text.strip().toCharArray();
+      if (secret.length == 0) {
+        throw new UserError("--password-file " + passwordFile + " is empty: put the bind password in it");
+      }
+      return secret;
     }
     if (passwordEnv != null) {
       String value = System.getenv(passwordEnv);
@@ -263,20 +311,46 @@ final class LdapCommand implements Callable<Integer> {
   }
 
   /** One line saying what went wrong when reaching or binding to the directory. */
-  private static String explain(LDAPException e, LdapSettings settings) {
+  static String explain(LDAPException e, LdapSettings settings) {
     String where = settings.host() + ":" + settings.port();
     ResultCode code = e.getResultCode();
     if (code == ResultCode.CONNECT_ERROR || code == ResultCode.SERVER_DOWN || code == ResultCode.TIMEOUT) {
-      return "cannot reach the directory at " + where + ": " + e.getMessage();
+      return "cannot reach " + where + ": " + unreachableBecause(e, settings);
     }
     if (code == ResultCode.INVALID_CREDENTIALS) {
       return "the directory at " + where + " refused the bind as " + settings.bindDn()
           + ": invalid credentials (check --bind-dn and the password)";
     }
     if (code == ResultCode.NO_SUCH_OBJECT) {
-      return "the base DN " + settings.baseDn() + " does not exist at " + where;
+      return "the base DN " + settings.baseDn() + " does not exist at " + where + " (check --base)";
     }
-    return "the directory at " + where + " said " + code.getName() + ": " + e.getMessage();
+    return "the directory at " + where + " said " + code.getName() + ": " + e.getDiagnosticMessage();
+  }
+
+  /** Why a connection failed, in a few words, from the cause the SDK wrapped. */
+  private static String unreachableBecause(LDAPException e, LdapSettings settings) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      if (t instanceof java.net.UnknownHostException || text.contains("UnknownHostException")) {
+        return "unknown host (check the name in --url)";
+      }
+      if (t instanceof java.net.ConnectException || text.contains("ConnectException")) {
+        return "connection refused (is the server running, and on that port?)";
+      }
+      if (t instanceof javax.net.ssl.SSLException || text.contains("SSLException") || text.contains("SSLHandshake")
+          || text.contains("Hostname verification")) {
+        return text.contains("Hostname verification")
+            ? "TLS: the server's certificate is not for " + settings.host()
+            : "TLS handshake failed (is it ldaps:// on a plain port, or is its certificate untrusted? see --ca-file)";
+      }
+      if (t instanceof java.net.SocketTimeoutException || text.contains("SocketTimeoutException")
+          || e.getResultCode() == ResultCode.TIMEOUT) {
+        return "timed out (see --connect-timeout)";
+      }
+    }
+    return e.getResultCode() == ResultCode.SERVER_DOWN
+        ? "the server closed the connection (is it ldap:// on a TLS port?)"
+        : e.getDiagnosticMessage() == null ? e.getResultCode().getName() : e.getDiagnosticMessage();
   }
 
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err) throws Exception {

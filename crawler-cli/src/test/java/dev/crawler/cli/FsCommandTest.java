@@ -211,7 +211,7 @@ class FsCommandTest {
   void unknownFlag_saysWhatAndHow_exitTwo() {
     Run run = crawl("fs", "--colour", root.toString());
     assertEquals(2, run.exit());
-    assertEquals("crawl: Unknown option: '--colour'\nTry 'crawl fs --help' for more information.\n", run.err());
+    assertEquals("crawl: Unknown option: '--colour' (see 'crawl fs --help')\n", run.err());
   }
 
   @Test
@@ -232,7 +232,7 @@ class FsCommandTest {
   void noSubcommand_saysWhatToDo_exitTwo() {
     Run run = crawl();
     assertEquals(2, run.exit());
-    assertEquals("crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID\nTry 'crawl --help' for more information.\n", run.err());
+    assertEquals("crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID (see 'crawl --help')\n", run.err());
   }
 
   @Test

@@ -118,7 +118,8 @@ class LdapCommandTest {
     Run run = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:1", "-b", "dc=example,dc=com",
         "--connect-timeout", "2s");
     assertEquals(2, run.exit());
-    assertTrue(run.err().startsWith("crawl: cannot reach the directory at 127.0.0.1:1: "), run.err());
+    assertEquals("crawl: cannot reach 127.0.0.1:1: connection refused (is the server running, and on that port?)\n",
+        run.err());
     assertEquals(1, run.err().lines().count(), run.err());
     assertFalse(run.err().contains("\tat "));
   }

@@ -75,7 +75,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       PathMatcher matcher;
       try {
         matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-      } catch (IllegalArgumentException e) { // PatternSyntaxException included
+      } catch (java.util.regex.PatternSyntaxException e) { // getMessage() spans three lines
+        throw new IllegalArgumentException("bad exclude glob '" + glob + "': " + e.getDescription()
+            + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""), e);
+      } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("bad exclude glob '" + glob + "': " + e.getMessage(), e);
       }
       (glob.contains("/") ? pathExcludes : nameExcludes).add(matcher);

@@ -138,7 +138,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @param uidOrDn a uid, or a DN
    * @return the root person, ready for {@code Crawler.start}
    * @throws NoSuchPersonException if nobody, or more than one person, matches
-   * @throws LDAPException if the directory cannot be reached or refuses the bind
+   * @throws LDAPException if the directory cannot be reached or refuses the bind, or (result code
+   *     NO_SUCH_OBJECT) the base DN does not exist
    */
   public Person findRoot(String uidOrDn) throws NoSuchPersonException, LDAPException {
     LDAPConnection connection = open();
@@ -151,10 +152,10 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       try {
         found = search.search(connection, request);
       } catch (LDAPSearchException e) {
-        if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+        if (isDn && e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
           throw new NoSuchPersonException("no person " + uidOrDn + " (no such entry)");
         }
-        throw e;
+        throw e; // for a uid, NO_SUCH_OBJECT means the base DN itself is missing: the caller says so
       }
       if (found.isEmpty()) {
         throw new NoSuchPersonException("no person with " + settings.uidAttribute() + "=" + uidOrDn

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,9 @@ class SlapdIntegrationTest {
     if (onCi) {
       assertTrue(Slapd.installed(), "slapd is missing on CI: .ci/run should have installed it");
     }
-    assumeTrue(Slapd.installed(), "slapd is not installed here (apt-get install slapd ldap-utils)");
+    if (!Slapd.installed()) {
+      return; // each test is then reported as skipped, with the reason (see requireSlapd)
+    }
     slapd = Slapd.start(dir, SIZE_LIMIT);
     List<Entry> entries = new ArrayList<>(DemoDirectory.entries(CHART, people));
     Entry orphan = new Entry("uid=orphan," + DemoDirectory.BASE_DN);
@@ -58,6 +61,12 @@ class SlapdIntegrationTest {
     orphan.addAttribute("manager", "uid=ghost," + DemoDirectory.BASE_DN);
     entries.add(orphan); // out of the crawl's reach; found by missingManagers()
     slapd.load(entries);
+  }
+
+  /** Per test, so that a machine without slapd reports every test skipped and why, not zero tests. */
+  @BeforeEach
+  void requireSlapd() {
+    assumeTrue(slapd != null, "skipped: slapd is not installed here (apt-get install slapd ldap-utils; CI installs it)");
   }
 
   @AfterAll

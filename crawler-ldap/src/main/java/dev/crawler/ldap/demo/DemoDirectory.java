@@ -31,6 +31,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class DemoDirectory implements AutoCloseable {
   /** Where the people live. */
   public static final String BASE_DN = "ou=people,dc=example,dc=com";
+  /** The fewest people a demo chart has: a CEO, VPs and their teams. */
+  public static final int MIN_PEOPLE = 50;
+  /** The smallest size limit the demo server takes. */
+  public static final int MIN_SIZE_LIMIT = 10;
   /** A crawling account whose searches are limited to {@link Options#sizeLimit()} entries. */
   public static final String CRAWLER_DN = "cn=crawler,dc=example,dc=com";
   public static final String CRAWLER_PASSWORD = "demo";
@@ -46,11 +50,11 @@ public final class DemoDirectory implements AutoCloseable {
    */
   public record Options(int people, long seed, int sizeLimit, Duration latency, boolean refusePaging) {
     public Options {
-      if (people < 50) {
-        throw new IllegalArgumentException("people (" + people + ") must be at least 50");
+      if (people < MIN_PEOPLE) {
+        throw new IllegalArgumentException("people (" + people + ") must be at least " + MIN_PEOPLE);
       }
-      if (sizeLimit < 10) {
-        throw new IllegalArgumentException("sizeLimit (" + sizeLimit + ") must be at least 10");
+      if (sizeLimit < MIN_SIZE_LIMIT) {
+        throw new IllegalArgumentException("sizeLimit (" + sizeLimit + ") must be at least " + MIN_SIZE_LIMIT);
       }
       Objects.requireNonNull(latency, "latency");
     }

@@ -1,0 +1,140 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.ldap.demo.DemoDirectory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input as users type it: each answered by exit 2 and one line on stderr that names the flag
+ * and says what to do, never a stack trace; and the ldapsearch habits that are accepted.
+ */
+class BadInputTest {
+  private static DemoDirectory server;
+  private static String plainUrl;
+
+  @TempDir
+  static Path tmp;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = DemoDirectory.start(new DemoDirectory.Options(100, 3, 100, Duration.ZERO, true));
+    plainUrl = "ldap://127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run crawl(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+  }
+
+  /** Exit 2, exactly one line matching {@code expected}, no stack trace. */
+  private static void assertOneLine(String expected, String... args) {
+    Run run = crawl(args);
+    String what = String.join(" ", args) + " -> " + run.err();
+    assertEquals(2, run.exit(), what);
+    assertEquals(1, run.err().lines().count(), what);
+    assertFalse(run.err().contains("\tat "), what);
+    assertTrue(Pattern.compile(expected).matcher(run.err().strip()).matches(), what);
+  }
+
+  @Test
+  void unreachableServers_sayWhyInAFewWords() {
+    assertOneLine("crawl: cannot reach 127\\.0\\.0\\.1:1: connection refused \\(is the server running, and on that port\\?\\)",
+        "ldap", "--root", "ceo", "-H", "ldap://127.0.0.1:1", "-b", "dc=x", "--connect-timeout", "2s");
+    assertOneLine("crawl: cannot reach nosuch\\.invalid:389: unknown host \\(check the name in --url\\)",
+        "ldap", "--root", "ceo", "-H", "ldap://nosuch.invalid", "-b", "dc=x", "--connect-timeout", "2s");
+    assertOneLine("crawl: cannot reach 127\\.0\\.0\\.1:\\d+: (TLS handshake failed|the server closed the connection).*",
+        "ldap", "--root", "ceo", "-H", "ldaps://127.0.0.1:" + server.port(), "-b", "dc=x", "--connect-timeout", "2s",
+        "--timeout", "2s");
+  }
+
+  @Test
+  void badUrlsAndBases_nameWhatIsMissing() {
+    assertOneLine("crawl: --url 'ldap://' names no host: write it like ldap://host:389 or ldaps://host:636",
+        "ldap", "--root", "ceo", "-H", "ldap://", "-b", "dc=x");
+    assertOneLine("crawl: the base DN dc=nowhere does not exist at 127\\.0\\.0\\.1:\\d+ \\(check --base\\)",
+        "ldap", "--root", "ceo", "-H", plainUrl, "-b", "dc=nowhere");
+  }
+
+  @Test
+  void demoNumbers_nameTheFlag_beforeTheBanner() {
+    assertOneLine("crawl: --demo-people must be at least 50, not 0", "ldap", "--root", "ceo", "--demo-people", "0");
+    assertOneLine("crawl: --demo-size-limit must be at least 10, not 0",
+        "ldap", "--root", "ceo", "--demo-size-limit", "0");
+  }
+
+  @Test
+  void passwords_oneSafeWayOnly() throws Exception {
+    assertOneLine("crawl: -w would show the password .*: give -y FILE, --password-env VAR, or -W to be asked",
+        "ldap", "--root", "ceo", "-H", plainUrl, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+        "-w", "secret");
+    Path file = Files.writeString(tmp.resolve("pw"), "x");
+    assertOneLine("crawl: give the password one way: -y FILE, --password-env VAR or -W, not several",
+        "ldap", "--root", "ceo", "-H", plainUrl, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+        "-y", file.toString(), "-W");
+    assertOneLine("crawl: cannot read --password-file /nonexistent: no such file",
+        "ldap", "--root", "ceo", "-H", plainUrl, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+        "-y", "/nonexistent");
+    Path empty = Files.writeString(tmp.resolve("empty"), "\n");
+    assertOneLine("crawl: --password-file .*empty is empty: put the bind password in it",
+        "ldap", "--root", "ceo", "-H", plainUrl, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+        "-y", empty.toString());
+  }
+
+  @Test
+  void caFileWithoutTls_isRefused_notIgnored() throws Exception {
+    Path pem = Files.writeString(tmp.resolve("ca.pem"), "");
+    assertOneLine("crawl: --ca-file is for TLS: use an ldaps:// URL or --starttls, or leave --ca-file out",
+        "ldap", "--root", "ceo", "-H", plainUrl, "-b", DemoDirectory.BASE_DN, "--ca-file", pem.toString());
+  }
+
+  @Test
+  void ldapsearchHabits_minusZZ_andMinusX_areUnderstood() {
+    // -ZZ is StartTLS: without --url it is refused for that reason, not as a repeated flag.
+    assertOneLine("crawl: --bind-dn, --base, --starttls and --ca-file need --url .*", "ldap", "--root", "ceo", "-ZZ");
+    Run x = crawl("ldap", "--root", "ceo", "-x", "--demo-people", "60", "-q");
+    assertEquals(0, x.exit(), x.err());
+    assertEquals(60, x.out().lines().count());
+  }
+
+  @Test
+  void unknownCommand_listsTheCommands() {
+    assertOneLine("crawl: 'bogus' is not a command: the commands are fs and ldap \\(see 'crawl --help'\\)", "bogus");
+  }
+
+  @Test
+  void badGlob_isOneLine() {
+    assertOneLine("crawl: bad exclude glob '\\[': Missing '\\] at character 1", "fs", "-E", "[", tmp.toString());
+  }
+
+  @Test
+  void version_isThePomsVersion_forEveryCommand() {
+    for (String[] args : new String[][] {{"-V"}, {"fs", "--version"}, {"ldap", "--version"}}) {
+      Run run = crawl(args);
+      assertEquals(0, run.exit());
+      assertTrue(run.out().matches("crawl \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java .*\\)\\n"), String.join(" ", args) + ": " + run.out());
+    }
+  }
+}
