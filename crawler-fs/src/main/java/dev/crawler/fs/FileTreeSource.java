@@ -150,6 +150,22 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     return roots;
   }
 
+  /**
+   * A codec for this source's entries, for a crawl whose branches cross processes. Every process
+   * must build its source with the same roots and options.
+   *
+   * @return the codec
+   * @throws UnsupportedOperationException when following links: loop detection needs each
+   *     directory's ancestors, which do not cross processes
+   */
+  public dev.crawler.core.spi.NodeCodec<FileEntry> codec() {
+    if (options.followLinks()) {
+      throw new UnsupportedOperationException("links cannot be followed in a crawl across processes: "
+          + "telling a loop needs every ancestor of a directory, and only the directory crosses");
+    }
+    return new FileEntryCodec(roots);
+  }
+
   public FileTreeOptions options() {
     return options;
   }

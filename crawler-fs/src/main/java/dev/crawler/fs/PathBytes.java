@@ -41,6 +41,37 @@ public final class PathBytes {
   }
 
   /**
+   * The path whose bytes are {@code bytes}: the inverse of {@link #of}, for any name, UTF-8 or not.
+   *
+   * @param bytes a path's exact bytes, relative or absolute
+   * @return the path
+   */
+  public static Path toPath(byte[] bytes) {
+    if (UTF8_NAMES && isUtf8(bytes)) {
+      return Path.of(new String(bytes, StandardCharsets.UTF_8));
+    }
+    boolean absolute = bytes.length > 0 && bytes[0] == '/';
+    StringBuilder uri = new StringBuilder("file://");
+    if (!absolute) {
+      uri.append(Path.of("").toAbsolutePath().toUri().getRawPath());
+      if (uri.charAt(uri.length() - 1) != '/') {
+        uri.append('/');
+      }
+    }
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if (c >= 0x80 || c < 0x20 || c == '%' || c == ' ' || c == '#' || c == '?' || c == '"' || c == '<' || c == '>'
+          || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '[' || c == ']') {
+        uri.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+      } else {
+        uri.append((char) c);
+      }
+    }
+    Path path = Path.of(java.net.URI.create(uri.toString()));
+    return absolute ? path : Path.of("").toAbsolutePath().relativize(path);
+  }
+
+  /**
    * Whether {@code bytes} is valid UTF-8, so that it can be shown as text without loss.
    *
    * @param bytes any bytes

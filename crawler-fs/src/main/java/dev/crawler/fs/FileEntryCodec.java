@@ -1,0 +1,67 @@
+package dev.crawler.fs;
+
+import dev.crawler.core.spi.NodeCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Entries of one {@link FileTreeSource} as bytes: the path's exact bytes (any name survives, as in
+ * {@code crawl fs}'s output), type, size, modification time, and which of the source's roots it
+ * lies under. Decoding in another process needs a source built with the same roots and options.
+ * Links are not followed across processes: loop detection needs every ancestor's file key, which
+ * an entry does not carry (see {@link FileTreeSource#codec()}). Immutable and thread-safe.
+ */
+final class FileEntryCodec implements NodeCodec<FileEntry> {
+  private final List<FileEntry> roots;
+
+  FileEntryCodec(List<FileEntry> roots) {
+    this.roots = roots;
+  }
+
+  @Override
+  public byte[] encode(FileEntry entry) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      int root = -1;
+      if (entry.origin() != null) {
+        for (int i = 0; i < roots.size(); i++) {
+          if (roots.get(i).origin() == entry.origin()) {
+            root = i;
+            break;
+          }
+        }
+      }
+      out.writeByte(entry.type().ordinal());
+      out.writeShort(root);
+      out.writeLong(entry.size());
+      out.writeLong(entry.lastModifiedMillis());
+      out.write(PathBytes.of(entry.path()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public FileEntry decode(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      FileType type = FileType.values()[in.readUnsignedByte()];
+      int root = in.readShort();
+      long size = in.readLong();
+      long mtime = in.readLong();
+      byte[] path = in.readAllBytes();
+      if (root >= roots.size()) {
+        throw new IllegalArgumentException("an entry under root " + root + ", and this source has " + roots.size());
+      }
+      TreeRoot origin = root < 0 ? null : roots.get(root).origin();
+      return new FileEntry(PathBytes.toPath(path), type, size, mtime, null, null, false, origin);
+    } catch (IOException | IndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("not an encoded file entry", e);
+    }
+  }
+}
