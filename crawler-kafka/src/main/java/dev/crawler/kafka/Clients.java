@@ -1,0 +1,93 @@
+package dev.crawler.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The Kafka clients a crawl uses, configured in one place: every wait bounded by the settings'
+ * broker timeout, every consumer {@code read_committed}, every producer idempotent. Keys are
+ * strings (event kinds, or nothing), values bytes.
+ */
+final class Clients {
+  private Clients() {}
+
+  static Admin admin(KafkaCrawlSettings settings) {
+    int timeout = millis(settings);
+    return Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000),
+        AdminClientConfig.CLIENT_ID_CONFIG, "crawler-admin-" + settings.crawlId()));
+  }
+
+  /**
+   * A transactional producer: everything one transaction sends becomes visible together, or not
+   * at all.
+   */
+  static KafkaProducer<String, byte[]> transactional(KafkaCrawlSettings settings, String transactionalId) {
+    Map<String, Object> config = producerConfig(settings);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis());
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** A plain idempotent producer, for the end of the crawl. */
+  static KafkaProducer<String, byte[]> plain(KafkaCrawlSettings settings) {
+    return new KafkaProducer<>(producerConfig(settings), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** A consumer outside any group, for reading a topic from the start. */
+  static KafkaConsumer<String, byte[]> reader(KafkaCrawlSettings settings) {
+    return new KafkaConsumer<>(consumerConfig(settings), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** A member of the crawl's consumer group, committing its offsets only inside transactions. */
+  static KafkaConsumer<String, byte[]> member(KafkaCrawlSettings settings, String process) {
+    Map<String, Object> config = consumerConfig(settings);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "crawler-" + process);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batch());
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, settings.sessionTimeout().toMillis() / 4));
+    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static Map<String, Object> producerConfig(KafkaCrawlSettings settings) {
+    int timeout = millis(settings);
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeout, Math.min(timeout, 10_000) + 1));
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    return config;
+  }
+
+  private static Map<String, Object> consumerConfig(KafkaCrawlSettings settings) {
+    int timeout = millis(settings);
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+    config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
+    return config;
+  }
+
+  private static int millis(KafkaCrawlSettings settings) {
+    return (int) Math.min(Integer.MAX_VALUE, settings.brokerTimeout().toMillis());
+  }
+}

@@ -1,0 +1,261 @@
+package dev.crawler.kafka;
+
+import dev.crawler.core.BranchError;
+import dev.crawler.core.CrawlProgress;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Outcome;
+import dev.crawler.core.Visit;
+import dev.crawler.core.spi.NodeCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The start and the end of a distributed crawl: creates its topics, seeds the root, delivers
+ * every visit as it commits, and announces the end when no branch is left anywhere. The engine
+ * processes ({@link EngineProcess}) do the listing; this runs in the process that started the
+ * crawl (which usually runs an engine process too). Thread-safe.
+ *
+ * <h2>Why the end is exact</h2>
+ * The events partition holds a delta per committed transaction: {@code +1} for the root's seed,
+ * and for every batch the branches it sent less the branches it took. The sum of a committed
+ * prefix is the number of branches sent and not yet taken, as far as that prefix knows. It cannot
+ * reach 0 early: a branch is taken only after the transaction that sent it committed (consumers
+ * read {@code read_committed}), so the delta that takes it ({@code -1}) is appended after the
+ * delta that sent it ({@code +1}); every prefix counts a branch's {@code +1} before its {@code -1},
+ * and a prefix that sums to 0 has every branch it sent taken. A transaction after that prefix
+ * would have to take a branch, and every branch sent is taken in the prefix, each once (offsets
+ * commit with the transaction). So 0 means done. It cannot stay above 0 for ever either: every
+ * branch sent is eventually taken by some live process and its transaction committed. Deltas of
+ * aborted transactions are never read.
+ *
+ * <p>Waiting costs nothing: the watcher sits in a long poll of the events and visits and wakes
+ * when a transaction commits; the end is seen with the last transaction's records.
+ */
+public final class DistributedCrawl<T> implements AutoCloseable {
+  private static final Duration LONG_POLL = Duration.ofSeconds(30);
+
+  private final KafkaCrawlSettings settings;
+  private final NodeCodec<T> codec;
+  private final Consumer<? super Visit<T>> visits;
+  private final KafkaConsumer<String, byte[]> reader;
+  private final Thread watcher;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final long startNanos = System.nanoTime();
+  // Written by the watcher; read by progress() and, after done, by await().
+  private final AtomicLong visitCount = new AtomicLong();
+  private final AtomicLong branchVisits = new AtomicLong();
+  private final AtomicLong listings = new AtomicLong();
+  private final AtomicLong balance = new AtomicLong();
+  private final AtomicLong emptyPolls = new AtomicLong();
+  private final List<BranchError<T>> errors = new ArrayList<>(); // watcher only, until done
+  private final Map<String, ProcessCounts> processes = new HashMap<>(); // watcher only, until done
+  private volatile int maxDepth;
+  /** Told of every committed transaction of an engine process, on the watcher thread. */
+  private volatile Consumer<? super ProcessCounts> transactionListener = counts -> {};
+  private volatile Throwable failure;
+  private volatile long endNanos;
+
+  private DistributedCrawl(KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
+    this.settings = settings;
+    this.codec = codec;
+    this.visits = visits;
+    this.reader = Clients.reader(settings);
+    this.watcher = new Thread(this::watch, "crawler-kafka-watch-" + settings.crawlId());
+    this.watcher.setDaemon(true);
+  }
+
+  /**
+   * Creates the crawl's topics, seeds {@code root}, and starts delivering visits to {@code
+   * visits} (on a thread of its own, one at a time). Engine processes then do the work.
+   *
+   * @param spec what a process needs to join: see {@link CrawlSpec}
+   * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
+   */
+  public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, T root, NodeCodec<T> codec,
+      Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
+    CrawlTopics.create(settings);
+    byte[] rootBytes = codec.encode(root);
+    try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.SPEC, Wire.spec(spec)));
+      producer.send(new ProducerRecord<>(settings.branchesTopic(), 0, null, Wire.branch(new Wire.Branch(0, rootBytes))));
+      producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
+          Wire.visit(new Wire.VisitRecord(true, 0, rootBytes, null))));
+      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
+          Wire.delta(new Wire.Delta("seed", 1, 0, 1, 0))));
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      throw new KafkaCrawlException("cannot seed the crawl at " + settings.bootstrap() + ": " + e.getMessage(), e);
+    }
+    DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
+    crawl.watcher.start();
+    return crawl;
+  }
+
+  /** The watcher: sums the deltas, delivers the visits, and announces the end. */
+  private void watch() {
+    TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
+    TopicPartition visitPartition = new TopicPartition(settings.visitsTopic(), 0);
+    try {
+      reader.assign(List.of(events, visitPartition));
+      reader.seekToBeginning(List.of(events, visitPartition));
+      boolean seeded = false;
+      Long visitsEnd = null; // once the balance is 0: how far the visits go
+      while (visitsEnd == null || reader.position(visitPartition) < visitsEnd) {
+        var records = reader.poll(LONG_POLL);
+        if (records.isEmpty()) {
+          emptyPolls.incrementAndGet();
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+          if (record.topic().equals(settings.visitsTopic())) {
+            deliver(Wire.visit(record.value()));
+          } else if (Wire.DELTA.equals(record.key())) {
+            Wire.Delta delta = Wire.delta(record.value());
+            seeded |= delta.process().equals("seed");
+            balance.addAndGet(delta.delta());
+            listings.addAndGet(delta.listings());
+            if (!delta.process().equals("seed")) {
+              ProcessCounts counts = processes.merge(delta.process(),
+                  new ProcessCounts(delta.process(), 0, 0, 0, 0).plus(delta), (a, b) -> a.plus(delta));
+              transactionListener.accept(counts);
+            }
+          } else if (Wire.ERROR.equals(record.key())) {
+            Wire.Failure f = Wire.failure(record.value());
+            errors.add(new BranchError<>(codec.decode(f.node()), f.depth(), new RemoteFailure(f.process(), f.message()),
+                f.attempts()));
+          }
+        }
+        if (visitsEnd == null && seeded && balance.get() == 0) {
+          // Every transaction is decided now: the visits' committed end is final.
+          visitsEnd = reader.endOffsets(List.of(visitPartition)).get(visitPartition);
+        }
+      }
+      endNanos = System.nanoTime();
+      try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
+        producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.END, new byte[0])).get();
+      }
+    } catch (WakeupException closed) {
+      failure = new KafkaCrawlException("the crawl " + settings.crawlId() + " was closed before its end");
+    } catch (Exception | Error e) {
+      failure = e;
+    } finally {
+      if (endNanos == 0) {
+        endNanos = System.nanoTime();
+      }
+      reader.close();
+      done.countDown();
+    }
+  }
+
+  private void deliver(Wire.VisitRecord v) {
+    T node = codec.decode(v.node());
+    T parent = v.parent() == null ? null : codec.decode(v.parent());
+    visits.accept(new Visit<>(node, v.branch() ? Visit.Kind.BRANCH : Visit.Kind.LEAF, v.depth(), parent));
+    visitCount.incrementAndGet();
+    if (v.branch()) {
+      branchVisits.incrementAndGet();
+    }
+    if (v.depth() > maxDepth) {
+      maxDepth = v.depth();
+    }
+  }
+
+  /**
+   * Waits for the end: every branch listed, every visit delivered, the end announced.
+   *
+   * @return the whole crawl's report
+   * @throws KafkaCrawlException if the crawl could not be followed to its end
+   */
+  public DistributedReport<T> await() throws InterruptedException, KafkaCrawlException {
+    done.await();
+    return report();
+  }
+
+  /**
+   * Waits at most {@code timeout} for the end.
+   *
+   * @return the report, or {@code null} if the crawl is still running
+   */
+  public DistributedReport<T> await(Duration timeout) throws InterruptedException, KafkaCrawlException {
+    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? report() : null;
+  }
+
+  private DistributedReport<T> report() throws KafkaCrawlException {
+    Throwable e = failure;
+    if (e != null) {
+      throw e instanceof KafkaCrawlException k ? k
+          : new KafkaCrawlException("following the crawl " + settings.crawlId() + " failed: " + e, e);
+    }
+    long all = visitCount.get();
+    long branches = branchVisits.get();
+    CrawlReport<T> report = new CrawlReport<>(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, null, all,
+        branches, all - branches, listings.get(), 0, errors, 0, 0, 0, 0, 0, maxDepth, List.of(),
+        Duration.ofNanos(endNanos - startNanos));
+    return new DistributedReport<>(settings.crawlId(), report, processes);
+  }
+
+  /** The whole crawl's counts so far, as committed; pending branches are the balance. */
+  public CrawlProgress progress() {
+    long all = visitCount.get();
+    long branches = branchVisits.get();
+    return new CrawlProgress(all, branches, all - branches, listings.get(), 0, Math.max(0, balance.get()), 0,
+        Duration.ofNanos((done.getCount() == 0 ? endNanos : System.nanoTime()) - startNanos));
+  }
+
+  public String crawlId() {
+    return settings.crawlId();
+  }
+
+  /**
+   * Tells {@code listener} of each transaction an engine process commits from now on, with that
+   * process's counts so far; on the watcher thread, so it must be quick. For progress by process.
+   */
+  public void onTransaction(Consumer<? super ProcessCounts> listener) {
+    this.transactionListener = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** For tests: polls of the watcher that returned nothing (it waits in long polls). */
+  long emptyPolls() {
+    return emptyPolls.get();
+  }
+
+  /** Stops following the crawl (the engine processes go on until the end is announced). */
+  @Override
+  public void close() {
+    if (done.getCount() > 0) {
+      reader.wakeup();
+    }
+    EndWatch.joinUninterruptibly(watcher);
+  }
+
+  /** A branch error as another process reported it: its message, and which process. */
+  public static final class RemoteFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final String process;
+
+    RemoteFailure(String process, String message) {
+      super(message);
+      this.process = process;
+    }
+
+    /** The engine process that listed the branch. */
+    public String process() {
+      return process;
+    }
+  }
+}

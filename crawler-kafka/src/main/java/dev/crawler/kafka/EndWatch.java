@@ -1,0 +1,72 @@
+package dev.crawler.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * A thread that waits for the crawl's end to be announced on its events, then runs an action
+ * once. It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()} wakes
+ * and joins it.
+ */
+final class EndWatch implements AutoCloseable {
+  private final KafkaConsumer<String, byte[]> reader;
+  private final Thread thread;
+
+  private EndWatch(KafkaCrawlSettings settings, Runnable onEnd) {
+    this.reader = Clients.reader(settings);
+    TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
+    reader.assign(List.of(events));
+    reader.seekToBeginning(List.of(events));
+    this.thread = new Thread(() -> watch(onEnd), "crawler-kafka-end-" + settings.crawlId());
+    this.thread.setDaemon(true);
+  }
+
+  static EndWatch start(KafkaCrawlSettings settings, Runnable onEnd) {
+    EndWatch watch = new EndWatch(settings, onEnd);
+    watch.thread.start();
+    return watch;
+  }
+
+  private void watch(Runnable onEnd) {
+    try {
+      while (true) {
+        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofSeconds(30))) {
+          if (Wire.END.equals(record.key())) {
+            onEnd.run();
+            return;
+          }
+        }
+      }
+    } catch (WakeupException closing) {
+      // close() wants us gone
+    } finally {
+      reader.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    reader.wakeup();
+    joinUninterruptibly(thread);
+  }
+
+  /** Joins {@code thread}, restoring this thread's interrupt if one came meanwhile. */
+  static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

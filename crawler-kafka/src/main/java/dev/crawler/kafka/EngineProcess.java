@@ -1,0 +1,243 @@
+package dev.crawler.kafka;
+
+import dev.crawler.core.BranchError;
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.NodeCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine process of a distributed crawl: it joins the crawl's consumer group, takes batches of
+ * pending branches from the partitions it is given, lists each batch with the local engine (its
+ * own workers, handoff and stealing), and commits the batch's whole effect in one Kafka
+ * transaction. Runs until the crawl's end is announced. Confined to the thread that calls
+ * {@link #run()}, but for {@link #stop()}.
+ *
+ * <h2>Exactly once</h2>
+ * A transaction holds, for one batch: the visits of the branches' children, the children that are
+ * branches (back to the branches topic, for whoever gets their partition), each branch that failed
+ * for good, the balance delta (branches sent less branches taken) with this process's counts, and
+ * the batch's consumed offsets ({@code sendOffsetsToTransaction}, with the group's metadata, so a
+ * process that lost its partitions cannot commit). It commits whole or not at all: a process that
+ * dies mid-batch leaves an aborted transaction, its partitions move to the living, and the batch
+ * is listed again from its committed offsets. Everything is read {@code read_committed}.
+ *
+ * <h2>Memory</h2>
+ * Bounded by the batch ({@link KafkaCrawlSettings#batch()}) and its children: every branch not
+ * being listed lives in the topic, not here.
+ */
+public final class EngineProcess<T, S> {
+  private static final Logger log = LoggerFactory.getLogger(EngineProcess.class);
+  /** How long one poll waits for branches before it looks at the end again. */
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private final KafkaCrawlSettings settings;
+  private final BranchSource<T, S> source;
+  private final NodeCodec<T> codec;
+  private final String process;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  /** The group member while one exists; woken by stop(). */
+  private volatile KafkaConsumer<String, byte[]> member;
+  private final AtomicInteger nextPartition = new AtomicInteger();
+  private long transactions;
+  private long listings;
+  private long visits;
+  private long errors;
+
+  private EngineProcess(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec, String process) {
+    this.settings = settings;
+    this.source = source;
+    this.codec = codec;
+    this.process = process;
+  }
+
+  /**
+   * An engine process for the crawl {@code settings} name, listing with {@code source}.
+   *
+   * @param process this process's id: unique among the crawl's processes, and the same when a
+   *     process restarts (its transactional id, so a restart fences its dead predecessor)
+   */
+  public static <T, S> EngineProcess<T, S> of(KafkaCrawlSettings settings, BranchSource<T, S> source,
+      NodeCodec<T> codec, String process) {
+    return new EngineProcess<>(settings, source, codec, process);
+  }
+
+  /**
+   * Lists branches until the crawl's end is announced, or {@link #stop()}.
+   *
+   * @return what this process did
+   * @throws KafkaCrawlException if Kafka stays unreachable longer than three broker timeouts, or
+   *     the local engine fails (a session that cannot be opened): the batch in hand is then aborted,
+   *     for another process to list
+   */
+  public ProcessCounts run() throws KafkaCrawlException, InterruptedException {
+    EndWatch end = EndWatch.start(settings, () -> {
+      ended.set(true);
+      KafkaConsumer<String, byte[]> m = member;
+      if (m != null) {
+        m.wakeup(); // leave a poll that waits for branches nobody will send
+      }
+    });
+    long unreachableSince = -1;
+    try {
+      while (!ended.get()) {
+        try {
+          runMember();
+          unreachableSince = -1;
+        } catch (KafkaException e) {
+          if (ended.get()) {
+            break;
+          }
+          long now = System.nanoTime();
+          unreachableSince = unreachableSince < 0 ? now : unreachableSince;
+          if (now - unreachableSince > 3 * settings.brokerTimeout().toNanos()) {
+            throw new KafkaCrawlException("lost Kafka at " + settings.bootstrap() + ": " + e.getMessage(), e);
+          }
+          // Fenced, or the group moved our partitions mid-batch, or the broker went away: the
+          // batch was aborted; rejoin and go on from the committed offsets.
+          log.info("process {}: batch aborted ({}); rejoining", process, e.toString());
+        }
+      }
+    } finally {
+      end.close();
+    }
+    return new ProcessCounts(process, transactions, listings, visits, errors);
+  }
+
+  /** Ends {@link #run()} after the batch in hand: for a process that leaves a crawl early. */
+  public void stop() {
+    ended.set(true);
+    KafkaConsumer<String, byte[]> m = member;
+    if (m != null) {
+      m.wakeup();
+    }
+  }
+
+  private void runMember() throws KafkaCrawlException, InterruptedException {
+    try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process);
+        KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + "." + process)) {
+      producer.initTransactions(); // aborts what a dead predecessor with our id left open
+      consumer.subscribe(List.of(settings.branchesTopic()));
+      member = consumer;
+      try {
+        while (!ended.get()) {
+          ConsumerRecords<String, byte[]> records;
+          try {
+            records = consumer.poll(POLL);
+          } catch (WakeupException woken) {
+            return;
+          }
+          if (!records.isEmpty()) {
+            batch(records, consumer, producer);
+          }
+        }
+      } finally {
+        member = null;
+      }
+    }
+  }
+
+  /** Lists one batch of branches and commits its whole effect in one transaction. */
+  private void batch(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
+    List<T> seeds = new ArrayList<>(records.count());
+    // Read-only once built, then read by the local workers: what each seed was as bytes, its depth.
+    Map<T, Wire.Branch> seedWire = new IdentityHashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      Wire.Branch branch = Wire.branch(record.value());
+      T node = codec.decode(branch.node());
+      seeds.add(node);
+      seedWire.put(node, branch);
+      offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    }
+    producer.beginTransaction();
+    AtomicLong sent = new AtomicLong();
+    AtomicLong visited = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    CrawlReport<T> report;
+    Crawler<T, S> crawler = Crawler.over(source)
+        .workers(Math.min(settings.workers(), seeds.size()))
+        .maxDepth(1) // list the seeds; their children are visited here and listed by whoever takes them
+        .errorListener(error -> {
+          failed.incrementAndGet();
+          producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR, Wire.failure(failure(error, seedWire))));
+        });
+    try (Crawl<T> crawl = crawler.startAll(seeds, visit -> {
+      if (visit.depth() == 0) {
+        return; // a seed: its visit was committed with its parent's batch
+      }
+      Wire.Branch parent = seedWire.get(visit.parent());
+      byte[] node = codec.encode(visit.node());
+      int depth = parent.depth() + 1;
+      producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
+          Wire.visit(new Wire.VisitRecord(visit.isBranch(), depth, node, parent.node()))));
+      visited.incrementAndGet();
+      if (visit.isBranch()) {
+        int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
+        producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
+            Wire.branch(new Wire.Branch(depth, node))));
+        sent.incrementAndGet();
+      }
+    })) {
+      report = crawl.await();
+    }
+    if (report.outcome() == Outcome.FAILED) {
+      abort(producer);
+      if (report.failure() instanceof KafkaException kafka) {
+        throw kafka;
+      }
+      throw new KafkaCrawlException("process " + process + " cannot list: " + report.failure(), report.failure());
+    }
+    if (!report.outcome().ranToEnd()) {
+      abort(producer);
+      throw new InterruptedException("process " + process + " stopped mid-batch");
+    }
+    long delta = sent.get() - seeds.size();
+    producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
+        Wire.delta(new Wire.Delta(process, delta, report.listings(), visited.get(), failed.get()))));
+    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    producer.commitTransaction();
+    transactions++;
+    listings += report.listings();
+    visits += visited.get();
+    errors += failed.get();
+  }
+
+  private Wire.Failure failure(BranchError<T> error, Map<T, Wire.Branch> seedWire) {
+    Wire.Branch seed = seedWire.get(error.branch());
+    String cause = error.cause().getMessage() == null ? error.cause().getClass().getSimpleName()
+        : error.cause().getMessage();
+    return new Wire.Failure(process, seed.depth(), seed.node(), cause, error.attempts());
+  }
+
+  private static void abort(KafkaProducer<String, byte[]> producer) {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      log.debug("aborting a transaction failed; the broker aborts it when it times out", e);
+    }
+  }
+}

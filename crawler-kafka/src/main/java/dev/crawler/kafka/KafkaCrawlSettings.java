@@ -1,0 +1,81 @@
+package dev.crawler.kafka;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Where a distributed crawl lives and how its processes use Kafka. Immutable.
+ *
+ * @param bootstrap Kafka's bootstrap servers, {@code host:port[,host:port...]}
+ * @param crawlId names the crawl's topics and consumer group: letters, digits, '.', '_', '-'
+ * @param partitions partitions of the branches topic: the most engine processes that share the work
+ * @param batch the most branches one process takes per transaction (its memory bound, with their children)
+ * @param workers workers per engine process
+ * @param transactionTimeout how long a dead process's open transaction holds up the partitions it
+ *     wrote to before the broker aborts it
+ * @param sessionTimeout how long before a silent process's branches move to the living
+ * @param brokerTimeout the longest wait for the broker before a call fails with a clear error
+ */
+public record KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
+    Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout) {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  private static final Pattern BOOTSTRAP = Pattern.compile("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*");
+
+  /** Validates. */
+  public KafkaCrawlSettings {
+    Objects.requireNonNull(bootstrap, "bootstrap");
+    checkArgument(BOOTSTRAP.matcher(bootstrap).matches(), "bad Kafka address '%s': write it like host:9092", bootstrap);
+    Objects.requireNonNull(crawlId, "crawlId");
+    checkArgument(ID.matcher(crawlId).matches(),
+        "bad crawl id '%s': use up to 100 letters, digits, '.', '_' or '-'", crawlId);
+    checkArgument(partitions >= 1 && partitions <= 10_000, "partitions (%s) must be from 1 to 10000", partitions);
+    checkArgument(batch >= 1, "batch (%s) must be positive", batch);
+    checkArgument(workers >= 1 && workers <= 10_000, "workers (%s) must be from 1 to 10000", workers);
+    Objects.requireNonNull(transactionTimeout, "transactionTimeout");
+    Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    Objects.requireNonNull(brokerTimeout, "brokerTimeout");
+  }
+
+  /** Defaults for everything but where and which crawl: 24 partitions, 256 branches a batch, 8 workers. */
+  public static KafkaCrawlSettings of(String bootstrap, String crawlId) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, 24, 256, 8, Duration.ofSeconds(10), Duration.ofSeconds(10),
+        Duration.ofSeconds(30));
+  }
+
+  public KafkaCrawlSettings withWorkers(int n) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, n, transactionTimeout, sessionTimeout,
+        brokerTimeout);
+  }
+
+  public KafkaCrawlSettings withPartitions(int n) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, n, batch, workers, transactionTimeout, sessionTimeout,
+        brokerTimeout);
+  }
+
+  public KafkaCrawlSettings withBatch(int n) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, n, workers, transactionTimeout, sessionTimeout,
+        brokerTimeout);
+  }
+
+  /** Branches waiting to be listed, partitioned: the crawl's queue. */
+  String branchesTopic() {
+    return "crawler." + crawlId + ".branches";
+  }
+
+  /** Every visit, once. */
+  String visitsTopic() {
+    return "crawler." + crawlId + ".visits";
+  }
+
+  /** One partition: the crawl's spec, each transaction's balance delta and counts, branch errors, the end. */
+  String eventsTopic() {
+    return "crawler." + crawlId + ".events";
+  }
+
+  String group() {
+    return "crawler." + crawlId;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.crawler.kafka;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The records a distributed crawl writes, as bytes: branches waiting to be listed, visits, and the
+ * events (spec, balance deltas with counts, branch errors, the end). Nodes are opaque here: a
+ * {@code NodeCodec} made their bytes. Stateless.
+ */
+final class Wire {
+  private Wire() {}
+
+  /** Event keys, in the events topic. */
+  static final String SPEC = "spec";
+  static final String DELTA = "delta";
+  static final String ERROR = "error";
+  static final String END = "end";
+
+  /** A branch to list, at its depth in the whole crawl. */
+  record Branch(int depth, byte[] node) {}
+
+  /** A visit: the node, whether it is a branch, its depth, its parent's bytes (none for the root). */
+  record VisitRecord(boolean branch, int depth, byte[] node, byte[] parent) {}
+
+  /**
+   * One transaction's effect on the balance (branches produced less branches consumed) and what
+   * its process did in it.
+   */
+  record Delta(String process, long delta, long listings, long visits, long errors) {}
+
+  /** A branch that failed for good, once. */
+  record Failure(String process, int depth, byte[] node, String message, int attempts) {}
+
+  static byte[] branch(Branch b) {
+    return write(out -> {
+      out.writeInt(b.depth());
+      out.write(b.node());
+    });
+  }
+
+  static Branch branch(byte[] bytes) {
+    return read(bytes, in -> new Branch(in.readInt(), in.readAllBytes()));
+  }
+
+  static byte[] visit(VisitRecord v) {
+    return write(out -> {
+      out.writeBoolean(v.branch());
+      out.writeInt(v.depth());
+      out.writeInt(v.node().length);
+      out.write(v.node());
+      out.writeInt(v.parent() == null ? -1 : v.parent().length);
+      if (v.parent() != null) {
+        out.write(v.parent());
+      }
+    });
+  }
+
+  static VisitRecord visit(byte[] bytes) {
+    return read(bytes, in -> {
+      boolean branch = in.readBoolean();
+      int depth = in.readInt();
+      byte[] node = in.readNBytes(in.readInt());
+      int parentLength = in.readInt();
+      return new VisitRecord(branch, depth, node, parentLength < 0 ? null : in.readNBytes(parentLength));
+    });
+  }
+
+  static byte[] delta(Delta d) {
+    return write(out -> {
+      out.writeUTF(d.process());
+      out.writeLong(d.delta());
+      out.writeLong(d.listings());
+      out.writeLong(d.visits());
+      out.writeLong(d.errors());
+    });
+  }
+
+  static Delta delta(byte[] bytes) {
+    return read(bytes, in -> new Delta(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+  }
+
+  static byte[] failure(Failure f) {
+    return write(out -> {
+      out.writeUTF(f.process());
+      out.writeInt(f.depth());
+      out.writeInt(f.node().length);
+      out.write(f.node());
+      out.writeUTF(f.message().length() > 10_000 ? f.message().substring(0, 10_000) : f.message());
+      out.writeInt(f.attempts());
+    });
+  }
+
+  static Failure failure(byte[] bytes) {
+    return read(bytes, in -> new Failure(in.readUTF(), in.readInt(), in.readNBytes(in.readInt()), in.readUTF(),
+        in.readInt()));
+  }
+
+  static byte[] spec(CrawlSpec spec) {
+    return write(out -> {
+      out.writeUTF(spec.kind());
+      out.writeInt(spec.arguments().size());
+      for (String argument : spec.arguments()) {
+        out.writeUTF(argument);
+      }
+    });
+  }
+
+  static CrawlSpec spec(byte[] bytes) {
+    return read(bytes, in -> {
+      String kind = in.readUTF();
+      int n = in.readInt();
+      List<String> arguments = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        arguments.add(in.readUTF());
+      }
+      return new CrawlSpec(kind, arguments);
+    });
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<R> {
+    R read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <R> R read(byte[] bytes, Reader<R> reader) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("a record this crawl did not write", e);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package dev.crawler.kafka;
+
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.core.BranchError;
+import dev.crawler.testing.CrawlInvariants.Expect;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * One crawl across several JVMs on a real broker: engine processes in JVMs of their own, the
+ * crawl followed from this one. Every node exactly once, whatever dies or joins.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DistributedCrawlTest {
+  @TempDir
+  static Path dir;
+  private static KafkaBroker broker;
+  private static final AtomicInteger CRAWLS = new AtomicInteger();
+  private final List<Process> engines = new ArrayList<>();
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @AfterEach
+  void killEngines() {
+    for (Process p : engines) {
+      p.destroyForcibly();
+      p.onExit().join();
+    }
+  }
+
+  /** A new crawl id, so tests never share topics. */
+  private static String newCrawl() {
+    return "t" + CRAWLS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
+  }
+
+  private Process engine(String crawl, String process, String tree, int latencyMicros, int... failing)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("-Xmx256m", TreeEngineMain.class.getName(), broker.bootstrap(), crawl,
+        process, tree, "4", String.valueOf(latencyMicros)));
+    for (int f : failing) {
+      args.add(String.valueOf(f));
+    }
+    Process p = KafkaBroker.java(args, dir.resolve(crawl + "-" + process + ".log"));
+    engines.add(p);
+    return p;
+  }
+
+  private static DistributedCrawl<Integer> start(String crawl, String tree,
+      java.util.function.Consumer<? super dev.crawler.core.Visit<Integer>> visits) throws Exception {
+    return DistributedCrawl.start(TreeEngineMain.settings(broker.bootstrap(), crawl),
+        new CrawlSpec("tree", List.of(tree)), 0, TreeEngineMain.CODEC, visits);
+  }
+
+  private static void assertExitedCleanly(Process p, String what) throws Exception {
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), what + " did not exit after the end");
+    assertEquals(0, p.exitValue(), what + " exited " + p.exitValue());
+  }
+
+  @ParameterizedTest(name = "{0} processes, {1}")
+  @CsvSource({"1, heavy:1:3000", "2, heavy:2:3000", "3, heavy:3:3000", "3, heavy:4:100000"})
+  void everyNodeExactlyOnce_acrossProcesses(int processes, String spec) throws Exception {
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    List<Process> started = new ArrayList<>();
+    DistributedReport<Integer> report;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
+      for (int i = 0; i < processes; i++) {
+        started.add(engine(crawl, "p" + i, spec, 0));
+      }
+      report = distributed.await();
+      assertEquals(0, distributed.emptyPolls(), "the watcher waits in long polls and wakes only with news");
+    }
+    // The sessions lived in the engine processes; each checks its own and exits 0 only if all is well.
+    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+    for (Process p : started) {
+      assertExitedCleanly(p, "an engine process");
+    }
+    long listings = tree.size() == 0 ? 0 : visits.visited().stream().filter(tree::isBranch).count();
+    assertEquals(listings, report.report().listings(), "one listing per branch, whole crawl");
+    assertTrue(report.processes().size() <= processes);
+    assertEquals(tree.size() - 1, report.processes().values().stream().mapToLong(ProcessCounts::visits).sum(),
+        "per-process visits add up (the root is the seed's)");
+  }
+
+  @Test
+  void aProcessKilledMidCrawl_theOthersFinish_everyNodeOnce() throws Exception {
+    String spec = "heavy:5:20000";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    DistributedReport<Integer> report;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
+      java.util.concurrent.CountDownLatch doomedWorks = new java.util.concurrent.CountDownLatch(1);
+      distributed.onTransaction(counts -> {
+        if (counts.process().equals("doomed")) {
+          doomedWorks.countDown();
+        }
+      });
+      // 5 ms a listing: a batch takes long enough that the kill lands in the middle of one.
+      Process doomed = engine(crawl, "doomed", spec, 5_000);
+      Process a = engine(crawl, "a", spec, 5_000);
+      Process b = engine(crawl, "b", spec, 5_000);
+      assertTrue(doomedWorks.await(2, TimeUnit.MINUTES), "the doomed process never committed a batch");
+      doomed.destroyForcibly(); // kill -9, in its next batch: that transaction is aborted, its partitions move
+      doomed.waitFor();
+      report = distributed.await();
+      assertExitedCleanly(a, "a");
+      assertExitedCleanly(b, "b");
+    }
+    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+    assertTrue(report.processes().containsKey("doomed"), "the killed process had committed batches before it died");
+  }
+
+  @Test
+  void aProcessJoiningMidCrawl_takesAShare() throws Exception {
+    // Every branch but the last level has children (in a heavy-tailed tree most late branches list
+    // nothing, and a late process could take only those).
+    String spec = "balanced:8:5";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    Milestone tenth = new Milestone(visits, tree.size() / 10);
+    DistributedReport<Integer> report;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, tenth)) {
+      // 10 ms a listing, 4,681 branches: alone, the first process would need about 12 s.
+      Process first = engine(crawl, "first", spec, 10_000);
+      tenth.await();
+      Process late = engine(crawl, "late", spec, 10_000);
+      report = distributed.await();
+      assertExitedCleanly(first, "first");
+      assertExitedCleanly(late, "late");
+    }
+    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+    ProcessCounts late = report.processes().get("late");
+    assertNotNull(late, "the late process committed nothing: " + report.processes() + "\n"
+        + Files.readString(dir.resolve(crawl + "-late.log")));
+    assertTrue(late.visits() > 0 && late.listings() > 0,
+        late + "\n" + Files.readString(dir.resolve(crawl + "-late.log")));
+  }
+
+  @Test
+  void aFailingBranch_isReportedOnce_notPerRetryOrProcess() throws Exception {
+    String spec = "balanced:6:4";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    DistributedReport<Integer> report;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
+      engine(crawl, "x", spec, 0, 3, 50);
+      engine(crawl, "y", spec, 0, 3, 50);
+      report = distributed.await();
+    }
+    assertEquals(List.of(3, 50), report.report().errors().stream().map(BranchError::branch).sorted().toList());
+    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything().failing(Set.of(3, 50)));
+  }
+
+  @Test
+  void theBrokerRestartedMidCrawl_theCrawlFinishes_orFailsClearly() throws Exception {
+    String spec = "heavy:7:20000";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    Milestone fifth = new Milestone(visits, tree.size() / 5);
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, fifth)) {
+      engine(crawl, "a", spec, 2_000);
+      engine(crawl, "b", spec, 2_000);
+      fifth.await();
+      broker.stop();
+      broker.start();
+      DistributedReport<Integer> report;
+      try {
+        report = distributed.await(Duration.ofMinutes(3));
+      } catch (KafkaCrawlException clearError) {
+        assertTrue(clearError.getMessage().contains(crawl) || clearError.getMessage().contains("Kafka"),
+            clearError.getMessage());
+        return;
+      }
+      assertNotNull(report, "the crawl neither finished nor failed within 3 minutes of the restart");
+      assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+    }
+  }
+
+  @Test
+  void badAddresses_andUnknownCrawls_areClearErrors_quickly() throws Exception {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> KafkaCrawlSettings.of("no-port", "x"));
+    assertTrue(bad.getMessage().startsWith("bad Kafka address 'no-port'"), bad.getMessage());
+    KafkaCrawlSettings nobody = new KafkaCrawlSettings("127.0.0.1:1", "x", 1, 1, 1, Duration.ofSeconds(5),
+        Duration.ofSeconds(6), Duration.ofSeconds(3));
+    KafkaCrawlException unreachable = assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(nobody));
+    assertTrue(unreachable.getMessage().startsWith("cannot reach Kafka at 127.0.0.1:1"), unreachable.getMessage());
+    KafkaCrawlException missing = assertThrows(KafkaCrawlException.class,
+        () -> CrawlTopics.spec(TreeEngineMain.settings(broker.bootstrap(), "no-such-crawl")));
+    assertTrue(missing.getMessage().startsWith("no crawl with id no-such-crawl"), missing.getMessage());
+    String crawl = newCrawl();
+    try (DistributedCrawl<Integer> first = start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2)))) {
+      KafkaCrawlException taken = assertThrows(KafkaCrawlException.class,
+          () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+      assertTrue(taken.getMessage().contains("exists already"), taken.getMessage());
+      assertEquals(new CrawlSpec("tree", List.of("balanced:2:2")), CrawlTopics.spec(
+          TreeEngineMain.settings(broker.bootstrap(), crawl)));
+      engine(crawl, "only", "balanced:2:2", 0);
+      assertEquals(7, first.await().report().visits());
+    }
+  }
+
+  /** Records visits and opens a latch when a given count has come: waiting on it needs no polling. */
+  private static final class Milestone implements java.util.function.Consumer<dev.crawler.core.Visit<Integer>> {
+    final VisitRecorder visits;
+    final long at;
+    final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+
+    Milestone(VisitRecorder visits, long at) {
+      this.visits = visits;
+      this.at = at;
+    }
+
+    @Override
+    public void accept(dev.crawler.core.Visit<Integer> visit) {
+      visits.accept(visit);
+      if (visits.total() >= at) {
+        reached.countDown();
+      }
+    }
+
+    void await() throws InterruptedException {
+      assertTrue(reached.await(2, TimeUnit.MINUTES), "only " + visits.total() + " visits after two minutes");
+    }
+  }
+}
