@@ -18,6 +18,8 @@ final class CommandCrawl implements AutoCloseable {
   private final boolean showProgress;
   private final String unit;
   private final AtomicReference<Crawl<?>> current = new AtomicReference<>();
+  /** Stops following a crawl over Kafka; its other processes finish it. */
+  private final AtomicReference<Runnable> distributed = new AtomicReference<>();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final Thread onCtrlC;
   final SharedOutput out;
@@ -31,6 +33,10 @@ final class CommandCrawl implements AutoCloseable {
       if (crawl != null) {
         crawl.cancel(); // the reader is gone: stop quietly
       }
+      Runnable stop = distributed.get();
+      if (stop != null) {
+        stop.run();
+      }
     });
     this.onCtrlC = new Thread(this::interrupted, "crawl-shutdown");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
@@ -43,7 +49,7 @@ final class CommandCrawl implements AutoCloseable {
   <T> CrawlReport<T> await(Crawl<T> crawl) throws InterruptedException {
     try (crawl) {
       current.set(crawl);
-      ProgressPrinter progress = showProgress ? new ProgressPrinter(crawl, err, unit) : null;
+      ProgressPrinter progress = progress(crawl::progress);
       try {
         return crawl.await();
       } finally {
@@ -56,6 +62,16 @@ final class CommandCrawl implements AutoCloseable {
     }
   }
 
+  /** A progress line from {@code progress} if stderr is a terminal and not quiet, else {@code null}. */
+  ProgressPrinter progress(java.util.function.Supplier<dev.crawler.core.CrawlProgress> progress) {
+    return showProgress ? new ProgressPrinter(progress, err, unit) : null;
+  }
+
+  /** For a crawl over Kafka: how to stop following it when the reader goes away or on Ctrl-C. */
+  void followDistributed(Runnable stop) {
+    distributed.set(stop);
+  }
+
   /** Ctrl-C, in the shutdown hook: stop the workers, write what was found, say so. */
   private void interrupted() {
     if (finished.get()) {
@@ -64,6 +80,10 @@ final class CommandCrawl implements AutoCloseable {
     Crawl<?> crawl = current.get();
     if (crawl != null) {
       crawl.close();
+    }
+    Runnable stop = distributed.get();
+    if (stop != null) {
+      stop.run();
     }
     out.flushAll();
     err.println("crawl: interrupted; the output is partial");

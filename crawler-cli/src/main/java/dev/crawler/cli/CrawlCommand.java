@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = CrawlCommand.Version.class,
     description = "Crawl a slow tree in parallel: a directory tree, an org chart.",
-    subcommands = {FsCommand.class, LdapCommand.class},
+    subcommands = {FsCommand.class, LdapCommand.class, JoinCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl completed",
@@ -70,8 +70,10 @@ public final class CrawlCommand implements Runnable {
     String help = " (see '" + cli.getCommandSpec().qualifiedName() + " --help')";
     if (e instanceof CommandLine.UnmatchedArgumentException unmatched && cli.getParent() == null
         && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      java.util.List<String> names = new java.util.ArrayList<>(cli.getSubcommands().keySet());
+      String last = names.remove(names.size() - 1);
       err.println("crawl: '" + unmatched.getUnmatched().get(0) + "' is not a command: the commands are "
-          + String.join(" and ", cli.getSubcommands().keySet()) + help);
+          + String.join(", ", names) + " and " + last + help);
     } else {
       err.println("crawl: " + e.getMessage() + help);
     }

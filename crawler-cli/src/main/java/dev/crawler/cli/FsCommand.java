@@ -8,6 +8,7 @@ import dev.crawler.fs.FileErrors;
 import dev.crawler.fs.FileTreeOptions;
 import dev.crawler.fs.FileTreeSource;
 import dev.crawler.fs.FileType;
+import dev.crawler.kafka.KafkaCrawlSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -81,6 +82,14 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = "--no-hidden", description = "Leave out entries whose name starts with a dot.")
   boolean noHidden;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+      description = "Crawl across machines over Kafka: start the crawl here (this process lists too) and print "
+          + "the whole crawl's entries; add machines with crawl join --kafka HOST:PORT --crawl ID.")
+  String kafka;
+
+  @Option(names = "--crawl-id", paramLabel = "ID", description = "With --kafka: the crawl's id (default: a new one).")
+  String crawlId;
+
   @ArgGroup(exclusive = true)
   Format format = new Format();
 
@@ -121,9 +130,29 @@ final class FsCommand implements Callable<Integer> {
     OutputFormat outputFormat = format.outputFormat();
     boolean pathsOnly = types.isEmpty() && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
+    KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
-    return new Run(source, wanted, err).execute();
+    return new Run(source, wanted, err, distributed, options).execute();
+  }
+
+  /** The settings of a crawl over Kafka, after refusing what does not cross processes yet. */
+  private KafkaCrawlSettings kafkaSettings() throws UserError {
+    if (follow) {
+      throw new UserError("-L cannot be used with --kafka: telling a loop needs every ancestor of a directory, "
+          + "and only the directory crosses machines");
+    }
+    if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null) {
+      throw new UserError("--max-depth, --deadline and --rate do not work with --kafka yet");
+    }
+    if (crawlId == null) {
+      crawlId = KafkaFs.newCrawlId();
+    }
+    try {
+      return KafkaCrawlSettings.of(kafka, crawlId).withWorkers(crawlOptions.workersOr(DEFAULT_WORKERS));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
+    }
   }
 
   private Set<FileType> parseTypes() throws UserError {
@@ -164,11 +193,17 @@ final class FsCommand implements Callable<Integer> {
     private final PrintStream err;
     private final OutputFormat outputFormat = format.outputFormat();
     private final DuSummary du = new DuSummary(format.summary);
+    /** {@code null} for a crawl in this process alone. */
+    private final KafkaCrawlSettings distributed;
+    private final FileTreeOptions options;
 
-    Run(FileTreeSource source, Set<FileType> wanted, PrintStream err) {
+    Run(FileTreeSource source, Set<FileType> wanted, PrintStream err, KafkaCrawlSettings distributed,
+        FileTreeOptions options) {
       this.source = source;
       this.wanted = wanted;
       this.err = err;
+      this.distributed = distributed;
+      this.options = options;
     }
 
     int execute() throws Exception {
@@ -182,7 +217,18 @@ final class FsCommand implements Callable<Integer> {
       CrawlReport<FileEntry> report;
       boolean readerGone;
       try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
-        report = session.await(crawler.startAll(source.roots(), visit -> accept(visit, session.out)));
+        if (distributed == null) {
+          report = session.await(crawler.startAll(source.roots(), visit -> accept(visit, session.out)));
+        } else {
+          report = KafkaFs.run(distributed, FsSpec.of(roots, options), source, visit -> accept(visit, session.out),
+              session, crawlOptions, err);
+          for (var error : report.errors()) {
+            du.addError(error.branch().path(), error.depth());
+            if (!crawlOptions.quiet) {
+              err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
+            }
+          }
+        }
         readerGone = session.out.failed();
       }
       if (crawlOptions.stats) {

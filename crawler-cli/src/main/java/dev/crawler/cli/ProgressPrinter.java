@@ -1,25 +1,25 @@
 package dev.crawler.cli;
 
-import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlProgress;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A one-line live progress display on stderr (entries, rate, pending branches, errors), redrawn
  * four times a second until {@link #close()}, which erases it. Only for a terminal.
  */
 final class ProgressPrinter implements AutoCloseable {
-  private final Crawl<?> crawl;
+  private final Supplier<CrawlProgress> progress;
   private final PrintStream err;
   private final String unit;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
 
-  ProgressPrinter(Crawl<?> crawl, PrintStream err, String unit) {
-    this.crawl = crawl;
+  ProgressPrinter(Supplier<CrawlProgress> progress, PrintStream err, String unit) {
+    this.progress = progress;
     this.err = err;
     this.unit = unit;
     this.thread = new Thread(this::run, "crawl-progress");
@@ -30,7 +30,7 @@ final class ProgressPrinter implements AutoCloseable {
   private void run() {
     try {
       while (!stop.await(250, TimeUnit.MILLISECONDS)) {
-        CrawlProgress p = crawl.progress();
+        CrawlProgress p = progress.get();
         err.print(String.format(Locale.ROOT, "\r\033[K%,d %s  %,.0f/s  %,d pending  %,d errors",
             p.visits(), unit, p.visitsPerSecond(), p.pendingBranches(), p.errors()));
         err.flush();

@@ -87,17 +87,33 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    */
   public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, T root, NodeCodec<T> codec,
       Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
+    return start(settings, spec, List.of(root), codec, visits);
+  }
+
+  /**
+   * As {@link #start(KafkaCrawlSettings, CrawlSpec, Object, NodeCodec, Consumer)}, from several
+   * roots, each visited at depth 0: one crawl, whose processes share all the roots' work.
+   */
+  public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots,
+      NodeCodec<T> codec, Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
+    if (roots.isEmpty()) {
+      throw new IllegalArgumentException("no root to crawl");
+    }
     CrawlTopics.create(settings);
-    byte[] rootBytes = codec.encode(root);
     try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
       producer.initTransactions();
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.SPEC, Wire.spec(spec)));
-      producer.send(new ProducerRecord<>(settings.branchesTopic(), 0, null, Wire.branch(new Wire.Branch(0, rootBytes))));
-      producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
-          Wire.visit(new Wire.VisitRecord(true, 0, rootBytes, null))));
+      int partition = 0;
+      for (T root : roots) {
+        byte[] rootBytes = codec.encode(root);
+        producer.send(new ProducerRecord<>(settings.branchesTopic(), partition++ % settings.partitions(), null,
+            Wire.branch(new Wire.Branch(0, rootBytes))));
+        producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
+            Wire.visit(new Wire.VisitRecord(true, 0, rootBytes, null))));
+      }
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
-          Wire.delta(new Wire.Delta("seed", 1, 0, 1, 0))));
+          Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
       producer.commitTransaction();
     } catch (KafkaException e) {
       throw new KafkaCrawlException("cannot seed the crawl at " + settings.bootstrap() + ": " + e.getMessage(), e);
@@ -146,9 +162,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         }
       }
       endNanos = System.nanoTime();
-      try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
-        producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.END, new byte[0])).get();
-      }
+      announceEnd(settings);
     } catch (WakeupException closed) {
       failure = new KafkaCrawlException("the crawl " + settings.crawlId() + " was closed before its end");
     } catch (Exception | Error e) {
@@ -160,6 +174,23 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       reader.close();
       done.countDown();
     }
+  }
+
+  /** Writes the end on the crawl's events; more than one end is harmless. */
+  static void announceEnd(KafkaCrawlSettings settings)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
+      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.END, new byte[0])).get();
+    }
+  }
+
+  /**
+   * The spec of a running crawl, for a process that joins it.
+   *
+   * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
+   */
+  public static CrawlSpec specOf(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+    return CrawlTopics.spec(settings);
   }
 
   private void deliver(Wire.VisitRecord v) {

@@ -8,15 +8,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * A thread that waits for the crawl's end to be announced on its events, then runs an action
- * once. It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()} wakes
- * and joins it.
+ * A thread that follows the crawl's events until its end, then runs an action once. The end is
+ * announced by whoever sees the balance reach 0 first: the process that started the crawl, or any
+ * engine process (so a crawl whose starter went away still ends; see DistributedCrawl for why 0
+ * means done). It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()}
+ * wakes and joins it.
  */
 final class EndWatch implements AutoCloseable {
+  private final KafkaCrawlSettings settings;
   private final KafkaConsumer<String, byte[]> reader;
   private final Thread thread;
 
   private EndWatch(KafkaCrawlSettings settings, Runnable onEnd) {
+    this.settings = settings;
     this.reader = Clients.reader(settings);
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
     reader.assign(List.of(events));
@@ -33,16 +37,33 @@ final class EndWatch implements AutoCloseable {
 
   private void watch(Runnable onEnd) {
     try {
+      boolean seeded = false;
+      long balance = 0;
       while (true) {
         for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofSeconds(30))) {
           if (Wire.END.equals(record.key())) {
             onEnd.run();
             return;
           }
+          if (Wire.DELTA.equals(record.key())) {
+            Wire.Delta delta = Wire.delta(record.value());
+            seeded |= delta.process().equals("seed");
+            balance += delta.delta();
+          }
+        }
+        if (seeded && balance == 0) {
+          DistributedCrawl.announceEnd(settings);
+          onEnd.run();
+          return;
         }
       }
     } catch (WakeupException closing) {
       // close() wants us gone
+    } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
+      // The broker went away for good: the engine loop finds out and fails on its own.
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
     } finally {
       reader.close();
     }

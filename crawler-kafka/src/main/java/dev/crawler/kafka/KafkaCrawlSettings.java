@@ -39,10 +39,13 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
     Objects.requireNonNull(brokerTimeout, "brokerTimeout");
   }
 
-  /** Defaults for everything but where and which crawl: 24 partitions, 256 branches a batch, 8 workers. */
+  /**
+   * Defaults for everything but where and which crawl: 24 partitions, 256 branches a batch, 8
+   * workers, a dead process's work moving on within about 10 s, and 15 s for the broker to answer.
+   */
   public static KafkaCrawlSettings of(String bootstrap, String crawlId) {
     return new KafkaCrawlSettings(bootstrap, crawlId, 24, 256, 8, Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(15));
   }
 
   public KafkaCrawlSettings withWorkers(int n) {

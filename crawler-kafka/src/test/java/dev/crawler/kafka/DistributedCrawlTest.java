@@ -116,7 +116,7 @@ class DistributedCrawlTest {
 
   @Test
   void aProcessKilledMidCrawl_theOthersFinish_everyNodeOnce() throws Exception {
-    String spec = "heavy:5:20000";
+    String spec = "heavy:7:20000";
     Tree tree = TreeEngineMain.tree(spec);
     String crawl = newCrawl();
     VisitRecorder visits = new VisitRecorder(tree);
@@ -168,6 +168,22 @@ class DistributedCrawlTest {
         + Files.readString(dir.resolve(crawl + "-late.log")));
     assertTrue(late.visits() > 0 && late.listings() > 0,
         late + "\n" + Files.readString(dir.resolve(crawl + "-late.log")));
+  }
+
+  @Test
+  void aCrawlWhoseStarterWentAway_stillEnds_announcedByAnEngine() throws Exception {
+    String spec = "balanced:6:5";
+    String crawl = newCrawl();
+    Milestone some = new Milestone(new VisitRecorder(TreeEngineMain.tree(spec)), 100);
+    Process a;
+    Process b;
+    DistributedCrawl<Integer> distributed = start(crawl, spec, some);
+    a = engine(crawl, "a", spec, 1_000);
+    b = engine(crawl, "b", spec, 1_000);
+    some.await();
+    distributed.close(); // the starter stops following: nobody is left to sum the balance but the engines
+    assertExitedCleanly(a, "a");
+    assertExitedCleanly(b, "b");
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * loopback ports, with its log in a directory the test owns. {@link #stop()} kills it; {@link
  * #start()} starts it again on the same ports and log, as a restart would.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
   private final Path dir;
@@ -63,18 +63,18 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Formats a new log under {@code dir} and starts the broker; returns once it answers. */
-  static KafkaBroker start(Path dir) throws Exception {
+  public static KafkaBroker start(Path dir) throws Exception {
     KafkaBroker broker = new KafkaBroker(dir);
     broker.start();
     return broker;
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return "127.0.0.1:" + port;
   }
 
   /** Starts (again) on the same ports and log; returns once the broker answers. */
-  void start() throws Exception {
+  public void start() throws Exception {
     process = java(List.of("-Xmx512m", "kafka.Kafka", properties.toString()), dir.resolve("broker.log"));
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
@@ -97,7 +97,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Kills the broker (as a crash would) and waits for it to be gone. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor();

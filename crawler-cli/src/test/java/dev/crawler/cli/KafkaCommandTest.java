@@ -1,0 +1,108 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.fs.TestTrees;
+import dev.crawler.kafka.KafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crawl fs --kafka} and {@code crawl join} on a real broker: the output is find's, byte for
+ * byte, whoever lists what; bad addresses and unknown crawls are one line and exit 2.
+ */
+class KafkaCommandTest {
+  @TempDir
+  static Path dir;
+  private static KafkaBroker broker;
+  private static Path root;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")));
+    root = Files.createDirectories(dir.resolve("tree"));
+    TestTrees.populate(root);
+    for (int d = 0; d < 40; d++) {
+      Path sub = Files.createDirectories(root.resolve("many").resolve("d" + d).resolve("deeper"));
+      for (int f = 0; f < 25; f++) {
+        Files.writeString(sub.resolve("f" + f), "x".repeat(f));
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  private record Run(int exit, byte[] out, String err) {}
+
+  private static Run crawl(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toByteArray(), err.toString());
+  }
+
+  @Test
+  void fsOverKafka_withAJoinedProcess_printsWhatFindPrints() throws Exception {
+    String id = "cli-" + Long.toHexString(System.nanoTime());
+    CompletableFuture<Run> started = CompletableFuture.supplyAsync(
+        () -> crawl("fs", "-0", "-j", "2", "--kafka", broker.bootstrap(), "--crawl-id", id, root.toString()));
+    // The join waits for the crawl to exist: retry until the starter has created it.
+    Run joined = null;
+    for (int attempt = 0; attempt < 100 && (joined == null || joined.exit() == 2); attempt++) {
+      joined = crawl("join", "--kafka", broker.bootstrap(), "--crawl", id, "-j", "2");
+      if (joined.exit() == 2) {
+        assertTrue(joined.err().startsWith("crawl: no crawl with id " + id), joined.err());
+        started.getNow(null); // surface a failure of the starter early
+        Thread.onSpinWait();
+      }
+    }
+    Run run = started.get();
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(TestTrees.find(root), TestTrees.splitNul(run.out()));
+    List<String> records = TestTrees.nulRecords(run.out());
+    assertEquals(records.size(), TestTrees.splitNul(run.out()).size(), "no entry printed twice");
+    Matcher announced = Pattern.compile("crawl: crawl (\\S+) at \\S+; add machines with: crawl join --kafka \\S+ --crawl (\\S+)")
+        .matcher(run.err());
+    assertTrue(announced.find(), run.err());
+    assertEquals(id, announced.group(1));
+    assertEquals(0, joined.exit(), joined.err());
+    assertTrue(joined.err().contains("crawl: " + id + " ended"), joined.err());
+  }
+
+  @Test
+  void badKafkaInput_isOneLine_exitTwo() {
+    List<String[]> cases = new ArrayList<>();
+    cases.add(new String[] {"crawl: bad --kafka address 'nohost': write it like host:9092",
+        "fs", "--kafka", "nohost", root.toString()});
+    cases.add(new String[] {"crawl: -L cannot be used with --kafka: .*", "fs", "-L", "--kafka", broker.bootstrap(),
+        root.toString()});
+    cases.add(new String[] {"crawl: cannot reach Kafka at 127.0.0.1:1 within 15 s \\(is the broker running, and on that port\\?\\)",
+        "join", "--kafka", "127.0.0.1:1", "--crawl", "x"});
+    cases.add(new String[] {"crawl: no crawl with id nosuch at .*", "join", "--kafka", broker.bootstrap(), "--crawl",
+        "nosuch"});
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+      Run run = crawl(args);
+      String what = String.join(" ", args) + " -> " + run.err();
+      assertEquals(2, run.exit(), what);
+      assertEquals(1, run.err().lines().count(), what);
+      assertTrue(run.err().strip().matches(c[0]), what);
+    }
+  }
+}
