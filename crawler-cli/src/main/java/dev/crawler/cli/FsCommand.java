@@ -55,14 +55,49 @@ final class FsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", arity = "1..*", description = "Directories to walk, as one crawl.")
-  List<Path> roots;
+  @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories to walk, as one crawl (default: .).")
+  List<Path> roots = new ArrayList<>();
 
   @Mixin
   CrawlOptions crawlOptions = new CrawlOptions();
 
   @Option(names = "--min-depth", paramLabel = "N", description = "Print only entries at least N levels down.")
   int minDepth;
+
+  @Option(names = "--exact-depth", paramLabel = "N", description = "Print only entries exactly N levels down.")
+  Integer exactDepth;
+
+  @Option(names = {"-g", "--glob"}, paramLabel = "GLOB",
+      description = "Print only entries whose name matches GLOB (repeatable: all must match). Smart case, as fd: "
+          + "a pattern without capitals ignores case.")
+  List<String> globs = new ArrayList<>();
+
+  @Option(names = "--regex", paramLabel = "REGEX",
+      description = "Print only entries whose name contains a match of REGEX (Java syntax; smart case).")
+  List<String> regexes = new ArrayList<>();
+
+  @Option(names = {"-e", "--extension"}, paramLabel = "EXT",
+      description = "Print only entries with this extension (repeatable: any of them; case ignored).")
+  List<String> extensions = new ArrayList<>();
+
+  @Option(names = {"-S", "--size"}, paramLabel = "[+-]N[UNIT]",
+      description = "Print only entries larger (+) or smaller (-) than N, or of N exactly; units b, k, m, g, t "
+          + "(powers of 1000) and ki, mi, gi, ti (of 1024), as fd. Repeatable.")
+  List<String> sizes = new ArrayList<>();
+
+  @Option(names = "--changed-within", paramLabel = "TIME",
+      description = "Print only entries modified within TIME (30min, 10h, 2d, 1w) or since a date (2026-11-30).")
+  String changedWithin;
+
+  @Option(names = "--changed-before", paramLabel = "TIME",
+      description = "Print only entries modified before TIME ago (2d) or before a date (2026-11-30 14:00:00).")
+  String changedBefore;
+
+  @Option(names = "--max-results", paramLabel = "N", description = "Stop after printing N entries (exit 0).")
+  Long maxResults;
+
+  @Option(names = {"-a", "--absolute-path"}, description = "Print absolute paths.")
+  boolean absolutePath;
 
   @Option(names = {"-E", "--exclude"}, paramLabel = "GLOB",
       description = "Leave out entries matching GLOB, with their whole subtree (repeatable). "
@@ -122,18 +157,23 @@ final class FsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     crawlOptions.validate();
-    if (minDepth < 0) {
-      throw new UserError("--min-depth must be 0 or more, not " + minDepth);
+    if (maxResults != null && maxResults < 1) {
+      throw new UserError("--max-results must be 1 or more, not " + maxResults);
     }
-    Set<FileType> wanted = parseTypes();
+    if (roots.isEmpty()) {
+      roots = List.of(Path.of("."));
+    }
+    EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, parseTypes(), globs, regexes,
+        extensions, sizes, changedWithin, changedBefore), java.time.Instant.now());
     // Paths alone need no lstat of entries that cannot be directories: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
-    boolean pathsOnly = types.isEmpty() && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
+    boolean pathsOnly = types.isEmpty() && !filter.needsAttributes()
+        && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
-    return new Run(source, wanted, err, distributed, options).execute();
+    return new Run(source, filter, err, distributed, options).execute();
   }
 
   /** The settings of a crawl over Kafka, after refusing what does not cross processes yet. */
@@ -142,8 +182,9 @@ final class FsCommand implements Callable<Integer> {
       throw new UserError("-L cannot be used with --kafka: telling a loop needs every ancestor of a directory, "
           + "and only the directory crosses machines");
     }
-    if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null) {
-      throw new UserError("--max-depth, --deadline and --rate do not work with --kafka yet");
+    if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null
+        || maxResults != null) {
+      throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
     if (crawlId == null) {
       crawlId = KafkaFs.newCrawlId();
@@ -189,7 +230,7 @@ final class FsCommand implements Callable<Integer> {
   /** One invocation: all roots in one crawl, into the shared output. */
   private final class Run {
     private final FileTreeSource source;
-    private final Set<FileType> wanted;
+    private final EntryFilter filter;
     private final PrintStream err;
     private final OutputFormat outputFormat = format.outputFormat();
     private final DuSummary du = new DuSummary(format.summary);
@@ -197,10 +238,16 @@ final class FsCommand implements Callable<Integer> {
     private final KafkaCrawlSettings distributed;
     private final FileTreeOptions options;
 
-    Run(FileTreeSource source, Set<FileType> wanted, PrintStream err, KafkaCrawlSettings distributed,
+    /** Entries printed so far, for --max-results; the crawl to stop when there are enough. */
+    private final java.util.concurrent.atomic.AtomicLong printed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<dev.crawler.core.Crawl<?>> crawl =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean enough;
+
+    Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
         FileTreeOptions options) {
       this.source = source;
-      this.wanted = wanted;
+      this.filter = filter;
       this.err = err;
       this.distributed = distributed;
       this.options = options;
@@ -218,7 +265,12 @@ final class FsCommand implements Callable<Integer> {
       boolean readerGone;
       try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
         if (distributed == null) {
-          report = session.await(crawler.startAll(source.roots(), visit -> accept(visit, session.out)));
+          dev.crawler.core.Crawl<FileEntry> local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
+          crawl.set(local);
+          if (enough) {
+            local.cancel(); // enough was printed before the handle was here
+          }
+          report = session.await(local);
         } else {
           report = KafkaFs.run(distributed, FsSpec.of(roots, options), source, visit -> accept(visit, session.out),
               session, crawlOptions, err);
@@ -239,16 +291,31 @@ final class FsCommand implements Callable<Integer> {
         du.print(summary);
         summary.flush();
       }
-      return ExitStatus.of(report, readerGone, 0, err, crawlOptions);
+      return ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
     }
 
     private void accept(Visit<FileEntry> visit, SharedOutput out) {
-      FileEntry entry = visit.node();
-      if (visit.depth() < minDepth || !wanted.contains(entry.type()) || entry.isLoop()) {
-        return; // a loop is reported as an error line, not printed: as find -L does
+      if (!filter.test(visit)) {
+        return;
+      }
+      if (maxResults != null) {
+        long n = printed.incrementAndGet();
+        if (n > maxResults) {
+          return;
+        }
+        if (n == maxResults) {
+          enough = true;
+          dev.crawler.core.Crawl<?> c = crawl.get();
+          if (c != null) {
+            c.cancel(); // --max-results: the crawl ends here, as a pipe to head would end it
+          }
+        }
       }
       if (outputFormat == OutputFormat.DU) {
         du.add(visit);
+      } else if (absolutePath) {
+        FileEntry entry = visit.node();
+        outputFormat.write(new Visit<>(entry.absolute(), visit.kind(), visit.depth(), visit.parent()), out.buffer());
       } else {
         outputFormat.write(visit, out.buffer());
       }

@@ -47,6 +47,18 @@ public final class FileEntry {
     return path;
   }
 
+  /**
+   * This entry with its path made absolute and normalized (no {@code .} or {@code ..}), its name's
+   * bytes kept; the same entry otherwise.
+   *
+   * @return the entry, as {@code crawl fs -a} prints it
+   */
+  public FileEntry absolute() {
+    Path absolute = path.toAbsolutePath().normalize();
+    return absolute.equals(path) ? this
+        : new FileEntry(absolute, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin);
+  }
+
   public FileType type() {
     return type;
   }

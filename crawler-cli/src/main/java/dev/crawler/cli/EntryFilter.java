@@ -1,0 +1,204 @@
+package dev.crawler.cli;
+
+import dev.crawler.core.Visit;
+import dev.crawler.fs.FileEntry;
+import dev.crawler.fs.FileType;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Which entries {@code crawl fs} prints, as fd and find users write it: depth, type, name (glob,
+ * regex, extension; smart case), size and modification time. Filters choose what is printed, never
+ * what is walked: a directory that does not match is still entered. Immutable and thread-safe.
+ */
+final class EntryFilter implements Predicate<Visit<FileEntry>> {
+  private static final Pattern SIZE = Pattern.compile("([+-]?)(\\d+)(b|k|m|g|t|ki|mi|gi|ti)?", Pattern.CASE_INSENSITIVE);
+
+  private final int minDepth;
+  private final int maxDepth;
+  private final Set<FileType> types;
+  private final List<Predicate<String>> names;
+  /** Bounds on size, in bytes; {@code Long.MIN_VALUE} / {@code MAX_VALUE} when unbounded. */
+  private final long minSize;
+  private final long maxSize;
+  /** Bounds on the modification time, in epoch milliseconds. */
+  private final long changedAfter;
+  private final long changedBefore;
+
+  private EntryFilter(int minDepth, int maxDepth, Set<FileType> types, List<Predicate<String>> names, long minSize,
+      long maxSize, long changedAfter, long changedBefore) {
+    this.minDepth = minDepth;
+    this.maxDepth = maxDepth;
+    this.types = types;
+    this.names = names;
+    this.minSize = minSize;
+    this.maxSize = maxSize;
+    this.changedAfter = changedAfter;
+    this.changedBefore = changedBefore;
+  }
+
+  /** Options as the user gave them; {@code null} or empty for each one not given. */
+  record Options(int minDepth, Integer exactDepth, Set<FileType> types, List<String> globs, List<String> regexes,
+      List<String> extensions, List<String> sizes, String changedWithin, String changedBefore) {}
+
+  static EntryFilter of(Options o, Instant now) throws UserError {
+    if (o.minDepth() < 0) {
+      throw new UserError("--min-depth must be 0 or more, not " + o.minDepth());
+    }
+    if (o.exactDepth() != null && o.exactDepth() < 0) {
+      throw new UserError("--exact-depth must be 0 or more, not " + o.exactDepth());
+    }
+    int min = o.exactDepth() != null ? o.exactDepth() : o.minDepth();
+    int max = o.exactDepth() != null ? o.exactDepth() : Integer.MAX_VALUE;
+    List<Predicate<String>> names = new ArrayList<>();
+    for (String glob : o.globs()) {
+      names.add(glob(glob));
+    }
+    for (String regex : o.regexes()) {
+      names.add(regex(regex));
+    }
+    if (!o.extensions().isEmpty()) {
+      List<String> suffixes = o.extensions().stream()
+          .map(e -> "." + (e.startsWith(".") ? e.substring(1) : e).toLowerCase(Locale.ROOT)).toList();
+      names.add(name -> suffixes.stream().anyMatch(s -> name.toLowerCase(Locale.ROOT).endsWith(s)));
+    }
+    long minSize = Long.MIN_VALUE;
+    long maxSize = Long.MAX_VALUE;
+    for (String size : o.sizes()) {
+      Matcher m = SIZE.matcher(size);
+      if (!m.matches()) {
+        throw new UserError("--size takes +N or -N with a unit (b, k, m, g, t; ki, mi, gi, ti), like +10m, not '"
+            + size + "'");
+      }
+      long bytes = Math.multiplyExact(Long.parseLong(m.group(2)), unit(m.group(3)));
+      switch (m.group(1)) {
+        case "+" -> minSize = Math.max(minSize, bytes + 1);
+        case "-" -> maxSize = Math.min(maxSize, bytes - 1);
+        default -> {
+          minSize = Math.max(minSize, bytes);
+          maxSize = Math.min(maxSize, bytes);
+        }
+      }
+    }
+    long after = o.changedWithin() == null ? Long.MIN_VALUE : time("--changed-within", o.changedWithin(), now);
+    long before = o.changedBefore() == null ? Long.MAX_VALUE : time("--changed-before", o.changedBefore(), now);
+    return new EntryFilter(min, max, o.types(), names, minSize, maxSize, after, before);
+  }
+
+  /** Whether a filter needs each entry's size or time: then every entry must be stat'ed. */
+  boolean needsAttributes() {
+    return minSize != Long.MIN_VALUE || maxSize != Long.MAX_VALUE || changedAfter != Long.MIN_VALUE
+        || changedBefore != Long.MAX_VALUE;
+  }
+
+  @Override
+  public boolean test(Visit<FileEntry> visit) {
+    FileEntry entry = visit.node();
+    if (visit.depth() < minDepth || visit.depth() > maxDepth || !types.contains(entry.type()) || entry.isLoop()) {
+      return false; // a loop is reported as an error line, not printed: as find -L does
+    }
+    if (!names.isEmpty()) {
+      Path name = entry.path().getFileName();
+      String text = name == null ? entry.path().toString() : name.toString();
+      for (Predicate<String> matches : names) {
+        if (!matches.test(text)) {
+          return false;
+        }
+      }
+    }
+    if (entry.size() < minSize || entry.size() > maxSize) {
+      return false;
+    }
+    return entry.lastModifiedMillis() >= changedAfter && entry.lastModifiedMillis() <= changedBefore;
+  }
+
+  /** fd's smart case: a pattern with no upper-case letter ignores case. */
+  private static boolean ignoreCase(String pattern) {
+    return pattern.chars().noneMatch(Character::isUpperCase);
+  }
+
+  private static Predicate<String> glob(String glob) throws UserError {
+    String pattern = ignoreCase(glob) ? glob.toLowerCase(Locale.ROOT) : glob;
+    PathMatcher matcher;
+    try {
+      matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    } catch (PatternSyntaxException e) {
+      throw new UserError("bad --glob '" + glob + "': " + e.getDescription() + " at character " + (e.getIndex() + 1));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("bad --glob '" + glob + "': " + e.getMessage());
+    }
+    boolean fold = ignoreCase(glob);
+    return name -> {
+      String candidate = fold ? name.toLowerCase(Locale.ROOT) : name;
+      return !candidate.contains("/") && matcher.matches(Path.of(candidate));
+    };
+  }
+
+  private static Predicate<String> regex(String regex) throws UserError {
+    try {
+      Pattern p = Pattern.compile(regex, ignoreCase(regex) ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      return name -> p.matcher(name).find();
+    } catch (PatternSyntaxException e) {
+      throw new UserError("bad --regex '" + regex + "': " + e.getDescription()
+          + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
+    }
+  }
+
+  private static long unit(String unit) {
+    if (unit == null) {
+      return 1;
+    }
+    return switch (unit.toLowerCase(Locale.ROOT)) {
+      case "b" -> 1;
+      case "k" -> 1_000L;
+      case "m" -> 1_000_000L;
+      case "g" -> 1_000_000_000L;
+      case "t" -> 1_000_000_000_000L;
+      case "ki" -> 1L << 10;
+      case "mi" -> 1L << 20;
+      case "gi" -> 1L << 30;
+      default -> 1L << 40;
+    };
+  }
+
+  /** A duration back from now (2d, 10h, 30min, 1w...) or a date (2026-11-30, 2026-11-30 14:00:00). */
+  private static long time(String flag, String value, Instant now) throws UserError {
+    Matcher m = Pattern.compile("(\\d+)\\s*(s|sec|min|h|d|w)").matcher(value.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      Duration d = switch (m.group(2)) {
+        case "s", "sec" -> Duration.ofSeconds(n);
+        case "min" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofDays(7 * n);
+      };
+      return now.minus(d).toEpochMilli();
+    }
+    try {
+      return LocalDateTime.parse(value.trim().replace(' ', 'T')).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+    } catch (DateTimeParseException notDateTime) {
+      try {
+        return LocalDate.parse(value.trim()).atStartOfDay(ZoneId.systemDefault()).toInstant().toEpochMilli();
+      } catch (DateTimeParseException notDate) {
+        throw new UserError(flag + " takes a duration (30min, 10h, 2d, 1w) or a date (2026-11-30, "
+            + "2026-11-30 14:00:00), not '" + value + "'");
+      }
+    }
+  }
+}

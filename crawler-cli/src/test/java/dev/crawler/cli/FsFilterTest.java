@@ -1,0 +1,120 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.fs.TestTrees;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code crawl fs}'s filters against find's, on the awkward test tree. */
+class FsFilterTest {
+  @TempDir
+  static Path tmp;
+  static Path root;
+
+  @BeforeAll
+  static void tree() throws Exception {
+    root = tmp.resolve("tree");
+    Files.createDirectories(root);
+    TestTrees.populate(root);
+    Files.writeString(root.resolve("d0/UPPER.TXT"), "shout");
+    Files.setLastModifiedTime(root.resolve("d1/e1/f2.txt"), FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+  }
+
+  private static Set<String> crawl(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("fs", "-0"));
+    all.addAll(List.of(args));
+    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+    assertEquals(0, exit, all + ": " + err);
+    return TestTrees.splitNul(out.toByteArray());
+  }
+
+  @Test
+  void glob_smartCase_likeFindName() throws Exception {
+    assertEquals(TestTrees.find(root, "-iname", "*.txt"), crawl("-g", "*.txt", root.toString()));
+    assertEquals(TestTrees.find(root, "-name", "*.TXT"), crawl("-g", "*.TXT", root.toString()), "capitals: case counts");
+    assertEquals(TestTrees.find(root, "-name", "f1*", "-name", "*.txt"), crawl("-g", "f1*", "-g", "*.txt", root.toString()));
+  }
+
+  @Test
+  void regex_andExtension_likeFind() throws Exception {
+    assertEquals(TestTrees.find(root, "-regextype", "posix-extended", "-iregex", ".*/[^/]*f[12]\\.[^/]*"),
+        crawl("--regex", "f[12]\\.", root.toString()));
+    assertEquals(TestTrees.find(root, "-iname", "*.txt"), crawl("-e", "txt", root.toString()));
+    assertEquals(TestTrees.find(root, "(", "-iname", "*.txt", "-o", "-iname", "*.fifo", ")"),
+        crawl("-e", ".txt", "-e", "fifo", root.toString()));
+  }
+
+  @Test
+  void size_likeFindSizeInBytes() throws Exception {
+    assertEquals(TestTrees.find(root, "-size", "+250c"), crawl("-S", "+250", root.toString()));
+    assertEquals(TestTrees.find(root, "-size", "-10c"), crawl("-S", "-10b", root.toString()));
+    assertEquals(TestTrees.find(root, "-size", "+100c", "-size", "-300c"), crawl("-S", "+100", "-S", "-300", root.toString()));
+    assertEquals(TestTrees.find(root, "-size", "+1k"), crawl("-S", "+1ki", root.toString()), "find's k is 1024 bytes");
+  }
+
+  @Test
+  void changedWithinAndBefore_likeFindNewer() throws Exception {
+    assertEquals(TestTrees.find(root, "-newermt", "2021-01-01"), crawl("--changed-within", "2021-01-01", root.toString()));
+    assertEquals(TestTrees.find(root, "!", "-newermt", "2021-01-01"), crawl("--changed-before", "2021-01-01", root.toString()));
+    assertEquals(TestTrees.find(root, "-mmin", "-600"), crawl("--changed-within", "10h", root.toString()));
+  }
+
+  @Test
+  void exactDepth_maxResults_absolute() throws Exception {
+    assertEquals(TestTrees.find(root, "-mindepth", "2", "-maxdepth", "2"), crawl("--exact-depth", "2", root.toString()));
+    Set<String> five = crawl("--max-results", "5", root.toString());
+    assertEquals(5, five.size());
+    assertTrue(TestTrees.find(root).containsAll(five));
+    Path relative = Path.of("").toAbsolutePath().relativize(root);
+    assertEquals(TestTrees.find(root), crawl("-a", relative.toString()), "relative root, absolute paths");
+  }
+
+  @Test
+  void noDir_walksTheWorkingDirectory_likeFindDot() throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+            + Files.readString(Path.of("target", "test-classpath.txt")).strip(),
+        Main.class.getName(), "fs", "-0"));
+    Process crawl = new ProcessBuilder(command).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    byte[] out = crawl.getInputStream().readAllBytes();
+    assertTrue(crawl.waitFor(60, TimeUnit.SECONDS));
+    Process find = new ProcessBuilder("find", ".", "-print0").directory(root.toFile()).start();
+    byte[] expected = find.getInputStream().readAllBytes();
+    find.waitFor();
+    assertEquals(TestTrees.splitNul(expected), TestTrees.splitNul(out));
+  }
+
+  @Test
+  void badFilters_areOneLineUsageErrors() {
+    String[][] cases = {
+        {"--size", "+10q", "crawl: --size takes +N or -N with a unit (b, k, m, g, t; ki, mi, gi, ti), like +10m, not '+10q'"},
+        {"--changed-within", "soon", "crawl: --changed-within takes a duration (30min, 10h, 2d, 1w) or a date (2026-11-30, 2026-11-30 14:00:00), not 'soon'"},
+        {"--regex", "(", "crawl: bad --regex '(': Unclosed group at character 2"},
+        {"--exact-depth", "-1", "crawl: --exact-depth must be 0 or more, not -1"},
+        {"--max-results", "0", "crawl: --max-results must be 1 or more, not 0"}};
+    for (String[] c : cases) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      StringWriter err = new StringWriter();
+      int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute("fs", c[0], c[1], root.toString());
+      assertEquals(2, exit, String.join(" ", c));
+      assertEquals(c[2] + "\n", err.toString());
+    }
+  }
+}
