@@ -25,10 +25,15 @@ final class CommandCrawl implements AutoCloseable {
   final SharedOutput out;
 
   CommandCrawl(OutputStream stdout, PrintStream err, boolean quiet, String unit) {
+    this(stdout, err, quiet, unit, false);
+  }
+
+  /** @param ordered keep records in the order they were written (see {@link SharedOutput#ordered}) */
+  CommandCrawl(OutputStream stdout, PrintStream err, boolean quiet, String unit, boolean ordered) {
     this.err = err;
     this.showProgress = !quiet && Terminal.stderrIsTerminal();
     this.unit = unit;
-    this.out = new SharedOutput(stdout, () -> {
+    Runnable onFailure = () -> {
       Crawl<?> crawl = current.get();
       if (crawl != null) {
         crawl.cancel(); // the reader is gone: stop quietly
@@ -37,7 +42,8 @@ final class CommandCrawl implements AutoCloseable {
       if (stop != null) {
         stop.run();
       }
-    });
+    };
+    this.out = ordered ? SharedOutput.ordered(stdout, onFailure) : new SharedOutput(stdout, onFailure);
     this.onCtrlC = new Thread(this::interrupted, "crawl-shutdown");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
   }

@@ -366,7 +366,8 @@ final class LdapCommand implements Callable<Integer> {
     stdout.write(personFormat.header().getBytes(StandardCharsets.UTF_8));
     CrawlReport<Person> report;
     boolean readerGone;
-    try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people")) {
+    // Ordered: the root first, every manager before their reports, for a reader building the chart.
+    try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people", true)) {
       report = session.await(crawler.start(rootPerson, visit -> {
         if (visit.node().isCycle()) {
           return; // reported as an error line, not printed twice

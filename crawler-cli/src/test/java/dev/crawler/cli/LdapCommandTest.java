@@ -83,6 +83,31 @@ class LdapCommandTest {
     }
   }
 
+  /** A reader building the chart from the stream needs each manager before their reports. */
+  @Test
+  void output_rootFirst_andEveryManagerBeforeTheirReports_inJsonAndCsv() {
+    for (int round = 0; round < 3; round++) {
+      Run json = crawl("ldap", "--root", "ceo", "--demo-people", "2000", "-q", "-j", "16");
+      assertEquals(0, json.exit(), json.err());
+      List<String> lines = json.lines();
+      assertTrue(lines.get(0).startsWith("{\"dn\":\"uid=ceo,"), lines.get(0));
+      Pattern dn = Pattern.compile("\"dn\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+      Pattern manager = Pattern.compile("\"manager\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (String line : lines) {
+        Matcher m = manager.matcher(line);
+        if (m.find()) {
+          assertTrue(seen.contains(m.group(1).toLowerCase(java.util.Locale.ROOT)), "a report before their manager: " + line);
+        }
+        Matcher d = dn.matcher(line);
+        assertTrue(d.find(), line);
+        seen.add(d.group(1).toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv", "-j", "8");
+    assertTrue(csv.lines().get(1).startsWith("\"uid=ceo,"), csv.lines().get(1));
+  }
+
   @Test
   void csv_tree_dot() {
     Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
