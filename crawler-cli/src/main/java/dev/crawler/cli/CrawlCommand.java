@@ -15,7 +15,8 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = CrawlCommand.Version.class,
     description = "Crawl a slow tree in parallel: a directory tree, an org chart.",
-    subcommands = {FsCommand.class, LdapCommand.class, JoinCommand.class},
+    subcommands = {FsCommand.class, LdapCommand.class, JoinCommand.class, CommandLine.HelpCommand.class,
+        picocli.AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl completed",
@@ -70,7 +71,12 @@ public final class CrawlCommand implements Runnable {
     String help = " (see '" + cli.getCommandSpec().qualifiedName() + " --help')";
     if (e instanceof CommandLine.UnmatchedArgumentException unmatched && cli.getParent() == null
         && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-      java.util.List<String> names = new java.util.ArrayList<>(cli.getSubcommands().keySet());
+      java.util.List<String> names = new java.util.ArrayList<>();
+      cli.getSubcommands().forEach((name, sub) -> {
+        if (!sub.getCommandSpec().usageMessage().hidden()) {
+          names.add(name);
+        }
+      });
       String last = names.remove(names.size() - 1);
       err.println("crawl: '" + unmatched.getUnmatched().get(0) + "' is not a command: the commands are "
           + String.join(", ", names) + " and " + last + help);

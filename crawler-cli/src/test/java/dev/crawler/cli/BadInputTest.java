@@ -121,7 +121,17 @@ class BadInputTest {
 
   @Test
   void unknownCommand_listsTheCommands() {
-    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap and join \\(see 'crawl --help'\\)", "bogus");
+    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, help and generate-completion \\(see 'crawl --help'\\)", "bogus");
+  }
+
+  @Test
+  void completion_forBashAndZsh_comesFromTheCommandModel() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit = CrawlCommand.commandLine(out).execute("generate-completion");
+    String script = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit);
+    assertTrue(script.contains("complete -F") && script.contains("--max-results") && script.contains("--kafka")
+        && script.contains("--find-orphans"), "a completion script for every subcommand's options");
   }
 
   @Test
