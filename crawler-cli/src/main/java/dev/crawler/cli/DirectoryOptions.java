@@ -1,0 +1,212 @@
+package dev.crawler.cli;
+
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.ResultCode;
+import dev.crawler.ldap.LdapSettings;
+import dev.crawler.ldap.demo.DemoDirectory;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * How {@code crawl ldap} reaches the directory, as ldapsearch users write it: the URL, the bind
+ * and its password (never from an argument), TLS, the base, the schema, the timeouts. A picocli
+ * mixin: declares the options, checks them, builds the {@link LdapSettings}, and says in one line
+ * why a connection failed.
+ */
+final class DirectoryOptions {
+  @Option(names = {"-H", "--url"}, paramLabel = "URL",
+      description = "ldap://host:port or ldaps://host:port. Without it: the embedded demo.")
+  String url;
+
+  @Option(names = {"-D", "--bind-dn"}, paramLabel = "DN", description = "Bind as DN (default: anonymous).")
+  String bindDn;
+
+  @Option(names = {"-y", "--password-file"}, paramLabel = "FILE", description = "Read the bind password from FILE.")
+  Path passwordFile;
+
+  @Option(names = "--password-env", paramLabel = "VAR", description = "Read the bind password from environment variable VAR.")
+  String passwordEnv;
+
+  @Option(names = {"-W", "--ask-password"}, description = "Prompt for the bind password.")
+  boolean askPassword;
+
+  /** ldapsearch's -w: refused, so that a password never sits in the process list or shell history. */
+  @Option(names = "-w", paramLabel = "PASSWORD", hidden = true)
+  String passwordArgument;
+
+  @Option(names = "-x", description = "Simple bind: accepted for ldapsearch's habit; it is the only kind.")
+  boolean simpleBind;
+
+  @Option(names = {"-b", "--base"}, paramLabel = "DN", description = "Where people live (required with --url).")
+  String base;
+
+  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people (default ${DEFAULT-VALUE}).")
+  String personFilter = "(objectClass=inetOrgPerson)";
+
+  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
+  String uidAttribute = "uid";
+
+  @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
+  String managerAttribute = "manager";
+
+  @Option(names = {"-Z", "-ZZ", "--starttls"},
+      description = "Upgrade the connection with StartTLS, and fail if the server cannot (ldapsearch's -ZZ; -Z too).")
+  boolean startTls;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in PEM (default: the JVM's).")
+  Path caFile;
+
+  @Option(names = "--connect-timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Default 10s.")
+  Duration connectTimeout = Duration.ofSeconds(10);
+
+  @Option(names = "--timeout", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Per operation; default 30s.")
+  Duration responseTimeout = Duration.ofSeconds(30);
+
+  /** Checks the flags against each other before anything starts. */
+  void validate() throws UserError {
+    if (passwordArgument != null) {
+      throw new UserError("-w would show the password to every user of this machine (ps) and keep it in your "
+          + "shell history: give -y FILE, --password-env VAR, or -W to be asked");
+    }
+    int ways = (passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0);
+    if (ways > 1) {
+      throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
+    }
+    if (url == null && (bindDn != null || base != null || startTls || caFile != null)) {
+      throw new UserError("--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is served)");
+    }
+  }
+
+  /** Settings for the embedded demo directory, with this command line's schema and timeouts. */
+  LdapSettings demoSettings(DemoDirectory demo) {
+    return LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .withSchema(personFilter, uidAttribute, managerAttribute)
+        .withTimeouts(connectTimeout, responseTimeout);
+  }
+
+  /** Settings for the directory at --url, checked; the password read as the flags say. */
+  LdapSettings settingsForUrl() throws UserError {
+    LDAPURL parsed;
+    try {
+      parsed = new LDAPURL(url);
+    } catch (LDAPException e) {
+      throw new UserError("bad --url '" + url + "': write it like ldap://host:389 or ldaps://host:636");
+    }
+    if (!parsed.hostProvided()) {
+      throw new UserError("--url '" + url + "' names no host: write it like ldap://host:389 or ldaps://host:636");
+    }
+    if (base == null) {
+      throw new UserError("--base is needed with --url: where do people live? (e.g. -b ou=people,dc=example,dc=com)");
+    }
+    boolean ldaps = "ldaps".equalsIgnoreCase(parsed.getScheme());
+    if (ldaps && startTls) {
+      throw new UserError("--starttls goes with ldap://, not ldaps:// (which is TLS already)");
+    }
+    if (caFile != null && !ldaps && !startTls) {
+      throw new UserError("--ca-file is for TLS: use an ldaps:// URL or --starttls, or leave --ca-file out");
+    }
+    LdapSettings.Security security = ldaps ? LdapSettings.Security.LDAPS
+        : startTls ? LdapSettings.Security.STARTTLS : LdapSettings.Security.NONE;
+    LdapSettings settings = LdapSettings.of(parsed.getHost(), parsed.getPort(), base)
+        .withSecurity(security, caFile)
+        .withSchema(personFilter, uidAttribute, managerAttribute)
+        .withTimeouts(connectTimeout, responseTimeout);
+    if (bindDn != null) {
+      settings = settings.withBind(bindDn, password());
+    } else if (passwordFile != null || passwordEnv != null || askPassword) {
+      throw new UserError("a password was given but no --bind-dn to bind as");
+    }
+    return settings;
+  }
+
+  /** The bind password: from a file, an environment variable or a prompt; never from an argument. */
+  private char[] password() throws UserError {
+    if (passwordFile != null) {
+      String text;
+      try {
+        text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw new UserError("cannot read --password-file " + passwordFile + ": no such file", e);
+      } catch (AccessDeniedException e) {
+        throw new UserError("cannot read --password-file " + passwordFile + ": permission denied", e);
+      } catch (IOException e) {
+        throw new UserError("cannot read --password-file " + passwordFile + ": " + e.getMessage(), e);
+      }
+      char[] secret = text.strip().toCharArray();
+      if (secret.length == 0) {
+        throw new UserError("--password-file " + passwordFile + " is empty: put the bind password in it");
+      }
+      return secret;
+    }
+    if (passwordEnv != null) {
+      String value = System.getenv(passwordEnv);
+      if (value == null) {
+        throw new UserError("--password-env " + passwordEnv + ": no such environment variable");
+      }
+      return value.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new UserError("--bind-dn needs a password: give --password-file, --password-env, or -W on a terminal");
+    }
+    char[] typed = console.readPassword("Password for %s: ", bindDn);
+    if (typed == null) {
+      throw new UserError("no password given");
+    }
+    return typed;
+  }
+
+  /** One line saying what went wrong when reaching or binding to the directory. */
+  static String explain(LDAPException e, LdapSettings settings) {
+    String where = settings.host() + ":" + settings.port();
+    ResultCode code = e.getResultCode();
+    if (code == ResultCode.CONNECT_ERROR || code == ResultCode.SERVER_DOWN || code == ResultCode.TIMEOUT) {
+      return "cannot reach " + where + ": " + unreachableBecause(e, settings);
+    }
+    if (code == ResultCode.INVALID_CREDENTIALS) {
+      return "the directory at " + where + " refused the bind as " + settings.bindDn()
+          + ": invalid credentials (check --bind-dn and the password)";
+    }
+    if (code == ResultCode.NO_SUCH_OBJECT) {
+      return "the base DN " + settings.baseDn() + " does not exist at " + where + " (check --base)";
+    }
+    return "the directory at " + where + " said " + code.getName() + ": " + e.getDiagnosticMessage();
+  }
+
+  /** Why a connection failed, in a few words, from the cause the SDK wrapped. */
+  private static String unreachableBecause(LDAPException e, LdapSettings settings) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      if (t instanceof java.net.UnknownHostException || text.contains("UnknownHostException")) {
+        return "unknown host (check the name in --url)";
+      }
+      if (t instanceof java.net.ConnectException || text.contains("ConnectException")) {
+        return "connection refused (is the server running, and on that port?)";
+      }
+      if (t instanceof javax.net.ssl.SSLException || text.contains("SSLException") || text.contains("SSLHandshake")
+          || text.contains("Hostname verification")) {
+        return text.contains("Hostname verification")
+            ? "TLS: the server's certificate is not for " + settings.host()
+            : "TLS handshake failed (is it ldaps:// on a plain port, or is its certificate untrusted? see --ca-file)";
+      }
+      if (t instanceof java.net.SocketTimeoutException || text.contains("SocketTimeoutException")
+          || e.getResultCode() == ResultCode.TIMEOUT) {
+        return "timed out (see --connect-timeout)";
+      }
+    }
+    return e.getResultCode() == ResultCode.SERVER_DOWN
+        ? "the server closed the connection (is it ldap:// on a TLS port?)"
+        : e.getDiagnosticMessage() == null ? e.getResultCode().getName() : e.getDiagnosticMessage();
+  }
+}
