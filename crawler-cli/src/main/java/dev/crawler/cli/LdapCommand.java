@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Walk an LDAP org chart from --root down, one small query per manager, past any size limit.",
-        "People are printed in no particular order (--tree sorts them).",
+        "The root comes first and every manager before their reports (--tree sorts each level by name).",
         "With no --url, serves a generated demo org chart from an in-memory directory on loopback."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
