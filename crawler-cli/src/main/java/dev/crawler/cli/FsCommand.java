@@ -274,6 +274,9 @@ final class FsCommand implements Callable<Integer> {
         } else {
           report = KafkaFs.run(distributed, FsSpec.of(roots, options), source, visit -> accept(visit, session.out),
               session, crawlOptions, err);
+          if (report == null) {
+            return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
+          }
           for (var error : report.errors()) {
             du.addError(error.branch().path(), error.depth());
             if (!crawlOptions.quiet) {

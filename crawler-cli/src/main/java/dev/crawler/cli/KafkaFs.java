@@ -48,7 +48,7 @@ final class KafkaFs {
    * Runs the crawl to its end.
    *
    * @param accept prints one visit (on the thread that follows the crawl)
-   * @return the whole crawl's report
+   * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    */
   static CrawlReport<FileEntry> run(KafkaCrawlSettings settings, CrawlSpec spec, FileTreeSource source,
       Consumer<Visit<FileEntry>> accept, CommandCrawl session, CrawlOptions options, PrintStream err)
@@ -87,6 +87,9 @@ final class KafkaFs {
     } catch (KafkaCrawlException e) {
       engine.stop();
       local.join();
+      if (session.out.failed()) {
+        return null; // the reader went away and we stopped following; the other processes finish
+      }
       throw new UserError(e.getMessage(), e);
     }
     local.join();

@@ -86,6 +86,26 @@ class KafkaCommandTest {
   }
 
   @Test
+  void readerGoingAway_stopsFollowingQuietly_exitZero() {
+    java.io.OutputStream closedPipe = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("Broken pipe");
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        throw new java.io.IOException("Broken pipe");
+      }
+    };
+    StringWriter err = new StringWriter();
+    int exit = CrawlCommand.commandLine(closedPipe).setErr(new PrintWriter(err, true))
+        .execute("fs", "-q", "--kafka", broker.bootstrap(), root.toString());
+    assertEquals(0, exit, err.toString());
+    assertEquals("", err.toString());
+  }
+
+  @Test
   void badKafkaInput_isOneLine_exitTwo() {
     List<String[]> cases = new ArrayList<>();
     cases.add(new String[] {"crawl: bad --kafka address 'nohost': write it like host:9092",

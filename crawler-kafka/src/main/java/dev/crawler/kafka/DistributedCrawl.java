@@ -68,6 +68,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private volatile Consumer<? super ProcessCounts> transactionListener = counts -> {};
   private volatile Throwable failure;
   private volatile long endNanos;
+  /** Set by close(): the watcher stops following at its next step. */
+  private volatile boolean closing;
 
   private DistributedCrawl(KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
     this.settings = settings;
@@ -133,11 +135,17 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       boolean seeded = false;
       Long visitsEnd = null; // once the balance is 0: how far the visits go
       while (visitsEnd == null || reader.position(visitPartition) < visitsEnd) {
+        if (closing) {
+          throw new WakeupException(); // closed from the visits consumer, on this very thread
+        }
         var records = reader.poll(LONG_POLL);
         if (records.isEmpty()) {
           emptyPolls.incrementAndGet();
         }
         for (ConsumerRecord<String, byte[]> record : records) {
+          if (closing) {
+            break;
+          }
           if (record.topic().equals(settings.visitsTopic())) {
             deliver(Wire.visit(record.value()));
           } else if (Wire.DELTA.equals(record.key())) {
@@ -214,6 +222,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    */
   public DistributedReport<T> await() throws InterruptedException, KafkaCrawlException {
     done.await();
+    watcher.join(); // a returned report means the watcher thread is gone too
     return report();
   }
 
@@ -223,7 +232,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * @return the report, or {@code null} if the crawl is still running
    */
   public DistributedReport<T> await(Duration timeout) throws InterruptedException, KafkaCrawlException {
-    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? report() : null;
+    if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return null;
+    }
+    watcher.join(); // it has counted down its last act: the join is immediate
+    return report();
   }
 
   private DistributedReport<T> report() throws KafkaCrawlException {
@@ -265,9 +278,17 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     return emptyPolls.get();
   }
 
-  /** Stops following the crawl (the engine processes go on until the end is announced). */
+  /**
+   * Stops following the crawl (the engine processes go on until one of them announces the end),
+   * and waits for the watcher to stop; called from the visits consumer (the watcher's own thread),
+   * it returns at once and the watcher stops after the current visit.
+   */
   @Override
   public void close() {
+    closing = true;
+    if (Thread.currentThread() == watcher) {
+      return; // joining ourselves would wait for ever
+    }
     if (done.getCount() > 0) {
       reader.wakeup();
     }
