@@ -252,17 +252,7 @@ class FsCommandTest {
 
   @Test
   void readerGoingAway_stopsTheCrawlQuietly() {
-    java.io.OutputStream closedPipe = new java.io.OutputStream() {
-      @Override
-      public void write(int b) throws java.io.IOException {
-        throw new java.io.IOException("Broken pipe");
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws java.io.IOException {
-        throw new java.io.IOException("Broken pipe");
-      }
-    };
+    java.io.OutputStream closedPipe = new ClosedPipe();
     StringWriter err = new StringWriter();
     int exit = CrawlCommand.commandLine(closedPipe).setErr(new PrintWriter(err, true))
         .execute("fs", "-j", "2", root.toString());
