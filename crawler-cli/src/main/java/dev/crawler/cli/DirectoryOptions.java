@@ -72,6 +72,11 @@ final class DirectoryOptions {
       description = "Per operation; default 30s.")
   Duration responseTimeout = Duration.ofSeconds(30);
 
+  /** The base DN given, or {@code fallback} (the demo's). */
+  String baseOr(String fallback) {
+    return base == null ? fallback : base;
+  }
+
   /** Checks the flags against each other before anything starts. */
   void validate() throws UserError {
     if (passwordArgument != null) {

@@ -16,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.Callable;
@@ -53,6 +55,11 @@ final class LdapCommand implements Callable<Integer> {
   @Mixin
   DirectoryOptions directory = new DirectoryOptions();
 
+  @picocli.CommandLine.Parameters(paramLabel = "ATTR", arity = "0..*",
+      description = "More attributes to read of each person, as ldapsearch takes them (e.g. telephoneNumber "
+          + "departmentNumber); printed in --json, --csv and --ldif.")
+  List<String> extraAttributes = new ArrayList<>();
+
   /** Default workers: one connection each; LDAP listings wait on the server, not the CPU. */
   static final int DEFAULT_WORKERS = 8;
 
@@ -76,8 +83,12 @@ final class LdapCommand implements Callable<Integer> {
     @Option(names = "--dot", description = "Graphviz DOT, for a picture: crawl ldap ... --dot | dot -Tsvg > chart.svg")
     boolean dot;
 
+    @Option(names = "--ldif", description = "LDIF, as ldapsearch writes it.")
+    boolean ldif;
+
     PersonFormat personFormat() {
-      return csv ? PersonFormat.CSV : tree ? PersonFormat.TREE : dot ? PersonFormat.DOT : PersonFormat.JSON;
+      return csv ? PersonFormat.CSV : tree ? PersonFormat.TREE : dot ? PersonFormat.DOT
+          : ldif ? PersonFormat.LDIF : PersonFormat.JSON;
     }
   }
 
@@ -108,7 +119,8 @@ final class LdapCommand implements Callable<Integer> {
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     DemoDirectory demo = directory.url == null ? startDemo(err) : null;
     try {
-      LdapSettings settings = demo == null ? directory.settingsForUrl() : directory.demoSettings(demo);
+      LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
+          .withExtraAttributes(extraAttributes);
       OrgChartSource source;
       try {
         source = OrgChartSource.of(settings);
@@ -176,7 +188,7 @@ final class LdapCommand implements Callable<Integer> {
             err.println("crawl: " + error.branch() + ": " + CrawlCommand.describe(error.cause()));
           }
         });
-    stdout.write(personFormat.header().getBytes(StandardCharsets.UTF_8));
+    stdout.write(personFormat.header(extraAttributes).getBytes(StandardCharsets.UTF_8));
     CrawlReport<Person> report;
     boolean readerGone;
     // Ordered: the root first, every manager before their reports, for a reader building the chart.
@@ -210,6 +222,10 @@ final class LdapCommand implements Callable<Integer> {
             + " does not exist; nobody above reaches them");
         orphans++;
       }
+    }
+    if (report.visits() == 1 && report.outcome().ranToEnd() && !source.anyoneHasAManager()) {
+      err.println("crawl: warning: no person under " + directory.baseOr(DemoDirectory.BASE_DN) + " has the attribute "
+          + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");
     }
     if (crawlOptions.stats) {
       StatsPrinter.print(err, "ldap " + root, "people", report);

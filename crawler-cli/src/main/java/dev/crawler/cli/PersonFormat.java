@@ -29,6 +29,22 @@ enum PersonFormat {
       field(line, "mail", p.mail()).append(',');
       field(line, "manager", p.managerDn());
       line.append(",\"depth\":").append(visit.depth()).append(",\"reports\":").append(Math.max(0, p.reportCount()));
+      if (!p.attributes().isEmpty()) {
+        line.append(",\"attributes\":{");
+        boolean first = true;
+        for (Map.Entry<String, List<String>> attribute : p.attributes().entrySet()) {
+          line.append(first ? "" : ",");
+          first = false;
+          OutputFormat.appendJsonString(line, attribute.getKey());
+          line.append(":[");
+          for (int i = 0; i < attribute.getValue().size(); i++) {
+            line.append(i == 0 ? "" : ",");
+            OutputFormat.appendJsonString(line, attribute.getValue().get(i));
+          }
+          line.append(']');
+        }
+        line.append('}');
+      }
       out.record(line.append("}\n").toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -44,16 +60,24 @@ enum PersonFormat {
   /** RFC 4180 CSV with a header row. */
   CSV {
     @Override
-    String header() {
-      return "dn,uid,name,title,mail,manager,depth,reports\n";
+    String header(List<String> extra) {
+      StringBuilder header = new StringBuilder("dn,uid,name,title,mail,manager,depth,reports");
+      for (String name : extra) {
+        header.append(',').append(csv(name));
+      }
+      return header.append('\n').toString();
     }
 
     @Override
     void write(Visit<Person> visit, SharedOutput.Buffer out) {
       Person p = visit.node();
-      String row = String.join(",", csv(p.dn()), csv(p.uid()), csv(p.name()), csv(p.title()), csv(p.mail()),
-          csv(p.managerDn()), String.valueOf(visit.depth()), String.valueOf(Math.max(0, p.reportCount()))) + "\n";
-      out.record(row.getBytes(StandardCharsets.UTF_8));
+      StringBuilder row = new StringBuilder(String.join(",", csv(p.dn()), csv(p.uid()), csv(p.name()), csv(p.title()),
+          csv(p.mail()), csv(p.managerDn()), String.valueOf(visit.depth()), String.valueOf(Math.max(0, p.reportCount()))));
+      for (List<String> values : p.attributes().values()) {
+        row.append(',').append(csv(values.isEmpty() ? null : String.join(";", values))); // several values: a;b
+      }
+      row.append('\n');
+      out.record(row.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private String csv(String value) {
@@ -64,6 +88,34 @@ enum PersonFormat {
         return value;
       }
       return '"' + value.replace("\"", "\"\"") + '"';
+    }
+  },
+  /**
+   * LDIF, as ldapsearch writes it, for tools that read its output: an entry per person with what
+   * was read of them (the SDK does the escaping and base64).
+   */
+  LDIF {
+    @Override
+    void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      Person p = visit.node();
+      com.unboundid.ldap.sdk.Entry entry = new com.unboundid.ldap.sdk.Entry(p.dn());
+      add(entry, "uid", p.uid());
+      add(entry, "cn", p.name());
+      add(entry, "title", p.title());
+      add(entry, "mail", p.mail());
+      add(entry, "manager", p.managerDn());
+      p.attributes().forEach((name, values) -> {
+        if (!values.isEmpty()) {
+          entry.addAttribute(name, values.toArray(String[]::new));
+        }
+      });
+      out.record((entry.toLDIFString() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void add(com.unboundid.ldap.sdk.Entry entry, String name, String value) {
+      if (value != null) {
+        entry.addAttribute(name, value);
+      }
     }
   },
   /** Graphviz DOT: a box per person, an edge from each manager. Render with {@code dot -Tsvg}. */
@@ -108,6 +160,11 @@ enum PersonFormat {
 
   String header() {
     return "";
+  }
+
+  /** The header, naming the extra attributes where the format has columns. */
+  String header(List<String> extra) {
+    return header();
   }
 
   String footer() {

@@ -109,6 +109,40 @@ class LdapCommandTest {
   }
 
   @Test
+  void extraAttributes_asLdapsearchTakesThem_inJsonCsvAndLdif() throws Exception {
+    Run json = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "sn", "departmentNumber");
+    assertEquals(0, json.exit(), json.err());
+    for (String line : json.lines()) {
+      assertTrue(line.matches(".*,\"attributes\":\\{\"sn\":\\[\"[^\"]+\"\\],\"departmentNumber\":\\[\\]\\}\\}"), line);
+    }
+    Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--csv", "sn");
+    assertEquals("dn,uid,name,title,mail,manager,depth,reports,sn", csv.lines().get(0));
+    assertTrue(csv.lines().get(1).endsWith(",0,6,Sutherland") || csv.lines().get(1).matches(".*,0,\\d+,[A-Za-z' -]+"),
+        csv.lines().get(1));
+    Run ldif = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--ldif", "sn");
+    assertEquals(0, ldif.exit(), ldif.err());
+    List<com.unboundid.ldap.sdk.Entry> entries = new java.util.ArrayList<>();
+    try (com.unboundid.ldif.LDIFReader reader = new com.unboundid.ldif.LDIFReader(
+        new java.io.ByteArrayInputStream(ldif.out().getBytes(StandardCharsets.UTF_8)))) {
+      for (com.unboundid.ldap.sdk.Entry e = reader.readEntry(); e != null; e = reader.readEntry()) {
+        entries.add(e);
+      }
+    }
+    assertEquals(60, entries.size(), "an entry per person, readable by an LDIF reader");
+    assertTrue(entries.get(0).getDN().startsWith("uid=ceo,"), entries.get(0).getDN());
+    assertTrue(entries.stream().allMatch(e -> e.hasAttribute("sn") && e.hasAttribute("uid")));
+  }
+
+  @Test
+  void aManagerAttributeNobodyHas_isWarnedAbout() {
+    Run run = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--manager-attribute", "boss");
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(1, run.lines().size());
+    assertEquals("crawl: warning: no person under ou=people,dc=example,dc=com has the attribute boss, so nobody "
+        + "reports to anyone: check --manager-attribute\n", run.err());
+  }
+
+  @Test
   void csv_tree_dot() {
     Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
     assertEquals(0, csv.exit(), csv.err());

@@ -13,11 +13,14 @@ final class EntryReader {
   private final String managerAttribute;
   /** The back-link attribute in use, or {@code null}: decided before the source is built. */
   private final String backLink;
+  /** Attributes asked for besides the usual ones, carried as they are. */
+  private final java.util.List<String> extra;
 
   EntryReader(LdapSettings settings, String backLink) {
     this.uidAttribute = settings.uidAttribute();
     this.managerAttribute = settings.managerAttribute();
     this.backLink = backLink;
+    this.extra = settings.extraAttributes();
   }
 
   /**
@@ -32,9 +35,14 @@ final class EntryReader {
       String[] reports = entry.getAttributeValues(backLink);
       linked = reports == null ? 0 : reports.length;
     }
+    java.util.Map<String, java.util.List<String>> values = new java.util.LinkedHashMap<>();
+    for (String name : extra) {
+      String[] v = entry.getAttributeValues(name);
+      values.put(name, v == null ? java.util.List.of() : java.util.List.of(v));
+    }
     return new Person(entry.getParsedDN(), entry.getAttributeValue(uidAttribute),
         entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
-        entry.getAttributeValue(managerAttribute), manager, cycle, linked);
+        entry.getAttributeValue(managerAttribute), manager, cycle, linked, values);
   }
 
   /** The entry's manager values (DNs, as stored); empty when it has none. */

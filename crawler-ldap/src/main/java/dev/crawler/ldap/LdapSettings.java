@@ -127,6 +127,26 @@ public record LdapSettings(
         managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
   }
 
+  /**
+   * Also reads {@code extra} attributes of each person (ldapsearch's trailing arguments); a person
+   * carries them in {@link Person#attributes()}.
+   */
+  public LdapSettings withExtraAttributes(java.util.List<String> extra) {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(attributes);
+    all.addAll(extra);
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, reportsAttribute, java.util.List.copyOf(all), connectTimeout, responseTimeout, batchSize,
+        managersPerListing);
+  }
+
+  /** The attributes read besides uid, manager, cn, title and mail: those a person carries in attributes(). */
+  java.util.List<String> extraAttributes() {
+    return attributes.stream()
+        .filter(a -> !java.util.Set.of("cn", "title", "mail").contains(a.toLowerCase(java.util.Locale.ROOT))
+            && !a.equalsIgnoreCase(uidAttribute) && !a.equalsIgnoreCase(managerAttribute))
+        .toList();
+  }
+
   /** Never shows the password. */
   @Override
   public String toString() {

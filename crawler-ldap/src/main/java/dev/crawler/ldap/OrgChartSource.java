@@ -193,6 +193,31 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     }
   }
 
+  /**
+   * Whether any person under the base DN has the manager attribute at all: when a crawl finds
+   * nobody below its root, a misspelt {@code --manager-attribute} is the likely reason. One search
+   * of one entry, over a connection of its own.
+   *
+   * @throws LDAPException if the directory cannot be read
+   */
+  public boolean anyoneHasAManager() throws LDAPException {
+    LDAPConnection connection = open();
+    try {
+      SearchRequest request = search.request(Filter.createPresenceFilter(settings.managerAttribute()));
+      request.setSizeLimit(1);
+      try {
+        return !search.search(connection, request).isEmpty();
+      } catch (LDAPSearchException e) {
+        if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+          return true;
+        }
+        throw e;
+      }
+    } finally {
+      connection.close();
+    }
+  }
+
   @Override
   public void list(LDAPConnection connection, Person manager, Children<Person> out) throws Exception {
     listAll(connection, List.of(manager), List.of(out));

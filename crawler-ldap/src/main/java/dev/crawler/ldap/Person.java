@@ -29,6 +29,8 @@ public final class Person {
   private final boolean cycle;
   /** How many reports the server's back-link names (directReports); -1 when not in use. */
   private final int linkedReports;
+  /** The extra attributes asked for, by name, in the order asked; immutable. */
+  private final java.util.Map<String, List<String>> attributes;
   /**
    * Written by the source before the person is handed to the crawl; null until then, and again
    * once they have been listed, so that a crawl keeps only its frontier (and their managers) alive.
@@ -45,6 +47,11 @@ public final class Person {
 
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
       int linkedReports) {
+    this(dn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, java.util.Map.of());
+  }
+
+  Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
+      int linkedReports, java.util.Map<String, List<String>> attributes) {
     this.dn = Objects.requireNonNull(dn, "dn");
     this.uid = uid;
     this.name = name;
@@ -55,6 +62,15 @@ public final class Person {
     this.depth = manager == null ? 0 : manager.depth + 1;
     this.cycle = cycle;
     this.linkedReports = linkedReports;
+    this.attributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+  }
+
+  /**
+   * The extra attributes read with the person ({@link LdapSettings#withExtraAttributes}), by name
+   * in the order asked: each name's values, none when the entry has none.
+   */
+  public java.util.Map<String, List<String>> attributes() {
+    return attributes;
   }
 
   /** The entry's DN as the server wrote it. */
