@@ -60,6 +60,9 @@ final class LdapCommand implements Callable<Integer> {
           + "departmentNumber); printed in --json, --csv and --ldif.")
   List<String> extraAttributes = new ArrayList<>();
 
+  /** Levels below the root that --dot draws unless --max-depth says otherwise. */
+  static final int DOT_DEPTH = 2;
+
   /** Default workers: one connection each; LDAP listings wait on the server, not the CPU. */
   static final int DEFAULT_WORKERS = 8;
 
@@ -188,6 +191,14 @@ final class LdapCommand implements Callable<Integer> {
             err.println("crawl: " + error.branch() + ": " + CrawlCommand.describe(error.cause()));
           }
         });
+    if (personFormat == PersonFormat.DOT && crawlOptions.maxDepth == null) {
+      // A picture of thousands of boxes is unreadable at any size: draw the top of the chart.
+      crawler.maxDepth(DOT_DEPTH);
+      if (!crawlOptions.quiet) {
+        err.println("crawl: --dot draws " + (DOT_DEPTH + 1) + " levels (the root, their reports and theirs); "
+            + "give --max-depth N for more");
+      }
+    }
     stdout.write(personFormat.header(extraAttributes).getBytes(StandardCharsets.UTF_8));
     CrawlReport<Person> report;
     boolean readerGone;

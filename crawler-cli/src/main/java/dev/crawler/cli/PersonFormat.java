@@ -122,7 +122,10 @@ enum PersonFormat {
   DOT {
     @Override
     String header() {
-      return "digraph orgchart {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\"];\n";
+      // Left to right: an org chart is wide and shallow, and top to bottom it becomes a strip.
+      return "digraph orgchart {\n  rankdir=LR;\n  ranksep=0.8;\n  nodesep=0.08;\n"
+          + "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fa\", color=\"#8aa0bd\", "
+          + "fontname=\"Helvetica\", fontsize=10];\n  edge [arrowhead=none, color=\"#8aa0bd\"];\n";
     }
 
     @Override

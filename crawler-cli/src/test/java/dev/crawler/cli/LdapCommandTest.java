@@ -158,11 +158,16 @@ class LdapCommandTest {
     assertTrue(tree.lines().get(1).startsWith("├── ") || tree.lines().get(1).startsWith("└── "), tree.lines().get(1));
     assertTrue(tree.out().contains("│   ├── "), "nested levels are drawn");
 
-    Run dot = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--dot");
+    Run dot = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--dot", "--max-depth", "20");
     assertEquals(0, dot.exit(), dot.err());
-    assertTrue(dot.out().startsWith("digraph orgchart {\n"));
+    assertTrue(dot.out().startsWith("digraph orgchart {\n  rankdir=LR;"));
     assertTrue(dot.out().endsWith("}\n"));
     assertEquals(299, dot.lines().stream().filter(l -> l.contains(" -> ")).count(), "an edge per person but the root");
+    Run top = crawl("ldap", "--root", "ceo", "--demo-people", "300", "--dot");
+    assertTrue(top.err().contains("crawl: --dot draws 3 levels (the root, their reports and theirs); give --max-depth N"
+        + " for more"), top.err());
+    long edges = top.lines().stream().filter(l -> l.contains(" -> ")).count();
+    assertTrue(edges > 6 && edges < 299, edges + " edges: the top three levels only");
   }
 
   @Test
