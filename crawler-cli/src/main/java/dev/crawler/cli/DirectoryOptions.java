@@ -72,6 +72,11 @@ final class DirectoryOptions {
       description = "Per operation; default 30s.")
   Duration responseTimeout = Duration.ofSeconds(30);
 
+  @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE",
+      description = "Where people are, as ldapsearch's -s: sub (anywhere below --base, the default) or one "
+          + "(right under it).")
+  String scope = "sub";
+
   /** The base DN given, or {@code fallback} (the demo's). */
   String baseOr(String fallback) {
     return base == null ? fallback : base;
@@ -79,6 +84,10 @@ final class DirectoryOptions {
 
   /** Checks the flags against each other before anything starts. */
   void validate() throws UserError {
+    if (!scope.equals("sub") && !scope.equals("one")) {
+      throw new UserError("-s takes sub or one, not '" + scope + "'"
+          + (scope.equals("base") ? ": base would search the --base entry alone, and people live below it" : ""));
+    }
     if (passwordArgument != null) {
       throw new UserError("-w would show the password to every user of this machine (ps) and keep it in your "
           + "shell history: give -y FILE, --password-env VAR, or -W to be asked");
@@ -94,10 +103,14 @@ final class DirectoryOptions {
 
   /** Settings for the embedded demo directory, with this command line's schema and timeouts. */
   LdapSettings demoSettings(DemoDirectory demo) {
-    return LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+    return scoped(LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
         .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
         .withSchema(personFilter, uidAttribute, managerAttribute)
-        .withTimeouts(connectTimeout, responseTimeout);
+        .withTimeouts(connectTimeout, responseTimeout));
+  }
+
+  private LdapSettings scoped(LdapSettings settings) {
+    return settings.withOneLevel(scope.equals("one"));
   }
 
   /** Settings for the directory at --url, checked; the password read as the flags say. */
@@ -132,7 +145,7 @@ final class DirectoryOptions {
     } else if (passwordFile != null || passwordEnv != null || askPassword) {
       throw new UserError("a password was given but no --bind-dn to bind as");
     }
-    return settings;
+    return scoped(settings);
   }
 
   /** The bind password: from a file, an environment variable or a prompt; never from an argument. */

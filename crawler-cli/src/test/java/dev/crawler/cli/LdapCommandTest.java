@@ -134,6 +134,27 @@ class LdapCommandTest {
   }
 
   @Test
+  void scopeOne_leavesOutPeopleBelowTheBasesChildren_andBaseIsRefused() throws Exception {
+    try (DemoDirectory server = DemoDirectory.start(new DemoDirectory.Options(100, 2, 100, Duration.ZERO, true))) {
+      server.server().add("dn: ou=contractors," + DemoDirectory.BASE_DN, "objectClass: organizationalUnit",
+          "ou: contractors");
+      server.server().add("dn: uid=temp,ou=contractors," + DemoDirectory.BASE_DN, "objectClass: inetOrgPerson",
+          "uid: temp", "cn: Temp", "sn: Temp", "manager: uid=ceo," + DemoDirectory.BASE_DN);
+      Path password = Files.writeString(tmp.resolve("pw1"), DemoDirectory.CRAWLER_PASSWORD);
+      String[] args = {"ldap", "--root", "ceo", "-H", "ldap://127.0.0.1:" + server.port(), "-b", DemoDirectory.BASE_DN,
+          "-D", DemoDirectory.CRAWLER_DN, "-y", password.toString(), "-s", "sub"};
+      assertEquals(101, crawl(args).lines().size(), "sub: the contractor too");
+      args[args.length - 1] = "one";
+      assertEquals(100, crawl(args).lines().size(), "one: right under the base only");
+      args[args.length - 1] = "base";
+      Run base = crawl(args);
+      assertEquals(2, base.exit());
+      assertEquals("crawl: -s takes sub or one, not 'base': base would search the --base entry alone, and people "
+          + "live below it\n", base.err());
+    }
+  }
+
+  @Test
   void aManagerAttributeNobodyHas_isWarnedAbout() {
     Run run = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--manager-attribute", "boss");
     assertEquals(0, run.exit(), run.err());

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param responseTimeout how long to wait for one operation
  * @param batchSize the most managers whose reports are asked for in one query (terms of the OR)
  * @param managersPerListing the most pending managers listed together in one engine listing
+ * @param oneLevel people are the base's direct children only (ldapsearch's {@code -s one}); else
+ *     anywhere below it ({@code -s sub}, the default)
  */
 public record LdapSettings(
     String host,
@@ -45,7 +47,8 @@ public record LdapSettings(
     Duration connectTimeout,
     Duration responseTimeout,
     int batchSize,
-    int managersPerListing) {
+    int managersPerListing,
+    boolean oneLevel) {
 
   /**
    * How the connection is protected. Certificates are always checked against the trusted CAs, and
@@ -89,42 +92,42 @@ public record LdapSettings(
   /** Plain LDAP, anonymous, inetOrgPerson entries linked by {@code manager}. */
   public static LdapSettings of(String host, int port, String baseDn) {
     return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
-        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 400, 64);
+        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 400, 64, false);
   }
 
   public LdapSettings withBind(String dn, char[] secret) {
     return new LdapSettings(host, port, security, caFile, dn, secret, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
   }
 
   public LdapSettings withSecurity(Security mode, Path trustedCas) {
     return new LdapSettings(host, port, mode, trustedCas, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
   }
 
   public LdapSettings withSchema(String filter, String uid, String manager) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
-        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
   }
 
   public LdapSettings withTimeouts(Duration connect, Duration response) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing, oneLevel);
   }
 
   public LdapSettings withBatchSize(int managersPerQuery) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing, oneLevel);
   }
 
   public LdapSettings withManagersPerListing(int managers) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers, oneLevel);
   }
 
   public LdapSettings withReportsAttribute(String backLink) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing);
+        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
   }
 
   /**
@@ -136,7 +139,7 @@ public record LdapSettings(
     all.addAll(extra);
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, java.util.List.copyOf(all), connectTimeout, responseTimeout, batchSize,
-        managersPerListing);
+        managersPerListing, oneLevel);
   }
 
   /** The attributes read besides uid, manager, cn, title and mail: those a person carries in attributes(). */
@@ -145,6 +148,13 @@ public record LdapSettings(
         .filter(a -> !java.util.Set.of("cn", "title", "mail").contains(a.toLowerCase(java.util.Locale.ROOT))
             && !a.equalsIgnoreCase(uidAttribute) && !a.equalsIgnoreCase(managerAttribute))
         .toList();
+  }
+
+  /** People are the base's direct children only ({@code true}), or anywhere below it. */
+  public LdapSettings withOneLevel(boolean one) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
+        one);
   }
 
   /** Never shows the password. */

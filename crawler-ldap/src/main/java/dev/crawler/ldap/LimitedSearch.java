@@ -39,6 +39,8 @@ final class LimitedSearch {
   private static final String SPLIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-";
 
   private final String baseDn;
+  /** SUB, or ONE for people right under the base (ldapsearch's -s). */
+  private final SearchScope scope;
   private final Filter personFilter;
   private final String uidAttribute;
   /** The attributes read of each person; never changed. */
@@ -51,6 +53,7 @@ final class LimitedSearch {
   LimitedSearch(LdapSettings settings, Filter personFilter, String[] attributes, LdapCounters counters,
       QuerySizer sizer) {
     this.baseDn = settings.baseDn();
+    this.scope = settings.oneLevel() ? SearchScope.ONE : SearchScope.SUB;
     this.personFilter = personFilter;
     this.uidAttribute = settings.uidAttribute();
     this.attributes = attributes.clone();
@@ -96,7 +99,7 @@ final class LimitedSearch {
   }
 
   SearchRequest request(Filter filter) {
-    return new SearchRequest(baseDn, SearchScope.SUB, Filter.createANDFilter(personFilter, filter), attributes);
+    return new SearchRequest(baseDn, scope, Filter.createANDFilter(personFilter, filter), attributes);
   }
 
   /** A search for {@code dn} itself, if it is a person. */
