@@ -8,6 +8,7 @@ import dev.crawler.fs.FileErrors;
 import dev.crawler.fs.FileTreeOptions;
 import dev.crawler.fs.FileTreeSource;
 import dev.crawler.fs.FileType;
+import dev.crawler.fs.PathBytes;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -99,6 +100,10 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = {"-a", "--absolute-path"}, description = "Print absolute paths.")
   boolean absolutePath;
 
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "Color paths by LS_COLORS: auto (on a terminal, unless NO_COLOR is set), always or never.")
+  String color;
+
   @Option(names = {"-E", "--exclude"}, paramLabel = "GLOB",
       description = "Leave out entries matching GLOB, with their whole subtree (repeatable). "
           + "A GLOB without / matches names, one with / paths relative to DIR.")
@@ -147,6 +152,9 @@ final class FsCommand implements Callable<Integer> {
     }
   }
 
+  /** Colors for the plain format, when they are shown; {@code null} otherwise. */
+  private Colors colors;
+
   /** Where results go, as raw bytes. */
   private final OutputStream stdout;
 
@@ -163,11 +171,17 @@ final class FsCommand implements Callable<Integer> {
     if (roots.isEmpty()) {
       roots = List.of(Path.of("."));
     }
+    if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
+      throw new UserError("--color takes auto, always or never, not '" + color + "'");
+    }
+    boolean colored = format.outputFormat() == OutputFormat.PLAIN && (color.equals("always")
+        || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal());
+    colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
     EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, parseTypes(), globs, regexes,
         extensions, sizes, changedWithin, changedBefore), java.time.Instant.now());
     // Paths alone need no lstat of entries that cannot be directories: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
-    boolean pathsOnly = types.isEmpty() && !filter.needsAttributes()
+    boolean pathsOnly = types.isEmpty() && !filter.needsAttributes() && colors == null
         && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
@@ -316,11 +330,20 @@ final class FsCommand implements Callable<Integer> {
       }
       if (outputFormat == OutputFormat.DU) {
         du.add(visit);
-      } else if (absolutePath) {
-        FileEntry entry = visit.node();
-        outputFormat.write(new Visit<>(entry.absolute(), visit.kind(), visit.depth(), visit.parent()), out.buffer());
       } else {
-        outputFormat.write(visit, out.buffer());
+        Visit<FileEntry> shown = absolutePath
+            ? new Visit<>(visit.node().absolute(), visit.kind(), visit.depth(), visit.parent()) : visit;
+        byte[] start = colors == null ? null : colors.start(shown.node());
+        if (start == null) {
+          outputFormat.write(shown, out.buffer());
+        } else {
+          // One record: the color, the path, the reset, then the newline outside the color.
+          byte[] path = PathBytes.of(shown.node().path());
+          byte[] line = java.util.Arrays.copyOf(start, start.length + path.length + Colors.RESET.length);
+          System.arraycopy(path, 0, line, start.length, path.length);
+          System.arraycopy(Colors.RESET, 0, line, start.length + path.length, Colors.RESET.length);
+          out.buffer().record(line, (byte) '\n');
+        }
       }
     }
   }

@@ -108,7 +108,8 @@ class FsFilterTest {
         {"--changed-within", "soon", "crawl: --changed-within takes a duration (30min, 10h, 2d, 1w) or a date (2026-11-30, 2026-11-30 14:00:00), not 'soon'"},
         {"--regex", "(", "crawl: bad --regex '(': Unclosed group at character 2"},
         {"--exact-depth", "-1", "crawl: --exact-depth must be 0 or more, not -1"},
-        {"--max-results", "0", "crawl: --max-results must be 1 or more, not 0"}};
+        {"--max-results", "0", "crawl: --max-results must be 1 or more, not 0"},
+        {"--color", "rainbow", "crawl: --color takes auto, always or never, not 'rainbow'"}};
     for (String[] c : cases) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       StringWriter err = new StringWriter();
