@@ -60,7 +60,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private final AtomicLong branchVisits = new AtomicLong();
   private final AtomicLong listings = new AtomicLong();
   private final AtomicLong balance = new AtomicLong();
-  private final AtomicLong emptyPolls = new AtomicLong();
+  private final AtomicLong idleWakeups = new AtomicLong();
   private final List<BranchError<T>> errors = new ArrayList<>(); // watcher only, until done
   private final Map<String, ProcessCounts> processes = new HashMap<>(); // watcher only, until done
   private volatile int maxDepth;
@@ -138,9 +138,12 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         if (closing) {
           throw new WakeupException(); // closed from the visits consumer, on this very thread
         }
+        long before = System.nanoTime();
         var records = reader.poll(LONG_POLL);
-        if (records.isEmpty()) {
-          emptyPolls.incrementAndGet();
+        if (records.isEmpty() && System.nanoTime() - before >= LONG_POLL.toNanos()) {
+          // A poll that waited out its whole time: nothing came. (A poll can also return empty at
+          // once, having only stepped over transaction markers; that is news, not idling.)
+          idleWakeups.incrementAndGet();
         }
         for (ConsumerRecord<String, byte[]> record : records) {
           if (closing) {
@@ -273,9 +276,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     this.transactionListener = java.util.Objects.requireNonNull(listener, "listener");
   }
 
-  /** For tests: polls of the watcher that returned nothing (it waits in long polls). */
-  long emptyPolls() {
-    return emptyPolls.get();
+  /** For tests: polls of the watcher that waited out their whole time for nothing. */
+  long idleWakeups() {
+    return idleWakeups.get();
   }
 
   /**

@@ -100,7 +100,7 @@ class DistributedCrawlTest {
         started.add(engine(crawl, "p" + i, spec, 0));
       }
       report = distributed.await();
-      assertEquals(0, distributed.emptyPolls(), "the watcher waits in long polls and wakes only with news");
+      assertEquals(0, distributed.idleWakeups(), "the watcher waits in 30 s long polls and wakes only with news");
     }
     // The sessions lived in the engine processes; each checks its own and exits 0 only if all is well.
     assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
