@@ -5,7 +5,10 @@ import java.io.PrintStream;
 
 /**
  * The one place where how a crawl ended becomes the command's exit code, with its last line on
- * stderr when the output is not what was asked for. Codes: {@link ExitCodes}.
+ * stderr when the output is not what was asked for. Codes: {@link ExitCodes}. A crawl that failed
+ * is thrown as a {@link CrawlFailedException}, so that it reaches the command line's one failure
+ * handler ({@code CrawlCommand}), which prints one line, and the stack trace only under
+ * {@code --debug}, as it does for every other failure.
  */
 final class ExitStatus {
   private ExitStatus() {}
@@ -16,21 +19,16 @@ final class ExitStatus {
    *     for that, and pipelines end that way, so it is not an error
    * @param otherErrors errors found besides the crawl's own branch errors (missing managers)
    * @param err where the last line goes
-   * @param options for the deadline and {@code --debug}
+   * @param options for the deadline
+   * @throws CrawlFailedException if the crawl failed (its cause is the crawl's failure)
    */
-  static int of(CrawlReport<?> report, boolean readerGone, long otherErrors, PrintStream err, CrawlOptions options) {
+  static int of(CrawlReport<?> report, boolean readerGone, long otherErrors, PrintStream err, CrawlOptions options)
+      throws CrawlFailedException {
     if (readerGone) {
       return ExitCodes.OK;
     }
     switch (report.outcome()) {
-      case FAILED -> {
-        err.println("crawl: the crawl failed: " + CrawlCommand.describe(report.failure())
-            + (options.debug ? "" : " (run with --debug for details)"));
-        if (options.debug) {
-          report.failure().printStackTrace(err);
-        }
-        return ExitCodes.PARTIAL;
-      }
+      case FAILED -> throw new CrawlFailedException(report.failure());
       case TIMED_OUT -> {
         err.println("crawl: the deadline of " + DurationConverter.format(options.deadline)
             + " passed; the output is partial");
@@ -45,6 +43,15 @@ final class ExitStatus {
       default -> {
         return otherErrors > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
       }
+    }
+  }
+
+  /** A crawl that ended FAILED: "the crawl failed: " and its cause's message; exit 1. */
+  static final class CrawlFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CrawlFailedException(Throwable cause) {
+      super("the crawl failed: " + CrawlCommand.describe(cause), cause);
     }
   }
 }
