@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.ldap.demo.DemoDirectory;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,18 +38,9 @@ class BadInputTest {
     server.close();
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run crawl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-  }
-
   /** Exit 2, exactly one line matching {@code expected}, no stack trace. */
   private static void assertOneLine(String expected, String... args) {
-    Run run = crawl(args);
+    CliRun run = CliRun.of(args);
     String what = String.join(" ", args) + " -> " + run.err();
     assertEquals(2, run.exit(), what);
     assertEquals(1, run.err().lines().count(), what);
@@ -114,9 +103,9 @@ class BadInputTest {
   void ldapsearchHabits_minusZZ_andMinusX_areUnderstood() {
     // -ZZ is StartTLS: without --url it is refused for that reason, not as a repeated flag.
     assertOneLine("crawl: --bind-dn, --base, --starttls and --ca-file need --url .*", "ldap", "--root", "ceo", "-ZZ");
-    Run x = crawl("ldap", "--root", "ceo", "-x", "--demo-people", "60", "-q");
+    CliRun x = CliRun.of("ldap", "--root", "ceo", "-x", "--demo-people", "60", "-q");
     assertEquals(0, x.exit(), x.err());
-    assertEquals(60, x.out().lines().count());
+    assertEquals(60, x.text().lines().count());
   }
 
   @Test
@@ -142,9 +131,9 @@ class BadInputTest {
   @Test
   void version_isThePomsVersion_forEveryCommand() {
     for (String[] args : new String[][] {{"-V"}, {"fs", "--version"}, {"ldap", "--version"}}) {
-      Run run = crawl(args);
+      CliRun run = CliRun.of(args);
       assertEquals(0, run.exit());
-      assertTrue(run.out().matches("crawl \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java .*\\)\\n"), String.join(" ", args) + ": " + run.out());
+      assertTrue(run.text().matches("crawl \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java .*\\)\\n"), String.join(" ", args) + ": " + run.text());
     }
   }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.fs.TestTrees;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,26 +33,9 @@ class FsCommandTest {
     TestTrees.populate(root);
   }
 
-  private record Run(int exit, byte[] out, String err) {
-    String text() {
-      return new String(out, StandardCharsets.ISO_8859_1);
-    }
-
-    Set<String> lines() {
-      return new HashSet<>(Arrays.asList(text().split("\n")));
-    }
-  }
-
-  private static Run crawl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toByteArray(), err.toString());
-  }
-
   @Test
   void nul_printsExactlyWhatFindPrints() throws Exception {
-    Run run = crawl("fs", "-0", "-j", "3", root.toString());
+    CliRun run = CliRun.of("fs", "-0", "-j", "3", root.toString());
     assertEquals(0, run.exit(), run.err());
     assertEquals(TestTrees.find(root), TestTrees.splitNul(run.out()));
     assertEquals("", run.err());
@@ -62,18 +43,18 @@ class FsCommandTest {
 
   @Test
   void plain_printsOnePathPerLine_rawBytes() throws Exception {
-    Run run = crawl("fs", root.toString());
+    CliRun run = CliRun.of("fs", root.toString());
     assertEquals(0, run.exit(), run.err());
     // A name with a newline spans two lines, as with find; compare the whole byte streams as sets of lines.
     Set<String> expected = TestTrees.find(root).stream()
         .flatMap(p -> Arrays.stream(p.split("\n"))).collect(Collectors.toSet());
-    assertEquals(expected, run.lines());
-    assertTrue(run.text().contains(root + "/odd/bad\u00ffbyte\n"), "raw byte 0xFF kept");
+    assertEquals(expected, run.latin1Lines());
+    assertTrue(run.latin1().contains(root + "/odd/bad\u00ffbyte\n"), "raw byte 0xFF kept");
   }
 
   @Test
   void json_hasEveryEntryWithItsFields_andBase64ForNonUtf8Names() throws Exception {
-    Run run = crawl("fs", "--json", root.toString());
+    CliRun run = CliRun.of("fs", "--json", root.toString());
     assertEquals(0, run.exit(), run.err());
     String text = new String(run.out(), StandardCharsets.UTF_8);
     List<String> lines = text.lines().toList();
@@ -92,44 +73,44 @@ class FsCommandTest {
 
   @Test
   void typeAndDepthFilters_matchFind() throws Exception {
-    Run run = crawl("fs", "-0", "-t", "f", "--min-depth", "2", "-d", "3", root.toString());
+    CliRun run = CliRun.of("fs", "-0", "-t", "f", "--min-depth", "2", "-d", "3", root.toString());
     assertEquals(0, run.exit(), run.err());
     assertEquals(TestTrees.find(root, "-mindepth", "2", "-maxdepth", "3", "-type", "f"), TestTrees.splitNul(run.out()));
-    Run dirs = crawl("fs", "-0", "-t", "d,l", root.toString());
+    CliRun dirs = CliRun.of("fs", "-0", "-t", "d,l", root.toString());
     assertEquals(TestTrees.find(root, "(", "-type", "d", "-o", "-type", "l", ")"), TestTrees.splitNul(dirs.out()));
   }
 
   @Test
   void maxDepth_zeroOneTwo_matchFindMaxdepth() throws Exception {
     for (String depth : new String[] {"0", "1", "2"}) {
-      Run run = crawl("fs", "-0", "-d", depth, root.toString());
+      CliRun run = CliRun.of("fs", "-0", "-d", depth, root.toString());
       assertEquals(0, run.exit(), run.err());
       assertEquals(TestTrees.find(root, "-maxdepth", depth), TestTrees.splitNul(run.out()), "-d " + depth);
     }
-    assertEquals(Set.of(TestTrees.bytesOf(root)), TestTrees.splitNul(crawl("fs", "-0", "-d", "0", root.toString()).out()));
+    assertEquals(Set.of(TestTrees.bytesOf(root)), TestTrees.splitNul(CliRun.of("fs", "-0", "-d", "0", root.toString()).out()));
   }
 
   @Test
   void severalRoots_areOneCrawl_printingWhatFindPrints_evenNestedOnes() throws Exception {
     Path d1 = root.resolve("d1");
     Path nested = root.resolve("d2/e1");
-    Run run = crawl("fs", "-0", "-j", "3", d1.toString(), nested.toString(), root.resolve("d2").toString());
+    CliRun run = CliRun.of("fs", "-0", "-j", "3", d1.toString(), nested.toString(), root.resolve("d2").toString());
     assertEquals(0, run.exit(), run.err());
     List<String> expected = new java.util.ArrayList<>();
     for (Path p : List.of(d1, nested, root.resolve("d2"))) {
       expected.addAll(TestTrees.find(p));
     }
-    List<String> got = new java.util.ArrayList<>(Arrays.asList(run.text().split("\0")));
+    List<String> got = new java.util.ArrayList<>(Arrays.asList(run.latin1().split("\0")));
     expected.sort(null);
     got.sort(null);
     assertEquals(expected, got, "find d1 d2/e1 d2 prints d2/e1's entries twice; so does crawl fs");
-    Run stats = crawl("fs", "--stats", "-q", d1.toString(), nested.toString());
+    CliRun stats = CliRun.of("fs", "--stats", "-q", d1.toString(), nested.toString());
     assertEquals(1, stats.err().lines().filter(l -> l.startsWith("crawl: ")).count(), "one crawl: " + stats.err());
   }
 
   @Test
   void summary_ofSeveralRoots_hasALinePerTopLevelEntryOfEach() throws Exception {
-    Run run = crawl("fs", "--summary", root.resolve("d1").toString(), root.resolve("d2").toString());
+    CliRun run = CliRun.of("fs", "--summary", root.resolve("d1").toString(), root.resolve("d2").toString());
     assertEquals(0, run.exit(), run.err());
     for (String d : new String[] {"d1", "d2"}) {
       for (int b = 0; b < 5; b++) {
@@ -139,10 +120,10 @@ class FsCommandTest {
           bytes += (d.equals("d1") ? 100 : 200) + b * 10 + f;
         }
         String line = bytes + "\t4\t1\t0\t" + top;
-        assertTrue(run.text().lines().anyMatch(line::equals), line + " in " + run.text());
+        assertTrue(run.latin1().lines().anyMatch(line::equals), line + " in " + run.latin1());
       }
     }
-    assertTrue(run.text().endsWith("\t40\t12\t0\ttotal\n"), run.text());
+    assertTrue(run.latin1().endsWith("\t40\t12\t0\ttotal\n"), run.latin1());
   }
 
   @Test
@@ -154,7 +135,7 @@ class FsCommandTest {
         {"--rate", "Infinity", "crawl: --rate must be a positive number of listings per second, not Infinity\n"},
         {"--rate", "0", "crawl: --rate must be a positive number of listings per second, not 0.0\n"}};
     for (String[] c : cases) {
-      Run run = crawl("fs", c[0], c[1], root.toString());
+      CliRun run = CliRun.of("fs", c[0], c[1], root.toString());
       assertEquals(2, run.exit(), String.join(" ", c));
       assertEquals(c[2], run.err());
     }
@@ -162,14 +143,14 @@ class FsCommandTest {
 
   @Test
   void exclude_prunes() throws Exception {
-    Run run = crawl("fs", "-0", "-E", "d1", "-E", ".hidden", root.toString());
+    CliRun run = CliRun.of("fs", "-0", "-E", "d1", "-E", ".hidden", root.toString());
     assertEquals(TestTrees.find(root, "(", "-name", "d1", "-o", "-name", ".hidden", ")", "-prune", "-o", "-print0"),
         TestTrees.splitNul(run.out()));
   }
 
   @Test
   void follow_reportsTheLoop_exitsOne_andPrintsWhatFindMinusLPrints() throws Exception {
-    Run run = crawl("fs", "-0", "-L", root.toString());
+    CliRun run = CliRun.of("fs", "-0", "-L", root.toString());
     assertEquals(1, run.exit());
     assertEquals(TestTrees.find(root, "-L"), TestTrees.splitNul(run.out()));
     assertEquals("crawl: " + root + "/links/to-ancestor: File system loop: a link to one of its own ancestors (not entered)\n",
@@ -178,9 +159,9 @@ class FsCommandTest {
 
   @Test
   void du_andSummary_countFilesDirsAndBytes() throws Exception {
-    Run run = crawl("fs", "--summary", root.toString());
+    CliRun run = CliRun.of("fs", "--summary", root.toString());
     assertEquals(0, run.exit(), run.err());
-    List<String> lines = run.text().lines().toList();
+    List<String> lines = run.latin1().lines().toList();
     assertEquals("bytes\tfiles\tdirs\terrors\tpath", lines.get(0));
     long files = TestTrees.find(root, "!", "-type", "d").size() - 1; // the root is a directory
     long dirs = TestTrees.find(root, "-type", "d").size();
@@ -197,54 +178,54 @@ class FsCommandTest {
       }
     }
     long expected = d5Bytes;
-    assertTrue(lines.stream().anyMatch(l -> l.equals(expected + "\t20\t6\t0\t" + root.resolve("d5"))), run.text());
+    assertTrue(lines.stream().anyMatch(l -> l.equals(expected + "\t20\t6\t0\t" + root.resolve("d5"))), run.latin1());
   }
 
   @Test
   void missingRoot_isOneLineAndExitTwo() {
-    Run run = crawl("fs", tmp.resolve("nope").toString());
+    CliRun run = CliRun.of("fs", tmp.resolve("nope").toString());
     assertEquals(2, run.exit());
     assertEquals("crawl: " + tmp.resolve("nope") + ": no such directory\n", run.err());
   }
 
   @Test
   void unknownFlag_saysWhatAndHow_exitTwo() {
-    Run run = crawl("fs", "--colour", root.toString());
+    CliRun run = CliRun.of("fs", "--colour", root.toString());
     assertEquals(2, run.exit());
     assertEquals("crawl: Unknown option: '--colour' (see 'crawl fs --help')\n", run.err());
   }
 
   @Test
   void badGlob_badType_badDuration_exitTwo() {
-    Run glob = crawl("fs", "-E", "a{b", root.toString());
+    CliRun glob = CliRun.of("fs", "-E", "a{b", root.toString());
     assertEquals(2, glob.exit());
     assertTrue(glob.err().startsWith("crawl: bad exclude glob 'a{b'"), glob.err());
     assertFalse(glob.err().contains("\tat "), "no stack trace without --debug");
-    Run type = crawl("fs", "-t", "x", root.toString());
+    CliRun type = CliRun.of("fs", "-t", "x", root.toString());
     assertEquals(2, type.exit());
     assertEquals("crawl: --type takes f, d, l or o, not 'x'\n", type.err());
-    Run deadline = crawl("fs", "--deadline", "soon", root.toString());
+    CliRun deadline = CliRun.of("fs", "--deadline", "soon", root.toString());
     assertEquals(2, deadline.exit());
     assertTrue(deadline.err().contains("'soon' is not a duration"), deadline.err());
   }
 
   @Test
   void noSubcommand_saysWhatToDo_exitTwo() {
-    Run run = crawl();
+    CliRun run = CliRun.of();
     assertEquals(2, run.exit());
     assertEquals("crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID (see 'crawl --help')\n", run.err());
   }
 
   @Test
   void debug_showsTheStackTrace() {
-    Run run = crawl("fs", "--debug", tmp.resolve("nope").toString());
+    CliRun run = CliRun.of("fs", "--debug", tmp.resolve("nope").toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("NoSuchFileException"), run.err());
   }
 
   @Test
   void stats_reportsTheCrawlOnStderr() {
-    Run run = crawl("fs", "--stats", "-q", root.toString());
+    CliRun run = CliRun.of("fs", "--stats", "-q", root.toString());
     assertEquals(0, run.exit());
     assertTrue(run.err().startsWith("crawl: " + root + ": COMPLETE in "), run.err());
     assertTrue(run.err().contains("handoffs"), run.err());

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.fs.TestTrees;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -35,13 +32,11 @@ class FsFilterTest {
   }
 
   private static Set<String> crawl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
     List<String> all = new ArrayList<>(List.of("fs", "-0"));
     all.addAll(List.of(args));
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
-    assertEquals(0, exit, all + ": " + err);
-    return TestTrees.splitNul(out.toByteArray());
+    CliRun run = CliRun.of(all.toArray(String[]::new));
+    assertEquals(0, run.exit(), all + ": " + run.err());
+    return TestTrees.splitNul(run.out());
   }
 
   @Test
@@ -111,11 +106,9 @@ class FsFilterTest {
         {"--max-results", "0", "crawl: --max-results must be 1 or more, not 0"},
         {"--color", "rainbow", "crawl: --color takes auto, always or never, not 'rainbow'"}};
     for (String[] c : cases) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      StringWriter err = new StringWriter();
-      int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute("fs", c[0], c[1], root.toString());
-      assertEquals(2, exit, String.join(" ", c));
-      assertEquals(c[2] + "\n", err.toString());
+      CliRun run = CliRun.of("fs", c[0], c[1], root.toString());
+      assertEquals(2, run.exit(), String.join(" ", c));
+      assertEquals(c[2] + "\n", run.err());
     }
   }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.fs.TestTrees;
 import dev.crawler.kafka.KafkaBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,31 +45,22 @@ class KafkaCommandTest {
     broker.close();
   }
 
-  private record Run(int exit, byte[] out, String err) {}
-
-  private static Run crawl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toByteArray(), err.toString());
-  }
-
   @Test
   void fsOverKafka_withAJoinedProcess_printsWhatFindPrints() throws Exception {
     String id = "cli-" + Long.toHexString(System.nanoTime());
-    CompletableFuture<Run> started = CompletableFuture.supplyAsync(
-        () -> crawl("fs", "-0", "-j", "2", "--kafka", broker.bootstrap(), "--crawl-id", id, root.toString()));
+    CompletableFuture<CliRun> started = CompletableFuture.supplyAsync(
+        () -> CliRun.of("fs", "-0", "-j", "2", "--kafka", broker.bootstrap(), "--crawl-id", id, root.toString()));
     // The join waits for the crawl to exist: retry until the starter has created it.
-    Run joined = null;
+    CliRun joined = null;
     for (int attempt = 0; attempt < 100 && (joined == null || joined.exit() == 2); attempt++) {
-      joined = crawl("join", "--kafka", broker.bootstrap(), "--crawl", id, "-j", "2");
+      joined = CliRun.of("join", "--kafka", broker.bootstrap(), "--crawl", id, "-j", "2");
       if (joined.exit() == 2) {
         assertTrue(joined.err().startsWith("crawl: no crawl with id " + id), joined.err());
         started.getNow(null); // surface a failure of the starter early
         Thread.onSpinWait();
       }
     }
-    Run run = started.get();
+    CliRun run = started.get();
     assertEquals(0, run.exit(), run.err());
     assertEquals(TestTrees.find(root), TestTrees.splitNul(run.out()));
     List<String> records = TestTrees.nulRecords(run.out());
@@ -88,11 +76,9 @@ class KafkaCommandTest {
   @Test
   void readerGoingAway_stopsFollowingQuietly_exitZero() {
     java.io.OutputStream closedPipe = new ClosedPipe();
-    StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(closedPipe).setErr(new PrintWriter(err, true))
-        .execute("fs", "-q", "--kafka", broker.bootstrap(), root.toString());
-    assertEquals(0, exit, err.toString());
-    assertEquals("", err.toString());
+    CliRun run = CliRun.to(closedPipe, "fs", "-q", "--kafka", broker.bootstrap(), root.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals("", run.err());
   }
 
   @Test
@@ -108,7 +94,7 @@ class KafkaCommandTest {
         "nosuch"});
     for (String[] c : cases) {
       String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-      Run run = crawl(args);
+      CliRun run = CliRun.of(args);
       String what = String.join(" ", args) + " -> " + run.err();
       assertEquals(2, run.exit(), what);
       assertEquals(1, run.err().lines().count(), what);

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.ldap.demo.DemoDirectory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,22 +22,9 @@ class LdapCommandTest {
   @TempDir
   Path tmp;
 
-  private record Run(int exit, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
-
-  private static Run crawl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-  }
-
   @Test
   void demo_jsonLines_everyPersonOnce() {
-    Run run = crawl("ldap", "--root", "ceo", "--workers", "8", "--demo-people", "600", "--demo-size-limit", "100");
+    CliRun run = CliRun.of("ldap", "--root", "ceo", "--workers", "8", "--demo-people", "600", "--demo-size-limit", "100");
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.err().startsWith("crawl: serving a demo org chart of 600 people on ldap://127.0.0.1:"), run.err());
     List<String> lines = run.lines();
@@ -61,13 +45,13 @@ class LdapCommandTest {
 
   @Test
   void maxDepth_zero_printsTheRootAlone_oneTheRootAndItsReports() {
-    Run zero = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--max-depth", "0");
+    CliRun zero = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--max-depth", "0");
     assertEquals(0, zero.exit(), zero.err());
-    assertEquals(1, zero.lines().size(), zero.out());
-    assertTrue(zero.out().startsWith("{\"dn\":\"uid=ceo,"), zero.out());
-    Run one = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--max-depth", "1");
+    assertEquals(1, zero.lines().size(), zero.text());
+    assertTrue(zero.text().startsWith("{\"dn\":\"uid=ceo,"), zero.text());
+    CliRun one = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--max-depth", "1");
     assertEquals(0, one.exit(), one.err());
-    assertEquals(1 + 6, one.lines().size(), "the CEO and six reports: " + one.out());
+    assertEquals(1 + 6, one.lines().size(), "the CEO and six reports: " + one.text());
   }
 
   @Test
@@ -77,7 +61,7 @@ class LdapCommandTest {
         {"-j", "20000", "crawl: --workers must be from 1 to 10000, not 20000\n"},
         {"--rate", "Infinity", "crawl: --rate must be a positive number of listings per second, not Infinity\n"}};
     for (String[] c : cases) {
-      Run run = crawl("ldap", "--root", "ceo", c[0], c[1]);
+      CliRun run = CliRun.of("ldap", "--root", "ceo", c[0], c[1]);
       assertEquals(2, run.exit(), String.join(" ", c));
       assertEquals(c[2], run.err(), "one line, and no demo banner first");
     }
@@ -87,7 +71,7 @@ class LdapCommandTest {
   @Test
   void output_rootFirst_andEveryManagerBeforeTheirReports_inJsonAndCsv() {
     for (int round = 0; round < 3; round++) {
-      Run json = crawl("ldap", "--root", "ceo", "--demo-people", "2000", "-q", "-j", "16");
+      CliRun json = CliRun.of("ldap", "--root", "ceo", "--demo-people", "2000", "-q", "-j", "16");
       assertEquals(0, json.exit(), json.err());
       List<String> lines = json.lines();
       assertTrue(lines.get(0).startsWith("{\"dn\":\"uid=ceo,"), lines.get(0));
@@ -104,26 +88,26 @@ class LdapCommandTest {
         seen.add(d.group(1).toLowerCase(java.util.Locale.ROOT));
       }
     }
-    Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv", "-j", "8");
+    CliRun csv = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv", "-j", "8");
     assertTrue(csv.lines().get(1).startsWith("\"uid=ceo,"), csv.lines().get(1));
   }
 
   @Test
   void extraAttributes_asLdapsearchTakesThem_inJsonCsvAndLdif() throws Exception {
-    Run json = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "sn", "departmentNumber");
+    CliRun json = CliRun.of("ldap", "--root", "ceo", "--demo-people", "60", "-q", "sn", "departmentNumber");
     assertEquals(0, json.exit(), json.err());
     for (String line : json.lines()) {
       assertTrue(line.matches(".*,\"attributes\":\\{\"sn\":\\[\"[^\"]+\"\\],\"departmentNumber\":\\[\\]\\}\\}"), line);
     }
-    Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--csv", "sn");
+    CliRun csv = CliRun.of("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--csv", "sn");
     assertEquals("dn,uid,name,title,mail,manager,depth,reports,sn", csv.lines().get(0));
     assertTrue(csv.lines().get(1).endsWith(",0,6,Sutherland") || csv.lines().get(1).matches(".*,0,\\d+,[A-Za-z' -]+"),
         csv.lines().get(1));
-    Run ldif = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--ldif", "sn");
+    CliRun ldif = CliRun.of("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--ldif", "sn");
     assertEquals(0, ldif.exit(), ldif.err());
     List<com.unboundid.ldap.sdk.Entry> entries = new java.util.ArrayList<>();
     try (com.unboundid.ldif.LDIFReader reader = new com.unboundid.ldif.LDIFReader(
-        new java.io.ByteArrayInputStream(ldif.out().getBytes(StandardCharsets.UTF_8)))) {
+        new java.io.ByteArrayInputStream(ldif.text().getBytes(StandardCharsets.UTF_8)))) {
       for (com.unboundid.ldap.sdk.Entry e = reader.readEntry(); e != null; e = reader.readEntry()) {
         entries.add(e);
       }
@@ -143,11 +127,11 @@ class LdapCommandTest {
       Path password = Files.writeString(tmp.resolve("pw1"), DemoDirectory.CRAWLER_PASSWORD);
       String[] args = {"ldap", "--root", "ceo", "-H", "ldap://127.0.0.1:" + server.port(), "-b", DemoDirectory.BASE_DN,
           "-D", DemoDirectory.CRAWLER_DN, "-y", password.toString(), "-s", "sub"};
-      assertEquals(101, crawl(args).lines().size(), "sub: the contractor too");
+      assertEquals(101, CliRun.of(args).lines().size(), "sub: the contractor too");
       args[args.length - 1] = "one";
-      assertEquals(100, crawl(args).lines().size(), "one: right under the base only");
+      assertEquals(100, CliRun.of(args).lines().size(), "one: right under the base only");
       args[args.length - 1] = "base";
-      Run base = crawl(args);
+      CliRun base = CliRun.of(args);
       assertEquals(2, base.exit());
       assertEquals("crawl: -s takes sub or one, not 'base': base would search the --base entry alone, and people "
           + "live below it\n", base.err());
@@ -156,7 +140,7 @@ class LdapCommandTest {
 
   @Test
   void aManagerAttributeNobodyHas_isWarnedAbout() {
-    Run run = crawl("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--manager-attribute", "boss");
+    CliRun run = CliRun.of("ldap", "--root", "ceo", "--demo-people", "60", "-q", "--manager-attribute", "boss");
     assertEquals(0, run.exit(), run.err());
     assertEquals(1, run.lines().size());
     assertEquals("crawl: warning: no person under ou=people,dc=example,dc=com has the attribute boss, so nobody "
@@ -165,26 +149,26 @@ class LdapCommandTest {
 
   @Test
   void csv_tree_dot() {
-    Run csv = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
+    CliRun csv = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--csv");
     assertEquals(0, csv.exit(), csv.err());
     assertEquals("dn,uid,name,title,mail,manager,depth,reports", csv.lines().get(0));
     assertEquals(301, csv.lines().size());
-    assertTrue(csv.out().contains("\"uid=doe\\, jane,ou=people,dc=example,dc=com\",\"doe, jane\""), "quoted commas");
+    assertTrue(csv.text().contains("\"uid=doe\\, jane,ou=people,dc=example,dc=com\",\"doe, jane\""), "quoted commas");
     assertEquals("", csv.err(), "-q: no banner");
 
-    Run tree = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--tree");
+    CliRun tree = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--tree");
     assertEquals(0, tree.exit(), tree.err());
     assertEquals(300, tree.lines().size());
     assertTrue(tree.lines().get(0).endsWith("(ceo), Chief Executive Officer"), tree.lines().get(0));
     assertTrue(tree.lines().get(1).startsWith("├── ") || tree.lines().get(1).startsWith("└── "), tree.lines().get(1));
-    assertTrue(tree.out().contains("│   ├── "), "nested levels are drawn");
+    assertTrue(tree.text().contains("│   ├── "), "nested levels are drawn");
 
-    Run dot = crawl("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--dot", "--max-depth", "20");
+    CliRun dot = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "-q", "--dot", "--max-depth", "20");
     assertEquals(0, dot.exit(), dot.err());
-    assertTrue(dot.out().startsWith("digraph orgchart {\n  rankdir=LR;"));
-    assertTrue(dot.out().endsWith("}\n"));
+    assertTrue(dot.text().startsWith("digraph orgchart {\n  rankdir=LR;"));
+    assertTrue(dot.text().endsWith("}\n"));
     assertEquals(299, dot.lines().stream().filter(l -> l.contains(" -> ")).count(), "an edge per person but the root");
-    Run top = crawl("ldap", "--root", "ceo", "--demo-people", "300", "--dot");
+    CliRun top = CliRun.of("ldap", "--root", "ceo", "--demo-people", "300", "--dot");
     assertTrue(top.err().contains("crawl: --dot draws 3 levels (the root, their reports and theirs); give --max-depth N"
         + " for more"), top.err());
     long edges = top.lines().stream().filter(l -> l.contains(" -> ")).count();
@@ -193,14 +177,14 @@ class LdapCommandTest {
 
   @Test
   void unknownRoot_oneLineExitTwo() {
-    Run run = crawl("ldap", "--root", "nobody", "--demo-people", "100", "-q");
+    CliRun run = CliRun.of("ldap", "--root", "nobody", "--demo-people", "100", "-q");
     assertEquals(2, run.exit());
     assertEquals("crawl: no person with uid=nobody under ou=people,dc=example,dc=com\n", run.err());
   }
 
   @Test
   void unreachableServer_oneLineExitTwo() {
-    Run run = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:1", "-b", "dc=example,dc=com",
+    CliRun run = CliRun.of("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:1", "-b", "dc=example,dc=com",
         "--connect-timeout", "2s");
     assertEquals(2, run.exit());
     assertEquals("crawl: cannot reach 127.0.0.1:1: connection refused (is the server running, and on that port?)\n",
@@ -215,12 +199,12 @@ class LdapCommandTest {
       Path good = Files.writeString(tmp.resolve("good"), DemoDirectory.CRAWLER_PASSWORD + "\n");
       Path bad = Files.writeString(tmp.resolve("bad"), "guess\n");
       String url = "ldap://127.0.0.1:" + server.port();
-      Run ok = crawl("ldap", "--root", "ceo", "-H", url, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+      CliRun ok = CliRun.of("ldap", "--root", "ceo", "-H", url, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
           "-y", good.toString(), "--stats");
       assertEquals(0, ok.exit(), ok.err());
       assertEquals(200, ok.lines().size());
       assertTrue(ok.err().contains("LDAP operations"), ok.err());
-      Run refused = crawl("ldap", "--root", "ceo", "-H", url, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
+      CliRun refused = CliRun.of("ldap", "--root", "ceo", "-H", url, "-b", DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN,
           "-y", bad.toString());
       assertEquals(2, refused.exit());
       assertEquals("crawl: the directory at 127.0.0.1:" + server.port() + " refused the bind as " + DemoDirectory.CRAWLER_DN
@@ -237,12 +221,12 @@ class LdapCommandTest {
       Path password = Files.writeString(tmp.resolve("pw"), DemoDirectory.CRAWLER_PASSWORD);
       String[] args = {"ldap", "--root", "ceo", "-H", "ldap://127.0.0.1:" + server.port(), "-b", DemoDirectory.BASE_DN,
           "-D", DemoDirectory.CRAWLER_DN, "-y", password.toString()};
-      Run plain = crawl(args);
+      CliRun plain = CliRun.of(args);
       assertEquals(0, plain.exit(), plain.err());
       assertEquals(300, plain.lines().size(), "the orphan is out of reach");
       String[] withCheck = java.util.Arrays.copyOf(args, args.length + 1);
       withCheck[args.length] = "--find-orphans";
-      Run checked = crawl(withCheck);
+      CliRun checked = CliRun.of(withCheck);
       assertEquals(1, checked.exit(), checked.err());
       assertEquals(300, checked.lines().size());
       assertEquals("crawl: orphan: manager uid=gone," + DemoDirectory.BASE_DN
@@ -252,14 +236,14 @@ class LdapCommandTest {
 
   @Test
   void badUsage_exitTwo() {
-    assertEquals(2, crawl("ldap").exit(), "--root is required");
-    Run noBase = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389");
+    assertEquals(2, CliRun.of("ldap").exit(), "--root is required");
+    CliRun noBase = CliRun.of("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389");
     assertEquals(2, noBase.exit());
     assertTrue(noBase.err().startsWith("crawl: --base is needed with --url"), noBase.err());
-    Run badUrl = crawl("ldap", "--root", "ceo", "--url", "http://x", "-b", "o=x");
+    CliRun badUrl = CliRun.of("ldap", "--root", "ceo", "--url", "http://x", "-b", "o=x");
     assertEquals(2, badUrl.exit());
     assertTrue(badUrl.err().startsWith("crawl: bad --url 'http://x'"), badUrl.err());
-    Run passwordWithoutDn = crawl("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389", "-b", "o=x",
+    CliRun passwordWithoutDn = CliRun.of("ldap", "--root", "ceo", "--url", "ldap://127.0.0.1:389", "-b", "o=x",
         "--password-env", "HOME");
     assertEquals(2, passwordWithoutDn.exit());
   }

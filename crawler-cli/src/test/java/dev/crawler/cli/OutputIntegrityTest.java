@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.crawler.fs.TestTrees;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,11 +174,9 @@ class OutputIntegrityTest {
   }
 
   private static byte[] crawl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true)).execute(args);
-    assertEquals(0, exit, String.join(" ", args) + ": " + err);
-    return out.toByteArray();
+    CliRun run = CliRun.of(args);
+    assertEquals(0, run.exit(), String.join(" ", args) + ": " + run.err());
+    return run.out();
   }
 
   /** Equal lists, or a failure that shows the first few records present on one side only. */
