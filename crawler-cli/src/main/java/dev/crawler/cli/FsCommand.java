@@ -267,18 +267,21 @@ final class FsCommand implements Callable<Integer> {
       this.options = options;
     }
 
+    /** A directory that could not be read: counted for --du, and one line unless -q. */
+    private void branchFailed(dev.crawler.core.BranchError<FileEntry> error) {
+      du.addError(error.branch().path(), error.depth());
+      if (!crawlOptions.quiet) {
+        err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
+      }
+    }
+
     int execute() throws Exception {
-      Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
-          .errorListener(error -> {
-            du.addError(error.branch().path(), error.depth());
-            if (!crawlOptions.quiet) {
-              err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
-            }
-          });
       CrawlReport<FileEntry> report;
       boolean readerGone;
       try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
         if (distributed == null) {
+          Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+              .errorListener(this::branchFailed); // as they happen
           dev.crawler.core.Crawl<FileEntry> local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
           crawl.set(local);
           if (enough) {
@@ -291,12 +294,7 @@ final class FsCommand implements Callable<Integer> {
           if (report == null) {
             return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
           }
-          for (var error : report.errors()) {
-            du.addError(error.branch().path(), error.depth());
-            if (!crawlOptions.quiet) {
-              err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
-            }
-          }
+          report.errors().forEach(this::branchFailed); // known at the end, from every process
         }
         readerGone = session.out.failed();
       }
