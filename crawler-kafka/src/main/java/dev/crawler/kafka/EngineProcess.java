@@ -7,10 +7,10 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.NodeCodec;
+import dev.crawler.kafka.LocalDescent.Placed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,23 +30,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One engine process of a distributed crawl: it joins the crawl's consumer group, takes batches of
- * pending branches from the partitions it is given, lists each batch with the local engine (its
- * own workers, handoff and stealing), and commits the batch's whole effect in one Kafka
- * transaction. Runs until the crawl's end is announced. Confined to the thread that calls
- * {@link #run()}, but for {@link #stop()}.
+ * pending branches from the partitions it is given, crawls each batch with the local engine (its
+ * own workers, handoff and stealing) as deep as one slice allows, and commits the batch's whole
+ * effect in one Kafka transaction. Runs until the crawl's end is announced. Confined to the thread
+ * that calls {@link #run()}, but for {@link #stop()}.
+ *
+ * <h2>Local descent</h2>
+ * A process does not send every branch it finds through Kafka: it lists what it found itself, as
+ * a one-JVM crawl does, until the slice's time ({@link KafkaCrawlSettings#slice()}) is up or more
+ * than {@link KafkaCrawlSettings#localPending()} branches wait locally. From then on every branch
+ * the local engine would list is set aside, unlisted, and the transaction sends these (the
+ * frontier) to the branches topic, where any process takes them. So Kafka carries a transaction's
+ * frontier rather than every branch, and an idle process waits at most about one slice for work.
  *
  * <h2>Exactly once</h2>
- * A transaction holds, for one batch: the visits of the branches' children, the children that are
- * branches (back to the branches topic, for whoever gets their partition), each branch that failed
- * for good, the balance delta (branches sent less branches taken) with this process's counts, and
- * the batch's consumed offsets ({@code sendOffsetsToTransaction}, with the group's metadata, so a
- * process that lost its partitions cannot commit). It commits whole or not at all: a process that
- * dies mid-batch leaves an aborted transaction, its partitions move to the living, and the batch
- * is listed again from its committed offsets. Everything is read {@code read_committed}.
+ * A transaction holds, for one batch: the visit of every node found below the seeds, the frontier
+ * (visited here, listed by whoever takes it), each branch that failed for good, the balance delta
+ * (frontier sent less seeds taken) with this process's counts, and the batch's consumed offsets
+ * ({@code sendOffsetsToTransaction}, with the group's metadata, so a process that lost its
+ * partitions cannot commit). It commits whole or not at all: a process that dies mid-batch leaves
+ * an aborted transaction, its partitions move to the living, and the batch is crawled again from
+ * its committed offsets. Everything is read {@code read_committed}.
  *
  * <h2>Memory</h2>
- * Bounded by the batch ({@link KafkaCrawlSettings#batch()}) and its children: every branch not
- * being listed lives in the topic, not here.
+ * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap and the
+ * listings in flight: the rest of the crawl lives in the topic, not here.
  */
 public final class EngineProcess<T, S> {
   private static final Logger log = LoggerFactory.getLogger(EngineProcess.class);
@@ -159,48 +167,40 @@ public final class EngineProcess<T, S> {
     }
   }
 
-  /** Lists one batch of branches and commits its whole effect in one transaction. */
+  /**
+   * Crawls one batch of branches locally, down to where the slice's budget ends, and commits the
+   * whole effect in one transaction: every visit below the seeds, the frontier set aside for any
+   * process, the errors, the balance delta and the consumed offsets.
+   */
   private void batch(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
-    List<T> seeds = new ArrayList<>(records.count());
-    // Read-only once built, then read by the local workers: what each seed was as bytes, its depth.
-    Map<T, Wire.Branch> seedWire = new IdentityHashMap<>();
+    List<Placed<T>> seeds = new ArrayList<>(records.count());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       Wire.Branch branch = Wire.branch(record.value());
-      T node = codec.decode(branch.node());
-      seeds.add(node);
-      seedWire.put(node, branch);
+      seeds.add(Placed.seed(codec.decode(branch.node()), branch.depth(), branch.node()));
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
     producer.beginTransaction();
-    AtomicLong sent = new AtomicLong();
     AtomicLong visited = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    CrawlReport<T> report;
-    Crawler<T, S> crawler = Crawler.over(source)
-        .workers(Math.min(settings.workers(), seeds.size()))
-        .maxDepth(1) // list the seeds; their children are visited here and listed by whoever takes them
+    LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
+        settings.slice().toNanos(), settings.localPending());
+    Crawler<Placed<T>, S> crawler = Crawler.over(descent)
+        .workers(settings.workers())
         .errorListener(error -> {
           failed.incrementAndGet();
-          producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR, Wire.failure(failure(error, seedWire))));
+          producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR, Wire.failure(failure(error))));
         });
-    try (Crawl<T> crawl = crawler.startAll(seeds, visit -> {
+    CrawlReport<Placed<T>> report;
+    try (Crawl<Placed<T>> crawl = crawler.startAll(seeds, visit -> {
       if (visit.depth() == 0) {
-        return; // a seed: its visit was committed with its parent's batch
+        return; // a seed: its visit was committed with the transaction that found it
       }
-      Wire.Branch parent = seedWire.get(visit.parent());
-      byte[] node = codec.encode(visit.node());
-      int depth = parent.depth() + 1;
+      Placed<T> node = visit.node();
       producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
-          Wire.visit(new Wire.VisitRecord(visit.isBranch(), depth, node, parent.node()))));
+          Wire.visit(new Wire.VisitRecord(visit.isBranch(), node.depth, node.bytes, visit.parent().bytes))));
       visited.incrementAndGet();
-      if (visit.isBranch()) {
-        int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
-        producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
-            Wire.branch(new Wire.Branch(depth, node))));
-        sent.incrementAndGet();
-      }
     })) {
       report = crawl.await();
     }
@@ -215,22 +215,28 @@ public final class EngineProcess<T, S> {
       abort(producer);
       throw new InterruptedException("process " + process + " stopped mid-batch");
     }
-    long delta = sent.get() - seeds.size();
+    List<Placed<T>> frontier = descent.frontier();
+    for (Placed<T> branch : frontier) {
+      int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
+      producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
+          Wire.branch(new Wire.Branch(branch.depth, branch.bytes))));
+    }
+    long delta = frontier.size() - seeds.size();
     producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
-        Wire.delta(new Wire.Delta(process, delta, report.listings(), visited.get(), failed.get()))));
+        Wire.delta(new Wire.Delta(process, delta, descent.listings(), visited.get(), failed.get()))));
     producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
     producer.commitTransaction();
     transactions++;
-    listings += report.listings();
+    listings += descent.listings();
     visits += visited.get();
     errors += failed.get();
   }
 
-  private Wire.Failure failure(BranchError<T> error, Map<T, Wire.Branch> seedWire) {
-    Wire.Branch seed = seedWire.get(error.branch());
+  private Wire.Failure failure(BranchError<Placed<T>> error) {
+    Placed<T> branch = error.branch();
     String cause = error.cause().getMessage() == null ? error.cause().getClass().getSimpleName()
         : error.cause().getMessage();
-    return new Wire.Failure(process, seed.depth(), seed.node(), cause, error.attempts());
+    return new Wire.Failure(process, branch.depth, branch.bytes, cause, error.attempts());
   }
 
   private static void abort(KafkaProducer<String, byte[]> producer) {

@@ -18,9 +18,14 @@ import java.util.regex.Pattern;
  *     wrote to before the broker aborts it
  * @param sessionTimeout how long before a silent process's branches move to the living
  * @param brokerTimeout the longest wait for the broker before a call fails with a clear error
+ * @param slice how long one transaction lists before it sends the rest of its branches back to
+ *     Kafka: about the longest an idle process waits for a share of a busy one's work
+ * @param localPending the most branches an engine process holds found and unlisted before it
+ *     sends the rest back to Kafka: its memory bound
  */
 public record KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
-    Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout) {
+    Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
+    int localPending) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final Pattern BOOTSTRAP = Pattern.compile("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*");
 
@@ -37,30 +42,40 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
     Objects.requireNonNull(transactionTimeout, "transactionTimeout");
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
     Objects.requireNonNull(brokerTimeout, "brokerTimeout");
+    Objects.requireNonNull(slice, "slice");
+    checkArgument(!slice.isNegative() && slice.multipliedBy(2).compareTo(transactionTimeout) < 0,
+        "slice (%s) must be under half the transaction timeout (%s)", slice, transactionTimeout);
+    checkArgument(localPending >= 0, "localPending (%s) must not be negative", localPending);
   }
 
   /**
    * Defaults for everything but where and which crawl: 24 partitions, 256 branches a batch, 8
-   * workers, a dead process's work moving on within about 10 s, and 15 s for the broker to answer.
+   * workers, a dead process's work moving on within about 10 s, 15 s for the broker to answer,
+   * slices of a second and at most 10,000 branches held unlisted per process.
    */
   public static KafkaCrawlSettings of(String bootstrap, String crawlId) {
     return new KafkaCrawlSettings(bootstrap, crawlId, 24, 256, 8, Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15), Duration.ofSeconds(1), 10_000);
   }
 
   public KafkaCrawlSettings withWorkers(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, n, transactionTimeout, sessionTimeout,
-        brokerTimeout);
+        brokerTimeout, slice, localPending);
   }
 
   public KafkaCrawlSettings withPartitions(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, n, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout);
+        brokerTimeout, slice, localPending);
   }
 
   public KafkaCrawlSettings withBatch(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, n, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout);
+        brokerTimeout, slice, localPending);
+  }
+
+  public KafkaCrawlSettings withSlice(Duration d, int maxPending) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
+        brokerTimeout, d, maxPending);
   }
 
   /** Branches waiting to be listed, partitioned: the crawl's queue. */

@@ -234,7 +234,7 @@ class DistributedCrawlTest {
         () -> KafkaCrawlSettings.of("no-port", "x"));
     assertTrue(bad.getMessage().startsWith("bad Kafka address 'no-port'"), bad.getMessage());
     KafkaCrawlSettings nobody = new KafkaCrawlSettings("127.0.0.1:1", "x", 1, 1, 1, Duration.ofSeconds(5),
-        Duration.ofSeconds(6), Duration.ofSeconds(3));
+        Duration.ofSeconds(6), Duration.ofSeconds(3), Duration.ofSeconds(1), 100);
     KafkaCrawlException unreachable = assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(nobody));
     assertTrue(unreachable.getMessage().startsWith("cannot reach Kafka at 127.0.0.1:1"), unreachable.getMessage());
     KafkaCrawlException missing = assertThrows(KafkaCrawlException.class,

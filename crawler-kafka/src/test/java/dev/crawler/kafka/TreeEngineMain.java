@@ -53,10 +53,13 @@ public final class TreeEngineMain {
     System.exit(0);
   }
 
-  /** The settings every test process uses: short timeouts, so a dead process's work moves fast. */
+  /**
+   * The settings every test process uses: short timeouts, so a dead process's work moves fast, and
+   * short slices with a small local cap, so that every crawl sends frontiers through Kafka.
+   */
   static KafkaCrawlSettings settings(String bootstrap, String crawlId) {
     return new KafkaCrawlSettings(bootstrap, crawlId, 12, 128, 4, Duration.ofSeconds(5), Duration.ofSeconds(6),
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20), Duration.ofMillis(300), 500);
   }
 
   /** {@code balanced:F:L}, {@code heavy:SEED:N}, {@code flat:B:L}. */

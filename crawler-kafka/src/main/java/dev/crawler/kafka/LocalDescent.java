@@ -1,0 +1,216 @@
+package dev.crawler.kafka;
+
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.Children;
+import dev.crawler.core.spi.NodeCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * One transaction's local crawl: a {@link BranchSource} that lists through the real source while
+ * the transaction's budget lasts, and after that sets aside, unlisted, every branch the local
+ * engine asks it to list: the frontier, which goes back to the branches topic for any process.
+ * So a process descends into what it took (its own workers, handoff and stealing), and a
+ * transaction still ends soon and holds a bounded number of branches.
+ *
+ * <p>Seeds, the branches the transaction took, are always listed, so every transaction makes
+ * progress however small its budget. The budget is spent when the slice's time is up, or when more than {@code maxPending}
+ * branches wait in the local engine (found, not yet listed). Once spent it stays spent: the local
+ * engine then drains in no more time than its listings in flight take, since a set-aside branch
+ * costs no listing.
+ *
+ * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
+ * once when the node is found. Thread-safe: the local workers call it concurrently.
+ */
+final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S> {
+
+  /**
+   * A node of the distributed crawl, placed: its depth in the whole crawl and its bytes. Equal
+   * when the nodes are equal, so a source's distinct-check sees nodes, not placements.
+   */
+  static final class Placed<T> {
+    final T node;
+    final int depth;
+    final byte[] bytes;
+    /** Taken from Kafka by this transaction, rather than found in it. */
+    final boolean seed;
+
+    private Placed(T node, int depth, byte[] bytes, boolean seed) {
+      this.node = Objects.requireNonNull(node, "node");
+      this.depth = depth;
+      this.bytes = bytes;
+      this.seed = seed;
+    }
+
+    /** A branch the transaction took from Kafka: always listed, never set aside. */
+    static <T> Placed<T> seed(T node, int depth, byte[] bytes) {
+      return new Placed<>(node, depth, bytes, true);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Placed<?> other && node.equals(other.node);
+    }
+
+    @Override
+    public int hashCode() {
+      return node.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return String.valueOf(node);
+    }
+  }
+
+  private final BranchSource<T, S> source;
+  private final NodeCodec<T> codec;
+  private final LongSupplier clock;
+  private final long sliceEnds;
+  private final long maxPending;
+  /** Found and not yet listed or set aside: the local engine's pending branches. */
+  private final AtomicLong pending = new AtomicLong();
+  /** Set once, never cleared: a transaction's budget is not refilled. */
+  private volatile boolean spent;
+  private final AtomicLong listed = new AtomicLong();
+  private final ConcurrentLinkedQueue<Placed<T>> frontier = new ConcurrentLinkedQueue<>();
+
+  /**
+   * @param seeds how many branches the transaction took: they wait, as found ones do
+   * @param clock nanoseconds, as {@link System#nanoTime()}
+   * @param sliceNanos how long the transaction lists before it sets branches aside
+   */
+  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
+      long maxPending) {
+    this.source = source;
+    this.codec = codec;
+    this.clock = clock;
+    this.sliceEnds = clock.getAsLong() + sliceNanos;
+    this.maxPending = maxPending;
+    this.pending.set(seeds);
+  }
+
+  /** The branches set aside: visited in this transaction, to be listed by whoever takes them. */
+  List<Placed<T>> frontier() {
+    return new ArrayList<>(frontier);
+  }
+
+  /** Listings made through the real source (set-aside branches are not listings). */
+  long listings() {
+    return listed.get();
+  }
+
+  @Override
+  public S open() throws Exception {
+    return source.open();
+  }
+
+  @Override
+  public void close(S session) throws Exception {
+    source.close(session);
+  }
+
+  @Override
+  public boolean isTransient(Exception failure) {
+    return source.isTransient(failure);
+  }
+
+  @Override
+  public boolean isSessionBroken(Exception failure) {
+    return source.isSessionBroken(failure);
+  }
+
+  @Override
+  public int batchLimit() {
+    return source.batchLimit();
+  }
+
+  @Override
+  public void list(S session, Placed<T> branch, Children<Placed<T>> out) throws Exception {
+    if (setAsideIfSpent(branch)) {
+      return;
+    }
+    source.list(session, branch.node, placing(branch, out));
+    listedOne();
+  }
+
+  @Override
+  public void listAll(S session, List<Placed<T>> branches, List<? extends Children<Placed<T>>> out)
+      throws Exception {
+    List<T> nodes = new ArrayList<>(branches.size());
+    List<Children<T>> placing = new ArrayList<>(branches.size());
+    List<Placed<T>> aside = new ArrayList<>();
+    boolean spentNow = budgetSpent();
+    for (int i = 0; i < branches.size(); i++) {
+      Placed<T> branch = branches.get(i);
+      if (spentNow && !branch.seed) {
+        aside.add(branch);
+      } else {
+        nodes.add(branch.node);
+        placing.add(placing(branch, out.get(i)));
+      }
+    }
+    if (!nodes.isEmpty()) {
+      // If this throws, the engine calls again (or lists one by one): nothing was set aside yet.
+      source.listAll(session, nodes, placing);
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      listedOne();
+    }
+    for (Placed<T> branch : aside) {
+      setAside(branch);
+    }
+  }
+
+  /** Sets {@code branch} aside if it was found here and the budget is spent; says whether it did. */
+  private boolean setAsideIfSpent(Placed<T> branch) {
+    if (branch.seed || !budgetSpent()) {
+      return false;
+    }
+    setAside(branch);
+    return true;
+  }
+
+  private void setAside(Placed<T> branch) {
+    frontier.add(branch);
+    pending.decrementAndGet();
+  }
+
+  private void listedOne() {
+    listed.incrementAndGet();
+    pending.decrementAndGet();
+  }
+
+  private boolean budgetSpent() {
+    if (spent) {
+      return true;
+    }
+    if (pending.get() > maxPending || clock.getAsLong() - sliceEnds >= 0) {
+      spent = true;
+    }
+    return spent;
+  }
+
+  /** Children of {@code parent}, placed one level below it and encoded once. */
+  private Children<T> placing(Placed<T> parent, Children<Placed<T>> out) {
+    int depth = parent.depth + 1;
+    return new Children<>() {
+      @Override
+      public void leaf(T node) {
+        out.leaf(new Placed<>(node, depth, codec.encode(node), false));
+      }
+
+      @Override
+      public void branch(T node) {
+        // Counted when found. A listing that fails after this (and is retried, or fails for good)
+        // leaves its count high: that only makes the budget end sooner.
+        pending.incrementAndGet();
+        out.branch(new Placed<>(node, depth, codec.encode(node), false));
+      }
+    };
+  }
+}

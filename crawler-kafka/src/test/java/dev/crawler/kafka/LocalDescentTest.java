@@ -1,0 +1,137 @@
+package dev.crawler.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
+import dev.crawler.core.Crawler;
+import dev.crawler.core.Outcome;
+import dev.crawler.core.RetryPolicy;
+import dev.crawler.kafka.LocalDescent.Placed;
+import dev.crawler.testing.Tree;
+import dev.crawler.testing.TreeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The local descent's protocol without a broker: transactions run one after another in this JVM,
+ * each crawling the frontier the one before set aside, as the topic would hand it on. Whatever the
+ * budget, every node is visited exactly once, at its depth under its parent, and every branch is
+ * listed exactly once.
+ */
+class LocalDescentTest {
+  /** A clock that moves one tick each time it is read: a slice of N ticks ends after N checks. */
+  private final AtomicLong ticks = new AtomicLong();
+  private static final RetryPolicy RETRY_AT_ONCE = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1, 0);
+
+  static Stream<Arguments> budgets() {
+    List<Arguments> cases = new ArrayList<>();
+    List<Tree> trees = List.of(Tree.balanced(3, 7), Tree.heavyTailed(11, 3_000), Tree.flat(40, 30),
+        Tree.chain(400, 5), Tree.wide(2_000, 10, 3), Tree.single());
+    for (Tree tree : trees) {
+      for (int workers : new int[] {1, 4}) {
+        for (long slice : new long[] {0, 7, 200, Long.MAX_VALUE / 4}) {
+          for (int cap : new int[] {0, 5, 1_000_000}) {
+            for (int batchLimit : new int[] {1, 6}) {
+              cases.add(Arguments.of(tree, workers, slice, cap, batchLimit));
+            }
+          }
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}, W={1}, slice={2} ticks, cap={3}, batch={4}")
+  @MethodSource("budgets")
+  void everyNodeOnce_everyBranchListedOnce_whateverTheBudget(Tree tree, int workers, long slice, int cap,
+      int batchLimit) throws Exception {
+    TreeSource source = new TreeSource(tree).batchLimit(batchLimit);
+    for (int node = 5; node < tree.size(); node += 31) {
+      if (tree.isBranch(node)) {
+        source.failTransiently(node, 1); // a batch listed again must set nothing aside twice
+      }
+    }
+    AtomicIntegerArray visits = new AtomicIntegerArray(tree.size());
+    visits.incrementAndGet(0); // the root: its visit is the seeding's
+    List<Placed<Integer>> seeds = List.of(seed(0, 0));
+    long listings = 0;
+    int transactions = 0;
+    while (!seeds.isEmpty()) {
+      assertTrue(++transactions <= tree.size(), "no progress: more transactions than nodes");
+      LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
+          seeds.size(), ticks::incrementAndGet, slice, cap);
+      List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CrawlReport<Placed<Integer>> report;
+      try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(workers).retry(RETRY_AT_ONCE).startAll(seeds, visit -> {
+        if (visit.depth() == 0) {
+          return;
+        }
+        int node = visit.node().node;
+        visits.incrementAndGet(node);
+        if (visit.node().depth != tree.depth(node)
+            || TreeEngineMain.CODEC.decode(visit.parent().bytes) != tree.parent(node)
+            || TreeEngineMain.CODEC.decode(visit.node().bytes) != node
+            || visit.isBranch() != tree.isBranch(node)) {
+          wrong.add(node + " at " + visit.node().depth);
+        }
+      })) {
+        report = crawl.await();
+      }
+      assertEquals(Outcome.COMPLETE, report.outcome());
+      assertEquals(List.of(), wrong, "misplaced visits");
+      listings += descent.listings();
+      List<Placed<Integer>> next = new ArrayList<>();
+      for (Placed<Integer> aside : descent.frontier()) {
+        assertTrue(tree.isBranch(aside.node), aside + " set aside but not a branch");
+        next.add(seed(aside.node, aside.depth));
+      }
+      seeds = next;
+    }
+    for (int node = 0; node < tree.size(); node++) {
+      assertEquals(1, visits.get(node), "visits of node " + node);
+    }
+    long branches = java.util.stream.IntStream.range(0, tree.size()).filter(tree::isBranch).count();
+    assertEquals(branches, listings, "every branch listed once, set-aside ones by a later transaction");
+    assertEquals(0, source.sessionsNotClosed());
+  }
+
+  @Test
+  void aSpentBudget_stillListsEverySeed_andNothingFoundBelowThem() throws Exception {
+    Tree tree = Tree.balanced(4, 4);
+    List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000);
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(2).startAll(seeds, visit -> {})) {
+      crawl.await();
+    }
+    assertEquals(3, descent.listings());
+    assertEquals(12, descent.frontier().size(), "the seeds' 12 children, set aside");
+  }
+
+  @Test
+  void theLocalCap_endsTheBudget_beforeTheSlice() throws Exception {
+    Tree tree = Tree.balanced(4, 6); // 1,365 branches
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
+        TreeEngineMain.CODEC, 1, () -> 0, Long.MAX_VALUE / 4, 10);
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
+      crawl.await();
+    }
+    // One worker, depth first: the budget ends once more than 10 branches wait, after a few listings.
+    assertTrue(descent.listings() < 10, "listings " + descent.listings());
+    assertTrue(descent.frontier().size() > 10, "frontier " + descent.frontier().size());
+  }
+
+  private static Placed<Integer> seed(int node, int depth) {
+    return Placed.seed(node, depth, TreeEngineMain.CODEC.encode(node));
+  }
+}
