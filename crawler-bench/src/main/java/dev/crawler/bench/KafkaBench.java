@@ -16,8 +16,6 @@ import dev.crawler.testing.Tree;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,7 +90,7 @@ public final class KafkaBench {
   private static void local(Tree tree, int workers, long latencyMicros, long branches) throws Exception {
     SlowTree slow = new SlowTree(tree, latencyMicros * 1000, 0);
     BranchSource<Integer, Void> source = (session, node, out) -> slow.list(node, out::leaf, out::branch);
-    resetPeaks();
+    ScenarioTable.resetHeapPeaks();
     LongAdder visits = new LongAdder();
     long start = System.nanoTime();
     try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, v -> visits.increment())) {
@@ -102,7 +100,7 @@ public final class KafkaBench {
       }
     }
     row("in-JVM engine, " + workers + " workers", System.nanoTime() - start, slow.totalListingNanos(), workers,
-        branches, List.of(peakHeapMegabytes()));
+        branches, List.of(ScenarioTable.heapPeakBytes() >> 20));
   }
 
   private static void distributed(String bootstrap, String treeSpec, Tree tree, int processes, int workers,
@@ -193,7 +191,7 @@ public final class KafkaBench {
     System.out.flush();
     System.in.read(); // the crawl is seeded
     EngineProcess.of(settings(args[1], args[2], Integer.parseInt(args[5])), source, CODEC, args[3]).run();
-    System.out.println("engine " + slow.totalListingNanos() + " " + peakHeapMegabytes() + " " + cpuMillis());
+    System.out.println("engine " + slow.totalListingNanos() + " " + (ScenarioTable.heapPeakBytes() >> 20) + " " + cpuMillis());
   }
 
   private static void row(String what, long wallNanos, long listingNanos, int workers, long branches,
@@ -208,23 +206,6 @@ public final class KafkaBench {
   static long cpuMillis() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / 1_000_000;
-  }
-
-  private static void resetPeaks() {
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      pool.resetPeakUsage();
-    }
-  }
-
-  /** The sum of the heap pools' peaks: an upper bound of the heap in use at any one time. */
-  private static long peakHeapMegabytes() {
-    long bytes = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        bytes += pool.getPeakUsage().getUsed();
-      }
-    }
-    return bytes >> 20;
   }
 
   /** {@code heavy:SEED:N} or {@code balanced:FANOUT:LEVELS}. */

@@ -135,7 +135,8 @@ public final class ScenarioTable {
     return System.nanoTime() - start;
   }
 
-  private static void resetHeapPeaks() {
+  /** Collects, then starts every heap pool's peak afresh: for a measurement of one run's heap. */
+  static void resetHeapPeaks() {
     System.gc();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -144,7 +145,8 @@ public final class ScenarioTable {
     }
   }
 
-  private static long heapPeakBytes() {
+  /** The sum of the heap pools' peaks since the last reset: an upper bound of the heap in use at once. */
+  static long heapPeakBytes() {
     long total = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
