@@ -73,11 +73,6 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
         brokerTimeout, slice, localPending);
   }
 
-  public KafkaCrawlSettings withSlice(Duration d, int maxPending) {
-    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, d, maxPending);
-  }
-
   /** Branches waiting to be listed, partitioned: the crawl's queue. */
   String branchesTopic() {
     return "crawler." + crawlId + ".branches";

@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
  * transaction still ends soon and holds a bounded number of branches.
  *
  * <p>Seeds, the branches the transaction took, are always listed, so every transaction makes
- * progress however small its budget. The budget is spent when the slice's time is up, or when more than {@code maxPending}
- * branches wait in the local engine (found, not yet listed). Once spent it stays spent: the local
- * engine then drains in no more time than its listings in flight take, since a set-aside branch
- * costs no listing.
+ * progress however small its budget. The budget is spent when the slice's time is up, or when
+ * more than {@code maxPending} branches wait in the local engine (found, not yet listed). Once
+ * spent it stays spent: the local engine then drains in no more time than its listings in flight
+ * take, since a set-aside branch costs no listing.
  *
  * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
  * once when the node is found. Thread-safe: the local workers call it concurrently.
