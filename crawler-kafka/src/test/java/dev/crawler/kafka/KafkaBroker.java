@@ -116,11 +116,18 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static String clusterId() {
-    // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
-    UUID uuid = UUID.randomUUID();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. One in 64 would
+    // start with '-', which the storage tool's argument parser takes for an option (as Kafka's own
+    // Uuid.randomUuid() knows, and draws again): draw again too.
+    while (true) {
+      UUID uuid = UUID.randomUUID();
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+      bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   private static void run(List<String> command, Path log) throws IOException, InterruptedException {
