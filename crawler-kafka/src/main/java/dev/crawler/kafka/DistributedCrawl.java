@@ -107,13 +107,14 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.SPEC, Wire.spec(spec)));
       int partition = 0;
+      List<Wire.VisitRecord> rootVisits = new ArrayList<>(roots.size());
       for (T root : roots) {
         byte[] rootBytes = codec.encode(root);
         producer.send(new ProducerRecord<>(settings.branchesTopic(), partition++ % settings.partitions(), null,
             Wire.branch(new Wire.Branch(0, rootBytes))));
-        producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
-            Wire.visit(new Wire.VisitRecord(true, 0, rootBytes, null))));
+        rootVisits.add(new Wire.VisitRecord(true, 0, rootBytes, null));
       }
+      producer.send(new ProducerRecord<>(settings.visitsTopic(), null, Wire.visits(rootVisits)));
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
           Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
       producer.commitTransaction();
@@ -150,7 +151,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
             break;
           }
           if (record.topic().equals(settings.visitsTopic())) {
-            deliver(Wire.visit(record.value()));
+            Wire.visits(record.value(), this::deliver);
           } else if (Wire.DELTA.equals(record.key())) {
             Wire.Delta delta = Wire.delta(record.value());
             seeded |= delta.process().equals("seed");
@@ -205,6 +206,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   }
 
   private void deliver(Wire.VisitRecord v) {
+    if (closing) {
+      return; // closed mid-pack: no visit after close()
+    }
     T node = codec.decode(v.node());
     T parent = v.parent() == null ? null : codec.decode(v.parent());
     visits.accept(new Visit<>(node, v.branch() ? Visit.Kind.BRANCH : Visit.Kind.LEAF, v.depth(), parent));

@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One engine process of a distributed crawl: it joins the crawl's consumer group, takes batches of
- * pending branches from the partitions it is given, crawls each batch with the local engine (its
- * own workers, handoff and stealing) as deep as one slice allows, and commits the batch's whole
- * effect in one Kafka transaction. Runs until the crawl's end is announced. Confined to the thread
- * that calls {@link #run()}, but for {@link #stop()}.
+ * pending branches from the partitions it is given, crawls them with the local engine (its own
+ * workers, handoff and stealing) as deep as one slice allows, and commits the slice's whole effect
+ * in one Kafka transaction. Runs until the crawl's end is announced. Confined to the thread that
+ * calls {@link #run()}, but for {@link #stop()}.
  *
  * <h2>Local descent</h2>
  * A process does not send every branch it finds through Kafka: it lists what it found itself, as
@@ -44,22 +47,29 @@ import org.slf4j.LoggerFactory;
  * frontier rather than every branch, and an idle process waits at most about one slice for work.
  *
  * <h2>Exactly once</h2>
- * A transaction holds, for one batch: the visit of every node found below the seeds, the frontier
- * (visited here, listed by whoever takes it), each branch that failed for good, the balance delta
- * (frontier sent less seeds taken) with this process's counts, and the batch's consumed offsets
- * ({@code sendOffsetsToTransaction}, with the group's metadata, so a process that lost its
- * partitions cannot commit). It commits whole or not at all: a process that dies mid-batch leaves
- * an aborted transaction, its partitions move to the living, and the batch is crawled again from
- * its committed offsets. Everything is read {@code read_committed}.
+ * A transaction holds, for the batches it took: the visit of every node found below the seeds
+ * (packed many to a record), the frontier (visited here, listed by whoever takes it), each branch
+ * that failed for good, the balance delta (frontier sent less seeds taken) with this process's
+ * counts, and the batches' consumed offsets ({@code sendOffsetsToTransaction}, with the group's
+ * metadata, so a process that lost its partitions cannot commit). It commits whole or not at all:
+ * a process that dies mid-slice leaves an aborted transaction, its partitions move to the living,
+ * and the batches are crawled again from their committed offsets. Everything is read {@code
+ * read_committed}.
  *
  * <h2>Memory</h2>
- * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap and the
- * listings in flight: the rest of the crawl lives in the topic, not here.
+ * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap, one pack of
+ * visits and the listings in flight: the rest of the crawl lives in the topic, not here.
  */
 public final class EngineProcess<T, S> {
   private static final Logger log = LoggerFactory.getLogger(EngineProcess.class);
   /** How long one poll waits for branches before it looks at the end again. */
   private static final Duration POLL = Duration.ofSeconds(1);
+  /** How long a transaction whose local crawl ran dry waits for more branches before it commits. */
+  private static final Duration TOP_UP = Duration.ofMillis(20);
+  /** A process's first slice, and its slice after the group rebalanced: see {@link #sliceNanos}. */
+  private static final Duration FIRST_SLICE = Duration.ofMillis(100);
+  /** About how many bytes of visits go in one record. */
+  private static final int PACK_BYTES = 256 * 1024;
 
   private final KafkaCrawlSettings settings;
   private final BranchSource<T, S> source;
@@ -69,6 +79,14 @@ public final class EngineProcess<T, S> {
   /** The group member while one exists; woken by stop(). */
   private volatile KafkaConsumer<String, byte[]> member;
   private final AtomicInteger nextPartition = new AtomicInteger();
+  /**
+   * This process's next slice. Slices start short and double up to the settings' slice: a
+   * process's first transactions send their frontier on soon (the root's work reaches the other
+   * processes within a fraction of a second), and the group's rebalances, which come mostly while
+   * processes join, cost little work: each one refuses the commits of the transactions open
+   * across it.
+   */
+  private long sliceNanos;
   private long transactions;
   private long listings;
   private long visits;
@@ -79,6 +97,11 @@ public final class EngineProcess<T, S> {
     this.source = source;
     this.codec = codec;
     this.process = process;
+    this.sliceNanos = firstSlice();
+  }
+
+  private long firstSlice() {
+    return Math.min(settings.slice().toNanos(), FIRST_SLICE.toNanos());
   }
 
   /**
@@ -144,6 +167,7 @@ public final class EngineProcess<T, S> {
   }
 
   private void runMember() throws KafkaCrawlException, InterruptedException {
+    log.debug("process {}: joining the crawl's group", process);
     try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process);
         KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + "." + process)) {
       producer.initTransactions(); // aborts what a dead predecessor with our id left open
@@ -158,7 +182,7 @@ public final class EngineProcess<T, S> {
             return;
           }
           if (!records.isEmpty()) {
-            batch(records, consumer, producer);
+            transaction(records, consumer, producer);
           }
         }
       } finally {
@@ -168,24 +192,108 @@ public final class EngineProcess<T, S> {
   }
 
   /**
-   * Crawls one batch of branches locally, down to where the slice's budget ends, and commits the
-   * whole effect in one transaction: every visit below the seeds, the frontier set aside for any
-   * process, the errors, the balance delta and the consumed offsets.
+   * One transaction: crawls the batch in hand locally, down to where the slice's budget ends; if
+   * the local crawl runs dry first, takes more branches (a short poll) and crawls them too, in the
+   * same transaction, until the slice is up. Then commits the whole effect at once: every visit
+   * below the seeds, the frontier set aside for any process, the errors, the balance delta and the
+   * consumed offsets. A commit costs tens of milliseconds of idle workers, so one per slice, not
+   * one per poll.
+   *
+   * <p>The offsets are committed with the group generation of the transaction's first poll. If a
+   * later poll of the same transaction saw the group rebalance, the commit is refused (its
+   * partitions may now be another's) and the whole transaction aborts, to be crawled again.
    */
-  private void batch(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer,
+  private void transaction(ConsumerRecords<String, byte[]> first, KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
+    long sliceStarts = System.nanoTime();
+    long sliceEnds = sliceStarts + sliceNanos;
+    ConsumerGroupMetadata generation = consumer.groupMetadata();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    producer.beginTransaction();
+    VisitPacker packer = new VisitPacker(
+        pack -> producer.send(new ProducerRecord<>(settings.visitsTopic(), null, pack)), PACK_BYTES);
+    AtomicLong failed = new AtomicLong();
+    long taken = 0;
+    long sent = 0;
+    long listed = 0;
+    ConsumerRecords<String, byte[]> records = first;
+    while (true) {
+      taken += records.count();
+      LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, producer);
+      List<Placed<T>> frontier = descent.frontier();
+      for (Placed<T> branch : frontier) {
+        int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
+        producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
+            Wire.branch(new Wire.Branch(branch.depth, branch.bytes))));
+      }
+      sent += frontier.size();
+      listed += descent.listings();
+      long left = sliceEnds - System.nanoTime();
+      if (descent.budgetSpent() || left <= 0 || ended.get()) {
+        break;
+      }
+      try {
+        records = consumer.poll(Duration.ofNanos(Math.min(left, TOP_UP.toNanos())));
+      } catch (WakeupException woken) {
+        break; // stop(), or the end: commit what is done; run() sees `ended`
+      }
+      if (consumer.groupMetadata().generationId() != generation.generationId()) {
+        // The group rebalanced in that poll: what this transaction took may be another's now, and
+        // the poll may even have handed back branches it took. Undo it all and start again from
+        // the committed offsets; the commit would be refused anyway.
+        abort(producer);
+        rewind(consumer);
+        sliceNanos = firstSlice();
+        log.debug("process {}: the group rebalanced mid-transaction; aborted it", process);
+        return;
+      }
+      if (records.isEmpty()) {
+        break;
+      }
+    }
+    packer.flush();
+    producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
+        Wire.delta(new Wire.Delta(process, sent - taken, listed, packer.visits(), failed.get()))));
+    try {
+      producer.sendOffsetsToTransaction(offsets, generation);
+      producer.commitTransaction();
+    } catch (CommitFailedException rebalanced) {
+      // The group rebalanced while this transaction crawled: its offsets are refused. Undo it and
+      // stay in the group. Leaving and rejoining would rebalance the group again, refuse the
+      // commits of every other process mid-transaction, and so on round the group.
+      abort(producer);
+      rewind(consumer);
+      sliceNanos = firstSlice();
+      log.debug("process {}: the group rebalanced during the transaction; aborted it", process);
+      return;
+    }
+    log.debug("process {}: committed {} taken, {} listed, {} visited, {} sent on, in {} ms", process, taken, listed,
+        packer.visits(), sent, (System.nanoTime() - sliceStarts) / 1_000_000);
+    sliceNanos = Math.min(settings.slice().toNanos(), 2 * sliceNanos);
+    transactions++;
+    listings += listed;
+    visits += packer.visits();
+    errors += failed.get();
+  }
+
+  /**
+   * Crawls one poll's branches with the local engine until the slice ends, packing visits and
+   * sending errors into the open transaction; adds the poll's offsets to {@code offsets}. Aborts
+   * the transaction and throws if the local crawl failed or was stopped.
+   *
+   * @return the local descent, holding its frontier and its count of listings
+   */
+  private LocalDescent<T, S> crawlLocally(ConsumerRecords<String, byte[]> records,
+      Map<TopicPartition, OffsetAndMetadata> offsets, long sliceEnds, VisitPacker packer, AtomicLong failed,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
     List<Placed<T>> seeds = new ArrayList<>(records.count());
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       Wire.Branch branch = Wire.branch(record.value());
       seeds.add(Placed.seed(codec.decode(branch.node()), branch.depth(), branch.node()));
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
-    producer.beginTransaction();
-    AtomicLong visited = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
     LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
-        settings.slice().toNanos(), settings.localPending());
+        sliceEnds - System.nanoTime(), settings.localPending());
     Crawler<Placed<T>, S> crawler = Crawler.over(descent)
         .workers(settings.workers())
         .errorListener(error -> {
@@ -198,9 +306,7 @@ public final class EngineProcess<T, S> {
         return; // a seed: its visit was committed with the transaction that found it
       }
       Placed<T> node = visit.node();
-      producer.send(new ProducerRecord<>(settings.visitsTopic(), null,
-          Wire.visit(new Wire.VisitRecord(visit.isBranch(), node.depth, node.bytes, visit.parent().bytes))));
-      visited.incrementAndGet();
+      packer.add(new Wire.VisitRecord(visit.isBranch(), node.depth, node.bytes, visit.parent().bytes));
     })) {
       report = crawl.await();
     }
@@ -215,21 +321,25 @@ public final class EngineProcess<T, S> {
       abort(producer);
       throw new InterruptedException("process " + process + " stopped mid-batch");
     }
-    List<Placed<T>> frontier = descent.frontier();
-    for (Placed<T> branch : frontier) {
-      int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
-      producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
-          Wire.branch(new Wire.Branch(branch.depth, branch.bytes))));
+    return descent;
+  }
+
+  /**
+   * Moves every assigned partition back to its committed offset (or its start), so that the
+   * branches of an aborted transaction are taken again; a rebalance alone does not do that for
+   * partitions a process keeps.
+   */
+  private static void rewind(KafkaConsumer<String, byte[]> consumer) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+    for (TopicPartition partition : assigned) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset == null) {
+        consumer.seekToBeginning(List.of(partition));
+      } else {
+        consumer.seek(partition, offset);
+      }
     }
-    long delta = frontier.size() - seeds.size();
-    producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
-        Wire.delta(new Wire.Delta(process, delta, descent.listings(), visited.get(), failed.get()))));
-    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-    producer.commitTransaction();
-    transactions++;
-    listings += descent.listings();
-    visits += visited.get();
-    errors += failed.get();
   }
 
   private Wire.Failure failure(BranchError<Placed<T>> error) {

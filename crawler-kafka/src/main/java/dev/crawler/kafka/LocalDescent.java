@@ -185,7 +185,8 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     pending.decrementAndGet();
   }
 
-  private boolean budgetSpent() {
+  /** Whether the budget is spent: the slice's time is up or too many branches waited. */
+  boolean budgetSpent() {
     if (spent) {
       return true;
     }
