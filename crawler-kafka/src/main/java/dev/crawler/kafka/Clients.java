@@ -58,7 +58,11 @@ final class Clients {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "crawler-" + process);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batch());
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
-    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, settings.sessionTimeout().toMillis() / 4));
+    // A member learns of a rebalance from a heartbeat's answer, and every member waits for the
+    // last one to rejoin: with the usual quarter of the session (2.5 s), a process joining a
+    // running crawl stalled the others for seconds. Half a second costs two small requests a second.
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.min(500, settings.sessionTimeout().toMillis() / 3));
     return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
   }
 

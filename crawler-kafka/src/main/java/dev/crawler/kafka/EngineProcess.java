@@ -10,6 +10,7 @@ import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.kafka.LocalDescent.Placed;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -171,7 +173,18 @@ public final class EngineProcess<T, S> {
     try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process);
         KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + "." + process)) {
       producer.initTransactions(); // aborts what a dead predecessor with our id left open
-      consumer.subscribe(List.of(settings.branchesTopic()));
+      log.debug("process {}: transactional producer ready", process);
+      consumer.subscribe(List.of(settings.branchesTopic()), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          log.debug("process {}: gave up {} partitions", process, partitions.size());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          log.debug("process {}: given {} partitions", process, partitions.size());
+        }
+      });
       member = consumer;
       try {
         while (!ended.get()) {
