@@ -112,7 +112,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         byte[] rootBytes = codec.encode(root);
         producer.send(new ProducerRecord<>(settings.branchesTopic(), partition++ % settings.partitions(), null,
             Wire.branch(new Wire.Branch(0, rootBytes))));
-        rootVisits.add(new Wire.VisitRecord(true, 0, rootBytes, null));
+        rootVisits.add(new Wire.VisitRecord(true, 0, codec.encodeForVisit(root), null));
       }
       producer.send(new ProducerRecord<>(settings.visitsTopic(), null, Wire.visits(rootVisits)));
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,

@@ -302,7 +302,7 @@ public final class EngineProcess<T, S> {
     List<Placed<T>> seeds = new ArrayList<>(records.count());
     for (ConsumerRecord<String, byte[]> record : records) {
       Wire.Branch branch = Wire.branch(record.value());
-      seeds.add(Placed.seed(codec.decode(branch.node()), branch.depth(), branch.node()));
+      seeds.add(Placed.seed(codec, codec.decode(branch.node()), branch.depth(), branch.node()));
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
     LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
@@ -319,7 +319,7 @@ public final class EngineProcess<T, S> {
         return; // a seed: its visit was committed with the transaction that found it
       }
       Placed<T> node = visit.node();
-      packer.add(new Wire.VisitRecord(visit.isBranch(), node.depth, node.bytes, visit.parent().bytes));
+      packer.add(new Wire.VisitRecord(visit.isBranch(), node.depth, node.visitBytes, visit.parent().visitBytes));
     })) {
       report = crawl.await();
     }
@@ -359,7 +359,7 @@ public final class EngineProcess<T, S> {
     Placed<T> branch = error.branch();
     String cause = error.cause().getMessage() == null ? error.cause().getClass().getSimpleName()
         : error.cause().getMessage();
-    return new Wire.Failure(process, branch.depth, branch.bytes, cause, error.attempts());
+    return new Wire.Failure(process, branch.depth, branch.visitBytes, cause, error.attempts());
   }
 
   private static void abort(KafkaProducer<String, byte[]> producer) {

@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  * take, since a set-aside branch costs no listing.
  *
  * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
- * once when the node is found. Thread-safe: the local workers call it concurrently.
+ * once when the node is found (a branch's before it is listed, while it holds what its listing
+ * needs). Thread-safe: the local workers call it concurrently.
  */
 final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S> {
 
@@ -35,20 +36,27 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   static final class Placed<T> {
     final T node;
     final int depth;
+    /** What lists it in another process ({@link NodeCodec#encode}); {@code null} for a leaf. */
     final byte[] bytes;
+    /** What its visit, and its children's visits as their parent, carry ({@link NodeCodec#encodeForVisit}). */
+    final byte[] visitBytes;
     /** Taken from Kafka by this transaction, rather than found in it. */
     final boolean seed;
 
-    private Placed(T node, int depth, byte[] bytes, boolean seed) {
+    private Placed(T node, int depth, byte[] bytes, byte[] visitBytes, boolean seed) {
       this.node = Objects.requireNonNull(node, "node");
       this.depth = depth;
       this.bytes = bytes;
+      this.visitBytes = visitBytes;
       this.seed = seed;
     }
 
-    /** A branch the transaction took from Kafka: always listed, never set aside. */
-    static <T> Placed<T> seed(T node, int depth, byte[] bytes) {
-      return new Placed<>(node, depth, bytes, true);
+    /**
+     * A branch the transaction took from Kafka, decoded from {@code bytes}: always listed, never
+     * set aside.
+     */
+    static <T> Placed<T> seed(NodeCodec<T> codec, T node, int depth, byte[] bytes) {
+      return new Placed<>(node, depth, bytes, leanVisits(codec) ? codec.encodeForVisit(node) : bytes, true);
     }
 
     @Override
@@ -69,6 +77,8 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   private final BranchSource<T, S> source;
   private final NodeCodec<T> codec;
+  /** Whether the codec's visit bytes differ from its listing bytes: else one encoding serves both. */
+  private final boolean lean;
   private final LongSupplier clock;
   private final long sliceEnds;
   private final long maxPending;
@@ -88,10 +98,20 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
       long maxPending) {
     this.source = source;
     this.codec = codec;
+    this.lean = leanVisits(codec);
     this.clock = clock;
     this.sliceEnds = clock.getAsLong() + sliceNanos;
     this.maxPending = maxPending;
     this.pending.set(seeds);
+  }
+
+  /** Whether {@code codec} encodes visits its own way, rather than as whole nodes. */
+  static boolean leanVisits(NodeCodec<?> codec) {
+    try {
+      return codec.getClass().getMethod("encodeForVisit", Object.class).getDeclaringClass() != NodeCodec.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError("NodeCodec declares encodeForVisit", e);
+    }
   }
 
   /** The branches set aside: visited in this transaction, to be listed by whoever takes them. */
@@ -202,7 +222,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     return new Children<>() {
       @Override
       public void leaf(T node) {
-        out.leaf(new Placed<>(node, depth, codec.encode(node), false));
+        out.leaf(new Placed<>(node, depth, null, codec.encodeForVisit(node), false));
       }
 
       @Override
@@ -210,7 +230,8 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
         // Counted when found. A listing that fails after this (and is retried, or fails for good)
         // leaves its count high: that only makes the budget end sooner.
         pending.incrementAndGet();
-        out.branch(new Placed<>(node, depth, codec.encode(node), false));
+        byte[] bytes = codec.encode(node); // now, while the node holds what its listing needs
+        out.branch(new Placed<>(node, depth, bytes, lean ? codec.encodeForVisit(node) : bytes, false));
       }
     };
   }

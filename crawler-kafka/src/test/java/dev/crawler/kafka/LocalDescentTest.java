@@ -79,8 +79,8 @@ class LocalDescentTest {
         int node = visit.node().node;
         visits.incrementAndGet(node);
         if (visit.node().depth != tree.depth(node)
-            || TreeEngineMain.CODEC.decode(visit.parent().bytes) != tree.parent(node)
-            || TreeEngineMain.CODEC.decode(visit.node().bytes) != node
+            || TreeEngineMain.CODEC.decode(visit.parent().visitBytes) != tree.parent(node)
+            || TreeEngineMain.CODEC.decode(visit.node().visitBytes) != node
             || visit.isBranch() != tree.isBranch(node)) {
           wrong.add(node + " at " + visit.node().depth);
         }
@@ -132,6 +132,6 @@ class LocalDescentTest {
   }
 
   private static Placed<Integer> seed(int node, int depth) {
-    return Placed.seed(node, depth, TreeEngineMain.CODEC.encode(node));
+    return Placed.seed(TreeEngineMain.CODEC, node, depth, TreeEngineMain.CODEC.encode(node));
   }
 }

@@ -133,6 +133,17 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   /**
+   * People as bytes, for a crawl whose branches cross processes (crawler-kafka): a person to be
+   * listed elsewhere travels with their fetched reports and their managers' DNs. Processes of one
+   * crawl build their sources from the same settings.
+   */
+  public dev.crawler.core.spi.NodeCodec<Person> codec() {
+    return CODEC;
+  }
+
+  private static final PersonCodec CODEC = new PersonCodec();
+
+  /**
    * Finds the person to start at, with their reports, over a connection of its own.
    *
    * @param uidOrDn a uid, or a DN

@@ -157,6 +157,11 @@ public final class Person {
     }
   }
 
+  /** For a person decoded from a visit, which carries the count but not the reports. */
+  void restoreReportCount(int count) {
+    this.reportCount = count;
+  }
+
   /** Drops the reports once the listing that needed them has succeeded; their count stays. */
   void reportsListed() {
     this.reports = null;

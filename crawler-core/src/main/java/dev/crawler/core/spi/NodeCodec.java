@@ -22,9 +22,23 @@ public interface NodeCodec<T> {
   byte[] encode(T node);
 
   /**
+   * The bytes a visit of the node carries: enough to show it (and to tell it from others), not
+   * necessarily to list it. A node that carries state for its listing (an org chart's manager
+   * with their reports already fetched) can leave that out here, since a visit is sent once per
+   * node and its parent's bytes with it. {@link #decode} must accept these bytes too. By default,
+   * the whole node.
+   *
+   * @param node a node the source produced, listed or not
+   */
+  default byte[] encodeForVisit(T node) {
+    return encode(node);
+  }
+
+  /**
    * The node {@code bytes} stand for.
    *
-   * @param bytes what {@link #encode} returned, possibly in another process
+   * @param bytes what {@link #encode} or {@link #encodeForVisit} returned, possibly in another
+   *     process
    * @return the node
    * @throws IllegalArgumentException if the bytes are not an encoded node
    */
