@@ -149,7 +149,7 @@ final class DirectoryOptions {
   }
 
   /** The bind password: from a file, an environment variable or a prompt; never from an argument. */
-  private char[] password() throws UserError {
+  char[] password() throws UserError {
     if (passwordFile != null) {
       String text;
       try {

@@ -201,7 +201,7 @@ final class FsCommand implements Callable<Integer> {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
     if (crawlId == null) {
-      crawlId = KafkaFs.newCrawlId();
+      crawlId = KafkaRun.newCrawlId("fs");
     }
     try {
       return KafkaCrawlSettings.of(kafka, crawlId).withWorkers(crawlOptions.workersOr(DEFAULT_WORKERS));
@@ -289,8 +289,9 @@ final class FsCommand implements Callable<Integer> {
           }
           report = session.await(local);
         } else {
-          report = KafkaFs.run(distributed, FsSpec.of(roots, options), source, visit -> accept(visit, session.out),
-              session, crawlOptions, err);
+          report = KafkaRun.run(distributed, FsSpec.of(roots, options), source, source.codec(), source.roots(),
+              visit -> accept(visit, session.out), session, crawlOptions, err,
+              new String[] {"directories listed", "entries"});
           if (report == null) {
             return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
           }

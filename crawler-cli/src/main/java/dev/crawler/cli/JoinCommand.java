@@ -1,6 +1,10 @@
 package dev.crawler.cli;
 
+import com.unboundid.ldap.sdk.LDAPException;
 import dev.crawler.fs.FileTreeSource;
+import dev.crawler.ldap.LdapSettings;
+import dev.crawler.ldap.OrgChartSource;
+import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.DistributedCrawl;
 import dev.crawler.kafka.EngineProcess;
@@ -10,6 +14,8 @@ import dev.crawler.kafka.ProcessCounts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +30,9 @@ import picocli.CommandLine.Spec;
     versionProvider = CrawlCommand.Version.class,
     sortOptions = false,
     description = {
-        "Add this process's workers to a crawl running over Kafka (started by crawl fs ... --kafka),",
-        "until it ends. The process that started the crawl prints the results."},
+        "Add this process's workers to a crawl running over Kafka (started by crawl fs ... --kafka or",
+        "crawl ldap ... --kafka), until it ends. The process that started the crawl prints the results.",
+        "A crawl of a directory binds as its starter did, with this process's own password."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl ended",
@@ -50,9 +57,23 @@ final class JoinCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces for failures.")
   boolean debug;
 
+  @Option(names = {"-y", "--password-file"}, paramLabel = "FILE",
+      description = "For a crawl of a directory: read the bind password from FILE.")
+  Path passwordFile;
+
+  @Option(names = "--password-env", paramLabel = "VAR",
+      description = "For a crawl of a directory: read the bind password from environment variable VAR.")
+  String passwordEnv;
+
+  @Option(names = {"-W", "--ask-password"}, description = "For a crawl of a directory: prompt for the bind password.")
+  boolean askPassword;
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    if ((passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0) > 1) {
+      throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
+    }
     KafkaCrawlSettings settings;
     try {
       settings = KafkaCrawlSettings.of(kafka, crawlId).withWorkers(workers);
@@ -65,23 +86,55 @@ final class JoinCommand implements Callable<Integer> {
     } catch (KafkaCrawlException e) {
       throw new UserError(e.getMessage(), e);
     }
-    if (!FsSpec.KIND.equals(crawl.kind())) {
+    ProcessCounts counts;
+    String[] units;
+    if (FsSpec.KIND.equals(crawl.kind())) {
+      FileTreeSource source;
+      try {
+        source = FsSpec.source(crawl);
+      } catch (IOException e) {
+        throw new UserError("cannot join the crawl " + crawlId + ": a root is not readable here: " + e.getMessage(), e);
+      }
+      announce(err, settings);
+      counts = EngineProcess.of(settings, source, source.codec(), KafkaRun.processId()).run();
+      units = new String[] {"directories", "entries"};
+    } else if (LdapSpec.KIND.equals(crawl.kind())) {
+      OrgChartSource source = ldapSource(crawl);
+      announce(err, settings);
+      counts = EngineProcess.of(settings, source, source.codec(), KafkaRun.processId()).run();
+      units = new String[] {"managers", "people"};
+    } else {
       throw new UserError("the crawl " + crawlId + " is a crawl of " + crawl.kind() + ", which this crawl cannot join");
     }
-    FileTreeSource source;
-    try {
-      source = FsSpec.source(crawl);
-    } catch (IOException e) {
-      throw new UserError("cannot join the crawl " + crawlId + ": a root is not readable here: " + e.getMessage(), e);
-    }
     if (!quiet) {
-      err.println("crawl: joining " + crawlId + " at " + kafka + " with " + workers + " workers");
-    }
-    ProcessCounts counts = EngineProcess.of(settings, source, source.codec(), KafkaFs.processId()).run();
-    if (!quiet) {
-      err.printf(Locale.ROOT, "crawl: %s ended: this process listed %,d directories and found %,d entries in %,d"
-          + " transactions%n", crawlId, counts.listings(), counts.visits(), counts.transactions());
+      err.printf(Locale.ROOT, "crawl: %s ended: this process listed %,d %s and found %,d %s in %,d transactions%n",
+          crawlId, counts.listings(), units[0], counts.visits(), units[1], counts.transactions());
     }
     return ExitCodes.OK;
+  }
+
+  private void announce(PrintStream err, KafkaCrawlSettings settings) {
+    if (!quiet) {
+      err.println("crawl: joining " + crawlId + " at " + kafka + " with " + settings.workers() + " workers");
+    }
+  }
+
+  /** The directory the crawl reads, bound with this process's own password (the spec has none). */
+  private OrgChartSource ldapSource(CrawlSpec crawl) throws UserError {
+    DirectoryOptions password = new DirectoryOptions();
+    password.passwordFile = passwordFile;
+    password.passwordEnv = passwordEnv;
+    password.askPassword = askPassword;
+    LdapSettings settings = LdapSpec.settings(crawl, bindDn -> {
+      password.bindDn = bindDn;
+      return password.password();
+    }, DemoDirectory.CRAWLER_PASSWORD.toCharArray());
+    try {
+      return OrgChartSource.of(settings);
+    } catch (GeneralSecurityException e) {
+      throw new UserError("cannot read the CA file " + settings.caFile() + ": " + e.getMessage(), e);
+    } catch (LDAPException e) {
+      throw new UserError(DirectoryOptions.explain(e, settings), e);
+    }
   }
 }

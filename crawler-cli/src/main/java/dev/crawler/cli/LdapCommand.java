@@ -5,6 +5,8 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
+import dev.crawler.kafka.CrawlSpec;
+import dev.crawler.kafka.KafkaCrawlSettings;
 import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.MissingManager;
 import dev.crawler.ldap.NoSuchPersonException;
@@ -109,6 +111,14 @@ final class LdapCommand implements Callable<Integer> {
       + "the size limit) and report those whose manager does not exist: no crawl from the top reaches them.")
   boolean findOrphans;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+      description = "Crawl over Kafka at HOST:PORT with this process's workers and any that join, and print the "
+          + "whole chart; add machines with crawl join --kafka HOST:PORT --crawl ID (each gives its own password).")
+  String kafka;
+
+  @Option(names = "--crawl-id", paramLabel = "ID", description = "With --kafka: the crawl's id (default: a new one).")
+  String crawlId;
+
   private final OutputStream stdout;
 
   LdapCommand(OutputStream stdout) {
@@ -119,6 +129,7 @@ final class LdapCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     crawlOptions.validate();
     validate();
+    KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     DemoDirectory demo = directory.url == null ? startDemo(err) : null;
     try {
@@ -142,7 +153,8 @@ final class LdapCommand implements Callable<Integer> {
       } catch (LDAPException e) {
         throw new UserError(DirectoryOptions.explain(e, settings), e);
       }
-      return crawl(source, rootPerson, err);
+      return crawl(source, rootPerson, err, distributed == null ? null
+          : new Distributed(distributed, LdapSpec.of(settings, demo != null)));
     } finally {
       if (demo != null) {
         demo.close();
@@ -164,6 +176,27 @@ final class LdapCommand implements Callable<Integer> {
     }
   }
 
+  /** The settings of a crawl over Kafka, after refusing what does not cross processes yet. */
+  private KafkaCrawlSettings kafkaSettings() throws UserError {
+    if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null) {
+      throw new UserError("--max-depth, --deadline and --rate do not work with --kafka yet");
+    }
+    if (format.dot) {
+      throw new UserError("--dot draws the top levels of the chart (--max-depth), which does not work with --kafka yet");
+    }
+    if (crawlId == null) {
+      crawlId = KafkaRun.newCrawlId("ldap");
+    }
+    try {
+      return KafkaCrawlSettings.of(kafka, crawlId).withWorkers(crawlOptions.workersOr(DEFAULT_WORKERS));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
+    }
+  }
+
+  /** A crawl over Kafka: where, and what a joining process needs to know. */
+  private record Distributed(KafkaCrawlSettings settings, CrawlSpec spec) {}
+
   private DemoDirectory startDemo(PrintStream err) throws LDAPException, UserError {
     DemoDirectory.Options options = new DemoDirectory.Options(demoPeople, 1, demoSizeLimit,
         demoLatency == null ? Duration.ZERO : demoLatency, true);
@@ -181,7 +214,9 @@ final class LdapCommand implements Callable<Integer> {
     return demo;
   }
 
-  private int crawl(OrgChartSource source, Person rootPerson, PrintStream err) throws Exception {
+  /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
+  private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed)
+      throws Exception {
     PersonFormat personFormat = format.personFormat();
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
     Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
@@ -204,7 +239,7 @@ final class LdapCommand implements Callable<Integer> {
     boolean readerGone;
     // Ordered: the root first, every manager before their reports, for a reader building the chart.
     try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people", true)) {
-      report = session.await(crawler.start(rootPerson, visit -> {
+      java.util.function.Consumer<Visit<Person>> print = visit -> {
         if (visit.node().isCycle()) {
           return; // reported as an error line, not printed twice
         }
@@ -213,7 +248,27 @@ final class LdapCommand implements Callable<Integer> {
         } else {
           collected.add(visit);
         }
-      }));
+      };
+      if (distributed == null) {
+        report = session.await(crawler.start(rootPerson, print));
+      } else {
+        // Visits come in commit order, managers before their reports. Processes share no
+        // distinct-check: someone with two managers is found under both, and printed once here.
+        java.util.Set<Object> printed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        report = KafkaRun.run(distributed.settings(), distributed.spec(), source, source.codec(), List.of(rootPerson),
+            visit -> {
+              if (printed.add(visit.node().key())) {
+                print.accept(visit);
+              }
+            }, session, crawlOptions, err, new String[] {"managers listed", "people"});
+        if (report == null) {
+          return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
+        }
+        if (!crawlOptions.quiet) {
+          report.errors().forEach(error -> err.println("crawl: " + error.branch() + ": "
+              + CrawlCommand.describe(error.cause()))); // known at the end, from every process
+        }
+      }
       readerGone = session.out.failed();
     }
     if (readerGone) {

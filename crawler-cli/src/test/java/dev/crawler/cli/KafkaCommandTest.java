@@ -74,6 +74,44 @@ class KafkaCommandTest {
   }
 
   @Test
+  void ldapOverKafka_withAJoinedProcess_printsTheLocalChart_managersFirst() throws Exception {
+    String[] chart = {"ldap", "--root", "ceo", "--demo-people", "1500", "--demo-latency", "3ms", "-q"};
+    CliRun local = CliRun.of(chart);
+    assertEquals(0, local.exit(), local.err());
+    String id = "cli-ldap-" + Long.toHexString(System.nanoTime());
+    List<String> distributed = new ArrayList<>(List.of(chart));
+    distributed.addAll(List.of("--kafka", broker.bootstrap(), "--crawl-id", id, "-j", "3"));
+    CompletableFuture<CliRun> started = CompletableFuture.supplyAsync(() -> CliRun.of(distributed.toArray(String[]::new)));
+    CliRun joined = null;
+    for (int attempt = 0; attempt < 100 && (joined == null || joined.exit() == 2); attempt++) {
+      joined = CliRun.of("join", "--kafka", broker.bootstrap(), "--crawl", id, "-j", "3");
+      if (joined.exit() == 2) {
+        assertTrue(joined.err().startsWith("crawl: no crawl with id " + id), joined.err());
+        started.getNow(null);
+        Thread.onSpinWait();
+      }
+    }
+    CliRun run = started.get();
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(0, joined.exit(), joined.err());
+    assertTrue(joined.err().contains("crawl: " + id + " ended: this process listed"), joined.err());
+    List<String> lines = run.text().lines().toList();
+    assertEquals(1_500, lines.size());
+    assertEquals(new java.util.TreeSet<>(local.text().lines().toList()), new java.util.TreeSet<>(lines));
+    assertEquals(local.text().lines().findFirst(), lines.stream().findFirst(), "the CEO first");
+    java.util.Set<String> printed = new java.util.HashSet<>();
+    Pattern field = Pattern.compile("\"(dn|manager)\":(null|\"([^\"]*)\")");
+    for (String line : lines) {
+      Matcher m = field.matcher(line);
+      assertTrue(m.find(), line);
+      String dn = m.group(3);
+      assertTrue(m.find(), line);
+      assertTrue(m.group(3) == null || printed.contains(m.group(3)), "a report before their manager: " + line);
+      printed.add(dn);
+    }
+  }
+
+  @Test
   void readerGoingAway_stopsFollowingQuietly_exitZero() {
     java.io.OutputStream closedPipe = new ClosedPipe();
     CliRun run = CliRun.to(closedPipe, "fs", "-q", "--kafka", broker.bootstrap(), root.toString());
@@ -92,6 +130,12 @@ class KafkaCommandTest {
         "join", "--kafka", "127.0.0.1:1", "--crawl", "x"});
     cases.add(new String[] {"crawl: no crawl with id nosuch at .*", "join", "--kafka", broker.bootstrap(), "--crawl",
         "nosuch"});
+    cases.add(new String[] {"crawl: bad --kafka address 'nohost': write it like host:9092",
+        "ldap", "--root", "ceo", "--kafka", "nohost"});
+    cases.add(new String[] {"crawl: --dot draws the top levels of the chart \\(--max-depth\\), which does not work with"
+        + " --kafka yet", "ldap", "--root", "ceo", "--dot", "--kafka", broker.bootstrap()});
+    cases.add(new String[] {"crawl: give the password one way: .*", "join", "--kafka", broker.bootstrap(), "--crawl",
+        "x", "--password-env", "A", "-W"});
     for (String[] c : cases) {
       String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
       CliRun run = CliRun.of(args);

@@ -2,8 +2,8 @@ package dev.crawler.cli;
 
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Visit;
-import dev.crawler.fs.FileEntry;
-import dev.crawler.fs.FileTreeSource;
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.DistributedCrawl;
 import dev.crawler.kafka.DistributedReport;
@@ -13,18 +13,20 @@ import dev.crawler.kafka.KafkaCrawlSettings;
 import dev.crawler.kafka.ProcessCounts;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * {@code crawl fs ... --kafka}: starts a crawl over Kafka, runs this process's own engine on it,
- * and prints the whole crawl's visits as they commit; other machines add theirs with {@code crawl
- * join}. The output, its formats and the exit codes are those of a local crawl.
+ * {@code crawl fs ... --kafka} and {@code crawl ldap ... --kafka}: starts a crawl over Kafka, runs
+ * this process's own engine on it, and prints the whole crawl's visits as they commit; other
+ * machines add theirs with {@code crawl join}. The output, its formats and the exit codes are
+ * those of a local crawl.
  */
-final class KafkaFs {
-  private KafkaFs() {}
+final class KafkaRun {
+  private KafkaRun() {}
 
   /** This process's id in a crawl: host, pid, and a random tail (a pid can come back). */
   static String processId() {
@@ -38,9 +40,9 @@ final class KafkaFs {
         .replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** A crawl id nobody has: fs, the time, and a random tail. */
-  static String newCrawlId() {
-    return "fs-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+  /** A crawl id nobody has: the kind (fs, ldap), the time, and a random tail. */
+  static String newCrawlId(String kind) {
+    return kind + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
   }
 
@@ -48,15 +50,16 @@ final class KafkaFs {
    * Runs the crawl to its end.
    *
    * @param accept prints one visit (on the thread that follows the crawl)
+   * @param units what --stats calls a listing and a visit ("directories listed", "entries")
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    */
-  static CrawlReport<FileEntry> run(KafkaCrawlSettings settings, CrawlSpec spec, FileTreeSource source,
-      Consumer<Visit<FileEntry>> accept, CommandCrawl session, CrawlOptions options, PrintStream err)
-      throws UserError, InterruptedException {
-    EngineProcess<FileEntry, Void> engine = EngineProcess.of(settings, source, source.codec(), processId());
-    DistributedCrawl<FileEntry> crawl;
+  static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
+      NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
+      PrintStream err, String[] units) throws UserError, InterruptedException {
+    EngineProcess<T, S> engine = EngineProcess.of(settings, source, codec, processId());
+    DistributedCrawl<T> crawl;
     try {
-      crawl = DistributedCrawl.start(settings, spec, source.roots(), source.codec(), accept);
+      crawl = DistributedCrawl.start(settings, spec, roots, codec, accept);
     } catch (KafkaCrawlException e) {
       throw new UserError(e.getMessage(), e);
     }
@@ -73,7 +76,7 @@ final class KafkaFs {
       }
     }, "crawl-kafka-engine");
     local.start();
-    DistributedReport<FileEntry> report;
+    DistributedReport<T> report;
     try (crawl) {
       session.followDistributed(crawl::close);
       ProgressPrinter progress = session.progress(crawl::progress);
@@ -99,8 +102,8 @@ final class KafkaFs {
     }
     if (options.stats) {
       for (ProcessCounts p : report.processes().values()) {
-        err.printf(Locale.ROOT, "  process %s: %,d directories listed, %,d entries, %,d transactions%n",
-            p.process(), p.listings(), p.visits(), p.transactions());
+        err.printf(Locale.ROOT, "  process %s: %,d %s, %,d %s, %,d transactions%n",
+            p.process(), p.listings(), units[0], p.visits(), units[1], p.transactions());
       }
     }
     return report.report();

@@ -1,0 +1,103 @@
+package dev.crawler.cli;
+
+import dev.crawler.kafka.CrawlSpec;
+import dev.crawler.ldap.LdapSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code crawl ldap}'s source as a {@link CrawlSpec}: what a process that joins a crawl over Kafka
+ * needs to reach the same directory and read the same chart. Never the password: each process
+ * gives its own (the demo's is no secret, and the spec says when it is the demo).
+ */
+final class LdapSpec {
+  static final String KIND = "ldap";
+
+  private LdapSpec() {}
+
+  static CrawlSpec of(LdapSettings s, boolean demo) {
+    List<String> a = new ArrayList<>();
+    a.add("host=" + s.host());
+    a.add("port=" + s.port());
+    a.add("security=" + s.security());
+    if (s.caFile() != null) {
+      a.add("ca-file=" + s.caFile());
+    }
+    if (s.bindDn() != null) {
+      a.add("bind-dn=" + s.bindDn());
+    }
+    a.add("demo=" + demo);
+    a.add("base=" + s.baseDn());
+    a.add("filter=" + s.personFilter());
+    a.add("uid-attribute=" + s.uidAttribute());
+    a.add("manager-attribute=" + s.managerAttribute());
+    if (s.reportsAttribute() != null) {
+      a.add("reports-attribute=" + s.reportsAttribute());
+    }
+    for (String attribute : s.attributes()) {
+      a.add("attribute=" + attribute);
+    }
+    a.add("connect-timeout=" + s.connectTimeout());
+    a.add("timeout=" + s.responseTimeout());
+    a.add("batch=" + s.batchSize());
+    a.add("per-listing=" + s.managersPerListing());
+    a.add("one-level=" + s.oneLevel());
+    return new CrawlSpec(KIND, a);
+  }
+
+  /** What a joining process needs to give: the bind password, unless the spec binds anonymously or to the demo. */
+  interface Password {
+    char[] forBind(String bindDn) throws UserError;
+  }
+
+  /** The settings the spec describes, bound with {@code password} (not asked for the demo or anonymously). */
+  static LdapSettings settings(CrawlSpec spec, Password password, char[] demoPassword) throws UserError {
+    String host = null;
+    int port = 0;
+    LdapSettings.Security security = LdapSettings.Security.NONE;
+    Path caFile = null;
+    String bindDn = null;
+    boolean demo = false;
+    String base = null;
+    String filter = null;
+    String uid = null;
+    String manager = null;
+    String reports = null;
+    List<String> attributes = new ArrayList<>();
+    Duration connect = null;
+    Duration timeout = null;
+    int batch = 0;
+    int perListing = 0;
+    boolean oneLevel = false;
+    for (String argument : spec.arguments()) {
+      int eq = argument.indexOf('=');
+      String key = argument.substring(0, eq);
+      String value = argument.substring(eq + 1);
+      switch (key) {
+        case "host" -> host = value;
+        case "port" -> port = Integer.parseInt(value);
+        case "security" -> security = LdapSettings.Security.valueOf(value);
+        case "ca-file" -> caFile = Path.of(value);
+        case "bind-dn" -> bindDn = value;
+        case "demo" -> demo = Boolean.parseBoolean(value);
+        case "base" -> base = value;
+        case "filter" -> filter = value;
+        case "uid-attribute" -> uid = value;
+        case "manager-attribute" -> manager = value;
+        case "reports-attribute" -> reports = value;
+        case "attribute" -> attributes.add(value);
+        case "connect-timeout" -> connect = Duration.parse(value);
+        case "timeout" -> timeout = Duration.parse(value);
+        case "batch" -> batch = Integer.parseInt(value);
+        case "per-listing" -> perListing = Integer.parseInt(value);
+        case "one-level" -> oneLevel = Boolean.parseBoolean(value);
+        default -> throw new UserError("this crawl was started by a newer crawl: '" + key + "'");
+      }
+    }
+    char[] secret = bindDn == null ? null : demo ? demoPassword : password.forBind(bindDn);
+    return new LdapSettings(host, port, security, caFile, bindDn, secret, base, filter, uid, manager, reports,
+        attributes, connect, timeout, batch, perListing, oneLevel);
+  }
+}
