@@ -78,8 +78,9 @@ public final class KafkaBench {
     int all = processes * workers;
     System.out.printf(Locale.ROOT, "tree %s: %,d nodes, %,d branches; %d ms a listing; %d processes x %d workers%n%n",
         treeSpec, tree.size(), branches, latencyMicros / 1000, processes, workers);
-    System.out.println("| crawl | wall s | ideal s | efficiency | idle worker-us per branch | peak heap MB per process |");
-    System.out.println("|---|---:|---:|---:|---:|---|");
+    System.out.println("| crawl | wall s | ideal s | efficiency | idle worker-us per branch | first commit s"
+        + " | CPU s | peak heap MB per process |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
     for (int run = 0; run < runs; run++) {
       local(tree, all, latencyMicros, branches);
       distributed(bootstrap, treeSpec, tree, processes, workers, latencyMicros, branches);
@@ -92,6 +93,7 @@ public final class KafkaBench {
     BranchSource<Integer, Void> source = (session, node, out) -> slow.list(node, out::leaf, out::branch);
     ScenarioTable.resetHeapPeaks();
     LongAdder visits = new LongAdder();
+    long cpuBefore = cpuMillis();
     long start = System.nanoTime();
     try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, v -> visits.increment())) {
       CrawlReport<Integer> report = crawl.await();
@@ -99,8 +101,9 @@ public final class KafkaBench {
         throw new IllegalStateException("local crawl ended " + report.outcome() + " with " + visits.sum() + " visits");
       }
     }
-    row("in-JVM engine, " + workers + " workers", System.nanoTime() - start, slow.totalListingNanos(), workers,
-        branches, List.of(ScenarioTable.heapPeakBytes() >> 20));
+    long wall = System.nanoTime() - start;
+    row("in-JVM engine, " + workers + " workers", wall, slow.totalListingNanos(), workers, branches, -1,
+        cpuMillis() - cpuBefore, List.of(ScenarioTable.heapPeakBytes() >> 20));
   }
 
   private static void distributed(String bootstrap, String treeSpec, Tree tree, int processes, int workers,
@@ -133,6 +136,7 @@ public final class KafkaBench {
       outputs.add(output);
     }
     Map<String, long[]> timeline = new ConcurrentHashMap<>();
+    long cpuBefore = cpuMillis();
     long start = System.nanoTime();
     DistributedReport<Integer> report;
     try (DistributedCrawl<Integer> crawl = DistributedCrawl.start(settings, new CrawlSpec("bench", List.of(treeSpec)),
@@ -141,6 +145,8 @@ public final class KafkaBench {
         long t = (System.nanoTime() - start) / 1_000_000;
         timeline.merge(counts.process(), new long[] {t, t, 1}, (a, b) -> new long[] {a[0], b[1], a[2] + 1});
       });
+      System.err.printf(Locale.ROOT, "topics created and the root seeded in %d ms%n",
+          (System.nanoTime() - start) / 1_000_000);
       for (Process engine : engines) {
         engine.getOutputStream().write('\n');
         engine.getOutputStream().flush();
@@ -148,7 +154,8 @@ public final class KafkaBench {
       report = crawl.await();
     }
     long wall = System.nanoTime() - start;
-    System.err.println("bench CPU " + cpuMillis() + " ms in all");
+    long cpu = cpuMillis() - cpuBefore;
+    System.err.println("bench CPU " + cpu + " ms during the crawl");
     timeline.forEach((p, t) -> System.err.printf(Locale.ROOT, "%s: first commit at %d ms, last at %d ms, %d in all;"
         + " the end at %d ms%n", p, t[0], t[1], t[2], wall / 1_000_000));
     long listingNanos = 0;
@@ -162,6 +169,7 @@ public final class KafkaBench {
             String[] f = line.split(" ");
             listingNanos += Long.parseLong(f[1]);
             heaps.add(Long.parseLong(f[2]));
+            cpu += Long.parseLong(f[3]);
             System.err.println("engine CPU " + f[3] + " ms");
           }
         }
@@ -175,8 +183,9 @@ public final class KafkaBench {
           + " listings, of " + tree.size() + " nodes and " + branches + " branches");
     }
     long transactions = report.processes().values().stream().mapToLong(ProcessCounts::transactions).sum();
+    long firstCommit = timeline.values().stream().mapToLong(t -> t[0]).min().orElse(-1);
     row("Kafka, " + processes + " x " + workers + " workers, " + transactions + " transactions", wall, listingNanos,
-        processes * workers, branches, heaps);
+        processes * workers, branches, firstCommit * 1_000_000, cpu, heaps);
   }
 
   private static KafkaCrawlSettings settings(String bootstrap, String crawlId, int workers) {
@@ -190,16 +199,26 @@ public final class KafkaBench {
     System.out.println("ready");
     System.out.flush();
     System.in.read(); // the crawl is seeded
+    long cpuBefore = cpuMillis();
     EngineProcess.of(settings(args[1], args[2], Integer.parseInt(args[5])), source, CODEC, args[3]).run();
-    System.out.println("engine " + slow.totalListingNanos() + " " + (ScenarioTable.heapPeakBytes() >> 20) + " " + cpuMillis());
+    System.out.println("engine " + slow.totalListingNanos() + " " + (ScenarioTable.heapPeakBytes() >> 20) + " "
+        + (cpuMillis() - cpuBefore));
   }
 
+  /**
+   * One row of the table.
+   *
+   * @param firstCommitNanos from the seeding to the first committed transaction, or -1
+   * @param cpuMillis CPU time of every process of the crawl (not the broker's), during the crawl
+   */
   private static void row(String what, long wallNanos, long listingNanos, int workers, long branches,
-      List<Long> heaps) {
+      long firstCommitNanos, long cpuMillis, List<Long> heaps) {
     double ideal = listingNanos / (double) workers;
     double idlePerBranch = (wallNanos * (double) workers - listingNanos) / branches / 1000;
-    System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f | %s |%n", what, wallNanos / 1e9, ideal / 1e9,
-        ideal / wallNanos, idlePerBranch, heaps.toString().replaceAll("[\\[\\]]", ""));
+    System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f | %s | %.1f | %s |%n", what, wallNanos / 1e9,
+        ideal / 1e9, ideal / wallNanos, idlePerBranch,
+        firstCommitNanos < 0 ? "" : String.format(Locale.ROOT, "%.2f", firstCommitNanos / 1e9), cpuMillis / 1e3,
+        heaps.toString().replaceAll("[\\[\\]]", ""));
   }
 
   /** This JVM's CPU time so far. */
