@@ -238,12 +238,21 @@ final class LdapCommand implements Callable<Integer> {
     CrawlReport<Person> report;
     boolean readerGone;
     // Ordered: the root first, every manager before their reports, for a reader building the chart.
+    // Who heads each person's part of the chart (the root's report above them): DOT draws a
+    // cluster per head. A manager is visited before their reports, so theirs is known by then.
+    java.util.Map<Person, Person> headOf = new java.util.concurrent.ConcurrentHashMap<>();
     try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people", true)) {
       java.util.function.Consumer<Visit<Person>> print = visit -> {
         if (visit.node().isCycle()) {
           return; // reported as an error line, not printed twice
         }
-        if (personFormat.streams()) {
+        if (personFormat == PersonFormat.DOT) {
+          Person head = visit.depth() == 0 ? null : visit.depth() == 1 ? visit.node() : headOf.get(visit.parent());
+          if (head != null && visit.node().reportCount() > 0) {
+            headOf.put(visit.node(), head);
+          }
+          personFormat.writeInCluster(visit, head, session.out.buffer());
+        } else if (personFormat.streams()) {
           personFormat.write(visit, session.out.buffer());
         } else {
           collected.add(visit);

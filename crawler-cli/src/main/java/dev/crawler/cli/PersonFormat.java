@@ -135,9 +135,30 @@ enum PersonFormat {
 
     @Override
     void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      writeInCluster(visit, null, out);
+    }
+
+    /**
+     * A person's box, inside the cluster of {@code head} (the person at the top of their part of
+     * the chart, a VP under the CEO; {@code null}: no cluster), and the edge from their manager.
+     * Clusters of one name are one cluster to Graphviz, so a person can be added to theirs as
+     * they come; the head's own record names and colours it.
+     */
+    @Override
+    void writeInCluster(Visit<Person> visit, Person head, SharedOutput.Buffer out) {
       Person p = visit.node();
-      StringBuilder s = new StringBuilder(160).append("  ").append(dot(p.dn())).append(" [label=")
-          .append(dot(Objects.toString(p.name(), p.toString()) + "\n" + Objects.toString(p.title(), ""))).append("];\n");
+      String label = Objects.toString(p.name(), p.toString()) + "\n" + Objects.toString(p.title(), "")
+          + (p.reportCount() > 0 ? "\n" + p.reportCount() + (p.reportCount() == 1 ? " report" : " reports") : "");
+      StringBuilder s = new StringBuilder(200).append("  ");
+      if (head != null) {
+        s.append("subgraph ").append(dot("cluster:" + head.dn())).append(" { ");
+        if (head.equals(p)) {
+          s.append("label=").append(dot(Objects.toString(p.name(), p.toString()))).append("; style=\"rounded,filled\"; ")
+              .append("fillcolor=\"#f7f9fc\"; color=\"#c5d2e3\"; fontname=\"Helvetica\"; ");
+        }
+      }
+      s.append(dot(p.dn())).append(" [label=").append(dot(label)).append("];");
+      s.append(head != null ? " }\n" : "\n");
       if (visit.parent() != null) {
         s.append("  ").append(dot(visit.parent().dn())).append(" -> ").append(dot(p.dn())).append(";\n");
       }
@@ -179,6 +200,11 @@ enum PersonFormat {
   }
 
   abstract void write(Visit<Person> visit, SharedOutput.Buffer out);
+
+  /** As {@link #write}, grouped under {@code head} where the format can group (DOT's clusters). */
+  void writeInCluster(Visit<Person> visit, Person head, SharedOutput.Buffer out) {
+    write(visit, out);
+  }
 
   /** Prints collected visits as a tree, without recursion (an org chart may be deep). */
   static void printTree(Collection<Visit<Person>> visits, PrintStream out) {

@@ -173,6 +173,13 @@ class LdapCommandTest {
         + " for more"), top.err());
     long edges = top.lines().stream().filter(l -> l.contains(" -> ")).count();
     assertTrue(edges > 6 && edges < 299, edges + " edges: the top three levels only");
+    // A cluster per VP, named once by the VP's own record; everyone below the CEO is in one.
+    List<String> boxes = top.lines().stream().filter(l -> l.contains("[label=")).toList();
+    List<String> vps = boxes.stream().filter(l -> l.contains("{ label=")).toList();
+    long ceoReports = dot.lines().stream().filter(l -> l.startsWith("  \"uid=ceo,") && l.contains(" -> ")).count();
+    assertEquals(ceoReports, vps.size(), String.join("\n", vps));
+    assertEquals(boxes.size() - 1, boxes.stream().filter(l -> l.startsWith("  subgraph \"cluster:uid=")).count());
+    assertTrue(boxes.get(0).startsWith("  \"uid=ceo,") && boxes.get(0).contains("reports\"];"), boxes.get(0));
   }
 
   @Test
