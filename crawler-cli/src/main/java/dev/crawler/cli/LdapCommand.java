@@ -290,14 +290,15 @@ final class LdapCommand implements Callable<Integer> {
     }
     stdout.write(personFormat.footer().getBytes(StandardCharsets.UTF_8));
     stdout.flush();
-    long orphans = 0;
+    java.util.concurrent.atomic.AtomicLong orphanCount = new java.util.concurrent.atomic.AtomicLong();
     if (findOrphans && report.outcome() != Outcome.FAILED) {
-      for (MissingManager orphan : source.missingManagers()) {
+      source.missingManagers((MissingManager orphan) -> { // as found: the audit holds no entries
         err.println("crawl: " + orphan.person() + ": manager " + orphan.managerDn()
             + " does not exist; nobody above reaches them");
-        orphans++;
-      }
+        orphanCount.incrementAndGet();
+      });
     }
+    long orphans = orphanCount.get();
     if (report.visits() == 1 && report.outcome().ranToEnd() && !source.anyoneHasAManager()) {
       err.println("crawl: warning: no person under " + directory.baseOr(DemoDirectory.BASE_DN) + " has the attribute "
           + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");

@@ -15,9 +15,7 @@ import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,21 +83,60 @@ final class LimitedSearch {
     sizer.limitHit(e.getEntryCount());
   }
 
-  /** Every person matching {@code filter}, however many: one search, else paging or splitting. */
+  /** Every person matching {@code filter}, however many, as a list: see {@link #eachMatching}. */
   List<SearchResultEntry> allMatching(LDAPConnection connection, Filter filter) throws LDAPException {
+    List<SearchResultEntry> all = new ArrayList<>();
+    eachMatching(connection, filter, attributes, all::add);
+    return all;
+  }
+
+  /** As {@link #eachMatching(LDAPConnection, Filter, String[], EntrySink)}, reading the usual attributes. */
+  void eachMatching(LDAPConnection connection, Filter filter, EntrySink each) throws LDAPException {
+    eachMatching(connection, filter, attributes, each);
+  }
+
+  /** Takes the entries of a search, one at a time. */
+  interface EntrySink {
+    void accept(SearchResultEntry entry) throws LDAPException;
+  }
+
+  /**
+   * Every person matching {@code filter}, however many: one search, else paging or splitting by
+   * uid. Entries go to {@code each} a search (or page) at a time, so what is held is one piece,
+   * never more than the size limit, and the normalized DNs handed over: someone met in two pieces
+   * (two uids, or a page read again after the server stopped paging) is handed over once.
+   *
+   * @param read the attributes to read of each ({@code "1.1"} for none)
+   */
+  void eachMatching(LDAPConnection connection, Filter filter, String[] read, EntrySink each) throws LDAPException {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    EntrySink once = entry -> {
+      if (seen.add(entry.getParsedDN().toNormalizedString())) {
+        each.accept(entry);
+      }
+    };
+    List<SearchResultEntry> first;
     try {
-      return once(connection, filter);
+      first = search(connection, request(filter, read));
     } catch (LDAPSearchException e) {
       if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
         throw e;
       }
       limitHit(e);
-      return pagedOrSplit(connection, filter, e.getEntryCount());
+      pagedOrSplit(connection, filter, read, e.getEntryCount(), once);
+      return;
+    }
+    for (SearchResultEntry entry : first) {
+      once.accept(entry);
     }
   }
 
   SearchRequest request(Filter filter) {
-    return new SearchRequest(baseDn, scope, Filter.createANDFilter(personFilter, filter), attributes);
+    return request(filter, attributes);
+  }
+
+  private SearchRequest request(Filter filter, String[] read) {
+    return new SearchRequest(baseDn, scope, Filter.createANDFilter(personFilter, filter), read);
   }
 
   /** A search for {@code dn} itself, if it is a person. */
@@ -107,11 +144,12 @@ final class LimitedSearch {
     return new SearchRequest(dn, SearchScope.BASE, personFilter, attributes);
   }
 
-  private List<SearchResultEntry> pagedOrSplit(LDAPConnection connection, Filter filter, int limitHint)
+  private void pagedOrSplit(LDAPConnection connection, Filter filter, String[] read, int limitHint, EntrySink each)
       throws LDAPException {
     if (!pagingRefused.get()) {
       try {
-        return paged(connection, filter, Math.max(1, limitHint));
+        paged(connection, filter, read, Math.max(1, limitHint), each);
+        return;
       } catch (LDAPSearchException e) {
         if (!LdapFailures.refusesPaging(e)) {
           throw e;
@@ -120,23 +158,24 @@ final class LimitedSearch {
         pagingRefused.set(true);
       }
     }
-    return splitByUid(connection, filter);
+    splitByUid(connection, filter, read, each);
   }
 
-  private List<SearchResultEntry> paged(LDAPConnection connection, Filter filter, int pageSize) throws LDAPException {
-    List<SearchResultEntry> entries = new ArrayList<>();
+  private void paged(LDAPConnection connection, Filter filter, String[] read, int pageSize, EntrySink each)
+      throws LDAPException {
     ASN1OctetString cookie = null;
     do {
-      SearchRequest request = request(filter);
+      SearchRequest request = request(filter, read);
       request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
       counters.operations.increment();
       SearchResult page = connection.search(request);
       counters.entriesRead.add(page.getEntryCount());
-      entries.addAll(page.getSearchEntries());
+      for (SearchResultEntry entry : page.getSearchEntries()) {
+        each.accept(entry);
+      }
       SimplePagedResultsControl response = SimplePagedResultsControl.get(page);
       cookie = response == null ? null : response.getCookie();
     } while (cookie != null && cookie.getValueLength() > 0);
-    return entries;
   }
 
   /**
@@ -144,9 +183,8 @@ final class LimitedSearch {
    * (uid=p<c>*)} and one for every uid under p that starts otherwise (or, at the top, has no uid).
    * A piece still too large is split again.
    */
-  private List<SearchResultEntry> splitByUid(LDAPConnection connection, Filter filter) throws LDAPException {
-    // By DN: someone with two uid values ("jdoe" and "john.doe") is in two pieces.
-    Map<DN, SearchResultEntry> entries = new LinkedHashMap<>();
+  private void splitByUid(LDAPConnection connection, Filter filter, String[] read, EntrySink each)
+      throws LDAPException {
     Deque<String> prefixes = new ArrayDeque<>(List.of(""));
     while (!prefixes.isEmpty()) {
       String prefix = prefixes.pop();
@@ -154,28 +192,29 @@ final class LimitedSearch {
       for (int i = 0; i < starts.length; i++) {
         String next = prefix + SPLIT_ALPHABET.charAt(i);
         starts[i] = Filter.createSubstringFilter(uidAttribute, next, null, null);
+        List<SearchResultEntry> piece;
         try {
-          addByDn(entries, once(connection, Filter.createANDFilter(filter, starts[i])));
+          piece = search(connection, request(Filter.createANDFilter(filter, starts[i]), read));
         } catch (LDAPSearchException e) {
           if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
             throw e;
           }
           counters.splits.increment();
           prefixes.push(next);
+          continue;
+        }
+        for (SearchResultEntry entry : piece) {
+          each.accept(entry);
         }
       }
       Filter others = Filter.createNOTFilter(Filter.createORFilter(starts));
       Filter rest = prefix.isEmpty()
           ? Filter.createANDFilter(filter, others)
           : Filter.createANDFilter(filter, Filter.createSubstringFilter(uidAttribute, prefix, null, null), others);
-      addByDn(entries, once(connection, rest)); // too large here: reported as the listing's error
-    }
-    return new ArrayList<>(entries.values());
-  }
-
-  private static void addByDn(Map<DN, SearchResultEntry> into, List<SearchResultEntry> entries) throws LDAPException {
-    for (SearchResultEntry entry : entries) {
-      into.putIfAbsent(entry.getParsedDN(), entry);
+      // Too large here: reported as the listing's error.
+      for (SearchResultEntry entry : search(connection, request(rest, read))) {
+        each.accept(entry);
+      }
     }
   }
 }

@@ -188,17 +188,28 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
 
   /**
    * Everyone under the base DN whose manager attribute names no person there: the people a crawl
-   * from the top never reaches. Reads every person once, over a connection of its own, in pieces
-   * that fit the size limit (paging where the server allows it, else uid prefixes): about as
-   * costly as crawling everyone. Manager cycles are not found here; a crawl reports those.
+   * from the top never reaches. Reads everyone twice (their DNs alone, then their managers), over a
+   * connection of its own, in pieces that fit the size limit (paging where the server allows it,
+   * else uid prefixes): about as costly as crawling everyone. Manager cycles are not found here; a
+   * crawl reports those.
    *
    * @return one entry per missing manager value, in no particular order
    * @throws LDAPException if the directory cannot be read
    */
   public List<MissingManager> missingManagers() throws LDAPException {
+    List<MissingManager> missing = new ArrayList<>();
+    missingManagers(missing::add);
+    return missing;
+  }
+
+  /**
+   * As {@link #missingManagers()}, handing each to {@code each} as it is found: what the audit
+   * holds is the people's DNs and one piece of a search, not their entries.
+   */
+  public void missingManagers(java.util.function.Consumer<MissingManager> each) throws LDAPException {
     LDAPConnection connection = open();
     try {
-      return audit.missingManagers(connection);
+      audit.missingManagers(connection, each);
     } finally {
       connection.close();
     }

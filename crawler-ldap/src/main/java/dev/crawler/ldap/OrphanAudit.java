@@ -4,18 +4,22 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.SearchResultEntry;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Finds the people whose manager attribute names no person under the base DN: those a crawl from
- * the top never reaches. Reads every person once, in pieces that fit the size limit. Immutable and
- * thread-safe.
+ * the top never reaches. Immutable and thread-safe.
+ *
+ * <p>Two reads of everyone, in pieces that fit the size limit: the first asks for no attribute and
+ * keeps each person's normalized DN; the second reads the manager values and hands over each one
+ * that names nobody, as it comes. So the audit holds the DNs and one piece, not the directory's
+ * entries (which took about 1 KB a person). A person added between the reads may be reported
+ * against a manager added with them.
  */
 final class OrphanAudit {
+  private static final String[] NO_ATTRIBUTES = {"1.1"};
   private final LimitedSearch search;
   private final EntryReader reader;
 
@@ -24,21 +28,19 @@ final class OrphanAudit {
     this.reader = reader;
   }
 
-  /** One entry per missing manager value, in no particular order. */
-  List<MissingManager> missingManagers(LDAPConnection connection) throws LDAPException {
-    List<SearchResultEntry> entries = search.allMatching(connection, Filter.createPresenceFilter("objectClass"));
-    Set<DN> people = new HashSet<>(entries.size() * 2);
-    for (SearchResultEntry entry : entries) {
-      people.add(entry.getParsedDN());
-    }
-    List<MissingManager> missing = new ArrayList<>();
-    for (SearchResultEntry entry : entries) {
+  /** Hands each missing manager value to {@code each}, as found, in no particular order. */
+  void missingManagers(LDAPConnection connection, Consumer<MissingManager> each) throws LDAPException {
+    Filter everyone = Filter.createPresenceFilter("objectClass");
+    Set<String> people = new HashSet<>();
+    search.eachMatching(connection, everyone, NO_ATTRIBUTES,
+        entry -> people.add(entry.getParsedDN().toNormalizedString()));
+    search.eachMatching(connection, everyone, entry -> {
       for (String value : reader.managerValues(entry)) {
-        if (!people.contains(EntryReader.parsedOrNull(value))) {
-          missing.add(new MissingManager(reader.person(entry, null, false), value));
+        DN manager = EntryReader.parsedOrNull(value);
+        if (manager == null || !people.contains(manager.toNormalizedString())) {
+          each.accept(new MissingManager(reader.person(entry, null, false), value));
         }
       }
-    }
-    return missing;
+    });
   }
 }
