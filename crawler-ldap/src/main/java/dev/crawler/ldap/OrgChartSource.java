@@ -188,9 +188,9 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
 
   /**
    * Everyone under the base DN whose manager attribute names no person there: the people a crawl
-   * from the top never reaches. Reads everyone twice (their DNs alone, then their managers), over a
-   * connection of its own, in pieces that fit the size limit (paging where the server allows it,
-   * else uid prefixes): about as costly as crawling everyone. Manager cycles are not found here; a
+   * from the top never reaches. Reads every person once, over a connection of its own, in pieces
+   * that fit the size limit (paging where the server allows it, else uid prefixes), and those it
+   * reports once more: about as costly as crawling everyone. Manager cycles are not found here; a
    * crawl reports those.
    *
    * @return one entry per missing manager value, in no particular order
@@ -204,7 +204,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
 
   /**
    * As {@link #missingManagers()}, handing each to {@code each} as it is found: what the audit
-   * holds is the people's DNs and one piece of a search, not their entries.
+   * holds is DNs (see OrphanAudit) and one piece of a search, not the people's entries.
    */
   public void missingManagers(java.util.function.Consumer<MissingManager> each) throws LDAPException {
     LDAPConnection connection = open();

@@ -4,7 +4,14 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -12,14 +19,13 @@ import java.util.function.Consumer;
  * Finds the people whose manager attribute names no person under the base DN: those a crawl from
  * the top never reaches. Immutable and thread-safe.
  *
- * <p>Two reads of everyone, in pieces that fit the size limit: the first asks for no attribute and
- * keeps each person's normalized DN; the second reads the manager values and hands over each one
- * that names nobody, as it comes. So the audit holds the DNs and one piece, not the directory's
- * entries (which took about 1 KB a person). A person added between the reads may be reported
- * against a manager added with them.
+ * <p>One read of everyone, in pieces that fit the size limit, holding keys rather than entries
+ * (which took about 1 KB a person): the normalized DN of each person read, and for each manager
+ * not read yet, the DNs of who names them. A person read later crosses their waiters off. Whoever
+ * still waits at the end names nobody, and only they are read again, one lookup each, to be
+ * reported. A manager value that is not a DN is reported as it is read.
  */
 final class OrphanAudit {
-  private static final String[] NO_ATTRIBUTES = {"1.1"};
   private final LimitedSearch search;
   private final EntryReader reader;
 
@@ -28,19 +34,46 @@ final class OrphanAudit {
     this.reader = reader;
   }
 
-  /** Hands each missing manager value to {@code each}, as found, in no particular order. */
+  /** A person waiting for their manager to be read: their DN and the manager value as stored. */
+  private record Waiting(String personDn, String managerValue) {}
+
+  /** Hands each missing manager value to {@code each}, in no particular order. */
   void missingManagers(LDAPConnection connection, Consumer<MissingManager> each) throws LDAPException {
-    Filter everyone = Filter.createPresenceFilter("objectClass");
     Set<String> people = new HashSet<>();
-    search.eachMatching(connection, everyone, NO_ATTRIBUTES,
-        entry -> people.add(entry.getParsedDN().toNormalizedString()));
-    search.eachMatching(connection, everyone, entry -> {
+    Map<String, List<Waiting>> waitingFor = new HashMap<>();
+    search.eachMatching(connection, Filter.createPresenceFilter("objectClass"), entry -> {
+      String self = entry.getParsedDN().toNormalizedString();
+      people.add(self);
+      waitingFor.remove(self);
       for (String value : reader.managerValues(entry)) {
         DN manager = EntryReader.parsedOrNull(value);
-        if (manager == null || !people.contains(manager.toNormalizedString())) {
-          each.accept(new MissingManager(reader.person(entry, null, false), value));
+        if (manager == null) {
+          each.accept(new MissingManager(reader.person(entry, null, false), value)); // not a DN: names nobody
+        } else if (!people.contains(manager.toNormalizedString())) {
+          waitingFor.computeIfAbsent(manager.toNormalizedString(), k -> new ArrayList<>(1))
+              .add(new Waiting(entry.getDN(), value));
         }
       }
     });
+    for (List<Waiting> waiters : waitingFor.values()) {
+      for (Waiting w : waiters) {
+        SearchResultEntry entry = lookUp(connection, w.personDn());
+        if (entry != null) { // else gone since: nobody to report
+          each.accept(new MissingManager(reader.person(entry, null, false), w.managerValue()));
+        }
+      }
+    }
+  }
+
+  private SearchResultEntry lookUp(LDAPConnection connection, String dn) throws LDAPException {
+    try {
+      List<SearchResultEntry> found = search.search(connection, search.lookup(dn));
+      return found.isEmpty() ? null : found.get(0);
+    } catch (LDAPSearchException e) {
+      if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+        return null;
+      }
+      throw e;
+    }
   }
 }
