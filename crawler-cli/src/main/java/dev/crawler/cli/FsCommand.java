@@ -200,14 +200,7 @@ final class FsCommand implements Callable<Integer> {
         || maxResults != null) {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
-    if (crawlId == null) {
-      crawlId = KafkaRun.newCrawlId("fs");
-    }
-    try {
-      return KafkaCrawlSettings.of(kafka, crawlId).withWorkers(crawlOptions.workersOr(DEFAULT_WORKERS));
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
-    }
+    return KafkaRun.settings(kafka, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS));
   }
 
   private Set<FileType> parseTypes() throws UserError {

@@ -40,6 +40,18 @@ final class KafkaRun {
         .replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
+  /**
+   * The settings of a new crawl from the command line's {@code --kafka}, {@code --crawl-id} (or
+   * a new id of {@code kind}) and workers; a bad address is the flag's error.
+   */
+  static KafkaCrawlSettings settings(String kafka, String crawlId, String kind, int workers) throws UserError {
+    try {
+      return KafkaCrawlSettings.of(kafka, crawlId == null ? newCrawlId(kind) : crawlId).withWorkers(workers);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
+    }
+  }
+
   /** A crawl id nobody has: the kind (fs, ldap), the time, and a random tail. */
   static String newCrawlId(String kind) {
     return kind + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"

@@ -184,14 +184,7 @@ final class LdapCommand implements Callable<Integer> {
     if (format.dot) {
       throw new UserError("--dot draws the top levels of the chart (--max-depth), which does not work with --kafka yet");
     }
-    if (crawlId == null) {
-      crawlId = KafkaRun.newCrawlId("ldap");
-    }
-    try {
-      return KafkaCrawlSettings.of(kafka, crawlId).withWorkers(crawlOptions.workersOr(DEFAULT_WORKERS));
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
-    }
+    return KafkaRun.settings(kafka, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS));
   }
 
   /** A crawl over Kafka: where, and what a joining process needs to know. */

@@ -278,7 +278,8 @@ class OrgChartSourceTest {
     }
   }
 
-  private static void add(DemoDirectory demo, String uid, String managerUid) throws LDAPException {
+  /** Adds a person {@code uid} reporting to {@code managerUid} to the demo directory. */
+  static void add(DemoDirectory demo, String uid, String managerUid) throws LDAPException {
     Entry e = new Entry("uid=" + uid + "," + DemoDirectory.BASE_DN);
     e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
     e.addAttribute("uid", uid);

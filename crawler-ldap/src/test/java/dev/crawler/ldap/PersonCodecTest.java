@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPException;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
@@ -60,9 +58,9 @@ class PersonCodecTest {
   @Test
   void managerCyclesAreToldAfterTheTripToo() throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
-      add(demo, "cyc-a", "cyc-c");
-      add(demo, "cyc-b", "cyc-a");
-      add(demo, "cyc-c", "cyc-b");
+      OrgChartSourceTest.add(demo, "cyc-a", "cyc-c");
+      OrgChartSourceTest.add(demo, "cyc-b", "cyc-a");
+      OrgChartSourceTest.add(demo, "cyc-c", "cyc-b");
       OrgChartSource source = OrgChartSource.of(settings(demo));
       Result result = crawl(new Relay(source), source, "cyc-a", 3);
       assertEquals(Outcome.PARTIAL, result.report.outcome());
@@ -180,15 +178,5 @@ class PersonCodecTest {
       }
       source.listAll(session, copies, relaying);
     }
-  }
-
-  private static void add(DemoDirectory demo, String uid, String managerUid) throws LDAPException {
-    Entry e = new Entry("uid=" + uid + "," + DemoDirectory.BASE_DN);
-    e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
-    e.addAttribute("uid", uid);
-    e.addAttribute("cn", uid);
-    e.addAttribute("sn", uid);
-    e.addAttribute("manager", "uid=" + managerUid + "," + DemoDirectory.BASE_DN);
-    demo.server().add(e);
   }
 }
