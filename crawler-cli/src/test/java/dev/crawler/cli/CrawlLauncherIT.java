@@ -20,10 +20,21 @@ class CrawlLauncherIT {
   private record Result(int exit, byte[] out, String err) {}
 
   private static Result run(String... args) throws Exception {
+    return runWith(null, args);
+  }
+
+  /** @param javaHome JAVA_HOME for the launcher, "" for none, {@code null} for the inherited one */
+  private static Result runWith(String javaHome, String... args) throws Exception {
     String[] command = new String[args.length + 1];
     command[0] = REPO.resolve("crawl").toString();
     System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).directory(REPO.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+    if (javaHome != null && javaHome.isEmpty()) {
+      builder.environment().remove("JAVA_HOME");
+    } else if (javaHome != null) {
+      builder.environment().put("JAVA_HOME", javaHome);
+    }
+    Process p = builder.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread drain = new Thread(() -> {
@@ -47,6 +58,28 @@ class CrawlLauncherIT {
     Result result = run("fs", "-0", root.toString());
     assertEquals(0, result.exit(), result.err());
     assertEquals(TestTrees.find(root), TestTrees.splitNul(result.out()));
+  }
+
+  @Test
+  void runsOnJavaHome_whenSet_andSaysSoUnderDebug() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("small"));
+    Files.writeString(root.resolve("f"), "x");
+    String home = System.getProperty("java.home");
+    Result result = runWith(home, "fs", "--debug", root.toString());
+    assertEquals(0, result.exit(), result.err());
+    assertEquals("crawl: running on " + home + "/bin/java (from JAVA_HOME)", result.err().lines().findFirst().orElse(""));
+    assertEquals(root + "\n" + root.resolve("f") + "\n", new String(result.out(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void withoutJavaHome_runsOnTheNewestJdk17OrLater() throws Exception {
+    Result result = runWith("", "fs", "--debug", tmp.toString());
+    assertEquals(0, result.exit(), result.err());
+    String first = result.err().lines().findFirst().orElse("");
+    org.junit.jupiter.api.Assertions.assertTrue(first.matches("crawl: running on .*/bin/java \\(the newest JDK 17\\+ found\\)")
+        || first.equals("crawl: running on java (from PATH)"), first);
+    Result quiet = runWith("", "fs", tmp.toString());
+    assertEquals("", quiet.err(), "nothing about Java without --debug");
   }
 
   @Test
