@@ -81,6 +81,8 @@ public final class EngineProcess<T, S> {
   /** The group member while one exists; woken by stop(). */
   private volatile KafkaConsumer<String, byte[]> member;
   private final AtomicInteger nextPartition = new AtomicInteger();
+  /** Whether the codec's visit bytes differ from a branch's bytes: see {@link LocalDescent#leanVisits}. */
+  private final boolean leanVisits;
   /**
    * This process's next slice. Slices start short and double up to the settings' slice: a
    * process's first transactions send their frontier on soon (the root's work reaches the other
@@ -100,6 +102,7 @@ public final class EngineProcess<T, S> {
     this.codec = codec;
     this.process = process;
     this.sliceNanos = firstSlice();
+    this.leanVisits = LocalDescent.leanVisits(codec);
   }
 
   private long firstSlice() {
@@ -254,10 +257,7 @@ public final class EngineProcess<T, S> {
         // The group rebalanced in that poll: what this transaction took may be another's now, and
         // the poll may even have handed back branches it took. Undo it all and start again from
         // the committed offsets; the commit would be refused anyway.
-        abort(producer);
-        rewind(consumer);
-        sliceNanos = firstSlice();
-        log.debug("process {}: the group rebalanced mid-transaction; aborted it", process);
+        undo(producer, consumer);
         return;
       }
       if (records.isEmpty()) {
@@ -274,10 +274,7 @@ public final class EngineProcess<T, S> {
       // The group rebalanced while this transaction crawled: its offsets are refused. Undo it and
       // stay in the group. Leaving and rejoining would rebalance the group again, refuse the
       // commits of every other process mid-transaction, and so on round the group.
-      abort(producer);
-      rewind(consumer);
-      sliceNanos = firstSlice();
-      log.debug("process {}: the group rebalanced during the transaction; aborted it", process);
+      undo(producer, consumer);
       return;
     }
     log.debug("process {}: committed {} taken, {} listed, {} visited, {} sent on, in {} ms", process, taken, listed,
@@ -302,7 +299,9 @@ public final class EngineProcess<T, S> {
     List<Placed<T>> seeds = new ArrayList<>(records.count());
     for (ConsumerRecord<String, byte[]> record : records) {
       Wire.Branch branch = Wire.branch(record.value());
-      seeds.add(Placed.seed(codec, codec.decode(branch.node()), branch.depth(), branch.node()));
+      T node = codec.decode(branch.node());
+      byte[] visitBytes = leanVisits ? codec.encodeForVisit(node) : branch.node();
+      seeds.add(Placed.seed(node, branch.depth(), branch.node(), visitBytes));
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
     LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
@@ -335,6 +334,17 @@ public final class EngineProcess<T, S> {
       throw new InterruptedException("process " + process + " stopped mid-batch");
     }
     return descent;
+  }
+
+  /**
+   * Undoes a transaction the group's rebalance made stale: aborts it, takes its branches again
+   * from the committed offsets, and starts the next slice short, as processes are likely joining.
+   */
+  private void undo(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer) {
+    abort(producer);
+    rewind(consumer);
+    sliceNanos = firstSlice();
+    log.debug("process {}: the group rebalanced during a transaction; aborted it", process);
   }
 
   /**

@@ -53,10 +53,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
     /**
      * A branch the transaction took from Kafka, decoded from {@code bytes}: always listed, never
-     * set aside.
+     * set aside. {@code visitBytes} are what its children's visits carry as their parent.
      */
-    static <T> Placed<T> seed(NodeCodec<T> codec, T node, int depth, byte[] bytes) {
-      return new Placed<>(node, depth, bytes, leanVisits(codec) ? codec.encodeForVisit(node) : bytes, true);
+    static <T> Placed<T> seed(T node, int depth, byte[] bytes, byte[] visitBytes) {
+      return new Placed<>(node, depth, bytes, visitBytes, true);
     }
 
     @Override
@@ -105,14 +105,24 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     this.pending.set(seeds);
   }
 
-  /** Whether {@code codec} encodes visits its own way, rather than as whole nodes. */
+  /**
+   * Whether {@code codec} encodes visits its own way, rather than as whole nodes: if not, a
+   * branch's one encoding serves both, and is not made twice. Looked up once per codec class.
+   */
   static boolean leanVisits(NodeCodec<?> codec) {
-    try {
-      return codec.getClass().getMethod("encodeForVisit", Object.class).getDeclaringClass() != NodeCodec.class;
-    } catch (NoSuchMethodException e) {
-      throw new AssertionError("NodeCodec declares encodeForVisit", e);
-    }
+    return LEAN.get(codec.getClass());
   }
+
+  private static final ClassValue<Boolean> LEAN = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> codecClass) {
+      try {
+        return codecClass.getMethod("encodeForVisit", Object.class).getDeclaringClass() != NodeCodec.class;
+      } catch (NoSuchMethodException e) {
+        throw new AssertionError("NodeCodec declares encodeForVisit", e);
+      }
+    }
+  };
 
   /** The branches set aside: visited in this transaction, to be listed by whoever takes them. */
   List<Placed<T>> frontier() {

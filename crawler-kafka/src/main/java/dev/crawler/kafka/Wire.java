@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,8 +52,7 @@ final class Wire {
     if (bytes.length < 4) {
       throw new IllegalArgumentException("a record this crawl did not write: " + bytes.length + " bytes");
     }
-    int depth = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | bytes[3] & 0xff;
-    return new Branch(depth, Arrays.copyOfRange(bytes, 4, bytes.length));
+    return new Branch(ByteBuffer.wrap(bytes).getInt(), Arrays.copyOfRange(bytes, 4, bytes.length));
   }
 
   /**

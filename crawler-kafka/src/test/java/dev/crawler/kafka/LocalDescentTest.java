@@ -131,7 +131,44 @@ class LocalDescentTest {
     assertTrue(descent.frontier().size() > 10, "frontier " + descent.frontier().size());
   }
 
+  @Test
+  void aCodecWithItsOwnVisitBytes_isUsedForVisits_andTheWholeEncodingForBranches() throws Exception {
+    // Visit bytes are the node's negation: a test can tell which encoding each Placed carries.
+    dev.crawler.core.spi.NodeCodec<Integer> lean = new dev.crawler.core.spi.NodeCodec<>() {
+      @Override
+      public byte[] encode(Integer node) {
+        return TreeEngineMain.CODEC.encode(node);
+      }
+
+      @Override
+      public byte[] encodeForVisit(Integer node) {
+        return TreeEngineMain.CODEC.encode(-node);
+      }
+
+      @Override
+      public Integer decode(byte[] bytes) {
+        return TreeEngineMain.CODEC.decode(bytes);
+      }
+    };
+    assertTrue(LocalDescent.leanVisits(lean));
+    assertEquals(false, LocalDescent.leanVisits(TreeEngineMain.CODEC));
+    Tree tree = Tree.balanced(3, 2);
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree), lean, 1, () -> 0,
+        0, 1_000_000);
+    List<Placed<Integer>> found = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)),
+        v -> found.add(v.node()))) {
+      crawl.await();
+    }
+    assertEquals(4, found.size(), "the root and its 3 children");
+    for (Placed<Integer> p : found.subList(1, 4)) {
+      assertEquals(-p.node, TreeEngineMain.CODEC.decode(p.visitBytes));
+      assertEquals(p.node, TreeEngineMain.CODEC.decode(p.bytes), "a branch keeps its whole encoding");
+    }
+  }
+
   private static Placed<Integer> seed(int node, int depth) {
-    return Placed.seed(TreeEngineMain.CODEC, node, depth, TreeEngineMain.CODEC.encode(node));
+    byte[] bytes = TreeEngineMain.CODEC.encode(node);
+    return Placed.seed(node, depth, bytes, bytes);
   }
 }
