@@ -1,18 +1,30 @@
 package dev.crawler.fs;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One filesystem entry found by a crawl: its path (as reached from the root, so relative if the
- * root was), its type, size and modification time. Immutable and thread-safe. Two entries are
- * equal when their paths are.
+ * root was), its type, size and modification time. Immutable and thread-safe.
  *
  * <p>With links followed, a directory entry also remembers its parent directory and its file key,
  * so that a link back to an ancestor is recognised as a loop.
+ *
+ * <p>An entry found by the native directory reader (see {@link FileTreeSource}) holds its path as
+ * the bytes the kernel gave, and makes a {@link Path} of them only when {@link #path()} is asked:
+ * printing paths ({@link #pathBytes()}) never decodes a name. Two entries are equal when their
+ * paths' bytes are, however each was made.
  */
 public final class FileEntry {
-  private final Path path;
+  /**
+   * The path; made from {@link #bytes} on first use when the entry was created from bytes. A benign
+   * race: threads that both find it unset make equal paths, and a Path is immutable (final fields),
+   * so publishing it through a plain field is safe.
+   */
+  private Path path;
+  /** The path's exact bytes, when the entry was created from them; {@code null} otherwise. */
+  private final byte[] bytes;
   private final FileType type;
   private final long size;
   private final long lastModifiedMillis;
@@ -27,7 +39,19 @@ public final class FileEntry {
 
   FileEntry(Path path, FileType type, long size, long lastModifiedMillis, Object fileKey,
       FileEntry parentDirectory, boolean loop, TreeRoot origin) {
-    this.path = Objects.requireNonNull(path, "path");
+    this(Objects.requireNonNull(path, "path"), null, type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
+        origin);
+  }
+
+  /** An entry whose path is {@code bytes}, exactly as the filesystem stores them (not copied). */
+  FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, TreeRoot origin) {
+    this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, null, null, false, origin);
+  }
+
+  private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
+      FileEntry parentDirectory, boolean loop, TreeRoot origin) {
+    this.path = path;
+    this.bytes = bytes;
     this.type = Objects.requireNonNull(type, "type");
     this.size = size;
     this.lastModifiedMillis = lastModifiedMillis;
@@ -42,9 +66,29 @@ public final class FileEntry {
     return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
   }
 
-  /** The path, resolved from the crawl's root as given. Its raw bytes: {@link PathBytes#of}. */
+  /** The path, resolved from the crawl's root as given. Its exact bytes: {@link #pathBytes()}. */
   public Path path() {
-    return path;
+    Path p = path;
+    if (p == null) {
+      p = PathBytes.toPath(bytes);
+      path = p;
+    }
+    return p;
+  }
+
+  /**
+   * The path's exact bytes, as the filesystem stores them (see {@link PathBytes}): what {@code crawl
+   * fs} prints. Cheap for entries the native reader found, which keep them.
+   *
+   * @return a new array each call
+   */
+  public byte[] pathBytes() {
+    return bytes != null ? bytes.clone() : PathBytes.of(path);
+  }
+
+  /** {@link #pathBytes()} without the copy, for this package's readers: not to be modified. */
+  byte[] sharedPathBytes() {
+    return bytes != null ? bytes : PathBytes.of(path);
   }
 
   /**
@@ -54,6 +98,7 @@ public final class FileEntry {
    * @return the entry, as {@code crawl fs -a} prints it
    */
   public FileEntry absolute() {
+    Path path = path();
     Path absolute = path.toAbsolutePath().normalize();
     return absolute.equals(path) ? this
         : new FileEntry(absolute, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin);
@@ -64,14 +109,15 @@ public final class FileEntry {
   }
 
   /**
-   * Size in bytes, as {@code stat} reports it (for a directory, the directory's own size); -1 for
-   * an entry of type {@link FileType#UNKNOWN}.
+   * Size in bytes, as {@code stat} reports it (for a directory, the directory's own size); -1 when
+   * not read: for an entry of type {@link FileType#UNKNOWN}, and, with {@link
+   * FileTreeOptions#readLeafAttributes()} off, for entries whose type the directory listing told.
    */
   public long size() {
     return size;
   }
 
-  /** Last modification, milliseconds since the epoch; -1 for {@link FileType#UNKNOWN}. */
+  /** Last modification, milliseconds since the epoch; -1 when not read, as for {@link #size()}. */
   public long lastModifiedMillis() {
     return lastModifiedMillis;
   }
@@ -95,16 +141,16 @@ public final class FileEntry {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof FileEntry that && path.equals(that.path);
+    return other instanceof FileEntry that && Arrays.equals(sharedPathBytes(), that.sharedPathBytes());
   }
 
   @Override
   public int hashCode() {
-    return path.hashCode();
+    return Arrays.hashCode(sharedPathBytes());
   }
 
   @Override
   public String toString() {
-    return path.toString();
+    return path().toString();
   }
 }

@@ -40,7 +40,7 @@ final class FileEntryCodec implements NodeCodec<FileEntry> {
       out.writeShort(root);
       out.writeLong(entry.size());
       out.writeLong(entry.lastModifiedMillis());
-      out.write(PathBytes.of(entry.path()));
+      out.write(entry.sharedPathBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param excludes globs; a matching entry is left out with its whole subtree. A glob without
  *     {@code /} matches the entry's name, one with {@code /} its path relative to the root.
  * @param readLeafAttributes read the type, size and modification time of every entry. Default
- *     on. Off, for a crawl that needs only paths, entries that cannot be directories are not
- *     {@code lstat}ed: see {@link FileTreeSource} for when that is known. They have type {@link
- *     FileType#UNKNOWN} and size and modification time -1. Ignored when following links.
+ *     on. Off, for a crawl that needs only paths or types, entries are not {@code lstat}ed when
+ *     that can be helped, and have size and modification time -1. With the native reader (see
+ *     {@link FileTreeSource}) every entry still has its type, from the listing. With {@code
+ *     java.nio}, only entries that cannot be directories are left unread, with type {@link
+ *     FileType#UNKNOWN}. Ignored when following links.
  */
 public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
     boolean readLeafAttributes) {

@@ -33,7 +33,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Each entry costs one {@code lstat} (Java 17 cannot learn an entry's type from the directory
+ * <p>On Java 22 or later on Linux, with native access enabled ({@code crawl} enables it), directories
+ * are read by a {@link NativeDirectoryReader}: {@code getdents64} tells each entry's type, so an
+ * entry costs no system call of its own unless its size and time are asked for ({@link
+ * FileTreeOptions#readLeafAttributes()}), and names stay bytes. When following links, and
+ * wherever that reader is not available, {@code java.nio} lists, as follows.
+ *
+ * <p>With {@code java.nio}, each entry costs one {@code lstat} (Java 17 cannot learn an entry's type from the directory
  * listing alone), unless {@link FileTreeOptions#readLeafAttributes()} is off. Then the source uses
  * the Unix convention that a directory's link count is 2 plus its number of subdirectories (the
  * "leaf optimization" of {@code find} and {@code fts}): once a listing has met that many
@@ -67,10 +73,14 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   private final boolean skipLeaves;
   /** Per device ({@code unix:dev}): whether its filesystem keeps directory link counts. */
   private final Map<Object, Boolean> keepsLinkCounts = new ConcurrentHashMap<>();
+  /** Lists directories when not {@code null}; else {@code java.nio} does. */
+  private final NativeDirectoryReader nativeReader;
 
-  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, List<BasicFileAttributes> rootAttributes)
-      throws IOException {
+  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, List<BasicFileAttributes> rootAttributes,
+      NativeDirectoryReader reader) throws IOException {
     this.options = options;
+    // Following links needs each directory's file key and the link's target: java.nio's path.
+    this.nativeReader = options.followLinks() ? null : reader;
     for (String glob : options.excludes()) {
       PathMatcher matcher;
       try {
@@ -87,7 +97,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     List<FileEntry> entries = new ArrayList<>(rootPaths.size());
     for (int i = 0; i < rootPaths.size(); i++) {
       Path path = rootPaths.get(i);
-      TreeRoot origin = new TreeRoot(path, options.oneFileSystem() ? device(path) : null);
+      Object device = !options.oneFileSystem() ? null
+          : nativeReader != null ? (Object) nativeReader.device(PathBytes.of(path)) : device(path);
+      TreeRoot origin = new TreeRoot(path, device);
       entries.add(directory(path, rootAttributes.get(i), null, origin));
     }
     this.roots = List.copyOf(entries);
@@ -124,6 +136,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
    * @throws IllegalArgumentException if there is no root, or an exclude glob is malformed
    */
   public static FileTreeSource over(List<Path> roots, FileTreeOptions options) throws IOException {
+    return over(roots, options, NativeDirectoryReader.SYSTEM);
+  }
+
+  /** {@link #over(List, FileTreeOptions)} with the given reader; {@code null} for {@code java.nio}. */
+  static FileTreeSource over(List<Path> roots, FileTreeOptions options, NativeDirectoryReader reader)
+      throws IOException {
     Objects.requireNonNull(roots, "roots");
     Objects.requireNonNull(options, "options");
     if (roots.isEmpty()) {
@@ -137,7 +155,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       }
       attributes.add(a);
     }
-    return new FileTreeSource(List.copyOf(roots), options, attributes);
+    return new FileTreeSource(List.copyOf(roots), options, attributes, reader);
+  }
+
+  /** Whether directories are read natively ({@link NativeDirectoryReader}) rather than with java.nio. */
+  boolean readsNatively() {
+    return nativeReader != null;
   }
 
   /** The first root directory's entry: the branch to start a crawl at. */
@@ -174,6 +197,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   public void list(Void session, FileEntry dir, Children<FileEntry> out) throws IOException {
     if (dir.isLoop()) {
       throw new FileSystemLoopException(dir.path().toString());
+    }
+    if (nativeReader != null) {
+      listNatively(dir, out);
+      return;
     }
     TreeRoot origin = dir.origin();
     Object rootDevice = origin.device();
@@ -212,6 +239,31 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
         }
       }
     }
+  }
+
+  private void listNatively(FileEntry dir, Children<FileEntry> out) throws IOException {
+    TreeRoot origin = dir.origin();
+    // A root is on its own device, so the check can include it: the listing follows a root link too.
+    long device = origin.device() == null ? NativeDirectoryReader.ANY_DEVICE : (Long) origin.device();
+    nativeReader.list(dir.sharedPathBytes(), options.readLeafAttributes(), device,
+        (path, nameStart, type, size, modified) -> {
+          if (filtering && excluded(path, nameStart, origin)) {
+            return;
+          }
+          if (type == FileType.DIRECTORY) {
+            out.branch(new FileEntry(path, type, size, modified, origin));
+          } else {
+            out.leaf(new FileEntry(path, type, size, modified, null));
+          }
+        });
+  }
+
+  /** {@link #excluded(Path, TreeRoot)} for a path in bytes, made a Path only for globs. */
+  private boolean excluded(byte[] path, int nameStart, TreeRoot origin) {
+    if (options.skipHidden() && path[nameStart] == '.') {
+      return true;
+    }
+    return (!nameExcludes.isEmpty() || !pathExcludes.isEmpty()) && excluded(PathBytes.toPath(path), origin);
   }
 
   /** A followed link: the target's type and attributes; a loop if it is an ancestor. */

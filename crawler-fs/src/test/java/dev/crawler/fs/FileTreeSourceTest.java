@@ -14,6 +14,7 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -33,11 +34,30 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The filesystem source against {@code find} on real trees on disk. */
+/**
+ * The filesystem source against {@code find} on real trees on disk, with the reader it uses by
+ * default: the native one on Java 22+ on Linux (the build enables native access for tests), else
+ * {@code java.nio}. {@link JavaNioFileTreeSourceTest} runs every test again with {@code java.nio}.
+ */
 class FileTreeSourceTest {
   @TempDir
   Path tmp;
   Path root;
+
+  /** The reader the tests' sources use; {@code null} for java.nio. */
+  NativeDirectoryReader reader() {
+    return NativeDirectoryReader.SYSTEM;
+  }
+
+  FileTreeSource source(Path root, FileTreeOptions options) throws IOException {
+    return source(List.of(root), options);
+  }
+
+  FileTreeSource source(List<Path> roots, FileTreeOptions options) throws IOException {
+    FileTreeSource source = FileTreeSource.over(roots, options, reader());
+    assertEquals(reader() != null && !options.followLinks(), source.readsNatively());
+    return source;
+  }
 
   @BeforeEach
   void setUp() throws Exception {
@@ -49,7 +69,7 @@ class FileTreeSourceTest {
   /** Crawls and returns each visited path's bytes with how often it was visited. */
   private Result crawl(FileTreeOptions options, int workers, Consumer<Crawler<FileEntry, Void>> configure,
       Consumer<Visit<FileEntry>> also) throws Exception {
-    FileTreeSource source = FileTreeSource.over(root, options);
+    FileTreeSource source = source(root, options);
     Map<String, Integer> seen = new ConcurrentHashMap<>();
     Map<String, FileType> types = new ConcurrentHashMap<>();
     Crawler<FileEntry, Void> crawler = Crawler.over(source).workers(workers);
@@ -57,6 +77,7 @@ class FileTreeSourceTest {
     try (Crawl<FileEntry> crawl = crawler.start(source.root(), v -> {
       also.accept(v);
       String key = TestTrees.bytesOf(v.node().path());
+      assertEquals(key, new String(v.node().pathBytes(), StandardCharsets.ISO_8859_1), "bytes and path agree");
       seen.merge(key, 1, Integer::sum);
       types.put(key, v.node().type());
     })) {
@@ -79,6 +100,47 @@ class FileTreeSourceTest {
     assertEquals(TestTrees.find(root), result.paths());
     assertEquals(FileType.SYMLINK, result.types().get(TestTrees.bytesOf(root.resolve("links/to-dir"))));
     assertEquals(FileType.OTHER, result.types().get(TestTrees.bytesOf(root.resolve("pipe"))));
+  }
+
+  /** Where the native reader can run, the build compiled it and the tests use it: never skipped silently. */
+  @Test
+  void nativeReader_isUsedOnJava22OnLinux() {
+    boolean supported = Runtime.version().feature() >= 22 && "Linux".equals(System.getProperty("os.name"))
+        && Set.of("amd64", "aarch64").contains(System.getProperty("os.arch"));
+    assertEquals(supported, NativeDirectoryReader.SYSTEM != null);
+  }
+
+  /** Both readers, every attribute of every entry, with and without attributes read. */
+  @ParameterizedTest(name = "read leaf attributes={0}")
+  @ValueSource(booleans = {true, false})
+  void nativeAndJavaNio_findTheSameEntries(boolean readLeafAttributes) throws Exception {
+    assumeTrue(NativeDirectoryReader.SYSTEM != null, "no native reader on this JVM");
+    FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readLeafAttributes);
+    Map<String, String> nativeEntries = entries(FileTreeSource.over(List.of(root), options, NativeDirectoryReader.SYSTEM));
+    Map<String, String> nioEntries = entries(FileTreeSource.over(List.of(root), options, null));
+    assertEquals(TestTrees.find(root), nativeEntries.keySet());
+    if (readLeafAttributes) {
+      assertEquals(nioEntries, nativeEntries);
+    } else { // java.nio leaves leaves unread; the native reader has their types, neither their sizes
+      nioEntries.forEach((path, entry) -> {
+        if (!entry.startsWith("UNKNOWN") && !path.equals(TestTrees.bytesOf(root))) { // roots are read as given
+          assertEquals(entry.substring(0, entry.indexOf(' ')) + " -1 -1", nativeEntries.get(path), path);
+        }
+      });
+    }
+  }
+
+  /** Each entry's path bytes to its type, size and time. */
+  private static Map<String, String> entries(FileTreeSource source) throws Exception {
+    Map<String, String> entries = new ConcurrentHashMap<>();
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).startAll(source.roots(), v -> {
+      FileEntry e = v.node();
+      String key = new String(e.pathBytes(), StandardCharsets.ISO_8859_1);
+      assertEquals(null, entries.put(key, e.type() + " " + e.size() + " " + e.lastModifiedMillis()), key);
+    })) {
+      assertEquals(Outcome.COMPLETE, crawl.await().outcome());
+    }
+    return entries;
   }
 
   @ParameterizedTest(name = "workers={0}")
@@ -111,6 +173,14 @@ class FileTreeSourceTest {
     Set<String> directories = TestTrees.find(root, "-type", "d");
     result.types().forEach((path, type) ->
         assertEquals(directories.contains(path), type == FileType.DIRECTORY, "type of " + path + ": " + type));
+    if (reader() != null) { // the listing tells every type: nothing is UNKNOWN
+      Set<String> files = TestTrees.find(root, "-type", "f");
+      Set<String> links = TestTrees.find(root, "-type", "l");
+      result.types().forEach((path, type) -> assertEquals(directories.contains(path) ? FileType.DIRECTORY
+          : files.contains(path) ? FileType.FILE : links.contains(path) ? FileType.SYMLINK : FileType.OTHER,
+          type, "type of " + path));
+      return;
+    }
     boolean trusted = Set.of(FileTreeSource.LINK_COUNT_FILESYSTEMS.split(", "))
         .contains(Files.getFileStore(root).type());
     if (trusted) { // a directory without subdirectories costs no lstat of its entries
@@ -205,7 +275,7 @@ class FileTreeSourceTest {
   @Test
   void severalRoots_oneCrawl_excludesRelativeToEachRoot() throws Exception {
     List<Path> roots = List.of(root.resolve("d1"), root.resolve("d3"));
-    FileTreeSource source = FileTreeSource.over(roots, FileTreeOptions.defaults().withExcludes(List.of("e2/*")));
+    FileTreeSource source = source(roots, FileTreeOptions.defaults().withExcludes(List.of("e2/*")));
     assertEquals(roots, source.roots().stream().map(FileEntry::path).toList());
     Map<String, Integer> seen = new ConcurrentHashMap<>();
     try (Crawl<FileEntry> crawl = Crawler.over(source).workers(3).startAll(source.roots(),
@@ -219,7 +289,7 @@ class FileTreeSourceTest {
     assertEquals(expected, seen.keySet());
     assertTrue(seen.values().stream().allMatch(n -> n == 1));
     NoSuchFileException missing = assertThrows(NoSuchFileException.class,
-        () -> FileTreeSource.over(List.of(root, root.resolve("nope")), FileTreeOptions.defaults()));
+        () -> source(List.of(root, root.resolve("nope")), FileTreeOptions.defaults()));
     assertEquals(root.resolve("nope").toString(), missing.getFile());
   }
 
@@ -292,11 +362,11 @@ class FileTreeSourceTest {
 
   @Test
   void badRoots_andBadGlobs_areRejectedUpFront() {
-    assertThrows(NoSuchFileException.class, () -> FileTreeSource.over(root.resolve("nope"), FileTreeOptions.defaults()));
+    assertThrows(NoSuchFileException.class, () -> source(root.resolve("nope"), FileTreeOptions.defaults()));
     assertThrows(NotDirectoryException.class,
-        () -> FileTreeSource.over(root.resolve("d0/e0/f1.txt"), FileTreeOptions.defaults()));
+        () -> source(root.resolve("d0/e0/f1.txt"), FileTreeOptions.defaults()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FileTreeSource.over(root, FileTreeOptions.defaults().withExcludes(List.of("a{b"))));
+        () -> source(root, FileTreeOptions.defaults().withExcludes(List.of("a{b"))));
     assertTrue(e.getMessage().startsWith("bad exclude glob 'a{b'"), e.getMessage());
   }
 

@@ -1,0 +1,347 @@
+package dev.crawler.fs;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/**
+ * {@link NativeDirectoryReader} on Linux (x86-64 and AArch64) through the Foreign Function and
+ * Memory API: {@code open(O_DIRECTORY)}, {@code getdents64} into a 64 KiB buffer each thread
+ * reuses, {@code d_type} for each entry's type, and {@code statx} relative to the open directory
+ * only for the attributes asked for. Compiled only by a JDK 22 or later (see the crawler-fs pom);
+ * thread-safe: the only state is each thread's own buffers.
+ */
+@SuppressWarnings("restricted") // Linker.downcallHandle, MemorySegment.reinterpret: see NativeDirectoryReader.load
+final class LinuxDirectoryReader implements NativeDirectoryReader {
+  private static final int O_CLOEXEC = 0x80000;
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int AT_NO_AUTOMOUNT = 0x800;
+  private static final int AT_EMPTY_PATH = 0x1000;
+  private static final int STATX_TYPE = 0x1;
+  private static final int STATX_MTIME = 0x40;
+  private static final int STATX_SIZE = 0x200;
+  private static final int ENOENT = 2;
+  private static final int EPERM = 1;
+  private static final int EACCES = 13;
+  private static final int ENOTDIR = 20;
+  private static final int ELOOP = 40;
+  private static final int EINTR = 4;
+
+  // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+  private static final long D_RECLEN = 16;
+  private static final long D_TYPE = 18;
+  private static final long D_NAME = 19;
+  private static final byte DT_UNKNOWN = 0;
+  private static final byte DT_DIR = 4;
+  private static final byte DT_REG = 8;
+  private static final byte DT_LNK = 10;
+
+  // struct statx, the same on every architecture (linux/stat.h).
+  private static final long STATX_SIZEOF = 256;
+  private static final long STX_MODE = 28;
+  private static final long STX_SIZE = 40;
+  private static final long STX_MTIME_SEC = 112;
+  private static final long STX_MTIME_NSEC = 120;
+  private static final long STX_DEV_MAJOR = 136;
+  private static final long STX_DEV_MINOR = 140;
+  private static final int S_IFMT = 0xF000;
+  private static final int S_IFDIR = 0x4000;
+  private static final int S_IFREG = 0x8000;
+  private static final int S_IFLNK = 0xA000;
+
+  private static final int BUFFER_SIZE = 64 * 1024;
+  private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+  private final int openFlags;
+  private final MethodHandle open;
+  private final MethodHandle getdents64;
+  private final MethodHandle statx;
+  private final MethodHandle close;
+  private final MethodHandle strerror;
+  private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+
+  private LinuxDirectoryReader(int oDirectory) {
+    Linker linker = Linker.nativeLinker();
+    SymbolLookup libc = linker.defaultLookup();
+    Linker.Option errno = Linker.Option.captureCallState("errno");
+    this.openFlags = oDirectory | O_CLOEXEC; // O_RDONLY is 0; O_DIRECTORY fails at once on a FIFO
+    // open is variadic (the mode): called with the fixed arguments only, as for O_RDONLY.
+    this.open = linker.downcallHandle(libc.find("open").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
+    this.getdents64 = linker.downcallHandle(libc.find("getdents64").orElseThrow(),
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
+    this.statx = linker.downcallHandle(libc.find("statx").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
+    this.close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    this.strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
+        FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  }
+
+  /**
+   * The reader for this machine, called by {@link NativeDirectoryReader#load()}.
+   *
+   * @return the reader
+   * @throws UnsupportedOperationException on an architecture whose {@code O_DIRECTORY} it does not know
+   * @throws java.util.NoSuchElementException if the C library lacks a function (glibc before 2.30)
+   */
+  static NativeDirectoryReader create() {
+    String arch = System.getProperty("os.arch");
+    int oDirectory = switch (arch) {
+      case "amd64", "x86_64" -> 0x10000;
+      case "aarch64" -> 0x4000;
+      default -> throw new UnsupportedOperationException("no O_DIRECTORY known for " + arch);
+    };
+    LinuxDirectoryReader reader = new LinuxDirectoryReader(oDirectory);
+    try {
+      reader.device(new byte[] {'/'}); // every call works here, or the JDK path is used
+    } catch (IOException e) {
+      throw new UnsupportedOperationException("statx fails: " + e.getMessage(), e);
+    }
+    return reader;
+  }
+
+  /** One thread's buffers: the listing, a statx result, a C string, the call's errno. */
+  private static final class Buffers {
+    final Arena arena = Arena.ofAuto(); // freed with the thread's buffers, when they are unreachable
+    final MemorySegment callState = arena.allocate(CALL_STATE);
+    final MemorySegment dirents = arena.allocate(BUFFER_SIZE, 8);
+    final MemorySegment stat = arena.allocate(STATX_SIZEOF, 8);
+    /** "": with AT_EMPTY_PATH, statx of the open descriptor itself. */
+    final MemorySegment empty = arena.allocate(1);
+    MemorySegment path = arena.allocate(4096);
+
+    /** {@code bytes} with a terminating NUL, in this thread's path buffer. */
+    MemorySegment cString(byte[] bytes) {
+      if (bytes.length + 1 > path.byteSize()) {
+        path = arena.allocate(bytes.length + 1L);
+      }
+      MemorySegment.copy(bytes, 0, path, JAVA_BYTE, 0, bytes.length);
+      path.set(JAVA_BYTE, bytes.length, (byte) 0);
+      return path;
+    }
+
+    int errno() {
+      return (int) ERRNO.get(callState, 0L);
+    }
+  }
+
+  @Override
+  public boolean list(byte[] directory, boolean readAttributes, long device, Entries entries) throws IOException {
+    Buffers b = buffers.get();
+    int fd = openDirectory(b, directory);
+    try {
+      if (device != ANY_DEVICE) {
+        stat(b, fd, b.empty, AT_EMPTY_PATH, STATX_TYPE, directory);
+        if (deviceOf(b.stat) != device) {
+          return false;
+        }
+      }
+      int separator = directory.length > 0 && directory[directory.length - 1] == '/' ? 0 : 1;
+      int nameStart = directory.length + separator;
+      MemorySegment dirents = b.dirents;
+      while (true) {
+        long filled = getdents(b, fd, directory);
+        if (filled == 0) {
+          return true;
+        }
+        for (long at = 0; at < filled; ) {
+          int length = Short.toUnsignedInt(dirents.get(JAVA_SHORT, at + D_RECLEN));
+          byte dType = dirents.get(JAVA_BYTE, at + D_TYPE);
+          // The name ends at its NUL (the padding after it is not zeroed: whatever the buffer held).
+          long name = at + D_NAME;
+          long nameEnd = name;
+          while (dirents.get(JAVA_BYTE, nameEnd) != 0) {
+            nameEnd++;
+          }
+          int nameLength = (int) (nameEnd - name);
+          long record = at;
+          at += length;
+          if (isDotOrDotDot(dirents, name, nameLength)) {
+            continue;
+          }
+          byte[] path = new byte[nameStart + nameLength];
+          System.arraycopy(directory, 0, path, 0, directory.length);
+          if (separator == 1) {
+            path[directory.length] = '/';
+          }
+          MemorySegment.copy(dirents, JAVA_BYTE, name, path, nameStart, nameLength);
+          FileType type = typeOf(dType);
+          long size = -1;
+          long modified = -1;
+          if (readAttributes || type == null) {
+            int mask = readAttributes ? STATX_TYPE | STATX_SIZE | STATX_MTIME : STATX_TYPE;
+            // The name is NUL-terminated in the listing buffer: statx reads it there.
+            if (!stat(b, fd, dirents.asSlice(record + D_NAME), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
+              continue; // vanished since the listing, as java.nio leaves it out
+            }
+            type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
+            if (readAttributes) {
+              size = b.stat.get(JAVA_LONG, STX_SIZE);
+              modified = b.stat.get(JAVA_LONG, STX_MTIME_SEC) * 1000
+                  + Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_MTIME_NSEC)) / 1_000_000;
+            }
+          }
+          entries.entry(path, nameStart, type, size, modified);
+        }
+      }
+    } finally {
+      closeQuietly(fd);
+    }
+  }
+
+  @Override
+  public long device(byte[] path) throws IOException {
+    Buffers b = buffers.get();
+    if (!stat(b, AT_FDCWD, b.cString(path), 0, STATX_TYPE, path)) {
+      throw new NoSuchFileException(text(path));
+    }
+    return deviceOf(b.stat);
+  }
+
+  private int openDirectory(Buffers b, byte[] directory) throws IOException {
+    while (true) {
+      int fd;
+      try {
+        fd = (int) open.invokeExact(b.callState, b.cString(directory), openFlags);
+      } catch (Throwable t) {
+        throw rethrown(t);
+      }
+      if (fd >= 0) {
+        return fd;
+      }
+      if (b.errno() != EINTR) {
+        throw exception(b.errno(), directory);
+      }
+    }
+  }
+
+  private long getdents(Buffers b, int fd, byte[] directory) throws IOException {
+    while (true) {
+      long filled;
+      try {
+        filled = (long) getdents64.invokeExact(b.callState, fd, b.dirents, (long) BUFFER_SIZE);
+      } catch (Throwable t) {
+        throw rethrown(t);
+      }
+      if (filled >= 0) {
+        return filled;
+      }
+      if (b.errno() != EINTR) {
+        throw exception(b.errno(), directory);
+      }
+    }
+  }
+
+  /** statx into {@code b.stat}; {@code false} if the entry does not exist (any more). */
+  private boolean stat(Buffers b, int dirFd, MemorySegment name, int flags, int mask, byte[] pathForErrors)
+      throws IOException {
+    int result;
+    try {
+      result = (int) statx.invokeExact(b.callState, dirFd, name, flags, mask, b.stat);
+    } catch (Throwable t) {
+      throw rethrown(t);
+    }
+    if (result == 0) {
+      return true;
+    }
+    if (b.errno() == ENOENT) {
+      return false;
+    }
+    throw exception(b.errno(), pathForErrors);
+  }
+
+  private void closeQuietly(int fd) {
+    try {
+      int ignored = (int) close.invokeExact(fd); // Linux frees the descriptor even when close fails
+    } catch (Throwable t) {
+      throw rethrown(t);
+    }
+  }
+
+  private static boolean isDotOrDotDot(MemorySegment dirents, long name, int length) {
+    return dirents.get(JAVA_BYTE, name) == '.'
+        && (length == 1 || length == 2 && dirents.get(JAVA_BYTE, name + 1) == '.');
+  }
+
+  /** The type d_type tells, or {@code null} when it does not. */
+  private static FileType typeOf(byte dType) {
+    return switch (dType) {
+      case DT_DIR -> FileType.DIRECTORY;
+      case DT_REG -> FileType.FILE;
+      case DT_LNK -> FileType.SYMLINK;
+      case DT_UNKNOWN -> null;
+      default -> FileType.OTHER;
+    };
+  }
+
+  private static FileType typeOfMode(int mode) {
+    return switch (mode & S_IFMT) {
+      case S_IFDIR -> FileType.DIRECTORY;
+      case S_IFREG -> FileType.FILE;
+      case S_IFLNK -> FileType.SYMLINK;
+      default -> FileType.OTHER;
+    };
+  }
+
+  /** The device as glibc's {@code makedev} numbers it: the {@code st_dev} that {@code stat} gives. */
+  private static long deviceOf(MemorySegment stat) {
+    long major = Integer.toUnsignedLong(stat.get(JAVA_INT, STX_DEV_MAJOR));
+    long minor = Integer.toUnsignedLong(stat.get(JAVA_INT, STX_DEV_MINOR));
+    return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+  }
+
+  /** The exception java.nio throws for {@code errno} on {@code path} (sun.nio.fs.UnixException). */
+  private IOException exception(int errno, byte[] path) {
+    String file = text(path);
+    return switch (errno) {
+      case EACCES, EPERM -> new AccessDeniedException(file);
+      case ENOENT -> new NoSuchFileException(file);
+      case ENOTDIR -> new NotDirectoryException(file);
+      case ELOOP -> new FileSystemException(file, null, message(errno) + " or unable to access attributes of symbolic link");
+      default -> new FileSystemException(file, null, message(errno));
+    };
+  }
+
+  private String message(int errno) {
+    try {
+      MemorySegment text = (MemorySegment) strerror.invokeExact(errno);
+      return text.reinterpret(1024).getString(0);
+    } catch (Throwable t) {
+      throw rethrown(t);
+    }
+  }
+
+  private static String text(byte[] path) {
+    return PathBytes.toPath(path).toString();
+  }
+
+  /** A downcall throws nothing checked; anything else is a bug to surface as it is. */
+  private static RuntimeException rethrown(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new IllegalStateException(t);
+  }
+}
