@@ -34,7 +34,7 @@ final class CrawlOptions {
   @Option(names = "--stats", description = "Print the crawl report on stderr at the end.")
   boolean stats;
 
-  @Option(names = "--debug", description = "Show stack traces for failures.")
+  @Option(names = "--debug", description = "Show stack traces for failures, and how crawl runs.")
   boolean debug;
 
   /** Checks every value before anything starts (no demo banner, no connection, no crawl). */

@@ -8,7 +8,6 @@ import dev.crawler.fs.FileErrors;
 import dev.crawler.fs.FileTreeOptions;
 import dev.crawler.fs.FileTreeSource;
 import dev.crawler.fs.FileType;
-import dev.crawler.fs.PathBytes;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -179,14 +178,20 @@ final class FsCommand implements Callable<Integer> {
     colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
     EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, parseTypes(), globs, regexes,
         extensions, sizes, changedWithin, changedBefore), java.time.Instant.now());
-    // Paths alone need no lstat of entries that cannot be directories: see FileTreeSource.
+    // Paths alone need no lstat of entries that cannot be directories, and with the native reader
+    // types (for -t and colors) come with the listing: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
-    boolean pathsOnly = types.isEmpty() && !filter.needsAttributes() && colors == null
+    boolean typesNeedNoStat = FileTreeSource.listingTellsTypes(follow);
+    boolean pathsOnly = !filter.needsAttributes() && (typesNeedNoStat || types.isEmpty() && colors == null)
         && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    if (crawlOptions.debug) {
+      err.println("crawl: directories are read with " + source.readerName()
+          + (source.readerName().equals("java.nio") && !follow ? " (getdents64 needs Java 22+ on Linux)" : ""));
+    }
     return new Run(source, filter, err, distributed, options).execute();
   }
 
@@ -330,7 +335,7 @@ final class FsCommand implements Callable<Integer> {
           outputFormat.write(shown, out.buffer());
         } else {
           // One record: the color, the path, the reset, then the newline outside the color.
-          byte[] path = PathBytes.of(shown.node().path());
+          byte[] path = shown.node().pathBytes();
           byte[] line = java.util.Arrays.copyOf(start, start.length + path.length + Colors.RESET.length);
           System.arraycopy(path, 0, line, start.length, path.length);
           System.arraycopy(Colors.RESET, 0, line, start.length + path.length, Colors.RESET.length);

@@ -20,14 +20,14 @@ enum OutputFormat {
   PLAIN {
     @Override
     void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
-      out.record(PathBytes.of(visit.node().path()), (byte) '\n');
+      out.record(visit.node().pathBytes(), (byte) '\n');
     }
   },
   /** Paths separated by NUL bytes, for {@code xargs -0}. */
   NUL {
     @Override
     void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
-      out.record(PathBytes.of(visit.node().path()), (byte) 0);
+      out.record(visit.node().pathBytes(), (byte) 0);
     }
   },
   /** One JSON object per line: path, type, size, mtime, depth. */
@@ -35,7 +35,7 @@ enum OutputFormat {
     @Override
     void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
       FileEntry entry = visit.node();
-      byte[] raw = PathBytes.of(entry.path());
+      byte[] raw = entry.pathBytes();
       StringBuilder line = new StringBuilder(96 + raw.length);
       line.append("{\"path\":");
       boolean utf8 = PathBytes.isUtf8(raw);

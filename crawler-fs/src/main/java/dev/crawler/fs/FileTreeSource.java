@@ -158,6 +158,28 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     return new FileTreeSource(List.copyOf(roots), options, attributes, reader);
   }
 
+  /**
+   * Whether a source built by {@link #over} with these options learns every entry's type from its
+   * directory listing, so that {@link FileTreeOptions#readLeafAttributes()} can be off for a crawl
+   * that needs types but not sizes or times (true with the native reader).
+   *
+   * @param followLinks whether links will be followed
+   * @return {@code true} if types cost no {@code lstat}
+   */
+  public static boolean listingTellsTypes(boolean followLinks) {
+    return NativeDirectoryReader.SYSTEM != null && !followLinks;
+  }
+
+  /**
+   * How this source reads directories, for a user who asks: {@code "getdents64"} (the native
+   * reader) or {@code "java.nio"}.
+   *
+   * @return the reader's name
+   */
+  public String readerName() {
+    return nativeReader != null ? "getdents64" : "java.nio";
+  }
+
   /** Whether directories are read natively ({@link NativeDirectoryReader}) rather than with java.nio. */
   boolean readsNatively() {
     return nativeReader != null;
