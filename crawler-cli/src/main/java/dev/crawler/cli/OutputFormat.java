@@ -4,7 +4,6 @@ import dev.crawler.core.Visit;
 import dev.crawler.fs.FileEntry;
 import dev.crawler.fs.PathBytes;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -36,19 +35,24 @@ enum OutputFormat {
     void write(Visit<FileEntry> visit, SharedOutput.Buffer out) {
       FileEntry entry = visit.node();
       byte[] raw = entry.pathBytes();
-      StringBuilder line = new StringBuilder(96 + raw.length);
-      line.append("{\"path\":");
-      boolean utf8 = PathBytes.isUtf8(raw);
-      appendJsonString(line, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
-      if (!utf8) {
-        line.append(",\"path_base64\":\"").append(Base64.getEncoder().encodeToString(raw)).append('"');
+      JsonLine line = new JsonLine(112 + raw.length).ascii("{\"path\":");
+      if (JsonLine.isPlainAscii(raw)) {
+        line.ascii("\"").bytes(raw).ascii("\"");
+      } else {
+        StringBuilder path = new StringBuilder(raw.length + 16);
+        boolean utf8 = PathBytes.isUtf8(raw);
+        appendJsonString(path, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
+        if (!utf8) {
+          path.append(",\"path_base64\":\"").append(Base64.getEncoder().encodeToString(raw)).append('"');
+        }
+        line.bytes(path.toString().getBytes(StandardCharsets.UTF_8));
       }
-      line.append(",\"type\":\"").append(entry.type().name().toLowerCase(Locale.ROOT)).append('"')
-          .append(",\"size\":").append(entry.size())
-          .append(",\"mtime\":\"").append(Instant.ofEpochMilli(entry.lastModifiedMillis())).append('"')
-          .append(",\"depth\":").append(visit.depth())
-          .append("}\n");
-      out.record(line.toString().getBytes(StandardCharsets.UTF_8));
+      line.ascii(",\"type\":\"").ascii(entry.type().name().toLowerCase(Locale.ROOT)).ascii("\"")
+          .ascii(",\"size\":").number(entry.size())
+          .ascii(",\"mtime\":\"").instant(entry.lastModifiedMillis()).ascii("\"")
+          .ascii(",\"depth\":").number(visit.depth())
+          .ascii("}\n");
+      out.record(line.toBytes());
     }
   },
   /** Nothing per entry: totals at the end, like {@code du -s}. */
