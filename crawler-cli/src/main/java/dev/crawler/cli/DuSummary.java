@@ -3,7 +3,9 @@ package dev.crawler.cli;
 import dev.crawler.core.Visit;
 import dev.crawler.fs.FileEntry;
 import dev.crawler.fs.FileType;
+import dev.crawler.fs.PathBytes;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +29,11 @@ final class DuSummary {
 
   private final boolean perTopLevel;
   private final Counts total = new Counts();
-  private final Map<Path, Counts> byTopLevel = new ConcurrentHashMap<>();
+  /**
+   * By top-level entry, keyed by its path's bytes in an ISO-8859-1 string (one char per byte):
+   * taken from each entry's bytes without making a Path, which would cost more than the rest.
+   */
+  private final Map<String, Counts> byTopLevel = new ConcurrentHashMap<>();
 
   DuSummary(boolean perTopLevel) {
     this.perTopLevel = perTopLevel;
@@ -37,7 +43,7 @@ final class DuSummary {
     FileEntry entry = visit.node();
     count(total, entry);
     if (perTopLevel && visit.depth() >= 1) {
-      count(byTopLevel.computeIfAbsent(ancestorAtDepth(entry.path(), visit.depth(), 1), k -> new Counts()), entry);
+      count(byTopLevel.computeIfAbsent(topLevelKey(entry.pathBytes(), visit.depth()), k -> new Counts()), entry);
     }
   }
 
@@ -45,23 +51,24 @@ final class DuSummary {
   void addError(Path failed, int depth) {
     total.errors.increment();
     if (perTopLevel && depth >= 1) {
-      byTopLevel.computeIfAbsent(ancestorAtDepth(failed, depth, 1), k -> new Counts()).errors.increment();
+      byTopLevel.computeIfAbsent(topLevelKey(PathBytes.of(failed), depth), k -> new Counts()).errors.increment();
     }
   }
 
   /**
-   * The ancestor of {@code path} at {@code level} levels below its crawl's root, {@code path}
-   * being {@code depth} levels below it. Paths are resolved name by name from the root as given,
-   * so the root is {@code path} less its last {@code depth} names, whichever root of several it
-   * came from, even when one root lies inside another.
+   * The key of the top-level entry (depth 1) above a path at {@code depth} >= 1: its bytes less
+   * their last {@code depth - 1} names. Paths are built name by name from the root as given, so
+   * this holds whichever root of several the path came from, even when one lies inside another.
    */
-  static Path ancestorAtDepth(Path path, int depth, int level) {
-    int keep = path.getNameCount() - depth + level;
-    if (keep == 0) {
-      return path.getRoot();
+  static String topLevelKey(byte[] path, int depth) {
+    int end = path.length;
+    for (int up = depth - 1; up > 0; up--) {
+      end--;
+      while (path[end] != '/') {
+        end--;
+      }
     }
-    Path prefix = path.subpath(0, keep);
-    return path.getRoot() == null ? prefix : path.getRoot().resolve(prefix);
+    return new String(path, 0, end, StandardCharsets.ISO_8859_1);
   }
 
   private static void count(Counts counts, FileEntry entry) {
@@ -76,7 +83,9 @@ final class DuSummary {
   void print(PrintStream out) {
     out.println("bytes\tfiles\tdirs\terrors\tpath");
     if (perTopLevel) {
-      new TreeMap<>(byTopLevel).forEach((path, counts) -> line(out, counts, path.toString()));
+      Map<Path, Counts> byPath = new TreeMap<>(); // sorted and shown as before: as Paths
+      byTopLevel.forEach((key, counts) -> byPath.put(PathBytes.toPath(key.getBytes(StandardCharsets.ISO_8859_1)), counts));
+      byPath.forEach((path, counts) -> line(out, counts, path.toString()));
     }
     line(out, total, "total");
   }

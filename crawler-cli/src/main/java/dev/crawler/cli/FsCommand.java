@@ -190,7 +190,7 @@ final class FsCommand implements Callable<Integer> {
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     if (crawlOptions.debug) {
       err.println("crawl: directories are read with " + source.readerName()
-          + (source.readerName().equals("java.nio") && !follow ? " (getdents64 needs Java 22+ on Linux)" : ""));
+          + (source.readerName().equals("java.nio") && !follow ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)" : ""));
     }
     return new Run(source, filter, err, distributed, options).execute();
   }
