@@ -82,6 +82,38 @@ class CrawlLauncherIT {
     assertEquals("", quiet.err(), "nothing about Java without --debug");
   }
 
+  /**
+   * On Java 25+ the launcher keeps a class-data archive next to the jar: made on first use, used
+   * after, and never a word on stderr or a changed result either way, even when it is garbage.
+   */
+  @Test
+  void onJava25_aClassDataArchiveIsMadeOnceAndUsedSilently() throws Exception {
+    Result debug = runWith("", "fs", "--debug", tmp.toString());
+    String java = debug.err().lines().findFirst().orElse("").replaceFirst("^crawl: running on (.*)/bin/java .*$", "$1");
+    Path release = Path.of(java, "release");
+    String version = Files.isRegularFile(release)
+        ? Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION=")).findFirst().orElse("")
+        : "";
+    String major = version.replaceFirst("^JAVA_VERSION=\"(\\d+).*$", "$1");
+    org.junit.jupiter.api.Assumptions.assumeTrue(major.matches("\\d+") && Integer.parseInt(major) >= 25,
+        "the launcher runs Java " + major + " here: no archive below 25");
+    Path archive = REPO.resolve("crawler-cli/target/crawl-java" + major + ".jsa");
+    Path root = Files.createDirectories(tmp.resolve("tree"));
+    TestTrees.populate(root);
+    Files.deleteIfExists(archive);
+    for (int run = 0; run < 3; run++) {
+      if (run == 2) { // a corrupt archive newer than the jar: ignored, not remade, not mentioned
+        Files.write(archive, new byte[100_000]);
+      }
+      Result result = runWith("", "fs", "-0", root.toString());
+      assertEquals(0, result.exit(), result.err());
+      assertEquals("", result.err(), "run " + run);
+      assertEquals(TestTrees.find(root), TestTrees.splitNul(result.out()), "run " + run);
+      org.junit.jupiter.api.Assertions.assertTrue(Files.size(archive) > 0, "archive after run " + run);
+    }
+    Files.deleteIfExists(archive); // the next run makes a good one again
+  }
+
   @Test
   void crawlFs_missingDirectory_oneLineExitTwo() throws Exception {
     Result result = run("fs", tmp.resolve("missing").toString());
