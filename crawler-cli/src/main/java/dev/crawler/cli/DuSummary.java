@@ -84,7 +84,8 @@ final class DuSummary {
     out.println("bytes\tfiles\tdirs\terrors\tpath");
     if (perTopLevel) {
       Map<Path, Counts> byPath = new TreeMap<>(); // sorted and shown as before: as Paths
-      byTopLevel.forEach((key, counts) -> byPath.put(PathBytes.toPath(key.getBytes(StandardCharsets.ISO_8859_1)), counts));
+      byTopLevel.forEach((key, counts) ->
+          byPath.put(PathBytes.toPath(key.getBytes(StandardCharsets.ISO_8859_1)), counts));
       byPath.forEach((path, counts) -> line(out, counts, path.toString()));
     }
     line(out, total, "total");

@@ -39,15 +39,15 @@ import org.slf4j.LoggerFactory;
  * FileTreeOptions#readLeafAttributes()}), and names stay bytes. When following links, and
  * wherever that reader is not available, {@code java.nio} lists, as follows.
  *
- * <p>With {@code java.nio}, each entry costs one {@code lstat} (Java 17 cannot learn an entry's type from the directory
- * listing alone), unless {@link FileTreeOptions#readLeafAttributes()} is off. Then the source uses
- * the Unix convention that a directory's link count is 2 plus its number of subdirectories (the
- * "leaf optimization" of {@code find} and {@code fts}): once a listing has met that many
- * directories, its remaining entries cannot be directories and are not {@code lstat}ed. A leaf
- * directory, the most common kind, costs one {@code stat} for all its entries. The count is
- * trusted only on filesystems known to keep it ({@value #LINK_COUNT_FILESYSTEMS}); elsewhere (a
- * link count below 2, as btrfs and overlayfs report, or any other filesystem) every entry is
- * read. A subdirectory created while its parent is being listed may be missed, as with any walk.
+ * <p>With {@code java.nio}, each entry costs one {@code lstat} (Java 17 cannot learn an entry's
+ * type from the directory listing alone), unless {@link FileTreeOptions#readLeafAttributes()} is
+ * off. Then the source uses the Unix convention that a directory's link count is 2 plus its number
+ * of subdirectories (the "leaf optimization" of {@code find} and {@code fts}): once a listing has
+ * met that many directories, its remaining entries cannot be directories and are not {@code
+ * lstat}ed. A leaf directory, the most common kind, costs one {@code stat} for all its entries. The
+ * count is trusted only on filesystems known to keep it ({@value #LINK_COUNT_FILESYSTEMS});
+ * elsewhere (a link count below 2, as btrfs and overlayfs report, or any other filesystem) every
+ * entry is read. A subdirectory created while its parent is being listed may be missed, as with any walk.
  *
  * <p>A directory that cannot be listed (permission denied, vanished, name too long, a
  * link loop) fails as a branch: the crawl reports it with its path and reason, and goes on. An

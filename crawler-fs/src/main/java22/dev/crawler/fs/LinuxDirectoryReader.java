@@ -316,7 +316,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
       case EACCES, EPERM -> new AccessDeniedException(file);
       case ENOENT -> new NoSuchFileException(file);
       case ENOTDIR -> new NotDirectoryException(file);
-      case ELOOP -> new FileSystemException(file, null, message(errno) + " or unable to access attributes of symbolic link");
+      case ELOOP ->
+          new FileSystemException(file, null, message(errno) + " or unable to access attributes of symbolic link");
       default -> new FileSystemException(file, null, message(errno));
     };
   }

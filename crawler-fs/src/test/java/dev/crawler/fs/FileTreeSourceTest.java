@@ -116,7 +116,8 @@ class FileTreeSourceTest {
   void nativeAndJavaNio_findTheSameEntries(boolean readLeafAttributes) throws Exception {
     assumeTrue(NativeDirectoryReader.SYSTEM != null, "no native reader on this JVM");
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readLeafAttributes);
-    Map<String, String> nativeEntries = entries(FileTreeSource.over(List.of(root), options, NativeDirectoryReader.SYSTEM));
+    Map<String, String> nativeEntries =
+        entries(FileTreeSource.over(List.of(root), options, NativeDirectoryReader.SYSTEM));
     Map<String, String> nioEntries = entries(FileTreeSource.over(List.of(root), options, null));
     assertEquals(TestTrees.find(root), nativeEntries.keySet());
     if (readLeafAttributes) {
