@@ -181,7 +181,7 @@ final class FsCommand implements Callable<Integer> {
     // Paths alone need no lstat of entries that cannot be directories, and with the native reader
     // types (for -t and colors) come with the listing: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
-    boolean typesNeedNoStat = FileTreeSource.listingTellsTypes(follow);
+    boolean typesNeedNoStat = FileTreeSource.listingTellsTypes();
     boolean pathsOnly = !filter.needsAttributes() && (typesNeedNoStat || types.isEmpty() && colors == null)
         && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);

@@ -45,7 +45,14 @@ public final class FileEntry {
 
   /** An entry whose path is {@code bytes}, exactly as the filesystem stores them (not copied). */
   FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, TreeRoot origin) {
-    this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, null, null, false, origin);
+    this(bytes, type, size, lastModifiedMillis, null, null, false, origin);
+  }
+
+  /** The same, with what following links needs: the file key, the parent directory, a loop. */
+  FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
+      FileEntry parentDirectory, boolean loop, TreeRoot origin) {
+    this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
+        origin);
   }
 
   private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,

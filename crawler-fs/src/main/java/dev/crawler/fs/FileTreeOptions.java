@@ -19,7 +19,7 @@ import java.util.Objects;
  *     that can be helped, and have size and modification time -1. With the native reader (see
  *     {@link FileTreeSource}) every entry still has its type, from the listing. With {@code
  *     java.nio}, only entries that cannot be directories are left unread, with type {@link
- *     FileType#UNKNOWN}. Ignored when following links.
+ *     FileType#UNKNOWN}, and the option is ignored when following links.
  */
 public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
     boolean readLeafAttributes) {

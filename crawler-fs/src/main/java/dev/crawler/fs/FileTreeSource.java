@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>On Java 22 or later on Linux, with native access enabled ({@code crawl} enables it), directories
  * are read by a {@link NativeDirectoryReader}: {@code getdents64} tells each entry's type, so an
  * entry costs no system call of its own unless its size and time are asked for ({@link
- * FileTreeOptions#readLeafAttributes()}), and names stay bytes. When following links, and
- * wherever that reader is not available, {@code java.nio} lists, as follows.
+ * FileTreeOptions#readLeafAttributes()}) or links are followed, and names stay bytes. Wherever
+ * that reader is not available, {@code java.nio} lists, as follows.
  *
  * <p>With {@code java.nio}, each entry costs one {@code lstat} (Java 17 cannot learn an entry's
  * type from the directory listing alone), unless {@link FileTreeOptions#readLeafAttributes()} is
@@ -79,8 +79,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, List<BasicFileAttributes> rootAttributes,
       NativeDirectoryReader reader) throws IOException {
     this.options = options;
-    // Following links needs each directory's file key and the link's target: java.nio's path.
-    this.nativeReader = options.followLinks() ? null : reader;
+    this.nativeReader = reader;
     for (String glob : options.excludes()) {
       PathMatcher matcher;
       try {
@@ -100,7 +99,13 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       Object device = !options.oneFileSystem() ? null
           : nativeReader != null ? (Object) nativeReader.device(PathBytes.of(path)) : device(path);
       TreeRoot origin = new TreeRoot(path, device);
-      entries.add(directory(path, rootAttributes.get(i), null, origin));
+      FileEntry root = directory(path, rootAttributes.get(i), null, origin);
+      if (nativeReader != null && options.followLinks()) { // loops are told by the reader's keys
+        long[] key = nativeReader.fileKey(PathBytes.of(path));
+        root = new FileEntry(path, FileType.DIRECTORY, root.size(), root.lastModifiedMillis(),
+            new NativeFileKey(key[0], key[1]), null, false, origin);
+      }
+      entries.add(root);
     }
     this.roots = List.copyOf(entries);
     this.skipLeaves = !options.readLeafAttributes() && !options.followLinks();
@@ -159,15 +164,15 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
   }
 
   /**
-   * Whether a source built by {@link #over} with these options learns every entry's type from its
-   * directory listing, so that {@link FileTreeOptions#readLeafAttributes()} can be off for a crawl
-   * that needs types but not sizes or times (true with the native reader).
+   * Whether sources built by {@link #over} learn every entry's type from its directory listing
+   * (with the native reader, links followed or not), so that {@link
+   * FileTreeOptions#readLeafAttributes()} can be off for a crawl that needs types but not sizes or
+   * times.
    *
-   * @param followLinks whether links will be followed
    * @return {@code true} if types cost no {@code lstat}
    */
-  public static boolean listingTellsTypes(boolean followLinks) {
-    return NativeDirectoryReader.SYSTEM != null && !followLinks;
+  public static boolean listingTellsTypes() {
+    return NativeDirectoryReader.SYSTEM != null; // following links, it reads links' targets, and only those
   }
 
   /**
@@ -267,18 +272,29 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     TreeRoot origin = dir.origin();
     // A root is on its own device, so the check can include it: the listing follows a root link too.
     long device = origin.device() == null ? NativeDirectoryReader.ANY_DEVICE : (Long) origin.device();
-    nativeReader.list(dir.sharedPathBytes(), options.readLeafAttributes(), device,
-        (path, nameStart, type, size, modified) -> {
+    boolean follow = options.followLinks();
+    nativeReader.list(dir.sharedPathBytes(), options.readLeafAttributes(), follow, device,
+        (path, nameStart, type, size, modified, fileDevice, inode, followed) -> {
           if (filtering && excluded(path, nameStart, origin)) {
             return;
           }
-          if (type == FileType.DIRECTORY) {
-            out.branch(new FileEntry(path, type, size, modified, origin));
-          } else {
+          if (type != FileType.DIRECTORY) {
             out.leaf(new FileEntry(path, type, size, modified, null));
+          } else if (!follow) {
+            out.branch(new FileEntry(path, type, size, modified, origin));
+          } else { // as addFollowed: a followed link to an ancestor is a loop, listed as an error
+            Object key = new NativeFileKey(fileDevice, inode);
+            boolean loop = false;
+            for (FileEntry ancestor = dir; followed && ancestor != null; ancestor = ancestor.parentDirectory()) {
+              loop |= key.equals(ancestor.fileKey());
+            }
+            out.branch(new FileEntry(path, type, size, modified, key, dir, loop, origin));
           }
         });
   }
+
+  /** A directory's identity for the native reader: device and inode, as {@code find -L} tells loops. */
+  private record NativeFileKey(long device, long inode) {}
 
   /** {@link #excluded(Path, TreeRoot)} for a path in bytes, made a Path only for globs. */
   private boolean excluded(byte[] path, int nameStart, TreeRoot origin) {

@@ -32,9 +32,13 @@ interface NativeDirectoryReader {
      * @param type its type, never {@link FileType#UNKNOWN}
      * @param size its size in bytes, or -1 when not read
      * @param lastModifiedMillis its modification time, or -1 when not read
+     * @param device a directory's device when following links ({@link #device} numbering), else -1
+     * @param inode a directory's inode number when following links, else -1
+     * @param followed whether it is a link, followed: type and attributes are its target's
      * @throws IOException to end the listing with it
      */
-    void entry(byte[] path, int nameStart, FileType type, long size, long lastModifiedMillis) throws IOException;
+    void entry(byte[] path, int nameStart, FileType type, long size, long lastModifiedMillis, long device,
+        long inode, boolean followed) throws IOException;
   }
 
   /**
@@ -44,6 +48,9 @@ interface NativeDirectoryReader {
    * @param directory the directory's path bytes, without a terminating NUL
    * @param readAttributes whether to read every entry's size and modification time (one {@code
    *     statx} each); if not, only entries whose type the listing does not tell are read
+   * @param followLinks whether to give a link's target's type (and attributes, if read), a link
+   *     whose target cannot be read staying a link as with {@code find -L}, and each directory's
+   *     device and inode; this costs a {@code statx} for every link and directory
    * @param device list only if the directory is on this device ({@link #device}); else {@link
    *     #ANY_DEVICE}
    * @param entries where the entries go
@@ -52,7 +59,8 @@ interface NativeDirectoryReader {
    *     NoSuchFileException}, {@code AccessDeniedException}, {@code NotDirectoryException}, or a
    *     {@code FileSystemException} whose reason is the system's message
    */
-  boolean list(byte[] directory, boolean readAttributes, long device, Entries entries) throws IOException;
+  boolean list(byte[] directory, boolean readAttributes, boolean followLinks, long device, Entries entries)
+      throws IOException;
 
   /**
    * The device a path is on, following links, in this reader's numbering.
@@ -62,6 +70,15 @@ interface NativeDirectoryReader {
    * @throws IOException if it cannot be read
    */
   long device(byte[] path) throws IOException;
+
+  /**
+   * A path's device and inode, following links: what tells a directory reached twice.
+   *
+   * @param path the path's bytes
+   * @return {device, inode}
+   * @throws IOException if it cannot be read
+   */
+  long[] fileKey(byte[] path) throws IOException;
 
   /** What {@link FileTreeSource} uses unless told otherwise: {@link #load()}, once. */
   NativeDirectoryReader SYSTEM = load();

@@ -37,6 +37,7 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int AT_EMPTY_PATH = 0x1000;
   private static final int STATX_TYPE = 0x1;
   private static final int STATX_MTIME = 0x40;
+  private static final int STATX_INO = 0x100;
   private static final int STATX_SIZE = 0x200;
   private static final int ENOENT = 2;
   private static final int EPERM = 1;
@@ -57,6 +58,7 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   // struct statx, the same on every architecture (linux/stat.h).
   private static final long STATX_SIZEOF = 256;
   private static final long STX_MODE = 28;
+  private static final long STX_INO = 32;
   private static final long STX_SIZE = 40;
   private static final long STX_MTIME_SEC = 112;
   private static final long STX_MTIME_NSEC = 120;
@@ -145,7 +147,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   }
 
   @Override
-  public boolean list(byte[] directory, boolean readAttributes, long device, Entries entries) throws IOException {
+  public boolean list(byte[] directory, boolean readAttributes, boolean followLinks, long device, Entries entries)
+      throws IOException {
     Buffers b = buffers.get();
     int fd = openDirectory(b, directory);
     try {
@@ -187,20 +190,40 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
           FileType type = typeOf(dType);
           long size = -1;
           long modified = -1;
-          if (readAttributes || type == null) {
-            int mask = readAttributes ? STATX_TYPE | STATX_SIZE | STATX_MTIME : STATX_TYPE;
+          long fileDevice = -1;
+          long inode = -1;
+          boolean followed = false;
+          // Following links, a link's target and a directory's identity (for loops) need a statx.
+          if (readAttributes || type == null
+              || followLinks && (type == FileType.SYMLINK || type == FileType.DIRECTORY)) {
+            int mask = readAttributes || followLinks ? STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO : STATX_TYPE;
             // The name is NUL-terminated in the listing buffer: statx reads it there.
-            if (!stat(b, fd, dirents.asSlice(record + D_NAME), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
+            MemorySegment entryName = dirents.asSlice(record + D_NAME);
+            if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
               continue; // vanished since the listing, as java.nio leaves it out
             }
             type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
+            if (followLinks && type == FileType.SYMLINK) {
+              // The target's attributes, as java.nio reads a followed link; a link whose target
+              // cannot be read (dangling, a loop of links, no permission) stays a link.
+              if (statTarget(b, fd, entryName, mask)) {
+                type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
+                followed = true;
+              } else if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
+                continue;
+              }
+            }
             if (readAttributes) {
               size = b.stat.get(JAVA_LONG, STX_SIZE);
               modified = b.stat.get(JAVA_LONG, STX_MTIME_SEC) * 1000
                   + Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_MTIME_NSEC)) / 1_000_000;
             }
+            if (followLinks) {
+              fileDevice = deviceOf(b.stat);
+              inode = b.stat.get(JAVA_LONG, STX_INO);
+            }
           }
-          entries.entry(path, nameStart, type, size, modified);
+          entries.entry(path, nameStart, type, size, modified, fileDevice, inode, followed);
         }
       }
     } finally {
@@ -210,11 +233,27 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
   @Override
   public long device(byte[] path) throws IOException {
+    return fileKey(path)[0];
+  }
+
+  @Override
+  public long[] fileKey(byte[] path) throws IOException {
     Buffers b = buffers.get();
-    if (!stat(b, AT_FDCWD, b.cString(path), 0, STATX_TYPE, path)) {
+    if (!stat(b, AT_FDCWD, b.cString(path), 0, STATX_TYPE | STATX_INO, path)) {
       throw new NoSuchFileException(text(path));
     }
-    return deviceOf(b.stat);
+    return new long[] {deviceOf(b.stat), b.stat.get(JAVA_LONG, STX_INO)};
+  }
+
+  /** statx of a link's target into {@code b.stat}; {@code false} if it cannot be read, for any reason. */
+  private boolean statTarget(Buffers b, int dirFd, MemorySegment name, int mask) {
+    int result;
+    try {
+      result = (int) statx.invokeExact(b.callState, dirFd, name, AT_NO_AUTOMOUNT, mask, b.stat);
+    } catch (Throwable t) {
+      throw rethrown(t);
+    }
+    return result == 0;
   }
 
   private int openDirectory(Buffers b, byte[] directory) throws IOException {
