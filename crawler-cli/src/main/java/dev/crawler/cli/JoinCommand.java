@@ -48,8 +48,9 @@ final class JoinCommand implements Callable<Integer> {
   @Option(names = "--crawl", required = true, paramLabel = "ID", description = "The crawl to join, as its starter printed it.")
   String crawlId;
 
-  @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Workers in this process (default ${DEFAULT-VALUE}).")
-  int workers = FsCommand.DEFAULT_WORKERS;
+  @Option(names = {"-j", "--workers"}, paramLabel = "N",
+      description = "Workers in this process (default: as the crawl's own command, 4 for files, 8 for a directory).")
+  Integer workers;
 
   @Option(names = {"-q", "--quiet"}, description = "Say nothing unless something fails.")
   boolean quiet;
@@ -76,7 +77,10 @@ final class JoinCommand implements Callable<Integer> {
     }
     KafkaCrawlSettings settings;
     try {
-      settings = KafkaCrawlSettings.of(kafka, crawlId).withWorkers(workers);
+      settings = KafkaCrawlSettings.of(kafka, crawlId);
+      if (workers != null) {
+        settings = settings.withWorkers(workers); // refused here, before any broker is asked
+      }
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
@@ -88,6 +92,10 @@ final class JoinCommand implements Callable<Integer> {
     }
     ProcessCounts counts;
     String[] units;
+    if (workers == null) {
+      settings = settings.withWorkers(LdapSpec.KIND.equals(crawl.kind()) ? LdapCommand.DEFAULT_WORKERS
+          : FsCommand.DEFAULT_WORKERS);
+    }
     if (FsSpec.KIND.equals(crawl.kind())) {
       FileTreeSource source;
       try {

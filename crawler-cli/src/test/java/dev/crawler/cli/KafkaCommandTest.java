@@ -84,7 +84,7 @@ class KafkaCommandTest {
     CompletableFuture<CliRun> started = CompletableFuture.supplyAsync(() -> CliRun.of(distributed.toArray(String[]::new)));
     CliRun joined = null;
     for (int attempt = 0; attempt < 100 && (joined == null || joined.exit() == 2); attempt++) {
-      joined = CliRun.of("join", "--kafka", broker.bootstrap(), "--crawl", id, "-j", "3");
+      joined = CliRun.of("join", "--kafka", broker.bootstrap(), "--crawl", id); // crawl ldap's 8 workers
       if (joined.exit() == 2) {
         assertTrue(joined.err().startsWith("crawl: no crawl with id " + id), joined.err());
         started.getNow(null);
@@ -95,6 +95,7 @@ class KafkaCommandTest {
     assertEquals(0, run.exit(), run.err());
     assertEquals(0, joined.exit(), joined.err());
     assertTrue(joined.err().contains("crawl: " + id + " ended: this process listed"), joined.err());
+    assertTrue(joined.err().contains("with " + LdapCommand.DEFAULT_WORKERS + " workers"), joined.err());
     List<String> lines = run.text().lines().toList();
     assertEquals(1_500, lines.size());
     assertEquals(new java.util.TreeSet<>(local.text().lines().toList()), new java.util.TreeSet<>(lines));
