@@ -189,9 +189,9 @@ final class FsCommand implements Callable<Integer> {
     FileTreeSource source = open(roots, options);
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     if (crawlOptions.debug) {
-      boolean couldBeNative = source.readerName().equals("java.nio") && !follow;
       err.println("crawl: directories are read with " + source.readerName()
-          + (couldBeNative ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)" : ""));
+          + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"
+              : ""));
     }
     return new Run(source, filter, err, distributed, options).execute();
   }

@@ -257,35 +257,35 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   }
 
   private int openDirectory(Buffers b, byte[] directory) throws IOException {
-    while (true) {
-      int fd;
-      try {
-        fd = (int) open.invokeExact(b.callState, b.cString(directory), openFlags);
-      } catch (Throwable t) {
-        throw rethrown(t);
-      }
-      if (fd >= 0) {
-        return fd;
-      }
-      if (b.errno() != EINTR) {
-        throw exception(b.errno(), directory);
-      }
-    }
+    MemorySegment name = b.cString(directory);
+    return (int) retryingInterrupted(b, directory, () -> (int) open.invokeExact(b.callState, name, openFlags));
   }
 
   private long getdents(Buffers b, int fd, byte[] directory) throws IOException {
+    return retryingInterrupted(b, directory,
+        () -> (long) getdents64.invokeExact(b.callState, fd, b.dirents, (long) BUFFER_SIZE));
+  }
+
+  /** A system call that returns -1 with errno on failure, as the C library calls it. */
+  @FunctionalInterface
+  private interface Call {
+    long invoke() throws Throwable;
+  }
+
+  /** {@code call}'s result, called again while it fails with EINTR; java.nio's exception otherwise. */
+  private long retryingInterrupted(Buffers b, byte[] path, Call call) throws IOException {
     while (true) {
-      long filled;
+      long result;
       try {
-        filled = (long) getdents64.invokeExact(b.callState, fd, b.dirents, (long) BUFFER_SIZE);
+        result = call.invoke();
       } catch (Throwable t) {
         throw rethrown(t);
       }
-      if (filled >= 0) {
-        return filled;
+      if (result >= 0) {
+        return result;
       }
       if (b.errno() != EINTR) {
-        throw exception(b.errno(), directory);
+        throw exception(b.errno(), path);
       }
     }
   }
