@@ -115,7 +115,8 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = {"-L", "--follow"}, description = "Follow symbolic links; a link to an ancestor is reported as a loop.")
   boolean follow;
 
-  @Option(names = {"-x", "--one-file-system"}, description = "Do not descend into other filesystems.")
+  @Option(names = {"--one-file-system", "--mount", "--xdev"},
+      description = "Do not descend into other filesystems (find's -xdev; not -x, which runs a command, as in fd).")
   boolean oneFileSystem;
 
   @Option(names = "--no-hidden", description = "Leave out entries whose name starts with a dot.")
@@ -128,6 +129,20 @@ final class FsCommand implements Callable<Integer> {
 
   @Option(names = "--crawl-id", paramLabel = "ID", description = "With --kafka: the crawl's id (default: a new one).")
   String crawlId;
+
+  @Option(names = {"-x", "--exec"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,
+      description = {"Run CMD for every entry found, instead of printing it, as fd -x: the words after -x up to a "
+          + "lone ';' or the end. In CMD, {} is the path, {/} its name, {//} its parent, {.} the path without "
+          + "extension, {/.} the name without; with none, the path goes last. At most -j commands run at once, "
+          + "never through a shell, with names passed byte for byte; each one's output is written whole, and "
+          + "its stdin is empty. Exit 1 if any command fails."})
+  List<String> exec;
+
+  @Option(names = {"-X", "--exec-batch"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,
+      description = {"Run CMD with many entries at once, as fd -X and find -exec +: paths go last, or in place of "
+          + "the one argument with placeholders, as many as fit a command line (128 KiB); batches run as they "
+          + "fill."})
+  List<String> execBatch;
 
   @ArgGroup(exclusive = true)
   Format format = new Format();
@@ -173,7 +188,8 @@ final class FsCommand implements Callable<Integer> {
     if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
       throw new UserError("--color takes auto, always or never, not '" + color + "'");
     }
-    boolean colored = format.outputFormat() == OutputFormat.PLAIN && (color.equals("always")
+    CommandTemplate command = commandTemplate();
+    boolean colored = command == null && format.outputFormat() == OutputFormat.PLAIN && (color.equals("always")
         || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal());
     colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
     EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, parseTypes(), globs, regexes,
@@ -193,7 +209,24 @@ final class FsCommand implements Callable<Integer> {
           + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"
               : ""));
     }
-    return new Run(source, filter, err, distributed, options).execute();
+    return new Run(source, filter, err, distributed, options, command).execute();
+  }
+
+  /** The command of -x or -X, or {@code null} if the entries are to be printed. */
+  private CommandTemplate commandTemplate() throws UserError {
+    if (exec == null && execBatch == null) {
+      return null;
+    }
+    if (exec != null && execBatch != null) {
+      throw new UserError("-x and -X cannot be used together: -x runs a command per entry, -X one for many");
+    }
+    String flag = exec != null ? "-x" : "-X";
+    if (format.outputFormat() != OutputFormat.PLAIN) {
+      throw new UserError(flag + " runs a command instead of printing entries: it cannot be used with "
+          + (format.nul ? "-0" : format.json ? "--json" : format.du ? "--du" : "--summary"));
+    }
+    return CommandTemplate.parse(exec != null ? exec : execBatch, CommandRunner.jvmArgumentCharset(), execBatch != null,
+        flag);
   }
 
   /** The settings of a crawl over Kafka, after refusing what does not cross processes yet. */
@@ -250,6 +283,10 @@ final class FsCommand implements Callable<Integer> {
     /** {@code null} for a crawl in this process alone. */
     private final KafkaCrawlSettings distributed;
     private final FileTreeOptions options;
+    /** The command of -x or -X; {@code null} when entries are printed. */
+    private final CommandTemplate command;
+    /** Runs {@link #command}; set once the output exists, before the crawl starts. */
+    private CommandRunner runner;
 
     /** Entries printed so far, for --max-results; the crawl to stop when there are enough. */
     private final java.util.concurrent.atomic.AtomicLong printed = new java.util.concurrent.atomic.AtomicLong();
@@ -258,7 +295,8 @@ final class FsCommand implements Callable<Integer> {
     private volatile boolean enough;
 
     Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
-        FileTreeOptions options) {
+        FileTreeOptions options, CommandTemplate command) {
+      this.command = command;
       this.source = source;
       this.filter = filter;
       this.err = err;
@@ -278,13 +316,17 @@ final class FsCommand implements Callable<Integer> {
       CrawlReport<FileEntry> report;
       boolean readerGone;
       try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
+        if (command != null) {
+          runner = new CommandRunner(command, execBatch != null, session.out, err, CommandRunner.jvmArgumentCharset(),
+              this::stopCrawl);
+        }
         if (distributed == null) {
           Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
               .errorListener(this::branchFailed); // as they happen
           dev.crawler.core.Crawl<FileEntry> local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
           crawl.set(local);
-          if (enough) {
-            local.cancel(); // enough was printed before the handle was here
+          if (enough || runner != null && runner.cannotRun() != null) {
+            local.cancel(); // enough was printed, or no command can run, before the handle was here
           }
           report = session.await(local);
         } else {
@@ -296,7 +338,13 @@ final class FsCommand implements Callable<Integer> {
           }
           report.errors().forEach(this::branchFailed); // known at the end, from every process
         }
+        if (runner != null) {
+          runner.finish(); // the last batch of -X; its output goes before the session closes
+        }
         readerGone = session.out.failed();
+      }
+      if (runner != null && runner.cannotRun() != null) {
+        throw new UserError((execBatch != null ? "-X: " : "-x: ") + runner.cannotRun());
       }
       if (crawlOptions.stats) {
         StatsPrinter.print(err, String.join(" ", roots.stream().map(Path::toString).toList()), "entries", report);
@@ -306,7 +354,20 @@ final class FsCommand implements Callable<Integer> {
         du.print(summary);
         summary.flush();
       }
-      return ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
+      int status = ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
+      if (runner != null && runner.failed() > 0 && !readerGone) {
+        err.println("crawl: " + runner.failed() + " of " + runner.started() + " commands failed");
+        return Math.max(status, ExitCodes.PARTIAL);
+      }
+      return status;
+    }
+
+    /** Cancels this process's crawl (no command can run). */
+    private void stopCrawl() {
+      dev.crawler.core.Crawl<?> c = crawl.get();
+      if (c != null) {
+        c.cancel();
+      }
     }
 
     private void accept(Visit<FileEntry> visit, SharedOutput out) {
@@ -328,6 +389,8 @@ final class FsCommand implements Callable<Integer> {
       }
       if (outputFormat == OutputFormat.DU) {
         du.add(visit);
+      } else if (runner != null) {
+        runner.accept((absolutePath ? visit.node().absolute() : visit.node()).pathBytes());
       } else {
         Visit<FileEntry> shown = absolutePath
             ? new Visit<>(visit.node().absolute(), visit.kind(), visit.depth(), visit.parent()) : visit;

@@ -1,6 +1,7 @@
 package dev.crawler.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -87,6 +88,52 @@ final class SharedOutput {
   boolean failed() {
     synchronized (lock) {
       return failure != null;
+    }
+  }
+
+  /**
+   * Writes one command's output as one record: {@code head[0, length)}, then whatever {@code rest}
+   * yields until its end (when not {@code null}), with no other thread's bytes in between, and
+   * flushes. For {@code crawl fs -x}, whose commands' outputs must not interleave. The lock is held
+   * while {@code rest} is read: other writers wait, which bounds what a long output makes us hold.
+   * After a failed write (the reader is gone), {@code rest} is still read to its end, so the
+   * command writing it is not left blocked on a full pipe.
+   */
+  void writeWhole(byte[] head, int length, InputStream rest) throws IOException {
+    boolean failedNow;
+    synchronized (lock) {
+      failedNow = !writeUnlessFailed(head, length);
+      if (rest != null) {
+        byte[] chunk = new byte[BUFFER_SIZE];
+        for (int n; (n = rest.read(chunk)) >= 0; ) { // a failed read is the command's: thrown
+          failedNow |= !writeUnlessFailed(chunk, n);
+        }
+      }
+      if (failure == null) {
+        try {
+          out.flush();
+        } catch (IOException e) {
+          failure = e;
+          failedNow = true;
+        }
+      }
+    }
+    if (failedNow) {
+      onFailure.run();
+    }
+  }
+
+  /** Under the lock: writes unless a write failed before; {@code false} if this one fails. */
+  private boolean writeUnlessFailed(byte[] bytes, int length) {
+    if (failure != null) {
+      return true; // failed before: dropped, and onFailure already ran
+    }
+    try {
+      out.write(bytes, 0, length);
+      return true;
+    } catch (IOException e) {
+      failure = e;
+      return false;
     }
   }
 
