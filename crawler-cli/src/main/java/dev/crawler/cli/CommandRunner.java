@@ -336,10 +336,14 @@ final class CommandRunner {
     }
   }
 
-  /** "No such file or directory" from Java's "Cannot run program ...: error=2, No such file or directory". */
-  private static String reason(IOException e) {
+  /** Java 17's "error=2, No such file or directory" and Java 25's "error: 2 (No such file or directory)". */
+  private static final java.util.regex.Pattern SYSTEM_ERROR =
+      java.util.regex.Pattern.compile("error[=:]\\s*\\d+,?\\s*\\(?([^()]+?)\\)?\\s*$");
+
+  /** The system's reason in a failed start's message ("No such file or directory"), else the message. */
+  static String reason(IOException e) {
     String message = String.valueOf(e.getMessage());
-    int comma = message.lastIndexOf(", ");
-    return message.contains("error=") && comma >= 0 ? message.substring(comma + 2) : message;
+    java.util.regex.Matcher m = SYSTEM_ERROR.matcher(message);
+    return m.find() ? m.group(1).trim() : message;
   }
 }

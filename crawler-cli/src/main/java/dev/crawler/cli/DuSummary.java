@@ -8,15 +8,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Totals in the spirit of {@code du -s}: entries that are not directories, directories, and
- * apparent bytes (the sum of the sizes of entries that are not directories, as {@code du -sb}),
- * overall and, when asked, per top-level entry of each root. Thread-safe: workers add, the
- * command prints once they are gone.
+ * Totals as {@code du -s} gives them: the disk space every entry takes, directories included and a
+ * file with several names (hard links) counted once, as {@code du -s --block-size=1}; or, with
+ * {@code --apparent-size}, their sizes, as {@code du -sb}. Also counts of entries that are not
+ * directories, of directories, and of directories that could not be read; overall and, when
+ * asked, per top-level entry of each root. Thread-safe: workers add, the command prints once
+ * they are gone.
  */
 final class DuSummary {
   /** One bucket of counts. */
@@ -28,22 +31,30 @@ final class DuSummary {
   }
 
   private final boolean perTopLevel;
+  /** Disk usage ({@link FileEntry#diskUsage()}) rather than apparent sizes. */
+  private final boolean diskUsage;
   private final Counts total = new Counts();
   /**
    * By top-level entry, keyed by its path's bytes in an ISO-8859-1 string (one char per byte):
    * taken from each entry's bytes without making a Path, which would cost more than the rest.
    */
   private final Map<String, Counts> byTopLevel = new ConcurrentHashMap<>();
+  /** Files with several names already counted: their bytes go to the first name met, as du does. */
+  private final Set<Object> hardLinksCounted = ConcurrentHashMap.newKeySet();
 
-  DuSummary(boolean perTopLevel) {
+  DuSummary(boolean perTopLevel, boolean diskUsage) {
     this.perTopLevel = perTopLevel;
+    this.diskUsage = diskUsage;
   }
 
   void add(Visit<FileEntry> visit) {
     FileEntry entry = visit.node();
-    count(total, entry);
+    Object hardLink = entry.hardLinkKey();
+    long bytes = hardLink != null && !hardLinksCounted.add(hardLink) ? 0
+        : Math.max(0, diskUsage ? entry.diskUsage() : entry.size());
+    count(total, entry, bytes);
     if (perTopLevel && visit.depth() >= 1) {
-      count(byTopLevel.computeIfAbsent(topLevelKey(entry.pathBytes(), visit.depth()), k -> new Counts()), entry);
+      count(byTopLevel.computeIfAbsent(topLevelKey(entry.pathBytes(), visit.depth()), k -> new Counts()), entry, bytes);
     }
   }
 
@@ -71,13 +82,13 @@ final class DuSummary {
     return new String(path, 0, end, StandardCharsets.ISO_8859_1);
   }
 
-  private static void count(Counts counts, FileEntry entry) {
+  private static void count(Counts counts, FileEntry entry, long bytes) {
     if (entry.type() == FileType.DIRECTORY) {
       counts.directories.increment();
     } else {
       counts.files.increment();
-      counts.bytes.add(Math.max(0, entry.size()));
     }
+    counts.bytes.add(bytes);
   }
 
   void print(PrintStream out) {

@@ -144,6 +144,10 @@ final class FsCommand implements Callable<Integer> {
           + "fill."})
   List<String> execBatch;
 
+  @Option(names = "--apparent-size", description = "With --du or --summary: add up sizes, not disk usage, as du "
+      + "-sb (the only way on Java 17: disk usage needs the native reader, Java 22+ on Linux).")
+  boolean apparentSize;
+
   @ArgGroup(exclusive = true)
   Format format = new Format();
 
@@ -155,7 +159,8 @@ final class FsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line: path, type, size, mtime, depth.")
     boolean json;
 
-    @Option(names = "--du", description = "Print only totals: bytes, files, directories, errors.")
+    @Option(names = "--du", description = "Print only totals: bytes on disk (as du -s --block-size=1, each file "
+        + "with hard links once), files, directories, errors.")
     boolean du;
 
     @Option(names = "--summary", description = "Like --du, with a line per top-level entry of each DIR.")
@@ -189,6 +194,9 @@ final class FsCommand implements Callable<Integer> {
       throw new UserError("--color takes auto, always or never, not '" + color + "'");
     }
     CommandTemplate command = commandTemplate();
+    if (apparentSize && !format.du && !format.summary) {
+      throw new UserError("--apparent-size goes with --du or --summary");
+    }
     boolean colored = command == null && format.outputFormat() == OutputFormat.PLAIN && (color.equals("always")
         || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal());
     colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
@@ -279,7 +287,7 @@ final class FsCommand implements Callable<Integer> {
     private final EntryFilter filter;
     private final PrintStream err;
     private final OutputFormat outputFormat = format.outputFormat();
-    private final DuSummary du = new DuSummary(format.summary);
+    private final DuSummary du;
     /** {@code null} for a crawl in this process alone. */
     private final KafkaCrawlSettings distributed;
     private final FileTreeOptions options;
@@ -297,6 +305,12 @@ final class FsCommand implements Callable<Integer> {
     Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
         FileTreeOptions options, CommandTemplate command) {
       this.command = command;
+      boolean diskUsage = !apparentSize && FileTreeSource.canReadDiskUsage() && distributed == null;
+      this.du = new DuSummary(format.summary, diskUsage);
+      if (outputFormat == OutputFormat.DU && !apparentSize && !diskUsage && !crawlOptions.quiet) {
+        err.println("crawl: showing apparent sizes, as --apparent-size, and a file's every hard link: disk usage "
+            + "needs " + (distributed != null ? "a crawl on one machine" : "Java 22+ on Linux (--debug says why not)"));
+      }
       this.source = source;
       this.filter = filter;
       this.err = err;

@@ -131,6 +131,17 @@ class ExecTest {
   }
 
   @Test
+  void startFailures_sayTheSystemsReason_onEveryJdk() {
+    assertEquals("No such file or directory", CommandRunner.reason(new java.io.IOException(
+        "Cannot run program \"nosuch\": error=2, No such file or directory"))); // Java 17
+    assertEquals("No such file or directory", CommandRunner.reason(new java.io.IOException(
+        "Cannot run program \"nosuch\": Exec failed, error: 2 (No such file or directory) "))); // Java 25
+    assertEquals("Permission denied", CommandRunner.reason(new java.io.IOException(
+        "Cannot run program \"./x\": error=13, Permission denied")));
+    assertEquals("something else", CommandRunner.reason(new java.io.IOException("something else")));
+  }
+
+  @Test
   void maxResults_runsThatManyCommands() throws Exception {
     CliRun run = CliRun.of("fs", root.toString(), "--max-results", "3", "-j", "1", "-x", "printf", "%s\\0");
     assertEquals(0, run.exit(), run.err());

@@ -115,15 +115,12 @@ class FsCommandTest {
     for (String d : new String[] {"d1", "d2"}) {
       for (int b = 0; b < 5; b++) {
         Path top = root.resolve(d).resolve("e" + b);
-        long bytes = 0;
-        for (int f = 0; f < 4; f++) {
-          bytes += (d.equals("d1") ? 100 : 200) + b * 10 + f;
-        }
-        String line = bytes + "\t4\t1\t0\t" + top;
+        String line = DuOracle.bytes(false, top) + "\t4\t1\t0\t" + top;
         assertTrue(run.latin1().lines().anyMatch(line::equals), line + " in " + run.latin1());
       }
     }
-    assertTrue(run.latin1().endsWith("\t40\t12\t0\ttotal\n"), run.latin1());
+    assertTrue(run.latin1().endsWith(DuOracle.bytes(false, root.resolve("d1"), root.resolve("d2"))
+        + "\t40\t12\t0\ttotal\n"), run.latin1());
   }
 
   @Test
@@ -170,15 +167,41 @@ class FsCommandTest {
     assertEquals("total", cells[4]);
     assertEquals(String.valueOf(files + 1), cells[1], "every non-directory, the root excluded");
     assertEquals(String.valueOf(dirs), cells[2]);
-    assertTrue(lines.stream().anyMatch(l -> l.endsWith("\t" + root.resolve("d5"))), "a line per top-level entry");
-    long d5Bytes = 0;
-    for (int b = 0; b < 5; b++) {
-      for (int f = 0; f < 4; f++) {
-        d5Bytes += 500 + b * 10 + f;
+    assertEquals(String.valueOf(DuOracle.bytes(false, root)), cells[0], "what du -s says");
+    String d5 = DuOracle.bytes(false, root.resolve("d5")) + "\t20\t6\t0\t" + root.resolve("d5");
+    assertTrue(lines.contains(d5), d5 + " in " + run.latin1());
+    CliRun apparent = CliRun.of("fs", "--du", "--apparent-size", root.toString());
+    assertEquals(DuOracle.bytes(true, root) + "\t" + (files + 1) + "\t" + dirs + "\t0\ttotal",
+        apparent.latin1().lines().toList().get(1), "what du -sb says");
+  }
+
+  @Test
+  void du_countsAFileWithSeveralNamesOnce_asDuDoes() throws Exception {
+    Path linked = Files.createDirectories(tmp.resolve("linked"));
+    Files.createDirectories(linked.resolve("a"));
+    Files.createDirectories(linked.resolve("b"));
+    Files.write(linked.resolve("a/data"), new byte[100_000]);
+    Files.createLink(linked.resolve("b/same"), linked.resolve("a/data"));
+    Files.write(linked.resolve("b/sparse"), new byte[0]);
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(linked.resolve("b/sparse").toFile(), "rw")) {
+      sparse.setLength(50_000_000); // a hole: 50 MB apparent, no disk
+    }
+    for (boolean apparent : new boolean[] {false, true}) {
+      for (String workers : new String[] {"1", "4"}) {
+        CliRun run = apparent ? CliRun.of("fs", "--du", "--apparent-size", "-j", workers, linked.toString())
+            : CliRun.of("fs", "--du", "-j", workers, linked.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(DuOracle.bytes(apparent, linked) + "\t3\t3\t0\ttotal", run.latin1().lines().toList().get(1),
+            (apparent ? "--apparent-size" : "disk usage") + ", -j " + workers);
       }
     }
-    long expected = d5Bytes;
-    assertTrue(lines.stream().anyMatch(l -> l.equals(expected + "\t20\t6\t0\t" + root.resolve("d5"))), run.latin1());
+  }
+
+  @Test
+  void apparentSize_withoutDu_isAUsageError() {
+    CliRun run = CliRun.of("fs", "--apparent-size", root.toString());
+    assertEquals(2, run.exit());
+    assertEquals("crawl: --apparent-size goes with --du or --summary\n", run.err());
   }
 
   @Test

@@ -36,6 +36,10 @@ public final class FileEntry {
   private final boolean loop;
   /** For directories: the root of the crawl they were found under; {@code null} for leaves. */
   private final TreeRoot origin;
+  /** Disk space taken, in bytes ({@code st_blocks} times 512); -1 when not known. */
+  private final long diskBytes;
+  /** Device and inode of an entry with other names (hard links); {@code null} otherwise. */
+  private final Object hardLinkKey;
 
   FileEntry(Path path, FileType type, long size, long lastModifiedMillis, Object fileKey,
       FileEntry parentDirectory, boolean loop, TreeRoot origin) {
@@ -55,8 +59,22 @@ public final class FileEntry {
         origin);
   }
 
+  /** As above, with what the native reader tells of disk usage and hard links. */
+  FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, long diskBytes, Object hardLinkKey,
+      Object fileKey, FileEntry parentDirectory, boolean loop, TreeRoot origin) {
+    this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
+        origin, diskBytes, hardLinkKey);
+  }
+
   private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
       FileEntry parentDirectory, boolean loop, TreeRoot origin) {
+    this(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, -1, null);
+  }
+
+  private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
+      FileEntry parentDirectory, boolean loop, TreeRoot origin, long diskBytes, Object hardLinkKey) {
+    this.diskBytes = diskBytes;
+    this.hardLinkKey = hardLinkKey;
     this.path = path;
     this.bytes = bytes;
     this.type = Objects.requireNonNull(type, "type");
@@ -108,7 +126,8 @@ public final class FileEntry {
     Path path = path();
     Path absolute = path.toAbsolutePath().normalize();
     return absolute.equals(path) ? this
-        : new FileEntry(absolute, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin);
+        : new FileEntry(absolute, null, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin,
+            diskBytes, hardLinkKey);
   }
 
   public FileType type() {
@@ -127,6 +146,24 @@ public final class FileEntry {
   /** Last modification, milliseconds since the epoch; -1 when not read, as for {@link #size()}. */
   public long lastModifiedMillis() {
     return lastModifiedMillis;
+  }
+
+  /**
+   * Disk space the entry takes, in bytes: its {@code st_blocks} times 512, what {@code du} adds up.
+   * -1 when not known: with {@code java.nio}, which cannot read it, or when attributes were not read
+   * (see {@link FileTreeSource#canReadDiskUsage()}).
+   */
+  public long diskUsage() {
+    return diskBytes;
+  }
+
+  /**
+   * For an entry that is not a directory and has other names (hard links): a key equal for every
+   * name of the same file, so that a total can count it once, as {@code du} does. {@code null}
+   * otherwise, and whenever the reader could not tell (as {@link #diskUsage()}).
+   */
+  public Object hardLinkKey() {
+    return hardLinkKey;
   }
 
   /** Whether this is a followed link to an ancestor directory (reported as an error, not entered). */

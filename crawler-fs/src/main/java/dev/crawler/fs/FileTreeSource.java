@@ -100,10 +100,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
           : nativeReader != null ? (Object) nativeReader.device(PathBytes.of(path)) : device(path);
       TreeRoot origin = new TreeRoot(path, device);
       FileEntry root = directory(path, rootAttributes.get(i), null, origin);
-      if (nativeReader != null && options.followLinks()) { // loops are told by the reader's keys
+      if (nativeReader != null && (options.followLinks() || options.readLeafAttributes())) {
+        // Loops are told by the reader's keys, and disk usage comes from it alone.
         long[] key = nativeReader.fileKey(PathBytes.of(path));
-        root = new FileEntry(path, FileType.DIRECTORY, root.size(), root.lastModifiedMillis(),
-            new NativeFileKey(key[0], key[1]), null, false, origin);
+        root = new FileEntry(PathBytes.of(path), FileType.DIRECTORY, root.size(), root.lastModifiedMillis(),
+            options.readLeafAttributes() ? key[2] : -1, null,
+            options.followLinks() ? new NativeFileKey(key[0], key[1]) : null, null, false, origin);
       }
       entries.add(root);
     }
@@ -173,6 +175,17 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
    */
   public static boolean listingTellsTypes() {
     return NativeDirectoryReader.SYSTEM != null; // following links, it reads links' targets, and only those
+  }
+
+  /**
+   * Whether entries can tell their disk usage and hard links ({@link FileEntry#diskUsage()}, {@link
+   * FileEntry#hardLinkKey()}) when attributes are read: only the native reader can, since {@code
+   * java.nio} gives no {@code st_blocks}.
+   *
+   * @return whether the native reader is in use
+   */
+  public static boolean canReadDiskUsage() {
+    return NativeDirectoryReader.SYSTEM != null;
   }
 
   /**
@@ -274,21 +287,22 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     long device = origin.device() == null ? NativeDirectoryReader.ANY_DEVICE : (Long) origin.device();
     boolean follow = options.followLinks();
     nativeReader.list(dir.sharedPathBytes(), options.readLeafAttributes(), follow, device,
-        (path, nameStart, type, size, modified, fileDevice, inode, followed) -> {
+        (path, nameStart, type, size, modified, diskBytes, links, fileDevice, inode, followed) -> {
           if (filtering && excluded(path, nameStart, origin)) {
             return;
           }
           if (type != FileType.DIRECTORY) {
-            out.leaf(new FileEntry(path, type, size, modified, null));
+            Object hardLink = links > 1 ? new NativeFileKey(fileDevice, inode) : null;
+            out.leaf(new FileEntry(path, type, size, modified, diskBytes, hardLink, null, null, false, null));
           } else if (!follow) {
-            out.branch(new FileEntry(path, type, size, modified, origin));
+            out.branch(new FileEntry(path, type, size, modified, diskBytes, null, null, null, false, origin));
           } else { // as addFollowed: a followed link to an ancestor is a loop, listed as an error
             Object key = new NativeFileKey(fileDevice, inode);
             boolean loop = false;
             for (FileEntry ancestor = dir; followed && ancestor != null; ancestor = ancestor.parentDirectory()) {
               loop |= key.equals(ancestor.fileKey());
             }
-            out.branch(new FileEntry(path, type, size, modified, key, dir, loop, origin));
+            out.branch(new FileEntry(path, type, size, modified, diskBytes, null, key, dir, loop, origin));
           }
         });
   }

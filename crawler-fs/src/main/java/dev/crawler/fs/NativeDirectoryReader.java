@@ -32,13 +32,16 @@ interface NativeDirectoryReader {
      * @param type its type, never {@link FileType#UNKNOWN}
      * @param size its size in bytes, or -1 when not read
      * @param lastModifiedMillis its modification time, or -1 when not read
-     * @param device a directory's device when following links ({@link #device} numbering), else -1
-     * @param inode a directory's inode number when following links, else -1
+     * @param diskBytes the disk space it takes ({@code st_blocks} times 512), or -1 when not read
+     * @param links its number of names (hard links), or -1 when not read
+     * @param device its device ({@link #device} numbering) when attributes are read, or a
+     *     directory's when following links; else -1
+     * @param inode its inode number, when {@code device} is given; else -1
      * @param followed whether it is a link, followed: type and attributes are its target's
      * @throws IOException to end the listing with it
      */
-    void entry(byte[] path, int nameStart, FileType type, long size, long lastModifiedMillis, long device,
-        long inode, boolean followed) throws IOException;
+    void entry(byte[] path, int nameStart, FileType type, long size, long lastModifiedMillis, long diskBytes,
+        long links, long device, long inode, boolean followed) throws IOException;
   }
 
   /**
@@ -46,8 +49,9 @@ interface NativeDirectoryReader {
    * {@link FileTreeSource} does with {@code java.nio}.
    *
    * @param directory the directory's path bytes, without a terminating NUL
-   * @param readAttributes whether to read every entry's size and modification time (one {@code
-   *     statx} each); if not, only entries whose type the listing does not tell are read
+   * @param readAttributes whether to read every entry's size, modification time, disk usage, links,
+   *     device and inode (one {@code statx} each); if not, only entries whose type the listing does
+   *     not tell are read
    * @param followLinks whether to give a link's target's type (and attributes, if read), a link
    *     whose target cannot be read staying a link as with {@code find -L}, and each directory's
    *     device and inode; this costs a {@code statx} for every link and directory
@@ -72,10 +76,11 @@ interface NativeDirectoryReader {
   long device(byte[] path) throws IOException;
 
   /**
-   * A path's device and inode, following links: what tells a directory reached twice.
+   * A path's device and inode, following links: what tells a directory reached twice; and its disk
+   * usage, for a root's.
    *
    * @param path the path's bytes
-   * @return {device, inode}
+   * @return {device, inode, disk bytes}
    * @throws IOException if it cannot be read
    */
   long[] fileKey(byte[] path) throws IOException;

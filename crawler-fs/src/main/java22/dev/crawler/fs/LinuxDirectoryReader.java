@@ -36,9 +36,14 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int AT_NO_AUTOMOUNT = 0x800;
   private static final int AT_EMPTY_PATH = 0x1000;
   private static final int STATX_TYPE = 0x1;
+  private static final int STATX_NLINK = 0x4;
   private static final int STATX_MTIME = 0x40;
   private static final int STATX_INO = 0x100;
   private static final int STATX_SIZE = 0x200;
+  private static final int STATX_BLOCKS = 0x400;
+  /** What an entry's attributes take: type, size, time, disk usage, links, identity. */
+  private static final int STATX_ATTRIBUTES = STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO | STATX_BLOCKS
+      | STATX_NLINK;
   private static final int ENOENT = 2;
   private static final int EPERM = 1;
   private static final int EACCES = 13;
@@ -57,9 +62,11 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
   // struct statx, the same on every architecture (linux/stat.h).
   private static final long STATX_SIZEOF = 256;
+  private static final long STX_NLINK = 16;
   private static final long STX_MODE = 28;
   private static final long STX_INO = 32;
   private static final long STX_SIZE = 40;
+  private static final long STX_BLOCKS = 48;
   private static final long STX_MTIME_SEC = 112;
   private static final long STX_MTIME_NSEC = 120;
   private static final long STX_DEV_MAJOR = 136;
@@ -190,13 +197,15 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
           FileType type = typeOf(dType);
           long size = -1;
           long modified = -1;
+          long diskBytes = -1;
+          long links = -1;
           long fileDevice = -1;
           long inode = -1;
           boolean followed = false;
           // Following links, a link's target and a directory's identity (for loops) need a statx.
           if (readAttributes || type == null
               || followLinks && (type == FileType.SYMLINK || type == FileType.DIRECTORY)) {
-            int mask = readAttributes || followLinks ? STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO : STATX_TYPE;
+            int mask = readAttributes || followLinks ? STATX_ATTRIBUTES : STATX_TYPE;
             // The name is NUL-terminated in the listing buffer: statx reads it there.
             MemorySegment entryName = dirents.asSlice(record + D_NAME);
             if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
@@ -217,13 +226,15 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
               size = b.stat.get(JAVA_LONG, STX_SIZE);
               modified = b.stat.get(JAVA_LONG, STX_MTIME_SEC) * 1000
                   + Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_MTIME_NSEC)) / 1_000_000;
+              diskBytes = b.stat.get(JAVA_LONG, STX_BLOCKS) * 512; // st_blocks counts 512-byte units
+              links = Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_NLINK));
             }
-            if (followLinks) {
+            if (readAttributes || followLinks) {
               fileDevice = deviceOf(b.stat);
               inode = b.stat.get(JAVA_LONG, STX_INO);
             }
           }
-          entries.entry(path, nameStart, type, size, modified, fileDevice, inode, followed);
+          entries.entry(path, nameStart, type, size, modified, diskBytes, links, fileDevice, inode, followed);
         }
       }
     } finally {
@@ -239,10 +250,10 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   @Override
   public long[] fileKey(byte[] path) throws IOException {
     Buffers b = buffers.get();
-    if (!stat(b, AT_FDCWD, b.cString(path), 0, STATX_TYPE | STATX_INO, path)) {
+    if (!stat(b, AT_FDCWD, b.cString(path), 0, STATX_TYPE | STATX_INO | STATX_BLOCKS, path)) {
       throw new NoSuchFileException(text(path));
     }
-    return new long[] {deviceOf(b.stat), b.stat.get(JAVA_LONG, STX_INO)};
+    return new long[] {deviceOf(b.stat), b.stat.get(JAVA_LONG, STX_INO), b.stat.get(JAVA_LONG, STX_BLOCKS) * 512};
   }
 
   /** statx of a link's target into {@code b.stat}; {@code false} if it cannot be read, for any reason. */
