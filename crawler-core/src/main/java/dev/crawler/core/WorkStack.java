@@ -70,11 +70,13 @@ final class WorkStack<T> {
 
   /**
    * Owner: removes the oldest pending branch to hand it to an idle peer, taking a party for it;
-   * {@code null} when fewer than two are pending. The owner always keeps one, so a worker's last
-   * branch never bounces between workers.
+   * {@code null} unless more than {@code keep} are pending. The owner always keeps at least one,
+   * so a worker's last branch never bounces between workers.
+   *
+   * @param keep how many pending branches to leave, at least 1
    */
-  synchronized Task<T> removeOldestToHandOff() {
-    if (tasks.size() < 2) {
+  synchronized Task<T> removeOldestToHandOff(int keep) {
+    if (tasks.size() <= keep) {
       return null;
     }
     Task<T> task = tasks.pollFirst();

@@ -30,6 +30,8 @@ final class Worker<T, S> implements Runnable {
   private final List<T> batchNodes = new ArrayList<>();
   private final List<Task<T>> newTasks = new ArrayList<>();
   private final VisitSink.Emitter<T> emitter;
+  /** How long the last branch (or batch) took to list and deliver: whether waiting by spinning pays. */
+  private long lastBusyNanos;
   /** Worker 0's first root, with the Phaser's initial party; consumed by the first loop turn. */
   private Task<T> initial;
   /** Written once by start(), before the thread runs; read by other threads after that. */
@@ -102,7 +104,7 @@ final class Worker<T, S> implements Runnable {
     initial = null;
     while (stop.isRunning()) {
       if (task == null) {
-        task = crawl.exchange().acquire(index, stats);
+        task = crawl.exchange().acquire(index, stats, lastBusyNanos);
         if (task == null) {
           return;
         }
@@ -122,7 +124,8 @@ final class Worker<T, S> implements Runnable {
       }
       process(batch);
       crawl.exchange().feedIdlePeers(stack);
-      stats.add(Counter.BUSY_NANOS, crawl.settings().time().nanoTime() - began);
+      lastBusyNanos = crawl.settings().time().nanoTime() - began;
+      stats.add(Counter.BUSY_NANOS, lastBusyNanos);
       // Holding a party here; given back inside the pop when the stack is empty.
       task = stack.popNewestOrGiveBack();
       if (task != null) {
