@@ -154,9 +154,10 @@ final class CommandRunner {
   }
 
   private void run(List<byte[]> argv) {
+    List<String> text = asText(argv); // null: the JVM cannot pass these bytes, xargs relays them
     Process process;
     try {
-      process = start(argv);
+      process = start(argv, text);
     } catch (IOException e) {
       refuse("cannot run '" + template + "': " + reason(e));
       return;
@@ -182,7 +183,7 @@ final class CommandRunner {
           interrupted = true; // the crawl stops; its command still gets to end, as find's does
         }
       }
-      if (viaRelay(argv) && (status == CANNOT_EXECUTE || status == NOT_FOUND)) {
+      if (text == null && (status == CANNOT_EXECUTE || status == NOT_FOUND)) {
         refuse("cannot run '" + template + "' through xargs and env: " + (status == NOT_FOUND ? "not found" : "not executable"));
       } else if (status != 0) {
         failed.incrementAndGet();
@@ -220,8 +221,7 @@ final class CommandRunner {
     }
   }
 
-  private Process start(List<byte[]> argv) throws IOException {
-    List<String> text = asText(argv);
+  private Process start(List<byte[]> argv, List<String> text) throws IOException {
     if (text != null) {
       return new ProcessBuilder(text).redirectInput(NO_INPUT).start();
     }
@@ -276,10 +276,6 @@ final class CommandRunner {
       commandFound = found;
     }
     return found;
-  }
-
-  private boolean viaRelay(List<byte[]> argv) {
-    return asText(argv) == null;
   }
 
   /** The arguments as Strings that the JVM will pass back as exactly these bytes, or {@code null}. */
