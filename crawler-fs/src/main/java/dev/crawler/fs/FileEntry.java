@@ -40,6 +40,8 @@ public final class FileEntry {
   private final long diskBytes;
   /** Device and inode of an entry with other names (hard links); {@code null} otherwise. */
   private final Object hardLinkKey;
+  /** For directories, with ignore files respected: the rules its entries obey; {@code null} otherwise. */
+  private final IgnoreRules ignoreRules;
 
   FileEntry(Path path, FileType type, long size, long lastModifiedMillis, Object fileKey,
       FileEntry parentDirectory, boolean loop, TreeRoot origin) {
@@ -63,16 +65,18 @@ public final class FileEntry {
   FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, long diskBytes, Object hardLinkKey,
       Object fileKey, FileEntry parentDirectory, boolean loop, TreeRoot origin) {
     this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
-        origin, diskBytes, hardLinkKey);
+        origin, diskBytes, hardLinkKey, null);
   }
 
   private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
       FileEntry parentDirectory, boolean loop, TreeRoot origin) {
-    this(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, -1, null);
+    this(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, -1, null, null);
   }
 
   private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
-      FileEntry parentDirectory, boolean loop, TreeRoot origin, long diskBytes, Object hardLinkKey) {
+      FileEntry parentDirectory, boolean loop, TreeRoot origin, long diskBytes, Object hardLinkKey,
+      IgnoreRules ignoreRules) {
+    this.ignoreRules = ignoreRules;
     this.diskBytes = diskBytes;
     this.hardLinkKey = hardLinkKey;
     this.path = path;
@@ -127,7 +131,18 @@ public final class FileEntry {
     Path absolute = path.toAbsolutePath().normalize();
     return absolute.equals(path) ? this
         : new FileEntry(absolute, null, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin,
-            diskBytes, hardLinkKey);
+            diskBytes, hardLinkKey, ignoreRules);
+  }
+
+  /** This directory with the ignore rules its entries obey. */
+  FileEntry withIgnoreRules(IgnoreRules rules) {
+    return new FileEntry(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, diskBytes,
+        hardLinkKey, rules);
+  }
+
+  /** The ignore rules this directory's entries obey; {@code null} unless ignore files are respected. */
+  IgnoreRules ignoreRules() {
+    return ignoreRules;
   }
 
   public FileType type() {

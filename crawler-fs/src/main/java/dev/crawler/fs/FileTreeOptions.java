@@ -20,13 +20,21 @@ import java.util.Objects;
  *     {@link FileTreeSource}) every entry still has its type, from the listing. With {@code
  *     java.nio}, only entries that cannot be directories are left unread, with type {@link
  *     FileType#UNKNOWN}, and the option is ignored when following links.
+ * @param ignoreFiles leave out what git ignores and what {@code .ignore} files name, as {@link
+ *     IgnoreFiles} says; {@code null} (the default) to ignore nothing, as {@code find} does
  */
 public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
-    boolean readLeafAttributes) {
+    boolean readLeafAttributes, IgnoreFiles ignoreFiles) {
 
   /** Validates and copies. */
   public FileTreeOptions {
     excludes = List.copyOf(Objects.requireNonNull(excludes, "excludes"));
+  }
+
+  /** Options that respect no ignore file. */
+  public FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
+      boolean readLeafAttributes) {
+    this(followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, null);
   }
 
   /** Options that read every entry's attributes. */
@@ -40,22 +48,27 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
   }
 
   public FileTreeOptions withFollowLinks(boolean follow) {
-    return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes, readLeafAttributes);
+    return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes, readLeafAttributes, ignoreFiles);
   }
 
   public FileTreeOptions withOneFileSystem(boolean one) {
-    return new FileTreeOptions(followLinks, one, skipHidden, excludes, readLeafAttributes);
+    return new FileTreeOptions(followLinks, one, skipHidden, excludes, readLeafAttributes, ignoreFiles);
   }
 
   public FileTreeOptions withSkipHidden(boolean skip) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes, readLeafAttributes);
+    return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes, readLeafAttributes, ignoreFiles);
   }
 
   public FileTreeOptions withExcludes(List<String> globs) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs, readLeafAttributes);
+    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs, readLeafAttributes, ignoreFiles);
   }
 
   public FileTreeOptions withReadLeafAttributes(boolean read) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, read);
+    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, read, ignoreFiles);
+  }
+
+  /** These options with the given ignore files respected; {@code null} for none. */
+  public FileTreeOptions withIgnoreFiles(IgnoreFiles files) {
+    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, files);
   }
 }

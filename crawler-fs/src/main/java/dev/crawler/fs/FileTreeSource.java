@@ -107,6 +107,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
             options.readLeafAttributes() ? key[2] : -1, null,
             options.followLinks() ? new NativeFileKey(key[0], key[1]) : null, null, false, origin);
       }
+      if (options.ignoreFiles() != null) {
+        root = root.withIgnoreRules(IgnoreRules.above(path, IgnoreRules.text(root.sharedPathBytes()),
+            options.ignoreFiles()));
+      }
       entries.add(root);
     }
     this.roots = List.copyOf(entries);
@@ -218,13 +222,17 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
    * must build its source with the same roots and options.
    *
    * @return the codec
-   * @throws UnsupportedOperationException when following links: loop detection needs each
-   *     directory's ancestors, which do not cross processes
+   * @throws UnsupportedOperationException when following links or respecting ignore files: loop
+   *     detection and ignore rules need each directory's ancestors, which do not cross processes
    */
   public dev.crawler.core.spi.NodeCodec<FileEntry> codec() {
     if (options.followLinks()) {
       throw new UnsupportedOperationException("links cannot be followed in a crawl across processes: "
           + "telling a loop needs every ancestor of a directory, and only the directory crosses");
+    }
+    if (options.ignoreFiles() != null) {
+      throw new UnsupportedOperationException("ignore files cannot be respected in a crawl across processes: "
+          + "the rules a directory obeys come from its ancestors, and only the directory crosses");
     }
     return new FileEntryCodec(roots);
   }
@@ -238,6 +246,18 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     if (dir.isLoop()) {
       throw new FileSystemLoopException(dir.path().toString());
     }
+    if (dir.ignoreRules() == null) {
+      listEntries(dir, out);
+      return;
+    }
+    // The directory's own ignore files rule its entries, so they are all held until it is read.
+    IgnoreListing listing = new IgnoreListing(dir.sharedPathBytes());
+    listEntries(dir, listing);
+    listing.emitUnignored(dir, out);
+  }
+
+  /** Lists a directory's entries, those left out by options (not by ignore files) excepted. */
+  private void listEntries(FileEntry dir, Children<FileEntry> out) throws IOException {
     if (nativeReader != null) {
       listNatively(dir, out);
       return;
@@ -305,6 +325,78 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
             out.branch(new FileEntry(path, type, size, modified, diskBytes, null, key, dir, loop, origin));
           }
         });
+  }
+
+  /**
+   * A directory's entries, held until it is read whole: then its ignore files are known, and the
+   * entries they and the directories above leave out are dropped. {@code .git} entries are
+   * always dropped. Confined to the listing thread.
+   */
+  private static final class IgnoreListing implements Children<FileEntry> {
+    private final byte[] dirPath;
+    /** Where an entry's name starts in its path's bytes. */
+    private final int nameStart;
+    private final List<FileEntry> entries = new ArrayList<>();
+    private final List<Boolean> branches = new ArrayList<>();
+    private boolean hasDotIgnore;
+    private boolean hasGitignore;
+    private boolean hasGit;
+
+    IgnoreListing(byte[] dirPath) {
+      this.dirPath = dirPath;
+      this.nameStart = dirPath.length + (dirPath.length > 0 && dirPath[dirPath.length - 1] == '/' ? 0 : 1);
+    }
+
+    @Override
+    public void leaf(FileEntry entry) {
+      add(entry, false);
+    }
+
+    @Override
+    public void branch(FileEntry entry) {
+      add(entry, true);
+    }
+
+    private void add(FileEntry entry, boolean branch) {
+      byte[] path = entry.sharedPathBytes();
+      if (isName(path, IgnoreRules.GIT)) {
+        hasGit = true;
+        return;
+      }
+      hasDotIgnore |= isName(path, IgnoreRules.DOT_IGNORE);
+      hasGitignore |= isName(path, IgnoreRules.GITIGNORE);
+      entries.add(entry);
+      branches.add(branch);
+    }
+
+    private boolean isName(byte[] path, String name) {
+      if (path.length - nameStart != name.length()) {
+        return false;
+      }
+      for (int i = 0; i < name.length(); i++) {
+        if (path[nameStart + i] != name.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void emitUnignored(FileEntry dir, Children<FileEntry> out) {
+      IgnoreRules rules = dir.ignoreRules().forEntriesOf(dir.path(), IgnoreRules.text(dirPath), hasDotIgnore,
+          hasGitignore, hasGit);
+      for (int i = 0; i < entries.size(); i++) {
+        FileEntry entry = entries.get(i);
+        boolean branch = branches.get(i);
+        if (!rules.isEmpty() && rules.ignores(IgnoreRules.text(entry.sharedPathBytes()), branch)) {
+          continue;
+        }
+        if (branch) {
+          out.branch(entry.withIgnoreRules(rules));
+        } else {
+          out.leaf(entry);
+        }
+      }
+    }
   }
 
   /** A directory's identity for the native reader: device and inode, as {@code find -L} tells loops. */
