@@ -8,6 +8,7 @@ import dev.crawler.fs.FileErrors;
 import dev.crawler.fs.FileTreeOptions;
 import dev.crawler.fs.FileTreeSource;
 import dev.crawler.fs.FileType;
+import dev.crawler.fs.IgnoreFiles;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -122,6 +123,12 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = "--no-hidden", description = "Leave out entries whose name starts with a dot.")
   boolean noHidden;
 
+  @Option(names = "--gitignore",
+      description = "Leave out what git ignores, as git status would: .gitignore files inside a git work tree "
+          + "(those above DIR too), .git/info/exclude, git's global excludes file, and .git itself; and what "
+          + ".ignore files name, anywhere (they win, as in fd and ripgrep). Ignored directories are not entered.")
+  boolean gitignore;
+
   @Option(names = "--kafka", paramLabel = "HOST:PORT",
       description = "Crawl across machines over Kafka: start the crawl here (this process lists too) and print "
           + "the whole crawl's entries; add machines with crawl join --kafka HOST:PORT --crawl ID.")
@@ -208,7 +215,8 @@ final class FsCommand implements Callable<Integer> {
     boolean typesNeedNoStat = FileTreeSource.listingTellsTypes();
     boolean pathsOnly = !filter.needsAttributes() && (typesNeedNoStat || types.isEmpty() && colors == null)
         && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
-    FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly);
+    FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly,
+        gitignore ? IgnoreFiles.gitDefaults() : null);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
@@ -242,6 +250,10 @@ final class FsCommand implements Callable<Integer> {
     if (follow) {
       throw new UserError("-L cannot be used with --kafka: telling a loop needs every ancestor of a directory, "
           + "and only the directory crosses machines");
+    }
+    if (gitignore) {
+      throw new UserError("--gitignore cannot be used with --kafka yet: the rules a directory obeys come from the "
+          + "directories above it, and only the directory crosses machines");
     }
     if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null
         || maxResults != null) {

@@ -146,6 +146,40 @@ class FsCommandTest {
   }
 
   @Test
+  void gitignore_printsTheFilesGitListsAsNotIgnored_byteForByte() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Files.createDirectories(repo.resolve("src/build"));
+    assertEquals(0, new ProcessBuilder("git", "init", "-q", repo.toString()).inheritIO().start().waitFor());
+    Files.writeString(repo.resolve(".gitignore"), "*.log\nbuild/\n!keep.log\n");
+    Files.writeString(repo.resolve("src/.gitignore"), "*.tmp\n");
+    Files.writeString(repo.resolve(".git/info/exclude"), "secret\n");
+    for (String name : List.of("a.log", "keep.log", "secret", "src/x.tmp", "src/x.java", "src/build/out")) {
+      Files.writeString(repo.resolve(name), "");
+    }
+    byte[] badName = (repo + "/bad.log").getBytes(StandardCharsets.UTF_8); // ignored, though not UTF-8
+    badName[badName.length - 5] = (byte) 0xff;
+    Files.write(dev.crawler.fs.PathBytes.toPath(badName), new byte[0]);
+    byte[] keptName = (repo + "/src/kept?").getBytes(StandardCharsets.UTF_8);
+    keptName[keptName.length - 1] = (byte) 0xfe;
+    Files.write(dev.crawler.fs.PathBytes.toPath(keptName), new byte[0]);
+    Files.writeString(repo.resolve("src/caf\u00e9.java"), "");
+
+    CliRun run = CliRun.of("fs", "-0", "--gitignore", "-t", "f", repo.toString());
+    assertEquals(0, run.exit(), run.err());
+    Process git = new ProcessBuilder("git", "ls-files", "-z", "--others", "--exclude-standard")
+        .directory(repo.toFile()).start();
+    Set<String> expected = Arrays.stream(new String(git.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+        .split("\0")).map(p -> repo + "/" + p).collect(Collectors.toSet());
+    assertEquals(0, git.waitFor());
+    assertTrue(expected.contains(repo + "/src/x.java") && !expected.contains(repo + "/a.log"), expected.toString());
+    assertEquals(expected, TestTrees.splitNul(run.out()).stream().collect(Collectors.toSet()));
+
+    CliRun kafka = CliRun.of("fs", "--gitignore", "--kafka", "127.0.0.1:9", repo.toString());
+    assertEquals(2, kafka.exit());
+    assertTrue(kafka.err().startsWith("crawl: --gitignore cannot be used with --kafka"), kafka.err());
+  }
+
+  @Test
   void follow_reportsTheLoop_exitsOne_andPrintsWhatFindMinusLPrints() throws Exception {
     CliRun run = CliRun.of("fs", "-0", "-L", root.toString());
     assertEquals(1, run.exit());
