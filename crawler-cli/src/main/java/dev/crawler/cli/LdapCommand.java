@@ -88,12 +88,16 @@ final class LdapCommand implements Callable<Integer> {
     @Option(names = "--dot", description = "Graphviz DOT, for a picture: crawl ldap ... --dot | dot -Tsvg > chart.svg")
     boolean dot;
 
+    @Option(names = "--html", description = "A web page of the chart: collapsible, searchable, with counts per "
+        + "manager; one file that works offline: crawl ldap ... --html > chart.html")
+    boolean html;
+
     @Option(names = "--ldif", description = "LDIF, as ldapsearch writes it.")
     boolean ldif;
 
     PersonFormat personFormat() {
       return csv ? PersonFormat.CSV : tree ? PersonFormat.TREE : dot ? PersonFormat.DOT
-          : ldif ? PersonFormat.LDIF : PersonFormat.JSON;
+          : ldif ? PersonFormat.LDIF : html ? PersonFormat.HTML : PersonFormat.JSON;
     }
   }
 

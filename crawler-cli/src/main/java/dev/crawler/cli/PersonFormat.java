@@ -169,6 +169,41 @@ enum PersonFormat {
       return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
   },
+  /**
+   * A self-contained HTML page (orgchart.html): a collapsible chart with counts per manager and a
+   * search, working offline. People stream into a script array, managers first, as the crawl
+   * finds them; the page builds the chart when it loads.
+   */
+  HTML {
+    @Override
+    String header() {
+      return HtmlTemplate.PAGE.substring(0, HtmlTemplate.PAGE.indexOf(HtmlTemplate.DATA));
+    }
+
+    @Override
+    String footer() {
+      return HtmlTemplate.PAGE.substring(HtmlTemplate.PAGE.indexOf(HtmlTemplate.DATA) + HtmlTemplate.DATA.length());
+    }
+
+    @Override
+    void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      Person p = visit.node();
+      StringBuilder row = new StringBuilder(200).append('[');
+      String[] fields = {p.dn(), visit.parent() == null ? null : visit.parent().dn(), p.name(), p.title(), p.uid(),
+          p.mail()};
+      for (int i = 0; i < fields.length; i++) {
+        row.append(i == 0 ? "" : ",");
+        if (fields[i] == null) {
+          row.append("null");
+        } else {
+          OutputFormat.appendJsonString(row, fields[i]);
+        }
+      }
+      // Inside <script>, "</script>" or "<!--" in a name would end or bend the script: no '<' is left raw.
+      String text = row.append("],\n").toString().replace("<", "\\u003c");
+      out.record(text.getBytes(StandardCharsets.UTF_8));
+    }
+  },
   /** An indented org chart drawn with box-drawing characters, each level sorted by name. */
   TREE {
     @Override
@@ -184,6 +219,21 @@ enum PersonFormat {
 
   String header() {
     return "";
+  }
+
+  /** The page {@link #HTML} fills in, read once. */
+  private static final class HtmlTemplate {
+    /** Where the people go: the line that holds it is replaced by theirs. */
+    static final String DATA = "/*PEOPLE*/\n";
+    static final String PAGE;
+
+    static {
+      try (java.io.InputStream in = PersonFormat.class.getResourceAsStream("orgchart.html")) {
+        PAGE = new String(java.util.Objects.requireNonNull(in, "orgchart.html").readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   /** The header, naming the extra attributes where the format has columns. */
