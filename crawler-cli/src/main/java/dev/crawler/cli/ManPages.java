@@ -1,0 +1,210 @@
+package dev.crawler.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code crawl generate-man-pages [DIR]}: man pages in section 1 for {@code crawl} and each of its
+ * commands, written as roff from the same picocli model that parses the command line and prints
+ * {@code --help}, so they cannot drift from it.
+ *
+ * <p>Written here rather than with picocli-codegen's generator: that one writes AsciiDoc, whose
+ * man-page renderer, Asciidoctor, needs JRuby (55 MB from Maven Central) in every build.
+ */
+@Command(
+    name = "generate-man-pages",
+    mixinStandardHelpOptions = true,
+    versionProvider = CrawlCommand.Version.class,
+    description = {"Write man pages for crawl and its commands (crawl.1, crawl-fs.1, ...) into DIR.",
+        "Then: man crawl-fs (DIR in your MANPATH), or man -l DIR/crawl-fs.1."})
+final class ManPages implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "DIR", arity = "0..1", description = "Where to write them (default: ~/.local/share/man/man1, "
+      + "which man searches when ~/.local/bin is on PATH).")
+  Path dir;
+
+  @Override
+  public Integer call() throws IOException {
+    Path target = dir != null ? dir : Path.of(System.getProperty("user.home"), ".local", "share", "man", "man1");
+    Files.createDirectories(target);
+    CommandLine root = spec.commandLine().getParent();
+    String version = new CrawlCommand.Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
+    List<Path> written = new ArrayList<>();
+    written.add(write(target, root.getCommandSpec(), version));
+    for (CommandLine sub : root.getSubcommands().values()) {
+      if (isDocumented(sub.getCommandSpec())) {
+        written.add(write(target, sub.getCommandSpec(), version));
+      }
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("crawl: wrote " + written.size() + " man pages to " + target + " (man crawl, man crawl-fs, ...)");
+    err.flush();
+    return ExitCodes.OK;
+  }
+
+  /** The crawling commands have pages; help, completion and this one are named in crawl(1) alone. */
+  private static boolean isDocumented(CommandSpec command) {
+    return List.of("fs", "ldap", "join").contains(command.name());
+  }
+
+  private static Path write(Path dir, CommandSpec command, String version) throws IOException {
+    Path file = dir.resolve(pageName(command) + ".1");
+    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write(page(command, version, LocalDate.now()));
+    }
+    return file;
+  }
+
+  /** {@code crawl} or {@code crawl-fs}: the name a page is found by. */
+  static String pageName(CommandSpec command) {
+    return command.qualifiedName("-");
+  }
+
+  /** The whole page, in roff with the man macros. */
+  static String page(CommandSpec command, String version, LocalDate date) {
+    StringBuilder roff = new StringBuilder();
+    String name = pageName(command);
+    roff.append(".TH ").append(quoted(name.toUpperCase(Locale.ROOT))).append(" 1 ").append(quoted(date.toString()))
+        .append(' ').append(quoted("crawl " + version)).append(' ').append(quoted("User Commands")).append('\n');
+    roff.append(".SH NAME\n").append(escape(name)).append(" \\- ")
+        .append(escape(firstSentence(String.join(" ", command.usageMessage().description())))).append('\n');
+
+    roff.append(".SH SYNOPSIS\n.B ").append(escape(command.qualifiedName())).append('\n');
+    if (!command.subcommands().isEmpty()) {
+      roff.append("\\fICOMMAND\\fR [\\fIOPTION\\fR...]\n");
+    } else {
+      roff.append("[\\fIOPTION\\fR...]");
+      for (PositionalParamSpec p : command.positionalParameters()) {
+        boolean optional = p.arity().min() == 0;
+        roff.append(optional ? " [" : " ").append("\\fI").append(escape(p.paramLabel())).append("\\fR")
+            .append(p.arity().max() > 1 ? "..." : "").append(optional ? "]" : "");
+      }
+      roff.append('\n');
+    }
+
+    roff.append(".SH DESCRIPTION\n");
+    paragraphs(roff, command.usageMessage().description());
+
+    if (!command.positionalParameters().isEmpty()) {
+      roff.append(".SH ARGUMENTS\n");
+      for (PositionalParamSpec p : command.positionalParameters()) {
+        roff.append(".TP\n.I ").append(escape(p.paramLabel())).append('\n');
+        paragraphs(roff, p.description());
+      }
+    }
+
+    roff.append(".SH OPTIONS\n");
+    for (OptionSpec option : command.options()) {
+      if (option.hidden()) {
+        continue;
+      }
+      roff.append(".TP\n");
+      List<String> names = new ArrayList<>();
+      for (String optionName : option.names()) {
+        names.add("\\fB" + escape(optionName) + "\\fR");
+      }
+      roff.append(String.join(", ", names));
+      if (option.arity().max() > 0) {
+        roff.append(' ').append("\\fI").append(escape(option.paramLabel())).append("\\fR");
+      }
+      roff.append('\n');
+      paragraphs(roff, option.description());
+    }
+
+    if (!command.subcommands().isEmpty()) {
+      roff.append(".SH COMMANDS\n");
+      for (Map.Entry<String, CommandLine> sub : command.subcommands().entrySet()) {
+        CommandSpec subcommand = sub.getValue().getCommandSpec();
+        if (subcommand.usageMessage().hidden()) {
+          continue;
+        }
+        roff.append(".TP\n.B ").append(escape(sub.getKey())).append('\n');
+        roff.append(escape(firstSentence(String.join(" ", subcommand.usageMessage().description()))));
+        roff.append(isDocumented(subcommand) ? ". See \\fB" + escape(pageName(subcommand)) + "\\fR(1)." : "")
+            .append('\n');
+      }
+    }
+
+    String[] exitCodes = command.usageMessage().exitCodeList().isEmpty() ? new String[0]
+        : command.usageMessage().exitCodeList().entrySet().stream()
+            .map(e -> e.getKey().trim() + ":" + e.getValue()).toArray(String[]::new);
+    if (exitCodes.length > 0) {
+      roff.append(".SH EXIT STATUS\n");
+      for (String code : exitCodes) {
+        int colon = code.indexOf(':');
+        roff.append(".TP\n.B ").append(escape(code.substring(0, colon))).append('\n')
+            .append(escape(text(code.substring(colon + 1)))).append('\n');
+      }
+    }
+
+    roff.append(".SH SEE ALSO\n");
+    List<String> seeAlso = new ArrayList<>();
+    for (String other : List.of("crawl", "crawl-fs", "crawl-ldap", "crawl-join")) {
+      if (!other.equals(name)) {
+        seeAlso.add("\\fB" + escape(other) + "\\fR(1)");
+      }
+    }
+    roff.append(String.join(", ", seeAlso)).append(", \\fBfind\\fR(1), \\fBfd\\fR(1), \\fBldapsearch\\fR(1)\n");
+    return roff.toString();
+  }
+
+  /** Description lines as paragraphs: picocli's {@code %n} breaks a line, as in --help. */
+  private static void paragraphs(StringBuilder roff, String[] lines) {
+    String joined = text(String.join(" ", lines));
+    boolean first = true;
+    for (String paragraph : joined.split("\n")) {
+      if (paragraph.isBlank()) {
+        continue;
+      }
+      if (!first) {
+        roff.append(".br\n");
+      }
+      roff.append(escape(paragraph.strip())).append('\n');
+      first = false;
+    }
+  }
+
+  /** picocli's format markers as the help shows them. */
+  private static String text(String description) {
+    return description.replace("%n", "\n").replace("%%", "%");
+  }
+
+  private static String firstSentence(String description) {
+    String text = text(description).replace('\n', ' ').strip();
+    // A sentence ends at ". ", but not at an ellipsis ("crawl fs ... --kafka").
+    java.util.regex.Matcher end = java.util.regex.Pattern.compile("(?<!\\.)\\.(\\s|$)").matcher(text);
+    return end.find() ? text.substring(0, end.start()) : text;
+  }
+
+  private static String quoted(String text) {
+    return '"' + text.replace("\"", "\"\"") + '"';
+  }
+
+  /**
+   * Text as roff shows it: a backslash written as {@code \e}, a hyphen as a minus (so that options
+   * can be copied and searched), and a line that would start with a control character guarded.
+   */
+  static String escape(String text) {
+    String escaped = text.replace("\\", "\\e").replace("-", "\\-");
+    return escaped.startsWith(".") || escaped.startsWith("'") ? "\\&" + escaped : escaped;
+  }
+}
