@@ -116,6 +116,11 @@ final class DirectoryOptions {
   /** Settings for the directory at --url, checked; the password read as the flags say. */
   LdapSettings settingsForUrl() throws UserError {
     LDAPURL parsed;
+    if (url.regionMatches(true, 0, "ldapi:", 0, 6)) {
+      // The UnboundID SDK talks over TCP sockets only; java.net.Socket cannot be a Unix socket.
+      throw new UserError("--url '" + url + "': ldapi:// (a Unix socket) is not supported; connect over TCP, "
+          + "like ldap://127.0.0.1:389, or ldaps://host:636");
+    }
     try {
       parsed = new LDAPURL(url);
     } catch (LDAPException e) {

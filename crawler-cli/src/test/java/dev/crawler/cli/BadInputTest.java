@@ -63,6 +63,9 @@ class BadInputTest {
   void badUrlsAndBases_nameWhatIsMissing() {
     assertOneLine("crawl: --url 'ldap://' names no host: write it like ldap://host:389 or ldaps://host:636",
         "ldap", "--root", "ceo", "-H", "ldap://", "-b", "dc=x");
+    assertOneLine("crawl: --url 'ldapi:///run/slapd/ldapi': ldapi:// \\(a Unix socket\\) is not supported; connect over "
+        + "TCP, like ldap://127\\.0\\.0\\.1:389, or ldaps://host:636",
+        "ldap", "--root", "ceo", "-H", "ldapi:///run/slapd/ldapi", "-b", "dc=x");
     assertOneLine("crawl: the base DN dc=nowhere does not exist at 127\\.0\\.0\\.1:\\d+ \\(check --base\\)",
         "ldap", "--root", "ceo", "-H", plainUrl, "-b", "dc=nowhere");
   }
@@ -110,7 +113,7 @@ class BadInputTest {
 
   @Test
   void unknownCommand_listsTheCommands() {
-    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, help and generate-completion \\(see 'crawl --help'\\)", "bogus");
+    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, help, generate-completion and generate-man-pages \\(see 'crawl --help'\\)", "bogus");
   }
 
   @Test
