@@ -144,16 +144,11 @@ final class ManPages implements Callable<Integer> {
       }
     }
 
-    String[] exitCodes = command.usageMessage().exitCodeList().isEmpty() ? new String[0]
-        : command.usageMessage().exitCodeList().entrySet().stream()
-            .map(e -> e.getKey().trim() + ":" + e.getValue()).toArray(String[]::new);
-    if (exitCodes.length > 0) {
+    Map<String, String> exitCodes = command.usageMessage().exitCodeList();
+    if (!exitCodes.isEmpty()) {
       roff.append(".SH EXIT STATUS\n");
-      for (String code : exitCodes) {
-        int colon = code.indexOf(':');
-        roff.append(".TP\n.B ").append(escape(code.substring(0, colon))).append('\n')
-            .append(escape(text(code.substring(colon + 1)))).append('\n');
-      }
+      exitCodes.forEach((code, meaning) -> roff.append(".TP\n.B ").append(escape(code.strip())).append('\n')
+          .append(escape(text(meaning))).append('\n'));
     }
 
     roff.append(".SH SEE ALSO\n");

@@ -382,8 +382,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     }
 
     void emitUnignored(FileEntry dir, Children<FileEntry> out) {
-      IgnoreRules rules = dir.ignoreRules().forEntriesOf(dir.path(), IgnoreRules.text(dirPath), hasDotIgnore,
-          hasGitignore, hasGit);
+      // Most directories hold no ignore file: they keep their parent's rules, with no path decoded.
+      IgnoreRules rules = !hasDotIgnore && !hasGitignore && !hasGit ? dir.ignoreRules()
+          : dir.ignoreRules().forEntriesOf(dir.path(), IgnoreRules.text(dirPath), hasDotIgnore, hasGitignore, hasGit);
       for (int i = 0; i < entries.size(); i++) {
         FileEntry entry = entries.get(i);
         boolean branch = branches.get(i);
