@@ -40,13 +40,14 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    * spins on stealing for a few microseconds before it parks (WorkExchange.spinForWork): on a deep
    * chain with no latency, where two workers swap roles at every side branch, that took the cost
    * from 860-1,390 to 255-400 ns per node at 2 workers, and from 700 to 270-360 at 8; at 1 ms per
-   * listing nobody spins. Not tried yet: stealing half a stack at once.
+   * listing nobody spins.
    *
    * Batches. A source whose one request can answer for several branches (BranchSource.batchLimit
-   * above 1: an LDAP query with an OR of managers) is given up to that many branches per call: the
-   * worker adds its own newest pending branches to the one it took. It holds its party while it
-   * processes, so taking from its own stack needs no new party. A batch that fails for good is
-   * listed again branch by branch, so every BranchError names the branch that caused it.
+   * above 1: an LDAP query with an OR of managers) is given up to that many branches per call. An
+   * idle worker steals or is handed up to that many at once, under one party (WorkExchange), and a
+   * worker about to list tops its batch up with its own newest pending branches. It holds its
+   * party while it processes, so taking from its own stack needs no new party. A batch that fails
+   * for good is listed again branch by branch, so every BranchError names the branch that caused it.
    *
    * Several roots. Worker 0 starts with the first root and the Phaser's initial party, and the
    * other roots on its stack, covered by that party; peers steal them like any pending branch.
@@ -131,7 +132,7 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     for (int i = 0; i < n; i++) {
       stacks.add(new WorkStack<>(pending));
     }
-    this.exchange = new WorkExchange<>(stacks, stop);
+    this.exchange = new WorkExchange<>(stacks, stop, Math.max(1, settings.source().batchLimit()));
     this.failures = new BranchFailures<>(settings.errorListener(), settings.errorPolicy(), stop);
     this.startNanos = time.nanoTime();
     this.deadline = Deadline.of(time, startNanos, settings.deadline());

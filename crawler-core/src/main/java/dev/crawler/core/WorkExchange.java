@@ -39,13 +39,19 @@ final class WorkExchange<T> {
    * Parties (PendingWork) travel with the branch: stealOldest and removeOldestToHandOff take one
    * for the receiver under the victim's stack monitor, and a failed offer gives it back.
    *
+   * For a source that lists several branches per call (batchLimit > 1), branches move in groups:
+   * a steal or a handoff carries up to batchLimit of them (never more than half of what the
+   * victim has spare), under one party. A thief then lists a full batch at once, instead of one
+   * branch, then that branch's few children, and so on: with LDAP, three small queries where one
+   * full query would do. With batchLimit 1 a group is one branch, and nothing changes.
+   *
    * A parked worker is released by a transfer or by the interrupt of a stop. It parks only right
    * after checking the stop with nothing foreign in between, so a stop either is seen by that
    * check or interrupts take() (CrawlEngine's rule for waits).
    */
 
-  /** Direct transfer of a branch (with its party) from a busy worker to a parked one. */
-  private final SynchronousQueue<Task<T>> handoff = new SynchronousQueue<>();
+  /** Direct transfer of branches (with their party) from a busy worker to a parked one. */
+  private final SynchronousQueue<List<Task<T>>> handoff = new SynchronousQueue<>();
   /** Workers that found every stack empty and are parked, or about to park, on the handoff. */
   private final AtomicInteger idlePeers = new AtomicInteger();
   /** Workers in {@link #spinForWork} now. */
@@ -59,54 +65,63 @@ final class WorkExchange<T> {
   /** Every worker's stack, by worker index. */
   private final List<WorkStack<T>> stacks;
   private final CrawlStop stop;
+  /** The most branches that move together: the source's batch limit. */
+  private final int groupLimit;
 
-  WorkExchange(List<WorkStack<T>> stacks, CrawlStop stop) {
+  /**
+   * @param groupLimit the most branches a steal or a handoff moves at once: the source's batch
+   *     limit, at least 1
+   */
+  WorkExchange(List<WorkStack<T>> stacks, CrawlStop stop, int groupLimit) {
     this.stacks = List.copyOf(stacks);
     this.stop = stop;
+    this.groupLimit = groupLimit;
   }
 
   /**
    * Waits for work while holding no party: steals if any peer has pending branches, else parks
-   * on the handoff. The party comes with the branch.
+   * on the handoff. The party comes with the branches.
    *
    * @param thief the idle worker's index
-   * @param stats the idle worker's counters: a steal or a handoff is counted there
+   * @param stats the idle worker's counters: the branches stolen or handed over are counted there
    * @param lastBusyNanos how long the worker's last branch took: it spins before parking only
    *     after a fast one (see {@link #spinForWork})
-   * @return a branch, or {@code null} once the crawl has stopped
+   * @param into where the branches go: one, or up to the source's batch limit
+   * @return {@code false} once the crawl has stopped, with nothing added to {@code into}
    * @throws InterruptedException if interrupted while parked: the crawl stopped, or someone
    *     outside the engine interrupted the worker
    */
-  Task<T> acquire(int thief, WorkerStats stats, long lastBusyNanos) throws InterruptedException {
+  boolean acquire(int thief, WorkerStats stats, long lastBusyNanos, List<Task<T>> into) throws InterruptedException {
     while (stop.isRunning()) {
-      Task<T> task = steal(thief);
-      if (task == null && lastBusyNanos < SPIN_AFTER_BRANCHES_UNDER_NANOS) {
-        task = spinForWork(thief);
+      int stolen = steal(thief, into);
+      if (stolen == 0 && lastBusyNanos < SPIN_AFTER_BRANCHES_UNDER_NANOS) {
+        stolen = spinForWork(thief, into);
       }
-      if (task != null) {
-        stats.add(Counter.STEALS, 1);
-        return task;
+      if (stolen > 0) {
+        stats.add(Counter.STEALS, stolen);
+        return true;
       }
       idlePeers.incrementAndGet();
       try {
         // Announce, then look again: a peer that pushed after our first look and read idlePeers
         // before our increment has not offered, so its branches must be seen here.
-        task = steal(thief);
-        if (task != null) {
-          stats.add(Counter.STEALS, 1);
-          return task;
+        stolen = steal(thief, into);
+        if (stolen > 0) {
+          stats.add(Counter.STEALS, stolen);
+          return true;
         }
         if (!stop.isRunning()) {
-          return null;
+          return false;
         }
-        task = handoff.take();
-        stats.add(Counter.HANDOFFS, 1);
-        return task;
+        List<Task<T>> handed = handoff.take();
+        into.addAll(handed);
+        stats.add(Counter.HANDOFFS, handed.size());
+        return true;
       } finally {
         idlePeers.decrementAndGet();
       }
     }
-    return null;
+    return false;
   }
 
   /**
@@ -122,23 +137,23 @@ final class WorkExchange<T> {
    * the listing. Spinning there cost efficiency on the chain at 1 ms per listing (0.84 of 64
    * workers against 0.98), since a spinner keeps the owner from handing off (below).
    */
-  private Task<T> spinForWork(int thief) {
+  private int spinForWork(int thief, List<Task<T>> into) {
     if (spinners.get() >= MAX_SPINNERS) {
-      return null;
+      return 0;
     }
     if (spinners.incrementAndGet() > MAX_SPINNERS) {
       spinners.decrementAndGet();
-      return null;
+      return 0;
     }
     try {
       for (int i = 0; i < SPIN_TRIES && stop.isRunning(); i++) {
         Thread.onSpinWait();
-        Task<T> task = steal(thief);
-        if (task != null) {
-          return task;
+        int stolen = steal(thief, into);
+        if (stolen > 0) {
+          return stolen;
         }
       }
-      return null;
+      return 0;
     } finally {
       spinners.decrementAndGet();
     }
@@ -149,33 +164,40 @@ final class WorkExchange<T> {
     while (idlePeers.get() > 0) {
       // Leave one branch for each spinning peer to steal: waking a parked one instead would have
       // it wait for the core the spinner holds (at 8 workers on 2 cores, a chain ran 12x slower).
-      Task<T> task = own.removeOldestToHandOff(1 + spinners.get());
-      if (task == null) {
+      List<Task<T>> handed = own.removeOldestToHandOff(1 + spinners.get(), groupLimit);
+      if (handed == null) {
         return;
       }
-      if (!handoff.offer(task)) {
-        own.putBack(task); // the idle peer is not parked yet (or stole meanwhile)
+      if (!handoff.offer(handed)) {
+        own.putBack(handed); // the idle peer is not parked yet (or stole meanwhile)
         return;
       }
     }
   }
 
   /**
-   * The oldest pending branch of the first peer that has one, scanning from the thief's
-   * right-hand neighbour so thieves spread over victims; its party comes with it.
+   * The oldest pending branches of the first peer that has any, scanning from the thief's
+   * right-hand neighbour so thieves spread over victims; their party comes with them.
+   *
+   * @return how many branches were added to {@code into}
    */
-  private Task<T> steal(int thief) {
+  private int steal(int thief, List<Task<T>> into) {
     int n = stacks.size();
     for (int k = 1; k < n; k++) {
       WorkStack<T> victim = stacks.get((thief + k) % n);
       if (victim.size() > 0) { // racy pre-check: skip the monitor of empty stacks
-        Task<T> task = victim.stealOldest();
-        if (task != null) {
-          return task;
+        int stolen = victim.stealOldest(groupLimit, into);
+        if (stolen > 0) {
+          return stolen;
         }
       }
     }
-    return null;
+    return 0;
+  }
+
+  /** The most branches that move together, and that a worker lists in one call. */
+  int groupLimit() {
+    return groupLimit;
   }
 
   /** Workers idle at this moment, approximately. */

@@ -1,6 +1,7 @@
 package dev.crawler.core;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,13 +9,15 @@ import java.util.List;
  * Thread-safe; every method holds this object's monitor.
  *
  * <p>The owner pushes the branches a listing yields and pops the newest, so it goes down depth
- * first and its stack stays short. Peers take the <em>oldest</em> entry, the shallowest and so
- * probably the largest subtree (DESIGN.md, invariant 5), as work-stealing schedulers do.
+ * first and its stack stays short. Peers take the <em>oldest</em> entries, the shallowest and so
+ * probably the largest subtrees (DESIGN.md, invariant 5), as work-stealing schedulers do: one for a
+ * source that lists one branch per call, up to its batch limit for one that lists several.
  *
  * <p>The monitor also orders the {@link PendingWork} parties: the owner gives its party back only
  * under the monitor and only when the stack is empty, and a peer that removes an entry takes a
  * party under the same monitor. A branch is therefore always covered by a party, either its
- * holder's or, while it moves, its taker's.
+ * holder's or, while it moves, its taker's. One party covers all the branches a worker holds,
+ * however many moved together.
  */
 final class WorkStack<T> {
   private final ArrayDeque<Task<T>> tasks = new ArrayDeque<>();
@@ -56,38 +59,61 @@ final class WorkStack<T> {
   }
 
   /**
-   * Peer: removes the oldest pending branch, taking a party for the caller, or returns {@code
-   * null} if the stack is empty.
+   * Peer: moves the oldest pending branches into {@code into}, as many as {@code max} but never
+   * more than half of them (rounded up), and takes one party for the caller if it moved any. A
+   * source that lists several branches at once gets a full listing from one steal; the owner keeps
+   * at least half of a short stack, so one thief cannot drain it while others starve.
+   *
+   * @param max the most branches to move, at least 1
+   * @return how many branches were moved, 0 if the stack is empty
    */
-  synchronized Task<T> stealOldest() {
-    Task<T> task = tasks.pollFirst();
-    if (task != null) {
-      size = tasks.size();
-      pending.take();
+  synchronized int stealOldest(int max, List<Task<T>> into) {
+    int n = Math.min(max, (tasks.size() + 1) / 2);
+    if (n == 0) {
+      return 0;
     }
-    return task;
+    for (int i = 0; i < n; i++) {
+      into.add(tasks.pollFirst());
+    }
+    size = tasks.size();
+    pending.take();
+    return n;
   }
 
   /**
-   * Owner: removes the oldest pending branch to hand it to an idle peer, taking a party for it;
-   * {@code null} unless more than {@code keep} are pending. The owner always keeps at least one,
-   * so a worker's last branch never bounces between workers.
+   * Owner: removes the oldest pending branches to hand them to an idle peer, taking one party for
+   * them; {@code null} unless more than {@code keep} are pending. As many as {@code max}, never more
+   * than half (rounded up) of those above {@code keep}. The owner always keeps at least one, so a
+   * worker's last branch never bounces between workers.
    *
    * @param keep how many pending branches to leave, at least 1
+   * @param max the most branches to hand over, at least 1
    */
-  synchronized Task<T> removeOldestToHandOff(int keep) {
-    if (tasks.size() <= keep) {
+  synchronized List<Task<T>> removeOldestToHandOff(int keep, int max) {
+    int spare = tasks.size() - keep;
+    if (spare <= 0) {
       return null;
     }
-    Task<T> task = tasks.pollFirst();
+    int n = Math.min(max, (spare + 1) / 2);
+    List<Task<T>> handed;
+    if (n == 1) {
+      handed = List.of(tasks.pollFirst());
+    } else {
+      handed = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        handed.add(tasks.pollFirst());
+      }
+    }
     size = tasks.size();
     pending.take();
-    return task;
+    return handed;
   }
 
-  /** Owner: puts back a branch no peer accepted, and gives back the party taken for it. */
-  synchronized void putBack(Task<T> task) {
-    tasks.addFirst(task);
+  /** Owner: puts back branches no peer accepted, oldest first again, and gives back their party. */
+  synchronized void putBack(List<Task<T>> handed) {
+    for (int i = handed.size() - 1; i >= 0; i--) {
+      tasks.addFirst(handed.get(i));
+    }
     size = tasks.size();
     pending.giveBack();
   }

@@ -47,7 +47,7 @@ final class Worker<T, S> implements Runnable {
     this.maxDepth = crawl.settings().maxDepth();
     this.lister = new Lister<>(crawl.settings(), stop, crawl.deadline(), crawl.pacer(), stats, jitter);
     this.emitter = crawl.sink().newEmitter(stats);
-    this.batchLimit = Math.max(1, crawl.settings().source().batchLimit());
+    this.batchLimit = crawl.exchange().groupLimit(); // read once: a steal never brings more
     for (int i = 0; i < batchLimit; i++) {
       buffers.add(new ChildBuffer<>());
     }
@@ -100,18 +100,16 @@ final class Worker<T, S> implements Runnable {
   }
 
   private void loop() throws Exception {
-    Task<T> task = initial;
-    initial = null;
+    if (initial != null) {
+      batch.add(initial);
+      initial = null;
+    }
     while (stop.isRunning()) {
-      if (task == null) {
-        task = crawl.exchange().acquire(index, stats, lastBusyNanos);
-        if (task == null) {
-          return;
-        }
+      // Up to batchLimit branches come with a steal or a handoff, under one party.
+      if (batch.isEmpty() && !crawl.exchange().acquire(index, stats, lastBusyNanos, batch)) {
+        return;
       }
       long began = crawl.settings().time().nanoTime();
-      batch.clear();
-      batch.add(task);
       // More of our own pending branches, newest first, for a source that lists several at once.
       // We hold our party while processing, so taking from our own stack needs no new one.
       while (batch.size() < batchLimit) {
@@ -126,10 +124,12 @@ final class Worker<T, S> implements Runnable {
       crawl.exchange().feedIdlePeers(stack);
       lastBusyNanos = crawl.settings().time().nanoTime() - began;
       stats.add(Counter.BUSY_NANOS, lastBusyNanos);
+      batch.clear();
       // Holding a party here; given back inside the pop when the stack is empty.
-      task = stack.popNewestOrGiveBack();
-      if (task != null) {
+      Task<T> next = stack.popNewestOrGiveBack();
+      if (next != null) {
         stats.add(Counter.LOCAL_DESCENTS, 1);
+        batch.add(next);
       }
     }
   }

@@ -83,25 +83,27 @@ class CrawlInvariantsTest {
     assertCrawlInvariants(report, visits, source, Expect.everything());
   }
 
-  static Stream<Arguments> batchedShapes() {
-    return shapes().filter(a -> (int) a.get()[1] != 2 && (int) a.get()[1] != 64);
-  }
-
   @ParameterizedTest(name = "{0} workers={1} seed={2}")
-  @MethodSource("batchedShapes")
+  @MethodSource("shapes")
   void batchedListings_everyNodeExactlyOnce(Tree tree, int workers, long seed) throws Exception {
-    TreeSource source = new TreeSource(tree).batchLimit(2 + (int) seed * 2);
+    int batchLimit = 2 + (int) seed * 2;
+    TreeSource source = new TreeSource(tree).batchLimit(batchLimit);
     VisitRecorder visits = new VisitRecorder(tree);
     CrawlReport<Integer> report;
+    int peak;
     try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, visits)) {
       report = crawl.await();
+      peak = ((CrawlEngine<?, ?>) crawl).peakParties();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
     assertCrawlInvariants(report, visits, source, Expect.everything());
+    assertTrue(peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
     long branches = visits.visited().stream().filter(tree::isBranch).count();
     assertEquals(branches, source.listings(), "each branch listed once by the source");
     assertTrue(report.listings() <= branches, "batches make fewer engine listings than branches");
-    assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents());
+    assertTrue(source.largestBatch() <= batchLimit, "a batch of " + source.largestBatch() + " over the limit " + batchLimit);
+    assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents(),
+        "every branch but the root moved exactly once, in a group or alone");
   }
 
   static Stream<Arguments> depthLimits() {

@@ -2,6 +2,7 @@ package dev.crawler.testing;
 
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.Children;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,7 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
   private final Set<String> violations = ConcurrentHashMap.newKeySet();
   private volatile Hook hook = (node, n) -> {};
   private volatile int batchLimit = 1;
+  private final AtomicInteger largestBatch = new AtomicInteger(1);
 
   public TreeSource(Tree tree) {
     this.tree = tree;
@@ -90,6 +92,22 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
   @Override
   public int batchLimit() {
     return batchLimit;
+  }
+
+  /** Records the batch's size, and a breach if the SPI's promise (two or more, up to the limit) is broken. */
+  @Override
+  public void listAll(Session session, List<Integer> branches, List<? extends Children<Integer>> out) throws Exception {
+    int n = branches.size();
+    largestBatch.accumulateAndGet(n, Math::max);
+    if (n < 2 || n > batchLimit || out.size() != n) {
+      violations.add("listAll with " + n + " branches and " + out.size() + " outputs, limit " + batchLimit);
+    }
+    BranchSource.super.listAll(session, branches, out);
+  }
+
+  /** The most branches one {@code listAll} call was given (1 if none was called). */
+  public int largestBatch() {
+    return largestBatch.get();
   }
 
   public TreeSource hook(Hook hook) {
