@@ -178,7 +178,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       }
       Person root = reader.person(found.get(0), null, false);
       root.setReports(needsQuery(root)
-          ? reports.reportsOf(connection, List.of(root)).getOrDefault(root.parsedDn(), List.of())
+          ? reports.reportsOf(connection, List.of(root)).getOrDefault(root.normalizedDn(), List.of())
           : List.of());
       return root;
     } finally {
@@ -265,14 +265,14 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         }
       }
     }
-    Map<DN, List<Person>> next = reports.reportsOf(connection, listable);
+    Map<String, List<Person>> next = reports.reportsOf(connection, listable);
     for (int i = 0; i < managers.size(); i++) {
       for (Person report : managers.get(i).reports()) {
         if (report.isCycle()) {
           out.get(i).branch(report); // listing it reports the cycle
           continue;
         }
-        report.setReports(next.getOrDefault(report.parsedDn(), List.of()));
+        report.setReports(next.getOrDefault(report.normalizedDn(), List.of()));
         if (report.reportCount() > 0) {
           out.get(i).branch(report);
         } else {

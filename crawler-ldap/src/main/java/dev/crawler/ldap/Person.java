@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class Person {
   private final DN dn;
+  /**
+   * The DN by LDAP's rules, as UnboundID normalizes it: the person's identity, and the key of the
+   * crawl's distinct-check. A String of some 30-60 characters, where a parsed DN holds several
+   * objects per RDN; the distinct-check keeps one key per person for the whole crawl.
+   */
+  private final String normalizedDn;
   private final String uid;
   private final String name;
   private final String title;
@@ -53,6 +59,7 @@ public final class Person {
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
       int linkedReports, java.util.Map<String, List<String>> attributes) {
     this.dn = Objects.requireNonNull(dn, "dn");
+    this.normalizedDn = dn.toNormalizedString();
     this.uid = uid;
     this.name = name;
     this.title = title;
@@ -62,7 +69,9 @@ public final class Person {
     this.depth = manager == null ? 0 : manager.depth + 1;
     this.cycle = cycle;
     this.linkedReports = linkedReports;
-    this.attributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+    this.attributes = attributes.isEmpty()
+        ? java.util.Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
   }
 
   /**
@@ -80,6 +89,11 @@ public final class Person {
 
   DN parsedDn() {
     return dn;
+  }
+
+  /** The DN by LDAP's rules (lower case, no spacing): equal for two spellings of one DN. */
+  String normalizedDn() {
+    return normalizedDn;
   }
 
   /** The uid, or {@code null} if the entry has none. */
@@ -125,11 +139,12 @@ public final class Person {
   }
 
   /**
-   * What makes two visits the same person, for {@code Crawler.distinctBy}: the normalized DN (a
-   * cycle marker has its own key, so that it is reported rather than dropped as a duplicate).
+   * What makes two visits the same person, for {@code Crawler.distinctBy}: the normalized DN, as
+   * a String (a cycle marker has its own key, so that it is reported rather than dropped as a
+   * duplicate).
    */
   public Object key() {
-    return cycle ? List.of("cycle", dn) : dn;
+    return cycle ? List.of("cycle", normalizedDn) : normalizedDn;
   }
 
   /** How many people report to this person; -1 if not known yet. */
@@ -174,12 +189,12 @@ public final class Person {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Person that && cycle == that.cycle && dn.equals(that.dn);
+    return other instanceof Person that && cycle == that.cycle && normalizedDn.equals(that.normalizedDn);
   }
 
   @Override
   public int hashCode() {
-    return dn.hashCode();
+    return normalizedDn.hashCode();
   }
 
   @Override

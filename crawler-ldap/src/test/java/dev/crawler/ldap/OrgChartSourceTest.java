@@ -144,6 +144,26 @@ class OrgChartSourceTest {
     }
   }
 
+  /** The manager attribute may spell a DN in another case, with spaces: it names the same person. */
+  @Test
+  void aManagerDnSpeltDifferently_stillNamesTheManager() throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(50, 1, 100, Duration.ZERO, true))) {
+      add(demo, "boss", "ceo");
+      add(demo, "exact", "boss");
+      add(demo, "spelt", "boss");
+      demo.server().modify("uid=spelt," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
+          com.unboundid.ldap.sdk.ModificationType.REPLACE, "manager", "UID=Boss, " + DemoDirectory.BASE_DN.toUpperCase(java.util.Locale.ROOT)));
+      add(demo, "below-spelt", "spelt");
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      Result result = crawl(source, "boss", 2, v -> {});
+      assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
+      assertEquals(Map.of("boss", 1, "exact", 1, "spelt", 1, "below-spelt", 1), result.seen());
+      assertEquals(2, result.visits().get("boss").node().reportCount());
+      assertEquals("boss", result.visits().get("spelt").parent().uid());
+      assertEquals(1, result.visits().get("spelt").node().reportCount());
+    }
+  }
+
   @ParameterizedTest(name = "root {0}")
   @ValueSource(strings = {"star*man", "o'neil(contractor)", "doe, jane", "back\\slash"})
   void awkwardUids_areFoundExactly(String uid) throws Exception {

@@ -122,6 +122,11 @@ public final class Slapd implements AutoCloseable {
     }
   }
 
+  /** The CPU time slapd has used so far, as the system reports it (zero where it does not). */
+  public java.time.Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** Stops slapd and waits for it; an interrupt is restored, not thrown. */
   @Override
   public void close() {
