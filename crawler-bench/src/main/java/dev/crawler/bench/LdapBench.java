@@ -76,6 +76,11 @@ public final class LdapBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
+    run(people, limit, latencyMs, workers, naive, orTerms, perListing);
+  }
+
+  private static void run(int people, int limit, long latencyMs, int[] workers, boolean naive, int orTerms, int perListing)
+      throws Exception {
     Path dir = Files.createTempDirectory("crawler-ldap-bench");
     try (Slapd slapd = Slapd.start(dir, limit)) {
       long t0 = System.nanoTime();
@@ -87,33 +92,90 @@ public final class LdapBench {
       proxy.startListening();
       try {
         int port = proxy.getListenPort();
-        System.out.printf(Locale.ROOT, "| method | people | W | wall s | LDAP operations | entries read | vs single search |%n");
-        System.out.printf("|---|---:|---:|---:|---:|---:|---:|%n");
-        double single = Double.MAX_VALUE;
-        for (int run = 0; run < 3; run++) {
-          single = Math.min(single, singleSearch(port, people));
-        }
-        System.out.printf(Locale.ROOT, "| one unlimited subtree search (administrator) | %d | 1 | %.2f | 1 | %,d | 1.00 |%n", people, single,
-            people);
+        Rows rows = new Rows(slapd, people);
+        System.out.printf("| method | people | W | wall s | LDAP operations | entries read | CPU s, this JVM / slapd "
+            + "| vs single search | vs ideal walk |%n");
+        System.out.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+        Run single = rows.median(() -> singleSearch(port, people));
+        rows.print("one unlimited subtree search (administrator)", 1, single);
+        Run ideal = rows.median(() -> idealWalk(port, 32, entries, limit, false));
+        rows.print("ideal walk: the crawl's OR queries cut knowing the chart, everyone a term", 32, ideal);
+        Run idealManagers = rows.median(() -> idealWalk(port, 32, entries, limit, true));
+        rows.print("ideal walk: the crawl's OR queries cut knowing the chart, managers only (as with a back-link)", 32,
+            idealManagers);
         for (int w : workers) {
-          double[] result = crawl(port, w, people, orTerms, perListing);
-          System.out.printf(Locale.ROOT, "| crawl, limited account (size limit %d), OR of <= %d, %d managers per listing | %d | %d | %.2f | %,d | %,d | %.2f |%n",
-              limit, orTerms, perListing, people, w, result[0], (long) result[1], (long) result[2], result[0] / single);
-        }
-        for (boolean managersOnly : new boolean[] {false, true}) {
-          double[] result = idealWalk(port, 32, entries, limit, managersOnly);
-          System.out.printf(Locale.ROOT, "| ideal walk: the crawl's OR queries cut knowing the chart, %s | %d | 32 | %.2f | %,d | %,d | %.2f |%n",
-              managersOnly ? "managers only (as with a back-link)" : "everyone a term", people, result[0], (long) result[1],
-              (long) result[2], result[0] / single);
+          Run crawl = rows.median(() -> crawl(port, w, people, orTerms, perListing));
+          rows.print(String.format(Locale.ROOT, "crawl, limited account (size limit %d), OR of <= %d, %d managers per listing",
+              limit, orTerms, perListing), w, crawl);
         }
         if (naive) {
-          double[] result = naivePool(port, 8, entries);
-          System.out.printf(Locale.ROOT, "| naive pool, one query per person | %d | 8 | %.2f | %,d | %,d | %.2f |%n",
-              people, result[0], (long) result[1], people, result[0] / single);
+          Run pool = rows.once(() -> naivePool(port, 8, entries));
+          rows.print("naive pool, one query per person", 8, pool);
         }
       } finally {
         proxy.shutDown(true);
       }
+    }
+  }
+
+  /** One way of reading the chart: its wall time, operations, entries read and CPU used. */
+  record Run(double seconds, long operations, long entries, double jvmCpu, double slapdCpu) {}
+
+  /** Something that reads the chart once and says {seconds, operations[, entries]}. */
+  interface Method {
+    double[] run() throws Exception;
+  }
+
+  /**
+   * Runs methods and prints their rows, with ratios to the first row (the single search) and to
+   * the second (the ideal walk with everyone a term). CPU is measured around each run: this JVM's
+   * (the method and the latency proxy) and slapd's.
+   */
+  static final class Rows {
+    private final Slapd slapd;
+    private final int people;
+    private Run single;
+    private Run ideal;
+
+    Rows(Slapd slapd, int people) {
+      this.slapd = slapd;
+      this.people = people;
+    }
+
+    /** Three runs; the one with the median wall time. */
+    Run median(Method method) throws Exception {
+      List<Run> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        runs.add(once(method));
+      }
+      runs.sort(java.util.Comparator.comparingDouble(Run::seconds));
+      return runs.get(1);
+    }
+
+    Run once(Method method) throws Exception {
+      System.gc();
+      double jvm0 = jvmCpu();
+      double slapd0 = slapd.cpuTime().toNanos() / 1e9;
+      double[] r = method.run();
+      double jvm = jvmCpu() - jvm0;
+      double server = slapd.cpuTime().toNanos() / 1e9 - slapd0;
+      return new Run(r[0], (long) r[1], r.length > 2 ? (long) r[2] : people, jvm, server);
+    }
+
+    void print(String method, int workers, Run run) {
+      if (single == null) {
+        single = run;
+      } else if (ideal == null) {
+        ideal = run;
+      }
+      System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %,d | %,d | %.1f / %.1f | %.2f | %s |%n", method, people, workers,
+          run.seconds(), run.operations(), run.entries(), run.jvmCpu(), run.slapdCpu(), run.seconds() / single.seconds(),
+          run == single ? "" : String.format(Locale.ROOT, "%.2f", run.seconds() / ideal.seconds()));
+    }
+
+    private static double jvmCpu() {
+      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime() / 1e9;
     }
   }
 
@@ -168,14 +230,14 @@ public final class LdapBench {
     pool.shutdown();
   }
 
-  private static double singleSearch(int port, int people) throws Exception {
+  private static double[] singleSearch(int port, int people) throws Exception {
     try (LDAPConnection admin = new LDAPConnection("127.0.0.1", port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
       long start = System.nanoTime();
       List<SearchResultEntry> all = admin.search(new SearchRequest(BASE, SearchScope.SUB,
           Filter.createEqualityFilter("objectClass", "inetOrgPerson"), ATTRIBUTES)).getSearchEntries();
       double seconds = (System.nanoTime() - start) / 1e9;
       check(all.size() == people, "single search returned " + all.size());
-      return seconds;
+      return new double[] {seconds, 1, people};
     }
   }
 
