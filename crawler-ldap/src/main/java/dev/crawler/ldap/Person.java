@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * people without reports cost no query of their own.
  */
 public final class Person {
-  private final DN dn;
+  /** The DN as the server wrote it. */
+  private final String dn;
   /**
    * The DN by LDAP's rules, as UnboundID normalizes it: the person's identity, and the key of the
-   * crawl's distinct-check. A String of some 30-60 characters, where a parsed DN holds several
-   * objects per RDN; the distinct-check keeps one key per person for the whole crawl.
+   * crawl's distinct-check. Strings only: a parsed DN holds several objects per RDN, and a crawl
+   * holds its frontier's people, and every key, at once.
    */
   private final String normalizedDn;
   private final String uid;
@@ -58,7 +59,7 @@ public final class Person {
 
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
       int linkedReports, java.util.Map<String, List<String>> attributes) {
-    this.dn = Objects.requireNonNull(dn, "dn");
+    this.dn = Objects.requireNonNull(dn, "dn").toString();
     this.normalizedDn = dn.toNormalizedString();
     this.uid = uid;
     this.name = name;
@@ -84,10 +85,6 @@ public final class Person {
 
   /** The entry's DN as the server wrote it. */
   public String dn() {
-    return dn.toString();
-  }
-
-  DN parsedDn() {
     return dn;
   }
 
@@ -199,6 +196,6 @@ public final class Person {
 
   @Override
   public String toString() {
-    return uid != null ? uid : dn.toString();
+    return uid != null ? uid : dn;
   }
 }

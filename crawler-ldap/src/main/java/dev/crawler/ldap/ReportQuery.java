@@ -74,13 +74,16 @@ final class ReportQuery {
    * every value cost more than a third of a worker's time at 200,000 people.
    */
   private static final class Managers {
-    private final Map<String, Person> byWrittenDn = new HashMap<>();
-    private final Map<String, Person> byNormalizedDn = new HashMap<>();
+    private final List<Person> managers;
+    private final Map<String, Person> byWrittenDn;
+    /** Made at the first value not written as any manager's DN is: rarely, if ever. */
+    private Map<String, Person> byNormalizedDn;
 
     Managers(List<Person> managers) {
+      this.managers = managers;
+      this.byWrittenDn = new HashMap<>(managers.size() * 4 / 3 + 1);
       for (Person m : managers) {
         byWrittenDn.put(m.dn(), m);
-        byNormalizedDn.put(m.normalizedDn(), m);
       }
     }
 
@@ -91,7 +94,16 @@ final class ReportQuery {
         return manager;
       }
       DN parsed = EntryReader.parsedOrNull(value);
-      return parsed == null ? null : byNormalizedDn.get(parsed.toNormalizedString());
+      if (parsed == null) {
+        return null;
+      }
+      if (byNormalizedDn == null) {
+        byNormalizedDn = new HashMap<>(managers.size() * 4 / 3 + 1);
+        for (Person m : managers) {
+          byNormalizedDn.put(m.normalizedDn(), m);
+        }
+      }
+      return byNormalizedDn.get(parsed.toNormalizedString());
     }
   }
 
