@@ -18,6 +18,7 @@ import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.OrgChartSource;
 import dev.crawler.ldap.Person;
 import dev.crawler.ldap.Slapd;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,14 +29,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,6 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LdapBench {
   private static final String BASE = "ou=people," + Slapd.SUFFIX;
+  /** In --workers: the crawl with no workers(n) call, as a user who does not choose. */
+  private static final int DEFAULT_WORKERS = 0;
   private static final String[] ATTRIBUTES = {"uid", "cn", "title", "mail", "manager"};
 
   private LdapBench() {}
@@ -69,7 +71,8 @@ public final class LdapBench {
         case "--people" -> people = Integer.parseInt(args[++i]);
         case "--limit" -> limit = Integer.parseInt(args[++i]);
         case "--latency-ms" -> latencyMs = Long.parseLong(args[++i]);
-        case "--workers" -> workers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--workers" -> workers = Arrays.stream(args[++i].split(","))
+            .mapToInt(w -> w.equals("default") ? DEFAULT_WORKERS : Integer.parseInt(w)).toArray();
         case "--naive" -> naive = true;
         case "--or-terms" -> orTerms = Integer.parseInt(args[++i]);
         case "--per-listing" -> perListing = Integer.parseInt(args[++i]);
@@ -94,8 +97,8 @@ public final class LdapBench {
         int port = proxy.getListenPort();
         Rows rows = new Rows(slapd, people);
         System.out.printf("| method | people | W | wall s | LDAP operations | entries read | CPU s, this JVM / slapd "
-            + "| vs single search | vs ideal walk |%n");
-        System.out.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+            + "| peak live heap MiB | vs single search | vs ideal walk |%n");
+        System.out.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
         Run single = rows.median(() -> singleSearch(port, people));
         rows.print("one unlimited subtree search (administrator)", 1, single);
         Run ideal = rows.median(() -> idealWalk(port, 32, entries, limit, false));
@@ -106,7 +109,7 @@ public final class LdapBench {
         for (int w : workers) {
           Run crawl = rows.median(() -> crawl(port, w, people, orTerms, perListing));
           rows.print(String.format(Locale.ROOT, "crawl, limited account (size limit %d), OR of <= %d, %d managers per listing",
-              limit, orTerms, perListing), w, crawl);
+              limit, orTerms, perListing), w == DEFAULT_WORKERS ? "default" : Integer.toString(w), crawl);
         }
         if (naive) {
           Run pool = rows.once(() -> naivePool(port, 8, entries));
@@ -119,7 +122,7 @@ public final class LdapBench {
   }
 
   /** One way of reading the chart: its wall time, operations, entries read and CPU used. */
-  record Run(double seconds, long operations, long entries, double jvmCpu, double slapdCpu) {}
+  record Run(double seconds, long operations, long entries, double jvmCpu, double slapdCpu, long liveHeapGrowth) {}
 
   /** Something that reads the chart once and says {seconds, operations[, entries]}. */
   interface Method {
@@ -142,8 +145,12 @@ public final class LdapBench {
       this.people = people;
     }
 
-    /** Three runs; the one with the median wall time. */
+    /**
+     * A warm-up run, not counted (the JIT compiles the crawler's code in its first run, as hyperfine
+     * warms its commands), then three; the one with the median wall time.
+     */
     Run median(Method method) throws Exception {
+      once(method);
       List<Run> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         runs.add(once(method));
@@ -154,27 +161,81 @@ public final class LdapBench {
 
     Run once(Method method) throws Exception {
       System.gc();
+      long before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      LiveHeap live = new LiveHeap();
       double jvm0 = jvmCpu();
       double slapd0 = slapd.cpuTime().toNanos() / 1e9;
-      double[] r = method.run();
+      double[] r;
+      try {
+        r = method.run();
+      } finally {
+        live.close();
+      }
       double jvm = jvmCpu() - jvm0;
       double server = slapd.cpuTime().toNanos() / 1e9 - slapd0;
-      return new Run(r[0], (long) r[1], r.length > 2 ? (long) r[2] : people, jvm, server);
+      long growth = live.peak() < 0 ? -1 : Math.max(0, live.peak() - before);
+      return new Run(r[0], (long) r[1], r.length > 2 ? (long) r[2] : people, jvm, server, growth);
     }
 
     void print(String method, int workers, Run run) {
+      print(method, Integer.toString(workers), run);
+    }
+
+    void print(String method, String workers, Run run) {
       if (single == null) {
         single = run;
       } else if (ideal == null) {
         ideal = run;
       }
-      System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %,d | %,d | %.1f / %.1f | %.2f | %s |%n", method, people, workers,
-          run.seconds(), run.operations(), run.entries(), run.jvmCpu(), run.slapdCpu(), run.seconds() / single.seconds(),
+      System.out.printf(Locale.ROOT, "| %s | %d | %s | %.2f | %,d | %,d | %.1f / %.1f | %s | %.2f | %s |%n", method, people, workers,
+          run.seconds(), run.operations(), run.entries(), run.jvmCpu(), run.slapdCpu(),
+          run.liveHeapGrowth() < 0 ? "no GC" : String.format(Locale.ROOT, "%,d", run.liveHeapGrowth() >> 20), run.seconds() / single.seconds(),
           run == single ? "" : String.format(Locale.ROOT, "%.2f", run.seconds() / ideal.seconds()));
     }
 
+    /**
+     * The most heap in use right after any collection while it is open: the live data at its
+     * peak, as near as collections show it; -1 if none ran.
+     */
+    private static final class LiveHeap implements AutoCloseable {
+      private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
+      private final List<Runnable> removals = new ArrayList<>();
+
+      LiveHeap() {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+          javax.management.NotificationEmitter emitter = (javax.management.NotificationEmitter) gc;
+          javax.management.NotificationListener listener = (notification, handback) -> {
+            if (notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+              com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
+                  .from((javax.management.openmbean.CompositeData) notification.getUserData());
+              long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                  .mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
+              peak.accumulateAndGet(used, Math::max);
+            }
+          };
+          emitter.addNotificationListener(listener, null, null);
+          removals.add(() -> {
+            try {
+              emitter.removeNotificationListener(listener);
+            } catch (javax.management.ListenerNotFoundException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+        }
+      }
+
+      long peak() {
+        return peak.get();
+      }
+
+      @Override
+      public void close() {
+        removals.forEach(Runnable::run);
+      }
+    }
+
     private static double jvmCpu() {
-      return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+      return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime() / 1e9;
     }
   }
@@ -246,21 +307,23 @@ public final class LdapBench {
         .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
         .withBatchSize(orTerms).withManagersPerListing(perListing);
     OrgChartSource source = OrgChartSource.of(settings);
-    Set<String> seen = ConcurrentHashMap.newKeySet();
-    AtomicLong dupes = new AtomicLong();
+    // Visits per person, by the number in the uid "p<i>": a check that costs the crawl next to nothing.
+    AtomicIntegerArray visits = new AtomicIntegerArray(people);
     long start = System.nanoTime();
     Person root = source.findRoot("p0");
     CrawlReport<Person> report;
-    try (Crawl<Person> crawl = Crawler.over(source).workers(workers).distinctBy(Person::key).start(root, v -> {
-      if (!seen.add(v.node().uid())) {
-        dupes.incrementAndGet();
-      }
-    })) {
+    Crawler<Person, ?> crawler = Crawler.over(source).distinctBy(Person::key);
+    if (workers != DEFAULT_WORKERS) {
+      crawler.workers(workers);
+    }
+    try (Crawl<Person> crawl = crawler.start(root, v -> visits.incrementAndGet(Integer.parseInt(v.node().uid(), 1, v.node().uid().length(), 10)))) {
       report = crawl.await();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     check(report.outcome() == Outcome.COMPLETE, "crawl ended " + report.outcome() + " " + report.errors());
-    check(seen.size() == people && dupes.get() == 0, "crawl saw " + seen.size() + " people, " + dupes + " twice");
+    for (int i = 0; i < people; i++) {
+      check(visits.get(i) == 1, "the crawl visited p" + i + " " + visits.get(i) + " times");
+    }
     return new double[] {seconds, source.operations(), source.entriesRead()};
   }
 
