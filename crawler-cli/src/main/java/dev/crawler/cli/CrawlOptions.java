@@ -13,7 +13,7 @@ final class CrawlOptions {
   static final int MAX_WORKERS = 10_000;
 
   @Option(names = {"-j", "--workers"}, paramLabel = "N",
-      description = "Parallel workers, 1 to " + MAX_WORKERS + " (default: 4 for fs, 8 for ldap).")
+      description = "Parallel workers, 1 to " + MAX_WORKERS + " (default: 4 for fs, 16 for ldap).")
   Integer workers;
 
   @Option(names = {"-d", "--max-depth"}, paramLabel = "N",

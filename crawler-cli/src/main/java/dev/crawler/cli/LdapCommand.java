@@ -65,8 +65,8 @@ final class LdapCommand implements Callable<Integer> {
   /** Levels below the root that --dot draws unless --max-depth says otherwise. */
   static final int DOT_DEPTH = 2;
 
-  /** Default workers: one connection each; LDAP listings wait on the server, not the CPU. */
-  static final int DEFAULT_WORKERS = 8;
+  /** Default workers: what the source prefers, one connection each (listings wait on the server). */
+  static final int DEFAULT_WORKERS = OrgChartSource.PREFERRED_WORKERS;
 
   @Mixin
   CrawlOptions crawlOptions = new CrawlOptions();

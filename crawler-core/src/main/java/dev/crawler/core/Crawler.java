@@ -78,7 +78,8 @@ public final class Crawler<T, S> {
   }
 
   /**
-   * The number of worker threads, each with its own session. Default {@value #DEFAULT_WORKERS}.
+   * The number of worker threads, each with its own session. Default: what the source prefers
+   * ({@link BranchSource#preferredWorkers()}), else {@value #DEFAULT_WORKERS}.
    *
    * @param workers from 1 to 10,000
    * @return this builder
@@ -285,10 +286,16 @@ public final class Crawler<T, S> {
     return List.copyOf(roots);
   }
 
+  private int preferredWorkers() {
+    int preferred = source.preferredWorkers();
+    checkArgument(preferred >= 0 && preferred <= 10_000, "the source's preferredWorkers() (%s) must be from 0 to 10000", preferred);
+    return preferred == 0 ? DEFAULT_WORKERS : preferred;
+  }
+
   private CrawlSettings<T, S> settings() {
     return new CrawlSettings<>(
         source,
-        workers == -1 ? DEFAULT_WORKERS : workers,
+        workers != -1 ? workers : preferredWorkers(),
         rateLimit == -1 ? 0 : rateLimit,
         deadline,
         maxDepth == -1 ? Integer.MAX_VALUE : maxDepth,

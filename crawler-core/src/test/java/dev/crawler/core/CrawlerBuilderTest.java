@@ -31,6 +31,43 @@ class CrawlerBuilderTest {
     assertEquals("workers was already set to 4", e.getMessage());
   }
 
+  /** A source that opens a session per worker and says how many workers suit it. */
+  private static BranchSource<String, Void> preferring(int workers, java.util.concurrent.atomic.AtomicInteger sessions) {
+    return new BranchSource<>() {
+      @Override
+      public Void open() {
+        sessions.incrementAndGet();
+        return null;
+      }
+
+      @Override
+      public void list(Void session, String branch, dev.crawler.core.spi.Children<String> out) {}
+
+      @Override
+      public int preferredWorkers() {
+        return workers;
+      }
+    };
+  }
+
+  @Test
+  void workers_default_toWhatTheSourcePrefers_elseTheEngineDefault() throws Exception {
+    for (int[] preferredAndRun : new int[][] {{3, 3}, {0, Crawler.DEFAULT_WORKERS}}) {
+      java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+      try (Crawl<String> crawl = Crawler.over(preferring(preferredAndRun[0], sessions)).start("r", v -> {})) {
+        crawl.await();
+      }
+      assertEquals(preferredAndRun[1], sessions.get(), "sessions when the source prefers " + preferredAndRun[0]);
+    }
+    java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    try (Crawl<String> crawl = Crawler.over(preferring(3, sessions)).workers(2).start("r", v -> {})) {
+      crawl.await();
+    }
+    assertEquals(2, sessions.get(), "the caller's choice wins");
+    assertMessage("the source's preferredWorkers() (-1) must be from 0 to 10000",
+        () -> Crawler.over(preferring(-1, sessions)).start("r", v -> {}));
+  }
+
   @Test
   void nulls_areRejected() {
     assertThrows(NullPointerException.class, () -> Crawler.over(null));

@@ -245,6 +245,19 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     listAll(connection, List.of(manager), List.of(out));
   }
 
+  /**
+   * Workers when the caller does not choose: {@value #PREFERRED_WORKERS}, one connection each.
+   * Listings wait on the server, so more workers than cores pay, until the server is busy: with
+   * slapd on the same 2 cores, 200,000 people took 3.05-3.09 s at 12-16 workers, 3.46 s at 8 and
+   * 3.90 s at 32 (crawler-bench/ldap-bench, src/site/markdown/ldap-benchmarks.md).
+   */
+  public static final int PREFERRED_WORKERS = 16;
+
+  @Override
+  public int preferredWorkers() {
+    return PREFERRED_WORKERS;
+  }
+
   /** Several managers per listing: their reports' reports come in one query (or a few, past the limit). */
   @Override
   public int batchLimit() {

@@ -62,7 +62,7 @@ class QuerySizerTest {
     }
     assertEquals(List.of(100), sizes(cut(sizer, vps)), "no limit known yet");
     sizer.limitHit(500);
-    assertEquals(List.of(30, 30, 30, 10), sizes(cut(sizer, vps)), "60% of 500 is 30 managers of 10");
+    assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "50% of 500 is 25 managers of 10");
     List<Person> deeper = reportsOf(vps.get(0), 300, -1);
     assertEquals(List.of(200, 100), sizes(cut(sizer, deeper)), "depth 2 has no sample yet");
   }
@@ -77,15 +77,15 @@ class QuerySizerTest {
     assertEquals(40, first.size(), "nothing known of them: the term cap");
     sizer.found(first, m -> 20); // each had 20 reports
     List<Person> next = sizer.firstChunk(siblings.subList(40, 80));
-    assertEquals(15, next.size(), "60% of 500 over the 20 their siblings had");
-    assertEquals(siblings.subList(40, 55), next);
+    assertEquals(12, next.size(), "50% of 500 over the 20 their siblings had");
+    assertEquals(siblings.subList(40, 52), next);
   }
 
   @Test
   void theBackLinkCountsAreUsedAsTheyAre() {
     QuerySizer sizer = new QuerySizer(200);
     sizer.limitHit(100);
-    List<Person> managers = new ArrayList<>(reportsOf(root, 3, 50)); // 50 + 50 > 60
+    List<Person> managers = new ArrayList<>(reportsOf(root, 3, 50)); // 50 + 50 > 50
     managers.addAll(reportsOf(person("leafy", root, -1), 5, 0));
     assertEquals(List.of(1, 1, 6), sizes(cut(sizer, managers)));
   }
@@ -107,7 +107,7 @@ class QuerySizerTest {
     assertEquals(5, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the level's mean");
     assertEquals(10, sizer.expectedReports(person("a-20", a, -1)), 1e-9, "siblings");
     assertEquals(0, sizer.expectedReports(person("b-20", b, -1)), 1e-9, "siblings");
-    assertEquals(List.of(30, 30), sizes(cut(sizer, reportsOf(a, 60, -1))), "60% of 500 is 30 directors");
+    assertEquals(List.of(25, 25, 10), sizes(cut(sizer, reportsOf(a, 60, -1))), "50% of 500 is 25 directors");
     assertEquals(List.of(60), sizes(cut(sizer, reportsOf(b, 60, -1))));
 
     // One level down: directors' reports have 3 each; someone whose siblings are unknown yet is
@@ -130,7 +130,7 @@ class QuerySizerTest {
     sizer.limitHit(500);
     List<Person> unknown = reportsOf(root, 200, -1);
     assertEquals(List.of(200), sizes(cut(sizer, unknown)), "nothing known: one query");
-    assertEquals(List.of(30, 30, 30, 30, 30, 30, 20), sizes(sizer.chunks(unknown, 10, 100)),
+    assertEquals(List.of(25, 25, 25, 25, 25, 25, 25, 25), sizes(sizer.chunks(unknown, 10, 100)),
         "its partial result showed 10 reports a manager");
     assertEquals(List.of(100, 100), sizes(sizer.chunks(unknown, 0, 100)), "no floor: halves");
     assertEquals(List.of(1, 1, 1), sizes(sizer.chunks(unknown.subList(0, 3), 0, 0)), "never below one");

@@ -75,6 +75,17 @@ public interface BranchSource<T, S> {
   void list(S session, T branch, Children<T> out) throws Exception;
 
   /**
+   * How many workers suit this source when the caller does not say: for a source whose listings
+   * wait on a server, what keeps the server busy without queueing at it. The default, 0, leaves it
+   * to the engine ({@code Crawler.DEFAULT_WORKERS}).
+   *
+   * @return 0, or from 1 to 10,000
+   */
+  default int preferredWorkers() {
+    return 0;
+  }
+
+  /**
    * The most branches {@link #listAll} may be given in one call. The default, 1, lists one branch
    * per call. A source whose one request can answer for many branches (an LDAP query with an OR of
    * managers) says more, and the engine then lists up to that many of a worker's pending branches
