@@ -304,7 +304,33 @@ final class LdapCommand implements Callable<Integer> {
       StatsPrinter.print(err, "ldap " + root, "people", report);
       err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
           source.operations(), source.entriesRead(), source.splits());
+      err.println("  " + reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN)));
     }
     return ExitStatus.of(report, false, orphans, err, crawlOptions);
+  }
+
+  /**
+   * How many people the crawl reached against how many the directory holds, for {@code --stats},
+   * or why the total is not known: counting costs one search of DNs (or pages of them), which a
+   * limited account without paging cannot do cheaply.
+   */
+  static String reachedOfAll(OrgChartSource source, long reached, String baseDn) {
+    java.util.OptionalLong total;
+    try {
+      total = source.countPeople();
+    } catch (com.unboundid.ldap.sdk.LDAPException e) {
+      return String.format(Locale.ROOT, "people reached %,d; how many %s holds is not known: %s", reached, baseDn,
+          e.getResultCode());
+    }
+    if (total.isEmpty()) {
+      return String.format(Locale.ROOT, "people reached %,d; how many %s holds is not known: the size limit stops a "
+          + "search of them and the server refuses paging, so a count would cost a search per uid prefix", reached, baseDn);
+    }
+    long all = total.getAsLong();
+    if (reached >= all) {
+      return String.format(Locale.ROOT, "people reached %,d of the %,d under %s: everyone", reached, all, baseDn);
+    }
+    return String.format(Locale.ROOT, "people reached %,d of the %,d under %s; the other %,d are not below the root, "
+        + "or report to a manager who does not exist (--find-orphans names them)", reached, all, baseDn, all - reached);
   }
 }

@@ -22,6 +22,22 @@ class LdapCommandTest {
   @TempDir
   Path tmp;
 
+  /** --stats says how many people were reached of how many there are, or why that is not known. */
+  @Test
+  void stats_sayHowManyWereReached_ofHowManyTheDirectoryHolds() {
+    CliRun all = CliRun.of("ldap", "--root", "ceo", "-q", "--stats", "--demo-people", "600", "--demo-size-limit", "1000");
+    assertEquals(0, all.exit(), all.err());
+    assertTrue(all.err().contains("\n  people reached 600 of the 600 under ou=people,dc=example,dc=com: everyone\n"), all.err());
+    CliRun part = CliRun.of("ldap", "--root", "adijkstra1", "-q", "--stats", "--demo-people", "600", "--demo-size-limit", "1000");
+    assertEquals(0, part.exit(), part.err());
+    assertTrue(part.err().matches("(?s).*\n  people reached \\d+ of the 600 under ou=people,dc=example,dc=com; the other \\d+ "
+        + "are not below the root, or report to a manager who does not exist \\(--find-orphans names them\\)\n.*"), part.err());
+    CliRun limited = CliRun.of("ldap", "--root", "ceo", "-q", "--stats", "--demo-people", "600", "--demo-size-limit", "100");
+    assertEquals(0, limited.exit(), limited.err());
+    assertTrue(limited.err().contains("\n  people reached 600; how many ou=people,dc=example,dc=com holds is not known: "
+        + "the size limit stops a search of them and the server refuses paging"), limited.err());
+  }
+
   @Test
   void demo_jsonLines_everyPersonOnce() {
     CliRun run = CliRun.of("ldap", "--root", "ceo", "--workers", "8", "--demo-people", "600", "--demo-size-limit", "100");

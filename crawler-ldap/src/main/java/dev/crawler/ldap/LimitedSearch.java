@@ -135,6 +135,61 @@ final class LimitedSearch {
     return request(filter, attributes);
   }
 
+  /**
+   * How many people the base DN holds, if the server says so cheaply: one search for their DNs
+   * alone, or, past the size limit, pages of DNs. Empty when the limit stops the search and the
+   * server refuses paging: a count would then cost a search per uid prefix. Entries are counted
+   * as they come, never held. Not counted in {@link LdapCounters}: it is no part of the crawl.
+   */
+  java.util.OptionalLong countPeople(LDAPConnection connection) throws LDAPException {
+    CountingListener counter = new CountingListener();
+    Filter everyone = Filter.createPresenceFilter("objectClass");
+    try {
+      connection.search(new SearchRequest(counter, baseDn, scope, Filter.createANDFilter(personFilter, everyone), "1.1"));
+      return java.util.OptionalLong.of(counter.entries);
+    } catch (LDAPSearchException e) {
+      if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+        throw e;
+      }
+      if (pagingRefused.get()) {
+        return java.util.OptionalLong.empty();
+      }
+      counter.entries = 0;
+      int pageSize = Math.max(1, e.getEntryCount());
+      ASN1OctetString cookie = null;
+      try {
+        do {
+          SearchRequest request = new SearchRequest(counter, baseDn, scope,
+              Filter.createANDFilter(personFilter, everyone), "1.1");
+          request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+          SimplePagedResultsControl response = SimplePagedResultsControl.get(connection.search(request));
+          cookie = response == null ? null : response.getCookie();
+        } while (cookie != null && cookie.getValueLength() > 0);
+      } catch (LDAPSearchException refused) {
+        if (!LdapFailures.refusesPaging(refused)) {
+          throw refused;
+        }
+        pagingRefused.set(true);
+        return java.util.OptionalLong.empty();
+      }
+      return java.util.OptionalLong.of(counter.entries);
+    }
+  }
+
+  /** Counts the entries of a search without keeping them. Confined to the searching thread. */
+  private static final class CountingListener implements com.unboundid.ldap.sdk.SearchResultListener {
+    private static final long serialVersionUID = 1L;
+    long entries;
+
+    @Override
+    public void searchEntryReturned(SearchResultEntry entry) {
+      entries++;
+    }
+
+    @Override
+    public void searchReferenceReturned(com.unboundid.ldap.sdk.SearchResultReference reference) {}
+  }
+
   private SearchRequest request(Filter filter, String[] read) {
     return new SearchRequest(baseDn, scope, Filter.createANDFilter(personFilter, filter), read);
   }

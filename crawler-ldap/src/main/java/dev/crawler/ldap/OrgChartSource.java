@@ -216,6 +216,23 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   /**
+   * How many people the base DN holds, when the account can count them cheaply: one search of
+   * their DNs alone, or pages of DNs past the size limit. Empty when the limit stops the search
+   * and the server refuses paging (OpenLDAP's default for a limited account). Over a connection
+   * of its own; not counted in {@link #operations()}.
+   *
+   * @throws LDAPException if the directory cannot be read
+   */
+  public java.util.OptionalLong countPeople() throws LDAPException {
+    LDAPConnection connection = open();
+    try {
+      return search.countPeople(connection);
+    } finally {
+      connection.close();
+    }
+  }
+
+  /**
    * Whether any person under the base DN has the manager attribute at all: when a crawl finds
    * nobody below its root, a misspelt {@code --manager-attribute} is the likely reason. One search
    * of one entry, over a connection of its own.

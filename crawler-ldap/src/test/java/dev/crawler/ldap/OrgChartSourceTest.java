@@ -144,6 +144,22 @@ class OrgChartSourceTest {
     }
   }
 
+  /** Counted in one search under the limit, in pages past it, and not at all where paging is refused. */
+  @ParameterizedTest(name = "size limit {0}, paging refused {1}")
+  @CsvSource({"5000, true, 1200", "100, false, 1200", "100, true, -1"})
+  void countPeople_saysHowManyTheDirectoryHolds_whenThatIsCheap(int sizeLimit, boolean refusePaging, long expected)
+      throws Exception {
+    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(1200, 1, sizeLimit, Duration.ZERO, refusePaging))) {
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      long operations = source.operations();
+      java.util.OptionalLong count = source.countPeople();
+      assertEquals(expected, count.orElse(-1));
+      assertEquals(operations + 1, source.operations(), "its connection's bind counts, its searches (no part of the crawl) do not");
+      Result result = crawl(source, "ceo", 4, v -> {});
+      assertEquals(1200, result.seen().size(), "the demo's chart reaches everyone from the CEO");
+    }
+  }
+
   /** The manager attribute may spell a DN in another case, with spaces: it names the same person. */
   @Test
   void aManagerDnSpeltDifferently_stillNamesTheManager() throws Exception {
