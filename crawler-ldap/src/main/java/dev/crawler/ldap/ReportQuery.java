@@ -32,6 +32,8 @@ final class ReportQuery {
   private final QuerySizer sizer;
   private final EntryReader reader;
   private final String managerAttribute;
+  /** Set once the size limit was looked for (LimitedSearch.learnLimit); read before every query. */
+  private volatile boolean limitLearned;
 
   ReportQuery(LimitedSearch search, QuerySizer sizer, EntryReader reader, LdapSettings settings) {
     this.search = search;
@@ -45,6 +47,9 @@ final class ReportQuery {
    * the limit allows.
    */
   Map<String, List<Person>> reportsOf(LDAPConnection connection, List<Person> managers) throws LDAPException {
+    if (!limitLearned) {
+      learnLimit(connection);
+    }
     Managers batch = new Managers(managers);
     Map<String, List<Person>> result = new HashMap<>();
     Deque<List<Person>> retries = new ArrayDeque<>();
@@ -65,6 +70,14 @@ final class ReportQuery {
       sizer.found(chunk, manager -> result.getOrDefault(manager.normalizedDn(), List.of()).size());
     }
     return result;
+  }
+
+  /** Once per source, before its first query; other workers wait for it rather than query blind. */
+  private synchronized void learnLimit(LDAPConnection connection) throws LDAPException {
+    if (!limitLearned) {
+      search.learnLimit(connection);
+      limitLearned = true;
+    }
   }
 
   /**
