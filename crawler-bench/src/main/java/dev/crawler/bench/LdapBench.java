@@ -52,6 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LdapBench {
   private static final String BASE = "ou=people," + Slapd.SUFFIX;
+  /** The back-link to reports in the generated chart: see orgChart. */
+  private static final String BACK_LINK = "seeAlso";
   /** In --workers: the crawl with no workers(n) call, as a user who does not choose. */
   private static final int DEFAULT_WORKERS = 0;
   private static final String[] ATTRIBUTES = {"uid", "cn", "title", "mail", "manager"};
@@ -107,10 +109,13 @@ public final class LdapBench {
         rows.print("ideal walk: the crawl's OR queries cut knowing the chart, managers only (as with a back-link)", 32,
             idealManagers);
         for (int w : workers) {
-          Run crawl = rows.median(() -> crawl(port, w, people, orTerms, perListing));
+          Run crawl = rows.median(() -> crawl(port, w, people, orTerms, perListing, null));
           rows.print(String.format(Locale.ROOT, "crawl, limited account (size limit %d), OR of <= %d, %d managers per listing",
               limit, orTerms, perListing), w == DEFAULT_WORKERS ? "default" : Integer.toString(w), crawl);
         }
+        Run linked = rows.median(() -> crawl(port, DEFAULT_WORKERS, people, orTerms, perListing, BACK_LINK));
+        rows.print("crawl as above, with a back-link to reports (" + BACK_LINK + "); against the managers-only ideal walk",
+            "default", linked, idealManagers);
         if (naive) {
           Run pool = rows.once(() -> naivePool(port, 8, entries));
           rows.print("naive pool, one query per person", 8, pool);
@@ -182,6 +187,11 @@ public final class LdapBench {
     }
 
     void print(String method, String workers, Run run) {
+      print(method, workers, run, null);
+    }
+
+    /** With {@code reference} the ideal walk this row is compared to; {@code null} for the first. */
+    void print(String method, String workers, Run run, Run reference) {
       if (single == null) {
         single = run;
       } else if (ideal == null) {
@@ -190,7 +200,7 @@ public final class LdapBench {
       System.out.printf(Locale.ROOT, "| %s | %d | %s | %.2f | %,d | %,d | %.1f / %.1f | %s | %.2f | %s |%n", method, people, workers,
           run.seconds(), run.operations(), run.entries(), run.jvmCpu(), run.slapdCpu(),
           run.liveHeapGrowth() < 0 ? "no GC" : String.format(Locale.ROOT, "%,d", run.liveHeapGrowth() >> 20), run.seconds() / single.seconds(),
-          run == single ? "" : String.format(Locale.ROOT, "%.2f", run.seconds() / ideal.seconds()));
+          run == single ? "" : String.format(Locale.ROOT, "%.2f", run.seconds() / (reference == null ? ideal : reference).seconds()));
     }
 
     /**
@@ -253,6 +263,15 @@ public final class LdapBench {
         managerOf[next++] = m;
       }
     }
+    // A back-link to reports, as Active Directory's directReports: in seeAlso, a DN-valued
+    // attribute every person may hold in OpenLDAP's core schema. Only the back-link crawl reads it.
+    List<List<String>> reports = new ArrayList<>(people);
+    for (int i = 0; i < people; i++) {
+      reports.add(new ArrayList<>());
+    }
+    for (int i = 1; i < people; i++) {
+      reports.get(managerOf[i]).add("uid=p" + i + "," + BASE);
+    }
     for (int i = 0; i < people; i++) {
       Entry e = new Entry("uid=p" + i + "," + BASE);
       e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson");
@@ -263,6 +282,9 @@ public final class LdapBench {
       e.addAttribute("mail", "p" + i + "@example.com");
       if (managerOf[i] >= 0) {
         e.addAttribute("manager", "uid=p" + managerOf[i] + "," + BASE);
+      }
+      if (!reports.get(i).isEmpty()) {
+        e.addAttribute(BACK_LINK, reports.get(i));
       }
       entries.add(e);
     }
@@ -302,10 +324,15 @@ public final class LdapBench {
     }
   }
 
-  private static double[] crawl(int port, int workers, int people, int orTerms, int perListing) throws Exception {
+  /** A crawl from p0; {@code backLink} names the attribute listing a person's reports, or is {@code null}. */
+  private static double[] crawl(int port, int workers, int people, int orTerms, int perListing, String backLink)
+      throws Exception {
     LdapSettings settings = LdapSettings.of("127.0.0.1", port, BASE)
         .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
         .withBatchSize(orTerms).withManagersPerListing(perListing);
+    if (backLink != null) {
+      settings = settings.withReportsAttribute(backLink);
+    }
     OrgChartSource source = OrgChartSource.of(settings);
     // Visits per person, by the number in the uid "p<i>": a check that costs the crawl next to nothing.
     AtomicIntegerArray visits = new AtomicIntegerArray(people);
