@@ -151,10 +151,12 @@ public final class LdapBench {
     }
 
     /**
-     * A warm-up run, not counted (the JIT compiles the crawler's code in its first run, as hyperfine
-     * warms its commands), then three; the one with the median wall time.
+     * Two warm-up runs, not counted (the JIT compiles the crawler's code in its first runs, as
+     * hyperfine warms its commands; with one, the first crawl row still paid 0.5-1 s of CPU more than
+     * the same crawl later), then three; the one with the median wall time.
      */
     Run median(Method method) throws Exception {
+      once(method);
       once(method);
       List<Run> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
