@@ -50,6 +50,11 @@ final class CrawlOptions {
     }
   }
 
+  /** Whether the user chose the number of workers. */
+  boolean workersGiven() {
+    return workers != null;
+  }
+
   /** The workers asked for, or the subcommand's default. */
   int workersOr(int defaultWorkers) {
     return workers == null ? defaultWorkers : workers;

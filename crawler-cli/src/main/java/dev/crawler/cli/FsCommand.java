@@ -48,8 +48,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "130:interrupted (Ctrl-C); what was found was written"})
 final class FsCommand implements Callable<Integer> {
   /**
-   * Measured on 2 cores (src/site/markdown/fs-benchmarks.md): warm, 2 workers are 0.4 s faster on
-   * 1.1M entries; cold, 4 are 0.6 s faster, and a cold walk is the slow one.
+   * Measured on 2 cores (src/site/markdown/fs-benchmarks.md): warm, 2 workers are 0.26 s faster
+   * on 1.1M entries; cold, 4 are 2-4 s faster, and a cold walk is the slow one. So by default
+   * only as many as the cores list at first, and the others join at the first listing that waits
+   * on the disk (more than 1 ms: Crawler.startWorkers).
    */
   static final int DEFAULT_WORKERS = 4;
 
@@ -349,6 +351,9 @@ final class FsCommand implements Callable<Integer> {
         if (distributed == null) {
           Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
               .errorListener(this::branchFailed); // as they happen
+          if (!crawlOptions.workersGiven()) {
+            crawler.startWorkers(Runtime.getRuntime().availableProcessors());
+          }
           dev.crawler.core.Crawl<FileEntry> local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
           crawl.set(local);
           if (enough || runner != null && runner.cannotRun() != null) {

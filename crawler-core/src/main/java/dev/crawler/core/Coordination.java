@@ -3,7 +3,7 @@ package dev.crawler.core;
 /**
  * What the workers of one crawl coordinate through, and all a worker sees of the crawl: its
  * settings, the stop, the deadline, the work exchange and the party count, the rate limit, the
- * distinct-check, the failures and the visit sink. Every part is thread-safe.
+ * distinct-check, the failures, the visit sink and the workers held in reserve. Every part is thread-safe.
  *
  * @param pacer {@code null} without a rate limit
  * @param workerExited run by each worker as its last act, after its session is closed
@@ -18,4 +18,5 @@ record Coordination<T, S>(
     SeenNodes<T> seen,
     BranchFailures<T> failures,
     VisitSink<T> sink,
+    ReserveWorkers reserve,
     Runnable workerExited) {}

@@ -75,6 +75,9 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    *  - The handoff's take(), in WorkExchange.acquire(): checked just before; a stop interrupts it.
    *    Only a peer's offer or that interrupt releases it, and the interrupt is sent after the
    *    outcome is set.
+   *  - A worker held in reserve (ReserveWorkers.awaitRelease, Crawler.startWorkers): checked just
+   *    before, after the source's open(); released by a slow listing or by the stop's interrupt.
+   *    It holds no party, so it never keeps a crawl from completing.
    *  - Buffer space in StreamSink (the stream's back-pressure): released by the reader, and also
    *    by stopAccepting(), which a stop runs before the interrupts, and by the reader closing the
    *    stream. Neither depends on the worker's interrupt status, so a worker whose interrupt a
@@ -139,7 +142,8 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     Pacer pacer = settings.rateLimit() > 0 ? new Pacer(settings.rateLimit(), time) : null;
     SeenNodes<T> seen = new SeenNodes<>(settings.distinctKey());
     Coordination<T, S> coordination = new Coordination<>(
-        settings, stop, deadline, exchange, pending, pacer, seen, failures, sink, this::workerExited);
+        settings, stop, deadline, exchange, pending, pacer, seen, failures, sink,
+        new ReserveWorkers(settings.startWorkers() < n), this::workerExited);
     List<Task<T>> rootTasks = new ArrayList<>();
     for (T root : roots) {
       if (seen.firstSighting(root)) {

@@ -19,6 +19,7 @@ import java.util.function.Function;
 record CrawlSettings<T, S>(
     BranchSource<T, S> source,
     int workers,
+    int startWorkers,
     double rateLimit,
     Duration deadline,
     int maxDepth,

@@ -49,6 +49,7 @@ public final class Crawler<T, S> {
 
   private final BranchSource<T, S> source;
   private int workers = -1;
+  private int startWorkers = -1;
   private double rateLimit = -1;
   private Duration deadline;
   private int maxDepth = -1;
@@ -88,6 +89,23 @@ public final class Crawler<T, S> {
     checkState(this.workers == -1, "workers was already set to %s", this.workers);
     checkArgument(workers >= 1 && workers <= 10_000, "workers (%s) must be from 1 to 10000", workers);
     this.workers = workers;
+    return this;
+  }
+
+  /**
+   * How many of the workers list from the start; the others open their sessions and wait until
+   * a listing takes longer than 1 ms, a sign that listings wait on I/O rather than the CPU, and
+   * then join for the rest of the crawl. Default: all of them. For a source that is CPU-bound
+   * when its data is cached and I/O-bound when not, such as a filesystem: as many as the cores
+   * when warm, more when cold.
+   *
+   * @param startWorkers at least 1; above {@link #workers} it means all of them
+   * @return this builder
+   */
+  public Crawler<T, S> startWorkers(int startWorkers) {
+    checkState(this.startWorkers == -1, "startWorkers was already set to %s", this.startWorkers);
+    checkArgument(startWorkers >= 1, "startWorkers (%s) must be at least 1", startWorkers);
+    this.startWorkers = startWorkers;
     return this;
   }
 
@@ -293,9 +311,11 @@ public final class Crawler<T, S> {
   }
 
   private CrawlSettings<T, S> settings() {
+    int n = workers != -1 ? workers : preferredWorkers();
     return new CrawlSettings<>(
         source,
-        workers != -1 ? workers : preferredWorkers(),
+        n,
+        startWorkers == -1 ? n : Math.min(startWorkers, n),
         rateLimit == -1 ? 0 : rateLimit,
         deadline,
         maxDepth == -1 ? Integer.MAX_VALUE : maxDepth,

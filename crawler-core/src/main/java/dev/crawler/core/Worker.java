@@ -86,6 +86,9 @@ final class Worker<T, S> implements Runnable {
   public void run() {
     try {
       lister.openSession();
+      if (index >= crawl.settings().startWorkers() && !crawl.reserve().awaitRelease(stop)) {
+        return; // held in reserve until the crawl ended
+      }
       loop();
     } catch (InterruptedException e) {
       // Expected when the crawl stops. An interrupt nobody in the engine sent means cancel.
@@ -162,7 +165,9 @@ final class Worker<T, S> implements Runnable {
 
   /** Lists one branch and commits its children, or reports it as failed for good. */
   private void listAlone(Task<T> task) throws Exception {
+    long began = reserveClock();
     Result result = lister.list(task.node(), buffers.get(0));
+    noteListingTime(began);
     if (result == Result.LISTED) {
       commit(task, buffers.get(0));
     } else if (result == Result.FAILED) {
@@ -180,7 +185,9 @@ final class Worker<T, S> implements Runnable {
     for (Task<T> task : tasks) {
       batchNodes.add(task.node());
     }
+    long began = reserveClock();
     Result result = lister.listAll(batchNodes, buffers.subList(0, tasks.size()));
+    noteListingTime(began);
     if (result == Result.LISTED) {
       for (int i = 0; i < tasks.size(); i++) {
         commit(tasks.get(i), buffers.get(i));
@@ -213,6 +220,21 @@ final class Worker<T, S> implements Runnable {
       } else {
         deliver(new Visit<>(branch, Visit.Kind.BRANCH, depth, parent)); // at max depth: not listed
       }
+    }
+  }
+
+  /** What reserveClock() returns once no worker is held in reserve. */
+  private static final long NOT_TIMED = Long.MIN_VALUE;
+
+  /** The time before a listing, while workers are held in reserve; NOT_TIMED once they are not. */
+  private long reserveClock() {
+    return crawl.reserve().released() ? NOT_TIMED : crawl.settings().time().nanoTime();
+  }
+
+  /** A listing that took long releases the workers held in reserve (ReserveWorkers). */
+  private void noteListingTime(long began) {
+    if (began != NOT_TIMED) {
+      crawl.reserve().listingTook(crawl.settings().time().nanoTime() - began);
     }
   }
 
