@@ -143,9 +143,8 @@ final class LimitedSearch {
    */
   java.util.OptionalLong countPeople(LDAPConnection connection) throws LDAPException {
     CountingListener counter = new CountingListener();
-    Filter everyone = Filter.createPresenceFilter("objectClass");
     try {
-      connection.search(new SearchRequest(counter, baseDn, scope, Filter.createANDFilter(personFilter, everyone), "1.1"));
+      connection.search(everyonesDn(counter));
       return java.util.OptionalLong.of(counter.entries);
     } catch (LDAPSearchException e) {
       if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
@@ -155,16 +154,8 @@ final class LimitedSearch {
         return java.util.OptionalLong.empty();
       }
       counter.entries = 0;
-      int pageSize = Math.max(1, e.getEntryCount());
-      ASN1OctetString cookie = null;
       try {
-        do {
-          SearchRequest request = new SearchRequest(counter, baseDn, scope,
-              Filter.createANDFilter(personFilter, everyone), "1.1");
-          request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-          SimplePagedResultsControl response = SimplePagedResultsControl.get(connection.search(request));
-          cookie = response == null ? null : response.getCookie();
-        } while (cookie != null && cookie.getValueLength() > 0);
+        pages(connection, () -> everyonesDn(counter), Math.max(1, e.getEntryCount()), page -> { });
       } catch (LDAPSearchException refused) {
         if (!LdapFailures.refusesPaging(refused)) {
           throw refused;
@@ -176,6 +167,12 @@ final class LimitedSearch {
     }
   }
 
+  /** A search for every person's DN alone (no attributes), each handed to {@code counter}, none kept. */
+  private SearchRequest everyonesDn(CountingListener counter) {
+    return new SearchRequest(counter, baseDn, scope,
+        Filter.createANDFilter(personFilter, Filter.createPresenceFilter("objectClass")), "1.1");
+  }
+
   /**
    * Learns the size limit before the first query is cut, with one search of DNs alone that asks
    * for at most {@value #PROBE_LIMIT}: "size limit exceeded" after n entries means the limit is n
@@ -185,8 +182,7 @@ final class LimitedSearch {
    * nothing: the whole directory fits. Any other failure is left to the queries to meet.
    */
   void learnLimit(LDAPConnection connection) throws LDAPException {
-    SearchRequest probe = new SearchRequest(new CountingListener(), baseDn, scope,
-        Filter.createANDFilter(personFilter, Filter.createPresenceFilter("objectClass")), "1.1");
+    SearchRequest probe = everyonesDn(new CountingListener());
     probe.setSizeLimit(PROBE_LIMIT);
     counters.operations.increment();
     try {
@@ -248,17 +244,32 @@ final class LimitedSearch {
 
   private void paged(LDAPConnection connection, Filter filter, String[] read, int pageSize, EntrySink each)
       throws LDAPException {
-    ASN1OctetString cookie = null;
-    do {
-      SearchRequest request = request(filter, read);
-      request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+    pages(connection, () -> {
       counters.operations.increment();
-      SearchResult page = connection.search(request);
+      return request(filter, read);
+    }, pageSize, page -> {
       counters.entriesRead.add(page.getEntryCount());
       for (SearchResultEntry entry : page.getSearchEntries()) {
         each.accept(entry);
       }
-      SimplePagedResultsControl response = SimplePagedResultsControl.get(page);
+    });
+  }
+
+  /** Takes a search's result a page at a time. */
+  private interface PageSink {
+    void accept(SearchResult page) throws LDAPException;
+  }
+
+  /** Sends a search page by page (Simple Paged Results) until the server's cookie runs out. */
+  private static void pages(LDAPConnection connection, java.util.function.Supplier<SearchRequest> request, int pageSize,
+      PageSink eachPage) throws LDAPException {
+    ASN1OctetString cookie = null;
+    do {
+      SearchRequest page = request.get();
+      page.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+      SearchResult result = connection.search(page);
+      eachPage.accept(result);
+      SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
       cookie = response == null ? null : response.getCookie();
     } while (cookie != null && cookie.getValueLength() > 0);
   }
