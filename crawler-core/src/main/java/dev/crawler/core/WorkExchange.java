@@ -18,8 +18,10 @@ final class WorkExchange<T> {
    *     succeeds only if a peer is parked in take(): the branch then moves straight to that peer,
    *     who was woken by the transfer itself. It keeps offering while peers wait and it has more
    *     than one branch, so a listing that yields many branches fills all parked peers at once.
-   *     It never offers its last pending branch: that branch would only bounce between workers
-   *     (a faithful port of the Go original did that on a deep chain and ran 17x slower).
+   *     It never offers the branch it lists next (its newest sub-branch, held outside the stack,
+   *     or else its last pending one): that branch would only bounce between workers (a faithful
+   *     port of the Go original did that on a deep chain and ran 17x slower). Nor can a thief
+   *     steal it, since it never enters the stack.
    *  2. Stealing. A worker whose stack runs dry first looks at its peers' stacks and takes the
    *     oldest entry of the first non-empty one, so it does not wait for a busy peer to finish
    *     its listing before it gets work. Only if all stacks are empty does it announce itself in
@@ -159,12 +161,19 @@ final class WorkExchange<T> {
     }
   }
 
-  /** Offers the oldest pending branches of {@code own} to parked peers while there are both. */
-  void feedIdlePeers(WorkStack<T> own) {
+  /**
+   * Offers the oldest pending branches of {@code own} to parked peers while there are both.
+   *
+   * @param holdingNext whether the owner already holds the branch it lists next, outside its
+   *     stack; if not, the stack's newest branch is kept for it
+   */
+  void feedIdlePeers(WorkStack<T> own, boolean holdingNext) {
+    // The owner's next branch never moves: it would only bounce between workers.
+    int ownersNext = holdingNext ? 0 : 1;
     while (idlePeers.get() > 0) {
       // Leave one branch for each spinning peer to steal: waking a parked one instead would have
       // it wait for the core the spinner holds (at 8 workers on 2 cores, a chain ran 12x slower).
-      List<Task<T>> handed = own.removeOldestToHandOff(1 + spinners.get(), groupLimit);
+      List<Task<T>> handed = own.removeOldestToHandOff(ownersNext + spinners.get(), groupLimit);
       if (handed == null) {
         return;
       }

@@ -83,10 +83,10 @@ final class WorkStack<T> {
   /**
    * Owner: removes the oldest pending branches to hand them to an idle peer, taking one party for
    * them; {@code null} unless more than {@code keep} are pending. As many as {@code max}, never more
-   * than half (rounded up) of those above {@code keep}. The owner always keeps at least one, so a
-   * worker's last branch never bounces between workers.
+   * than half (rounded up) of those above {@code keep}.
    *
-   * @param keep how many pending branches to leave, at least 1
+   * @param keep how many pending branches to leave: at least 1 unless the owner holds its next
+   *     branch outside the stack, so that a worker's next branch never bounces between workers
    * @param max the most branches to hand over, at least 1
    */
   synchronized List<Task<T>> removeOldestToHandOff(int keep, int max) {

@@ -112,7 +112,7 @@ class GroupMovesTest {
     });
     owner.pushAll(tasks(0, 10));
     while (!acquired.isDone()) {
-      exchange.feedIdlePeers(owner);
+      exchange.feedIdlePeers(owner, false);
       Thread.onSpinWait();
     }
 
