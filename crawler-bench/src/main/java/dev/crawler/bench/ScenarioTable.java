@@ -98,10 +98,13 @@ public final class ScenarioTable {
       THREADS.resetPeakThreadCount();
       resetHeapPeaks();
       if (latencyMicros == 0) {
-        for (int warm = 0; warm < 5; warm++) {
+        // Runs of 5-40 ms: warm up for a second at least, so the JIT has compiled the hot path
+        // (5 warm-ups left medians that differed 2x between two invocations of the table).
+        long warmUntil = System.nanoTime() + 1_000_000_000L;
+        for (int warm = 0; warm < 5 || System.nanoTime() < warmUntil; warm++) {
           timed(tree, workers, peer, node -> {});
         }
-        long[] runs = new long[5];
+        long[] runs = new long[11];
         for (int r = 0; r < runs.length; r++) {
           runs[r] = timed(tree, workers, peer, node -> {});
         }
