@@ -30,6 +30,8 @@ final class Worker<T, S> implements Runnable {
   private final List<T> batchNodes = new ArrayList<>();
   private final List<Task<T>> newTasks = new ArrayList<>();
   private final VisitSink.Emitter<T> emitter;
+  /** This worker's recent listings, while workers are held in reserve: whether listings wait. */
+  private final ReserveWorkers.Witness reserveWitness;
   /**
    * The mean time a listing (of a branch or a batch) took in the last busy stretch: whether
    * waiting by spinning pays.
@@ -54,6 +56,7 @@ final class Worker<T, S> implements Runnable {
     this.maxDepth = crawl.settings().maxDepth();
     this.lister = new Lister<>(crawl.settings(), stop, crawl.deadline(), crawl.pacer(), stats, jitter);
     this.emitter = crawl.sink().newEmitter(stats);
+    this.reserveWitness = crawl.reserve().newWitness();
     this.batchLimit = crawl.exchange().groupLimit(); // read once: a steal never brings more
     for (int i = 0; i < batchLimit; i++) {
       buffers.add(new ChildBuffer<>());
@@ -277,10 +280,10 @@ final class Worker<T, S> implements Runnable {
     return crawl.reserve().released() ? NOT_TIMED : crawl.settings().time().nanoTime();
   }
 
-  /** A listing that took long releases the workers held in reserve (ReserveWorkers). */
+  /** Listings that keep taking long release the workers held in reserve (ReserveWorkers). */
   private void noteListingTime(long began) {
     if (began != NOT_TIMED) {
-      crawl.reserve().listingTook(crawl.settings().time().nanoTime() - began);
+      reserveWitness.listingTook(crawl.settings().time().nanoTime() - began);
     }
   }
 
