@@ -1,6 +1,5 @@
 package dev.crawler.ldap;
 
-import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 
@@ -30,6 +29,17 @@ final class EntryReader {
    * @param cycle whether they are among their own managers
    */
   Person person(SearchResultEntry entry, Person manager, boolean cycle) throws LDAPException {
+    return person(entry, DnNormalizer.normalize(entry.getDN()), manager, cycle);
+  }
+
+  /**
+   * The person an entry describes, whose normalized DN the caller has already.
+   *
+   * @param normalizedDn the entry's DN, normalized ({@link DnNormalizer})
+   * @param manager who they were found under; {@code null} for a root or an audit
+   * @param cycle whether they are among their own managers
+   */
+  Person person(SearchResultEntry entry, String normalizedDn, Person manager, boolean cycle) {
     int linked = -1;
     if (backLink != null) {
       String[] reports = entry.getAttributeValues(backLink);
@@ -40,7 +50,7 @@ final class EntryReader {
       String[] v = entry.getAttributeValues(name);
       values.put(name, v == null ? java.util.List.of() : java.util.List.of(v));
     }
-    return new Person(entry.getParsedDN(), entry.getAttributeValue(uidAttribute),
+    return new Person(entry.getDN(), normalizedDn, entry.getAttributeValue(uidAttribute),
         entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
         entry.getAttributeValue(managerAttribute), manager, cycle, linked, values);
   }
@@ -51,10 +61,10 @@ final class EntryReader {
     return values == null ? new String[0] : values;
   }
 
-  /** {@code dn} parsed, or {@code null} if it is not a DN (then it names nobody). */
-  static DN parsedOrNull(String dn) {
+  /** {@code dn} normalized, or {@code null} if it is not a DN (then it names nobody). */
+  static String normalizedOrNull(String dn) {
     try {
-      return new DN(dn);
+      return DnNormalizer.normalize(dn);
     } catch (LDAPException e) {
       return null;
     }

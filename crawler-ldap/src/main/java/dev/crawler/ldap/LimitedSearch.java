@@ -111,7 +111,7 @@ final class LimitedSearch {
   void eachMatching(LDAPConnection connection, Filter filter, String[] read, EntrySink each) throws LDAPException {
     java.util.Set<String> seen = new java.util.HashSet<>();
     EntrySink once = entry -> {
-      if (seen.add(entry.getParsedDN().toNormalizedString())) {
+      if (seen.add(DnNormalizer.normalize(entry.getDN()))) {
         each.accept(entry);
       }
     };

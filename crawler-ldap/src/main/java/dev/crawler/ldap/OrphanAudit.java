@@ -1,6 +1,5 @@
 package dev.crawler.ldap;
 
-import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -42,15 +41,15 @@ final class OrphanAudit {
     Set<String> people = new HashSet<>();
     Map<String, List<Waiting>> waitingFor = new HashMap<>();
     search.eachMatching(connection, Filter.createPresenceFilter("objectClass"), entry -> {
-      String self = entry.getParsedDN().toNormalizedString();
+      String self = DnNormalizer.normalize(entry.getDN());
       people.add(self);
       waitingFor.remove(self);
       for (String value : reader.managerValues(entry)) {
-        DN manager = EntryReader.parsedOrNull(value);
+        String manager = EntryReader.normalizedOrNull(value);
         if (manager == null) {
-          each.accept(new MissingManager(reader.person(entry, null, false), value)); // not a DN: names nobody
-        } else if (!people.contains(manager.toNormalizedString())) {
-          waitingFor.computeIfAbsent(manager.toNormalizedString(), k -> new ArrayList<>(1))
+          each.accept(new MissingManager(reader.person(entry, self, null, false), value)); // not a DN: names nobody
+        } else if (!people.contains(manager)) {
+          waitingFor.computeIfAbsent(manager, k -> new ArrayList<>(1))
               .add(new Waiting(entry.getDN(), value));
         }
       }

@@ -59,8 +59,18 @@ public final class Person {
 
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
       int linkedReports, java.util.Map<String, List<String>> attributes) {
-    this.dn = Objects.requireNonNull(dn, "dn").toString();
-    this.normalizedDn = dn.toNormalizedString();
+    this(Objects.requireNonNull(dn, "dn").toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, manager,
+        cycle, linkedReports, attributes);
+  }
+
+  /**
+   * @param dn the DN as the server wrote it
+   * @param normalizedDn the same DN normalized ({@link DnNormalizer})
+   */
+  Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
+      Person manager, boolean cycle, int linkedReports, java.util.Map<String, List<String>> attributes) {
+    this.dn = Objects.requireNonNull(dn, "dn");
+    this.normalizedDn = Objects.requireNonNull(normalizedDn, "normalizedDn");
     this.uid = uid;
     this.name = name;
     this.title = title;
