@@ -105,7 +105,9 @@ class QuerySizerTest {
     sizer.found(directors, d -> 10);
     sizer.found(leads, l -> 0);
     Person c = person("c", root, -1); // not listed: nothing known of their reports' relatives
-    assertEquals(5, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the level's mean");
+    // Relatives are alike, so one whose relatives are unknown is sized as the level's managers are
+    // (10), not by the level's mean (5): half of a query sized by the mean would hit the limit.
+    assertEquals(10, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the mean of those at the level who manage");
     assertEquals(10, sizer.expectedReports(person("a-20", a, -1)), 1e-9, "siblings");
     assertEquals(0, sizer.expectedReports(person("b-20", b, -1)), 1e-9, "siblings");
     assertEquals(List.of(25, 25, 10), sizes(cut(sizer, reportsOf(a, 60, -1))), "50% of 500 is 25 directors");
@@ -123,6 +125,20 @@ class QuerySizerTest {
     Person lonely = directors.get(15);
     lonely.setReports(reportsOf(lonely, 1, -1));
     assertEquals(3, sizer.expectedReports(person("cousin", lonely, -1)), 1e-9, "cousins");
+  }
+
+  /** The chart's last level: nobody there manages, so nobody met there is expected to. */
+  @Test
+  void aLevelWhereNobodyManages_expectsNoReports_notTheLevelAbove() {
+    QuerySizer sizer = new QuerySizer(1000);
+    sizer.limitHit(500);
+    List<Person> managers = reportsOf(root, 20, -1);
+    sizer.found(managers, m -> 8);
+    List<Person> staff = reportsOf(managers.get(0), 20, -1);
+    sizer.found(staff, p -> 0);
+    Person stranger = person("stranger", managers.get(1), -1); // at the staff's level, relatives unknown
+    assertEquals(0, sizer.expectedReports(stranger), 1e-9);
+    assertEquals(8, sizer.expectedReports(person("newcomer", root, -1)), 1e-9, "the managers' level");
   }
 
   @Test
