@@ -96,9 +96,9 @@ public final class Crawler<T, S> {
    * How many of the workers list from the start; the others open their sessions and wait until
    * a quarter of some worker's recent listings (over about 16) took longer than 1 ms, a sign that
    * listings wait on I/O rather than the CPU, and then join for the rest of the crawl. A single
-   * slow listing (a JIT warm-up, a preemption, one huge directory) does not release them. Default: all of them. For a source that is CPU-bound
-   * when its data is cached and I/O-bound when not, such as a filesystem: as many as the cores
-   * when warm, more when cold.
+   * slow listing (a JIT warm-up, a preemption, one huge directory) does not release them.
+   * Default: all of them. For a source that is CPU-bound when its data is cached and I/O-bound
+   * when not, such as a filesystem: as many as the cores when warm, more when cold.
    *
    * @param startWorkers at least 1; above {@link #workers} it means all of them
    * @return this builder

@@ -61,13 +61,7 @@ class ReserveWorkersTest {
         time.advance(2_000_000);
       }
     });
-    VisitRecorder visits = new VisitRecorder(tree);
-    CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(8).startWorkers(1).timeSource(time).start(0, visits)) {
-      report = crawl.await();
-    }
-    assertEquals(Outcome.COMPLETE, report.outcome());
-    assertCrawlInvariants(report, visits, source, Expect.everything());
+    crawlOf8StartingWith1(tree, source, time);
     assertTrue(listers.size() > 2, "only " + listers.size() + " threads listed after the reserve was released");
   }
 
@@ -85,6 +79,12 @@ class ReserveWorkersTest {
         time.advance(2_000_000);
       }
     });
+    crawlOf8StartingWith1(tree, source, time);
+    assertEquals(1, listers.size(), "the reserve was released");
+  }
+
+  /** Crawls {@code tree} with 8 workers, 1 listing from the start, and checks that it completed whole. */
+  private static void crawlOf8StartingWith1(Tree tree, TreeSource source, FakeTime time) throws Exception {
     VisitRecorder visits = new VisitRecorder(tree);
     CrawlReport<Integer> report;
     try (Crawl<Integer> crawl = Crawler.over(source).workers(8).startWorkers(1).timeSource(time).start(0, visits)) {
@@ -92,7 +92,6 @@ class ReserveWorkersTest {
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
     assertCrawlInvariants(report, visits, source, Expect.everything());
-    assertEquals(1, listers.size(), "the reserve was released");
   }
 
   /** A stop releases held workers: a crawl cancelled while its one listing blocks still ends. */

@@ -18,10 +18,10 @@ import java.util.function.ToIntFunction;
  * the first query that hits it. How many reports a manager has is read from the directory's
  * back-link where there is one; otherwise it is estimated from their nearest relatives at the same
  * level whose reports were already counted: siblings, else cousins, else second cousins, else
- * those with reports at the same depth below the root, else at the nearest depth above. In an org chart,
- * people look like their relatives (a director's reports manage, a team lead's do not), and
- * divisions differ, so a mean over the whole level misleads exactly where it matters. Until the
- * limit and an estimate are known, queries have at most {@code maxTerms} terms.
+ * those with reports at the same depth below the root, else at the nearest depth above. In an
+ * org chart, people look like their relatives (a director's reports manage, a team lead's do
+ * not), and divisions differ, so a mean over the whole level misleads exactly where it matters.
+ * Until the limit and an estimate are known, queries have at most {@code maxTerms} terms.
  *
  * <p>Thread-safe: shared by every worker. Estimates are hints, so a stale read between workers
  * costs at most one more split, never a wrong result.
