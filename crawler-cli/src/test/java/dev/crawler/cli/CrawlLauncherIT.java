@@ -1,6 +1,8 @@
 package dev.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.fs.TestTrees;
 import java.io.ByteArrayOutputStream;
@@ -69,6 +71,20 @@ class CrawlLauncherIT {
     assertEquals(0, result.exit(), result.err());
     assertEquals("crawl: running on " + home + "/bin/java (from JAVA_HOME)", result.err().lines().findFirst().orElse(""));
     assertEquals(root + "\n" + root.resolve("f") + "\n", new String(result.out(), StandardCharsets.UTF_8));
+  }
+
+  /** The library logs through SLF4J at debug level; --debug shows those lines, and only --debug. */
+  @Test
+  void debug_showsTheLibrarysDebugLog() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("logged"));
+    Files.writeString(root.resolve("f"), "x");
+    String line = "DEBUG directories are listed with "; // NativeDirectoryReader says which reader runs
+    Result debug = run("fs", "--debug", root.toString());
+    assertEquals(0, debug.exit(), debug.err());
+    assertTrue(debug.err().contains(line), debug.err());
+    Result plain = run("fs", root.toString());
+    assertEquals(0, plain.exit(), plain.err());
+    assertFalse(plain.err().contains(line), plain.err());
   }
 
   @Test
