@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Randomized scenarios, many times: tree shape, workers, injected permanent and transient
- * failures, a cancel at a random listing, a slow consumer, push or stream delivery. Each run ends
+ * Randomized scenarios, many times: tree shape, workers, workers held in reserve, injected
+ * permanent and transient failures, a cancel at a random listing, a slow consumer, push or stream
+ * delivery. Each run ends
  * with the invariant checker. {@code -Dcrawler.stress.runs=N} sets the count (small by default
  * for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one sequence, and {@code
  * -Dcrawler.stress.runSeed=R} replays the one run a failure names (its message gives the command).
@@ -40,6 +41,7 @@ class CrawlStressTest {
     SplittableRandom random = new SplittableRandom(SEED);
     long nodesChecked = 0;
     int cancelled = 0;
+    int held = 0;
     int runs = RUN_SEED == null ? RUNS : 1;
     for (int run = 0; run < runs; run++) {
       long runSeed = RUN_SEED == null ? random.nextLong() : RUN_SEED;
@@ -53,15 +55,21 @@ class CrawlStressTest {
       if (lastRunCancelled) {
         cancelled++;
       }
+      if (lastRunHeldWorkers) {
+        held++;
+      }
     }
-    System.out.printf("stress: %d crawls, %d cancelled midway, %d nodes checked, 0 failures (seed %d)%n",
-        runs, cancelled, nodesChecked, SEED);
+    System.out.printf("stress: %d crawls, %d cancelled midway, %d with workers held in reserve, %d nodes checked, "
+        + "0 failures (seed %d)%n", runs, cancelled, held, nodesChecked, SEED);
   }
 
   private boolean lastRunCancelled;
+  /** Whether the last run started with workers held in reserve. */
+  private boolean lastRunHeldWorkers;
 
   private long runOnce(long seed) throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
+    lastRunHeldWorkers = false;
     Tree tree = switch (random.nextInt(5)) {
       case 0 -> Tree.balanced(2 + random.nextInt(8), 2 + random.nextInt(3));
       case 1 -> Tree.heavyTailed(seed, 2_000 + random.nextInt(30_000));
@@ -94,10 +102,17 @@ class CrawlStressTest {
     }
     boolean cancel = random.nextInt(4) == 0;
     long cancelAt = 1 + random.nextInt(Math.max(1, tree.size() / 4));
+    // Some workers held in reserve (Crawler.startWorkers); in half of those runs the first
+    // listings wait 1.5 ms, like a cold disk's, so the reserve starts while others list and fail.
+    int startWorkers = random.nextInt(3) == 0 ? 1 + random.nextInt(workers) : workers;
+    long slowListings = startWorkers < workers && random.nextBoolean() ? 6 + random.nextInt(10) : 0;
     CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>();
-    if (cancel) {
+    if (cancel || slowListings > 0) {
       source.hook((node, listing) -> {
-        if (listing == cancelAt) {
+        if (listing <= slowListings) {
+          LockSupport.parkNanos(1_500_000); // a listing's latency; a stop's interrupt cuts it short
+        }
+        if (cancel && listing == cancelAt) {
           handle.thenAccept(Crawl::cancel);
         }
       });
@@ -106,6 +121,10 @@ class CrawlStressTest {
     boolean slowConsumer = random.nextInt(5) == 0;
     VisitRecorder visits = new VisitRecorder(tree);
     Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(workers).retry(QUICK_RETRY);
+    if (startWorkers < workers) {
+      crawler.startWorkers(startWorkers);
+      lastRunHeldWorkers = true;
+    }
     CrawlReport<Integer> report;
     if (stream) {
       crawler.bufferSize(1 + random.nextInt(2_000));
