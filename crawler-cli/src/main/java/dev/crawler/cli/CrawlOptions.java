@@ -34,7 +34,8 @@ final class CrawlOptions {
   @Option(names = "--stats", description = "Print the crawl report on stderr at the end.")
   boolean stats;
 
-  @Option(names = "--debug", description = "Show stack traces for failures, how crawl runs, and the library's debug log.")
+  @Option(names = "--debug",
+      description = "Show stack traces for failures, how crawl runs, and the library's debug log.")
   boolean debug;
 
   /** Checks every value before anything starts (no demo banner, no connection, no crawl). */

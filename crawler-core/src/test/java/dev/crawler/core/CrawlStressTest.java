@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Randomized scenarios, many times: tree shape, workers, workers held in reserve, injected
  * permanent and transient failures, a cancel at a random listing, a slow consumer, push or stream
- * delivery. Each run ends
- * with the invariant checker. {@code -Dcrawler.stress.runs=N} sets the count (small by default
- * for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one sequence, and {@code
- * -Dcrawler.stress.runSeed=R} replays the one run a failure names (its message gives the command).
+ * delivery. Each run ends with the invariant checker. {@code -Dcrawler.stress.runs=N} sets the
+ * count (small by default for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one
+ * sequence, and {@code -Dcrawler.stress.runSeed=R} replays the one run a failure names (its
+ * message gives the command).
  */
 class CrawlStressTest {
   private static final int RUNS = Integer.getInteger("crawler.stress.runs", 150);
