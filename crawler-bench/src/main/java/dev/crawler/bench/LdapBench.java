@@ -363,7 +363,8 @@ public final class LdapBench {
 
   /**
    * The OR-of-managers queries with perfect knowledge: the generated chart says how many reports
-   * each person has, so queries are cut to at most 60% of the limit (as the crawl aims) and as
+   * each person has, so queries are cut to at most 60% of the limit (the crawl aims at 50% with
+   * estimated counts, 90% with a back-link's exact ones) and as
    * few as that allows, sent by {@code threads} connections. No crawl can send fewer or cheaper
    * queries of this shape; with {@code managersOnly}, people without reports are left out, as a
    * back-link allows.
@@ -380,7 +381,7 @@ public final class LdapBench {
     List<List<String>> queries = new ArrayList<>();
     List<String> query = new ArrayList<>();
     int expected = 0;
-    int terms = LdapSettings.of("x", 1, "o=x").batchSize(); // the crawl's defaults, and its 60% fill
+    int terms = LdapSettings.of("x", 1, "o=x").batchSize(); // the crawl's defaults; the 60% fill is the walk's own
     for (Entry e : entries) {
       int n = reports.getOrDefault(e.getDN(), 0);
       if (managersOnly && n == 0) {

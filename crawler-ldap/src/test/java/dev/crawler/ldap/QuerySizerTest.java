@@ -91,6 +91,20 @@ class QuerySizerTest {
     assertEquals(List.of(1, 1, 6), sizes(cut(sizer, managers)));
   }
 
+  /** An exact count needs no margin for a spread: the query aims close to the limit, an estimate's at half. */
+  @Test
+  void backLinkedCounts_fillTheQueryCloserToTheLimitThanEstimates() {
+    QuerySizer sizer = new QuerySizer(1000);
+    sizer.limitHit(500);
+    assertEquals(List.of(45, 45, 10), sizes(cut(sizer, reportsOf(root, 100, 10))), "90% of 500 over 10 each");
+    List<Person> vps = reportsOf(root, 100, -1);
+    sizer.found(vps, m -> 10);
+    assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "estimated at 10 each: 50% of 500");
+    List<Person> mixed = new ArrayList<>(reportsOf(root, 20, 10)); // 20 x 10 / 0.9 = 222 of 500
+    mixed.addAll(reportsOf(vps.get(0), 30, -1)); // then estimated at 10: 20 x 10 / 0.5 = 400 more
+    assertEquals(List.of(33, 17), sizes(cut(sizer, mixed)), "each count keeps its own margin");
+  }
+
   @Test
   void theEstimateFollowsTheNearestRelatives_notTheLevelsMean() {
     QuerySizer sizer = new QuerySizer(1000);
