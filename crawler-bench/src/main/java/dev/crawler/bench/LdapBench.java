@@ -363,11 +363,11 @@ public final class LdapBench {
 
   /**
    * The OR-of-managers queries with perfect knowledge: the generated chart says how many reports
-   * each person has, so queries are cut to at most 60% of the limit (the crawl aims at 50% with
-   * estimated counts, 90% with a back-link's exact ones) and as
-   * few as that allows, sent by {@code threads} connections. No crawl can send fewer or cheaper
-   * queries of this shape; with {@code managersOnly}, people without reports are left out, as a
-   * back-link allows.
+   * each person has, so no query hits the limit, and each is cut as full as 60% of the limit
+   * allows, sent by {@code threads} connections. With {@code managersOnly}, people without
+   * reports are left out, as a back-link allows. The crawl aims at 50% of the limit with
+   * estimated counts and at 90% with a back-link's exact ones, so with a back-link it sends fewer
+   * queries than this walk; the walk stays as the issue measured it.
    */
   private static double[] idealWalk(int port, int threads, List<Entry> entries, int limit, boolean managersOnly)
       throws Exception {
