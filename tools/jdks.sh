@@ -1,10 +1,20 @@
 # JDKs installed on this machine, by their release files (no JVM is started). Sourced by ./crawl
 # and .ci/run.
 
-# The major version of the JDK at $1 (8 for 1.8), or nothing if it has no release file.
+# The major version of the JDK at $1 (8 for 1.8), or nothing if it has no release file. In bash
+# alone: ./crawl runs this for every JDK it looks at, and each sed or dirname costs a few ms.
 jdk_major() {
-  local v
-  v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)"$/\1/p' "$1/release" 2>/dev/null | head -1)
+  local line v=""
+  [ -r "$1/release" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+      JAVA_VERSION=\"*\")
+        v=${line#JAVA_VERSION=\"}
+        v=${v%\"}
+        break
+        ;;
+    esac
+  done <"$1/release"
   v=${v#1.}
   if [ -n "$v" ]; then
     echo "${v%%[.+_-]*}"
@@ -15,7 +25,9 @@ jdk_major() {
 jdk_on_path() {
   local java
   java=$(command -v java 2>/dev/null) || return 0
-  dirname "$(dirname "$(readlink -f "$java")")"
+  java=$(readlink -f "$java")
+  java=${java%/*}
+  echo "${java%/*}"
 }
 
 # "HOME MAJOR" of the newest JDK of major $1 or later, among the one on PATH and the usual install
