@@ -36,8 +36,26 @@ final class JsonLine {
     return this;
   }
 
+  /** {@code value} as {@link Long#toString(long)} writes it, without making that String. */
   JsonLine number(long value) {
-    return ascii(Long.toString(value));
+    if (value == Long.MIN_VALUE) {
+      return ascii(Long.toString(value)); // its magnitude is not a long
+    }
+    ensure(20);
+    if (value < 0) {
+      bytes[size++] = '-';
+      value = -value;
+    }
+    int width = 1;
+    for (long rest = value / 10; rest != 0; rest /= 10) {
+      width++;
+    }
+    for (int i = size + width - 1; i >= size; i--) {
+      bytes[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += width;
+    return this;
   }
 
   /**

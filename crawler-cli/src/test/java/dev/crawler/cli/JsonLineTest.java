@@ -39,6 +39,19 @@ class JsonLineTest {
   }
 
   @Test
+  void numbers_asLongToStringWritesThem() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(14);
+    java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, -1L, 9L, 10L, -10L, 99L, 100L,
+        Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L));
+    for (int i = 0; i < 20_000; i++) {
+      values.add(random.nextLong() >> random.nextInt(64)); // every width, both signs
+    }
+    for (long value : values) {
+      assertEquals(Long.toString(value), new JsonLine(1).number(value).toString(), "value " + value);
+    }
+  }
+
+  @Test
   void pieces_makeOneLine() {
     JsonLine line = new JsonLine(1).ascii("{\"n\":").number(-12).ascii(",\"p\":\"").bytes(new byte[] {'x', 'y'})
         .ascii("\"}");
