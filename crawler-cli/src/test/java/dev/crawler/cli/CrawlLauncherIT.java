@@ -134,6 +134,35 @@ class CrawlLauncherIT {
     Files.deleteIfExists(archive); // the next run makes a good one again
   }
 
+  /** A JDK that cannot make an archive costs one try per jar, not one per run, and runs as well without. */
+  @Test
+  void anArchiveThatCannotBeMade_isTriedOnce() throws Exception {
+    Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path jdk = tmp.resolve("jdk-that-cannot-dump");
+    Files.createDirectories(jdk.resolve("bin"));
+    Files.copy(Path.of(System.getProperty("java.home"), "release"), jdk.resolve("release"));
+    Path tries = tmp.resolve("dump-tries");
+    Path launcher = jdk.resolve("bin/java");
+    Files.writeString(launcher, "#!/bin/sh\n"
+        + "for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && { echo try >> '" + tries + "'; exit 1; }; done\n"
+        + "exec '" + realJava + "' \"$@\"\n");
+    assertTrue(launcher.toFile().setExecutable(true));
+    Path root = Files.createDirectories(tmp.resolve("tree"));
+    TestTrees.populate(root);
+    for (int run = 0; run < 3; run++) {
+      Result result = runWith(jdk.toString(), "fs", "-0", root.toString());
+      assertEquals(0, result.exit(), result.err());
+      assertEquals("", result.err(), "run " + run);
+      assertEquals(TestTrees.find(root), TestTrees.splitNul(result.out()), "run " + run);
+    }
+    assertEquals(java.util.List.of("try"), Files.readAllLines(tries));
+    try (var marks = Files.newDirectoryStream(REPO.resolve("crawler-cli/target"), "*jdk-that-cannot-dump.jsa")) {
+      for (Path mark : marks) {
+        Files.delete(mark); // the empty archive that marks the try: this JDK is gone with tmp
+      }
+    }
+  }
+
   @Test
   void crawlFs_missingDirectory_oneLineExitTwo() throws Exception {
     Result result = run("fs", tmp.resolve("missing").toString());

@@ -101,7 +101,7 @@ class QuerySizerTest {
     sizer.found(vps, m -> 10);
     assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "estimated at 10 each: 50% of 500");
     List<Person> mixed = new ArrayList<>(reportsOf(root, 20, 10)); // 20 x 10 / 0.9 = 222 of 500
-    mixed.addAll(reportsOf(vps.get(0), 30, -1)); // then estimated at 10: 20 x 10 / 0.5 = 400 more
+    mixed.addAll(reportsOf(vps.get(0), 30, -1)); // estimated at 10: 20 of 500 each, so 13 more fit
     assertEquals(List.of(33, 17), sizes(cut(sizer, mixed)), "each count keeps its own margin");
   }
 
