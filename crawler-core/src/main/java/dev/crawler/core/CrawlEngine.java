@@ -23,9 +23,11 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    * Overview
    * ========
    * W peer workers (Worker), each with a session (through its Lister), a WorkStack of pending
-   * branches, and counters. A worker lists its current branch, delivers the leaves, pushes the
-   * sub-branches on its own stack and pops the newest: depth first, with an explicit stack, never
-   * Java recursion (invariant 4). Nobody assigns work: idle workers are fed the oldest pending
+   * branches, and counters. A worker lists its current branch, delivers the leaves, keeps the
+   * newest sub-branch in hand as its next branch and pushes the others on its own stack: depth
+   * first, with an explicit stack, never Java recursion (invariant 4). With no sub-branch it pops
+   * its newest pending one. (Pushing the newest too and popping it back let a spinning peer steal
+   * it in between: on a chain, every link crossed cores.) Nobody assigns work: idle workers are fed the oldest pending
    * branches, the biggest subtrees (invariant 5), by a synchronous handoff and by stealing; see
    * WorkExchange. A worker sees the crawl only through its Coordination: the stop, the deadline,
    * the exchange, the party count, the pacer, the distinct-check, the failures and the sink.
@@ -34,13 +36,14 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    * handoff + stealing keeps 0.99-1.00 of 8 workers and 0.96-0.99 of 64 busy on balanced,
    * heavy-tailed, wide (50,000 children) and chain trees; the Go-style push-only port gets
    * 0.74-0.83 on the wide and heavy-tailed trees, and a pool with a shared queue 0.94-1.00. With
-   * no latency the engine costs about 45 ns per node at 2 workers (JMH, push consumer). Stealing
+   * no latency the engine costs 22-23 ns per node at 2 workers on those trees and 70 on the chain
+   * (ScenarioTable, 2026-12-04). Stealing
    * alone would also feed idle workers, but they would have to poll; the handoff lets them park
    * and still be woken the moment there is work. After a fast branch, one worker per spare core
    * spins on stealing for a few microseconds before it parks (WorkExchange.spinForWork): on a deep
    * chain with no latency, where two workers swap roles at every side branch, that took the cost
-   * from 860-1,390 to 255-400 ns per node at 2 workers, and from 700 to 270-360 at 8; at 1 ms per
-   * listing nobody spins.
+   * from 860-1,390 to 255-400 ns per node at 2 workers, and from 700 to 270-360 at 8 (the link kept
+   * in hand took it on to 70); at 1 ms per listing nobody spins.
    *
    * Batches. A source whose one request can answer for several branches (BranchSource.batchLimit
    * above 1: an LDAP query with an OR of managers) is given up to that many branches per call. An
