@@ -144,7 +144,8 @@ final class FsCommand implements Callable<Integer> {
           + "lone ';' or the end. In CMD, {} is the path, {/} its name, {//} its parent, {.} the path without "
           + "extension, {/.} the name without; with none, the path goes last. At most -j commands run at once, "
           + "never through a shell, with names passed byte for byte; each one's output is written whole, and "
-          + "its stdin is empty. Exit 1 if any command fails."})
+          + "its stdin is empty. Exit 1 if any command fails. At --deadline no new command starts, and those "
+          + "running finish, as find's would; -X runs its last batch for what was found by then."})
   List<String> exec;
 
   @Option(names = {"-X", "--exec-batch"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,

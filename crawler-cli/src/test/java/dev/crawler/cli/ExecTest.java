@@ -69,6 +69,20 @@ class ExecTest {
     assertEquals(expected, TestTrees.splitNul(run.out()));
   }
 
+  /**
+   * The deadline passes while the first command runs: that command finishes and its output is
+   * whole, and no other starts. The command takes twice the deadline, so only a first command
+   * that started a whole second late could make this pass for a wrong reason.
+   */
+  @Test
+  void atTheDeadline_theRunningCommandFinishes_andNoneStarts() throws Exception {
+    CliRun run = CliRun.of("fs", "-j", "1", root.toString(), "--deadline", "1s", "-x", "sh", "-c",
+        "sleep 2; printf 'done %s\\n' \"$1\"", "sh", "{}");
+    assertEquals(1, run.exit(), run.err());
+    assertEquals("done " + root + "\n", run.text());
+    assertTrue(run.err().contains("the deadline of 1s passed"), run.err());
+  }
+
   @Test
   void commandsOutputs_neverInterleave() throws Exception {
     // Three records per command, eight at once: each command's records must stay together. NUL
