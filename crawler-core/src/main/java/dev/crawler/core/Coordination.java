@@ -6,6 +6,7 @@ package dev.crawler.core;
  * distinct-check, the failures, the visit sink and the workers held in reserve. Every part is thread-safe.
  *
  * @param pacer {@code null} without a rate limit
+ * @param roots the roots, until the first worker with a session claims them
  * @param workerExited run by each worker as its last act, after its session is closed
  */
 record Coordination<T, S>(
@@ -19,4 +20,5 @@ record Coordination<T, S>(
     BranchFailures<T> failures,
     VisitSink<T> sink,
     ReserveWorkers reserve,
+    Roots<T> roots,
     Runnable workerExited) {}

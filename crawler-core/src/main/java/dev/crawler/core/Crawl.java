@@ -6,7 +6,17 @@ import java.util.stream.Stream;
 
 /**
  * A running crawl: its results, its progress, and the means to stop it. Returned by {@link
- * Crawler#start}. Thread-safe: any thread may call any method.
+ * Crawler#start}. Thread-safe: any thread may call any method, the crawl's own threads included
+ * (a push consumer, an error listener or the source may call {@link #cancel()} or {@link #close()};
+ * only the waits, {@link #await()} and {@link #await(Duration)}, refuse to run there, since they
+ * would wait for themselves).
+ *
+ * <p>What the waits wait for: every worker to leave the code it is running. A stop interrupts the
+ * workers, and each stops within its current call of the source ({@code open}, {@code list},
+ * {@code close}) or of the consumer or listener. A call that ignores interrupts keeps its worker,
+ * and so {@link #await()} and {@link #close()}, until it returns; {@link #await(Duration)} always
+ * returns by its timeout. Such a call never holds up the other workers: a worker whose {@code
+ * open()} blocks holds no branch, and the peers whose sessions opened crawl the whole tree.
  *
  * <p>Always close a crawl, best with try-with-resources: {@link #close()} cancels it if it is
  * still running and waits until every worker thread has exited and every session is closed.
@@ -67,23 +77,29 @@ public interface Crawl<T> extends AutoCloseable {
    *
    * @return the report; the same object on every call
    * @throws InterruptedException if this thread is interrupted while waiting; the crawl goes on
+   * @throws IllegalStateException if called on one of the crawl's own threads, where it would
+   *     wait for itself
    */
   CrawlReport<T> await() throws InterruptedException;
 
   /**
    * Waits at most {@code timeout} for the crawl to end.
    *
-   * @param timeout the longest wait
+   * @param timeout the longest wait; zero or negative does not wait, and one too long for a
+   *     {@code long} of nanoseconds ({@code ChronoUnit.FOREVER}) waits as {@link #await()} does
    * @return the report
    * @throws InterruptedException if this thread is interrupted while waiting; the crawl goes on
    * @throws TimeoutException if the crawl is still running after {@code timeout}; it goes on
+   * @throws IllegalStateException if called on one of the crawl's own threads
    */
   CrawlReport<T> await(Duration timeout) throws InterruptedException, TimeoutException;
 
   /**
    * Cancels the crawl if it is still running and waits until every worker has exited and every
    * session is closed. If this thread is interrupted meanwhile, it still waits and then restores
-   * the interrupt. Idempotent.
+   * the interrupt. Called on one of the crawl's own threads (from a consumer, a listener or the
+   * source), it cancels and returns at once: that worker exits when its callback returns, and the
+   * caller of {@link #await()} sees the end. Idempotent.
    */
   @Override
   void close();

@@ -1,10 +1,10 @@
 package dev.crawler.core;
 
 import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -52,8 +52,12 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    * party while it processes, so taking from its own stack needs no new party. A batch that fails
    * for good is listed again branch by branch, so every BranchError names the branch that caused it.
    *
-   * Several roots. Worker 0 starts with the first root and the Phaser's initial party, and the
-   * other roots on its stack, covered by that party; peers steal them like any pending branch.
+   * Several roots, and who starts. The roots wait in Roots with the Phaser's initial party until
+   * the first worker whose session is open claims them: the first root is its first branch, the
+   * others go on its stack, covered by that party, and peers steal them like any pending branch.
+   * Listing roles (Crawler.startWorkers) go the same way, to the first workers with a session. So
+   * an open() that blocks on one worker holds up nobody else (it did: with worker 0 holding the
+   * root, a hung connection left the crawl with 0 visits and 7 idle workers).
    *
    * Completion (invariants 1, 2, 3): PendingWork counts holders of work in a Phaser, see there.
    * When the last party leaves, the crawl stops as COMPLETE. Every stop (complete, cancel,
@@ -94,7 +98,11 @@ final class CrawlEngine<T, S> implements Crawl<T> {
    *    and a close() that never returns keeps await() waiting (await(Duration) still returns);
    *    BranchSource's contract says so.
    *  - The caller of await() waits on `exited`, which every worker counts down in a finally block
-   *    after closing its session; the deadline timer is cancelled by the last worker to exit.
+   *    after closing its session, whatever close() threw (an Error there once skipped the count
+   *    and hung every waiter); the deadline timer is cancelled by the last worker to exit. A
+   *    worker cannot wait for its own exit: await() refuses to run on a worker thread, and close()
+   *    there only cancels. start() is all or nothing: a worker that cannot be started counts as
+   *    exited, and the ones started are stopped and joined before start() throws.
    */
 
   private static final AtomicInteger CRAWL_IDS = new AtomicInteger();
@@ -144,26 +152,22 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     this.deadline = Deadline.of(time, startNanos, settings.deadline());
     Pacer pacer = settings.rateLimit() > 0 ? new Pacer(settings.rateLimit(), time) : null;
     SeenNodes<T> seen = new SeenNodes<>(settings.distinctKey());
-    Coordination<T, S> coordination = new Coordination<>(
-        settings, stop, deadline, exchange, pending, pacer, seen, failures, sink,
-        new ReserveWorkers(settings.startWorkers() < n), this::workerExited);
     List<Task<T>> rootTasks = new ArrayList<>();
     for (T root : roots) {
       if (seen.firstSighting(root)) {
         rootTasks.add(new Task<>(root, 0, null));
       }
     }
-    // Worker 0 holds the first root and the Phaser's initial party; the other roots wait on its
-    // stack, newest on top, so it takes them in the order given.
-    List<Task<T>> waiting = new ArrayList<>(rootTasks.subList(1, rootTasks.size()));
-    Collections.reverse(waiting);
-    stacks.get(0).pushAll(waiting);
+    // The roots and the Phaser's initial party go to the first worker whose session opens.
+    Roots<T> unclaimed = new Roots<>(rootTasks);
+    Coordination<T, S> coordination = new Coordination<>(
+        settings, stop, deadline, exchange, pending, pacer, seen, failures, sink,
+        new ReserveWorkers(settings.startWorkers(), n), unclaimed, this::workerExited);
     SplittableRandom jitter = new SplittableRandom(settings.seed());
     List<Worker<T, S>> list = new ArrayList<>(n);
     List<WorkerStats> stats = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Worker<T, S> worker = new Worker<>(coordination, i, stacks.get(i), i == 0 ? rootTasks.get(0) : null,
-          "crawler-worker-" + id + "-" + i, jitter.split());
+      Worker<T, S> worker = new Worker<>(coordination, i, stacks.get(i), "crawler-worker-" + id + "-" + i, jitter.split());
       list.add(worker);
       stats.add(worker.stats);
     }
@@ -176,13 +180,33 @@ final class CrawlEngine<T, S> implements Crawl<T> {
   static <T, S> CrawlEngine<T, S> start(CrawlSettings<T, S> settings, List<T> roots, Consumer<? super Visit<T>> consumer) {
     CrawlEngine<T, S> engine = new CrawlEngine<>(settings, roots, consumer);
     if (engine.deadline.isSet()) {
-      engine.deadlineTimer = engine.time.schedule(settings.deadline().toNanos(),
+      engine.deadlineTimer = engine.time.schedule(Deadline.cappedNanos(settings.deadline()),
           () -> engine.stop.stop(Outcome.TIMED_OUT, null), "crawler-deadline-" + engine.id);
     }
-    for (Worker<T, S> worker : engine.workers) {
-      worker.start(settings.threadFactory());
+    int started = 0;
+    try {
+      for (Worker<T, S> worker : engine.workers) {
+        worker.start(settings.threadFactory());
+        started++;
+      }
+    } catch (RuntimeException | Error e) {
+      engine.abandonStart(started, e);
+      throw e;
     }
     return engine;
+  }
+
+  /**
+   * All or nothing: when a worker cannot be started (the thread factory threw or returned null),
+   * the crawl fails, the workers not started count as exited, and the ones started are stopped and
+   * joined before the caller sees the exception, since it gets no handle to close them with.
+   */
+  private void abandonStart(int started, Throwable cause) {
+    stop.stop(Outcome.FAILED, cause);
+    for (int i = started; i < workers.size(); i++) {
+      workerExited();
+    }
+    close();
   }
 
   /** Run once by the winning stop, after the outcome is set: see the overview's rule for waits. */
@@ -239,13 +263,16 @@ final class CrawlEngine<T, S> implements Crawl<T> {
 
   @Override
   public CrawlReport<T> await() throws InterruptedException {
+    checkNotOnOwnThread("await()");
     exited.await();
     return finalReport();
   }
 
   @Override
   public CrawlReport<T> await(Duration timeout) throws InterruptedException, TimeoutException {
-    if (!exited.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+    requireNonNull(timeout, "timeout");
+    checkNotOnOwnThread("await(Duration)");
+    if (!exited.await(Deadline.cappedNanos(timeout), TimeUnit.NANOSECONDS)) {
       throw new TimeoutException("the crawl is still running after " + timeout);
     }
     return finalReport();
@@ -254,6 +281,9 @@ final class CrawlEngine<T, S> implements Crawl<T> {
   @Override
   public void close() {
     cancel();
+    if (onOwnThread()) {
+      return; // a worker cannot wait for its own exit: it exits once the callback returns
+    }
     boolean interrupted = false;
     while (true) {
       try {
@@ -266,6 +296,25 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Whether the caller is one of this crawl's workers: inside the push consumer, the error
+   * listener or the source, whose calls all run on worker threads.
+   */
+  private boolean onOwnThread() {
+    Thread current = Thread.currentThread();
+    for (Worker<T, S> worker : workers) {
+      if (worker.runsOn(current)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkNotOnOwnThread(String method) {
+    checkState(!onOwnThread(), "%s was called on one of the crawl's own threads (from a consumer, a listener or the "
+        + "source): it would wait for itself; call cancel() or close() there instead", method);
   }
 
   /** Joins every thread (they are past their last action) and builds the report once. */

@@ -19,9 +19,30 @@ final class Deadline {
     this.set = set;
   }
 
-  /** {@code after} from {@code startNanos}, or no deadline when {@code after} is {@code null}. */
+  /**
+   * The longest wait the engine schedules or compares, about 146 years: clock readings are
+   * compared by difference, which stays exact while it is below half the range of a {@code long}.
+   */
+  static final long LONGEST_NANOS = Long.MAX_VALUE / 2;
+
+  /**
+   * {@code after} from {@code startNanos}, or no deadline when {@code after} is {@code null}. A
+   * deadline past {@link #LONGEST_NANOS} is taken as that: it never passes in practice.
+   */
   static Deadline of(TimeSource time, long startNanos, Duration after) {
-    return after == null ? new Deadline(time, 0, false) : new Deadline(time, startNanos + after.toNanos(), true);
+    return after == null ? new Deadline(time, 0, false) : new Deadline(time, startNanos + cappedNanos(after), true);
+  }
+
+  /**
+   * {@code d} in nanoseconds, from 0 to {@link #LONGEST_NANOS}: a negative duration is 0, and one
+   * too long for a {@code long} of nanoseconds ({@code ChronoUnit.FOREVER}) is the longest wait,
+   * where {@link Duration#toNanos()} would throw.
+   */
+  static long cappedNanos(Duration d) {
+    if (d.isNegative()) {
+      return 0;
+    }
+    return d.compareTo(Duration.ofNanos(LONGEST_NANOS)) >= 0 ? LONGEST_NANOS : d.toNanos();
   }
 
   boolean isSet() {

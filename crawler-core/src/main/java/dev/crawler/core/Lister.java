@@ -186,7 +186,11 @@ final class Lister<T, S> {
     }
   }
 
-  /** Closes the session if one is open; a failure to close is logged and otherwise ignored. */
+  /**
+   * Closes the session if one is open; a failure to close, an {@link Error} included, is logged
+   * and otherwise ignored, as {@link BranchSource#close} promises. The session is given up either
+   * way: nothing else can be done with it, and the crawl's outcome does not hang on it.
+   */
   void closeSession() {
     if (!sessionOpen) {
       return;
@@ -196,7 +200,7 @@ final class Lister<T, S> {
     session = null;
     try {
       source.close(toClose);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       log.warn("closing a session failed: {}", e.toString());
       log.debug("closing a session failed", e);
     }

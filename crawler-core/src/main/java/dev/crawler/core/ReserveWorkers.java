@@ -1,6 +1,7 @@
 package dev.crawler.core;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,8 +10,9 @@ import org.slf4j.LoggerFactory;
  * sometimes CPU-bound (a directory in the page cache) and sometimes wait on I/O (the same
  * directory on a cold disk). Thread-safe.
  *
- * <p>A crawl starts with {@code Crawler.startWorkers(n)} of its workers listing; the others open
- * their sessions and wait here. Each listing worker keeps a {@link Witness} of its recent
+ * <p>A crawl starts with {@code Crawler.startWorkers(n)} of its workers listing: the first {@code n}
+ * to have a session, whichever they are, so a worker whose {@code open()} is slow never holds a
+ * listing role that a ready peer could fill. The others wait here. Each listing worker keeps a {@link Witness} of its recent
  * listings; once a quarter of them took longer than {@link #SLOW_LISTING_NANOS}, the held workers
  * are released for the rest of the crawl. On 2 cores and a warm tree, two workers walked 1.1M
  * entries in 1.09 s and four in 1.37 s (the extra two only took turns on the cores); cold, four
@@ -32,10 +34,26 @@ final class ReserveWorkers {
   static final long SLOW_LISTING_NANOS = 1_000_000;
 
   private final CountDownLatch released;
+  /** How many workers list from the start. */
+  private final int listingFromStart;
+  /** Listing roles handed out so far, one per worker that has a session, in the order they came. */
+  private final AtomicInteger rolesTaken = new AtomicInteger();
 
-  /** @param held whether any workers are held back at all */
-  ReserveWorkers(boolean held) {
-    this.released = new CountDownLatch(held ? 1 : 0);
+  /**
+   * @param listingFromStart how many workers list from the start
+   * @param workers all the crawl's workers; none is held back when {@code listingFromStart} is as many
+   */
+  ReserveWorkers(int listingFromStart, int workers) {
+    this.listingFromStart = listingFromStart;
+    this.released = new CountDownLatch(listingFromStart < workers ? 1 : 0);
+  }
+
+  /**
+   * Called once by each worker when its session is open: whether it lists from the start, or
+   * must {@link #awaitRelease} first. The first {@code listingFromStart} callers list.
+   */
+  boolean listsFromStart() {
+    return rolesTaken.getAndIncrement() < listingFromStart;
   }
 
   /** A new witness, for one listing worker. */

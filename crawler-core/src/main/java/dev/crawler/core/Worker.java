@@ -41,17 +41,14 @@ final class Worker<T, S> implements Runnable {
   private long stretchBegan;
   /** Listings in the current busy stretch; 0 while the worker is not in one. */
   private int stretchListings;
-  /** Worker 0's first root, with the Phaser's initial party; consumed by the first loop turn. */
-  private Task<T> initial;
   /** Written once by start(), before the thread runs; read by other threads after that. */
   private volatile Thread thread;
 
-  Worker(Coordination<T, S> crawl, int index, WorkStack<T> stack, Task<T> initial, String name, SplittableRandom jitter) {
+  Worker(Coordination<T, S> crawl, int index, WorkStack<T> stack, String name, SplittableRandom jitter) {
     this.crawl = crawl;
     this.stop = crawl.stop();
     this.index = index;
     this.stack = stack;
-    this.initial = initial;
     this.name = name;
     this.maxDepth = crawl.settings().maxDepth();
     this.lister = new Lister<>(crawl.settings(), stop, crawl.deadline(), crawl.pacer(), stats, jitter);
@@ -92,11 +89,20 @@ final class Worker<T, S> implements Runnable {
     }
   }
 
+  /** Whether this worker runs on {@code t}. */
+  boolean runsOn(Thread t) {
+    return thread == t;
+  }
+
   @Override
   public void run() {
     try {
       lister.openSession();
-      if (index >= crawl.settings().startWorkers() && !crawl.reserve().awaitRelease(stop)) {
+      // Roles go to workers in the order their sessions open, not by index: a worker whose open()
+      // blocks holds neither the roots nor a listing role that a ready peer could fill.
+      boolean listing = crawl.reserve().listsFromStart();
+      boolean claimed = crawl.roots().claimInto(batch, stack);
+      if (!listing && !claimed && !crawl.reserve().awaitRelease(stop)) {
         return; // held in reserve until the crawl ended
       }
       loop();
@@ -107,16 +113,17 @@ final class Worker<T, S> implements Runnable {
       stop.stop(Outcome.FAILED, e);
     } finally {
       Thread.interrupted(); // the interrupt has done its job; let the session close cleanly
-      lister.closeSession();
-      crawl.workerExited().run();
+      try {
+        lister.closeSession();
+      } finally {
+        // Whatever close() threw, even an Error: a worker that never counts its exit leaves
+        // every await() and the stream's reader waiting forever.
+        crawl.workerExited().run();
+      }
     }
   }
 
   private void loop() throws Exception {
-    if (initial != null) {
-      batch.add(initial);
-      initial = null;
-    }
     stretchBegan = crawl.settings().time().nanoTime();
     try {
       work();

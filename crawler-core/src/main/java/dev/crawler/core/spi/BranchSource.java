@@ -32,8 +32,12 @@ import java.util.List;
  *       fail-fast policy). Children given to {@code out} by a failed attempt are discarded: a
  *       listing is committed only when {@code list} returns normally.</li>
  *   <li>{@code list} throwing an {@link Error}: the crawl stops and fails with that error.</li>
- *   <li>{@code open} throwing: retried if transient, otherwise the crawl fails with that cause.</li>
- *   <li>{@code close} throwing: logged and otherwise ignored.</li>
+ *   <li>{@code open} throwing: retried if transient, otherwise the crawl fails with that cause.
+ *       An {@code open} that takes long (a connection that hangs) holds up only its own worker:
+ *       the roots go to whichever worker has a session first.</li>
+ *   <li>{@code close} throwing, an {@link Error} included: logged and otherwise ignored.</li>
+ *   <li>{@code isTransient} or {@code isSessionBroken} throwing: the crawl fails with that
+ *       cause.</li>
  * </ul>
  *
  * <p>Cancellation interrupts the worker thread; a long listing should let
@@ -41,8 +45,9 @@ import java.util.List;
  * after the crawl was cancelled is not reported as an error. A source that swallows the interrupt
  * is safe too: the engine never relies on the interrupt surviving a call of the source, and the
  * worker stops as soon as the call returns. What the engine cannot shorten is the call itself: a
- * {@code list} that ignores interrupts keeps its worker until it returns, and a {@code close}
- * that never returns keeps {@code Crawl.await()} waiting ({@code await(Duration)} still returns).
+ * {@code list} (or {@code open}) that ignores interrupts keeps its worker until it returns, and a
+ * {@code close} that never returns keeps {@code Crawl.await()} waiting ({@code await(Duration)}
+ * still returns).
  *
  * @param <T> the type of a node: a branch or a leaf
  * @param <S> the per-worker session, for example a connection; {@link Void} when there is none
