@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Invariant 2, stop by stop: every way a crawl can stop × push and stream delivery × buffer sizes
- * × sources that propagate, swallow or ignore interrupts and close slowly. Each case ends the
+ * Invariant 2, stop by stop: every way a crawl can stop (Errors from every method of the source,
+ * the consumer and the listener; close and cancel from inside) × push and stream delivery × buffer
+ * sizes × sources that propagate, swallow or ignore interrupts, open slowly and close slowly. Each case ends the
  * crawl with the outcome that stop promises, visits nothing twice, closes every session on its
  * own thread and leaves no thread behind. {@code -Dcrawler.stress.stopRepeats=N} repeats each case
  * (2 by default).
@@ -49,7 +50,21 @@ class StopMatrixTest {
     CONSUMER_THROWS(null),
     /** Stream only: the reader closes the stream after 50 visits. */
     STREAM_CLOSED(Outcome.CANCELLED),
-    SOURCE_THROWS_ERROR(Outcome.FAILED);
+    SOURCE_THROWS_ERROR(Outcome.FAILED),
+    /** Push: the consumer throws an Error (FAILED). Stream: the reader's action does (CANCELLED). */
+    CONSUMER_THROWS_ERROR(null),
+    /** The third worker's open() throws an Error. */
+    OPEN_THROWS_ERROR(Outcome.FAILED),
+    /** Every session's close() throws an Error after closing: logged, ignored. */
+    CLOSE_THROWS_ERROR(Outcome.COMPLETE),
+    /** A listing fails, and isTransient() throws an Error when asked about it. */
+    IS_TRANSIENT_THROWS_ERROR(Outcome.FAILED),
+    /** A listing fails for good, and the error listener throws an Error. */
+    LISTENER_THROWS_ERROR(Outcome.FAILED),
+    /** The consumer (push) or the stream's reader calls close() after 50 visits. */
+    CLOSE_FROM_CONSUMER(Outcome.CANCELLED),
+    /** The consumer (push) or the stream's reader calls cancel() after 50 visits. */
+    CANCEL_FROM_CONSUMER(Outcome.CANCELLED);
 
     final Outcome outcome;
 
@@ -67,7 +82,9 @@ class StopMatrixTest {
     /** Listings wait 1 ms whatever happens, keeping the interrupt flag set. */
     IGNORES,
     /** Like PROPAGATES, and each session takes 20 ms to close, deaf to interrupts. */
-    CLOSES_SLOWLY
+    CLOSES_SLOWLY,
+    /** Like PROPAGATES, and worker 0's open() takes 20 ms, deaf to interrupts. */
+    OPENS_SLOWLY
   }
 
   static Stream<Arguments> cases() {
@@ -98,13 +115,36 @@ class StopMatrixTest {
   private void runOnce(Stop stop, boolean stream, int buffer, Behaviour behaviour) throws Exception {
     CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>();
     AssertionError sourceBug = new AssertionError("source bug");
+    AtomicInteger opens = new AtomicInteger();
     TreeSource source = new TreeSource(TREE) {
+      @Override
+      public Session open() throws Exception {
+        if (behaviour == Behaviour.OPENS_SLOWLY && Thread.currentThread().getName().endsWith("-0")) {
+          waitDeaf(20_000_000L);
+        }
+        if (stop == Stop.OPEN_THROWS_ERROR && opens.incrementAndGet() == 3) {
+          throw sourceBug;
+        }
+        return super.open();
+      }
+
       @Override
       public void close(Session session) {
         if (behaviour == Behaviour.CLOSES_SLOWLY) {
           waitDeaf(20_000_000L);
         }
         super.close(session);
+        if (stop == Stop.CLOSE_THROWS_ERROR) {
+          throw sourceBug;
+        }
+      }
+
+      @Override
+      public boolean isTransient(Exception failure) {
+        if (stop == Stop.IS_TRANSIENT_THROWS_ERROR) {
+          throw sourceBug;
+        }
+        return super.isTransient(failure);
       }
     }.hook((node, n) -> {
       if (stop == Stop.CANCEL && n == 100) {
@@ -115,7 +155,7 @@ class StopMatrixTest {
       }
       listFor(behaviour);
     });
-    if (stop == Stop.FAIL_FAST) {
+    if (stop == Stop.FAIL_FAST || stop == Stop.IS_TRANSIENT_THROWS_ERROR || stop == Stop.LISTENER_THROWS_ERROR) {
       source.failForGood(300);
     }
     Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(WORKERS);
@@ -125,14 +165,32 @@ class StopMatrixTest {
     if (stop == Stop.FAIL_FAST) {
       crawler.onError(ErrorPolicy.FAIL_FAST);
     }
+    if (stop == Stop.LISTENER_THROWS_ERROR) {
+      crawler.errorListener(e -> {
+        throw sourceBug;
+      });
+    }
     RuntimeException consumerBug = new RuntimeException("consumer bug");
+    Error consumerError = new AssertionError("consumer error");
     AtomicInteger consumed = new AtomicInteger();
     VisitRecorder visits = new VisitRecorder(TREE);
     Consumer<Visit<Integer>> consumer = v -> {
-      if (stop == Stop.CONSUMER_THROWS && consumed.incrementAndGet() == 50) {
+      // Counted before the visit is recorded, so the visit that stops the crawl is not recorded:
+      // the stream's reader drops it too.
+      boolean fiftieth = consumed.incrementAndGet() == 50;
+      if (fiftieth && stop == Stop.CONSUMER_THROWS) {
         throw consumerBug;
       }
+      if (fiftieth && stop == Stop.CONSUMER_THROWS_ERROR) {
+        throw consumerError;
+      }
       visits.accept(v);
+      if (fiftieth && stop == Stop.CLOSE_FROM_CONSUMER) {
+        handle.join().close();
+      }
+      if (fiftieth && stop == Stop.CANCEL_FROM_CONSUMER) {
+        handle.join().cancel();
+      }
     };
     String what = stop + (stream ? " stream buffer=" + buffer : " push") + " " + behaviour;
     Crawl<Integer> crawl;
@@ -144,6 +202,8 @@ class StopMatrixTest {
           s.limit(50).forEach(consumer);
         } else if (stop == Stop.CONSUMER_THROWS) {
           assertSame(consumerBug, assertThrows(RuntimeException.class, () -> s.forEach(consumer)));
+        } else if (stop == Stop.CONSUMER_THROWS_ERROR) {
+          assertSame(consumerError, assertThrows(AssertionError.class, () -> s.forEach(consumer)));
         } else {
           s.forEach(consumer);
         }
@@ -154,22 +214,29 @@ class StopMatrixTest {
     }
     CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, what);
     crawl.close();
-    Outcome expected = stop == Stop.CONSUMER_THROWS ? (stream ? Outcome.CANCELLED : Outcome.FAILED) : stop.outcome;
+    boolean consumerThrows = stop == Stop.CONSUMER_THROWS || stop == Stop.CONSUMER_THROWS_ERROR;
+    Outcome expected = consumerThrows ? (stream ? Outcome.CANCELLED : Outcome.FAILED) : stop.outcome;
     assertEquals(expected, report.outcome(), what);
     if (expected == Outcome.FAILED) {
-      Throwable cause = stop == Stop.CONSUMER_THROWS ? consumerBug : stop == Stop.SOURCE_THROWS_ERROR ? sourceBug : null;
+      Throwable cause = switch (stop) {
+        case CONSUMER_THROWS -> consumerBug;
+        case CONSUMER_THROWS_ERROR -> consumerError;
+        case SOURCE_THROWS_ERROR, OPEN_THROWS_ERROR, IS_TRANSIENT_THROWS_ERROR, LISTENER_THROWS_ERROR -> sourceBug;
+        default -> null;
+      };
       if (cause != null) {
         assertSame(cause, report.failure(), what);
       }
     }
-    boolean readEverything = !stream || (stop != Stop.STREAM_CLOSED && stop != Stop.CONSUMER_THROWS);
-    Expect expect = Expect.everything().failing(stop == Stop.FAIL_FAST ? Set.of(300) : Set.of());
+    boolean readEverything = !stream || (stop != Stop.STREAM_CLOSED && !consumerThrows);
+    boolean failsAt300 = stop == Stop.FAIL_FAST || stop == Stop.LISTENER_THROWS_ERROR;
+    Expect expect = Expect.everything().failing(failsAt300 ? Set.of(300) : Set.of());
     assertCrawlInvariants(report, visits, source, readEverything ? expect : expect.readPartly());
   }
 
   private static void listFor(Behaviour behaviour) throws InterruptedException {
     switch (behaviour) {
-      case PROPAGATES, CLOSES_SLOWLY -> TimeUnit.MILLISECONDS.sleep(1);
+      case PROPAGATES, CLOSES_SLOWLY, OPENS_SLOWLY -> TimeUnit.MILLISECONDS.sleep(1);
       case SWALLOWS -> {
         try {
           TimeUnit.MILLISECONDS.sleep(1);
