@@ -10,13 +10,16 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchEntry;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPResult;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.ldap.sdk.schema.Schema;
 import dev.crawler.core.BranchError;
 import dev.crawler.core.Crawl;
@@ -292,6 +295,53 @@ class ActiveDirectoryLimitsTest {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       CrawlReport<Person> report = crawl(source, "ceo", workers, log);
+      assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
+      assertCrawlInvariants(report, log, directory.managerOf, Set.of());
+    }
+  }
+
+  /**
+   * A continuation page that comes back without the paged-results control (a proxy that strips
+   * it, another server behind it): the cookie is lost, and with it the rest of the answer. Taken
+   * for the end, 600 of bigboss's reports and their subtrees were missing from a COMPLETE crawl
+   * without the back-link; the search is split by uid instead.
+   */
+  @ParameterizedTest(name = "back-link announced {0}")
+  @CsvSource({"false", "true"})
+  void aPageWithoutItsControl_isALostCookie_andTheRestIsFoundBySplitting(boolean announce) throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+    InMemoryOperationInterceptor smallPagesLosingTheCookieOnce = new InMemoryOperationInterceptor() {
+      @Override
+      public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
+        SimplePagedResultsControl paged = paged(request.getRequest());
+        if (paged != null) {
+          com.unboundid.ldap.sdk.SearchRequest smaller = request.getRequest().duplicate();
+          smaller.setControls(new SimplePagedResultsControl(700, paged.getCookie(), paged.isCritical()));
+          request.setRequest(smaller);
+        }
+      }
+
+      @Override
+      public void processSearchResult(InMemoryInterceptedSearchResult result) {
+        SimplePagedResultsControl paged = paged(result.getRequest());
+        LDAPResult r = result.getResult();
+        if (paged != null && paged.getCookie().getValueLength() > 0 && r.hasResponseControl(
+            SimplePagedResultsControl.PAGED_RESULTS_OID) && !lost.getAndSet(true)) {
+          result.setResult(new LDAPResult(r.getMessageID(), r.getResultCode(), r.getDiagnosticMessage(),
+              r.getMatchedDN(), r.getReferralURLs(), new com.unboundid.ldap.sdk.Control[0]));
+        }
+      }
+
+      private SimplePagedResultsControl paged(com.unboundid.ldap.sdk.ReadOnlySearchRequest request) {
+        com.unboundid.ldap.sdk.Control c = request.getControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
+        return c instanceof SimplePagedResultsControl p ? p : null;
+      }
+    };
+    try (AdLikeDirectory directory = new AdLikeDirectory(announce, smallPagesLosingTheCookieOnce)) {
+      OrgChartSource source = OrgChartSource.of(directory.settings());
+      VisitLog<Person, String> log = new VisitLog<>(Person::uid);
+      CrawlReport<Person> report = crawl(source, "ceo", 1, log);
+      assertTrue(lost.get(), "a continuation page lost its control");
       assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
       assertCrawlInvariants(report, log, directory.managerOf, Set.of());
     }
