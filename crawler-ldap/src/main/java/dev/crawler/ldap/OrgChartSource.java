@@ -113,6 +113,15 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     return new OrgChartSource(settings, personFilter);
   }
 
+  /**
+   * The extra attributes every person carries in {@link Person#attributes()}, in that order: each
+   * once, none that repeats a field of its own (see {@link LdapSettings#withExtraAttributes}).
+   * What an output with a column per extra attribute names its columns by.
+   */
+  public List<String> extraAttributes() {
+    return settings.extraAttributes();
+  }
+
   /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */
   public long operations() {
     return counters.operations.sum();
