@@ -231,7 +231,9 @@ final class LdapCommand implements Callable<Integer> {
             + "give --max-depth N for more");
       }
     }
-    stdout.write(personFormat.header(extraAttributes).getBytes(StandardCharsets.UTF_8));
+    // The columns every person has: a repeated attribute, or one that is a column already, is not
+    // one more (the header had 12 columns and every row 11 for --csv title department).
+    stdout.write(personFormat.header(source.extraAttributes()).getBytes(StandardCharsets.UTF_8));
     CrawlReport<Person> report;
     boolean readerGone;
     // Ordered: the root first, every manager before their reports, for a reader building the chart.

@@ -236,7 +236,12 @@ enum PersonFormat {
     }
   }
 
-  /** The header, naming the extra attributes where the format has columns. */
+  /**
+   * The header, naming the extra attributes where the format has columns.
+   *
+   * @param extra the names of {@link Person#attributes()}, in order ({@code OrgChartSource.extraAttributes()}):
+   *     a row has a column for each
+   */
   String header(List<String> extra) {
     return header();
   }

@@ -1,49 +1,78 @@
 package dev.crawler.ldap;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 
 /**
  * Turns directory entries into {@link Person}s, as the settings name the attributes, and reads
  * the back-link to reports when one is in use. Immutable and thread-safe.
+ *
+ * <p>A back-link's count is exact or not used: a back-link the server sent in ranges ({@code
+ * directReports;range=0-1499}, past Active Directory's MaxValRange) is read to its end by {@link
+ * RangeRetrieval} over the caller's connection. If the server does not follow the ranges, the
+ * person's count is unknown (-1), so their reports are asked for by the manager attribute, as
+ * without a back-link. Read as plain {@code directReports} only, such a manager counted as
+ * linked to nobody, was never asked about, and their whole subtree was missing from a crawl that
+ * said COMPLETE.
  */
 final class EntryReader {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EntryReader.class);
   private final String uidAttribute;
   private final String managerAttribute;
   /** The back-link attribute in use, or {@code null}: decided before the source is built. */
   private final String backLink;
   /** Attributes asked for besides the usual ones, carried as they are. */
   private final java.util.List<String> extra;
+  private final RangeRetrieval ranges;
 
-  EntryReader(LdapSettings settings, String backLink) {
+  EntryReader(LdapSettings settings, String backLink, RangeRetrieval ranges) {
     this.uidAttribute = settings.uidAttribute();
     this.managerAttribute = settings.managerAttribute();
     this.backLink = backLink;
     this.extra = settings.extraAttributes();
+    this.ranges = ranges;
+  }
+
+  /** The back-link attribute in use, or {@code null}. */
+  String backLink() {
+    return backLink;
+  }
+
+  /** Every value of the back-link in {@code entry}, all ranges read; empty without a back-link. */
+  java.util.List<String> linkedDns(LDAPConnection connection, SearchResultEntry entry) throws LDAPException {
+    return backLink == null ? java.util.List.of() : ranges.values(connection, entry, backLink);
   }
 
   /**
    * The person an entry describes.
    *
+   * @param connection where the rest of a back-link sent in ranges is read
    * @param manager who they were found under; {@code null} for a root or an audit
    * @param cycle whether they are among their own managers
    */
-  Person person(SearchResultEntry entry, Person manager, boolean cycle) throws LDAPException {
-    return person(entry, DnNormalizer.normalize(entry.getDN()), manager, cycle);
+  Person person(LDAPConnection connection, SearchResultEntry entry, Person manager, boolean cycle)
+      throws LDAPException {
+    return person(connection, entry, DnNormalizer.normalize(entry.getDN()), manager, cycle);
   }
 
   /**
    * The person an entry describes, whose normalized DN the caller has already.
    *
+   * @param connection where the rest of a back-link sent in ranges is read
    * @param normalizedDn the entry's DN, normalized ({@link DnNormalizer})
    * @param manager who they were found under; {@code null} for a root or an audit
    * @param cycle whether they are among their own managers
    */
-  Person person(SearchResultEntry entry, String normalizedDn, Person manager, boolean cycle) {
+  Person person(LDAPConnection connection, SearchResultEntry entry, String normalizedDn, Person manager,
+      boolean cycle) throws LDAPException {
     int linked = -1;
     if (backLink != null) {
-      String[] reports = entry.getAttributeValues(backLink);
-      linked = reports == null ? 0 : reports.length;
+      try {
+        linked = ranges.count(connection, entry, backLink);
+      } catch (TruncatedAnswerException e) {
+        log.warn("{}; their reports are asked for by {} instead", e.getMessage(), managerAttribute);
+      }
     }
     java.util.Map<String, java.util.List<String>> values = new java.util.LinkedHashMap<>();
     for (String name : extra) {

@@ -132,22 +132,32 @@ public record LdapSettings(
 
   /**
    * Also reads {@code extra} attributes of each person (ldapsearch's trailing arguments); a person
-   * carries them in {@link Person#attributes()}.
+   * carries them in {@link Person#attributes()}. A name already read (in any case: LDAP's names
+   * ignore it) is read once.
    */
   public LdapSettings withExtraAttributes(java.util.List<String> extra) {
-    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(attributes);
-    all.addAll(extra);
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, java.util.List.copyOf(all), connectTimeout, responseTimeout, batchSize,
-        managersPerListing, oneLevel);
+        managerAttribute, reportsAttribute, distinct(java.util.stream.Stream.concat(attributes.stream(), extra.stream())
+            .toList()), connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
   }
 
-  /** The attributes read besides uid, manager, cn, title and mail: those a person carries in attributes(). */
+  /**
+   * The attributes read besides uid, manager, cn, title and mail, each once whatever its case, in
+   * the order asked: exactly the names a person carries in {@link Person#attributes()}, and so an
+   * output's extra columns. One that repeats what a person already has a field for (cn, title,
+   * mail, the uid or manager attribute) is not among them.
+   */
   java.util.List<String> extraAttributes() {
-    return attributes.stream()
+    return distinct(attributes).stream()
         .filter(a -> !java.util.Set.of("cn", "title", "mail").contains(a.toLowerCase(java.util.Locale.ROOT))
             && !a.equalsIgnoreCase(uidAttribute) && !a.equalsIgnoreCase(managerAttribute))
         .toList();
+  }
+
+  /** {@code names} without repeats, ignoring case, the first spelling kept. */
+  private static java.util.List<String> distinct(java.util.List<String> names) {
+    java.util.Set<String> seen = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    return names.stream().filter(seen::add).toList();
   }
 
   /** People are the base's direct children only ({@code true}), or anywhere below it. */

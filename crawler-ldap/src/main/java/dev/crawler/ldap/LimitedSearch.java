@@ -37,6 +37,7 @@ final class LimitedSearch {
   private static final String SPLIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-";
 
   private final String baseDn;
+  private final DN base;
   /** SUB, or ONE for people right under the base (ldapsearch's -s). */
   private final SearchScope scope;
   private final Filter personFilter;
@@ -51,6 +52,11 @@ final class LimitedSearch {
   LimitedSearch(LdapSettings settings, Filter personFilter, String[] attributes, LdapCounters counters,
       QuerySizer sizer) {
     this.baseDn = settings.baseDn();
+    try {
+      this.base = new DN(baseDn);
+    } catch (LDAPException e) {
+      throw new IllegalArgumentException("bad base DN '" + baseDn + "'", e);
+    }
     this.scope = settings.oneLevel() ? SearchScope.ONE : SearchScope.SUB;
     this.personFilter = personFilter;
     this.uidAttribute = settings.uidAttribute();
@@ -225,6 +231,42 @@ final class LimitedSearch {
     return new SearchRequest(dn, SearchScope.BASE, personFilter, attributes);
   }
 
+  /** The person {@code dn} names, with the usual attributes; {@code null} if no such person. Counted. */
+  SearchResultEntry lookUp(LDAPConnection connection, String dn) throws LDAPException {
+    return firstOrNull(connection, lookup(dn));
+  }
+
+  /**
+   * The entry {@code dn} names, whatever it is, with {@code attributes} alone; {@code null} if it
+   * does not exist (any more). Counted.
+   */
+  SearchResultEntry read(LDAPConnection connection, String dn, String... attributes) throws LDAPException {
+    return firstOrNull(connection,
+        new SearchRequest(dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), attributes));
+  }
+
+  private SearchResultEntry firstOrNull(LDAPConnection connection, SearchRequest request) throws LDAPException {
+    try {
+      List<SearchResultEntry> found = search(connection, request);
+      return found.isEmpty() ? null : found.get(0);
+    } catch (LDAPSearchException e) {
+      if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Whether an entry named {@code dn} is where this crawl searches for people (base and scope). */
+  boolean inScope(String dn) {
+    try {
+      DN entry = new DN(dn);
+      return scope == SearchScope.ONE ? base.equals(entry.getParent()) : entry.isDescendantOf(base, true);
+    } catch (LDAPException e) {
+      return false; // not a DN: names nothing
+    }
+  }
+
   private void pagedOrSplit(LDAPConnection connection, Filter filter, String[] read, int limitHint, EntrySink each)
       throws LDAPException {
     if (!pagingRefused.get()) {
@@ -270,6 +312,13 @@ final class LimitedSearch {
       SearchResult result = connection.search(page);
       eachPage.accept(result);
       SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
+      if (response == null && cookie != null) {
+        // A later page without the control: the cookie is lost (another server behind a proxy,
+        // a restart), and with it the rest of the answer. Follow-up: the caller splits instead.
+        throw new LDAPSearchException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+            "a page of a paged search came back without the paged-results control: the rest is lost");
+      }
+      // The first page without it: the server did not page, and success means it sent everything.
       cookie = response == null ? null : response.getCookie();
     } while (cookie != null && cookie.getValueLength() > 0);
   }

@@ -32,9 +32,30 @@ import java.util.Set;
  * settings name), a person linked to nobody is not asked about either. {@link #operations()}
  * counts every operation sent.
  *
- * <h2>Past the size limit</h2>
- * A query that hits "size limit exceeded" is never trusted partially: see {@link LimitedSearch}
- * (paging, else splitting by uid) and {@link ReportQuery} (cutting an OR query again).
+ * <h2>Answers that may be truncated</h2>
+ * A listing hands over its children only once every query it sent has answered whole, so a
+ * listing that fails hands over nobody, and is retried (a transient failure) or reported as a
+ * branch error: the crawl never ends COMPLETE on part of an answer. Each way an answer can come
+ * short, and what is done about it:
+ * <ul>
+ *   <li><b>Size limit</b> ("size limit exceeded", AD's MaxPageSize without paging): never trusted
+ *       partially. An OR query is cut again ({@link ReportQuery}); a single manager's query pages,
+ *       else splits by uid ({@link LimitedSearch}); a piece of a split that still does not fit
+ *       fails the listing.</li>
+ *   <li><b>Time limit, admin limit, any result but success</b>: the SDK throws, and the listing
+ *       fails with it (retried when {@link LdapFailures#isTransient}, else a branch error).</li>
+ *   <li><b>Ranged attribute</b> (a back-link past AD's MaxValRange, {@code directReports;range=0-1499}):
+ *       read to its end by range retrieval ({@link RangeRetrieval}), so the count is exact; if the
+ *       server does not follow the ranges, the count is not used and that person's reports are
+ *       asked for by the manager attribute ({@link EntryReader}).</li>
+ *   <li><b>Lost paging cookie</b> (a later page without the paged-results control, or a refusal
+ *       mid-way): the search starts again split by uid, handing nobody over twice ({@link
+ *       LimitedSearch}); any other failure fails the listing.</li>
+ *   <li><b>Count disagreement</b> (fewer reports found than the back-link names): the back-link's
+ *       values are read and those missing looked up, and the reports the answer lost are added
+ *       ({@link ReportQuery}); if the back-link cannot be read again, {@link
+ *       TruncatedAnswerException} names the manager and the listing is a branch error.</li>
+ * </ul>
  *
  * <h2>Failures</h2>
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
@@ -64,7 +85,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     }
     QuerySizer sizer = new QuerySizer(settings.batchSize());
     this.search = new LimitedSearch(settings, personFilter, wanted.toArray(String[]::new), counters, sizer);
-    this.reader = new EntryReader(settings, backLink);
+    this.reader = new EntryReader(settings, backLink, new RangeRetrieval(search));
     this.reports = new ReportQuery(search, sizer, reader, settings);
     this.audit = new OrphanAudit(search, reader);
   }
@@ -90,6 +111,15 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
       throw new IllegalArgumentException("bad base DN '" + settings.baseDn() + "'");
     }
     return new OrgChartSource(settings, personFilter);
+  }
+
+  /**
+   * The extra attributes every person carries in {@link Person#attributes()}, in that order: each
+   * once, none that repeats a field of its own (see {@link LdapSettings#withExtraAttributes}).
+   * What an output with a column per extra attribute names its columns by.
+   */
+  public List<String> extraAttributes() {
+    return settings.extraAttributes();
   }
 
   /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */
@@ -176,7 +206,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         throw new NoSuchPersonException(found.size() + " people have " + settings.uidAttribute() + "=" + uidOrDn
             + "; name the root by its DN");
       }
-      Person root = reader.person(found.get(0), null, false);
+      Person root = reader.person(connection, found.get(0), null, false);
       root.setReports(needsQuery(root)
           ? reports.reportsOf(connection, List.of(root)).getOrDefault(root.normalizedDn(), List.of())
           : List.of());

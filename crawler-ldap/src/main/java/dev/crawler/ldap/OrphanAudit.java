@@ -3,8 +3,6 @@ package dev.crawler.ldap;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPSearchException;
-import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +45,7 @@ final class OrphanAudit {
       for (String value : reader.managerValues(entry)) {
         String manager = EntryReader.normalizedOrNull(value);
         if (manager == null) {
-          each.accept(new MissingManager(reader.person(entry, self, null, false), value)); // not a DN: names nobody
+          each.accept(new MissingManager(reader.person(connection, entry, self, null, false), value)); // not a DN: names nobody
         } else if (!people.contains(manager)) {
           waitingFor.computeIfAbsent(manager, k -> new ArrayList<>(1))
               .add(new Waiting(entry.getDN(), value));
@@ -56,23 +54,11 @@ final class OrphanAudit {
     });
     for (List<Waiting> waiters : waitingFor.values()) {
       for (Waiting w : waiters) {
-        SearchResultEntry entry = lookUp(connection, w.personDn());
+        SearchResultEntry entry = search.lookUp(connection, w.personDn());
         if (entry != null) { // else gone since: nobody to report
-          each.accept(new MissingManager(reader.person(entry, null, false), w.managerValue()));
+          each.accept(new MissingManager(reader.person(connection, entry, null, false), w.managerValue()));
         }
       }
-    }
-  }
-
-  private SearchResultEntry lookUp(LDAPConnection connection, String dn) throws LDAPException {
-    try {
-      List<SearchResultEntry> found = search.search(connection, search.lookup(dn));
-      return found.isEmpty() ? null : found.get(0);
-    } catch (LDAPSearchException e) {
-      if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-        return null;
-      }
-      throw e;
     }
   }
 }

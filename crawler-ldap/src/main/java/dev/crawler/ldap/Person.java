@@ -34,7 +34,10 @@ public final class Person {
   /** Levels below the crawl's root: 0 for the root. */
   private final int depth;
   private final boolean cycle;
-  /** How many reports the server's back-link names (directReports); -1 when not in use. */
+  /**
+   * How many reports the server's back-link names (directReports), every range of it read; -1
+   * when not in use, or when the server would not send it whole.
+   */
   private final int linkedReports;
   /** The extra attributes asked for, by name, in the order asked; immutable. */
   private final java.util.Map<String, List<String>> attributes;
@@ -160,8 +163,9 @@ public final class Person {
   }
 
   /**
-   * How many direct reports the directory's back-link attribute names, or -1 when the source does
-   * not use one. Zero means this person's reports need no query.
+   * How many direct reports the directory's back-link attribute names, exactly (all ranges read),
+   * or -1 when the source does not use one or the server would not send it whole. Zero means this
+   * person's reports need no query.
    */
   int linkedReports() {
     return linkedReports;

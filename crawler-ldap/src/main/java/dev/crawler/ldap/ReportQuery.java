@@ -25,8 +25,18 @@ import java.util.Set;
  * sized with the reports per manager its partial result showed, so it ends with single managers
  * at worst; a single manager's query goes through {@link LimitedSearch#allMatching}, which pages
  * or splits by uid.
+ *
+ * <p>With a back-link, every manager's answer is checked against it once the queries are done:
+ * fewer reports found than the back-link names may be a truncated answer (a server or proxy that
+ * drops entries and says success). The back-link's own values are then read (all ranges), and
+ * each value the answer lacked that lies in the base and scope is looked up as a person: found,
+ * and naming this manager, they were a report the answer lost, and are added; not a person (the
+ * filter leaves them out, a contact, a deleted entry) or managed by someone else since, they are
+ * no report of the crawl's. So a manager's reports are whole by the directory's own account.
+ * It costs one read and one lookup per such value, only where the counts disagree.
  */
 final class ReportQuery {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportQuery.class);
   private final LimitedSearch search;
   private final QuerySizer sizer;
   private final EntryReader reader;
@@ -65,10 +75,66 @@ final class ReportQuery {
       if (entries == null) {
         continue; // cut again: its pieces are on `retries`
       }
-      assign(entries, batch, result);
+      assign(connection, entries, batch, result);
       sizer.found(chunk, manager -> result.getOrDefault(manager.normalizedDn(), List.of()).size());
     }
+    for (Person manager : managers) {
+      if (manager.linkedReports() > result.getOrDefault(manager.normalizedDn(), List.of()).size()) {
+        findMissing(connection, manager, result);
+      }
+    }
     return result;
+  }
+
+  /**
+   * Looks for the reports {@code manager}'s back-link names that their answer lacked, and adds
+   * those that are people in the crawl's base and scope naming this manager (see the overview).
+   */
+  private void findMissing(LDAPConnection connection, Person manager, Map<String, List<Person>> result)
+      throws LDAPException {
+    List<Person> found = result.computeIfAbsent(manager.normalizedDn(), k -> new ArrayList<>());
+    Set<String> have = new HashSet<>();
+    for (Person p : found) {
+      have.add(p.normalizedDn());
+    }
+    SearchResultEntry self = search.read(connection, manager.dn(), reader.backLink());
+    if (self == null) {
+      throw new TruncatedAnswerException("the directory names " + manager.linkedReports() + " reports of "
+          + manager.dn() + ", " + found.size() + " were found, and the entry is gone: its reports are not known whole");
+    }
+    int added = 0;
+    for (String value : reader.linkedDns(connection, self)) {
+      String dn = EntryReader.normalizedOrNull(value);
+      if (dn == null || have.contains(dn) || !search.inScope(value)) {
+        continue;
+      }
+      SearchResultEntry entry = search.lookUp(connection, value);
+      if (entry == null || !namesManager(entry, manager)) {
+        continue;
+      }
+      String reportDn = DnNormalizer.normalize(entry.getDN());
+      if (have.add(reportDn)) {
+        found.add(reader.person(connection, entry, reportDn, manager, isAncestor(reportDn, manager)));
+        added++;
+      }
+    }
+    if (added > 0) {
+      log.warn("{}: the answer held {} of the {} reports the back-link names; {} more found by looking them up "
+          + "(a server or proxy dropped entries from a successful answer)", manager.dn(), found.size() - added,
+          manager.linkedReports(), added);
+    } else {
+      log.debug("{}: {} reports of the {} the back-link names; the rest are not people in the base and scope",
+          manager.dn(), found.size(), manager.linkedReports());
+    }
+  }
+
+  private boolean namesManager(SearchResultEntry entry, Person manager) {
+    for (String value : reader.managerValues(entry)) {
+      if (value.equals(manager.dn()) || manager.normalizedDn().equals(EntryReader.normalizedOrNull(value))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Once per source, before its first query; other workers wait for it rather than query blind. */
@@ -170,8 +236,8 @@ final class ReportQuery {
   }
 
   /** Files each entry under every manager of the batch it names, flagging manager cycles. */
-  private void assign(List<SearchResultEntry> entries, Managers batch, Map<String, List<Person>> result)
-      throws LDAPException {
+  private void assign(LDAPConnection connection, List<SearchResultEntry> entries, Managers batch,
+      Map<String, List<Person>> result) throws LDAPException {
     for (SearchResultEntry entry : entries) {
       String[] managers = reader.managerValues(entry);
       if (managers.length == 0) {
@@ -184,7 +250,7 @@ final class ReportQuery {
           continue;
         }
         result.computeIfAbsent(manager.normalizedDn(), k -> new ArrayList<>())
-            .add(reader.person(entry, self, manager, isAncestor(self, manager)));
+            .add(reader.person(connection, entry, self, manager, isAncestor(self, manager)));
       }
     }
   }
