@@ -2,10 +2,13 @@ package dev.crawler.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A thread that follows the crawl's events until its end, then runs an action once. The end is
@@ -13,29 +16,42 @@ import org.apache.kafka.common.errors.WakeupException;
  * engine process (so a crawl whose starter went away still ends; see DistributedCrawl for why 0
  * means done). It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()}
  * wakes and joins it.
+ *
+ * <p>It never dies silently: a watcher that stopped following the events would leave its process
+ * polling for branches forever. When it cannot follow them (a record that does not decode, a
+ * consumer that fails), it says so through {@code onFailure}, once, and the process fails. When it
+ * sees the end but cannot announce it, the end still holds (the balance is committed, and every
+ * other watcher sums it too): it warns and runs {@code onEnd}.
  */
 final class EndWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EndWatch.class);
   private final KafkaCrawlSettings settings;
   private final KafkaConsumer<String, byte[]> reader;
   private final Thread thread;
 
-  private EndWatch(KafkaCrawlSettings settings, Runnable onEnd) {
+  private EndWatch(KafkaCrawlSettings settings, Runnable onEnd, Consumer<Exception> onFailure) {
     this.settings = settings;
     this.reader = Clients.reader(settings);
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
     reader.assign(List.of(events));
     reader.seekToBeginning(List.of(events));
-    this.thread = new Thread(() -> watch(onEnd), "crawler-kafka-end-" + settings.crawlId());
+    this.thread = new Thread(() -> watch(onEnd, onFailure), "crawler-kafka-end-" + settings.crawlId());
     this.thread.setDaemon(true);
   }
 
-  static EndWatch start(KafkaCrawlSettings settings, Runnable onEnd) {
-    EndWatch watch = new EndWatch(settings, onEnd);
+  /**
+   * Starts watching.
+   *
+   * @param onEnd run once, on the watcher's thread, when the crawl has ended
+   * @param onFailure run once, on the watcher's thread, instead, when the events cannot be followed
+   */
+  static EndWatch start(KafkaCrawlSettings settings, Runnable onEnd, Consumer<Exception> onFailure) {
+    EndWatch watch = new EndWatch(settings, onEnd, onFailure);
     watch.thread.start();
     return watch;
   }
 
-  private void watch(Runnable onEnd) {
+  private void watch(Runnable onEnd, Consumer<Exception> onFailure) {
     try {
       boolean seeded = false;
       long balance = 0;
@@ -52,20 +68,29 @@ final class EndWatch implements AutoCloseable {
           }
         }
         if (seeded && balance == 0) {
-          DistributedCrawl.announceEnd(settings);
+          announce();
           onEnd.run();
           return;
         }
       }
     } catch (WakeupException closing) {
       // close() wants us gone
-    } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
-      // The broker went away for good: the engine loop finds out and fails on its own.
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+    } catch (RuntimeException e) {
+      log.debug("the events of crawl {} cannot be followed", settings.crawlId(), e);
+      onFailure.accept(e);
     } finally {
       reader.close();
+    }
+  }
+
+  /** Tells every process that the crawl ended; a failure only costs them their own sum. */
+  private void announce() {
+    try {
+      DistributedCrawl.announceEnd(settings);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+      log.warn("crawl {} ended, but the end could not be announced: {}", settings.crawlId(), e.toString());
     }
   }
 

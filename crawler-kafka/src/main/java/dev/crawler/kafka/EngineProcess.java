@@ -78,6 +78,8 @@ public final class EngineProcess<T, S> {
   private final NodeCodec<T> codec;
   private final String process;
   private final AtomicBoolean ended = new AtomicBoolean();
+  /** Why the end watcher stopped following the events; set once, before it stops this process. */
+  private volatile Exception watchFailure;
   /** The group member while one exists; woken by stop(). */
   private volatile KafkaConsumer<String, byte[]> member;
   private final AtomicInteger nextPartition = new AtomicInteger();
@@ -126,15 +128,13 @@ public final class EngineProcess<T, S> {
    * @return what this process did
    * @throws KafkaCrawlException if Kafka stays unreachable longer than three broker timeouts, or
    *     the local engine fails (a session that cannot be opened): the batch in hand is then aborted,
-   *     for another process to list
+   *     for another process to list; or if the crawl's events cannot be followed (a record that does
+   *     not decode), since this process could then never learn the end
    */
   public ProcessCounts run() throws KafkaCrawlException, InterruptedException {
-    EndWatch end = EndWatch.start(settings, () -> {
-      ended.set(true);
-      KafkaConsumer<String, byte[]> m = member;
-      if (m != null) {
-        m.wakeup(); // leave a poll that waits for branches nobody will send
-      }
+    EndWatch end = EndWatch.start(settings, this::stop, failure -> {
+      watchFailure = failure;
+      stop();
     });
     long unreachableSince = -1;
     try {
@@ -159,6 +159,10 @@ public final class EngineProcess<T, S> {
     } finally {
       end.close();
     }
+    Exception failure = watchFailure;
+    if (failure != null) {
+      throw new KafkaCrawlException("cannot follow the events of crawl " + settings.crawlId() + ": " + failure, failure);
+    }
     return new ProcessCounts(process, transactions, listings, visits, errors);
   }
 
@@ -167,7 +171,7 @@ public final class EngineProcess<T, S> {
     ended.set(true);
     KafkaConsumer<String, byte[]> m = member;
     if (m != null) {
-      m.wakeup();
+      m.wakeup(); // leave a poll that waits for branches nobody will send
     }
   }
 

@@ -186,6 +186,28 @@ class DistributedCrawlTest {
     assertExitedCleanly(b, "b");
   }
 
+  /** An engine whose end watcher died silently on such a record polled for branches forever. */
+  @Test
+  void anEventThatDoesNotDecode_failsTheEngine_insteadOfLeavingItPolling() throws Exception {
+    String spec = "balanced:6:5";
+    String crawl = newCrawl();
+    Milestone some = new Milestone(new VisitRecorder(TreeEngineMain.tree(spec)), 100);
+    Process a;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, some)) {
+      a = engine(crawl, "a", spec, 1_000);
+      some.await();
+      KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
+      try (var producer = Clients.plain(settings)) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
+            new byte[] {7})).get();
+      }
+      assertTrue(a.waitFor(60, TimeUnit.SECONDS), "the engine did not exit after an event it cannot read");
+      assertEquals(4, a.exitValue(), "exit status of a KafkaCrawlException");
+      String log = Files.readString(dir.resolve(crawl + "-a.log"));
+      assertTrue(log.contains("cannot follow the events of crawl " + crawl), log);
+    }
+  }
+
   @Test
   void aFailingBranch_isReportedOnce_notPerRetryOrProcess() throws Exception {
     String spec = "balanced:6:4";
