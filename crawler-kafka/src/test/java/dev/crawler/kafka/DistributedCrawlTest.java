@@ -193,7 +193,8 @@ class DistributedCrawlTest {
     String crawl = newCrawl();
     Milestone some = new Milestone(new VisitRecorder(TreeEngineMain.tree(spec)), 100);
     Process a;
-    try (DistributedCrawl<Integer> distributed = start(crawl, spec, some)) {
+    DistributedCrawl<Integer> distributed = start(crawl, spec, some);
+    try {
       a = engine(crawl, "a", spec, 1_000);
       some.await();
       KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
@@ -205,6 +206,8 @@ class DistributedCrawlTest {
       assertEquals(4, a.exitValue(), "exit status of a KafkaCrawlException");
       String log = Files.readString(dir.resolve(crawl + "-a.log"));
       assertTrue(log.contains("cannot follow the events of crawl " + crawl), log);
+    } finally {
+      distributed.close();
     }
   }
 
