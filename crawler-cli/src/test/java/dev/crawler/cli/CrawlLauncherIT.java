@@ -89,6 +89,25 @@ class CrawlLauncherIT {
     assertFalse(plain.err().contains(line), plain.err());
   }
 
+  /**
+   * On a JDK 22+ the user gets the native reader whatever JDK built the jar: in CI, {@code mvn
+   * verify} builds it from clean on Java 17, without the reader, and the launcher builds its own.
+   */
+  @Test
+  void onJava22OrLater_directoriesAreListedNatively_whicheverJdkBuiltTheJar() throws Exception {
+    Result result = runWith("", "fs", "--debug", tmp.toString());
+    assertEquals(0, result.exit(), result.err());
+    String first = result.err().lines().findFirst().orElse("");
+    java.util.regex.Matcher running = java.util.regex.Pattern.compile("crawl: running on (.*)/bin/java .*").matcher(first);
+    org.junit.jupiter.api.Assumptions.assumeTrue(running.matches(), "no JDK found by the launcher: " + first);
+    String release = Files.readString(Path.of(running.group(1), "release"));
+    java.util.regex.Matcher version = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
+    assertTrue(version.find(), release);
+    org.junit.jupiter.api.Assumptions.assumeTrue(Integer.parseInt(version.group(1)) >= 22,
+        "the newest JDK here is " + version.group(1) + ": no native reader to expect");
+    assertTrue(result.err().contains("DEBUG directories are listed with getdents64"), result.err());
+  }
+
   @Test
   void withoutJavaHome_runsOnTheNewestJdk17OrLater() throws Exception {
     Result result = runWith("", "fs", "--debug", tmp.toString());
