@@ -2,6 +2,7 @@ package dev.crawler.core;
 
 import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.testing.CrawlInvariants.Expect;
@@ -12,6 +13,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,6 +47,7 @@ class CrawlStressTest {
     long nodesChecked = 0;
     int cancelled = 0;
     int held = 0;
+    int stopsInjected = 0;
     int runs = RUN_SEED == null ? RUNS : 1;
     for (int run = 0; run < runs; run++) {
       long runSeed = RUN_SEED == null ? random.nextLong() : RUN_SEED;
@@ -58,12 +64,18 @@ class CrawlStressTest {
       if (lastRunHeldWorkers) {
         held++;
       }
+      if (lastRunStop != StopKind.NONE) {
+        stopsInjected++;
+      }
     }
-    System.out.printf("stress: %d crawls, %d cancelled midway, %d with workers held in reserve, %d nodes checked, "
-        + "0 failures (seed %d)%n", runs, cancelled, held, nodesChecked, SEED);
+    System.out.printf("stress: %d crawls, %d with a stop injected (Errors from open, list, close and the consumer; "
+        + "cancel and close from inside), %d cancelled midway, %d with workers held in reserve, %d nodes checked, "
+        + "0 failures (seed %d)%n", runs, stopsInjected, cancelled, held, nodesChecked, SEED);
   }
 
   private boolean lastRunCancelled;
+  /** How the last run was to be stopped. */
+  private StopKind lastRunStop;
   /** Whether the last run started with workers held in reserve. */
   private boolean lastRunHeldWorkers;
 
@@ -79,7 +91,11 @@ class CrawlStressTest {
     };
     int workers = WORKERS[random.nextInt(WORKERS.length)];
     int batchLimit = random.nextInt(3) == 0 ? 2 + random.nextInt(6) : 1;
-    TreeSource source = new TreeSource(tree).batchLimit(batchLimit);
+    StopKind stop = random.nextBoolean() ? StopKind.NONE : StopKind.values()[1 + random.nextInt(StopKind.values().length - 1)];
+    Error injected = new AssertionError("injected by the stress run: " + stop);
+    int openFailingAt = 1 + random.nextInt(workers);
+    boolean slowOpen = workers > 1 && random.nextInt(4) == 0; // worker 0's open() waits, deaf to interrupts
+    TreeSource source = new FaultySessions(tree, stop, injected, openFailingAt, slowOpen).batchLimit(batchLimit);
     Set<Integer> failed = new HashSet<>();
     Set<Integer> faulty = new HashSet<>();
     int faults = random.nextInt(4) == 0 ? 0 : random.nextInt(20);
@@ -100,14 +116,14 @@ class CrawlStressTest {
         }
       }
     }
-    boolean cancel = random.nextInt(4) == 0;
+    boolean cancel = stop == StopKind.CANCEL_IN_SOURCE;
     long cancelAt = 1 + random.nextInt(Math.max(1, tree.size() / 4));
     // Some workers held in reserve (Crawler.startWorkers); in half of those runs the first
     // listings wait 1.5 ms, like a cold disk's, so the reserve starts while others list and fail.
     int startWorkers = random.nextInt(3) == 0 ? 1 + random.nextInt(workers) : workers;
     long slowListings = startWorkers < workers && random.nextBoolean() ? 6 + random.nextInt(10) : 0;
     CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>();
-    if (cancel || slowListings > 0) {
+    if (cancel || slowListings > 0 || stop == StopKind.ERROR_IN_LIST) {
       source.hook((node, listing) -> {
         if (listing <= slowListings) {
           LockSupport.parkNanos(1_500_000); // a listing's latency; a stop's interrupt cuts it short
@@ -115,46 +131,137 @@ class CrawlStressTest {
         if (cancel && listing == cancelAt) {
           handle.thenAccept(Crawl::cancel);
         }
+        if (stop == StopKind.ERROR_IN_LIST && listing == cancelAt) {
+          throw injected;
+        }
       });
     }
     boolean stream = random.nextBoolean();
     boolean slowConsumer = random.nextInt(5) == 0;
     VisitRecorder visits = new VisitRecorder(tree);
+    AtomicLong consumed = new AtomicLong();
+    Consumer<Visit<Integer>> consumer = v -> {
+      long n = consumed.incrementAndGet();
+      if (stop == StopKind.ERROR_IN_CONSUMER && n == cancelAt) {
+        throw injected;
+      }
+      if (slowConsumer && v.node() % 97 == 0) {
+        LockSupport.parkNanos(20_000);
+      }
+      visits.accept(v);
+      if (stop == StopKind.CANCEL_IN_CONSUMER && n == cancelAt) {
+        handle.join().cancel();
+      }
+      if (stop == StopKind.CLOSE_IN_CONSUMER && n == cancelAt) {
+        handle.join().close();
+      }
+    };
     Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(workers).retry(QUICK_RETRY);
     if (startWorkers < workers) {
       crawler.startWorkers(startWorkers);
       lastRunHeldWorkers = true;
     }
     CrawlReport<Integer> report;
+    boolean readerStopped = false;
     if (stream) {
       crawler.bufferSize(1 + random.nextInt(2_000));
-      try (Crawl<Integer> crawl = crawler.start(0); Stream<Visit<Integer>> s = crawl.visits()) {
+      try (Crawl<Integer> crawl = crawler.start(0)) {
         handle.complete(crawl);
-        s.forEach(v -> {
-          if (slowConsumer && v.node() % 97 == 0) {
-            LockSupport.parkNanos(20_000);
+        try (Stream<Visit<Integer>> s = crawl.visits()) {
+          s.forEach(consumer);
+        } catch (AssertionError e) {
+          if (e != injected) {
+            throw e;
           }
-          visits.accept(v);
-        });
+          readerStopped = true; // the reader's action threw, and the stream's close cancelled
+        }
         report = crawl.await(Duration.ofMinutes(2));
+        assertSame(report, crawl.await(ChronoUnit.FOREVER.getDuration()));
+        assertSame(report, crawl.await(Duration.ofDays(-1)));
       }
     } else {
-      try (Crawl<Integer> crawl = crawler.start(0, v -> {
-        if (slowConsumer && v.node() % 97 == 0) {
-          LockSupport.parkNanos(20_000);
-        }
-        visits.accept(v);
-      })) {
+      try (Crawl<Integer> crawl = crawler.start(0, consumer)) {
         handle.complete(crawl);
         report = crawl.await(Duration.ofMinutes(2));
+        assertSame(report, crawl.await(ChronoUnit.FOREVER.getDuration()));
       }
     }
     lastRunCancelled = report.outcome() == Outcome.CANCELLED;
-    assertCrawlInvariants(report, visits, source, Expect.everything().failing(failed));
+    lastRunStop = stop;
+    // A close from the stream's reader hands out nothing more, not even what was buffered.
+    boolean readPartly = stream && (readerStopped || (stop == StopKind.CLOSE_IN_CONSUMER && !report.outcome().ranToEnd()));
+    Expect expect = Expect.everything().failing(failed);
+    assertCrawlInvariants(report, visits, source, readPartly ? expect.readPartly() : expect);
     if (!report.outcome().ranToEnd()) {
-      assertEquals(Outcome.CANCELLED, report.outcome(), "only a cancel stops these crawls early");
-      assertTrue(cancel);
+      Outcome expected = switch (stop) {
+        case NONE, ERROR_IN_CLOSE -> null;
+        case CANCEL_IN_SOURCE, CANCEL_IN_CONSUMER, CLOSE_IN_CONSUMER -> Outcome.CANCELLED;
+        case ERROR_IN_CONSUMER -> stream ? Outcome.CANCELLED : Outcome.FAILED;
+        case ERROR_IN_LIST, ERROR_IN_OPEN -> Outcome.FAILED;
+      };
+      assertEquals(expected, report.outcome(), "only the run's stop (" + stop + ") ends it early");
+      if (expected == Outcome.FAILED) {
+        assertSame(injected, report.failure());
+      }
     }
     return visits.total();
+  }
+
+  /** How a run is stopped early, if at all. */
+  private enum StopKind {
+    NONE,
+    /** The source cancels at a random listing. */
+    CANCEL_IN_SOURCE,
+    /** The consumer, or the stream's reader, cancels at a random visit. */
+    CANCEL_IN_CONSUMER,
+    /** The consumer, or the stream's reader, closes the crawl at a random visit. */
+    CLOSE_IN_CONSUMER,
+    /** A listing throws an Error. */
+    ERROR_IN_LIST,
+    /** The consumer, or the stream reader's action, throws an Error. */
+    ERROR_IN_CONSUMER,
+    /** One worker's open() throws an Error. */
+    ERROR_IN_OPEN,
+    /** Every session's close() throws an Error, after closing: it changes nothing. */
+    ERROR_IN_CLOSE
+  }
+
+  /** A tree source whose sessions may open or close with faults: an Error, or worker 0's slow open. */
+  private static final class FaultySessions extends TreeSource {
+    private final StopKind stop;
+    private final Error injected;
+    private final int openFailingAt;
+    private final boolean slowOpen;
+    private final AtomicInteger opens = new AtomicInteger();
+
+    FaultySessions(Tree tree, StopKind stop, Error injected, int openFailingAt, boolean slowOpen) {
+      super(tree);
+      this.stop = stop;
+      this.injected = injected;
+      this.openFailingAt = openFailingAt;
+      this.slowOpen = slowOpen;
+    }
+
+    @Override
+    public Session open() throws Exception {
+      if (slowOpen && Thread.currentThread().getName().endsWith("-0")) {
+        long end = System.nanoTime() + 2_000_000;
+        for (long left = 2_000_000; left > 0; left = end - System.nanoTime()) {
+          LockSupport.parkNanos(left); // deaf to interrupts
+        }
+      }
+      if (stop == StopKind.ERROR_IN_OPEN && opens.incrementAndGet() == openFailingAt) {
+        throw injected;
+      }
+      return super.open();
+    }
+
+    @Override
+    public void close(Session session) {
+      super.close(session);
+      if (stop == StopKind.ERROR_IN_CLOSE) {
+        throw injected;
+      }
+    }
   }
 }
