@@ -55,6 +55,9 @@ final class CommandCrawl implements AutoCloseable {
   <T> CrawlReport<T> await(Crawl<T> crawl) throws InterruptedException {
     try (crawl) {
       current.set(crawl);
+      if (out.failed()) {
+        crawl.cancel(); // a write failed before the crawl was known here: onFailure could not stop it
+      }
       ProgressPrinter progress = progress(crawl::progress);
       try {
         return crawl.await();

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParseResult;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl completed",
-        "1:some entries could not be read, or the deadline passed (partial output)",
+        "1:some entries could not be read, or the deadline passed (partial output), or the output could not be written",
         "2:bad usage or bad input (unknown flag, missing root, bad glob, unknown person, bad credentials, unreachable server)",
         "130:interrupted (Ctrl-C); what was found was written"})
 public final class CrawlCommand implements Runnable {
@@ -97,6 +97,14 @@ public final class CrawlCommand implements Runnable {
       }
       err.flush();
       return ExitCodes.USAGE;
+    }
+    if (e instanceof ExitStatus.OutputFailedException) {
+      err.println("crawl: " + e.getMessage()); // the system's reason says it all
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.PARTIAL;
     }
     err.println("crawl: " + describe(e) + (debug ? "" : " (run with --debug for details)"));
     if (debug) {
