@@ -72,7 +72,9 @@ final class FsCommand implements Callable<Integer> {
 
   @Option(names = {"-g", "--glob"}, paramLabel = "GLOB",
       description = "Print only entries whose name matches GLOB (repeatable: all must match). Smart case, as fd: "
-          + "a pattern without capitals ignores case.")
+          + "a pattern without capitals ignores case. Names are decoded leniently, in the locale's charset, as GLOB "
+          + "is: a byte that does not decode (any non-ASCII byte under LC_ALL=C) reads as U+FFFD, which ? and * "
+          + "match; no name fails the crawl.")
   List<String> globs = new ArrayList<>();
 
   @Option(names = "--regex", paramLabel = "REGEX",
