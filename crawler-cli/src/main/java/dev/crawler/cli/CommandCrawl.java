@@ -21,6 +21,8 @@ final class CommandCrawl implements AutoCloseable {
   /** Stops following a crawl over Kafka; its other processes finish it. */
   private final AtomicReference<Runnable> distributed = new AtomicReference<>();
   private final AtomicBoolean finished = new AtomicBoolean();
+  /** The progress line last started, stopped by Ctrl-C before it says so; {@code null} if none. */
+  private final AtomicReference<ProgressPrinter> progress = new AtomicReference<>();
   private final Thread onCtrlC;
   final SharedOutput out;
 
@@ -73,7 +75,12 @@ final class CommandCrawl implements AutoCloseable {
 
   /** A progress line from {@code progress} if stderr is a terminal and not quiet, else {@code null}. */
   ProgressPrinter progress(java.util.function.Supplier<dev.crawler.core.CrawlProgress> progress) {
-    return showProgress ? new ProgressPrinter(progress, err, unit) : null;
+    if (!showProgress) {
+      return null;
+    }
+    ProgressPrinter printer = new ProgressPrinter(progress, err, unit);
+    this.progress.set(printer);
+    return printer;
   }
 
   /** For a crawl over Kafka: how to stop following it when the reader goes away or on Ctrl-C. */
@@ -95,6 +102,10 @@ final class CommandCrawl implements AutoCloseable {
       stop.run();
     }
     out.flushAll();
+    ProgressPrinter printer = progress.get();
+    if (printer != null) {
+      printer.close(); // erased, and no tick draws it again under the last line
+    }
     err.println("crawl: interrupted; the output is partial");
   }
 

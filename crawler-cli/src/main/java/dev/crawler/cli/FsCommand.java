@@ -224,7 +224,7 @@ final class FsCommand implements Callable<Integer> {
         gitignore ? IgnoreFiles.gitDefaults() : null);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
-    PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     if (crawlOptions.debug) {
       err.println("crawl: directories are read with " + source.readerName()
           + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"

@@ -134,7 +134,7 @@ final class LdapCommand implements Callable<Integer> {
     crawlOptions.validate();
     validate();
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
-    PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     DemoDirectory demo = directory.url == null ? startDemo(err) : null;
     try {
       LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
