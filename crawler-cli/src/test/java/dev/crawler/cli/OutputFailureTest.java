@@ -82,6 +82,18 @@ class OutputFailureTest {
     assertEquals(0, run.exit());
   }
 
+  /** Help, the version and the completion script are output too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "fs --help", "ldap --help", "--version", "generate-completion"})
+  void help_fullDisk_saysSoInOneLine_exitOne_readerGone_isANormalEnd(String args) {
+    CliRun full = CliRun.to(new FullDisk(), args.split(" "));
+    assertEquals(FULL, full.err());
+    assertEquals(1, full.exit());
+    CliRun gone = CliRun.to(new ClosedPipe(), args.split(" "));
+    assertEquals("", gone.err());
+    assertEquals(0, gone.exit());
+  }
+
   /** The first failed write stops everything: with one worker, no command runs after it. */
   @Test
   void exec_fullDisk_noCommandStartsAfterTheFirstFailedWrite() throws Exception {
