@@ -34,9 +34,12 @@ class CLocaleTest {
         + "&& printf '*.md\\n' > .ignore");
   }
 
-  /** What crawl fs -0 prints under LC_ALL=C, as byte strings; the exit and stderr checked. */
+  /** What crawl fs -0 (or -x's commands) prints under LC_ALL=C, as byte strings; exit and stderr checked. */
   private static Set<String> crawl(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of("fs", "-0", root.toString()));
+    List<String> all = new ArrayList<>(List.of("fs", root.toString()));
+    if (!List.of(args).contains("-x")) {
+      all.add("-0"); // -x prints nothing of its own
+    }
     all.addAll(List.of(args));
     CrawlProcess run = CrawlProcess.run(C, null, all.toArray(String[]::new));
     assertEquals("", run.err(), all.toString());
@@ -80,6 +83,12 @@ class CLocaleTest {
     assertEquals(find("-iname", "caf??.txt"), crawl("-g", "caf??.txt"), "é is two bytes, each one U+FFFD");
     assertEquals(find("-iname", "bad?.txt"), crawl("-g", "bad?.txt"));
     assertEquals(find("-iname", "d?*"), crawl("-g", "d?*"));
+  }
+
+  /** -x hands every name to its command byte for byte, through xargs when Java cannot. */
+  @Test
+  void exec_withGlob_passesEveryNameByteForByte() throws Exception {
+    assertEquals(find("-iname", "*.txt"), crawl("-g", "*.txt", "-x", "printf", "%s\\0"));
   }
 
   @Test
