@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every {@code crawl} subcommand does around its crawls: results through one {@link
- * SharedOutput} (a failed write, a closed pipe or a full disk, cancels the running crawl), a progress line while waiting when
- * stderr is a terminal, and on Ctrl-C: stop the workers, write what was found, say so. Close it
- * when the command is done; the JVM then exits with 130 if it was interrupted.
+ * SharedOutput} (a failed write, a closed pipe or a full disk, cancels the running crawl), a
+ * progress line while waiting when stderr is a terminal, and on Ctrl-C: stop the workers, write
+ * what was found, say so. Close it when the command is done; the JVM then exits with 130 if it
+ * was interrupted.
  */
 final class CommandCrawl implements AutoCloseable {
   private final PrintStream err;

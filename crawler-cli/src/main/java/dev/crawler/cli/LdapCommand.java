@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:everyone was read",
-        "1:some managers' reports could not be read, or the deadline passed (partial output), or the output could not be written",
+        "1:some managers' reports could not be read, or the deadline passed (partial output), or the output could "
+            + "not be written",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class LdapCommand implements Callable<Integer> {

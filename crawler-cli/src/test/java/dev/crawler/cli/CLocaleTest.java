@@ -29,7 +29,8 @@ class CLocaleTest {
   @BeforeAll
   static void tree() throws Exception {
     root = Files.createDirectories(tmp.resolve("tree"));
-    TestTrees.shell(root, "mkdir sub \"$(printf 'd\\303\\274r')\" && touch plain.txt other.log \"$(printf 'caf\\303\\251.txt')\" "
+    TestTrees.shell(root, "mkdir sub \"$(printf 'd\\303\\274r')\" && touch plain.txt other.log "
+        + "\"$(printf 'caf\\303\\251.txt')\" "
         + "\"$(printf 'bad\\377.txt')\" \"$(printf 'sub/na\\303\\257ve.md')\" \"$(printf 'd\\303\\274r/x.txt')\" "
         + "&& printf '*.md\\n' > .ignore");
   }

@@ -24,7 +24,8 @@ record CrawlProcess(int exit, byte[] out, String err) {
    * @param env variables to set ({@code LC_ALL=C}); the rest is inherited, but for the locale's
    * @param stdout where results go; {@code null} to capture them
    */
-  static CrawlProcess run(Map<String, String> env, File stdout, String... args) throws IOException, InterruptedException {
+  static CrawlProcess run(Map<String, String> env, File stdout, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
         Main.class.getName()));
     command.addAll(List.of(args));

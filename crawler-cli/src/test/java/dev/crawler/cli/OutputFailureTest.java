@@ -128,7 +128,8 @@ class OutputFailureTest {
   void realProcess_devFull_ldap() throws Exception {
     File full = new File("/dev/full");
     assumeTrue(full.exists(), "/dev/full is Linux's");
-    CrawlProcess run = CrawlProcess.run(Map.of(), full, "ldap", "--root", "ceo", "--demo-people", "300", "-q", "--tree");
+    CrawlProcess run = CrawlProcess.run(Map.of(), full, "ldap", "--root", "ceo", "--demo-people", "300", "-q",
+        "--tree");
     assertEquals(FULL, run.err());
     assertEquals(1, run.exit());
   }
