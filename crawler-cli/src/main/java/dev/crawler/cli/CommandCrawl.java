@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every {@code crawl} subcommand does around its crawls: results through one {@link
- * SharedOutput} (a closed pipe cancels the running crawl), a progress line while waiting when
- * stderr is a terminal, and on Ctrl-C: stop the workers, write what was found, say so. Close it
- * when the command is done; the JVM then exits with 130 if it was interrupted.
+ * SharedOutput} (a failed write, a closed pipe or a full disk, cancels the running crawl), a
+ * progress line while waiting when stderr is a terminal, and on Ctrl-C: stop the workers, write
+ * what was found, say so. Close it when the command is done; the JVM then exits with 130 if it
+ * was interrupted.
  */
 final class CommandCrawl implements AutoCloseable {
   private final PrintStream err;
@@ -21,6 +22,8 @@ final class CommandCrawl implements AutoCloseable {
   /** Stops following a crawl over Kafka; its other processes finish it. */
   private final AtomicReference<Runnable> distributed = new AtomicReference<>();
   private final AtomicBoolean finished = new AtomicBoolean();
+  /** The progress line last started, stopped by Ctrl-C before it says so; {@code null} if none. */
+  private final AtomicReference<ProgressPrinter> progress = new AtomicReference<>();
   private final Thread onCtrlC;
   final SharedOutput out;
 
@@ -55,6 +58,9 @@ final class CommandCrawl implements AutoCloseable {
   <T> CrawlReport<T> await(Crawl<T> crawl) throws InterruptedException {
     try (crawl) {
       current.set(crawl);
+      if (out.failed()) {
+        crawl.cancel(); // a write failed before the crawl was known here: onFailure could not stop it
+      }
       ProgressPrinter progress = progress(crawl::progress);
       try {
         return crawl.await();
@@ -70,7 +76,12 @@ final class CommandCrawl implements AutoCloseable {
 
   /** A progress line from {@code progress} if stderr is a terminal and not quiet, else {@code null}. */
   ProgressPrinter progress(java.util.function.Supplier<dev.crawler.core.CrawlProgress> progress) {
-    return showProgress ? new ProgressPrinter(progress, err, unit) : null;
+    if (!showProgress) {
+      return null;
+    }
+    ProgressPrinter printer = new ProgressPrinter(progress, err, unit);
+    this.progress.set(printer);
+    return printer;
   }
 
   /** For a crawl over Kafka: how to stop following it when the reader goes away or on Ctrl-C. */
@@ -92,6 +103,10 @@ final class CommandCrawl implements AutoCloseable {
       stop.run();
     }
     out.flushAll();
+    ProgressPrinter printer = progress.get();
+    if (printer != null) {
+      printer.close(); // erased, and no tick draws it again under the last line
+    }
     err.println("crawl: interrupted; the output is partial");
   }
 

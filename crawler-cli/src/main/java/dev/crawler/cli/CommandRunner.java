@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Output.</b> Each command's stdout and stderr are read as it runs and written whole when
  *       it ends, so two commands' lines never interleave. Past {@link #HOLD_LIMIT} bytes, the rest
  *       of a command's stdout streams straight through, still unbroken: other commands' outputs
- *       wait, and memory stays bounded. Commands read an empty stdin ({@code /dev/null}).
+ *       wait, and memory stays bounded. Commands read an empty stdin ({@code /dev/null}). Once
+ *       the output fails (the reader went away, or a full disk), no new command starts.
  *   <li><b>Bytes.</b> No shell is involved. A command line the JVM can pass as text (every
  *       argument valid in its charset, {@code sun.jnu.encoding}) starts directly; one it cannot (a
  *       name that is not UTF-8, or any non-ASCII name under the C locale) is handed, byte for
@@ -101,8 +102,8 @@ final class CommandRunner {
 
   /** One entry found: runs its command ({@code -x}), or adds it to the batch ({@code -X}). */
   void accept(byte[] path) {
-    if (cannotRun.get() != null) {
-      return;
+    if (cannotRun.get() != null || out.failed()) {
+      return; // no command can run, or none's output can be written: the crawl is stopping
     }
     if (!batch) {
       run(template.forPath(path));
@@ -132,7 +133,7 @@ final class CommandRunner {
       pending = new ArrayList<>();
       pendingCost = 0;
     }
-    if (batch && !rest.isEmpty() && cannotRun.get() == null) {
+    if (batch && !rest.isEmpty() && cannotRun.get() == null && !out.failed()) {
       run(template.forBatch(rest));
     }
     stderrReaders.shutdown();

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParseResult;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl completed",
-        "1:some entries could not be read, or the deadline passed (partial output)",
+        "1:some entries could not be read, or the deadline passed (partial output), or the output could not be written",
         "2:bad usage or bad input (unknown flag, missing root, bad glob, unknown person, bad credentials, unreachable server)",
         "130:interrupted (Ctrl-C); what was found was written"})
 public final class CrawlCommand implements Runnable {
@@ -52,11 +52,62 @@ public final class CrawlCommand implements Runnable {
       }
     };
     CommandLine cli = new CommandLine(new CrawlCommand(), factory);
-    // Help and the version go where results go (stdout), as text.
-    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8), true));
+    // Help and the version go where results go (stdout), as text. A PrintWriter keeps a failed
+    // write to itself: the stream under it remembers why, for the strategy below to say.
+    WriteWatch watch = new WriteWatch(stdout);
+    cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(watch, java.nio.charset.StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler(CrawlCommand::usageError);
     cli.setExecutionExceptionHandler(CrawlCommand::failure);
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cli.setExecutionStrategy(parsed -> {
+      int exit = runLast.execute(parsed);
+      java.io.IOException failed = watch.failure;
+      if (failed != null && !WriteFailure.readerGone(failed)) {
+        // Help, the version, the completion script: not written, so not a success.
+        return failure(new ExitStatus.OutputFailedException(failed), cli, parsed);
+      }
+      return exit;
+    });
     return cli;
+  }
+
+  /** The stream under the help's PrintWriter: passes bytes on, and keeps the first failure. */
+  private static final class WriteWatch extends java.io.FilterOutputStream {
+    /** The first failed write's exception; written by the command's thread, read after it. */
+    volatile java.io.IOException failure;
+
+    WriteWatch(java.io.OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      try {
+        out.write(b, off, len);
+      } catch (java.io.IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      try {
+        out.flush();
+      } catch (java.io.IOException e) {
+        if (failure == null) {
+          failure = e;
+        }
+        throw e;
+      }
+    }
   }
 
   @Override
@@ -97,6 +148,14 @@ public final class CrawlCommand implements Runnable {
       }
       err.flush();
       return ExitCodes.USAGE;
+    }
+    if (e instanceof ExitStatus.OutputFailedException) {
+      err.println("crawl: " + e.getMessage()); // the system's reason says it all
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCodes.PARTIAL;
     }
     err.println("crawl: " + describe(e) + (debug ? "" : " (run with --debug for details)"));
     if (debug) {

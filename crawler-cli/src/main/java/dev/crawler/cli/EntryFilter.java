@@ -3,9 +3,7 @@ package dev.crawler.cli;
 import dev.crawler.core.Visit;
 import dev.crawler.fs.FileEntry;
 import dev.crawler.fs.FileType;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -134,18 +132,17 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
 
   private static Predicate<String> glob(String glob) throws UserError {
     String pattern = ignoreCase(glob) ? glob.toLowerCase(Locale.ROOT) : glob;
-    PathMatcher matcher;
+    Pattern matcher;
     try {
-      matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+      matcher = NameGlob.compile(pattern);
     } catch (PatternSyntaxException e) {
       throw new UserError("bad --glob '" + glob + "': " + e.getDescription() + " at character " + (e.getIndex() + 1));
-    } catch (IllegalArgumentException e) {
-      throw new UserError("bad --glob '" + glob + "': " + e.getMessage());
     }
     boolean fold = ignoreCase(glob);
+    // The name as text, never made a Path again: see NameGlob for the name that failed a crawl.
     return name -> {
       String candidate = fold ? name.toLowerCase(Locale.ROOT) : name;
-      return !candidate.contains("/") && matcher.matches(Path.of(candidate));
+      return !candidate.contains("/") && matcher.matcher(candidate).matches();
     };
   }
 

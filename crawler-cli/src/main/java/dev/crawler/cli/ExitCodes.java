@@ -4,7 +4,7 @@ package dev.crawler.cli;
 final class ExitCodes {
   /** The crawl completed: everything was read. */
   static final int OK = 0;
-  /** Some entries could not be read, or the deadline passed: the output is partial (like find). */
+  /** Some entries could not be read, or the deadline passed, or the output could not be written (like find). */
   static final int PARTIAL = 1;
   /** Bad usage or bad input: unknown flag, missing root, bad glob. */
   static final int USAGE = 2;

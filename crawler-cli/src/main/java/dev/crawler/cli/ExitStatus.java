@@ -54,4 +54,17 @@ final class ExitStatus {
       super("the crawl failed: " + CrawlCommand.describe(cause), cause);
     }
   }
+
+  /**
+   * The output could not be written, for another reason than a reader that went away (a full
+   * disk, an I/O error): "cannot write the output: " and the system's reason; exit 1. The crawl
+   * was stopped at the failed write.
+   */
+  static final class OutputFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    OutputFailedException(java.io.IOException cause) {
+      super("cannot write the output: " + WriteFailure.reason(cause), cause);
+    }
+  }
 }

@@ -43,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:every entry was read",
-        "1:some directories could not be read, or the deadline passed (like find)",
+        "1:some directories could not be read, or the deadline passed, or the output could not be written (like find)",
         "2:bad usage or bad input (unknown flag, missing directory, bad glob)",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class FsCommand implements Callable<Integer> {
@@ -72,7 +72,9 @@ final class FsCommand implements Callable<Integer> {
 
   @Option(names = {"-g", "--glob"}, paramLabel = "GLOB",
       description = "Print only entries whose name matches GLOB (repeatable: all must match). Smart case, as fd: "
-          + "a pattern without capitals ignores case.")
+          + "a pattern without capitals ignores case. Names are decoded leniently, in the locale's charset, as GLOB "
+          + "is: a byte that does not decode (any non-ASCII byte under LC_ALL=C) reads as U+FFFD, which ? and * "
+          + "match; no name fails the crawl.")
   List<String> globs = new ArrayList<>();
 
   @Option(names = "--regex", paramLabel = "REGEX",
@@ -222,7 +224,7 @@ final class FsCommand implements Callable<Integer> {
         gitignore ? IgnoreFiles.gitDefaults() : null);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
-    PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     if (crawlOptions.debug) {
       err.println("crawl: directories are read with " + source.readerName()
           + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"
@@ -344,7 +346,9 @@ final class FsCommand implements Callable<Integer> {
     int execute() throws Exception {
       CrawlReport<FileEntry> report;
       boolean readerGone;
+      SharedOutput sessionOut;
       try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
+        sessionOut = session.out;
         if (command != null) {
           runner = new CommandRunner(command, execBatch != null, session.out, err, CommandRunner.jvmArgumentCharset(),
               this::stopCrawl);
@@ -373,8 +377,9 @@ final class FsCommand implements Callable<Integer> {
         if (runner != null) {
           runner.finish(); // the last batch of -X; its output goes before the session closes
         }
-        readerGone = session.out.failed();
       }
+      sessionOut.checkWritten(); // a full disk: one line, exit 1, before anything else is said
+      readerGone = sessionOut.readerGone();
       if (runner != null && runner.cannotRun() != null) {
         throw new UserError((execBatch != null ? "-X: " : "-x: ") + runner.cannotRun());
       }
@@ -382,9 +387,13 @@ final class FsCommand implements Callable<Integer> {
         StatsPrinter.print(err, String.join(" ", roots.stream().map(Path::toString).toList()), "entries", report);
       }
       if (outputFormat == OutputFormat.DU && !readerGone) {
-        PrintStream summary = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream totals = new java.io.ByteArrayOutputStream();
+        PrintStream summary = new PrintStream(totals, true, StandardCharsets.UTF_8);
         du.print(summary);
         summary.flush();
+        sessionOut.writeNow(totals.toByteArray()); // not a PrintStream on stdout: it hides failures
+        sessionOut.checkWritten();
+        readerGone = sessionOut.readerGone();
       }
       int status = ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
       if (runner != null && runner.failed() > 0 && !readerGone) {

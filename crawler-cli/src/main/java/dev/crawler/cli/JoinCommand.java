@@ -71,7 +71,7 @@ final class JoinCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     if ((passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0) > 1) {
       throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
     }

@@ -64,10 +64,11 @@ final class KafkaRun {
    * @param accept prints one visit (on the thread that follows the crawl)
    * @param units what --stats calls a listing and a visit ("directories listed", "entries")
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
+   * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
    */
   static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
       NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
-      PrintStream err, String[] units) throws UserError, InterruptedException {
+      PrintStream err, String[] units) throws UserError, InterruptedException, ExitStatus.OutputFailedException {
     EngineProcess<T, S> engine = EngineProcess.of(settings, source, codec, processId());
     DistributedCrawl<T> crawl;
     try {
@@ -103,6 +104,7 @@ final class KafkaRun {
       engine.stop();
       local.join();
       if (session.out.failed()) {
+        session.out.checkWritten(); // not a reader that went away: the output cannot be written
         return null; // the reader went away and we stopped following; the other processes finish
       }
       throw new UserError(e.getMessage(), e);

@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:everyone was read",
-        "1:some managers' reports could not be read, or the deadline passed (partial output)",
+        "1:some managers' reports could not be read, or the deadline passed (partial output), or the output could "
+            + "not be written",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class LdapCommand implements Callable<Integer> {
@@ -134,7 +135,7 @@ final class LdapCommand implements Callable<Integer> {
     crawlOptions.validate();
     validate();
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
-    PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     DemoDirectory demo = directory.url == null ? startDemo(err) : null;
     try {
       LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
@@ -231,16 +232,23 @@ final class LdapCommand implements Callable<Integer> {
             + "give --max-depth N for more");
       }
     }
-    // The columns every person has: a repeated attribute, or one that is a column already, is not
-    // one more (the header had 12 columns and every row 11 for --csv title department).
-    stdout.write(personFormat.header(source.extraAttributes()).getBytes(StandardCharsets.UTF_8));
     CrawlReport<Person> report;
-    boolean readerGone;
+    SharedOutput output;
     // Ordered: the root first, every manager before their reports, for a reader building the chart.
     // Who heads each person's part of the chart (the root's report above them): DOT draws a
     // cluster per head. A manager is visited before their reports, so theirs is known by then.
     java.util.Map<Person, Person> headOf = new java.util.concurrent.ConcurrentHashMap<>();
     try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people", true)) {
+      output = session.out;
+      // Every write goes through the session's output, which remembers a failure: a PrintStream
+      // would hide it, and a write of our own would throw past the crawl's cleanup.
+      // The columns every person has: a repeated attribute, or one that is a column already, is
+      // not one more (the header had 12 columns and every row 11 for --csv title department).
+      output.writeNow(personFormat.header(source.extraAttributes()).getBytes(StandardCharsets.UTF_8));
+      if (output.failed()) {
+        output.checkWritten();
+        return ExitCodes.OK; // the reader went away before anyone was read: nothing to crawl for
+      }
       java.util.function.Consumer<Visit<Person>> print = visit -> {
         if (visit.node().isCycle()) {
           return; // reported as an error line, not printed twice
@@ -277,18 +285,19 @@ final class LdapCommand implements Callable<Integer> {
               + CrawlCommand.describe(error.cause()))); // known at the end, from every process
         }
       }
-      readerGone = session.out.failed();
     }
-    if (readerGone) {
-      return ExitStatus.of(report, true, 0, err, crawlOptions);
-    }
-    if (!personFormat.streams()) {
-      PrintStream text = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+    if (!output.failed() && !personFormat.streams()) {
+      java.io.ByteArrayOutputStream tree = new java.io.ByteArrayOutputStream();
+      PrintStream text = new PrintStream(tree, false, StandardCharsets.UTF_8);
       PersonFormat.printTree(collected, text);
       text.flush();
+      output.writeNow(tree.toByteArray());
     }
-    stdout.write(personFormat.footer().getBytes(StandardCharsets.UTF_8));
-    stdout.flush();
+    output.writeNow(personFormat.footer().getBytes(StandardCharsets.UTF_8));
+    output.checkWritten(); // a full disk: one line, exit 1
+    if (output.readerGone()) {
+      return ExitStatus.of(report, true, 0, err, crawlOptions);
+    }
     java.util.concurrent.atomic.AtomicLong orphanCount = new java.util.concurrent.atomic.AtomicLong();
     if (findOrphans && report.outcome() != Outcome.FAILED) {
       source.missingManagers((MissingManager orphan) -> { // as found: the audit holds no entries

@@ -9,7 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * A one-line live progress display on stderr (entries, rate, pending branches, errors), redrawn
- * four times a second until {@link #close()}, which erases it. Only for a terminal.
+ * four times a second until {@link #close()}, which erases it. Only for a terminal. On a {@link
+ * Stderr}, a message written meanwhile erases the line first. {@link #close()} may be called more
+ * than once, from any thread.
  */
 final class ProgressPrinter implements AutoCloseable {
   private final Supplier<CrawlProgress> progress;
@@ -31,9 +33,14 @@ final class ProgressPrinter implements AutoCloseable {
     try {
       while (!stop.await(250, TimeUnit.MILLISECONDS)) {
         CrawlProgress p = progress.get();
-        err.print(String.format(Locale.ROOT, "\r\033[K%,d %s  %,.0f/s  %,d pending  %,d errors",
-            p.visits(), unit, p.visitsPerSecond(), p.pendingBranches(), p.errors()));
-        err.flush();
+        String line = String.format(Locale.ROOT, "\r\033[K%,d %s  %,.0f/s  %,d pending  %,d errors",
+            p.visits(), unit, p.visitsPerSecond(), p.pendingBranches(), p.errors());
+        if (err instanceof Stderr stderr) {
+          stderr.showProgress(line); // the next message erases it first
+        } else {
+          err.print(line);
+          err.flush();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

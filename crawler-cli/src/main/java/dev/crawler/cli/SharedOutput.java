@@ -26,9 +26,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Memory stays bounded whatever the reader's speed: when the reader (a pipe) is slow, the
  * write blocks, the lock is held, and every other worker blocks on its next full buffer, so at
- * most one buffer per worker is ever waiting. A write that fails (the reader went away: {@code
- * crawl fs / | head}) is remembered, runs {@code onFailure} once (which cancels the crawl), and
- * later writes are dropped.
+ * most one buffer per worker is ever waiting. A write that fails is remembered, runs {@code
+ * onFailure} once (which cancels the crawl), and later writes are dropped, whatever the failure:
+ * the reader went away ({@code crawl fs / | head}), or the output cannot be written (a full disk).
+ * The command then asks {@link #checkWritten} which one it was: only the second is an error.
  */
 final class SharedOutput {
   private static final int BUFFER_SIZE = 64 * 1024;
@@ -84,10 +85,48 @@ final class SharedOutput {
     }
   }
 
-  /** Whether a write failed, typically because the reader closed the pipe. */
+  /** Whether a write failed, because the reader closed the pipe or for any other reason. */
   boolean failed() {
     synchronized (lock) {
       return failure != null;
+    }
+  }
+
+  /** Whether a write failed because the reader went away: how a pipeline ends, not an error. */
+  boolean readerGone() {
+    synchronized (lock) {
+      return failure != null && WriteFailure.readerGone(failure);
+    }
+  }
+
+  /**
+   * Throws if a write failed for another reason than a reader that went away: the output is not
+   * what was asked for. Call after the last write.
+   *
+   * @throws ExitStatus.OutputFailedException naming the system's reason
+   */
+  void checkWritten() throws ExitStatus.OutputFailedException {
+    IOException failed;
+    synchronized (lock) {
+      failed = failure;
+    }
+    if (failed != null && !WriteFailure.readerGone(failed)) {
+      throw new ExitStatus.OutputFailedException(failed);
+    }
+  }
+
+  /**
+   * Writes {@code bytes} now, as one record, and flushes: a header, a footer, totals. Written
+   * only if no write failed before; a failure is remembered and runs {@code onFailure}, as any.
+   */
+  void writeNow(byte[] bytes) {
+    if (bytes.length == 0) {
+      return; // as a FileOutputStream would: an empty header is no write, and cannot fail
+    }
+    try {
+      writeWhole(bytes, bytes.length, null);
+    } catch (IOException e) {
+      throw new AssertionError("no stream is read", e); // only reading rest throws
     }
   }
 

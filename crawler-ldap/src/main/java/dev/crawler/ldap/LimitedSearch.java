@@ -72,6 +72,7 @@ final class LimitedSearch {
 
   /** A search of people as the caller builds it (a base-scope lookup of the root), counted. */
   List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request) throws LDAPException {
+    stopIfInterrupted();
     counters.operations.increment();
     try {
       List<SearchResultEntry> entries = connection.search(request).getSearchEntries();
@@ -80,6 +81,18 @@ final class LimitedSearch {
     } catch (LDAPSearchException e) {
       counters.entriesRead.add(e.getEntryCount()); // sent and decoded, then thrown away at the size limit
       throw e;
+    }
+  }
+
+  /**
+   * Throws if the calling thread was interrupted: the crawl was stopped (its reader went away, the
+   * deadline passed), and a listing that takes many searches (split by uid, paged) ends at its
+   * next one instead of reading the rest for nothing. The SDK's synchronous searches do not look
+   * at the interrupt themselves. The interrupt is kept for the engine to see.
+   */
+  private static void stopIfInterrupted() throws LDAPException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new LDAPException(ResultCode.USER_CANCELED, "the crawl was stopped");
     }
   }
 
@@ -307,6 +320,7 @@ final class LimitedSearch {
       PageSink eachPage) throws LDAPException {
     ASN1OctetString cookie = null;
     do {
+      stopIfInterrupted();
       SearchRequest page = request.get();
       page.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
       SearchResult result = connection.search(page);
