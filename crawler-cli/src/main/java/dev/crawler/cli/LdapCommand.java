@@ -174,6 +174,13 @@ final class LdapCommand implements Callable<Integer> {
       if (demoPeople < DemoDirectory.MIN_PEOPLE) {
         throw new UserError("--demo-people must be at least " + DemoDirectory.MIN_PEOPLE + ", not " + demoPeople);
       }
+      long heap = Runtime.getRuntime().maxMemory();
+      if (demoPeople > DemoDirectory.mostPeopleFor(heap)) {
+        throw new UserError(String.format(Locale.ROOT, "--demo-people %,d needs about %.1f GiB of memory and this "
+                + "JVM may use %.1f GiB, enough for %,d: give fewer people, or more memory (CRAWL_JAVA_OPTS=-Xmx...)",
+            demoPeople, demoPeople * (double) DemoDirectory.BYTES_PER_PERSON * 5 / 4 / (1L << 30),
+            heap / (double) (1L << 30), DemoDirectory.mostPeopleFor(heap)));
+      }
       if (demoSizeLimit < DemoDirectory.MIN_SIZE_LIMIT) {
         throw new UserError("--demo-size-limit must be at least " + DemoDirectory.MIN_SIZE_LIMIT + ", not "
             + demoSizeLimit);

@@ -75,6 +75,11 @@ class BadInputTest {
     assertOneLine("crawl: --demo-people must be at least 50, not 0", "ldap", "--root", "ceo", "--demo-people", "0");
     assertOneLine("crawl: --demo-size-limit must be at least 10, not 0",
         "ldap", "--root", "ceo", "--demo-size-limit", "0");
+    // Sized from the heap, refused before anything is generated: 10,000,000 people once grew to
+    // 6.2 GB, thrashed in garbage collection and ignored SIGTERM.
+    assertOneLine("crawl: --demo-people 2,000,000,000 needs about 19073\.5 GiB of memory and this JVM may use "
+        + "[\d.]+ GiB, enough for [\d,]+: give fewer people, or more memory \(CRAWL_JAVA_OPTS=-Xmx\.\.\.\)",
+        "ldap", "--root", "ceo", "--demo-people", "2000000000");
   }
 
   @Test
