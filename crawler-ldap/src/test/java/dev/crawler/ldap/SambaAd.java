@@ -158,6 +158,7 @@ public final class SambaAd implements AutoCloseable {
         "binddns dir = " + dir.resolve("bind-dns"),
         "log file = " + dir.resolve("log.samba"),
         "ldb:nosync = true",
+        "dsdb:schema update allowed = true", // for index()
         ""), StandardCharsets.UTF_8);
     return conf;
   }
@@ -218,6 +219,23 @@ public final class SambaAd implements AutoCloseable {
   /** Settings that reach this server as the Administrator, people under {@code baseDn}. */
   public LdapSettings settings(String baseDn) {
     return LdapSettings.of("127.0.0.1", port(), baseDn).withBind(ADMIN_DN, ADMIN_PASSWORD.toCharArray());
+  }
+
+  /**
+   * Has Samba index an attribute it does not index as provisioned (it indexes no {@code manager},
+   * for one), by setting the index bit of the attribute's {@code searchFlags} in the schema. Samba
+   * then re-indexes what it holds: cheapest before anything is loaded.
+   *
+   * @param schemaCn the attribute's {@code cn} in the schema (e.g. {@code Manager})
+   */
+  public void index(String schemaCn) throws LDAPException {
+    try (LDAPConnection admin = admin()) {
+      String dn = "CN=" + schemaCn + ",CN=Schema,CN=Configuration," + DOMAIN_DN;
+      String flags = admin.getEntry(dn, "searchFlags").getAttributeValue("searchFlags");
+      int indexed = (flags == null ? 0 : Integer.parseInt(flags)) | 1; // fATTINDEX
+      admin.modify(dn, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+          "searchFlags", Integer.toString(indexed)));
+    }
   }
 
   /** The CPU time Samba has used so far, as the system reports it (zero where it does not). */
