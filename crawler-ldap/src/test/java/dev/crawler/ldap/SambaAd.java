@@ -238,6 +238,23 @@ public final class SambaAd implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies {@code changes} in order as the Administrator, one LDAP operation each (as fast as
+   * {@code ldbadd} on {@code sam.ldb} in files of 500 entries, and twice as fast as in one file:
+   * Samba's cost per user grows with the users there are).
+   *
+   * @return how long it took
+   */
+  public Duration load(List<com.unboundid.ldif.LDIFChangeRecord> changes) throws LDAPException {
+    long begin = System.nanoTime();
+    try (LDAPConnection admin = admin()) {
+      for (com.unboundid.ldif.LDIFChangeRecord change : changes) {
+        change.processChange(admin);
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - begin);
+  }
+
   /** The CPU time Samba has used so far, as the system reports it (zero where it does not). */
   public Duration cpuTime() {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
