@@ -72,7 +72,7 @@ public final class AdChart {
     MANAGER_OUTSIDE_BASE,
     /** Their manager is under the base but is not a person (the filter leaves them out). */
     MANAGER_OUTSIDE_FILTER,
-    /** Their manager is out of reach for one of the reasons above ({@link Person#head()} says whose). */
+    /** Their manager is out of reach for one of the reasons above ({@link Employee#head()} says whose). */
     BELOW_UNREACHABLE
   }
 
@@ -86,12 +86,12 @@ public final class AdChart {
    * @param head for those out of reach, the person at the top of their unreachable chain (themselves
    *     unless {@code reach} is BELOW_UNREACHABLE); {@code null} when reachable
    */
-  public record Person(String uid, String managerDn, boolean disabled, Reach reach, String head) {}
+  public record Employee(String uid, String managerDn, boolean disabled, Reach reach, String head) {}
 
   private final List<LDIFChangeRecord> changes;
-  private final Map<String, Person> people;
+  private final Map<String, Employee> people;
 
-  private AdChart(List<LDIFChangeRecord> changes, Map<String, Person> people) {
+  private AdChart(List<LDIFChangeRecord> changes, Map<String, Employee> people) {
     this.changes = List.copyOf(changes);
     this.people = Collections.unmodifiableMap(people);
   }
@@ -107,7 +107,7 @@ public final class AdChart {
   }
 
   /** Every person under the base, by sAMAccountName. */
-  public Map<String, Person> people() {
+  public Map<String, Employee> people() {
     return people;
   }
 
@@ -123,8 +123,8 @@ public final class AdChart {
   }
 
   /** Those a crawl from {@link #ROOT} cannot reach, by sAMAccountName. */
-  public Map<String, Person> outOfReach() {
-    Map<String, Person> out = new TreeMap<>();
+  public Map<String, Employee> outOfReach() {
+    Map<String, Employee> out = new TreeMap<>();
     people.forEach((uid, p) -> {
       if (p.reach() != Reach.REACHABLE) {
         out.put(uid, p);
@@ -214,7 +214,7 @@ public final class AdChart {
         new Attribute("sAMAccountName", uid),
         new Attribute("userPrincipalName", uid + "@corp.example.com"),
         new Attribute("mail", uid + "@corp.example.com"),
-        new Attribute("title", "Person " + uid),
+        new Attribute("title", "Employee " + uid),
         new Attribute("userAccountControl", Integer.toString(disabled ? DISABLED : ENABLED))));
     if (managerDn != null) {
       attributes.add(new Attribute("manager", managerDn));
@@ -250,29 +250,29 @@ public final class AdChart {
     }
 
     /** Who a crawl from the root reaches, and for everyone else why not, from the final chart. */
-    Map<String, Person> truth() {
+    Map<String, Employee> truth() {
       Map<String, String> uidByDn = new LinkedHashMap<>();
       people.keySet().forEach(uid -> uidByDn.put(dn(uid), uid));
-      Map<String, Person> truth = new LinkedHashMap<>();
+      Map<String, Employee> truth = new LinkedHashMap<>();
       for (String uid : people.keySet()) {
         truth.put(uid, judge(uid, uidByDn));
       }
       return truth;
     }
 
-    private Person judge(String uid, Map<String, String> uidByDn) {
+    private Employee judge(String uid, Map<String, String> uidByDn) {
       boolean disabled = people.get(uid);
       String managerDn = manager.get(uid);
       List<String> chain = new ArrayList<>();
       String at = uid;
       while (true) {
         if (at.equals(ROOT)) {
-          return new Person(uid, managerDn, disabled, Reach.REACHABLE, null);
+          return new Employee(uid, managerDn, disabled, Reach.REACHABLE, null);
         }
         int seen = chain.indexOf(at);
         if (seen >= 0) { // a cycle: its members are islanders; those who lead into it are below one
           boolean inCycle = seen == 0; // the cycle is chain[seen..], and uid is chain[0]
-          return new Person(uid, managerDn, disabled, inCycle ? Reach.ISLAND : Reach.BELOW_UNREACHABLE,
+          return new Employee(uid, managerDn, disabled, inCycle ? Reach.ISLAND : Reach.BELOW_UNREACHABLE,
               inCycle ? uid : at);
         }
         chain.add(at);
@@ -282,8 +282,8 @@ public final class AdChart {
             : !uidByDn.containsKey(m) ? Reach.MANAGER_OUTSIDE_FILTER
             : null;
         if (why != null) {
-          return at.equals(uid) ? new Person(uid, managerDn, disabled, why, uid)
-              : new Person(uid, managerDn, disabled, Reach.BELOW_UNREACHABLE, at);
+          return at.equals(uid) ? new Employee(uid, managerDn, disabled, why, uid)
+              : new Employee(uid, managerDn, disabled, Reach.BELOW_UNREACHABLE, at);
         }
         at = uidByDn.get(m);
       }

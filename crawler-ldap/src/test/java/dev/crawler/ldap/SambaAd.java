@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * So the server binds no TCP port at all ({@code interfaces} names a loopback address no interface
  * has) and serves LDAP on its {@code ldapi} Unix socket in the temporary directory; a {@link
  * UnixSocketForwarder} carries a free loopback TCP port to it. Several instances can run side by
- * side, as root or not, with no network namespace. Simple binds over plain LDAP are allowed
+ * side, with no network namespace (which would need privileges the JVM could not reach into
+ * without one more forwarder) and no address added to {@code lo} (Samba binds only an address an
+ * interface has: {@code interfaces = 127.0.0.2} finds "no network interfaces"). Simple binds over plain LDAP are allowed
  * ({@code ldap server require strong auth = no}, which provisioning leaves out).
  *
  * <h2>Stopping</h2>
@@ -214,11 +216,6 @@ public final class SambaAd implements AutoCloseable {
   /** A connection bound as the domain's Administrator. */
   public LDAPConnection admin() throws LDAPException {
     return new LDAPConnection("127.0.0.1", port(), ADMIN_DN, ADMIN_PASSWORD);
-  }
-
-  /** Settings that reach this server as the Administrator, people under {@code baseDn}. */
-  public LdapSettings settings(String baseDn) {
-    return LdapSettings.of("127.0.0.1", port(), baseDn).withBind(ADMIN_DN, ADMIN_PASSWORD.toCharArray());
   }
 
   /**
