@@ -77,6 +77,26 @@ public final class SambaAd implements AutoCloseable {
   }
 
   /**
+   * Why no domain can be provisioned here, or {@code null} if one can: Samba must be installed,
+   * and this process root ({@code samba-tool domain provision} chowns the sysvol share's files and
+   * fails otherwise, "Unable to chown a file on your filesystem").
+   */
+  public static String unavailableBecause() {
+    if (!installed()) {
+      return "samba-ad-dc is not installed here (apt-get install samba-ad-dc samba-ad-provision; CI installs it)";
+    }
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // the owner of /proc/self is this process's user
+      if (!Integer.valueOf(0).equals(uid)) {
+        return "provisioning a Samba domain needs root (it chowns the sysvol share), and this is uid " + uid;
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      return "cannot tell whether this is root (" + e + "): provisioning a Samba domain needs it";
+    }
+    return null;
+  }
+
+  /**
    * Provisions a new domain into {@code dir} (which must be empty or absent), starts Samba on it
    * and returns once it answers LDAP.
    *
