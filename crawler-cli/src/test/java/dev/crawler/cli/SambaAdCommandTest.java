@@ -1,0 +1,128 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.crawler.ldap.AdChart;
+import dev.crawler.ldap.AdLimitsProxy;
+import dev.crawler.ldap.SambaAd;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code crawl ldap} as a user runs it against a real Samba AD DC ({@link SambaAd}), directly and
+ * through AD's limits ({@link AdLimitsProxy}), checked against the truth of the smallest {@link
+ * AdChart} that still has a manager past MaxValRange. Runs wherever {@code samba-ad-dc} is
+ * installed; on CI ({@code CI=true}) a missing Samba fails instead of skipping.
+ */
+class SambaAdCommandTest {
+  /** About the least AdChart makes: bigboss's 2,000 and the people out of reach. */
+  private static final int PEOPLE = 2_100;
+  private static final Pattern CN = Pattern.compile("^\\{\"dn\":\"CN=([^,\"]+),");
+
+  @TempDir
+  static Path dir;
+  private static SambaAd samba;
+  private static AdChart chart;
+  private static AdLimitsProxy adLimits;
+  private static Path password;
+
+  @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  static void startSamba() throws Exception {
+    if ("true".equals(System.getenv("CI"))) {
+      assertEquals(null, SambaAd.unavailableBecause(), "on CI, where .ci/run installs samba-ad-dc and runs as root");
+    }
+    if (SambaAd.unavailableBecause() != null) {
+      return; // each test is then reported as skipped, with the reason (see requireSamba)
+    }
+    samba = SambaAd.start(dir.resolve("samba"));
+    samba.index("Manager"); // unindexed, each manager query reads everyone (issue 25, section 4)
+    chart = AdChart.of(PEOPLE);
+    Duration load = samba.load(chart.changes());
+    adLimits = AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
+    password = dir.resolve("password");
+    Files.writeString(password, SambaAd.ADMIN_PASSWORD, StandardCharsets.UTF_8);
+    System.out.printf("samba: provisioned in %s, started in %s, %d people loaded in %s%n", samba.provisionTime,
+        samba.startTime, chart.people().size(), load);
+  }
+
+  @BeforeEach
+  void requireSamba() {
+    assumeTrue(samba != null, () -> "skipped: " + SambaAd.unavailableBecause());
+  }
+
+  @AfterAll
+  static void stopSamba() {
+    if (adLimits != null) {
+      adLimits.close();
+    }
+    if (samba != null) {
+      samba.close();
+    }
+  }
+
+  /** crawl ldap from the root at {@code port}, as the Administrator, with AD's person filter and uid. */
+  private static CliRun crawl(int port, String... more) {
+    List<String> args = new ArrayList<>(List.of("ldap", "--root", AdChart.ROOT, "-q",
+        "-H", "ldap://127.0.0.1:" + port, "-b", AdChart.BASE_DN, "-D", SambaAd.ADMIN_DN, "-y", password.toString(),
+        // AD's person filter and naming attribute, given until they are AD's defaults (issue 25, section 2)
+        "--filter", AdChart.PERSON_FILTER, "--uid-attribute", AdChart.UID_ATTRIBUTE));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  /** Exit 0, and each person the truth says is reachable printed once, nobody else. */
+  private static void assertEveryoneReachableOnce(CliRun run) {
+    assertEquals(0, run.exit(), run.err());
+    Map<String, Integer> printed = new HashMap<>();
+    for (String line : run.lines()) {
+      Matcher m = CN.matcher(line);
+      assertTrue(m.find(), line);
+      printed.merge(m.group(1), 1, Integer::sum);
+    }
+    Set<String> missing = new TreeSet<>(chart.reachable());
+    missing.removeAll(printed.keySet());
+    Set<String> extra = new TreeSet<>(printed.keySet());
+    extra.removeAll(chart.reachable());
+    assertTrue(missing.isEmpty() && extra.isEmpty(), () -> printed.size() + " people printed of "
+        + chart.reachable().size() + " reachable; " + missing.size() + " missing (" + missing.stream().limit(5).toList()
+        + "...), " + extra.size() + " not reachable but printed " + extra);
+    printed.forEach((uid, n) -> assertEquals(1, n, "printed more than once: " + uid));
+  }
+
+  @Test
+  void crawlLdap_samba_printsEveryoneReachableOnce() {
+    assertEveryoneReachableOnce(crawl(samba.port()));
+  }
+
+  /**
+   * Issue 25, section 1: through AD's limits, {@code bigboss}'s 2,000 reports come as {@code
+   * directReports;range=0-1499}. Fails until ranged values are read (branch {@code ldap-range}).
+   */
+  @Test
+  void crawlLdap_adLimits_rangedDirectReports_printsEveryoneReachableOnce() {
+    long ranged = adLimits.rangedAnswers();
+    CliRun run = crawl(adLimits.port(), "-j", "1");
+    assertTrue(adLimits.rangedAnswers() > ranged, "the proxy cut no directReports: this test proves nothing");
+    assertEveryoneReachableOnce(run);
+  }
+}
