@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gives it back only once it holds nothing, always while some other party still covers the work
  * it passes on. So the count reaches zero exactly when no branch is pending anywhere, and it never
  * exceeds twice the number of workers, far below the Phaser's limit of 65,535 parties, whatever
- * the tree's depth or fan-out (DESIGN.md, invariant 3).
+ * the tree's depth or fan-out (ARCHITECTURE.md, invariant 3).
  *
  * <p>Parties only ever {@code arriveAndDeregister}, so the Phaser advances once, when the last
  * party leaves; {@link Phaser#onAdvance} then runs the completion action and terminates it.

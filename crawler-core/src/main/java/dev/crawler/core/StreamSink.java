@@ -23,8 +23,8 @@ import java.util.stream.StreamSupport;
  */
 final class StreamSink<T> implements VisitSink<T> {
   /*
-   * Why no wait here can hang (DESIGN.md, invariant 2)
-   * ===================================================
+   * Why no wait here can hang (ARCHITECTURE.md, invariant 2)
+   * ========================================================
    * Every wait is on `lock`'s conditions, and each has a release that needs no particular thread:
    *
    *  - A worker waits in flush() for space. The reader frees space as it reads; when the reader is

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class WorkExchange<T> {
   /*
-   * Nobody assigns work; idle workers are fed in two ways (DESIGN.md, invariant 5):
+   * Nobody assigns work; idle workers are fed in two ways (ARCHITECTURE.md, invariant 5):
    *
    *  1. Handoff. A worker that finds itself with two or more pending branches while some peer is
    *     idle (idlePeers > 0) removes the OLDEST one and offers it on the SynchronousQueue, which

@@ -10,8 +10,9 @@ import java.util.List;
  *
  * <p>The owner pushes the branches a listing yields and pops the newest, so it goes down depth
  * first and its stack stays short. Peers take the <em>oldest</em> entries, the shallowest and so
- * probably the largest subtrees (DESIGN.md, invariant 5), as work-stealing schedulers do: one for a
- * source that lists one branch per call, up to its batch limit for one that lists several.
+ * probably the largest subtrees (ARCHITECTURE.md, invariant 5), as work-stealing schedulers do:
+ * one for a source that lists one branch per call, up to its batch limit for one that lists
+ * several.
  *
  * <p>The monitor also orders the {@link PendingWork} parties: the owner gives its party back only
  * under the monitor and only when the stack is empty, and a peer that removes an entry takes a

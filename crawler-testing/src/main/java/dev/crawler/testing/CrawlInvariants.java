@@ -19,10 +19,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * The one invariant checker every engine and source test ends with (DESIGN.md, invariants 1 and
- * 2): {@link #assertCrawlInvariants} for crawls of a {@link Tree}, {@link #assertCrawlInvariants(
- * CrawlReport, VisitLog, Map, Set)} for any other source. Phaser parties, invariant 3, are the
- * engine's own business and are checked by its tests, which can see them.
+ * The one invariant checker every engine and source test ends with (ARCHITECTURE.md, invariants
+ * 1 and 2): {@link #assertCrawlInvariants} for crawls of a {@link Tree}, {@link
+ * #assertCrawlInvariants(CrawlReport, VisitLog, Map, Set)} for any other source. Phaser parties,
+ * invariant 3, are the engine's own business and are checked by its tests, which can see them.
  */
 public final class CrawlInvariants {
   private CrawlInvariants() {}
