@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Standard output shared by the crawl's workers. Each worker fills its own 64 KiB buffer and
@@ -30,6 +31,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * onFailure} once (which cancels the crawl), and later writes are dropped, whatever the failure:
  * the reader went away ({@code crawl fs / | head}), or the output cannot be written (a full disk).
  * The command then asks {@link #checkWritten} which one it was: only the second is an error.
+ *
+ * <p>Results are shown as they are found: {@link #flushEvery} starts a thread that writes out,
+ * every period, what the buffers hold, so a slow crawl (a directory at 30 ms a search, a rate
+ * limit) does not keep what it found until a buffer fills (it did: 3,423 lines at once after a
+ * long wait). Each buffer has its own lock for that, which its worker takes once per record,
+ * uncontended but for a tick of the flusher.
  */
 final class SharedOutput {
   private static final int BUFFER_SIZE = 64 * 1024;
@@ -44,6 +51,10 @@ final class SharedOutput {
   private final Buffer shared;
   /** Guarded by {@link #lock}. */
   private IOException failure;
+  /** Writes the buffers out every period while the crawl runs; {@code null} until started. */
+  private Thread flusher;
+  /** Set by {@link #stopFlushing}; read by the flusher. */
+  private volatile boolean flushing;
 
   SharedOutput(OutputStream out, Runnable onFailure) {
     this(out, onFailure, false);
@@ -63,6 +74,75 @@ final class SharedOutput {
   /** The calling thread's buffer (the shared one, when ordered). */
   Buffer buffer() {
     return shared != null ? shared : local.get();
+  }
+
+  /**
+   * Starts writing out what the buffers hold every {@code periodNanos}, on a thread of its own,
+   * until {@link #stopFlushing}: a record then waits at most about that long to be written. Call
+   * once.
+   */
+  synchronized void flushEvery(long periodNanos) {
+    flushing = true;
+    flusher = new Thread(() -> {
+      while (flushing) {
+        LockSupport.parkNanos(periodNanos);
+        if (flushing) {
+          flushPending();
+        }
+      }
+    }, "crawl-output-flusher");
+    flusher.setDaemon(true);
+    flusher.start();
+  }
+
+  /** Stops the thread {@link #flushEvery} started, and waits for it. */
+  void stopFlushing() {
+    Thread t;
+    synchronized (this) {
+      t = flusher;
+      flusher = null;
+    }
+    if (t == null) {
+      return;
+    }
+    flushing = false;
+    LockSupport.unpark(t);
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The flusher's tick: every buffer that holds records goes out, then the stream is flushed. */
+  private void flushPending() {
+    boolean wrote = false;
+    for (Buffer buffer : buffers) {
+      wrote |= buffer.flushIfAny();
+    }
+    if (!wrote) {
+      return;
+    }
+    boolean failedNow = false;
+    synchronized (lock) {
+      if (failure == null) {
+        try {
+          out.flush();
+        } catch (IOException e) {
+          failure = e;
+          failedNow = true;
+        }
+      }
+    }
+    if (failedNow) {
+      onFailure.run();
+    }
   }
 
   /**
@@ -182,19 +262,37 @@ final class SharedOutput {
     return buffer;
   }
 
-  /** One thread's pending output. Used by that thread only (and by flushAll after it is gone). */
+  /**
+   * One thread's pending output: used by that thread, by the flusher's ticks under the buffer's
+   * guard, and by flushAll after the thread is gone.
+   */
   final class Buffer {
     private final byte[] data = new byte[BUFFER_SIZE];
     private int size;
 
     /** Appends one whole record. */
     void record(byte[] bytes) {
-      if (shared != null) {
-        synchronized (lock) {
-          append(bytes);
-        }
-      } else {
+      synchronized (guard()) {
         append(bytes);
+      }
+    }
+
+    /**
+     * What guards this buffer: the output's lock for the shared buffer of an ordered output,
+     * else the buffer itself, which only its worker and the flusher take.
+     */
+    private Object guard() {
+      return shared != null ? lock : this;
+    }
+
+    /** The flusher's: writes out what this buffer holds, if anything; whether it wrote. */
+    boolean flushIfAny() {
+      synchronized (guard()) {
+        if (size == 0) {
+          return false;
+        }
+        flushOwn();
+        return true;
       }
     }
 
@@ -212,11 +310,7 @@ final class SharedOutput {
 
     /** Appends one whole record: {@code body} then {@code terminator}, never separated. */
     void record(byte[] body, byte terminator) {
-      if (shared != null) {
-        synchronized (lock) {
-          append(body, terminator);
-        }
-      } else {
+      synchronized (guard()) {
         append(body, terminator);
       }
     }
@@ -238,11 +332,7 @@ final class SharedOutput {
     }
 
     void flush() {
-      if (shared != null) {
-        synchronized (lock) {
-          flushOwn();
-        }
-      } else {
+      synchronized (guard()) {
         flushOwn();
       }
     }

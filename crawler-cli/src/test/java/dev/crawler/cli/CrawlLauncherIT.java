@@ -108,6 +108,29 @@ class CrawlLauncherIT {
     assertTrue(result.err().contains("DEBUG directories are listed with getdents64"), result.err());
   }
 
+  /**
+   * Results reach a pipe as they are found, not when a buffer fills: at two listings a second, the
+   * first lines arrive while the crawl of 20 directories (ten seconds at least) still runs. Before,
+   * nothing came until the end.
+   */
+  @Test
+  void aSlowCrawl_writesResultsAsTheyAreFound() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("slow"));
+    for (int i = 0; i < 20; i++) {
+      Files.createDirectories(root.resolve("d" + i));
+    }
+    Process p = new ProcessBuilder(REPO.resolve("crawl").toString(), "fs", "--rate", "2", "-j", "1", root.toString())
+        .directory(REPO.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals(root.toString(), lines.readLine());
+      assertTrue(lines.readLine().startsWith(root + "/d"));
+      assertTrue(p.isAlive(), "the first results came only at the end of the crawl");
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+
   @Test
   void withoutJavaHome_runsOnTheNewestJdk17OrLater() throws Exception {
     Result result = runWith("", "fs", "--debug", tmp.toString());
