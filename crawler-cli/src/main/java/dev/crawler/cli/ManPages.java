@@ -45,8 +45,20 @@ final class ManPages implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path target = dir != null ? dir : Path.of(System.getProperty("user.home"), ".local", "share", "man", "man1");
+    List<Path> written = writeAll(target, spec.commandLine().getParent());
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("crawl: wrote " + written.size() + " man pages to " + target + " (man crawl, man crawl-fs, ...)");
+    err.flush();
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Writes the pages of {@code root} and its crawling commands into {@code target}, made if missing.
+   *
+   * @return the files written
+   */
+  static List<Path> writeAll(Path target, CommandLine root) throws IOException {
     Files.createDirectories(target);
-    CommandLine root = spec.commandLine().getParent();
     String version = new CrawlCommand.Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
     List<Path> written = new ArrayList<>();
     written.add(write(target, root.getCommandSpec(), version));
@@ -55,10 +67,7 @@ final class ManPages implements Callable<Integer> {
         written.add(write(target, sub.getCommandSpec(), version));
       }
     }
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("crawl: wrote " + written.size() + " man pages to " + target + " (man crawl, man crawl-fs, ...)");
-    err.flush();
-    return ExitCodes.OK;
+    return written;
   }
 
   /** The crawling commands have pages; help, completion and this one are named in crawl(1) alone. */

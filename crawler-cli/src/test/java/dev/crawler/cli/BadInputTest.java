@@ -71,6 +71,11 @@ class BadInputTest {
   }
 
   @Test
+  void install_withoutTheLauncher_saysHowToRunIt() {
+    assertOneLine("crawl: run install through the crawl launcher, from a clone: \\./crawl install", "install");
+  }
+
+  @Test
   void demoNumbers_nameTheFlag_beforeTheBanner() {
     assertOneLine("crawl: --demo-people must be at least 50, not 0", "ldap", "--root", "ceo", "--demo-people", "0");
     assertOneLine("crawl: --demo-size-limit must be at least 10, not 0",
@@ -118,7 +123,7 @@ class BadInputTest {
 
   @Test
   void unknownCommand_listsTheCommands() {
-    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, help, generate-completion and generate-man-pages \\(see 'crawl --help'\\)", "bogus");
+    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, help, generate-completion, generate-man-pages and install \\(see 'crawl --help'\\)", "bogus");
   }
 
   @Test

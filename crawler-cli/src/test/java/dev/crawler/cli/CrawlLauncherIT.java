@@ -131,6 +131,43 @@ class CrawlLauncherIT {
     }
   }
 
+  /**
+   * {@code crawl install} into a prefix, then, from another directory and through a symlink, the
+   * installed command crawls, man finds its pages by PATH, and bash loads its completion.
+   */
+  @Test
+  void install_thenCrawlManAndCompletion_workFromAnywhere_throughASymlink() throws Exception {
+    Path prefix = tmp.resolve("prefix");
+    Result install = run("install", "--prefix", prefix.toString());
+    assertEquals(0, install.exit(), install.err());
+    assertTrue(install.err().startsWith("crawl: installed into " + prefix), install.err());
+    Path links = Files.createDirectories(tmp.resolve("elsewhere"));
+    Path link = Files.createSymbolicLink(links.resolve("crawl"), prefix.resolve("bin").resolve("crawl"));
+    Path root = Files.createDirectories(tmp.resolve("installed-tree"));
+    TestTrees.populate(root);
+    Process p = new ProcessBuilder(link.toString(), "fs", "-0", root.toString()).directory(links.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertEquals(0, p.waitFor());
+    assertEquals(TestTrees.find(root), TestTrees.splitNul(out));
+    assertFalse(Files.exists(prefix.resolve("bin").resolve("pom.xml")));
+    String path = prefix.resolve("bin") + ":" + System.getenv("PATH");
+    if (Files.isExecutable(Path.of("/usr/bin/man"))) {
+      ProcessBuilder manWithPath = new ProcessBuilder("man", "-w", "crawl-fs").directory(links.toFile()).redirectErrorStream(true);
+      manWithPath.environment().put("PATH", path);
+      manWithPath.environment().remove("MANPATH");
+      Process found = manWithPath.start();
+      String where = new String(found.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      assertEquals(0, found.waitFor(), where);
+      assertEquals(prefix.resolve("share/man/man1/crawl-fs.1").toString(), where);
+    }
+    Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p crawl", "bash",
+        prefix.resolve("share/bash-completion/completions/crawl").toString()).redirectErrorStream(true).start();
+    String completion = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, bash.waitFor(), completion);
+    assertTrue(completion.startsWith("complete ") && completion.endsWith(" crawl"), completion);
+  }
+
   @Test
   void withoutJavaHome_runsOnTheNewestJdk17OrLater() throws Exception {
     Result result = runWith("", "fs", "--debug", tmp.toString());
