@@ -77,8 +77,8 @@ class BadInputTest {
         "ldap", "--root", "ceo", "--demo-size-limit", "0");
     // Sized from the heap, refused before anything is generated: 10,000,000 people once grew to
     // 6.2 GB, thrashed in garbage collection and ignored SIGTERM.
-    assertOneLine("crawl: --demo-people 2,000,000,000 needs about 19073\.5 GiB of memory and this JVM may use "
-        + "[\d.]+ GiB, enough for [\d,]+: give fewer people, or more memory \(CRAWL_JAVA_OPTS=-Xmx\.\.\.\)",
+    assertOneLine("crawl: --demo-people 2,000,000,000 needs about 19073\\.5 GiB of memory and this JVM may use "
+        + "[\\d.]+ GiB, enough for [\\d,]+: give fewer people, or more memory \\(CRAWL_JAVA_OPTS=-Xmx\\.\\.\\.\\)",
         "ldap", "--root", "ceo", "--demo-people", "2000000000");
   }
 
