@@ -78,6 +78,21 @@ class AdDefaultsCommandTest {
         new TreeSet<>(printed(crawl("--root", "cto@example.com")).keySet()), "by userPrincipalName");
   }
 
+  /** --debug (in a process of its own: Main sets the log level as the JVM starts) says what was chosen. */
+  @Test
+  void debug_saysWhatWasChosen_andWhy() throws Exception {
+    CrawlProcess run = CrawlProcess.run(Map.of(), null, "ldap", "-q", "--debug", "-H",
+        "ldap://127.0.0.1:" + ad.port(), "-b", AdShapedDirectory.BASE, "-D", AdShapedDirectory.ADMIN, "-y",
+        password.toString(), "--root", "ceo", "--max-depth", "0", "--uid-attribute", "sAMAccountName");
+    assertEquals(0, run.exit(), run.err());
+    for (String said : List.of("the root DSE says Active Directory",
+        "person filter: (&(objectCategory=person)(objectClass=user)) (the directory's default)",
+        "uid attribute: sAMAccountName (as given)", "back-link to reports: directReports (the directory's default)",
+        "a root given by name is looked up by sAMAccountName\n")) {
+      assertTrue(run.err().contains(said), said + " in " + run.err());
+    }
+  }
+
   @Test
   void aNameTwoPeopleAnswerTo_isOneLine_exit2() {
     CliRun run = crawl("--root", "amb");
