@@ -48,11 +48,17 @@ final class DirectoryOptions {
   @Option(names = {"-b", "--base"}, paramLabel = "DN", description = "Where people live (required with --url).")
   String base;
 
-  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people (default ${DEFAULT-VALUE}).")
-  String personFilter = "(objectClass=inetOrgPerson)";
+  /** {@code null} unless given: the directory's, decided from its root DSE (see LdapSettings). */
+  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people. Default "
+      + "(objectClass=inetOrgPerson); on Active Directory (its root DSE says so) "
+      + "(&(objectCategory=person)(objectClass=user)).")
+  String personFilter;
 
-  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
-  String uidAttribute = "uid";
+  /** {@code null} unless given: the directory's, decided from its root DSE (see LdapSettings). */
+  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "What --root names a person by. Default uid; "
+      + "on Active Directory sAMAccountName, and --root is also found by userPrincipalName or mail (--debug says "
+      + "what was chosen).")
+  String uidAttribute;
 
   @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
   String managerAttribute = "manager";

@@ -116,6 +116,13 @@ final class LdapCommand implements Callable<Integer> {
       + "the size limit) and report those whose manager does not exist: no crawl from the top reaches them.")
   boolean findOrphans;
 
+  @Option(names = "--skip-disabled", description = "Leave out of the output the accounts Active Directory says are "
+      + "disabled (userAccountControl bit 0x2), while the crawl still goes through them: their reports are printed, "
+      + "under the nearest manager above who is not disabled (in --tree, --dot, --html, and depth). The root is printed "
+      + "whatever its state; manager in --json, --csv and --ldif stays the directory's value; --stats counts the "
+      + "disabled. A filter on userAccountControl instead would leave out their reports too.")
+  boolean skipDisabled;
+
   @Option(names = "--kafka", paramLabel = "HOST:PORT",
       description = "Crawl over Kafka at HOST:PORT with this process's workers and any that join, and print the "
           + "whole chart; add machines with crawl join --kafka HOST:PORT --crawl ID (each gives its own password).")
@@ -223,6 +230,9 @@ final class LdapCommand implements Callable<Integer> {
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed)
       throws Exception {
     PersonFormat personFormat = format.personFormat();
+    ActiveChart activeOnly = skipDisabled ? new ActiveChart() : null;
+    String uidAttribute = source.settings().uidAttribute(); // the directory's, unless given
+    String managerAttribute = source.settings().managerAttribute();
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
     Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
         .distinctBy(Person::key)
@@ -260,6 +270,12 @@ final class LdapCommand implements Callable<Integer> {
         if (visit.node().isCycle()) {
           return; // reported as an error line, not printed twice
         }
+        if (activeOnly != null) {
+          visit = activeOnly.shown(visit);
+          if (visit == null) {
+            return; // disabled: walked through, not printed
+          }
+        }
         if (personFormat == PersonFormat.DOT) {
           Person head = visit.depth() == 0 ? null : visit.depth() == 1 ? visit.node() : headOf.get(visit.parent());
           if (head != null && visit.node().reportCount() > 0) {
@@ -267,7 +283,7 @@ final class LdapCommand implements Callable<Integer> {
           }
           personFormat.writeInCluster(visit, head, session.out.buffer());
         } else if (personFormat.streams()) {
-          personFormat.write(visit, session.out.buffer());
+          personFormat.write(visit, uidAttribute, managerAttribute, session.out.buffer());
         } else {
           collected.add(visit);
         }
@@ -323,6 +339,10 @@ final class LdapCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
           source.operations(), source.entriesRead(), source.splits());
       err.println("  " + reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN)));
+      if (activeOnly != null) {
+        err.printf(Locale.ROOT, "  disabled accounts walked through, not printed (--skip-disabled): %,d%n",
+            activeOnly.leftOut());
+      }
     }
     return ExitStatus.of(report, false, orphans, err, crawlOptions);
   }

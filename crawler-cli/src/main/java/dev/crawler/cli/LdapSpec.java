@@ -30,8 +30,12 @@ final class LdapSpec {
     }
     a.add("demo=" + demo);
     a.add("base=" + s.baseDn());
-    a.add("filter=" + s.personFilter());
-    a.add("uid-attribute=" + s.uidAttribute());
+    if (s.personFilter() != null) { // else the directory's, decided the same way by each process
+      a.add("filter=" + s.personFilter());
+    }
+    if (s.uidAttribute() != null) {
+      a.add("uid-attribute=" + s.uidAttribute());
+    }
     a.add("manager-attribute=" + s.managerAttribute());
     if (s.reportsAttribute() != null) {
       a.add("reports-attribute=" + s.reportsAttribute());

@@ -97,13 +97,19 @@ enum PersonFormat {
   LDIF {
     @Override
     void write(Visit<Person> visit, SharedOutput.Buffer out) {
+      write(visit, "uid", "manager", out);
+    }
+
+    /** With the attributes' real names: {@code sAMAccountName} on AD, not {@code uid}. */
+    @Override
+    void write(Visit<Person> visit, String uidAttribute, String managerAttribute, SharedOutput.Buffer out) {
       Person p = visit.node();
       com.unboundid.ldap.sdk.Entry entry = new com.unboundid.ldap.sdk.Entry(p.dn());
-      add(entry, "uid", p.uid());
+      add(entry, uidAttribute, p.uid());
       add(entry, "cn", p.name());
       add(entry, "title", p.title());
       add(entry, "mail", p.mail());
-      add(entry, "manager", p.managerDn());
+      add(entry, managerAttribute, p.managerDn());
       p.attributes().forEach((name, values) -> {
         if (!values.isEmpty()) {
           entry.addAttribute(name, values.toArray(String[]::new));
@@ -255,6 +261,14 @@ enum PersonFormat {
   }
 
   abstract void write(Visit<Person> visit, SharedOutput.Buffer out);
+
+  /**
+   * As {@link #write}, where the format names attributes (LDIF) with the names the person was read
+   * by: the uid attribute (AD's {@code sAMAccountName}) and the manager attribute.
+   */
+  void write(Visit<Person> visit, String uidAttribute, String managerAttribute, SharedOutput.Buffer out) {
+    write(visit, out);
+  }
 
   /** As {@link #write}, grouped under {@code head} where the format can group (DOT's clusters). */
   void writeInCluster(Visit<Person> visit, Person head, SharedOutput.Buffer out) {

@@ -1,6 +1,7 @@
 package dev.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -80,18 +81,25 @@ class SambaAdCommandTest {
     }
   }
 
-  /** crawl ldap from the root at {@code port}, as the Administrator, with AD's person filter and uid. */
+  /**
+   * crawl ldap from the root at {@code port}, as the Administrator, as a user first runs it: no
+   * --filter, no --uid-attribute. AD's are the defaults on AD (issue 25, section 2); before, this
+   * said "no person with uid=ceo".
+   */
   private static CliRun crawl(int port, String... more) {
     List<String> args = new ArrayList<>(List.of("ldap", "--root", AdChart.ROOT, "-q",
-        "-H", "ldap://127.0.0.1:" + port, "-b", AdChart.BASE_DN, "-D", SambaAd.ADMIN_DN, "-y", password.toString(),
-        // AD's person filter and naming attribute, given until they are AD's defaults (issue 25, section 2)
-        "--filter", AdChart.PERSON_FILTER, "--uid-attribute", AdChart.UID_ATTRIBUTE));
+        "-H", "ldap://127.0.0.1:" + port, "-b", AdChart.BASE_DN, "-D", SambaAd.ADMIN_DN, "-y", password.toString()));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
   }
 
   /** Exit 0, and each person the truth says is reachable printed once, nobody else. */
   private static void assertEveryoneReachableOnce(CliRun run) {
+    assertPrintedOnce(run, chart.reachable());
+  }
+
+  /** Exit 0, and each of {@code expected} printed once, nobody else. */
+  private static void assertPrintedOnce(CliRun run, Set<String> expected) {
     assertEquals(0, run.exit(), run.err());
     Map<String, Integer> printed = new HashMap<>();
     for (String line : run.lines()) {
@@ -99,13 +107,13 @@ class SambaAdCommandTest {
       assertTrue(m.find(), line);
       printed.merge(m.group(1), 1, Integer::sum);
     }
-    Set<String> missing = new TreeSet<>(chart.reachable());
+    Set<String> missing = new TreeSet<>(expected);
     missing.removeAll(printed.keySet());
     Set<String> extra = new TreeSet<>(printed.keySet());
-    extra.removeAll(chart.reachable());
+    extra.removeAll(expected);
     assertTrue(missing.isEmpty() && extra.isEmpty(), () -> printed.size() + " people printed of "
-        + chart.reachable().size() + " reachable; " + missing.size() + " missing (" + missing.stream().limit(5).toList()
-        + "...), " + extra.size() + " not reachable but printed " + extra);
+        + expected.size() + " expected; " + missing.size() + " missing (" + missing.stream().limit(5).toList()
+        + "...), " + extra.size() + " printed but not expected " + extra);
     printed.forEach((uid, n) -> assertEquals(1, n, "printed more than once: " + uid));
   }
 
@@ -124,5 +132,37 @@ class SambaAdCommandTest {
     CliRun run = crawl(adLimits.port(), "-j", "1");
     assertTrue(adLimits.rangedAnswers() > ranged, "the proxy cut no directReports: this test proves nothing");
     assertEveryoneReachableOnce(run);
+  }
+
+  /**
+   * Issue 25, section 3: the chart of active people. Disabled accounts (managers among them, with
+   * enabled reports) are left out, everyone enabled below the root printed once, through AD's
+   * limits; --stats still counts the disabled.
+   */
+  @Test
+  void crawlLdap_skipDisabled_printsEveryEnabledReachablePersonOnce() {
+    Set<String> enabled = new TreeSet<>();
+    long disabled = 0;
+    for (String uid : chart.reachable()) {
+      if (chart.people().get(uid).disabled() && !uid.equals(AdChart.ROOT)) {
+        disabled++;
+      } else {
+        enabled.add(uid);
+      }
+    }
+    assertTrue(disabled > 100, "the chart has disabled people to leave out: " + disabled);
+    CliRun run = crawl(adLimits.port(), "--skip-disabled", "--stats");
+    assertPrintedOnce(run, enabled);
+    assertTrue(run.err().contains("\n  disabled accounts walked through, not printed (--skip-disabled): "
+        + String.format(java.util.Locale.ROOT, "%,d", disabled) + "\n"), run.err());
+  }
+
+  /** --ldif writes sAMAccountName, the attribute the entry has, not uid. */
+  @Test
+  void crawlLdap_ldif_writesSamAccountName() {
+    CliRun run = crawl(samba.port(), "--ldif", "--max-depth", "1");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.text().contains("\nsAMAccountName: " + AdChart.ROOT + "\n"), run.text());
+    assertFalse(run.text().contains("\nuid: "), run.text());
   }
 }

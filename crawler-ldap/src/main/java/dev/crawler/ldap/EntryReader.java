@@ -81,7 +81,13 @@ final class EntryReader {
     }
     return new Person(entry.getDN(), normalizedDn, entry.getAttributeValue(uidAttribute),
         entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
-        entry.getAttributeValue(managerAttribute), manager, cycle, linked, values);
+        entry.getAttributeValue(managerAttribute), manager, cycle, linked, values, isDisabled(entry));
+  }
+
+  /** Whether AD's {@code userAccountControl} has ACCOUNTDISABLE (0x2) set; false without one. */
+  static boolean isDisabled(SearchResultEntry entry) {
+    Long flags = entry.getAttributeValueAsLong(DirectoryDefaults.ACCOUNT_CONTROL);
+    return flags != null && (flags & DirectoryDefaults.ACCOUNT_DISABLE) != 0;
   }
 
   /** The entry's manager values (DNs, as stored); empty when it has none. */

@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param bindDn who to bind as; {@code null} for an anonymous crawl
  * @param password the bind password; never logged; {@code null} when anonymous
  * @param baseDn where people live
- * @param personFilter which entries are people, as an LDAP filter string
- * @param uidAttribute the attribute {@code --root} names a person by
+ * @param personFilter which entries are people, as an LDAP filter string; {@code null} for the
+ *     directory's: {@code (&(objectCategory=person)(objectClass=user))} when the root DSE says
+ *     Active Directory, else {@code (objectClass=inetOrgPerson)}
+ * @param uidAttribute the attribute {@code --root} names a person by; {@code null} for the
+ *     directory's: {@code sAMAccountName} on Active Directory (and a root is then also found by
+ *     {@code userPrincipalName} or {@code mail}), else {@code uid}
  * @param managerAttribute the DN-valued attribute linking a person to their manager
  * @param reportsAttribute the back-link listing a person's direct reports, kept by the server
  *     (Active Directory's {@code directReports}); {@code null} to use {@code directReports} only
@@ -72,8 +76,6 @@ public record LdapSettings(
     }
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(baseDn, "baseDn");
-    Objects.requireNonNull(personFilter, "personFilter");
-    Objects.requireNonNull(uidAttribute, "uidAttribute");
     Objects.requireNonNull(managerAttribute, "managerAttribute");
     attributes = List.copyOf(attributes);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -105,6 +107,10 @@ public record LdapSettings(
         managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
   }
 
+  /**
+   * The people, what they are named by and who their manager is; a {@code null} filter or uid
+   * attribute is the directory's (see {@link LdapSettings}).
+   */
   public LdapSettings withSchema(String filter, String uid, String manager) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
         reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
@@ -171,6 +177,6 @@ public record LdapSettings(
   @Override
   public String toString() {
     return "LdapSettings[" + security + " " + host + ":" + port + ", bind " + (bindDn == null ? "anonymous" : bindDn)
-        + ", base " + baseDn + ", filter " + personFilter + "]";
+        + ", base " + baseDn + ", filter " + (personFilter == null ? "the directory's" : personFilter) + "]";
   }
 }

@@ -73,27 +73,33 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final EntryReader reader;
   private final ReportQuery reports;
   private final OrphanAudit audit;
+  /** What a root given by name is looked up by: the uid attribute, or AD's several names. */
+  private final List<String> rootAttributes;
 
-  private OrgChartSource(LdapSettings settings, Filter personFilter) throws GeneralSecurityException, LDAPException {
-    this.settings = settings;
-    this.connector = new Connector(settings, counters);
-    String backLink = BackLink.decide(settings, connector, counters);
+  private OrgChartSource(LdapSettings given) throws GeneralSecurityException, LDAPException {
+    this.connector = new Connector(given, counters);
+    DirectoryDefaults directory = DirectoryDefaults.decide(given, connector, counters);
+    this.settings = directory.settings();
+    this.rootAttributes = directory.rootAttributes();
+    String backLink = directory.backLink();
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
     if (backLink != null) {
       wanted.add(backLink);
     }
+    wanted.add(DirectoryDefaults.ACCOUNT_CONTROL); // AD's; other directories have none, and say nothing
     QuerySizer sizer = new QuerySizer(settings.batchSize());
-    this.search = new LimitedSearch(settings, personFilter, wanted.toArray(String[]::new), counters, sizer);
+    this.search = new LimitedSearch(settings, personFilter(settings), wanted.toArray(String[]::new), counters, sizer);
     this.reader = new EntryReader(settings, backLink, new RangeRetrieval(search));
     this.reports = new ReportQuery(search, sizer, reader, settings);
     this.audit = new OrphanAudit(search, reader);
   }
 
   /**
-   * A source for the directory {@code settings} describe. When the settings name no back-link to
-   * reports, connects once to read the root DSE and decide (Active Directory's {@code
-   * directReports}, or none); otherwise connects to nothing yet.
+   * A source for the directory {@code settings} describe. When the settings leave the back-link
+   * to reports, the person filter or the uid attribute to the directory (see {@link
+   * LdapSettings}), connects once to read the root DSE and decide (Active Directory's, or the
+   * others'); otherwise connects to nothing yet. What was decided is logged at debug level.
    *
    * @throws IllegalArgumentException if the person filter or base DN is malformed
    * @throws GeneralSecurityException if the CA file cannot be read
@@ -101,16 +107,29 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    *     refuses the bind
    */
   public static OrgChartSource of(LdapSettings settings) throws GeneralSecurityException, LDAPException {
-    Filter personFilter;
-    try {
-      personFilter = Filter.create(settings.personFilter());
-    } catch (LDAPException e) {
-      throw new IllegalArgumentException("bad person filter '" + settings.personFilter() + "': " + e.getMessage(), e);
+    if (settings.personFilter() != null) {
+      personFilter(settings); // a bad filter is said before anything connects
     }
     if (!DN.isValidDN(settings.baseDn())) {
       throw new IllegalArgumentException("bad base DN '" + settings.baseDn() + "'");
     }
-    return new OrgChartSource(settings, personFilter);
+    return new OrgChartSource(settings);
+  }
+
+  private static Filter personFilter(LdapSettings settings) {
+    try {
+      return Filter.create(settings.personFilter());
+    } catch (LDAPException e) {
+      throw new IllegalArgumentException("bad person filter '" + settings.personFilter() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The settings this source crawls with: those given, with what they left to the directory
+   * filled in (the person filter, the uid attribute, the back-link; see {@link LdapSettings}).
+   */
+  public LdapSettings settings() {
+    return settings;
   }
 
   /**
@@ -176,9 +195,12 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   /**
    * Finds the person to start at, with their reports, over a connection of its own.
    *
-   * @param uidOrDn a uid, or a DN
+   * @param uidOrDn a uid, or a DN. On Active Directory, unless the settings name the uid
+   *     attribute: a {@code sAMAccountName}, {@code userPrincipalName} or {@code mail}, in one
+   *     search, so that two people matching by different names are ambiguous, not a guess
    * @return the root person, ready for {@code Crawler.start}
-   * @throws NoSuchPersonException if nobody, or more than one person, matches
+   * @throws NoSuchPersonException if nobody, or more than one person, matches (the message names
+   *     up to three of them)
    * @throws LDAPException if the directory cannot be reached or refuses the bind, or (result code
    *     NO_SUCH_OBJECT) the base DN does not exist
    */
@@ -186,9 +208,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     LDAPConnection connection = open();
     try {
       boolean isDn = uidOrDn.contains("=") && DN.isValidDN(uidOrDn);
-      SearchRequest request = isDn
-          ? search.lookup(uidOrDn)
-          : search.request(Filter.createEqualityFilter(settings.uidAttribute(), uidOrDn));
+      SearchRequest request = isDn ? search.lookup(uidOrDn) : search.request(byName(uidOrDn));
       List<SearchResultEntry> found;
       try {
         found = search.search(connection, request);
@@ -198,13 +218,19 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         }
         throw e; // for a uid, NO_SUCH_OBJECT means the base DN itself is missing: the caller says so
       }
+      String names = String.join(", ", rootAttributes.subList(0, rootAttributes.size() - 1))
+          + (rootAttributes.size() > 1 ? " or " : "") + rootAttributes.get(rootAttributes.size() - 1);
       if (found.isEmpty()) {
-        throw new NoSuchPersonException("no person with " + settings.uidAttribute() + "=" + uidOrDn
-            + " under " + settings.baseDn());
+        throw new NoSuchPersonException(rootAttributes.size() == 1
+            ? "no person with " + names + "=" + uidOrDn + " under " + settings.baseDn()
+            : "no person with " + uidOrDn + " as " + names + " under " + settings.baseDn());
       }
       if (found.size() > 1) {
-        throw new NoSuchPersonException(found.size() + " people have " + settings.uidAttribute() + "=" + uidOrDn
-            + "; name the root by its DN");
+        throw new NoSuchPersonException(rootAttributes.size() == 1
+            ? found.size() + " people have " + names + "=" + uidOrDn + "; name the root by its DN"
+            : found.size() + " people have " + uidOrDn + " as " + names + " (" + found.stream().limit(3)
+                .map(SearchResultEntry::getDN).collect(java.util.stream.Collectors.joining("; "))
+                + (found.size() > 3 ? "; ..." : "") + "); name the root by its DN");
       }
       Person root = reader.person(connection, found.get(0), null, false);
       root.setReports(needsQuery(root)
@@ -214,6 +240,12 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     } finally {
       connection.close();
     }
+  }
+
+  /** Who {@code name} names: an equality on each root attribute, ORed when there are several. */
+  private Filter byName(String name) {
+    List<Filter> terms = rootAttributes.stream().map(a -> Filter.createEqualityFilter(a, name)).toList();
+    return terms.size() == 1 ? terms.get(0) : Filter.createORFilter(terms);
   }
 
   /**

@@ -34,6 +34,8 @@ public final class Person {
   /** Levels below the crawl's root: 0 for the root. */
   private final int depth;
   private final boolean cycle;
+  /** Whether Active Directory says the account is disabled ({@code userAccountControl} bit 0x2). */
+  private final boolean disabled;
   /**
    * How many reports the server's back-link names (directReports), every range of it read; -1
    * when not in use, or when the server would not send it whole.
@@ -72,6 +74,17 @@ public final class Person {
    */
   Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
       Person manager, boolean cycle, int linkedReports, java.util.Map<String, List<String>> attributes) {
+    this(dn, normalizedDn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, attributes, false);
+  }
+
+  /**
+   * @param dn the DN as the server wrote it
+   * @param normalizedDn the same DN normalized ({@link DnNormalizer})
+   * @param disabled whether the directory says the account is disabled
+   */
+  Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
+      Person manager, boolean cycle, int linkedReports, java.util.Map<String, List<String>> attributes,
+      boolean disabled) {
     this.dn = Objects.requireNonNull(dn, "dn");
     this.normalizedDn = Objects.requireNonNull(normalizedDn, "normalizedDn");
     this.uid = uid;
@@ -82,6 +95,7 @@ public final class Person {
     this.manager = manager;
     this.depth = manager == null ? 0 : manager.depth + 1;
     this.cycle = cycle;
+    this.disabled = disabled;
     this.linkedReports = linkedReports;
     this.attributes = attributes.isEmpty()
         ? java.util.Map.of()
@@ -155,6 +169,15 @@ public final class Person {
    */
   public Object key() {
     return cycle ? List.of("cycle", normalizedDn) : normalizedDn;
+  }
+
+  /**
+   * Whether Active Directory says this account is disabled: bit 0x2 ({@code ACCOUNTDISABLE}) of
+   * {@code userAccountControl}. Always false on a directory without that attribute. A disabled
+   * manager's reports are found below them like anyone's.
+   */
+  public boolean isDisabled() {
+    return disabled;
   }
 
   /** How many people report to this person; -1 if not known yet. */

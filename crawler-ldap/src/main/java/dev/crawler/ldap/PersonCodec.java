@@ -107,6 +107,7 @@ final class PersonCodec implements NodeCodec<Person> {
     writeString(out, p.mail());
     writeString(out, p.managerDn());
     out.writeBoolean(p.isCycle());
+    out.writeBoolean(p.isDisabled());
     out.writeInt(p.linkedReports());
     out.writeInt(p.attributes().size());
     for (Map.Entry<String, List<String>> attribute : p.attributes().entrySet()) {
@@ -126,6 +127,7 @@ final class PersonCodec implements NodeCodec<Person> {
     String mail = readString(in);
     String managerDn = readString(in);
     boolean cycle = in.readBoolean();
+    boolean disabled = in.readBoolean();
     int linked = in.readInt();
     int n = in.readInt();
     Map<String, List<String>> attributes = new LinkedHashMap<>();
@@ -138,7 +140,8 @@ final class PersonCodec implements NodeCodec<Person> {
       }
       attributes.put(key, List.copyOf(list));
     }
-    return new Person(dn, uid, name, title, mail, managerDn, manager, cycle, linked, attributes);
+    return new Person(dn.toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, manager, cycle, linked,
+        attributes, disabled);
   }
 
   private static DN dn(String text) {

@@ -101,7 +101,7 @@ class ActiveDirectoryLimitsTest {
           "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY directReports )"))));
       if (announceActiveDirectory) {
         config.setCustomRootDSEAttributes(List.of(
-            new Attribute("supportedCapabilities", BackLink.ACTIVE_DIRECTORY_OID)));
+            new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
       }
       config.setEqualityIndexAttributes("manager", "uid");
       config.setMaxSizeLimit(ActiveDirectoryLimits.MAX_PAGE_SIZE);

@@ -281,7 +281,7 @@ public final class AdLimitsProxy implements AutoCloseable {
       Entry copy = entry.duplicate();
       String[] capabilities = copy.getAttributeValues("supportedCapabilities");
       if (capabilities != null) {
-        copy.removeAttributeValue("supportedCapabilities", BackLink.ACTIVE_DIRECTORY_OID);
+        copy.removeAttributeValue("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID);
       }
       return copy;
     }

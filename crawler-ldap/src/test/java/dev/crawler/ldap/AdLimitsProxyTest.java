@@ -52,7 +52,7 @@ class AdLimitsProxyTest {
         "objectClass: subschema",
         "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )",
         "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY directReports )"))));
-    config.setCustomRootDSEAttributes(List.of(new Attribute("supportedCapabilities", BackLink.ACTIVE_DIRECTORY_OID)));
+    config.setCustomRootDSEAttributes(List.of(new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
     server = new InMemoryDirectoryServer(config);
     server.add("dn: dc=example,dc=com", "objectClass: domain", "dc: example");
     server.add("dn: " + BASE, "objectClass: organizationalUnit", "ou: people");
@@ -171,9 +171,9 @@ class AdLimitsProxyTest {
   void rootDse_saysActiveDirectory_unlessHidden() throws Exception {
     try (LDAPConnection c = connect(proxy); LDAPConnection h = connect(hiding)) {
       assertTrue(Arrays.asList(c.getRootDSE().getAttributeValues("supportedCapabilities"))
-          .contains(BackLink.ACTIVE_DIRECTORY_OID));
+          .contains(DirectoryDefaults.ACTIVE_DIRECTORY_OID));
       String[] hidden = h.getRootDSE().getAttributeValues("supportedCapabilities");
-      assertFalse(hidden != null && Arrays.asList(hidden).contains(BackLink.ACTIVE_DIRECTORY_OID));
+      assertFalse(hidden != null && Arrays.asList(hidden).contains(DirectoryDefaults.ACTIVE_DIRECTORY_OID));
     }
   }
 

@@ -117,7 +117,8 @@ class SambaAdIntegrationTest {
   }
 
   private static LdapSettings settings(int port) {
-    // AD's person filter and naming attribute, given explicitly until they are AD's defaults (issue 25, §2).
+    // AD's person filter and naming attribute, given: they are AD's defaults (issue 25, section 2),
+    // but the proxies that hide AD's capability from the root DSE would get inetOrgPerson and uid.
     return LdapSettings.of("127.0.0.1", port, AdChart.BASE_DN)
         .withBind(SambaAd.ADMIN_DN, SambaAd.ADMIN_PASSWORD.toCharArray())
         .withSchema(AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager");
