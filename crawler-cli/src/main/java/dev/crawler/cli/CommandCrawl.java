@@ -53,7 +53,11 @@ final class CommandCrawl implements AutoCloseable {
     this.out = ordered ? SharedOutput.ordered(stdout, onFailure) : new SharedOutput(stdout, onFailure);
     // Results as they are found: a person watching sees each within about 50 ms; a pipe gets them
     // within half a second on a slow crawl, while a fast one fills buffers long before that.
-    out.flushEvery(Terminal.stdoutIsTerminal() ? SCREEN_FLUSH_NANOS : PIPE_FLUSH_NANOS);
+    boolean toScreen = Terminal.stdoutIsTerminal();
+    out.flushEvery(toScreen ? SCREEN_FLUSH_NANOS : PIPE_FLUSH_NANOS);
+    if (toScreen && showProgress && err instanceof Stderr stderr) {
+      out.beforeEachWrite(stderr::eraseProgressLine); // results never glued to the progress line
+    }
     this.onCtrlC = new Thread(this::interrupted, "crawl-shutdown");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
   }

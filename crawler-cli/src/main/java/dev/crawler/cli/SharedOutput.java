@@ -55,6 +55,8 @@ final class SharedOutput {
   private Thread flusher;
   /** Set by {@link #stopFlushing}; read by the flusher. */
   private volatile boolean flushing;
+  /** Run under {@link #lock} before each write: takes a progress line off a shared screen. */
+  private volatile Runnable beforeWrite = () -> {};
 
   SharedOutput(OutputStream out, Runnable onFailure) {
     this(out, onFailure, false);
@@ -93,6 +95,14 @@ final class SharedOutput {
     }, "crawl-output-flusher");
     flusher.setDaemon(true);
     flusher.start();
+  }
+
+  /**
+   * Runs {@code action} before each write, under the output's lock: for a progress line on stderr
+   * that shares a terminal with stdout, which must be erased before results are written.
+   */
+  void beforeEachWrite(Runnable action) {
+    this.beforeWrite = action;
   }
 
   /** Stops the thread {@link #flushEvery} started, and waits for it. */
@@ -248,6 +258,7 @@ final class SharedOutput {
       return true; // failed before: dropped, and onFailure already ran
     }
     try {
+      beforeWrite.run();
       out.write(bytes, 0, length);
       return true;
     } catch (IOException e) {
@@ -350,6 +361,7 @@ final class SharedOutput {
       synchronized (lock) {
         if (failure == null) {
           try {
+            beforeWrite.run();
             out.write(bytes, 0, length);
           } catch (IOException e) {
             failure = e;

@@ -48,6 +48,15 @@ final class Stderr extends PrintStream {
     }
   }
 
+  /**
+   * Takes the progress line off the screen, if it is there, before results are written to the same
+   * terminal on stdout: they would be glued to its end. The next tick draws it again, below them.
+   */
+  synchronized void eraseProgressLine() {
+    eraseProgress();
+    flush();
+  }
+
   /** Under the lock: takes the progress line off the screen, if it is there. */
   private void eraseProgress() {
     if (progressShown) {

@@ -68,6 +68,39 @@ class SharedOutputTest {
     assertTrue(out.chunks.size() > 10, "the test must cross many buffer boundaries");
   }
 
+  /**
+   * The flusher writes out what a worker left in its buffer, with no further record from it: a
+   * worker waiting on a slow listing, or idle, does not hold back what it found.
+   */
+  @Test
+  void flushEvery_writesOutABufferItsWorkerNoLongerTouches() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> writes = new java.util.concurrent.LinkedBlockingQueue<>();
+    OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        writes.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    };
+    SharedOutput shared = new SharedOutput(out, () -> {});
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    shared.beforeEachWrite(() -> log.add("erase"));
+    shared.flushEvery(1_000_000); // 1 ms
+    try {
+      Thread worker = new Thread(() -> shared.buffer().record("found\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      worker.start();
+      worker.join(); // the worker is gone, its record still buffered: only the flusher can write it
+      assertEquals("found\n", writes.take());
+    } finally {
+      shared.stopFlushing();
+    }
+    assertEquals(List.of("erase"), log, "the progress line is erased before the results are written");
+  }
+
   @Test
   void recordsOfConcurrentWriters_neverInterleave() throws Exception {
     Chunks out = new Chunks();
