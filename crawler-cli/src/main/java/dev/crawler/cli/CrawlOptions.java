@@ -12,8 +12,9 @@ final class CrawlOptions {
   /** The engine's bound; the same for every subcommand. */
   static final int MAX_WORKERS = 10_000;
 
-  @Option(names = {"-j", "--workers"}, paramLabel = "N",
-      description = "Parallel workers, 1 to " + MAX_WORKERS + " (default: 4 for fs, 16 for ldap).")
+  @Option(names = {"-j", "--workers", "--threads"}, paramLabel = "N",
+      description = "Parallel workers, 1 to " + MAX_WORKERS + " (default: 4 for fs, 16 for ldap). --threads, "
+          + "as fd says it.")
   Integer workers;
 
   @Option(names = {"-d", "--max-depth"}, paramLabel = "N",

@@ -31,6 +31,8 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   private final int maxDepth;
   private final Set<FileType> types;
   private final List<Predicate<String>> names;
+  /** With -p: the -g and --regex patterns, matched against each entry's absolute path. */
+  private final List<Predicate<String>> pathPatterns;
   /** Bounds on size, in bytes; {@code Long.MIN_VALUE} / {@code MAX_VALUE} when unbounded. */
   private final long minSize;
   private final long maxSize;
@@ -38,12 +40,13 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   private final long changedAfter;
   private final long changedBefore;
 
-  private EntryFilter(int minDepth, int maxDepth, Set<FileType> types, List<Predicate<String>> names, long minSize,
-      long maxSize, long changedAfter, long changedBefore) {
+  private EntryFilter(int minDepth, int maxDepth, Set<FileType> types, List<Predicate<String>> names,
+      List<Predicate<String>> pathPatterns, long minSize, long maxSize, long changedAfter, long changedBefore) {
     this.minDepth = minDepth;
     this.maxDepth = maxDepth;
     this.types = types;
     this.names = names;
+    this.pathPatterns = pathPatterns;
     this.minSize = minSize;
     this.maxSize = maxSize;
     this.changedAfter = changedAfter;
@@ -52,7 +55,24 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
 
   /** Options as the user gave them; {@code null} or empty for each one not given. */
   record Options(int minDepth, Integer exactDepth, Set<FileType> types, List<String> globs, List<String> regexes,
-      List<String> extensions, List<String> sizes, String changedWithin, String changedBefore) {}
+      List<String> extensions, List<String> sizes, String changedWithin, String changedBefore, Case letterCase,
+      boolean fullPath) {
+    /** Options with fd's defaults for the rest: smart case, names matched. */
+    Options(int minDepth, Integer exactDepth, Set<FileType> types, List<String> globs, List<String> regexes,
+        List<String> extensions, List<String> sizes, String changedWithin, String changedBefore) {
+      this(minDepth, exactDepth, types, globs, regexes, extensions, sizes, changedWithin, changedBefore, Case.SMART,
+          false);
+    }
+  }
+
+  /** How -g and --regex treat letter case: fd's smart case (by the pattern's capitals), -i or -s. */
+  enum Case {
+    SMART, IGNORE, MATCH;
+
+    boolean ignores(String pattern) {
+      return this == IGNORE || this == SMART && pattern.chars().noneMatch(Character::isUpperCase);
+    }
+  }
 
   static EntryFilter of(Options o, Instant now) throws UserError {
     if (o.minDepth() < 0) {
@@ -65,10 +85,15 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     int max = o.exactDepth() != null ? o.exactDepth() : Integer.MAX_VALUE;
     List<Predicate<String>> names = new ArrayList<>();
     for (String glob : o.globs()) {
-      names.add(glob(glob));
+      names.add(glob(glob, o.letterCase().ignores(glob), o.fullPath()));
     }
     for (String regex : o.regexes()) {
-      names.add(regex(regex));
+      names.add(regex(regex, o.letterCase().ignores(regex)));
+    }
+    List<Predicate<String>> pathPatterns = List.of();
+    if (o.fullPath()) {
+      pathPatterns = List.copyOf(names); // matched against the absolute path; extensions stay on the name
+      names.clear();
     }
     if (!o.extensions().isEmpty()) {
       List<String> suffixes = o.extensions().stream()
@@ -95,7 +120,7 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     }
     long after = o.changedWithin() == null ? Long.MIN_VALUE : time("--changed-within", o.changedWithin(), now);
     long before = o.changedBefore() == null ? Long.MAX_VALUE : time("--changed-before", o.changedBefore(), now);
-    return new EntryFilter(min, max, o.types(), names, minSize, maxSize, after, before);
+    return new EntryFilter(min, max, o.types(), names, pathPatterns, minSize, maxSize, after, before);
   }
 
   /** Whether a filter needs each entry's size or time: then every entry must be stat'ed. */
@@ -109,6 +134,14 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     FileEntry entry = visit.node();
     if (visit.depth() < minDepth || visit.depth() > maxDepth || !types.contains(entry.type()) || entry.isLoop()) {
       return false; // a loop is reported as an error line, not printed: as find -L does
+    }
+    if (!pathPatterns.isEmpty()) {
+      String path = entry.path().toAbsolutePath().toString();
+      for (Predicate<String> matches : pathPatterns) {
+        if (!matches.test(path)) {
+          return false;
+        }
+      }
     }
     if (!names.isEmpty()) {
       Path name = entry.path().getFileName();
@@ -125,30 +158,28 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     return entry.lastModifiedMillis() >= changedAfter && entry.lastModifiedMillis() <= changedBefore;
   }
 
-  /** fd's smart case: a pattern with no upper-case letter ignores case. */
-  private static boolean ignoreCase(String pattern) {
-    return pattern.chars().noneMatch(Character::isUpperCase);
-  }
-
-  private static Predicate<String> glob(String glob) throws UserError {
-    String pattern = ignoreCase(glob) ? glob.toLowerCase(Locale.ROOT) : glob;
+  /**
+   * @param fold whether to ignore case
+   * @param path whether the text is a whole path (with -p), whose slashes the glob's may match
+   */
+  private static Predicate<String> glob(String glob, boolean fold, boolean path) throws UserError {
+    String pattern = fold ? glob.toLowerCase(Locale.ROOT) : glob;
     Pattern matcher;
     try {
       matcher = NameGlob.compile(pattern);
     } catch (PatternSyntaxException e) {
       throw new UserError("bad --glob '" + glob + "': " + e.getDescription() + " at character " + (e.getIndex() + 1));
     }
-    boolean fold = ignoreCase(glob);
     // The name as text, never made a Path again: see NameGlob for the name that failed a crawl.
     return name -> {
       String candidate = fold ? name.toLowerCase(Locale.ROOT) : name;
-      return !candidate.contains("/") && matcher.matcher(candidate).matches();
+      return (path || !candidate.contains("/")) && matcher.matcher(candidate).matches();
     };
   }
 
-  private static Predicate<String> regex(String regex) throws UserError {
+  private static Predicate<String> regex(String regex, boolean fold) throws UserError {
     try {
-      Pattern p = Pattern.compile(regex, ignoreCase(regex) ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      Pattern p = Pattern.compile(regex, fold ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
       return name -> p.matcher(name).find();
     } catch (PatternSyntaxException e) {
       throw new UserError("bad --regex '" + regex + "': " + e.getDescription()

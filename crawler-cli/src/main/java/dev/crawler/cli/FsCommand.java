@@ -45,7 +45,14 @@ import picocli.CommandLine.Model.CommandSpec;
         "0:every entry was read",
         "1:some directories could not be read, or the deadline passed, or the output could not be written (like find)",
         "2:bad usage or bad input (unknown flag, missing directory, bad glob)",
-        "130:interrupted (Ctrl-C); what was found was written"})
+        "130:interrupted (Ctrl-C); what was found was written"},
+    footerHeading = "%nFor fd users:%n",
+    footer = {
+        "Like find, crawl fs prints everything by default: hidden entries (fd -H) and ignored ones (fd -u); "
+            + "--no-hidden and --gitignore leave them out. -q quiets the progress line (fd's -q, which prints "
+            + "nothing and sets the exit status, has no twin here). -x and -X run commands, as in fd. -g, --regex, "
+            + "-e, -i, -s, -p, -t, -E, -S, --changed-within, -j/--threads and -0 mean what they mean in fd; fd's -1 is "
+            + "--max-results 1 here (a -1 would make -S -10k a flag)."})
 final class FsCommand implements Callable<Integer> {
   /**
    * Measured on 2 cores (src/site/markdown/fs-benchmarks.md): warm, 2 workers are 0.26 s faster
@@ -101,6 +108,18 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = "--max-results", paramLabel = "N", description = "Stop after printing N entries (exit 0).")
   Long maxResults;
 
+  @Option(names = {"-i", "--ignore-case"},
+      description = "-g and --regex ignore case, whatever their capitals (fd's -i; the default is smart case).")
+  boolean ignoreCase;
+
+  @Option(names = {"-s", "--case-sensitive"},
+      description = "-g and --regex match case, even without capitals (fd's -s).")
+  boolean caseSensitive;
+
+  @Option(names = {"-p", "--full-path"},
+      description = "-g and --regex match the whole absolute path, not the name (fd's -p): -p -g '**/src/*.java'.")
+  boolean fullPath;
+
   @Option(names = {"-a", "--absolute-path"}, description = "Print absolute paths.")
   boolean absolutePath;
 
@@ -114,7 +133,8 @@ final class FsCommand implements Callable<Integer> {
   List<String> excludes = new ArrayList<>();
 
   @Option(names = {"-t", "--type"}, paramLabel = "TYPE", split = ",",
-      description = "Print only these types: f (file), d (directory), l (symlink), o (other). Repeatable.")
+      description = "Print only these types: f or file, d or directory (dir), l or symlink, o or other "
+          + "(sockets, pipes, devices). Repeatable, or a list: -t f,l.")
   List<String> types = new ArrayList<>();
 
   @Option(names = {"-L", "--follow"}, description = "Follow symbolic links; a link to an ancestor is reported as a loop.")
@@ -199,6 +219,11 @@ final class FsCommand implements Callable<Integer> {
     if (maxResults != null && maxResults < 1) {
       throw new UserError("--max-results must be 1 or more, not " + maxResults);
     }
+    if (ignoreCase && caseSensitive) {
+      throw new UserError("-i (ignore case) and -s (case-sensitive) contradict each other: give one");
+    }
+    EntryFilter.Case letterCase = ignoreCase ? EntryFilter.Case.IGNORE
+        : caseSensitive ? EntryFilter.Case.MATCH : EntryFilter.Case.SMART;
     if (roots.isEmpty()) {
       roots = List.of(Path.of("."));
     }
@@ -213,7 +238,7 @@ final class FsCommand implements Callable<Integer> {
         || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal());
     colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
     EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, parseTypes(), globs, regexes,
-        extensions, sizes, changedWithin, changedBefore), java.time.Instant.now());
+        extensions, sizes, changedWithin, changedBefore, letterCase, fullPath), java.time.Instant.now());
     // Paths alone need no lstat of entries that cannot be directories, and with the native reader
     // types (for -t and colors) come with the listing: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
@@ -270,13 +295,25 @@ final class FsCommand implements Callable<Integer> {
   private Set<FileType> parseTypes() throws UserError {
     Set<FileType> wanted = EnumSet.noneOf(FileType.class);
     for (String t : types) {
-      if (t.length() != 1) {
-        throw new UserError("--type takes f, d, l or o, not '" + t + "'");
+      String letter = switch (t) {
+        case "file" -> "f";
+        case "directory", "dir" -> "d";
+        case "symlink" -> "l";
+        case "other" -> "o";
+        default -> t;
+      };
+      if (List.of("x", "e", "s", "p", "b", "c", "executable", "empty", "socket", "pipe", "block-device",
+          "char-device").contains(t)) {
+        throw new UserError("--type " + t + " (fd's) is not supported: crawl fs knows f, d, l and o, where o is "
+            + "sockets, pipes and devices together");
       }
       try {
-        wanted.add(FileType.ofLetter(t.charAt(0)));
+        if (letter.length() != 1) {
+          throw new IllegalArgumentException(letter);
+        }
+        wanted.add(FileType.ofLetter(letter.charAt(0)));
       } catch (IllegalArgumentException e) {
-        throw new UserError("--type takes f, d, l or o, not '" + t + "'");
+        throw new UserError("--type takes f (file), d (directory), l (symlink) or o (other), not '" + t + "'");
       }
     }
     return wanted.isEmpty() ? EnumSet.allOf(FileType.class) : wanted;

@@ -260,7 +260,7 @@ class FsCommandTest {
     assertFalse(glob.err().contains("\tat "), "no stack trace without --debug");
     CliRun type = CliRun.of("fs", "-t", "x", root.toString());
     assertEquals(2, type.exit());
-    assertEquals("crawl: --type takes f, d, l or o, not 'x'\n", type.err());
+    assertEquals("crawl: --type x (fd's) is not supported: crawl fs knows f, d, l and o, where o is sockets, pipes and devices together\n", type.err());
     CliRun deadline = CliRun.of("fs", "--deadline", "soon", root.toString());
     assertEquals(2, deadline.exit());
     assertTrue(deadline.err().contains("'soon' is not a duration"), deadline.err());

@@ -46,6 +46,33 @@ class FsFilterTest {
     assertEquals(TestTrees.find(root, "-name", "f1*", "-name", "*.txt"), crawl("-g", "f1*", "-g", "*.txt", root.toString()));
   }
 
+  /** fd's habits: -i and -s override smart case, -p matches the whole path, long type names, --threads. */
+  @Test
+  void fdHabits_ignoreCase_caseSensitive_fullPath_typeNames_threads() throws Exception {
+    assertEquals(TestTrees.find(root, "-iname", "*.TXT"), crawl("-i", "-g", "*.TXT", root.toString()));
+    assertEquals(TestTrees.find(root, "-name", "*.txt"), crawl("-s", "-g", "*.txt", root.toString()));
+    assertEquals(TestTrees.find(root, "-name", "*.txt"), crawl("--case-sensitive", "--regex", "\\.txt$", root.toString()));
+    assertEquals(TestTrees.find(root, "-ipath", "*/d1/*/*.txt"), crawl("-p", "-g", "**/d1/*/*.txt", root.toString()));
+    assertEquals(TestTrees.find(root, "-ipath", "*/e1/*"), crawl("--full-path", "--regex", "/e1/", root.toString()));
+    assertEquals(crawl("-t", "f", root.toString()), crawl("-t", "file", root.toString()));
+    assertEquals(crawl("-t", "d,l", root.toString()), crawl("-t", "directory", "-t", "symlink", root.toString()));
+    assertEquals(crawl("-j", "3", root.toString()), crawl("--threads", "3", root.toString()));
+  }
+
+  @Test
+  void fdHabits_thatContradictOrAreMissing_sayWhyInOneLine() {
+    for (String[] args : List.of(new String[] {"-i", "-s", "-g", "x"},
+        new String[] {"-t", "x"}, new String[] {"-t", "bogus"})) {
+      List<String> all = new ArrayList<>(List.of("fs"));
+      all.addAll(List.of(args));
+      all.add(root.toString());
+      CliRun run = CliRun.of(all.toArray(String[]::new));
+      assertEquals(2, run.exit(), all + ": " + run.err());
+      assertEquals(1, run.err().lines().count(), run.err());
+      assertTrue(run.err().startsWith("crawl: "), run.err());
+    }
+  }
+
   @Test
   void regex_andExtension_likeFind() throws Exception {
     assertEquals(TestTrees.find(root, "-regextype", "posix-extended", "-iregex", ".*/[^/]*f[12]\\.[^/]*"),
