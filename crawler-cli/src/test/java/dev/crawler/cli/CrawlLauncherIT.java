@@ -242,6 +242,15 @@ class CrawlLauncherIT {
     }
   }
 
+  /** Kafka's clients log each retry; a user sees only the command's line (the client's is for --debug). */
+  @Test
+  void unreachableKafka_isOneLine_withoutTheClientsLog() throws Exception {
+    Result result = run("join", "--kafka", "127.0.0.1:1", "--crawl", "x");
+    assertEquals(2, result.exit(), result.err());
+    assertEquals(1, result.err().lines().count(), result.err());
+    assertTrue(result.err().startsWith("crawl: cannot reach Kafka at 127.0.0.1:1"), result.err());
+  }
+
   @Test
   void crawlFs_missingDirectory_oneLineExitTwo() throws Exception {
     Result result = run("fs", tmp.resolve("missing").toString());
