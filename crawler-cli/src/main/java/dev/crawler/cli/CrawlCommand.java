@@ -132,10 +132,34 @@ public final class CrawlCommand implements Runnable {
       err.println("crawl: '" + unmatched.getUnmatched().get(0) + "' is not a command: the commands are "
           + String.join(", ", names) + " and " + last + help);
     } else {
-      err.println("crawl: " + e.getMessage() + help);
+      err.println("crawl: " + plainWords(e.getMessage()) + help);
     }
     err.flush();
     return ExitCodes.USAGE;
+  }
+
+  private static final java.util.regex.Pattern NOT_A_NUMBER = java.util.regex.Pattern.compile(
+      "Invalid value for option '([^']+)': '(.*)' is not an? (int|long|short|byte|double|float)");
+  private static final java.util.regex.Pattern EXCLUSIVE = java.util.regex.Pattern.compile(
+      "Error: (.+) are mutually exclusive \\(specify only one\\)");
+
+  /** picocli's messages in a user's words, not Java's: "is not an int", "mutually exclusive". */
+  static String plainWords(String message) {
+    java.util.regex.Matcher number = NOT_A_NUMBER.matcher(message);
+    if (number.matches()) {
+      boolean whole = !number.group(3).equals("double") && !number.group(3).equals("float");
+      return number.group(1) + " takes " + (whole ? "a whole number" : "a number") + ", not '" + number.group(2) + "'";
+    }
+    java.util.regex.Matcher exclusive = EXCLUSIVE.matcher(message);
+    if (exclusive.matches()) {
+      String options = exclusive.group(1);
+      int last = options.lastIndexOf(", ");
+      if (last >= 0) {
+        options = options.substring(0, last) + " and " + options.substring(last + 2);
+      }
+      return options + " cannot go together: give one";
+    }
+    return message;
   }
 
   private static int failure(Exception e, CommandLine cli, ParseResult parsed) {

@@ -48,7 +48,8 @@ final class CrawlOptions {
       throw new UserError("--max-depth must be 0 or more, not " + maxDepth);
     }
     if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
-      throw new UserError("--rate must be a positive number of listings per second, not " + rate);
+      throw new UserError("--rate must be a positive number of listings per second, not "
+          + (rate == Math.rint(rate) && !Double.isInfinite(rate) ? String.valueOf(rate.longValue()) : rate));
     }
   }
 

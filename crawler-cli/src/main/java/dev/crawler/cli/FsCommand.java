@@ -227,6 +227,15 @@ final class FsCommand implements Callable<Integer> {
     if (roots.isEmpty()) {
       roots = List.of(Path.of("."));
     }
+    if (roots.stream().anyMatch(r -> r.toString().isEmpty())) {
+      throw new UserError("an empty DIR names no directory: give one, or none for the current directory");
+    }
+    if (extensions.stream().anyMatch(e -> e.isEmpty() || e.equals("."))) {
+      throw new UserError("--extension needs an extension, like -e txt");
+    }
+    if (excludes.stream().anyMatch(String::isEmpty)) {
+      throw new UserError("--exclude needs a glob, like -E node_modules");
+    }
     if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
       throw new UserError("--color takes auto, always or never, not '" + color + "'");
     }

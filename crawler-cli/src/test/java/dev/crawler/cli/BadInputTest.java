@@ -70,6 +70,19 @@ class BadInputTest {
         "ldap", "--root", "ceo", "-H", plainUrl, "-b", "dc=nowhere");
   }
 
+  /** No Java words reach a user, and nothing empty is taken silently. */
+  @Test
+  void javasWordsAndEmptyValues_becomeOneLineInAUsersWords() {
+    assertOneLine("crawl: --workers takes a whole number, not 'abc' \\(see 'crawl fs --help'\\)", "fs", "-j", "abc", ".");
+    assertOneLine("crawl: --rate takes a number, not 'x' \\(see 'crawl fs --help'\\)", "fs", "--rate", "x", ".");
+    assertOneLine("crawl: --rate must be a positive number of listings per second, not 0", "fs", "--rate", "0", ".");
+    assertOneLine("crawl: --json and --summary cannot go together: give one \\(see 'crawl fs --help'\\)",
+        "fs", "--json", "--summary", ".");
+    assertOneLine("crawl: an empty DIR names no directory: give one, or none for the current directory", "fs", "");
+    assertOneLine("crawl: --extension needs an extension, like -e txt", "fs", "-e", "", ".");
+    assertOneLine("crawl: --exclude needs a glob, like -E node_modules", "fs", "-E", "", ".");
+  }
+
   @Test
   void install_withoutTheLauncher_saysHowToRunIt() {
     assertOneLine("crawl: run install through the crawl launcher, from a clone: \\./crawl install", "install");

@@ -130,7 +130,7 @@ class FsCommandTest {
         {"-d", "-1", "crawl: --max-depth must be 0 or more, not -1\n"},
         {"-j", "0", "crawl: --workers must be from 1 to 10000, not 0\n"},
         {"--rate", "Infinity", "crawl: --rate must be a positive number of listings per second, not Infinity\n"},
-        {"--rate", "0", "crawl: --rate must be a positive number of listings per second, not 0.0\n"}};
+        {"--rate", "0", "crawl: --rate must be a positive number of listings per second, not 0\n"}};
     for (String[] c : cases) {
       CliRun run = CliRun.of("fs", c[0], c[1], root.toString());
       assertEquals(2, run.exit(), String.join(" ", c));
