@@ -74,6 +74,11 @@ public final class EngineProcess<T, S> {
   private static final int PACK_BYTES = 256 * 1024;
   /** A slice is at least this many listing calls long, within the transaction timeout: see {@link #slice()}. */
   private static final int SLICE_CALLS = 8;
+  /**
+   * One listing call lists about as many branches together as fit in this fraction of the
+   * transaction timeout: so a slice of half the timeout less two calls is still 3/8 of it.
+   */
+  private static final int CALLS_PER_TIMEOUT = 8;
 
   private final KafkaCrawlSettings settings;
   private final BranchSource<T, S> source;
@@ -94,7 +99,7 @@ public final class EngineProcess<T, S> {
    */
   private long sliceNanos;
   /** How long this process's listings take: sizes what a transaction takes and how long it lists. */
-  private final ListingPace pace = new ListingPace();
+  private final ListingPace pace;
   /** Whether this process warned that its listings are too slow for the transaction timeout. */
   private boolean warnedSlow;
   private long transactions;
@@ -109,6 +114,7 @@ public final class EngineProcess<T, S> {
     this.process = process;
     this.sliceNanos = firstSlice();
     this.leanVisits = LocalDescent.leanVisits(codec);
+    this.pace = new ListingPace(settings.transactionTimeout().toNanos() / CALLS_PER_TIMEOUT);
   }
 
   private long firstSlice() {

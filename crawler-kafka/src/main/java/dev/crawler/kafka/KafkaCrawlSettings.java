@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * @param sessionTimeout how long before a silent process's branches move to the living (within the
  *     broker's {@code group.min.session.timeout.ms} and {@code group.max.session.timeout.ms}, 6 s to
  *     30 min by default). Heartbeats go from a thread of their own, so slow listings do not count
- *     against it; a process that does not poll for the transaction timeout and twice the broker
- *     timeout ({@code max.poll.interval.ms}) leaves the group
+ *     against it; a process that does not poll for 5 minutes, or the transaction timeout and twice
+ *     the broker timeout if longer ({@code max.poll.interval.ms}), leaves the group
  * @param brokerTimeout the longest wait for the broker before a call fails with a clear error
  * @param slice how long one transaction lists before it sends the rest of its branches back to
  *     Kafka: about the longest an idle process waits for a share of a busy one's work. A process

@@ -3,55 +3,84 @@ package dev.crawler.kafka;
 /**
  * How long this process's listings take, measured as they happen, and what follows from it: how
  * many branches a transaction can list in the time it has left ({@link #branchesFor}), and how long
- * one listing call may still run after a slice is up ({@link #callNanos}). Before the first
+ * one listing call may still run after a slice is up ({@link #callNanos}), and how many branches
+ * one call may list so that it lasts about a given time ({@link #batchLimit}). Before the first
  * measurement it knows nothing and says so ({@link #measured()}).
  *
- * <p>Two moving averages, each weighing a new call by {@value #WEIGHT_PERCENT}%: the time of one
- * listing call (what a worker that started a call just before the slice ended still needs), and
- * the time per branch listed (a call may list several branches at once, as {@code listAll} does).
- * A call slower than the average counts in full for the call time, so the average follows a
- * slowdown at once and a speed-up gradually: a transaction errs toward taking too little rather
- * than outliving its timeout.
+ * <p>Two medians over the last {@value #CALLS} calls: the time of one listing call (what a worker
+ * that started a call just before the slice ended still needs), and the time per branch listed (a
+ * call may list several branches at once, as {@code listAll} does). Medians, because listings of
+ * one source differ by orders of magnitude: a manager with thousands of reports, whose answer
+ * comes in many requests, takes a minute where the others take a second, and one such call must
+ * not make every later transaction list a single branch. A source that becomes slower moves the
+ * medians within {@value #CALLS}/2 calls; a transaction that outlived its timeout meanwhile is
+ * aborted and listed again, at the new pace.
  *
- * <p>Thread-safe: the local workers record concurrently; the two averages are updated under this
- * object's lock (a few arithmetic operations per listing call, which itself talks to a source).
+ * <p>Thread-safe: the local workers record concurrently; the samples are kept under this object's
+ * lock (a store per listing call, which itself talks to a source; a sort of {@value #CALLS} numbers
+ * per estimate, a few per transaction).
  */
 final class ListingPace {
-  private static final int WEIGHT_PERCENT = 20;
+  private static final int CALLS = 31;
 
-  /** Guarded by this. 0 until the first call is recorded. */
-  private double nanosPerCall;
-  /** Guarded by this. */
-  private double nanosPerBranch;
+  /** About how long one call may take: bounds what a call lists together. */
+  private final long callBudgetNanos;
+  /** Guarded by this: the last calls' times, a ring. */
+  private final long[] callNanos = new long[CALLS];
+  /** Guarded by this: the last calls' times per branch, a ring beside {@link #callNanos}. */
+  private final long[] branchNanos = new long[CALLS];
+  /** Guarded by this: calls recorded, ever. */
+  private long calls;
+
+  /** @param callBudgetNanos about how long one listing call may take ({@link #batchLimit}) */
+  ListingPace(long callBudgetNanos) {
+    this.callBudgetNanos = callBudgetNanos;
+  }
 
   /** Records a listing call that listed {@code branches} branches in {@code nanos}. */
   synchronized void record(long nanos, int branches) {
     if (branches <= 0) {
       return;
     }
-    double call = Math.max(1, nanos);
-    double perBranch = call / branches;
-    if (nanosPerCall == 0) {
-      nanosPerCall = call;
-      nanosPerBranch = perBranch;
-      return;
-    }
-    nanosPerCall = call > nanosPerCall ? call : blend(nanosPerCall, call);
-    nanosPerBranch = blend(nanosPerBranch, perBranch);
+    long call = Math.max(1, nanos);
+    int at = (int) (calls++ % CALLS);
+    callNanos[at] = call;
+    branchNanos[at] = Math.max(1, call / branches);
   }
 
-  private static double blend(double average, double sample) {
-    return average + (sample - average) * WEIGHT_PERCENT / 100;
+  /** Guarded by this: the median of the recorded part of {@code ring}; 0 if nothing is recorded. */
+  private long median(long[] ring) {
+    int n = (int) Math.min(calls, CALLS);
+    if (n == 0) {
+      return 0;
+    }
+    long[] sorted = java.util.Arrays.copyOf(ring, n);
+    java.util.Arrays.sort(sorted);
+    return sorted[n / 2];
   }
 
   /** Whether any listing was measured yet. */
   synchronized boolean measured() {
-    return nanosPerCall > 0;
+    return calls > 0;
   }
 
-  /** The average time of one listing call; 0 before the first is measured. */
+  /** The median time of one listing call; 0 before the first is measured. */
   synchronized long callNanos() {
-    return (long) nanosPerCall;
+    return median(callNanos);
+  }
+
+  /**
+   * How many branches one listing call may list together: the source's limit, cut to what the
+   * call budget holds at the measured time per branch, at least 1. A source that answers many
+   * branches in one request (an LDAP query with an OR of managers, cut in two while the answer is
+   * too large) can take many times a branch's time for one call, and a transaction waits for its
+   * calls in flight when its slice is up.
+   */
+  synchronized int batchLimit(int sourceLimit) {
+    if (calls == 0 || sourceLimit <= 1) {
+      return Math.max(1, sourceLimit);
+    }
+    return (int) Math.max(1, Math.min(sourceLimit, callBudgetNanos / median(branchNanos)));
   }
 
   /**
@@ -62,8 +91,8 @@ final class ListingPace {
    */
   synchronized int branchesFor(long nanos, int workers, int most) {
     double n = workers;
-    if (nanosPerCall > 0) {
-      n = Math.ceil(Math.max(0, nanos) / nanosPerBranch) * workers;
+    if (calls > 0) {
+      n = Math.ceil(Math.max(0, nanos) / (double) median(branchNanos)) * workers;
     }
     return (int) Math.max(1, Math.min(most, Math.max(workers, n)));
   }

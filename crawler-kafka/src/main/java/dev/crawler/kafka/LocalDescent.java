@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  * goes ahead, seed or not, so every transaction makes progress however small its budget.
  *
  * <p>Every listing call through the real source is timed into a {@link ListingPace}, which sizes
- * what the next transactions take.
+ * what the next transactions take, and how many branches one call lists together (read once per
+ * descent by the local engine).
  *
  * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
  * once when the node is found (a branch's before it is listed, while it holds what its listing
@@ -172,7 +173,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   @Override
   public int batchLimit() {
-    return source.batchLimit();
+    return pace.batchLimit(source.batchLimit());
   }
 
   @Override

@@ -12,7 +12,7 @@ class ListingPaceTest {
 
   @Test
   void beforeAnyListing_oneBranchPerWorker() {
-    ListingPace pace = new ListingPace();
+    ListingPace pace = new ListingPace(Long.MAX_VALUE);
     assertFalse(pace.measured());
     assertEquals(0, pace.callNanos());
     assertEquals(8, pace.branchesFor(1_000 * MS, 8, 256));
@@ -21,7 +21,7 @@ class ListingPaceTest {
 
   @Test
   void slowListings_takeWhatTheWorkersStartWithinTheTime() {
-    ListingPace pace = new ListingPace();
+    ListingPace pace = new ListingPace(Long.MAX_VALUE);
     pace.record(700 * MS, 1);
     assertTrue(pace.measured());
     assertEquals(700 * MS, pace.callNanos());
@@ -32,26 +32,44 @@ class ListingPaceTest {
 
   @Test
   void fastListings_takeTheWholeBatch() {
-    ListingPace pace = new ListingPace();
+    ListingPace pace = new ListingPace(Long.MAX_VALUE);
     pace.record(50_000, 1);
     assertEquals(256, pace.branchesFor(1_000 * MS, 8, 256));
   }
 
   @Test
   void aCallListingSeveralBranches_countsPerBranch_forWhatToTake_andWhole_forTheCall() {
-    ListingPace pace = new ListingPace();
+    ListingPace pace = new ListingPace(Long.MAX_VALUE);
     pace.record(500 * MS, 10);
     assertEquals(500 * MS, pace.callNanos());
     assertEquals(4 * 20, pace.branchesFor(1_000 * MS, 4, 256));
   }
 
   @Test
-  void aSlowdown_countsAtOnce_aSpeedUp_gradually() {
-    ListingPace pace = new ListingPace();
-    pace.record(100 * MS, 1);
-    pace.record(900 * MS, 1);
-    assertEquals(900 * MS, pace.callNanos(), "a slower call counts in full");
-    pace.record(100 * MS, 1);
-    assertEquals(740 * MS, pace.callNanos(), "a faster one by a fifth");
+  void aRareSlowCall_doesNotSetThePace_aSlowerSource_does() {
+    ListingPace pace = new ListingPace(Long.MAX_VALUE);
+    for (int i = 0; i < 10; i++) {
+      pace.record(700 * MS, 1);
+    }
+    pace.record(63_000 * MS, 1); // a manager with thousands of reports
+    assertEquals(700 * MS, pace.callNanos(), "one slow call among many");
+    assertEquals(16, pace.branchesFor(1_000 * MS, 8, 256));
+    for (int i = 0; i < 31; i++) {
+      pace.record(3_000 * MS, 1);
+    }
+    assertEquals(3_000 * MS, pace.callNanos(), "the last 31 calls all took 3 s");
+  }
+
+  @Test
+  void oneCall_listsAsManyBranchesTogether_asTheCallBudgetHolds() {
+    ListingPace pace = new ListingPace(1_000 * MS);
+    assertEquals(64, pace.batchLimit(64), "the source's limit, until a call is measured");
+    assertEquals(1, pace.batchLimit(1));
+    pace.record(6_400 * MS, 64); // 100 ms a branch
+    assertEquals(10, pace.batchLimit(64));
+    assertEquals(4, pace.batchLimit(4), "never more than the source's limit");
+    pace.record(30_000 * MS, 1);
+    pace.record(30_000 * MS, 1);
+    assertEquals(1, pace.batchLimit(64), "at least one");
   }
 }
