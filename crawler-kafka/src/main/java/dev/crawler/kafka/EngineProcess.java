@@ -48,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * frontier) to the branches topic, where any process takes them. So Kafka carries a transaction's
  * frontier rather than every branch, and an idle process waits at most about one slice for work.
  *
+ * <h2>Time</h2>
+ * A transaction must commit within the transaction timeout, or the broker aborts it and its work
+ * is lost; so time bounds what it takes, not only what it finds. The process times its listings
+ * ({@link ListingPace}); of each poll it takes only the branches its workers can start listing
+ * within the slice, and hands the rest back to the consumer uncommitted ({@link PollTake}); a
+ * branch it took but could not start in time is sent back to the topic in the transaction that
+ * commits its offset ({@link LocalDescent}). The slice stretches when listings are slow and is cut
+ * to fit the transaction timeout: see {@code slice()}.
+ *
  * <h2>Exactly once</h2>
  * A transaction holds, for the batches it took: the visit of every node found below the seeds
  * (packed many to a record), the frontier (visited here, listed by whoever takes it), each branch
@@ -305,10 +314,10 @@ public final class EngineProcess<T, S> {
    * slow to {@value #SLICE_CALLS} listing calls (in the same proportion to the settings' slice as
    * the doubling slice: a process's first slices stay short), since a transaction's last calls run
    * on after its slice with ever fewer workers busy, and the longer the slice, the less that tail
-   * costs. Cut so
-   * that the slice, two calls and the commit fit in half the transaction timeout. A transaction
-   * lasts about its slice and one call (see {@link LocalDescent}); the rest is the margin for a call
-   * slower than the average, the commit and the broker.
+   * costs. Cut so that the slice and two calls (the median call: see {@link ListingPace}) fit in
+   * half the transaction timeout. A transaction lasts about its slice and one call (see {@link
+   * LocalDescent}); the rest is the margin for a call slower than the median, the commit and the
+   * broker.
    */
   private long slice() {
     long call = pace.callNanos();
@@ -354,7 +363,7 @@ public final class EngineProcess<T, S> {
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
     LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
-        sliceEnds - System.nanoTime(), settings.localPending(), pace);
+        sliceEnds - System.nanoTime(), settings.localPending(), pace, settings.workers());
     Crawler<Placed<T>, S> crawler = Crawler.over(descent)
         .workers(settings.workers())
         .errorListener(error -> {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -27,8 +27,9 @@ import java.util.function.LongSupplier;
  * <p>Seeds, the branches the transaction took from Kafka, are listed until the slice's time is up
  * (the pending cap bounds what is found, not what was taken); a seed whose turn comes later is set
  * aside like a found branch, and the transaction sends it back to the topic as it commits its
- * offset: taken once, listed once, by whoever takes it next. The first listing of a descent always
- * goes ahead, seed or not, so every transaction makes progress however small its budget.
+ * offset: taken once, listed once, by whoever takes it next. The first {@code alwaysListed} listing
+ * calls of a descent always go ahead, seed or not (one per worker: together they last about one
+ * call), so every transaction makes progress however small its budget.
  *
  * <p>Every listing call through the real source is timed into a {@link ListingPace}, which sizes
  * what the next transactions take, and how many branches one call lists together (read once per
@@ -94,8 +95,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   private final long sliceEnds;
   private final long maxPending;
   private final ListingPace pace;
-  /** Set by the first listing call: from then on a seed may be set aside. */
-  private final AtomicBoolean listingBegun = new AtomicBoolean();
+  /** Listing calls that always go ahead, even when the slice's time is up. */
+  private final int alwaysListed;
+  /** Listing calls begun: once {@link #alwaysListed} have, a seed may be set aside. */
+  private final AtomicInteger listingsBegun = new AtomicInteger();
   /** Found and not yet listed or set aside: the local engine's pending branches. */
   private final AtomicLong pending = new AtomicLong();
   /** Set once, never cleared: a transaction's budget is not refilled. */
@@ -109,9 +112,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    * @param sliceNanos how long the transaction lists before it sets branches aside
    * @param maxPending the most branches found and unlisted before found ones are set aside
    * @param pace where each listing call's time goes
+   * @param alwaysListed how many listing calls go ahead even when the slice's time is up: at least 1
    */
   LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
-      long maxPending, ListingPace pace) {
+      long maxPending, ListingPace pace, int alwaysListed) {
     this.source = source;
     this.codec = codec;
     this.lean = leanVisits(codec);
@@ -119,6 +123,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     this.sliceEnds = clock.getAsLong() + sliceNanos;
     this.maxPending = maxPending;
     this.pace = Objects.requireNonNull(pace, "pace");
+    this.alwaysListed = Math.max(1, alwaysListed);
     this.pending.set(seeds);
   }
 
@@ -181,7 +186,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     if (setAsideIfSpent(branch)) {
       return;
     }
-    listingBegun.set(true);
+    listingsBegun.incrementAndGet();
     long starts = clock.getAsLong();
     source.list(session, branch.node, placing(branch, out));
     pace.record(clock.getAsLong() - starts, 1);
@@ -195,7 +200,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     List<Children<T>> placing = new ArrayList<>(branches.size());
     List<Placed<T>> aside = new ArrayList<>();
     boolean spentNow = budgetSpent();
-    boolean timeUpNow = timeUp() && listingBegun.get();
+    boolean timeUpNow = seedsDue();
     for (int i = 0; i < branches.size(); i++) {
       Placed<T> branch = branches.get(i);
       if (branch.seed ? timeUpNow : spentNow) {
@@ -207,7 +212,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     }
     if (!nodes.isEmpty()) {
       // If this throws, the engine calls again (or lists one by one): nothing was set aside yet.
-      listingBegun.set(true);
+      listingsBegun.incrementAndGet();
       long starts = clock.getAsLong();
       source.listAll(session, nodes, placing);
       pace.record(clock.getAsLong() - starts, nodes.size());
@@ -222,10 +227,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   /**
    * Sets {@code branch} aside if it was found here and the budget is spent, or was taken from Kafka
-   * and the slice's time is up (after a first listing); says whether it did.
+   * and the slice's time is up (after the listings that always go ahead); says whether it did.
    */
   private boolean setAsideIfSpent(Placed<T> branch) {
-    if (branch.seed ? !(timeUp() && listingBegun.get()) : !budgetSpent()) {
+    if (branch.seed ? !seedsDue() : !budgetSpent()) {
       return false;
     }
     setAside(branch);
@@ -251,6 +256,14 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
       spent = true;
     }
     return spent;
+  }
+
+  /**
+   * Whether seeds are set aside now: the slice's time is up and the listings that always go ahead
+   * have begun. (Two workers may both see one call short of that and both list: one more call.)
+   */
+  private boolean seedsDue() {
+    return timeUp() && listingsBegun.get() >= alwaysListed;
   }
 
   /** Whether the slice's time is up. */

@@ -70,7 +70,7 @@ class LocalDescentTest {
     while (!seeds.isEmpty()) {
       assertTrue(++transactions <= tree.size(), "no progress: more transactions than nodes");
       LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
-          seeds.size(), ticks::incrementAndGet, slice, cap, new ListingPace(Long.MAX_VALUE));
+          seeds.size(), ticks::incrementAndGet, slice, cap, new ListingPace(Long.MAX_VALUE), 1);
       List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
       CrawlReport<Placed<Integer>> report;
       try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(workers).retry(RETRY_AT_ONCE).startAll(seeds, visit -> {
@@ -111,7 +111,7 @@ class LocalDescentTest {
     Tree tree = Tree.balanced(4, 4);
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE));
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
       crawl.await();
     }
@@ -126,11 +126,24 @@ class LocalDescentTest {
   }
 
   @Test
+  void aSliceWithNoTimeLeft_listsOneSeedPerWorker() throws Exception {
+    Tree tree = Tree.balanced(4, 4);
+    List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE), 2);
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
+      crawl.await();
+    }
+    assertEquals(2, descent.listings(), "two calls go ahead");
+    assertEquals(1 + 8, descent.frontier().size(), "a seed and the listed seeds' 8 children, set aside");
+  }
+
+  @Test
   void theLocalCap_doesNotSetSeedsAside_onlyWhatWasFound() throws Exception {
     Tree tree = Tree.balanced(4, 4);
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, seeds.size(), () -> 0, Long.MAX_VALUE / 4, 0, new ListingPace(Long.MAX_VALUE));
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, Long.MAX_VALUE / 4, 0, new ListingPace(Long.MAX_VALUE), 1);
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(2).startAll(seeds, visit -> {})) {
       crawl.await();
     }
@@ -143,7 +156,7 @@ class LocalDescentTest {
     Tree tree = Tree.balanced(2, 3); // 7 branches
     ListingPace pace = new ListingPace(Long.MAX_VALUE);
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, 1, ticks::incrementAndGet, Long.MAX_VALUE / 4, 1_000_000, pace);
+        TreeEngineMain.CODEC, 1, ticks::incrementAndGet, Long.MAX_VALUE / 4, 1_000_000, pace, 1);
     assertFalse(pace.measured());
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
       crawl.await();
@@ -157,7 +170,7 @@ class LocalDescentTest {
   void theLocalCap_endsTheBudget_beforeTheSlice() throws Exception {
     Tree tree = Tree.balanced(4, 6); // 1,365 branches
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, 1, () -> 0, Long.MAX_VALUE / 4, 10, new ListingPace(Long.MAX_VALUE));
+        TreeEngineMain.CODEC, 1, () -> 0, Long.MAX_VALUE / 4, 10, new ListingPace(Long.MAX_VALUE), 1);
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
       crawl.await();
     }
@@ -189,7 +202,7 @@ class LocalDescentTest {
     assertEquals(false, LocalDescent.leanVisits(TreeEngineMain.CODEC));
     Tree tree = Tree.balanced(3, 2);
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree), lean, 1, () -> 0,
-        0, 1_000_000, new ListingPace(Long.MAX_VALUE));
+        0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
     List<Placed<Integer>> found = java.util.Collections.synchronizedList(new ArrayList<>());
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)),
         v -> found.add(v.node()))) {
