@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *     wrote to before the broker aborts it; also the longest a live transaction may last, so a
  *     process lists for at most half of it, less two listing calls (more than twice the slice; at
  *     most the broker's {@code transaction.max.timeout.ms}, 15 minutes by default). A listing call
- *     that takes a quarter of it or more leaves each transaction one listing: raise it then
+ *     that takes a quarter of it or more leaves each transaction one listing per worker: raise it then
  * @param sessionTimeout how long before a silent process's branches move to the living (within the
  *     broker's {@code group.min.session.timeout.ms} and {@code group.max.session.timeout.ms}, 6 s to
  *     30 min by default). Heartbeats go from a thread of their own, so slow listings do not count
