@@ -58,6 +58,12 @@ final class Clients {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "crawler-" + process);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batch());
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+    // A member polls at least once a transaction: within the transaction timeout, then its commit or
+    // abort and rewind, each waiting for the broker at most the broker timeout. But the broker times
+    // a transaction from its first record, and one listing call may outlast the timeout (a slow
+    // source, before the pace is known): the client's default 5 minutes stays the floor.
+    config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000,
+        settings.transactionTimeout().toMillis() + 2 * settings.brokerTimeout().toMillis())));
     // A member learns of a rebalance from a heartbeat's answer, and every member waits for the
     // last one to rejoin: with the usual quarter of the session (2.5 s), a process joining a
     // running crawl stalled the others for seconds. Half a second costs two small requests a second.

@@ -48,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * frontier) to the branches topic, where any process takes them. So Kafka carries a transaction's
  * frontier rather than every branch, and an idle process waits at most about one slice for work.
  *
+ * <h2>Time</h2>
+ * A transaction must commit within the transaction timeout, or the broker aborts it and its work
+ * is lost; so time bounds what it takes, not only what it finds. The process times its listings
+ * ({@link ListingPace}); of each poll it takes only the branches its workers can start listing
+ * within the slice, and hands the rest back to the consumer uncommitted ({@link PollTake}); a
+ * branch it took but could not start in time is sent back to the topic in the transaction that
+ * commits its offset ({@link LocalDescent}). The slice stretches when listings are slow and is cut
+ * to fit the transaction timeout: see {@code slice()}.
+ *
  * <h2>Exactly once</h2>
  * A transaction holds, for the batches it took: the visit of every node found below the seeds
  * (packed many to a record), the frontier (visited here, listed by whoever takes it), each branch
@@ -72,6 +81,13 @@ public final class EngineProcess<T, S> {
   private static final Duration FIRST_SLICE = Duration.ofMillis(100);
   /** About how many bytes of visits go in one record. */
   private static final int PACK_BYTES = 256 * 1024;
+  /** A slice is at least this many listing calls long, within the transaction timeout: see {@link #slice()}. */
+  private static final int SLICE_CALLS = 8;
+  /**
+   * One listing call lists about as many branches together as fit in this fraction of the
+   * transaction timeout: so a slice of half the timeout less two calls is still 3/8 of it.
+   */
+  private static final int CALLS_PER_TIMEOUT = 8;
 
   private final KafkaCrawlSettings settings;
   private final BranchSource<T, S> source;
@@ -93,6 +109,10 @@ public final class EngineProcess<T, S> {
    * across it.
    */
   private long sliceNanos;
+  /** How long this process's listings take: sizes what a transaction takes and how long it lists. */
+  private final ListingPace pace;
+  /** Whether this process warned that its listings are too slow for the transaction timeout. */
+  private boolean warnedSlow;
   private long transactions;
   private long listings;
   private long visits;
@@ -105,6 +125,7 @@ public final class EngineProcess<T, S> {
     this.process = process;
     this.sliceNanos = firstSlice();
     this.leanVisits = LocalDescent.leanVisits(codec);
+    this.pace = new ListingPace(settings.transactionTimeout().toNanos() / CALLS_PER_TIMEOUT);
   }
 
   private long firstSlice() {
@@ -226,7 +247,7 @@ public final class EngineProcess<T, S> {
   private void transaction(ConsumerRecords<String, byte[]> first, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
     long sliceStarts = System.nanoTime();
-    long sliceEnds = sliceStarts + sliceNanos;
+    long sliceEnds = sliceStarts + slice();
     ConsumerGroupMetadata generation = consumer.groupMetadata();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     producer.beginTransaction();
@@ -236,9 +257,9 @@ public final class EngineProcess<T, S> {
     long taken = 0;
     long sent = 0;
     long listed = 0;
-    ConsumerRecords<String, byte[]> records = first;
+    List<ConsumerRecord<String, byte[]>> records = take(first, sliceEnds, consumer);
     while (true) {
-      taken += records.count();
+      taken += records.size();
       LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, producer);
       List<Placed<T>> frontier = descent.frontier();
       for (Placed<T> branch : frontier) {
@@ -252,8 +273,9 @@ public final class EngineProcess<T, S> {
       if (descent.budgetSpent() || left <= 0 || ended.get()) {
         break;
       }
+      ConsumerRecords<String, byte[]> more;
       try {
-        records = consumer.poll(Duration.ofNanos(Math.min(left, TOP_UP.toNanos())));
+        more = consumer.poll(Duration.ofNanos(Math.min(left, TOP_UP.toNanos())));
       } catch (WakeupException woken) {
         break; // stop(), or the end: commit what is done; run() sees `ended`
       }
@@ -264,9 +286,10 @@ public final class EngineProcess<T, S> {
         undo(producer, consumer);
         return;
       }
-      if (records.isEmpty()) {
+      if (more.isEmpty()) {
         break;
       }
+      records = take(more, sliceEnds, consumer);
     }
     packer.flush();
     producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
@@ -291,16 +314,51 @@ public final class EngineProcess<T, S> {
   }
 
   /**
+   * This transaction's slice: the doubling slice ({@link #sliceNanos}), stretched when listings are
+   * slow to {@value #SLICE_CALLS} listing calls (in the same proportion to the settings' slice as
+   * the doubling slice: a process's first slices stay short), since a transaction's last calls run
+   * on after its slice with ever fewer workers busy, and the longer the slice, the less that tail
+   * costs. Cut so that the slice and two calls (the median call: see {@link ListingPace}) fit in
+   * half the transaction timeout. A transaction lasts about its slice and one call (see {@link
+   * LocalDescent}); the rest is the margin for a call slower than the median, the commit and the
+   * broker.
+   */
+  private long slice() {
+    long call = pace.callNanos();
+    long longest = settings.transactionTimeout().toNanos() / 2 - 2 * call;
+    if (longest <= 0 && !warnedSlow) {
+      warnedSlow = true;
+      log.warn("process {}: a listing takes {} ms, too near the transaction timeout ({}): each transaction lists"
+          + " little; raise the transaction timeout", process, call / 1_000_000, settings.transactionTimeout());
+    }
+    double grown = (double) sliceNanos / Math.max(1, settings.slice().toNanos());
+    long stretched = Math.max(sliceNanos, (long) Math.min(SLICE_CALLS * call * grown,
+        settings.transactionTimeout().toNanos()));
+    return Math.max(0, Math.min(stretched, longest));
+  }
+
+  /**
+   * Of a poll's branches, takes as many as the workers can start listing before {@code
+   * sliceEnds} at the measured pace; the rest go back to the consumer, untaken (see {@link
+   * PollTake}).
+   */
+  private List<ConsumerRecord<String, byte[]>> take(ConsumerRecords<String, byte[]> records, long sliceEnds,
+      KafkaConsumer<String, byte[]> consumer) {
+    int most = pace.branchesFor(sliceEnds - System.nanoTime(), settings.workers(), settings.batch());
+    return PollTake.first(records, most, consumer);
+  }
+
+  /**
    * Crawls one poll's branches with the local engine until the slice ends, packing visits and
    * sending errors into the open transaction; adds the poll's offsets to {@code offsets}. Aborts
    * the transaction and throws if the local crawl failed or was stopped.
    *
    * @return the local descent, holding its frontier and its count of listings
    */
-  private LocalDescent<T, S> crawlLocally(ConsumerRecords<String, byte[]> records,
+  private LocalDescent<T, S> crawlLocally(List<ConsumerRecord<String, byte[]>> records,
       Map<TopicPartition, OffsetAndMetadata> offsets, long sliceEnds, VisitPacker packer, AtomicLong failed,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
-    List<Placed<T>> seeds = new ArrayList<>(records.count());
+    List<Placed<T>> seeds = new ArrayList<>(records.size());
     for (ConsumerRecord<String, byte[]> record : records) {
       Wire.Branch branch = Wire.branch(record.value());
       T node = codec.decode(branch.node());
@@ -309,7 +367,7 @@ public final class EngineProcess<T, S> {
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
     LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
-        sliceEnds - System.nanoTime(), settings.localPending());
+        sliceEnds - System.nanoTime(), settings.localPending(), pace, settings.workers());
     Crawler<Placed<T>, S> crawler = Crawler.over(descent)
         .workers(settings.workers())
         .errorListener(error -> {

@@ -15,11 +15,22 @@ import java.util.regex.Pattern;
  * @param batch the most branches one process takes per transaction (its memory bound, with their children)
  * @param workers workers per engine process
  * @param transactionTimeout how long a dead process's open transaction holds up the partitions it
- *     wrote to before the broker aborts it
- * @param sessionTimeout how long before a silent process's branches move to the living
+ *     wrote to before the broker aborts it; also the longest a live transaction may last, so a
+ *     process lists for at most half of it, less two listing calls (more than twice the slice; at
+ *     most the broker's {@code transaction.max.timeout.ms}, 15 minutes by default). A listing call
+ *     that takes a quarter of it or more leaves each transaction one listing per worker: raise it then
+ * @param sessionTimeout how long before a silent process's branches move to the living (within the
+ *     broker's {@code group.min.session.timeout.ms} and {@code group.max.session.timeout.ms}, 6 s to
+ *     30 min by default). Heartbeats go from a thread of their own, so slow listings do not count
+ *     against it; a process that does not poll for 5 minutes, or the transaction timeout and twice
+ *     the broker timeout if longer ({@code max.poll.interval.ms}), leaves the group
  * @param brokerTimeout the longest wait for the broker before a call fails with a clear error
  * @param slice how long one transaction lists before it sends the rest of its branches back to
- *     Kafka: about the longest an idle process waits for a share of a busy one's work
+ *     Kafka: about the longest an idle process waits for a share of a busy one's work. A process
+ *     takes from Kafka only the branches its workers can start listing within its slice, at the
+ *     pace its listings went so far, and sends back any it took but did not start in time. When
+ *     listings are slow, the slice stretches to eight listing calls, within the transaction
+ *     timeout's bound
  * @param localPending the most branches an engine process holds found and unlisted before it
  *     sends the rest back to Kafka: its memory bound
  */
@@ -41,6 +52,10 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
     checkArgument(workers >= 1 && workers <= 10_000, "workers (%s) must be from 1 to 10000", workers);
     Objects.requireNonNull(transactionTimeout, "transactionTimeout");
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    checkArgument(!sessionTimeout.isNegative() && sessionTimeout.toMillis() <= Integer.MAX_VALUE,
+        "session timeout (%s) must be from 0 to %s ms", sessionTimeout, Integer.MAX_VALUE);
+    checkArgument(transactionTimeout.toMillis() <= Integer.MAX_VALUE,
+        "transaction timeout (%s) must be at most %s ms", transactionTimeout, Integer.MAX_VALUE);
     Objects.requireNonNull(brokerTimeout, "brokerTimeout");
     Objects.requireNonNull(slice, "slice");
     checkArgument(!slice.isNegative() && slice.multipliedBy(2).compareTo(transactionTimeout) < 0,
@@ -71,6 +86,24 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
   public KafkaCrawlSettings withBatch(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, n, workers, transactionTimeout, sessionTimeout,
         brokerTimeout, slice, localPending);
+  }
+
+  /** These settings with another transaction timeout: it must stay over twice the slice. */
+  public KafkaCrawlSettings withTransactionTimeout(Duration timeout) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, timeout, sessionTimeout,
+        brokerTimeout, slice, localPending);
+  }
+
+  /** These settings with another session timeout. */
+  public KafkaCrawlSettings withSessionTimeout(Duration timeout) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, timeout,
+        brokerTimeout, slice, localPending);
+  }
+
+  /** These settings with another slice: it must stay under half the transaction timeout. */
+  public KafkaCrawlSettings withSlice(Duration newSlice) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
+        brokerTimeout, newSlice, localPending);
   }
 
   /** Branches waiting to be listed, partitioned: the crawl's queue. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -17,11 +18,22 @@ import java.util.function.LongSupplier;
  * So a process descends into what it took (its own workers, handoff and stealing), and a
  * transaction still ends soon and holds a bounded number of branches.
  *
- * <p>Seeds, the branches the transaction took, are always listed, so every transaction makes
- * progress however small its budget. The budget is spent when the slice's time is up, or when
- * more than {@code maxPending} branches wait in the local engine (found, not yet listed). Once
- * spent it stays spent: the local engine then drains in no more time than its listings in flight
- * take, since a set-aside branch costs no listing.
+ * <p>The budget is spent when the slice's time is up, or when more than {@code maxPending}
+ * branches wait in the local engine (found, not yet listed). Once spent it stays spent: the local
+ * engine then drains in no more time than its listings in flight take, since a set-aside branch
+ * costs no listing. So a transaction lasts at most its slice and one listing call, however many
+ * branches it took.
+ *
+ * <p>Seeds, the branches the transaction took from Kafka, are listed until the slice's time is up
+ * (the pending cap bounds what is found, not what was taken); a seed whose turn comes later is set
+ * aside like a found branch, and the transaction sends it back to the topic as it commits its
+ * offset: taken once, listed once, by whoever takes it next. The first {@code alwaysListed} listing
+ * calls of a descent always go ahead, seed or not (one per worker: together they last about one
+ * call), so every transaction makes progress however small its budget.
+ *
+ * <p>Every listing call through the real source is timed into a {@link ListingPace}, which sizes
+ * what the next transactions take, and how many branches one call lists together (read once per
+ * descent by the local engine).
  *
  * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
  * once when the node is found (a branch's before it is listed, while it holds what its listing
@@ -82,6 +94,11 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   private final LongSupplier clock;
   private final long sliceEnds;
   private final long maxPending;
+  private final ListingPace pace;
+  /** Listing calls that always go ahead, even when the slice's time is up. */
+  private final int alwaysListed;
+  /** Listing calls begun: once {@link #alwaysListed} have, a seed may be set aside. */
+  private final AtomicInteger listingsBegun = new AtomicInteger();
   /** Found and not yet listed or set aside: the local engine's pending branches. */
   private final AtomicLong pending = new AtomicLong();
   /** Set once, never cleared: a transaction's budget is not refilled. */
@@ -93,15 +110,20 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    * @param seeds how many branches the transaction took: they wait, as found ones do
    * @param clock nanoseconds, as {@link System#nanoTime()}
    * @param sliceNanos how long the transaction lists before it sets branches aside
+   * @param maxPending the most branches found and unlisted before found ones are set aside
+   * @param pace where each listing call's time goes
+   * @param alwaysListed how many listing calls go ahead even when the slice's time is up: at least 1
    */
   LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
-      long maxPending) {
+      long maxPending, ListingPace pace, int alwaysListed) {
     this.source = source;
     this.codec = codec;
     this.lean = leanVisits(codec);
     this.clock = clock;
     this.sliceEnds = clock.getAsLong() + sliceNanos;
     this.maxPending = maxPending;
+    this.pace = Objects.requireNonNull(pace, "pace");
+    this.alwaysListed = Math.max(1, alwaysListed);
     this.pending.set(seeds);
   }
 
@@ -156,7 +178,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   @Override
   public int batchLimit() {
-    return source.batchLimit();
+    return pace.batchLimit(source.batchLimit());
   }
 
   @Override
@@ -164,7 +186,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     if (setAsideIfSpent(branch)) {
       return;
     }
+    listingsBegun.incrementAndGet();
+    long starts = clock.getAsLong();
     source.list(session, branch.node, placing(branch, out));
+    pace.record(clock.getAsLong() - starts, 1);
     listedOne();
   }
 
@@ -175,9 +200,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     List<Children<T>> placing = new ArrayList<>(branches.size());
     List<Placed<T>> aside = new ArrayList<>();
     boolean spentNow = budgetSpent();
+    boolean timeUpNow = seedsDue();
     for (int i = 0; i < branches.size(); i++) {
       Placed<T> branch = branches.get(i);
-      if (spentNow && !branch.seed) {
+      if (branch.seed ? timeUpNow : spentNow) {
         aside.add(branch);
       } else {
         nodes.add(branch.node);
@@ -186,7 +212,10 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     }
     if (!nodes.isEmpty()) {
       // If this throws, the engine calls again (or lists one by one): nothing was set aside yet.
+      listingsBegun.incrementAndGet();
+      long starts = clock.getAsLong();
       source.listAll(session, nodes, placing);
+      pace.record(clock.getAsLong() - starts, nodes.size());
     }
     for (int i = 0; i < nodes.size(); i++) {
       listedOne();
@@ -196,9 +225,12 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     }
   }
 
-  /** Sets {@code branch} aside if it was found here and the budget is spent; says whether it did. */
+  /**
+   * Sets {@code branch} aside if it was found here and the budget is spent, or was taken from Kafka
+   * and the slice's time is up (after the listings that always go ahead); says whether it did.
+   */
   private boolean setAsideIfSpent(Placed<T> branch) {
-    if (branch.seed || !budgetSpent()) {
+    if (branch.seed ? !seedsDue() : !budgetSpent()) {
       return false;
     }
     setAside(branch);
@@ -220,10 +252,23 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     if (spent) {
       return true;
     }
-    if (pending.get() > maxPending || clock.getAsLong() - sliceEnds >= 0) {
+    if (pending.get() > maxPending || timeUp()) {
       spent = true;
     }
     return spent;
+  }
+
+  /**
+   * Whether seeds are set aside now: the slice's time is up and the listings that always go ahead
+   * have begun. (Two workers may both see one call short of that and both list: one more call.)
+   */
+  private boolean seedsDue() {
+    return timeUp() && listingsBegun.get() >= alwaysListed;
+  }
+
+  /** Whether the slice's time is up. */
+  private boolean timeUp() {
+    return clock.getAsLong() - sliceEnds >= 0;
   }
 
   /** Children of {@code parent}, placed one level below it and encoded once. */

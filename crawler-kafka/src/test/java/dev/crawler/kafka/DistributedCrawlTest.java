@@ -66,8 +66,15 @@ class DistributedCrawlTest {
 
   private Process engine(String crawl, String process, String tree, int latencyMicros, int... failing)
       throws Exception {
-    List<String> args = new ArrayList<>(List.of("-Xmx256m", TreeEngineMain.class.getName(), broker.bootstrap(), crawl,
-        process, tree, "4", String.valueOf(latencyMicros)));
+    return engine(List.of(), crawl, process, tree, latencyMicros, failing);
+  }
+
+  private Process engine(List<String> jvmOptions, String crawl, String process, String tree, int latencyMicros,
+      int... failing) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-Xmx256m"));
+    args.addAll(jvmOptions);
+    args.addAll(List.of(TreeEngineMain.class.getName(), broker.bootstrap(), crawl, process, tree, "4",
+        String.valueOf(latencyMicros)));
     for (int f : failing) {
       args.add(String.valueOf(f));
     }
@@ -112,6 +119,30 @@ class DistributedCrawlTest {
     assertTrue(report.processes().size() <= processes);
     assertEquals(tree.size() - 1, report.processes().values().stream().mapToLong(ProcessCounts::visits).sum(),
         "per-process visits add up (the root is the seed's)");
+  }
+
+  @Test
+  void listingsSlowAgainstTheTransactionTimeout_theCrawlStillEnds_everyNodeOnce() throws Exception {
+    // 400 ms a listing, 4 workers, a 2.5 s transaction timeout: the root's 80 branches, all listed
+    // in one transaction, would take 8 s. Their 4,000 leaves each fill a record of visits every few
+    // listings, and the broker times a transaction from its first record: it would abort that
+    // transaction again and again. A transaction takes only what its slice can list, and sends back
+    // what it took but could not start in time.
+    String spec = "flat:80:4000";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    DistributedReport<Integer> report;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
+      Process slow = engine(List.of("-DtransactionTimeoutMillis=2500"), crawl, "slow", spec, 400_000);
+      report = distributed.await(Duration.ofMinutes(2));
+      assertNotNull(report, "not done after 2 minutes: " + visits.total() + " of " + tree.size() + " visits\n"
+          + Files.readString(dir.resolve(crawl + "-slow.log")));
+      assertExitedCleanly(slow, "the engine process");
+    }
+    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+    long branches = visits.visited().stream().filter(tree::isBranch).count();
+    assertEquals(branches, report.report().listings(), "one listing per branch");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.crawler.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.core.Crawl;
@@ -69,7 +70,7 @@ class LocalDescentTest {
     while (!seeds.isEmpty()) {
       assertTrue(++transactions <= tree.size(), "no progress: more transactions than nodes");
       LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
-          seeds.size(), ticks::incrementAndGet, slice, cap);
+          seeds.size(), ticks::incrementAndGet, slice, cap, new ListingPace(Long.MAX_VALUE), 1);
       List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
       CrawlReport<Placed<Integer>> report;
       try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(workers).retry(RETRY_AT_ONCE).startAll(seeds, visit -> {
@@ -106,11 +107,43 @@ class LocalDescentTest {
   }
 
   @Test
-  void aSpentBudget_stillListsEverySeed_andNothingFoundBelowThem() throws Exception {
+  void aSliceWithNoTimeLeft_listsOneSeed_andSetsAsideTheOtherSeeds_andWhatItFound() throws Exception {
     Tree tree = Tree.balanced(4, 4);
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000);
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
+      crawl.await();
+    }
+    assertEquals(1, descent.listings(), "one listing, so that every transaction makes progress");
+    List<Placed<Integer>> frontier = descent.frontier();
+    assertEquals(6, frontier.size(), "two seeds and the listed seed's 4 children, set aside: " + frontier);
+    assertEquals(2, frontier.stream().filter(p -> p.seed).count(), "the two seeds go back as they came");
+    for (Placed<Integer> p : frontier) {
+      assertEquals(tree.depth(p.node), p.depth, p + " keeps its depth");
+      assertEquals(p.node, TreeEngineMain.CODEC.decode(p.bytes), p + " keeps its bytes");
+    }
+  }
+
+  @Test
+  void aSliceWithNoTimeLeft_listsOneSeedPerWorker() throws Exception {
+    Tree tree = Tree.balanced(4, 4);
+    List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE), 2);
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
+      crawl.await();
+    }
+    assertEquals(2, descent.listings(), "two calls go ahead");
+    assertEquals(1 + 8, descent.frontier().size(), "a seed and the listed seeds' 8 children, set aside");
+  }
+
+  @Test
+  void theLocalCap_doesNotSetSeedsAside_onlyWhatWasFound() throws Exception {
+    Tree tree = Tree.balanced(4, 4);
+    List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
+        TreeEngineMain.CODEC, seeds.size(), () -> 0, Long.MAX_VALUE / 4, 0, new ListingPace(Long.MAX_VALUE), 1);
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(2).startAll(seeds, visit -> {})) {
       crawl.await();
     }
@@ -119,10 +152,25 @@ class LocalDescentTest {
   }
 
   @Test
+  void everyListingCall_isTimedIntoThePace() throws Exception {
+    Tree tree = Tree.balanced(2, 3); // 7 branches
+    ListingPace pace = new ListingPace(Long.MAX_VALUE);
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
+        TreeEngineMain.CODEC, 1, ticks::incrementAndGet, Long.MAX_VALUE / 4, 1_000_000, pace, 1);
+    assertFalse(pace.measured());
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
+      crawl.await();
+    }
+    assertEquals(7, descent.listings());
+    assertTrue(pace.measured());
+    assertTrue(pace.callNanos() >= 1, "a call on this clock takes at least one tick: " + pace.callNanos());
+  }
+
+  @Test
   void theLocalCap_endsTheBudget_beforeTheSlice() throws Exception {
     Tree tree = Tree.balanced(4, 6); // 1,365 branches
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, 1, () -> 0, Long.MAX_VALUE / 4, 10);
+        TreeEngineMain.CODEC, 1, () -> 0, Long.MAX_VALUE / 4, 10, new ListingPace(Long.MAX_VALUE), 1);
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
       crawl.await();
     }
@@ -154,7 +202,7 @@ class LocalDescentTest {
     assertEquals(false, LocalDescent.leanVisits(TreeEngineMain.CODEC));
     Tree tree = Tree.balanced(3, 2);
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree), lean, 1, () -> 0,
-        0, 1_000_000);
+        0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
     List<Placed<Integer>> found = java.util.Collections.synchronizedList(new ArrayList<>());
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)),
         v -> found.add(v.node()))) {

@@ -10,7 +10,8 @@ import java.util.List;
  * An engine process over a synthetic tree, in a JVM of its own, as the tests start them: {@code
  * bootstrap crawlId process treeSpec workers latencyMicros [failingBranch...]}. Prints its counts
  * and exits 0; exits 3 if the engine broke the source's contract (a session not closed once, on
- * its own thread), 4 if the crawl could not be followed.
+ * its own thread), 4 if the crawl could not be followed. The system property {@code
+ * transactionTimeoutMillis}, if set, replaces the settings' transaction timeout.
  */
 public final class TreeEngineMain {
   private TreeEngineMain() {}
@@ -33,6 +34,10 @@ public final class TreeEngineMain {
 
   public static void main(String[] args) throws Exception {
     KafkaCrawlSettings settings = settings(args[0], args[1]).withWorkers(Integer.parseInt(args[4]));
+    Long transactionTimeout = Long.getLong("transactionTimeoutMillis");
+    if (transactionTimeout != null) {
+      settings = settings.withTransactionTimeout(Duration.ofMillis(transactionTimeout));
+    }
     TreeSource source = new TreeSource(tree(args[3])).latency(Long.parseLong(args[5]) * 1_000);
     for (int i = 6; i < args.length; i++) {
       source.failForGood(Integer.parseInt(args[i]));
