@@ -123,7 +123,25 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = {"-a", "--absolute-path"}, description = "Print absolute paths.")
   boolean absolutePath;
 
-  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+  /** What shell completion offers for --color. */
+  static final class ColorWhen extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    ColorWhen() {
+      super(List.of("auto", "always", "never"));
+    }
+  }
+
+  /** What shell completion offers for -t. */
+  static final class TypeNames extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    TypeNames() {
+      super(List.of("f", "d", "l", "o", "file", "directory", "symlink", "other"));
+    }
+  }
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto", completionCandidates = ColorWhen.class,
       description = "Color paths by LS_COLORS: auto (on a terminal, unless NO_COLOR is set), always or never.")
   String color;
 
@@ -132,7 +150,7 @@ final class FsCommand implements Callable<Integer> {
           + "A GLOB without / matches names, one with / paths relative to DIR.")
   List<String> excludes = new ArrayList<>();
 
-  @Option(names = {"-t", "--type"}, paramLabel = "TYPE", split = ",",
+  @Option(names = {"-t", "--type"}, paramLabel = "TYPE", split = ",", completionCandidates = TypeNames.class,
       description = "Print only these types: f or file, d or directory (dir), l or symlink, o or other "
           + "(sockets, pipes, devices). Repeatable, or a list: -t f,l.")
   List<String> types = new ArrayList<>();

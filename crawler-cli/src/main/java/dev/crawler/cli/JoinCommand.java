@@ -30,9 +30,9 @@ import picocli.CommandLine.Spec;
     versionProvider = CrawlCommand.Version.class,
     sortOptions = false,
     description = {
-        "Add this process's workers to a crawl running over Kafka (started by crawl fs ... --kafka or",
-        "crawl ldap ... --kafka), until it ends. The process that started the crawl prints the results.",
-        "A crawl of a directory binds as its starter did, with this process's own password."},
+        "Add this process's workers to a crawl running over Kafka, until it ends.",
+        "The crawl was started by crawl fs ... --kafka or crawl ldap ... --kafka; the process that started it "
+            + "prints the results. A crawl of a directory binds as its starter did, with this process's own password."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl ended",
@@ -49,7 +49,7 @@ final class JoinCommand implements Callable<Integer> {
   String crawlId;
 
   @Option(names = {"-j", "--workers"}, paramLabel = "N",
-      description = "Workers in this process (default: as the crawl's own command, 4 for files, 8 for a directory).")
+      description = "Workers in this process (default: as the crawl's own command, 4 for files, 16 for an org chart).")
   Integer workers;
 
   @Option(names = {"-q", "--quiet"}, description = "Say nothing unless something fails.")

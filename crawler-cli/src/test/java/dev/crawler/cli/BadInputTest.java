@@ -147,6 +147,8 @@ class BadInputTest {
     assertEquals(0, exit);
     assertTrue(script.contains("complete -F") && script.contains("--max-results") && script.contains("--kafka")
         && script.contains("--find-orphans"), "a completion script for every subcommand's options");
+    assertTrue(script.contains("(\"auto\" \"always\" \"never\") # --color values")
+        && script.contains("\"file\" \"directory\" \"symlink\" \"other\") # --type values"), "option values complete");
   }
 
   @Test
