@@ -160,6 +160,14 @@ final class ManPages implements Callable<Integer> {
           .append(escape(text(meaning))).append('\n'));
     }
 
+    List<String[]> examples = EXAMPLES.getOrDefault(name, List.<String[]>of());
+    if (!examples.isEmpty()) {
+      roff.append(".SH EXAMPLES\n");
+      for (String[] example : examples) {
+        roff.append(".TP\n.B ").append(escape(example[0])).append('\n').append(escape(example[1])).append('\n');
+      }
+    }
+
     roff.append(".SH SEE ALSO\n");
     List<String> seeAlso = new ArrayList<>();
     for (String other : List.of("crawl", "crawl-fs", "crawl-ldap", "crawl-join")) {
@@ -170,6 +178,27 @@ final class ManPages implements Callable<Integer> {
     roff.append(String.join(", ", seeAlso)).append(", \\fBfind\\fR(1), \\fBfd\\fR(1), \\fBldapsearch\\fR(1)\n");
     return roff.toString();
   }
+
+  /** What each page shows in EXAMPLES: a command line and what it does. */
+  private static final Map<String, List<String[]>> EXAMPLES = Map.of(
+      "crawl", List.of(
+          new String[] {"crawl fs /data", "Every entry under /data, one path per line, as find prints them."},
+          new String[] {"crawl ldap --root ceo --tree", "The embedded demo org chart, drawn from the CEO down."},
+          new String[] {"crawl install", "Install crawl, its man pages and completion under ~/.local."}),
+      "crawl-fs", List.of(
+          new String[] {"crawl fs -t f -e log -S +10m /var", "Log files over 10 MB."},
+          new String[] {"crawl fs -0 -g '*.tmp' . | xargs -0 rm", "Remove temporary files, whatever their names."},
+          new String[] {"crawl fs --summary --apparent-size ~", "Bytes, files and directories per top-level entry."},
+          new String[] {"crawl fs -e jpg -x convert {} {.}.png", "Convert every JPEG, one command per file."},
+          new String[] {"crawl fs --gitignore -p -g '**/src/**/*.java' .", "Java sources git does not ignore."}),
+      "crawl-ldap", List.of(
+          new String[] {"crawl ldap --root ceo --csv title department", "The demo chart as CSV, with two more columns."},
+          new String[] {"crawl ldap -H ldaps://dc1.example.com -b dc=example,dc=com -D crawler@example.com "
+              + "-y ~/.pw --root jdoe --html > chart.html", "jdoe's part of an Active Directory as one offline page."},
+          new String[] {"crawl ldap --root ceo --stats --find-orphans", "Who is reached, and who is out of reach and why."}),
+      "crawl-join", List.<String[]>of(
+          new String[] {"crawl join --kafka broker:9092 --crawl ID", "Add this machine's workers to crawl ID until it "
+              + "ends; its starter prints the results."}));
 
   /** Description lines as paragraphs: picocli's {@code %n} breaks a line, as in --help. */
   private static void paragraphs(StringBuilder roff, String[] lines) {

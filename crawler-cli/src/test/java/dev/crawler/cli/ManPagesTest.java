@@ -47,6 +47,7 @@ class ManPagesTest {
       }
       for (String code : command.usageMessage().exitCodeList().keySet()) {
         assertTrue(text.contains("EXIT STATUS") && text.contains(" " + code.strip() + " "), "exit code " + code);
+        assertTrue(text.contains("EXAMPLES"), ManPages.pageName(command) + " has no EXAMPLES");
       }
     }
     assertTrue(render(tmp.resolve("crawl.1")).contains("fs Walk directory trees in parallel and print every entry, "
