@@ -72,6 +72,11 @@ final class DirectoryOptions {
       description = "Per operation; default 30s.")
   Duration responseTimeout = Duration.ofSeconds(30);
 
+  @Option(names = "--reconnect-for", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "When the directory goes away during the crawl (a restart, a failover), reconnect with backoff "
+          + "for up to TIME, then fail (exit 1); default 60s, never past --deadline. Each person is still printed once.")
+  Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
+
   @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE",
       description = "Where people are, as ldapsearch's -s: sub (anywhere below --base, the default) or one "
           + "(right under it).")
@@ -110,7 +115,7 @@ final class DirectoryOptions {
   }
 
   private LdapSettings scoped(LdapSettings settings) {
-    return settings.withOneLevel(scope.equals("one"));
+    return settings.withOneLevel(scope.equals("one")).withReconnectFor(reconnectFor);
   }
 
   /** Settings for the directory at --url, checked; the password read as the flags say. */

@@ -59,8 +59,11 @@ import java.util.Set;
  *
  * <h2>Failures</h2>
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
- * connection and retries. Bad credentials and an unreachable server fail {@link #of} (when it must
- * read the root DSE) or {@link #open()}, and so the crawl, with the server's message. A person met
+ * connection and retries. A directory that went away (a restart, a failover) is waited for, up to
+ * {@link LdapSettings#reconnectFor()}, by {@link #open()}; past that the crawl fails with {@link
+ * DirectoryUnreachableException}. Bad credentials fail {@link #open()}, and so the crawl, at once.
+ * The set-up methods ({@link #of} when it must read the root DSE, {@link #findRoot} and the
+ * counts) try once and throw the server's message: a wrong port is said at once. A person met
  * again below themselves (a manager cycle) is listed as a {@link ManagerCycleException} and not
  * entered again. People whose manager entry does not exist are out of a crawl's reach by nature;
  * {@link #missingManagers()} finds them.
@@ -69,6 +72,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final LdapSettings settings;
   private final LdapCounters counters = new LdapCounters();
   private final Connector connector;
+  /** Opens the workers' connections, waiting out an outage of the directory. */
+  private final Reconnection reconnection;
   private final LimitedSearch search;
   private final EntryReader reader;
   private final ReportQuery reports;
@@ -77,6 +82,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private OrgChartSource(LdapSettings settings, Filter personFilter) throws GeneralSecurityException, LDAPException {
     this.settings = settings;
     this.connector = new Connector(settings, counters);
+    this.reconnection = new Reconnection(connector::open, settings.reconnectFor(), Reconnection.Clock.SYSTEM);
     String backLink = BackLink.decide(settings, connector, counters);
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
@@ -140,9 +146,24 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     return counters.splits.sum();
   }
 
+  /**
+   * A worker's connection, bound. When the directory cannot be reached for a transient reason
+   * (connection refused or dropped, a timeout, "busy", "unavailable"), tries again with backoff
+   * until the directory has been unreachable for {@link LdapSettings#reconnectFor()}, counted from
+   * the first failure since any connection last opened: a restart or a failover of a few seconds
+   * costs the crawl nothing. A listing that lost its connection that way is retried by the engine
+   * on the new connection, and a listing hands its children over only when it is whole, so every
+   * person is still visited exactly once. A stop of the crawl (its deadline included) ends the
+   * wait.
+   *
+   * @throws LDAPException at once, for what waiting would not mend (a refused bind)
+   * @throws DirectoryUnreachableException if the directory did not answer within the budget: the
+   *     crawl fails with it
+   * @throws InterruptedException if the crawl stopped while it waited
+   */
   @Override
-  public LDAPConnection open() throws LDAPException {
-    return connector.open();
+  public LDAPConnection open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
+    return reconnection.open();
   }
 
   @Override
@@ -183,7 +204,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    *     NO_SUCH_OBJECT) the base DN does not exist
    */
   public Person findRoot(String uidOrDn) throws NoSuchPersonException, LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       boolean isDn = uidOrDn.contains("=") && DN.isValidDN(uidOrDn);
       SearchRequest request = isDn
@@ -237,7 +258,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * holds is DNs (see OrphanAudit) and one piece of a search, not the people's entries.
    */
   public void missingManagers(java.util.function.Consumer<MissingManager> each) throws LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       audit.missingManagers(connection, each);
     } finally {
@@ -254,7 +275,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @throws LDAPException if the directory cannot be read
    */
   public java.util.OptionalLong countPeople() throws LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       return search.countPeople(connection);
     } finally {
@@ -270,7 +291,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @throws LDAPException if the directory cannot be read
    */
   public boolean anyoneHasAManager() throws LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       SearchRequest request = search.request(Filter.createPresenceFilter(settings.managerAttribute()));
       request.setSizeLimit(1);
