@@ -72,6 +72,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final LdapSettings settings;
   private final LdapCounters counters = new LdapCounters();
   private final Connector connector;
+  private final Disconnector disconnector;
   /** Opens the workers' connections, waiting out an outage of the directory. */
   private final Reconnection reconnection;
   private final LimitedSearch search;
@@ -79,10 +80,13 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final ReportQuery reports;
   private final OrphanAudit audit;
 
-  private OrgChartSource(LdapSettings settings, Filter personFilter) throws GeneralSecurityException, LDAPException {
+  private OrgChartSource(LdapSettings settings, Filter personFilter, Disconnector disconnector)
+      throws GeneralSecurityException, LDAPException {
     this.settings = settings;
-    this.connector = new Connector(settings, counters);
-    this.reconnection = new Reconnection(connector::open, settings.reconnectFor(), Reconnection.Clock.SYSTEM);
+    this.disconnector = disconnector;
+    this.connector = new Connector(settings, counters, disconnector);
+    this.reconnection = new Reconnection(connector::open, disconnector::disconnected, settings.reconnectFor(),
+        Reconnection.Clock.SYSTEM);
     String backLink = BackLink.decide(settings, connector, counters);
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
@@ -107,6 +111,17 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    *     refuses the bind
    */
   public static OrgChartSource of(LdapSettings settings) throws GeneralSecurityException, LDAPException {
+    return of(settings, new Disconnector());
+  }
+
+  /**
+   * As {@link #of(LdapSettings)}, with every connection (the root DSE's, when it is read here,
+   * included) closed by {@code disconnector}: a caller that must bound the set-up as well as the
+   * crawl (a deadline for the whole command) holds the disconnector before anything connects.
+   */
+  public static OrgChartSource of(LdapSettings settings, Disconnector disconnector)
+      throws GeneralSecurityException, LDAPException {
+    java.util.Objects.requireNonNull(disconnector, "disconnector");
     Filter personFilter;
     try {
       personFilter = Filter.create(settings.personFilter());
@@ -116,7 +131,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     if (!DN.isValidDN(settings.baseDn())) {
       throw new IllegalArgumentException("bad base DN '" + settings.baseDn() + "'");
     }
-    return new OrgChartSource(settings, personFilter);
+    return new OrgChartSource(settings, personFilter, disconnector);
   }
 
   /**
@@ -126,6 +141,18 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    */
   public List<String> extraAttributes() {
     return settings.extraAttributes();
+  }
+
+  /**
+   * Closes every connection of this source, at once, from any thread, and refuses new ones: a
+   * listing or a set-up call blocked on a server that stopped answering ends at once (a listing
+   * as a dropped connection, which a stopped crawl does not report; {@link #open()} with {@link
+   * InterruptedException}). Stop the crawl first ({@code Crawl.cancel()}, or its deadline), then
+   * call this: the crawl's waits for its workers then end within a listing, whatever the server
+   * does. The source cannot connect again afterwards. Idempotent.
+   */
+  public void disconnectAll() {
+    disconnector.disconnectAll();
   }
 
   /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */

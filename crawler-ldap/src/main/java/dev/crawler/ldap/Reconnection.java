@@ -58,6 +58,8 @@ final class Reconnection {
   private record Outage(long sinceNanos) {}
 
   private final Opener opener;
+  /** Whether the connections were closed to stop: then nothing is tried, nor waited for. */
+  private final java.util.function.BooleanSupplier stopped;
   private final Duration budget;
   private final long budgetNanos;
   private final Clock clock;
@@ -67,8 +69,9 @@ final class Reconnection {
    */
   private final AtomicReference<Outage> outage = new AtomicReference<>();
 
-  Reconnection(Opener opener, Duration budget, Clock clock) {
+  Reconnection(Opener opener, java.util.function.BooleanSupplier stopped, Duration budget, Clock clock) {
     this.opener = opener;
+    this.stopped = stopped;
     this.budget = budget;
     this.budgetNanos = budget.toNanos();
     this.clock = clock;
@@ -79,14 +82,17 @@ final class Reconnection {
    *
    * @throws LDAPException at once, for a failure that is not transient (a refused bind)
    * @throws DirectoryUnreachableException if the directory has not answered for the budget
-   * @throws InterruptedException if the thread is interrupted while it waits (the crawl stopped)
+   * @throws InterruptedException if the thread is interrupted while it waits (the crawl stopped),
+   *     or the connections were closed to stop ({@link Disconnector})
    */
   LDAPConnection open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
     for (int failures = 0; ; ) {
       LDAPConnection connection;
       try {
+        throwIfStopped();
         connection = opener.open();
       } catch (LDAPException e) {
+        throwIfStopped();
         if (!LdapFailures.isTransient(e)) {
           throw e;
         }
@@ -105,6 +111,12 @@ final class Reconnection {
         log.info("the directory answers again after {} ms", (clock.nanoTime() - ended.sinceNanos()) / 1_000_000);
       }
       return connection;
+    }
+  }
+
+  private void throwIfStopped() throws InterruptedException {
+    if (stopped.getAsBoolean()) {
+      throw new InterruptedException("not connecting: the connections were closed to stop the crawl");
     }
   }
 

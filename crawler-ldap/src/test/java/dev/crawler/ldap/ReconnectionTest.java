@@ -55,7 +55,7 @@ class ReconnectionTest {
     FakeClock clock = new FakeClock();
     LDAPConnection connection = new LDAPConnection();
     Deque<Object> results = new ArrayDeque<>(List.of(refused(), refused(), refused(), connection));
-    Reconnection reconnection = new Reconnection(answers(results), Duration.ofSeconds(60), clock);
+    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(60), clock);
     assertSame(connection, reconnection.open());
     assertEquals(3, clock.waits.size(), clock.waits::toString);
     for (int i = 0; i < 3; i++) {
@@ -72,7 +72,7 @@ class ReconnectionTest {
     for (int i = 0; i < 100; i++) {
       results.add(refused());
     }
-    Reconnection reconnection = new Reconnection(answers(results), Duration.ofSeconds(5), clock);
+    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(5), clock);
     long began = clock.now;
     DirectoryUnreachableException e = assertThrows(DirectoryUnreachableException.class, reconnection::open);
     assertEquals(ResultCode.CONNECT_ERROR, ((LDAPException) e.getCause()).getResultCode());
@@ -97,7 +97,7 @@ class ReconnectionTest {
       results.add(refused());
     }
     results.add(connection);
-    Reconnection reconnection = new Reconnection(answers(results), Duration.ofSeconds(1), clock);
+    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(1), clock);
     assertSame(connection, reconnection.open());
     assertSame(connection, reconnection.open());
   }
@@ -106,7 +106,7 @@ class ReconnectionTest {
   void aRefusedBind_isThrownAtOnce() {
     FakeClock clock = new FakeClock();
     Deque<Object> results = new ArrayDeque<>(List.of(new LDAPException(ResultCode.INVALID_CREDENTIALS, "no")));
-    Reconnection reconnection = new Reconnection(answers(results), Duration.ofSeconds(60), clock);
+    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(60), clock);
     LDAPException e = assertThrows(LDAPException.class, reconnection::open);
     assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
     assertEquals(List.of(), clock.waits);
@@ -116,7 +116,7 @@ class ReconnectionTest {
   void aZeroBudget_failsAtTheFirstRefusal() {
     FakeClock clock = new FakeClock();
     Deque<Object> results = new ArrayDeque<>(List.of(refused()));
-    Reconnection reconnection = new Reconnection(answers(results), Duration.ZERO, clock);
+    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ZERO, clock);
     assertThrows(DirectoryUnreachableException.class, reconnection::open);
     assertEquals(List.of(), clock.waits);
   }
