@@ -11,9 +11,23 @@ import java.time.Duration;
 public final class DirectoryUnreachableException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  DirectoryUnreachableException(Duration budget, LDAPException last) {
-    super("the directory has not answered for " + seconds(budget) + ", longer than a crawl waits for it to come back: "
-        + last.getMessage(), last);
+  /**
+   * @param servers where the directory was looked for, as a person reads it
+   * @param last the last failure to connect
+   */
+  DirectoryUnreachableException(Duration budget, String servers, LDAPException last) {
+    super("the directory at " + servers + " has not answered for " + seconds(budget)
+        + ", longer than a crawl waits for it to come back (" + reason(last) + ")", last);
+  }
+
+  /** The innermost cause's message, without the SDK's wrapping: "Connection refused". */
+  private static String reason(Throwable failure) {
+    Throwable inner = failure;
+    while (inner.getCause() != null && inner.getCause() != inner) {
+      inner = inner.getCause();
+    }
+    String text = inner instanceof LDAPException le ? le.getDiagnosticMessage() : inner.getMessage();
+    return text == null || text.isBlank() ? inner.getClass().getSimpleName() : text;
   }
 
   private static String seconds(Duration d) {

@@ -86,6 +86,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     this.disconnector = disconnector;
     this.connector = new Connector(settings, counters, disconnector);
     this.reconnection = new Reconnection(connector::open, disconnector::disconnected, settings.reconnectFor(),
+        settings.servers().stream().map(LdapSettings.Server::toString).collect(java.util.stream.Collectors.joining(", ")),
         Reconnection.Clock.SYSTEM);
     String backLink = BackLink.decide(settings, connector, counters);
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));

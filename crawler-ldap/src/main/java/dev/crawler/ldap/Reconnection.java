@@ -61,6 +61,8 @@ final class Reconnection {
   /** Whether the connections were closed to stop: then nothing is tried, nor waited for. */
   private final java.util.function.BooleanSupplier stopped;
   private final Duration budget;
+  /** The servers, for the message when the budget is spent. */
+  private final String where;
   private final long budgetNanos;
   private final Clock clock;
   /**
@@ -69,8 +71,10 @@ final class Reconnection {
    */
   private final AtomicReference<Outage> outage = new AtomicReference<>();
 
-  Reconnection(Opener opener, java.util.function.BooleanSupplier stopped, Duration budget, Clock clock) {
+  Reconnection(Opener opener, java.util.function.BooleanSupplier stopped, Duration budget, String where,
+      Clock clock) {
     this.opener = opener;
+    this.where = where;
     this.stopped = stopped;
     this.budget = budget;
     this.budgetNanos = budget.toNanos();
@@ -99,7 +103,7 @@ final class Reconnection {
         failures++;
         long left = nanosLeft();
         if (left <= 0) {
-          throw new DirectoryUnreachableException(budget, e);
+          throw new DirectoryUnreachableException(budget, where, e);
         }
         long wait = Math.min(left, backoffNanos(failures, ThreadLocalRandom.current().nextDouble()));
         log.debug("cannot connect ({}); trying again in {} ms", e.getResultCode(), wait / 1_000_000);
