@@ -26,7 +26,7 @@ public final class DirectoryUnreachableException extends Exception {
     while (inner.getCause() != null && inner.getCause() != inner) {
       inner = inner.getCause();
     }
-    String text = inner instanceof LDAPException le ? le.getDiagnosticMessage() : inner.getMessage();
+    String text = inner.getMessage();
     return text == null || text.isBlank() ? inner.getClass().getSimpleName() : text;
   }
 
