@@ -201,6 +201,10 @@ final class LdapCommand implements Callable<Integer> {
   private final java.util.concurrent.atomic.AtomicReference<Crawl<?>> running =
       new java.util.concurrent.atomic.AtomicReference<>();
 
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b; // a deadline that passes as the crawl starts is still a deadline
+  }
+
   private static boolean passed(CommandDeadline deadline) {
     return deadline != null && deadline.passed();
   }
@@ -271,7 +275,7 @@ final class LdapCommand implements Callable<Integer> {
     PersonFormat personFormat = format.personFormat();
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
     Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS,
-            deadline == null ? null : deadline.left())
+            deadline == null ? null : max(deadline.left(), Duration.ofNanos(1)))
         .distinctBy(Person::key)
         .errorListener(error -> {
           if (!crawlOptions.quiet) {
