@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:everyone was read",
-        "1:some managers' reports could not be read, or the deadline passed (partial output)",
+        "1:some managers' reports could not be read, the deadline passed (partial output), or the directory "
+            + "stayed away longer than --reconnect-for",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class LdapCommand implements Callable<Integer> {
