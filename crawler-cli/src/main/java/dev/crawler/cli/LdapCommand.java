@@ -164,7 +164,7 @@ final class LdapCommand implements Callable<Integer> {
           throw new UserError("cannot read --ca-file " + directory.caFile + ": " + e.getMessage(), e);
         } catch (LDAPException e) {
           if (passed(deadline)) {
-            return deadlineBeforeTheCrawl(err, deadline, "reading the root DSE of " + where(settings), e);
+            return deadlineBeforeTheCrawl(err, deadline, "connecting to " + where(settings), e);
           }
           throw new UserError(DirectoryOptions.explain(e, settings), e);
         }
