@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Disconnector {
   private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
 
-  /** Guards {@link #sockets} and {@link #disconnected}; never held across I/O but a close. */
+  /** Guards {@link #sockets} and {@link #disconnected}; never held across I/O (sockets are closed outside it). */
   private final Object lock = new Object();
   /** Sockets handed out and not yet seen closed; pruned as new ones are made. */
   private final List<Socket> sockets = new ArrayList<>();

@@ -71,7 +71,12 @@ public record LdapSettings(
     STARTTLS
   }
 
-  /** A server holding the directory: a host name or address, and a port. */
+  /**
+   * A server holding the directory. Immutable.
+   *
+   * @param host a host name or address
+   * @param port from 1 to 65535
+   */
   public record Server(String host, int port) {
     /** Validates. */
     public Server {
