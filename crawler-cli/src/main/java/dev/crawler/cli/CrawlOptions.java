@@ -68,6 +68,14 @@ final class CrawlOptions {
    * names the flag; {@link #validate()} makes that a backstop.
    */
   <T, S> Crawler<T, S> configure(Crawler<T, S> crawler, int defaultWorkers) throws UserError {
+    return configure(crawler, defaultWorkers, deadline);
+  }
+
+  /**
+   * As {@link #configure(Crawler, int)}, with {@code deadlineLeft} as the crawl's deadline: what is
+   * left of --deadline once the command's set-up (connect, bind, finding the root) took its share.
+   */
+  <T, S> Crawler<T, S> configure(Crawler<T, S> crawler, int defaultWorkers, Duration deadlineLeft) throws UserError {
     validate();
     apply("--workers", () -> crawler.workers(workersOr(defaultWorkers)));
     if (maxDepth != null) {
@@ -76,8 +84,8 @@ final class CrawlOptions {
     if (rate != null) {
       apply("--rate", () -> crawler.rateLimit(rate));
     }
-    if (deadline != null) {
-      apply("--deadline", () -> crawler.deadline(deadline));
+    if (deadlineLeft != null) {
+      apply("--deadline", () -> crawler.deadline(deadlineLeft));
     }
     return crawler;
   }

@@ -23,7 +23,12 @@ import picocli.CommandLine.Option;
  */
 final class DirectoryOptions {
   @Option(names = {"-H", "--url"}, paramLabel = "URL",
-      description = "ldap://host:port or ldaps://host:port. Without it: the embedded demo.")
+      description = "ldap://host:port or ldaps://host:port. Several servers of the same directory (domain "
+          + "controllers, replicas): repeat -H, or give them in one, space-separated, as ldapsearch takes them; "
+          + "they are tried in order, and a crawl goes on at another when one goes away. Without it: the embedded demo.")
+  java.util.List<String> urlArguments = new java.util.ArrayList<>();
+
+  /** The -H arguments split at spaces: every server's URL, in order; {@code null} for the demo. */
   String url;
 
   @Option(names = {"-D", "--bind-dn"}, paramLabel = "DN", description = "Bind as DN (default: anonymous).")
@@ -78,6 +83,11 @@ final class DirectoryOptions {
       description = "Per operation; default 30s.")
   Duration responseTimeout = Duration.ofSeconds(30);
 
+  @Option(names = "--reconnect-for", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "When the directory goes away during the crawl (a restart, a failover), reconnect with backoff "
+          + "for up to TIME, then fail (exit 1); default 60s, never past --deadline. Each person is still printed once.")
+  Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
+
   @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE",
       description = "Where people are, as ldapsearch's -s: sub (anywhere below --base, the default) or one "
           + "(right under it).")
@@ -90,6 +100,18 @@ final class DirectoryOptions {
 
   /** Checks the flags against each other before anything starts. */
   void validate() throws UserError {
+    java.util.List<String> urls = new java.util.ArrayList<>();
+    for (String argument : urlArguments) {
+      for (String one : argument.trim().split("\\s+")) {
+        if (!one.isEmpty()) {
+          urls.add(one);
+        }
+      }
+    }
+    if (!urlArguments.isEmpty() && urls.isEmpty()) {
+      throw new UserError("-H names no server: write it like ldap://host:389 or ldaps://host:636");
+    }
+    url = urls.isEmpty() ? null : String.join(" ", urls);
     if (!scope.equals("sub") && !scope.equals("one")) {
       throw new UserError("-s takes sub or one, not '" + scope + "'"
           + (scope.equals("base") ? ": base would search the --base entry alone, and people live below it" : ""));
@@ -116,29 +138,25 @@ final class DirectoryOptions {
   }
 
   private LdapSettings scoped(LdapSettings settings) {
-    return settings.withOneLevel(scope.equals("one"));
+    return settings.withOneLevel(scope.equals("one")).withReconnectFor(reconnectFor);
   }
 
   /** Settings for the directory at --url, checked; the password read as the flags say. */
   LdapSettings settingsForUrl() throws UserError {
-    LDAPURL parsed;
-    if (url.regionMatches(true, 0, "ldapi:", 0, 6)) {
-      // The UnboundID SDK talks over TCP sockets only; java.net.Socket cannot be a Unix socket.
-      throw new UserError("--url '" + url + "': ldapi:// (a Unix socket) is not supported; connect over TCP, "
-          + "like ldap://127.0.0.1:389, or ldaps://host:636");
-    }
-    try {
-      parsed = new LDAPURL(url);
-    } catch (LDAPException e) {
-      throw new UserError("bad --url '" + url + "': write it like ldap://host:389 or ldaps://host:636");
-    }
-    if (!parsed.hostProvided()) {
-      throw new UserError("--url '" + url + "' names no host: write it like ldap://host:389 or ldaps://host:636");
+    java.util.List<LDAPURL> parsed = new java.util.ArrayList<>();
+    for (String one : url.split(" ")) {
+      parsed.add(parse(one));
     }
     if (base == null) {
       throw new UserError("--base is needed with --url: where do people live? (e.g. -b ou=people,dc=example,dc=com)");
     }
-    boolean ldaps = "ldaps".equalsIgnoreCase(parsed.getScheme());
+    String scheme = parsed.get(0).getScheme();
+    for (LDAPURL other : parsed) {
+      if (!other.getScheme().equalsIgnoreCase(scheme)) {
+        throw new UserError("-H " + url + ": give every server the same scheme, all ldap:// or all ldaps://");
+      }
+    }
+    boolean ldaps = "ldaps".equalsIgnoreCase(scheme);
     if (ldaps && startTls) {
       throw new UserError("--starttls goes with ldap://, not ldaps:// (which is TLS already)");
     }
@@ -147,7 +165,12 @@ final class DirectoryOptions {
     }
     LdapSettings.Security security = ldaps ? LdapSettings.Security.LDAPS
         : startTls ? LdapSettings.Security.STARTTLS : LdapSettings.Security.NONE;
-    LdapSettings settings = LdapSettings.of(parsed.getHost(), parsed.getPort(), base)
+    java.util.List<LdapSettings.Server> failover = new java.util.ArrayList<>();
+    for (LDAPURL other : parsed.subList(1, parsed.size())) {
+      failover.add(new LdapSettings.Server(other.getHost(), other.getPort()));
+    }
+    LdapSettings settings = LdapSettings.of(parsed.get(0).getHost(), parsed.get(0).getPort(), base)
+        .withFailover(failover)
         .withSecurity(security, caFile)
         .withSchema(personFilter, uidAttribute, managerAttribute)
         .withTimeouts(connectTimeout, responseTimeout);
@@ -157,6 +180,25 @@ final class DirectoryOptions {
       throw new UserError("a password was given but no --bind-dn to bind as");
     }
     return scoped(settings);
+  }
+
+  /** One server's URL, checked: a host, over TCP. */
+  private static LDAPURL parse(String one) throws UserError {
+    if (one.regionMatches(true, 0, "ldapi:", 0, 6)) {
+      // The UnboundID SDK talks over TCP sockets only; java.net.Socket cannot be a Unix socket.
+      throw new UserError("--url '" + one + "': ldapi:// (a Unix socket) is not supported; connect over TCP, "
+          + "like ldap://127.0.0.1:389, or ldaps://host:636");
+    }
+    LDAPURL parsed;
+    try {
+      parsed = new LDAPURL(one);
+    } catch (LDAPException e) {
+      throw new UserError("bad --url '" + one + "': write it like ldap://host:389 or ldaps://host:636");
+    }
+    if (!parsed.hostProvided()) {
+      throw new UserError("--url '" + one + "' names no host: write it like ldap://host:389 or ldaps://host:636");
+    }
+    return parsed;
   }
 
   /** The bind password: from a file, an environment variable or a prompt; never from an argument. */
@@ -198,7 +240,8 @@ final class DirectoryOptions {
 
   /** One line saying what went wrong when reaching or binding to the directory. */
   static String explain(LDAPException e, LdapSettings settings) {
-    String where = settings.host() + ":" + settings.port();
+    String where = settings.servers().stream().map(LdapSettings.Server::toString)
+        .collect(java.util.stream.Collectors.joining(", "));
     ResultCode code = e.getResultCode();
     if (code == ResultCode.CONNECT_ERROR || code == ResultCode.SERVER_DOWN || code == ResultCode.TIMEOUT) {
       return "cannot reach " + where + ": " + unreachableBecause(e, settings);
@@ -215,6 +258,10 @@ final class DirectoryOptions {
 
   /** Why a connection failed, in a few words, from the cause the SDK wrapped. */
   private static String unreachableBecause(LDAPException e, LdapSettings settings) {
+    if (e.getResultCode() == ResultCode.TIMEOUT) {
+      // Connected, then no answer (to StartTLS, the bind, or a search): --timeout's wait, not --connect-timeout's.
+      return "connected, but no answer within " + DurationConverter.format(settings.responseTimeout()) + " (see --timeout)";
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       String text = String.valueOf(t.getMessage());
       if (t instanceof java.net.UnknownHostException || text.contains("UnknownHostException")) {
@@ -230,8 +277,8 @@ final class DirectoryOptions {
             : "TLS handshake failed (is it ldaps:// on a plain port, or is its certificate untrusted? see --ca-file)";
       }
       if (t instanceof java.net.SocketTimeoutException || text.contains("SocketTimeoutException")
-          || e.getResultCode() == ResultCode.TIMEOUT) {
-        return "timed out (see --connect-timeout)";
+          || text.contains("connect timeout")) {
+        return "no connection within " + DurationConverter.format(settings.connectTimeout()) + " (see --connect-timeout)";
       }
     }
     return e.getResultCode() == ResultCode.SERVER_DOWN

@@ -1,12 +1,14 @@
 package dev.crawler.cli;
 
 import com.unboundid.ldap.sdk.LDAPException;
+import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.KafkaCrawlSettings;
+import dev.crawler.ldap.Disconnector;
 import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.MissingManager;
 import dev.crawler.ldap.NoSuchPersonException;
@@ -44,8 +46,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:everyone was read",
-        "1:some managers' reports could not be read, or the deadline passed (partial output), or the output could "
-            + "not be written",
+        "1:some managers' reports could not be read, the deadline passed (partial output), the directory "
+            + "stayed away longer than --reconnect-for, or the output could not be written",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class LdapCommand implements Callable<Integer> {
@@ -143,35 +145,91 @@ final class LdapCommand implements Callable<Integer> {
     validate();
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
-    DemoDirectory demo = directory.url == null ? startDemo(err) : null;
-    try {
-      LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
-          .withExtraAttributes(extraAttributes);
-      OrgChartSource source;
-      try {
-        source = OrgChartSource.of(settings);
-      } catch (IllegalArgumentException e) {
-        throw new UserError(e.getMessage(), e);
-      } catch (GeneralSecurityException e) {
-        throw new UserError("cannot read --ca-file " + directory.caFile + ": " + e.getMessage(), e);
-      } catch (LDAPException e) {
-        throw new UserError(DirectoryOptions.explain(e, settings), e);
+    // Every connection of the command, set-up's included, so that --deadline and Ctrl-C end a
+    // wait on a server that stopped answering (issue 26: 31 s for --deadline 5s).
+    Disconnector disconnector = new Disconnector();
+    Thread onCtrlC = new Thread(() -> {
+      Crawl<?> crawl = running.get();
+      if (crawl != null) {
+        crawl.cancel(); // first, so that the connections closed next are lost by a stopped crawl
       }
-      Person rootPerson;
+      disconnector.disconnectAll();
+    }, "crawl-ldap-disconnect");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    try (CommandDeadline deadline = crawlOptions.deadline == null ? null
+        : new CommandDeadline(crawlOptions.deadline, disconnector::disconnectAll)) {
+      DemoDirectory demo = directory.url == null ? startDemo(err) : null;
       try {
-        rootPerson = source.findRoot(root);
-      } catch (NoSuchPersonException e) {
-        throw new UserError(e.getMessage(), e);
-      } catch (LDAPException e) {
-        throw new UserError(DirectoryOptions.explain(e, settings), e);
+        LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
+            .withExtraAttributes(extraAttributes);
+        OrgChartSource source;
+        try {
+          source = OrgChartSource.of(settings, disconnector);
+        } catch (IllegalArgumentException e) {
+          throw new UserError(e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+          throw new UserError("cannot read --ca-file " + directory.caFile + ": " + e.getMessage(), e);
+        } catch (LDAPException e) {
+          if (passed(deadline)) {
+            return deadlineBeforeTheCrawl(err, deadline, "connecting to " + where(settings), e);
+          }
+          throw new UserError(DirectoryOptions.explain(e, settings), e);
+        }
+        Person rootPerson;
+        try {
+          rootPerson = source.findRoot(root);
+        } catch (NoSuchPersonException e) {
+          throw new UserError(e.getMessage(), e);
+        } catch (LDAPException e) {
+          if (passed(deadline)) {
+            return deadlineBeforeTheCrawl(err, deadline, "looking for " + root + " at " + where(settings), e);
+          }
+          throw new UserError(DirectoryOptions.explain(e, settings), e);
+        }
+        if (passed(deadline)) {
+          return deadlineBeforeTheCrawl(err, deadline, "finding " + root, null);
+        }
+        return crawl(source, rootPerson, err, distributed == null ? null
+            : new Distributed(distributed, LdapSpec.of(settings, demo != null)), deadline);
+      } finally {
+        if (demo != null) {
+          demo.close();
+        }
       }
-      return crawl(source, rootPerson, err, distributed == null ? null
-          : new Distributed(distributed, LdapSpec.of(settings, demo != null)));
     } finally {
-      if (demo != null) {
-        demo.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs already
       }
     }
+  }
+
+  /** The crawl running now, for Ctrl-C to stop before it closes the connections. */
+  private final java.util.concurrent.atomic.AtomicReference<Crawl<?>> running =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b; // a deadline that passes as the crawl starts is still a deadline
+  }
+
+  private static boolean passed(CommandDeadline deadline) {
+    return deadline != null && deadline.passed();
+  }
+
+  private static String where(LdapSettings settings) {
+    return settings.servers().stream().map(LdapSettings.Server::toString)
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** --deadline passed before the crawl began: one line, nothing printed, exit 1 (nothing was read). */
+  private int deadlineBeforeTheCrawl(PrintStream err, CommandDeadline deadline, String doing, Exception e) {
+    err.println("crawl: the deadline of " + DurationConverter.format(deadline.deadline()) + " passed while "
+        + doing + "; nothing was crawled");
+    if (e != null && crawlOptions.debug) {
+      e.printStackTrace(err);
+    }
+    return ExitCodes.PARTIAL;
   }
 
   /** Checks what can be checked before anything starts: no banner, no connection before a usage error. */
@@ -227,14 +285,15 @@ final class LdapCommand implements Callable<Integer> {
   }
 
   /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
-  private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed)
-      throws Exception {
+  private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed,
+      CommandDeadline deadline) throws Exception {
     PersonFormat personFormat = format.personFormat();
     ActiveChart activeOnly = skipDisabled ? new ActiveChart() : null;
     String uidAttribute = source.settings().uidAttribute(); // the directory's, unless given
     String managerAttribute = source.settings().managerAttribute();
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
-    Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+    Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS,
+            deadline == null ? null : max(deadline.left(), Duration.ofNanos(1)))
         .distinctBy(Person::key)
         .errorListener(error -> {
           if (!crawlOptions.quiet) {
@@ -289,7 +348,9 @@ final class LdapCommand implements Callable<Integer> {
         }
       };
       if (distributed == null) {
-        report = session.await(crawler.start(rootPerson, print));
+        Crawl<Person> started = crawler.start(rootPerson, print);
+        running.set(started);
+        report = session.await(started);
       } else {
         // Visits come in commit order, managers before their reports. Processes share no
         // distinct-check: someone with two managers is found under both, and printed once here.
@@ -322,15 +383,24 @@ final class LdapCommand implements Callable<Integer> {
       return ExitStatus.of(report, true, 0, err, crawlOptions);
     }
     java.util.concurrent.atomic.AtomicLong orphanCount = new java.util.concurrent.atomic.AtomicLong();
-    if (findOrphans && report.outcome() != Outcome.FAILED) {
-      source.missingManagers((MissingManager orphan) -> { // as found: the audit holds no entries
-        err.println("crawl: " + orphan.person() + ": manager " + orphan.managerDn()
-            + " does not exist; nobody above reaches them");
-        orphanCount.incrementAndGet();
-      });
+    if (findOrphans && report.outcome() != Outcome.FAILED && !passed(deadline)) {
+      try {
+        source.missingManagers((MissingManager orphan) -> { // as found: the audit holds no entries
+          err.println("crawl: " + orphan.person() + ": manager " + orphan.managerDn()
+              + " does not exist; nobody above reaches them");
+          orphanCount.incrementAndGet();
+        });
+      } catch (LDAPException e) {
+        if (!passed(deadline)) {
+          throw e;
+        }
+        err.println("crawl: the deadline of " + DurationConverter.format(deadline.deadline())
+            + " passed while looking for orphans; those named are the ones found by then");
+        return ExitCodes.PARTIAL;
+      }
     }
     long orphans = orphanCount.get();
-    if (report.visits() == 1 && report.outcome().ranToEnd() && !source.anyoneHasAManager()) {
+    if (report.visits() == 1 && report.outcome().ranToEnd() && !passed(deadline) && !source.anyoneHasAManager()) {
       err.println("crawl: warning: no person under " + directory.baseOr(DemoDirectory.BASE_DN) + " has the attribute "
           + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");
     }
@@ -338,7 +408,10 @@ final class LdapCommand implements Callable<Integer> {
       StatsPrinter.print(err, "ldap " + root, "people", report);
       err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
           source.operations(), source.entriesRead(), source.splits());
-      err.println("  " + reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN)));
+      err.println("  " + (passed(deadline)
+          ? String.format(Locale.ROOT, "people reached %,d; not counted how many there are: the deadline passed",
+              report.visits())
+          : reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN))));
       if (activeOnly != null) {
         err.printf(Locale.ROOT, "  disabled accounts walked through, not printed (--skip-disabled): %,d%n",
             activeOnly.leftOut());

@@ -48,6 +48,10 @@ final class LdapSpec {
     a.add("batch=" + s.batchSize());
     a.add("per-listing=" + s.managersPerListing());
     a.add("one-level=" + s.oneLevel());
+    for (LdapSettings.Server server : s.failover()) {
+      a.add("failover=" + server.host() + " " + server.port());
+    }
+    a.add("reconnect-for=" + s.reconnectFor());
     return new CrawlSpec(KIND, a);
   }
 
@@ -75,6 +79,8 @@ final class LdapSpec {
     int batch = 0;
     int perListing = 0;
     boolean oneLevel = false;
+    List<LdapSettings.Server> failover = new ArrayList<>();
+    Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
     for (String argument : spec.arguments()) {
       int eq = argument.indexOf('=');
       String key = argument.substring(0, eq);
@@ -97,11 +103,14 @@ final class LdapSpec {
         case "batch" -> batch = Integer.parseInt(value);
         case "per-listing" -> perListing = Integer.parseInt(value);
         case "one-level" -> oneLevel = Boolean.parseBoolean(value);
+        case "failover" -> failover.add(new LdapSettings.Server(value.substring(0, value.lastIndexOf(' ')),
+            Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
+        case "reconnect-for" -> reconnectFor = Duration.parse(value);
         default -> throw new UserError("this crawl was started by a newer crawl: '" + key + "'");
       }
     }
     char[] secret = bindDn == null ? null : demo ? demoPassword : password.forBind(bindDn);
     return new LdapSettings(host, port, security, caFile, bindDn, secret, base, filter, uid, manager, reports,
-        attributes, connect, timeout, batch, perListing, oneLevel);
+        attributes, connect, timeout, batch, perListing, oneLevel, failover, reconnectFor);
   }
 }

@@ -1,12 +1,11 @@
 package dev.crawler.ldap;
 
-import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.PEMFileTrustManager;
@@ -16,72 +15,63 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.List;
+import javax.net.SocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
  * Opens connections to the directory as the settings say: plain, LDAPS or StartTLS (host name
- * checked), then a simple bind when a bind DN is given. Immutable and thread-safe; each connection
- * it returns belongs to its caller.
+ * checked), then a simple bind when a bind DN is given; to the first server that answers, in the
+ * settings' order ({@link LdapSettings#servers()}), the one that answered last tried first (the
+ * SDK's {@link FailoverServerSet}, re-ordered on failover). A server that refuses the connection,
+ * drops it or does not answer the StartTLS or the bind in time is passed over. Every socket comes
+ * from the {@link Disconnector}, which can close them all from another thread. Immutable and
+ * thread-safe; each connection it returns belongs to its caller.
  */
 final class Connector {
-  private final LdapSettings settings;
-  /** {@code null} for a plain connection. */
-  private final SSLUtil ssl;
+  private final FailoverServerSet servers;
+  /** Operations each new connection costs: StartTLS, the bind. */
+  private final int operationsPerConnection;
   private final LdapCounters counters;
 
   /** @throws GeneralSecurityException if the CA file cannot be read */
-  Connector(LdapSettings settings, LdapCounters counters) throws GeneralSecurityException {
-    this.settings = settings;
+  Connector(LdapSettings settings, LdapCounters counters, Disconnector disconnector) throws GeneralSecurityException {
     this.counters = counters;
-    if (settings.security() == LdapSettings.Security.NONE) {
-      this.ssl = null;
-    } else {
-      TrustManager trust = settings.caFile() == null
-          ? JVMDefaultTrustManager.getInstance()
-          : new PEMFileTrustManager(settings.caFile().toFile());
-      this.ssl = new SSLUtil(trust);
-    }
-  }
-
-  /**
-   * A new connection, secured and bound.
-   *
-   * @throws LDAPException if the server cannot be reached, TLS fails or the bind is refused
-   */
-  LDAPConnection open() throws LDAPException {
     LDAPConnectionOptions options = new LDAPConnectionOptions();
     options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
     options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
     options.setUseSynchronousMode(true); // one thread per connection: no reader thread needed
     options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(false));
-    LDAPConnection connection;
-    try {
-      connection = settings.security() == LdapSettings.Security.LDAPS
-          ? new LDAPConnection(ssl.createSSLSocketFactory(), options, settings.host(), settings.port())
-          : new LDAPConnection(options, settings.host(), settings.port());
-    } catch (GeneralSecurityException e) {
-      throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed: " + e.getMessage(), e);
+    SSLUtil ssl = null;
+    if (settings.security() != LdapSettings.Security.NONE) {
+      TrustManager trust = settings.caFile() == null
+          ? JVMDefaultTrustManager.getInstance()
+          : new PEMFileTrustManager(settings.caFile().toFile());
+      ssl = new SSLUtil(trust);
     }
-    try {
-      if (settings.security() == LdapSettings.Security.STARTTLS) {
-        counters.operations.increment();
-        ExtendedResult tls = connection.processExtendedOperation(new StartTLSExtendedRequest(ssl.createSSLContext()));
-        if (tls.getResultCode() != ResultCode.SUCCESS) {
-          throw new LDAPException(tls.getResultCode(), "StartTLS failed: " + tls.getDiagnosticMessage());
-        }
-      }
-      if (settings.bindDn() != null) {
-        counters.operations.increment();
-        connection.bind(new SimpleBindRequest(settings.bindDn(), utf8(settings.password())));
-      }
-      return connection;
-    } catch (LDAPException | GeneralSecurityException | RuntimeException e) {
-      connection.close();
-      if (e instanceof LDAPException le) {
-        throw le;
-      }
-      throw new LDAPException(ResultCode.LOCAL_ERROR, "TLS setup failed: " + e.getMessage(), e);
-    }
+    SocketFactory sockets = disconnector.tracking(settings.security() == LdapSettings.Security.LDAPS
+        ? ssl.createSSLSocketFactory() : SocketFactory.getDefault());
+    StartTLSPostConnectProcessor startTls = settings.security() == LdapSettings.Security.STARTTLS
+        ? new StartTLSPostConnectProcessor(ssl.createSSLContext()) : null;
+    SimpleBindRequest bind = settings.bindDn() == null ? null
+        : new SimpleBindRequest(settings.bindDn(), utf8(settings.password()));
+    List<LdapSettings.Server> all = settings.servers();
+    this.servers = new FailoverServerSet(all.stream().map(LdapSettings.Server::host).toArray(String[]::new),
+        all.stream().mapToInt(LdapSettings.Server::port).toArray(), sockets, options, bind, startTls);
+    servers.setReOrderOnFailover(true); // a server that went down is not tried first for every connection
+    this.operationsPerConnection = (startTls == null ? 0 : 1) + (bind == null ? 0 : 1);
+  }
+
+  /**
+   * A new connection, secured and bound, to the first server that answers.
+   *
+   * @throws LDAPException if no server can be reached, TLS fails or the bind is refused (the
+   *     last server's failure)
+   */
+  LDAPConnection open() throws LDAPException {
+    LDAPConnection connection = servers.getConnection();
+    counters.operations.add(operationsPerConnection);
+    return connection;
   }
 
   private static byte[] utf8(char[] password) {

@@ -34,6 +34,11 @@ import java.util.Objects;
  * @param managersPerListing the most pending managers listed together in one engine listing
  * @param oneLevel people are the base's direct children only (ldapsearch's {@code -s one}); else
  *     anywhere below it ({@code -s sub}, the default)
+ * @param failover more servers holding the same directory (other domain controllers, replicas),
+ *     tried in order when {@code host:port} cannot be reached; the one that answered is tried
+ *     first from then on. Empty for one server.
+ * @param reconnectFor how long a crawl waits for the directory to answer again after it went
+ *     away (a restart, a failover): see {@link OrgChartSource#open()}
  */
 public record LdapSettings(
     String host,
@@ -52,7 +57,9 @@ public record LdapSettings(
     Duration responseTimeout,
     int batchSize,
     int managersPerListing,
-    boolean oneLevel) {
+    boolean oneLevel,
+    List<Server> failover,
+    Duration reconnectFor) {
 
   /**
    * How the connection is protected. Certificates are always checked against the trusted CAs, and
@@ -67,6 +74,30 @@ public record LdapSettings(
     /** A plain connection upgraded with the StartTLS extended operation. */
     STARTTLS
   }
+
+  /**
+   * A server holding the directory. Immutable.
+   *
+   * @param host a host name or address
+   * @param port from 1 to 65535
+   */
+  public record Server(String host, int port) {
+    /** Validates. */
+    public Server {
+      Objects.requireNonNull(host, "host");
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("port (" + port + ") must be from 1 to 65535");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  /** How long a crawl waits by default for the directory to answer again: a restart or a failover. */
+  public static final Duration DEFAULT_RECONNECT_FOR = Duration.ofSeconds(60);
 
   /** Validates and copies. */
   public LdapSettings {
@@ -86,6 +117,11 @@ public record LdapSettings(
     if (managersPerListing < 1) {
       throw new IllegalArgumentException("managersPerListing (" + managersPerListing + ") must be at least 1");
     }
+    failover = List.copyOf(failover);
+    Objects.requireNonNull(reconnectFor, "reconnectFor");
+    if (reconnectFor.isNegative()) {
+      throw new IllegalArgumentException("reconnectFor (" + reconnectFor + ") must not be negative");
+    }
     if ((bindDn == null) != (password == null)) {
       throw new IllegalArgumentException("a bind DN needs a password, and a password a bind DN");
     }
@@ -94,17 +130,18 @@ public record LdapSettings(
   /** Plain LDAP, anonymous, inetOrgPerson entries linked by {@code manager}. */
   public static LdapSettings of(String host, int port, String baseDn) {
     return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
-        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 400, 64, false);
+        "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 400, 64, false, List.of(),
+        DEFAULT_RECONNECT_FOR);
   }
 
   public LdapSettings withBind(String dn, char[] secret) {
     return new LdapSettings(host, port, security, caFile, dn, secret, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   public LdapSettings withSecurity(Security mode, Path trustedCas) {
     return new LdapSettings(host, port, mode, trustedCas, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   /**
@@ -113,27 +150,27 @@ public record LdapSettings(
    */
   public LdapSettings withSchema(String filter, String uid, String manager) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
-        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
+        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   public LdapSettings withTimeouts(Duration connect, Duration response) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing, oneLevel);
+        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   public LdapSettings withBatchSize(int managersPerQuery) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing, oneLevel);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   public LdapSettings withManagersPerListing(int managers) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers, oneLevel);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers, oneLevel, failover, reconnectFor);
   }
 
   public LdapSettings withReportsAttribute(String backLink) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
+        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   /**
@@ -144,7 +181,7 @@ public record LdapSettings(
   public LdapSettings withExtraAttributes(java.util.List<String> extra) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, distinct(java.util.stream.Stream.concat(attributes.stream(), extra.stream())
-            .toList()), connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel);
+            .toList()), connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
   /**
@@ -170,13 +207,39 @@ public record LdapSettings(
   public LdapSettings withOneLevel(boolean one) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
-        one);
+        one, failover, reconnectFor);
+  }
+
+  /**
+   * Also tries {@code servers}, in order, when the first cannot be reached (ldapsearch's {@code -H}
+   * with several URIs): replicas or domain controllers of the same directory.
+   */
+  public LdapSettings withFailover(List<Server> servers) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
+        oneLevel, servers, reconnectFor);
+  }
+
+  /** How long a crawl waits for the directory to answer again; zero to fail at the first refusal. */
+  public LdapSettings withReconnectFor(Duration budget) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
+        oneLevel, failover, budget);
+  }
+
+  /** Every server, the first ({@code host:port}) first, then the failover ones. */
+  public List<Server> servers() {
+    List<Server> all = new java.util.ArrayList<>(1 + failover.size());
+    all.add(new Server(host, port));
+    all.addAll(failover);
+    return List.copyOf(all);
   }
 
   /** Never shows the password. */
   @Override
   public String toString() {
-    return "LdapSettings[" + security + " " + host + ":" + port + ", bind " + (bindDn == null ? "anonymous" : bindDn)
+    return "LdapSettings[" + security + " " + servers().stream().map(Server::toString)
+        .collect(java.util.stream.Collectors.joining(" ")) + ", bind " + (bindDn == null ? "anonymous" : bindDn)
         + ", base " + baseDn + ", filter " + (personFilter == null ? "the directory's" : personFilter) + "]";
   }
 }

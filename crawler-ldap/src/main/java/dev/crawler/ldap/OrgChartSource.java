@@ -59,8 +59,11 @@ import java.util.Set;
  *
  * <h2>Failures</h2>
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
- * connection and retries. Bad credentials and an unreachable server fail {@link #of} (when it must
- * read the root DSE) or {@link #open()}, and so the crawl, with the server's message. A person met
+ * connection and retries. A directory that went away (a restart, a failover) is waited for, up to
+ * {@link LdapSettings#reconnectFor()}, by {@link #open()}; past that the crawl fails with {@link
+ * DirectoryUnreachableException}. Bad credentials fail {@link #open()}, and so the crawl, at once.
+ * The set-up methods ({@link #of} when it must read the root DSE, {@link #findRoot} and the
+ * counts) try once and throw the server's message: a wrong port is said at once. A person met
  * again below themselves (a manager cycle) is listed as a {@link ManagerCycleException} and not
  * entered again. People whose manager entry does not exist are out of a crawl's reach by nature;
  * {@link #missingManagers()} finds them.
@@ -69,6 +72,9 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final LdapSettings settings;
   private final LdapCounters counters = new LdapCounters();
   private final Connector connector;
+  private final Disconnector disconnector;
+  /** Opens the workers' connections, waiting out an outage of the directory. */
+  private final Reconnection reconnection;
   private final LimitedSearch search;
   private final EntryReader reader;
   private final ReportQuery reports;
@@ -76,11 +82,15 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   /** What a root given by name is looked up by: the uid attribute, or AD's several names. */
   private final List<String> rootAttributes;
 
-  private OrgChartSource(LdapSettings given) throws GeneralSecurityException, LDAPException {
-    this.connector = new Connector(given, counters);
+  private OrgChartSource(LdapSettings given, Disconnector disconnector) throws GeneralSecurityException, LDAPException {
+    this.disconnector = disconnector;
+    this.connector = new Connector(given, counters, disconnector);
     DirectoryDefaults directory = DirectoryDefaults.decide(given, connector, counters);
     this.settings = directory.settings();
     this.rootAttributes = directory.rootAttributes();
+    this.reconnection = new Reconnection(connector::open, disconnector::disconnected, settings.reconnectFor(),
+        settings.servers().stream().map(LdapSettings.Server::toString).collect(java.util.stream.Collectors.joining(", ")),
+        Reconnection.Clock.SYSTEM);
     String backLink = directory.backLink();
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
@@ -107,13 +117,24 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    *     refuses the bind
    */
   public static OrgChartSource of(LdapSettings settings) throws GeneralSecurityException, LDAPException {
+    return of(settings, new Disconnector());
+  }
+
+  /**
+   * As {@link #of(LdapSettings)}, with every connection (the root DSE's, when it is read here,
+   * included) closed by {@code disconnector}: a caller that must bound the set-up as well as the
+   * crawl (a deadline for the whole command) holds the disconnector before anything connects.
+   */
+  public static OrgChartSource of(LdapSettings settings, Disconnector disconnector)
+      throws GeneralSecurityException, LDAPException {
+    java.util.Objects.requireNonNull(disconnector, "disconnector");
     if (settings.personFilter() != null) {
       personFilter(settings); // a bad filter is said before anything connects
     }
     if (!DN.isValidDN(settings.baseDn())) {
       throw new IllegalArgumentException("bad base DN '" + settings.baseDn() + "'");
     }
-    return new OrgChartSource(settings);
+    return new OrgChartSource(settings, disconnector);
   }
 
   private static Filter personFilter(LdapSettings settings) {
@@ -141,6 +162,18 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     return settings.extraAttributes();
   }
 
+  /**
+   * Closes every connection of this source, at once, from any thread, and refuses new ones: a
+   * listing or a set-up call blocked on a server that stopped answering ends at once (a listing
+   * as a dropped connection, which a stopped crawl does not report; {@link #open()} with {@link
+   * InterruptedException}). Stop the crawl first ({@code Crawl.cancel()}, or its deadline), then
+   * call this: the crawl's waits for its workers then end within a listing, whatever the server
+   * does. The source cannot connect again afterwards. Idempotent.
+   */
+  public void disconnectAll() {
+    disconnector.disconnectAll();
+  }
+
   /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */
   public long operations() {
     return counters.operations.sum();
@@ -159,9 +192,24 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     return counters.splits.sum();
   }
 
+  /**
+   * A worker's connection, bound. When the directory cannot be reached for a transient reason
+   * (connection refused or dropped, a timeout, "busy", "unavailable"), tries again with backoff
+   * until the directory has been unreachable for {@link LdapSettings#reconnectFor()}, counted from
+   * the first failure since any connection last opened: a restart or a failover of a few seconds
+   * costs the crawl nothing. A listing that lost its connection that way is retried by the engine
+   * on the new connection, and a listing hands its children over only when it is whole, so every
+   * person is still visited exactly once. A stop of the crawl (its deadline included) ends the
+   * wait.
+   *
+   * @throws LDAPException at once, for what waiting would not mend (a refused bind)
+   * @throws DirectoryUnreachableException if the directory did not answer within the budget: the
+   *     crawl fails with it
+   * @throws InterruptedException if the crawl stopped while it waited
+   */
   @Override
-  public LDAPConnection open() throws LDAPException {
-    return connector.open();
+  public LDAPConnection open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
+    return reconnection.open();
   }
 
   @Override
@@ -205,7 +253,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    *     NO_SUCH_OBJECT) the base DN does not exist
    */
   public Person findRoot(String uidOrDn) throws NoSuchPersonException, LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       boolean isDn = uidOrDn.contains("=") && DN.isValidDN(uidOrDn);
       SearchRequest request = isDn ? search.lookup(uidOrDn) : search.request(byName(uidOrDn));
@@ -269,7 +317,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * holds is DNs (see OrphanAudit) and one piece of a search, not the people's entries.
    */
   public void missingManagers(java.util.function.Consumer<MissingManager> each) throws LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       audit.missingManagers(connection, each);
     } finally {
@@ -286,7 +334,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @throws LDAPException if the directory cannot be read
    */
   public java.util.OptionalLong countPeople() throws LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       return search.countPeople(connection);
     } finally {
@@ -302,7 +350,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @throws LDAPException if the directory cannot be read
    */
   public boolean anyoneHasAManager() throws LDAPException {
-    LDAPConnection connection = open();
+    LDAPConnection connection = connector.open();
     try {
       SearchRequest request = search.request(Filter.createPresenceFilter(settings.managerAttribute()));
       request.setSizeLimit(1);

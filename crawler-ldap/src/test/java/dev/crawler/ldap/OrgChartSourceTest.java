@@ -303,7 +303,8 @@ class OrgChartSourceTest {
   void serverGoneForGood_endsTheCrawlWithAClearFailure_notAHang() throws Exception {
     int port = freePort();
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(2_000, 3, 100, Duration.ofMillis(1), true), port)) {
-      OrgChartSource source = OrgChartSource.of(settings(demo));
+      // Waited for as a restart would be, for the budget, then the crawl fails: never COMPLETE.
+      OrgChartSource source = OrgChartSource.of(settings(demo).withReconnectFor(Duration.ofMillis(300)));
       AtomicInteger visits = new AtomicInteger();
       Result result = crawl(source, "ceo", 4, v -> {
         if (visits.incrementAndGet() == 300) {
@@ -311,7 +312,9 @@ class OrgChartSourceTest {
         }
       });
       assertEquals(Outcome.FAILED, result.report().outcome());
-      LDAPException cause = assertInstanceOf(LDAPException.class, result.report().failure());
+      DirectoryUnreachableException gone = assertInstanceOf(DirectoryUnreachableException.class,
+          result.report().failure());
+      LDAPException cause = assertInstanceOf(LDAPException.class, gone.getCause());
       assertEquals(ResultCode.CONNECT_ERROR, cause.getResultCode());
     }
   }

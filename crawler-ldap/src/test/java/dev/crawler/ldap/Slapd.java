@@ -29,10 +29,13 @@ public final class Slapd implements AutoCloseable {
 
   private final Process process;
   public final int port;
+  /** Where its configuration and database live: a restart reads them again. */
+  private final Path dir;
 
-  private Slapd(Process process, int port) {
+  private Slapd(Process process, int port, Path dir) {
     this.process = process;
     this.port = port;
+    this.dir = dir;
   }
 
   public static boolean installed() {
@@ -67,6 +70,24 @@ public final class Slapd implements AutoCloseable {
         "access to attrs=userPassword by anonymous auth by * none",
         "access to * by * read",
         ""), StandardCharsets.UTF_8);
+    return launch(dir, port);
+  }
+
+  /**
+   * Kills slapd at once (SIGKILL: no goodbye to its clients, as a crashed or rebooted server) and
+   * waits until it is gone; its data stays on disk for {@link #restart()}.
+   */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** A new slapd on the same port, over the same data, after {@link #kill()}. */
+  public Slapd restart() throws IOException, InterruptedException {
+    return launch(dir, port);
+  }
+
+  private static Slapd launch(Path dir, int port) throws IOException, InterruptedException {
+    Path conf = dir.resolve("slapd.conf");
     // -d 256 keeps slapd in the foreground and logs "slapd starting" once it listens.
     Process process = new ProcessBuilder(BINARY.toString(), "-f", conf.toString(),
         "-h", "ldap://127.0.0.1:" + port + "/", "-d", "256")
@@ -97,7 +118,7 @@ public final class Slapd implements AutoCloseable {
         throw new IOException("slapd did not start within 30 s:\n" + log);
       }
     }
-    return new Slapd(process, port);
+    return new Slapd(process, port, dir);
   }
 
   /** Adds the base entries, the crawling account and {@code people}, as the administrator. */
