@@ -31,11 +31,11 @@ import java.util.function.Consumer;
  */
 final class KafkaRun {
   /** What {@code --kafka-config} does, for every command that takes it. */
-  static final String CONFIG_HELP = "With --kafka: Kafka client settings from a properties file, as Kafka's own "
-      + "tools take them (security.protocol, sasl.*, ssl.*: SASL_SSL, TLS, mTLS, SCRAM, OAuth); passwords go "
-      + "there, never on the command line. Each process gives its own: none of it is passed to joined processes. "
-      + "Keys the crawl sets itself (bootstrap.servers, isolation.level, enable.idempotence, transactional.id, acks, "
-      + "group.id, its timeouts) are refused.";
+  static final String CONFIG_HELP = "Kafka client settings from a properties file, as Kafka's own tools take "
+      + "them: security.protocol, sasl.*, ssl.* (SASL_SSL, TLS, mTLS, SCRAM, OAuth). Passwords go there, never on "
+      + "the command line. Each process reads its own file: nothing of it goes to Kafka or to the other processes. "
+      + "Keys the crawl sets itself are refused: isolation.level, enable.idempotence, transactional.id, acks, "
+      + "group.id, its timeouts, bootstrap.servers (that is --kafka).";
 
   private KafkaRun() {}
 
