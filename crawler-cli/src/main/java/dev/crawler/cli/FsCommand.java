@@ -179,6 +179,9 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = "--crawl-id", paramLabel = "ID", description = "With --kafka: the crawl's id (default: a new one).")
   String crawlId;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
+  Path kafkaConfig;
+
   @Option(names = {"-x", "--exec"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,
       description = {"Run CMD for every entry found, instead of printing it, as fd -x: the words after -x up to a "
           + "lone ';' or the end. In CMD, {} is the path, {/} its name, {//} its parent, {.} the path without "
@@ -274,6 +277,7 @@ final class FsCommand implements Callable<Integer> {
         && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly,
         gitignore ? IgnoreFiles.gitDefaults() : null);
+    KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
@@ -316,7 +320,7 @@ final class FsCommand implements Callable<Integer> {
         || maxResults != null) {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
-    return KafkaRun.settings(kafka, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS));
+    return KafkaRun.settings(kafka, kafkaConfig, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS));
   }
 
   private Set<FileType> parseTypes() throws UserError {

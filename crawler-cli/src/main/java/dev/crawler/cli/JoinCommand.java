@@ -48,6 +48,9 @@ final class JoinCommand implements Callable<Integer> {
   @Option(names = "--crawl", required = true, paramLabel = "ID", description = "The crawl to join, as its starter printed it.")
   String crawlId;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
+  Path kafkaConfig;
+
   @Option(names = {"-j", "--workers"}, paramLabel = "N",
       description = "Workers in this process (default: as the crawl's own command, 4 for files, 16 for an org chart).")
   Integer workers;
@@ -77,7 +80,7 @@ final class JoinCommand implements Callable<Integer> {
     }
     KafkaCrawlSettings settings;
     try {
-      settings = KafkaCrawlSettings.of(kafka, crawlId);
+      settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(KafkaRun.clientProperties(kafkaConfig));
       if (workers != null) {
         settings = settings.withWorkers(workers); // refused here, before any broker is asked
       }

@@ -4,6 +4,7 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Visit;
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.NodeCodec;
+import dev.crawler.kafka.ClientProperties;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.DistributedCrawl;
 import dev.crawler.kafka.DistributedReport;
@@ -11,8 +12,11 @@ import dev.crawler.kafka.EngineProcess;
 import dev.crawler.kafka.KafkaCrawlException;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import dev.crawler.kafka.ProcessCounts;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +30,37 @@ import java.util.function.Consumer;
  * those of a local crawl.
  */
 final class KafkaRun {
+  /** What {@code --kafka-config} does, for every command that takes it. */
+  static final String CONFIG_HELP = "Kafka client settings from a properties file, as Kafka's own tools take "
+      + "them: security.protocol, sasl.*, ssl.* (SASL_SSL, TLS, mTLS, SCRAM, OAuth). Passwords go there, never on "
+      + "the command line. Each process reads its own file: nothing of it goes to Kafka or to the other processes. "
+      + "Keys the crawl sets itself are refused: isolation.level, enable.idempotence, transactional.id, acks, "
+      + "group.id, its timeouts, bootstrap.servers (that is --kafka).";
+
   private KafkaRun() {}
+
+  /** Refuses {@code --kafka-config} alone: it would be ignored. */
+  static void refuseConfigWithoutKafka(String kafka, Path kafkaConfig) throws UserError {
+    if (kafka == null && kafkaConfig != null) {
+      throw new UserError("--kafka-config is for a crawl over Kafka: give --kafka HOST:PORT too");
+    }
+  }
+
+  /** The client settings of {@code --kafka-config}, or none without it; a bad file is the flag's error. */
+  static ClientProperties clientProperties(Path file) throws UserError {
+    if (file == null) {
+      return ClientProperties.NONE;
+    }
+    try {
+      return ClientProperties.read(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError("cannot read --kafka-config " + file + ": no such file", e);
+    } catch (IOException e) {
+      throw new UserError("cannot read --kafka-config " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("bad --kafka-config: " + e.getMessage(), e);
+    }
+  }
 
   /** This process's id in a crawl: host, pid, and a random tail (a pid can come back). */
   static String processId() {
@@ -41,12 +75,15 @@ final class KafkaRun {
   }
 
   /**
-   * The settings of a new crawl from the command line's {@code --kafka}, {@code --crawl-id} (or
+   * The settings of a new crawl from the command line's {@code --kafka}, {@code --kafka-config}, {@code --crawl-id} (or
    * a new id of {@code kind}) and workers; a bad address is the flag's error.
    */
-  static KafkaCrawlSettings settings(String kafka, String crawlId, String kind, int workers) throws UserError {
+  static KafkaCrawlSettings settings(String kafka, Path kafkaConfig, String crawlId, String kind, int workers)
+      throws UserError {
+    ClientProperties client = clientProperties(kafkaConfig);
     try {
-      return KafkaCrawlSettings.of(kafka, crawlId == null ? newCrawlId(kind) : crawlId).withWorkers(workers);
+      return KafkaCrawlSettings.of(kafka, crawlId == null ? newCrawlId(kind) : crawlId).withWorkers(workers)
+          .withClient(client);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
     }
@@ -78,7 +115,8 @@ final class KafkaRun {
     }
     if (!options.quiet) {
       err.println("crawl: crawl " + settings.crawlId() + " at " + settings.bootstrap() + "; add machines with: crawl join"
-          + " --kafka " + settings.bootstrap() + " --crawl " + settings.crawlId());
+          + " --kafka " + settings.bootstrap() + " --crawl " + settings.crawlId()
+          + (settings.client().isEmpty() ? "" : " --kafka-config FILE (its own)"));
     }
     AtomicReference<Throwable> engineFailure = new AtomicReference<>();
     Thread local = new Thread(() -> {

@@ -18,6 +18,7 @@ import dev.crawler.ldap.demo.DemoDirectory;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +134,9 @@ final class LdapCommand implements Callable<Integer> {
   @Option(names = "--crawl-id", paramLabel = "ID", description = "With --kafka: the crawl's id (default: a new one).")
   String crawlId;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
+  Path kafkaConfig;
+
   private final OutputStream stdout;
 
   LdapCommand(OutputStream stdout) {
@@ -143,6 +147,7 @@ final class LdapCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     crawlOptions.validate();
     validate();
+    KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     // Every connection of the command, set-up's included, so that --deadline and Ctrl-C end a
@@ -261,7 +266,7 @@ final class LdapCommand implements Callable<Integer> {
     if (format.dot) {
       throw new UserError("--dot draws the top levels of the chart (--max-depth), which does not work with --kafka yet");
     }
-    return KafkaRun.settings(kafka, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS));
+    return KafkaRun.settings(kafka, kafkaConfig, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS));
   }
 
   /** A crawl over Kafka: where, and what a joining process needs to know. */

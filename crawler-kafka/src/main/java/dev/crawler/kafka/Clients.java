@@ -2,6 +2,8 @@ package dev.crawler.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,18 +18,78 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The Kafka clients a crawl uses, configured in one place: every wait bounded by the settings'
  * broker timeout, every consumer {@code read_committed}, every producer idempotent. Keys are
- * strings (event kinds, or nothing), values bytes.
+ * strings (event kinds, or nothing), values bytes. The settings' {@link ClientProperties} (security,
+ * mostly) are added to every client's configuration; they never set a key of {@link #CRAWL_KEYS}.
  */
 final class Clients {
+  /**
+   * Every key some client of a crawl sets itself, which {@link ClientProperties} refuses:
+   * exactly once rests on isolation, idempotence, transactions, acks and the group's offsets
+   * committed only in transactions; every wait's bound on the timeouts; the rest are settings.
+   */
+  static final Set<String> CRAWL_KEYS = Set.of(
+      CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+      CommonClientConfigs.CLIENT_ID_CONFIG,
+      CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
+      CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG,
+      CommonClientConfigs.GROUP_ID_CONFIG,
+      CommonClientConfigs.GROUP_INSTANCE_ID_CONFIG,
+      CommonClientConfigs.SESSION_TIMEOUT_MS_CONFIG,
+      CommonClientConfigs.HEARTBEAT_INTERVAL_MS_CONFIG,
+      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+      ProducerConfig.ACKS_CONFIG,
+      ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+      ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+      ProducerConfig.MAX_BLOCK_MS_CONFIG,
+      ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+      ProducerConfig.LINGER_MS_CONFIG,
+      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+      ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+      ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+      ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+      ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+      ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+
   private Clients() {}
 
   static Admin admin(KafkaCrawlSettings settings) {
+    return Admin.create(adminConfig(settings));
+  }
+
+  /**
+   * Checks that Kafka's clients accept {@code properties} beside the crawl's own settings (types,
+   * values, and the producer's idempotence constraints), without connecting anywhere.
+   *
+   * @throws org.apache.kafka.common.config.ConfigException if a client would refuse them
+   */
+  static void check(ClientProperties properties) {
+    if (properties.isEmpty()) {
+      return;
+    }
+    KafkaCrawlSettings settings = KafkaCrawlSettings.of("localhost:9092", "check").withClient(properties);
+    Map<String, Object> producer = producerConfig(settings);
+    producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "check");
+    producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+    producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    new ProducerConfig(producer);
+    Map<String, Object> consumer = consumerConfig(settings);
+    consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    new ConsumerConfig(consumer);
+    new AdminClientConfig(adminConfig(settings));
+  }
+
+  private static Map<String, Object> adminConfig(KafkaCrawlSettings settings) {
     int timeout = millis(settings);
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000),
-        AdminClientConfig.CLIENT_ID_CONFIG, "crawler-admin-" + settings.crawlId()));
+    Map<String, Object> config = new HashMap<>(settings.client().values());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "crawler-admin-" + settings.crawlId());
+    return config;
   }
 
   /**
@@ -74,7 +136,7 @@ final class Clients {
 
   private static Map<String, Object> producerConfig(KafkaCrawlSettings settings) {
     int timeout = millis(settings);
-    Map<String, Object> config = new HashMap<>();
+    Map<String, Object> config = new HashMap<>(settings.client().values());
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -87,7 +149,7 @@ final class Clients {
 
   private static Map<String, Object> consumerConfig(KafkaCrawlSettings settings) {
     int timeout = millis(settings);
-    Map<String, Object> config = new HashMap<>();
+    Map<String, Object> config = new HashMap<>(settings.client().values());
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
@@ -102,8 +103,22 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       throw new IllegalArgumentException("no root to crawl");
     }
     CrawlTopics.create(settings);
+    seed(settings, spec, roots, codec);
+    DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
+    crawl.watcher.start();
+    return crawl;
+  }
+
+  /**
+   * Writes the spec, the roots and their visits in one transaction, unless anything was ever
+   * written to the crawl's events (another starter of this id, even one that passed
+   * {@link CrawlTopics#create} at the same time as this one).
+   */
+  static <T> void seed(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
+      throws KafkaCrawlException, InterruptedException {
     try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
-      producer.initTransactions();
+      producer.initTransactions(); // fences any other starter of this id: see checkUnseeded
+      CrawlTopics.checkUnseeded(settings);
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.SPEC, Wire.spec(spec)));
       int partition = 0;
@@ -118,12 +133,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
           Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
       producer.commitTransaction();
+    } catch (ProducerFencedException e) { // another starter of this id took over: it seeds, or nobody
+      throw CrawlTopics.existsAlready(settings, e);
     } catch (KafkaException e) {
       throw new KafkaCrawlException("cannot seed the crawl at " + settings.bootstrap() + ": " + e.getMessage(), e);
     }
-    DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
-    crawl.watcher.start();
-    return crawl;
   }
 
   /** The watcher: sums the deltas, delivers the visits, and announces the end. */

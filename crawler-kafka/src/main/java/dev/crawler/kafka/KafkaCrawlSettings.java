@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  *     timeout's bound
  * @param localPending the most branches an engine process holds found and unlisted before it
  *     sends the rest back to Kafka: its memory bound
+ * @param client this process's own client settings (security), given to every client it makes;
+ *     never written to Kafka, so each process of a crawl gives its own
  */
 public record KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
     Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
-    int localPending) {
+    int localPending, ClientProperties client) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final Pattern BOOTSTRAP = Pattern.compile("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*");
 
@@ -61,6 +63,15 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
     checkArgument(!slice.isNegative() && slice.multipliedBy(2).compareTo(transactionTimeout) < 0,
         "slice (%s) must be under half the transaction timeout (%s)", slice, transactionTimeout);
     checkArgument(localPending >= 0, "localPending (%s) must not be negative", localPending);
+    Objects.requireNonNull(client, "client");
+  }
+
+  /** Without client settings of this process's own: PLAINTEXT, as a broker is by default. */
+  public KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
+      Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
+      int localPending) {
+    this(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout, brokerTimeout, slice,
+        localPending, ClientProperties.NONE);
   }
 
   /**
@@ -75,35 +86,41 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
 
   public KafkaCrawlSettings withWorkers(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, n, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending);
+        brokerTimeout, slice, localPending, client);
   }
 
   public KafkaCrawlSettings withPartitions(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, n, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending);
+        brokerTimeout, slice, localPending, client);
   }
 
   public KafkaCrawlSettings withBatch(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, n, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending);
+        brokerTimeout, slice, localPending, client);
+  }
+
+  /** With this process's own client settings instead of none. */
+  public KafkaCrawlSettings withClient(ClientProperties properties) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
+        brokerTimeout, slice, localPending, properties);
   }
 
   /** These settings with another transaction timeout: it must stay over twice the slice. */
   public KafkaCrawlSettings withTransactionTimeout(Duration timeout) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, timeout, sessionTimeout,
-        brokerTimeout, slice, localPending);
+        brokerTimeout, slice, localPending, client);
   }
 
   /** These settings with another session timeout. */
   public KafkaCrawlSettings withSessionTimeout(Duration timeout) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, timeout,
-        brokerTimeout, slice, localPending);
+        brokerTimeout, slice, localPending, client);
   }
 
   /** These settings with another slice: it must stay under half the transaction timeout. */
   public KafkaCrawlSettings withSlice(Duration newSlice) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, newSlice, localPending);
+        brokerTimeout, newSlice, localPending, client);
   }
 
   /** Branches waiting to be listed, partitioned: the crawl's queue. */

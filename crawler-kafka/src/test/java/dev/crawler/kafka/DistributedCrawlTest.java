@@ -16,10 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -306,6 +310,49 @@ class DistributedCrawlTest {
       engine(crawl, "only", "balanced:2:2", 0);
       assertEquals(7, first.await().report().visits());
     }
+  }
+
+  @Test
+  void topicsAnOperatorCreated_areTakenIfTheyFit_andRefusedInOneLineIfNot() throws Exception {
+    String crawl = newCrawl();
+    String fewPartitions = newCrawl();
+    String compacted = newCrawl();
+    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
+    KafkaCrawlSettings few = TreeEngineMain.settings(broker.bootstrap(), fewPartitions);
+    KafkaCrawlSettings compact = TreeEngineMain.settings(broker.bootstrap(), compacted);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      admin.createTopics(List.of(
+          new NewTopic(settings.branchesTopic(), settings.partitions(), (short) 1),
+          new NewTopic(settings.visitsTopic(), 1, (short) 1),
+          new NewTopic(settings.eventsTopic(), 1, (short) 1),
+          new NewTopic(few.branchesTopic(), 3, (short) 1),
+          new NewTopic(compact.visitsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .all().get(1, TimeUnit.MINUTES);
+    }
+    KafkaCrawlException misfit = assertThrows(KafkaCrawlException.class,
+        () -> start(fewPartitions, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertEquals("the topic " + few.branchesTopic() + " exists with 3 partitions; the crawl needs "
+        + few.partitions() + ": create it so, or delete it", misfit.getMessage());
+    KafkaCrawlException compaction = assertThrows(KafkaCrawlException.class,
+        () -> start(compacted, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertTrue(compaction.getMessage().startsWith("the topic " + compact.visitsTopic()
+        + " has cleanup.policy=compact; the crawl needs delete"), compaction.getMessage());
+
+    // Two starters of one id on topics that existed: the second passes the topics' check before the
+    // first seeds, so only the seed itself can refuse it.
+    CrawlTopics.create(settings);
+    VisitRecorder visits = new VisitRecorder(Tree.balanced(2, 2));
+    try (DistributedCrawl<Integer> first = start(crawl, "balanced:2:2", visits)) {
+      KafkaCrawlException second = assertThrows(KafkaCrawlException.class, () -> DistributedCrawl.seed(settings,
+          new CrawlSpec("tree", List.of("balanced:2:2")), List.of(0), TreeEngineMain.CODEC));
+      assertTrue(second.getMessage().contains("exists already"), second.getMessage());
+      engine(crawl, "only", "balanced:2:2", 0);
+      assertEquals(7, first.await().report().visits());
+    }
+    assertEquals(7, visits.total(), "every node once");
+    KafkaCrawlException used = assertThrows(KafkaCrawlException.class,
+        () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertTrue(used.getMessage().contains("exists already"), used.getMessage());
   }
 
   /** Records visits and opens a latch when a given count has come: waiting on it needs no polling. */

@@ -17,7 +17,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * A real Apache Kafka broker (KRaft, broker and controller in one) in a JVM of its own, on free
  * loopback ports, with its log in a directory the test owns. {@link #stop()} kills it; {@link
- * #start()} starts it again on the same ports and log, as a restart would.
+ * #start()} starts it again on the same ports and log, as a restart would. {@link #startSecured} adds a
+ * SASL_SSL listener (SCRAM-SHA-512, a certificate from a CA made for the test) for clients; the
+ * controller and the broker's own traffic stay PLAINTEXT on loopback.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
@@ -26,21 +28,38 @@ public final class KafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final Path properties;
+  /** The SASL_SSL listener's port, or 0 if the broker has none. */
+  private final int securePort;
   private Process process;
 
-  private KafkaBroker(Path dir) throws IOException, InterruptedException {
+  /**
+   * @param ca the CA whose broker certificate the SASL_SSL listener shows, or {@code null} for a
+   *     broker without one
+   * @param scram the SCRAM-SHA-512 user the secured listener knows, {@code name=...,password=...}
+   */
+  private KafkaBroker(Path dir, TestCa ca, String scram) throws IOException, InterruptedException {
     this.dir = dir;
     this.port = freePort();
     this.controllerPort = freePort();
+    this.securePort = ca == null ? 0 : freePort();
     this.properties = dir.resolve("server.properties");
-    Files.writeString(properties, String.join("\n",
+    String secureListener = ca == null ? "" : ",SASL_SSL://127.0.0.1:" + securePort;
+    List<String> secured = ca == null ? List.of() : List.of(
+        "sasl.enabled.mechanisms=SCRAM-SHA-512",
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+            + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        "ssl.keystore.type=PKCS12",
+        "ssl.keystore.location=" + ca.brokerKeystore(),
+        "ssl.keystore.password=" + ca.password(),
+        "ssl.key.password=" + ca.password());
+    Files.writeString(properties, String.join("\n", secured) + "\n" + String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=PLAINTEXT://127.0.0.1:" + port + secureListener + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secureListener,
         "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
         "inter.broker.listener.name=PLAINTEXT",
         "log.dirs=" + dir.resolve("log"),
         "num.partitions=1",
@@ -58,19 +77,43 @@ public final class KafkaBroker implements AutoCloseable {
         "group.consumer.min.session.timeout.ms=2000",
         "group.min.session.timeout.ms=2000",
         "") + "\n", StandardCharsets.UTF_8);
-    run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties.toString()),
-        dir.resolve("format.log"));
+    List<String> format = new ArrayList<>(List.of(
+        "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties.toString()));
+    if (scram != null) {
+      // SCRAM credentials live in the cluster's metadata: written with the first records of the log.
+      format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[" + scram + "]"));
+    }
+    run(format, dir.resolve("format.log"));
   }
 
   /** Formats a new log under {@code dir} and starts the broker; returns once it answers. */
   public static KafkaBroker start(Path dir) throws Exception {
-    KafkaBroker broker = new KafkaBroker(dir);
+    KafkaBroker broker = new KafkaBroker(dir, null, null);
     broker.start();
     return broker;
   }
 
+  /**
+   * As {@link #start(Path)}, with a SASL_SSL listener at {@link #secureBootstrap()} that shows a
+   * certificate for 127.0.0.1 signed by {@code ca} and knows one SCRAM-SHA-512 user.
+   */
+  public static KafkaBroker startSecured(Path dir, TestCa ca, String user, String password) throws Exception {
+    KafkaBroker broker = new KafkaBroker(dir, ca, "name=" + user + ",password=" + password);
+    broker.start();
+    return broker;
+  }
+
+  /** The PLAINTEXT listener. */
   public String bootstrap() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The SASL_SSL listener of a broker started by {@link #startSecured}. */
+  public String secureBootstrap() {
+    if (securePort == 0) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener");
+    }
+    return "127.0.0.1:" + securePort;
   }
 
   /** Starts (again) on the same ports and log; returns once the broker answers. */

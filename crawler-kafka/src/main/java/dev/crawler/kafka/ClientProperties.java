@@ -1,0 +1,97 @@
+package dev.crawler.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Kafka client settings from a properties file, as Kafka's own tools take them: how to reach a
+ * secured cluster (security.protocol, sasl.*, ssl.*: SASL_SSL, TLS, mTLS, SCRAM, OAuth) and any
+ * other key Kafka's clients know, given to every client a crawl makes. Passwords stay in the
+ * file, never on a command line. Each process reads its own: nothing of it is written to Kafka.
+ *
+ * <p>A key the crawl sets itself is refused when read, never silently overridden: exactly once
+ * rests on some (isolation.level, enable.idempotence, transactional.id, acks, group.id,
+ * enable.auto.commit), every wait being bounded on others (its timeouts), and the rest are the
+ * crawl's flags (bootstrap.servers is {@code --kafka}). See {@link Clients#CRAWL_KEYS}.
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} names the keys, never their values.
+ */
+public final class ClientProperties {
+  /** No file: the crawl's own settings alone, PLAINTEXT. */
+  public static final ClientProperties NONE = new ClientProperties(Map.of(), "no client properties");
+
+  private final Map<String, String> values;
+  private final String source;
+
+  private ClientProperties(Map<String, String> values, String source) {
+    this.values = values;
+    this.source = source;
+  }
+
+  /**
+   * Reads a properties file (ISO 8859-1 with escapes, as Kafka's tools read it).
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the key, if the file sets a key the crawl sets
+   *     itself or a value Kafka's clients refuse
+   */
+  public static ClientProperties read(Path file) throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      properties.load(in);
+    }
+    Map<String, String> values = new TreeMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      values.put(key, properties.getProperty(key).strip());
+    }
+    return of(values, file.toString());
+  }
+
+  /**
+   * Client settings from a map.
+   *
+   * @param source where they come from, for messages (a file's name)
+   * @throws IllegalArgumentException naming the key, if a key is one the crawl sets itself or a
+   *     value Kafka's clients refuse
+   */
+  public static ClientProperties of(Map<String, String> values, String source) {
+    for (String key : values.keySet()) {
+      if (Clients.CRAWL_KEYS.contains(key)) {
+        throw new IllegalArgumentException(source + " sets " + key + ", which the crawl sets itself (its exactly-once "
+            + "delivery, its timeouts and its flags depend on those keys): remove it");
+      }
+    }
+    ClientProperties properties = new ClientProperties(Map.copyOf(values), source);
+    try {
+      Clients.check(properties);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
+    return properties;
+  }
+
+  /** The settings, to add to every client's. */
+  Map<String, String> values() {
+    return values;
+  }
+
+  /** Where the settings come from: a file's name. */
+  public String source() {
+    return source;
+  }
+
+  public boolean isEmpty() {
+    return values.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return source + " " + new TreeMap<>(values).keySet();
+  }
+}
