@@ -139,16 +139,9 @@ final class SharedOutput {
     if (!wrote) {
       return;
     }
-    boolean failedNow = false;
+    boolean failedNow;
     synchronized (lock) {
-      if (failure == null) {
-        try {
-          out.flush();
-        } catch (IOException e) {
-          failure = e;
-          failedNow = true;
-        }
-      }
+      failedNow = !flushUnlessFailed();
     }
     if (failedNow) {
       onFailure.run();
@@ -238,17 +231,24 @@ final class SharedOutput {
           failedNow |= !writeUnlessFailed(chunk, n);
         }
       }
-      if (failure == null) {
-        try {
-          out.flush();
-        } catch (IOException e) {
-          failure = e;
-          failedNow = true;
-        }
-      }
+      failedNow |= !flushUnlessFailed();
     }
     if (failedNow) {
       onFailure.run();
+    }
+  }
+
+  /** Under the lock: flushes the stream unless a write failed before; {@code false} if this fails. */
+  private boolean flushUnlessFailed() {
+    if (failure != null) {
+      return true; // failed before: onFailure already ran
+    }
+    try {
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      failure = e;
+      return false;
     }
   }
 
