@@ -163,7 +163,7 @@ final class LdapCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     try (CommandDeadline deadline = crawlOptions.deadline == null ? null
         : new CommandDeadline(crawlOptions.deadline, disconnector::disconnectAll)) {
-      DemoDirectory demo = directory.url == null ? startDemo(err) : null;
+      DemoDirectory demo = directory.url == null ? startDemo() : null;
       try {
         LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
             .withExtraAttributes(extraAttributes);
@@ -193,6 +193,9 @@ final class LdapCommand implements Callable<Integer> {
         }
         if (passed(deadline)) {
           return deadlineBeforeTheCrawl(err, deadline, "finding " + root, null);
+        }
+        if (demo != null) {
+          demoBanner(err, demo); // after the root is found: an error on the demo comes alone
         }
         return crawl(source, rootPerson, err, distributed == null ? null
             : new Distributed(distributed, LdapSpec.of(settings, demo != null)), deadline);
@@ -272,7 +275,7 @@ final class LdapCommand implements Callable<Integer> {
   /** A crawl over Kafka: where, and what a joining process needs to know. */
   private record Distributed(KafkaCrawlSettings settings, CrawlSpec spec) {}
 
-  private DemoDirectory startDemo(PrintStream err) throws LDAPException, UserError {
+  private DemoDirectory startDemo() throws LDAPException, UserError {
     DemoDirectory.Options options = new DemoDirectory.Options(demoPeople, 1, demoSizeLimit,
         demoLatency == null ? Duration.ZERO : demoLatency, true);
     DemoDirectory demo;
@@ -281,12 +284,16 @@ final class LdapCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
+    return demo;
+  }
+
+  /** Says what the demo serves, unless quiet. */
+  private void demoBanner(PrintStream err, DemoDirectory demo) {
     if (!crawlOptions.quiet) {
       err.printf(Locale.ROOT, "crawl: serving a demo org chart of %,d people on ldap://127.0.0.1:%d (size limit %d, "
               + "no paging%s); give --url to crawl a real directory%n", demoPeople, demo.port(), demoSizeLimit,
           demoLatency == null ? "" : ", " + demoLatency.toMillis() + " ms per search");
     }
-    return demo;
   }
 
   /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */

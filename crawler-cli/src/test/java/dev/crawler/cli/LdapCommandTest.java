@@ -203,6 +203,10 @@ class LdapCommandTest {
     CliRun run = CliRun.of("ldap", "--root", "nobody", "--demo-people", "100", "-q");
     assertEquals(2, run.exit());
     assertEquals("crawl: no person with uid=nobody under ou=people,dc=example,dc=com\n", run.err());
+    // Not quiet: the error still comes alone, without the demo's banner before it.
+    CliRun loud = CliRun.of("ldap", "--root", "nobody", "--demo-people", "100");
+    assertEquals(2, loud.exit());
+    assertEquals("crawl: no person with uid=nobody under ou=people,dc=example,dc=com\n", loud.err());
   }
 
   @Test
