@@ -167,26 +167,33 @@ public final class CrawlCommand implements Runnable {
     boolean debug = wantsDebug(parsed);
     if (e instanceof UserError) {
       err.println("crawl: " + e.getMessage());
-      if (debug && e.getCause() != null) {
-        e.getCause().printStackTrace(err);
-      }
       err.flush();
+      if (e.getCause() != null) {
+        debugTrace(e.getCause());
+      }
       return ExitCodes.USAGE;
     }
     if (e instanceof ExitStatus.OutputFailedException) {
       err.println("crawl: " + e.getMessage()); // the system's reason says it all
-      if (debug) {
-        e.printStackTrace(err);
-      }
       err.flush();
+      debugTrace(e);
       return ExitCodes.PARTIAL;
     }
     err.println("crawl: " + describe(e) + (debug ? "" : " (run with --debug for details)"));
-    if (debug) {
-      e.printStackTrace(err);
-    }
     err.flush();
+    debugTrace(e);
     return ExitCodes.PARTIAL;
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CrawlCommand.class);
+
+  /**
+   * A failure's stack trace, for --debug: through SLF4J at debug level, which {@link Main} turns on
+   * for the whole of {@code dev.crawler} under --debug, so it reaches stderr with the library's own
+   * debug log, after the command's one line; nothing without --debug.
+   */
+  static void debugTrace(Throwable e) {
+    log.debug("what failed, for --debug", e);
   }
 
   static String describe(Throwable e) {

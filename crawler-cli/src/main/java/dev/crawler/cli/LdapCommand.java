@@ -234,8 +234,9 @@ final class LdapCommand implements Callable<Integer> {
   private int deadlineBeforeTheCrawl(PrintStream err, CommandDeadline deadline, String doing, Exception e) {
     err.println("crawl: the deadline of " + DurationConverter.format(deadline.deadline()) + " passed while "
         + doing + "; nothing was crawled");
-    if (e != null && crawlOptions.debug) {
-      e.printStackTrace(err);
+    err.flush();
+    if (e != null) {
+      CrawlCommand.debugTrace(e);
     }
     return ExitCodes.PARTIAL;
   }

@@ -273,11 +273,16 @@ class FsCommandTest {
     assertEquals("crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID (see 'crawl --help')\n", run.err());
   }
 
+  /** In a process of its own: the trace goes through SLF4J, whose level Main sets as the JVM starts. */
   @Test
-  void debug_showsTheStackTrace() {
-    CliRun run = CliRun.of("fs", "--debug", tmp.resolve("nope").toString());
+  void debug_showsTheStackTrace() throws Exception {
+    CrawlProcess run = CrawlProcess.run(java.util.Map.of(), null, "fs", "--debug", tmp.resolve("nope").toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("NoSuchFileException"), run.err());
+    int line = run.err().indexOf("crawl: " + tmp.resolve("nope") + ": no such directory\n");
+    assertTrue(line >= 0 && line < run.err().indexOf("NoSuchFileException"), "the one line, then the trace: " + run.err());
+    CrawlProcess quiet = CrawlProcess.run(java.util.Map.of(), null, "fs", tmp.resolve("nope").toString());
+    assertEquals("crawl: " + tmp.resolve("nope") + ": no such directory\n", quiet.err());
   }
 
   @Test
