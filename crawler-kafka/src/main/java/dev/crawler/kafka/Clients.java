@@ -35,6 +35,7 @@ final class Clients {
       CommonClientConfigs.GROUP_ID_CONFIG,
       CommonClientConfigs.GROUP_INSTANCE_ID_CONFIG,
       CommonClientConfigs.SESSION_TIMEOUT_MS_CONFIG,
+      ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
       CommonClientConfigs.HEARTBEAT_INTERVAL_MS_CONFIG,
       ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
       ProducerConfig.ACKS_CONFIG,
@@ -82,7 +83,7 @@ final class Clients {
     new AdminClientConfig(adminConfig(settings));
   }
 
-  private static Map<String, Object> adminConfig(KafkaCrawlSettings settings) {
+  static Map<String, Object> adminConfig(KafkaCrawlSettings settings) {
     int timeout = millis(settings);
     Map<String, Object> config = new HashMap<>(settings.client().values());
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
@@ -97,10 +98,15 @@ final class Clients {
    * at all.
    */
   static KafkaProducer<String, byte[]> transactional(KafkaCrawlSettings settings, String transactionalId) {
+    return new KafkaProducer<>(transactionalConfig(settings, transactionalId), new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  static Map<String, Object> transactionalConfig(KafkaCrawlSettings settings, String transactionalId) {
     Map<String, Object> config = producerConfig(settings);
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis());
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    return config;
   }
 
   /** A plain idempotent producer, for the end of the crawl. */
@@ -115,6 +121,10 @@ final class Clients {
 
   /** A member of the crawl's consumer group, committing its offsets only inside transactions. */
   static KafkaConsumer<String, byte[]> member(KafkaCrawlSettings settings, String process) {
+    return new KafkaConsumer<>(memberConfig(settings, process), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static Map<String, Object> memberConfig(KafkaCrawlSettings settings, String process) {
     Map<String, Object> config = consumerConfig(settings);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "crawler-" + process);
@@ -131,10 +141,10 @@ final class Clients {
     // running crawl stalled the others for seconds. Half a second costs two small requests a second.
     config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
         (int) Math.min(500, settings.sessionTimeout().toMillis() / 3));
-    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    return config;
   }
 
-  private static Map<String, Object> producerConfig(KafkaCrawlSettings settings) {
+  static Map<String, Object> producerConfig(KafkaCrawlSettings settings) {
     int timeout = millis(settings);
     Map<String, Object> config = new HashMap<>(settings.client().values());
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
@@ -147,7 +157,7 @@ final class Clients {
     return config;
   }
 
-  private static Map<String, Object> consumerConfig(KafkaCrawlSettings settings) {
+  static Map<String, Object> consumerConfig(KafkaCrawlSettings settings) {
     int timeout = millis(settings);
     Map<String, Object> config = new HashMap<>(settings.client().values());
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
