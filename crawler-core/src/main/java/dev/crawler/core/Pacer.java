@@ -35,19 +35,20 @@ final class Pacer {
    * Takes the next free slot and waits until it comes. A slot the caller wakes up for too late
    * (by more than an interval, and more than a millisecond: its thread was not run in time, in a
    * GC pause, a stopped process, on a busy machine) is given up and a new one taken, so the
-   * listings whose slots passed during a stall do not all start together when it ends. The
-   * millisecond keeps a very high rate, whose interval is shorter than a thread's wake-up, from
-   * giving up every slot.
+   * listings whose slots passed during a stall do not all start together when it ends. A slot is
+   * given up at most once per acquire, and the millisecond keeps a very high rate, whose interval
+   * is shorter than a thread's wake-up, from giving up every slot.
    *
    * @throws InterruptedException if interrupted while waiting; the slot is then lost, which only
    *     makes the limit stricter
    */
   void acquire() throws InterruptedException {
-    for (;;) {
+    for (boolean retaken = false; ; retaken = true) {
       long now = time.nanoTime();
       long slot = reserve(now);
       time.sleep(slot - now);
-      if (time.nanoTime() - slot <= lateAfterNanos) {
+      // Once only: on a machine that always wakes late, giving up every slot would starve.
+      if (retaken || time.nanoTime() - slot <= lateAfterNanos) {
         return;
       }
     }

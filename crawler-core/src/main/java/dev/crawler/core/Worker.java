@@ -100,9 +100,12 @@ final class Worker<T, S> implements Runnable {
       lister.openSession();
       // Roles go to workers in the order their sessions open, not by index: a worker whose open()
       // blocks holds neither the roots nor a listing role that a ready peer could fill.
+      // Only a worker with a listing role may claim the roots: the first worker with a session
+      // always has one, and a claimer without one would list beyond startWorkers.
       boolean listing = crawl.reserve().listsFromStart();
-      boolean claimed = crawl.roots().claimInto(batch, stack);
-      if (!listing && !claimed && !crawl.reserve().awaitRelease(stop)) {
+      if (listing) {
+        crawl.roots().claimInto(batch, stack);
+      } else if (!crawl.reserve().awaitRelease(stop)) {
         return; // held in reserve until the crawl ended
       }
       loop();

@@ -297,6 +297,35 @@ class StopsFromAnywhereTest {
     assertNoCrawlerThreads();
   }
 
+  /** On a machine that always wakes late, a slot is given up once per acquire, not forever. */
+  @Test
+  void pacer_onAMachineThatAlwaysWakesLate_givesUpASlotAtMostOnce() throws Exception {
+    AtomicLong clock = new AtomicLong();
+    AtomicInteger sleeps = new AtomicInteger();
+    TimeSource late = new TimeSource() {
+      @Override
+      public long nanoTime() {
+        return clock.get();
+      }
+
+      @Override
+      public void sleep(long nanos) {
+        sleeps.incrementAndGet();
+        clock.addAndGet(Math.max(0, nanos) + 50_000_000L); // every wake-up 50 ms late
+      }
+
+      @Override
+      public Timer schedule(long delayNanos, Runnable action, String name) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    Pacer pacer = new Pacer(1000, late);
+    for (int i = 0; i < 100; i++) {
+      pacer.acquire();
+    }
+    assertTrue(sleeps.get() <= 200, sleeps.get() + " waits for 100 listings");
+  }
+
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await();
