@@ -66,6 +66,8 @@ final class InstallCommand implements Callable<Integer> {
       String nativeDir = System.getProperty("crawl.native");
       if (nativeDir != null && Files.isDirectory(Path.of(nativeDir))) {
         copyTree(Path.of(nativeDir), lib.resolve("native"));
+      } else {
+        deleteTree(lib.resolve("native")); // one built for an earlier jar would not fit this one
       }
       CommandLine root = spec.commandLine().getParent();
       List<Path> pages = ManPages.writeAll(target.resolve("share").resolve("man").resolve("man1"), root);

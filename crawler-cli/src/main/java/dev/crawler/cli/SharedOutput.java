@@ -49,8 +49,11 @@ final class SharedOutput {
   private final ThreadLocal<Buffer> local = ThreadLocal.withInitial(this::newBuffer);
   /** The one buffer of an ordered output, {@code null} otherwise. */
   private final Buffer shared;
-  /** Guarded by {@link #lock}. */
-  private IOException failure;
+  /**
+   * The first failed write. Written under {@link #lock}; volatile so that {@link #failed} reads it
+   * without the lock, which {@link #writeWhole} holds while a long command output streams.
+   */
+  private volatile IOException failure;
   /** Writes the buffers out every period while the crawl runs; {@code null} until started. */
   private Thread flusher;
   /** Set by {@link #stopFlushing}; read by the flusher. */
@@ -158,21 +161,13 @@ final class SharedOutput {
       buffer.flush();
     }
     synchronized (lock) {
-      if (failure == null) {
-        try {
-          out.flush();
-        } catch (IOException e) {
-          failure = e;
-        }
-      }
+      flushUnlessFailed(); // after the workers are gone: the command asks how it went
     }
   }
 
   /** Whether a write failed, because the reader closed the pipe or for any other reason. */
   boolean failed() {
-    synchronized (lock) {
-      return failure != null;
-    }
+    return failure != null;
   }
 
   /** Whether a write failed because the reader went away: how a pipeline ends, not an error. */
@@ -357,17 +352,9 @@ final class SharedOutput {
 
     /** Writes {@code bytes[0, length)}, whole records, in one call under the lock. */
     private void writeThrough(byte[] bytes, int length) {
-      boolean failedNow = false;
+      boolean failedNow;
       synchronized (lock) {
-        if (failure == null) {
-          try {
-            beforeWrite.run();
-            out.write(bytes, 0, length);
-          } catch (IOException e) {
-            failure = e;
-            failedNow = true;
-          }
-        }
+        failedNow = !writeUnlessFailed(bytes, length);
       }
       if (failedNow) {
         onFailure.run();

@@ -53,8 +53,10 @@ final class Stderr extends PrintStream {
    * terminal on stdout: they would be glued to its end. The next tick draws it again, below them.
    */
   synchronized void eraseProgressLine() {
-    eraseProgress();
-    flush();
+    if (progressShown) {
+      eraseProgress();
+      flush();
+    }
   }
 
   /** Under the lock: takes the progress line off the screen, if it is there. */
