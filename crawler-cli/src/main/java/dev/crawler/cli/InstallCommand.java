@@ -23,14 +23,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code crawl install}: puts the command where a user's shell finds it, from a clone: {@code
  * PREFIX/bin/crawl} (the launcher, which then runs the installed jar and never builds), {@code
- * PREFIX/lib/crawl/} (the jar, the launcher's JDK lookup, and the native directory reader when
- * the launcher built one), {@code PREFIX/share/man/man1/} (where man looks for commands in {@code
+ * PREFIX/lib/crawl/} (the jar, the launcher's JDK lookup, the native directory reader when the
+ * launcher built one, and its sources, from which an installed launcher on a JDK 22+ builds it
+ * when it was not), {@code PREFIX/share/man/man1/} (where man looks for commands in {@code
  * PREFIX/bin}), and {@code PREFIX/share/bash-completion/completions/crawl} (where bash-completion
  * loads it from on first use). Each file is written aside and renamed into place, so a crawl that
  * runs meanwhile sees the old install or the new one. Run again to update.
  *
  * <p>The launcher tells it where its own files are ({@code crawl.launcher}, {@code crawl.jdks},
- * {@code crawl.native} system properties); run without them, as from the jar alone, it says to
+ * {@code crawl.native}, {@code crawl.nativeSources} system properties); the build sets them
+ * too, to lay out the distribution archive ({@code crawler-cli/target/crawl-VERSION.tar.gz}); run without them, as from the jar alone, it says to
  * run it through the launcher.
  */
 @Command(
@@ -68,6 +70,11 @@ final class InstallCommand implements Callable<Integer> {
         copyTree(Path.of(nativeDir), lib.resolve("native"));
       } else {
         deleteTree(lib.resolve("native")); // one built for an earlier jar would not fit this one
+      }
+      String sources = System.getProperty("crawl.nativeSources");
+      if (sources != null && Files.isDirectory(Path.of(sources))
+          && !Path.of(sources).toAbsolutePath().equals(lib.resolve("native-src"))) {
+        copyTree(Path.of(sources), lib.resolve("native-src")); // the launcher builds the reader on 22+
       }
       CommandLine root = spec.commandLine().getParent();
       List<Path> pages = ManPages.writeAll(target.resolve("share").resolve("man").resolve("man1"), root);
