@@ -103,6 +103,11 @@ final class Lister<T, S> {
       if (failure == null) {
         return Result.LISTED;
       }
+      for (ChildBuffer<T> out : outs) {
+        if (out.deliveryFailure() != null) {
+          throw out.deliveryFailure(); // the consumer's failure, as if after list returned: FAILED
+        }
+      }
       if (!stop.isRunning()) {
         return Result.STOPPED; // interrupted by a stop: not the branch's fault
       }
@@ -113,7 +118,8 @@ final class Lister<T, S> {
       if (source.isSessionBroken(failure)) {
         closeSession();
       }
-      if (attempt >= retry.maxAttempts() || !source.isTransient(failure)) {
+      // Leaves committed during the attempt were delivered: another would deliver them again.
+      if (attempt >= retry.maxAttempts() || !source.isTransient(failure) || anyCommitted(outs)) {
         lastFailure = failure;
         lastAttempts = attempt;
         return Result.FAILED;
@@ -124,6 +130,15 @@ final class Lister<T, S> {
         return Result.STOPPED;
       }
     }
+  }
+
+  private static boolean anyCommitted(List<? extends ChildBuffer<?>> outs) {
+    for (ChildBuffer<?> out : outs) {
+      if (out.hasCommitted()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One attempt: the children it gives are accepted only while it runs. */

@@ -56,7 +56,7 @@ final class Worker<T, S> implements Runnable {
     this.reserveWitness = crawl.reserve().newWitness();
     this.batchLimit = crawl.exchange().groupLimit(); // read once: a steal never brings more
     for (int i = 0; i < batchLimit; i++) {
-      buffers.add(new ChildBuffer<>());
+      buffers.add(new ChildBuffer<>(this::deliverLeaves));
     }
   }
 
@@ -225,6 +225,7 @@ final class Worker<T, S> implements Runnable {
   /** Lists one branch and commits its children, or reports it as failed for good. */
   private void listAlone(Task<T> task) throws Exception {
     long began = reserveClock();
+    buffers.get(0).listing(task);
     Result result = lister.list(task.node(), buffers.get(0));
     noteListingTime(began);
     if (result == Result.LISTED) {
@@ -241,8 +242,9 @@ final class Worker<T, S> implements Runnable {
    */
   private void listTogether(List<Task<T>> tasks) throws Exception {
     batchNodes.clear();
-    for (Task<T> task : tasks) {
-      batchNodes.add(task.node());
+    for (int i = 0; i < tasks.size(); i++) {
+      batchNodes.add(tasks.get(i).node());
+      buffers.get(i).listing(tasks.get(i));
     }
     long began = reserveClock();
     Result result = lister.listAll(batchNodes, buffers.subList(0, tasks.size()));
@@ -252,8 +254,20 @@ final class Worker<T, S> implements Runnable {
         commit(tasks.get(i), buffers.get(i));
       }
     } else if (result == Result.FAILED) {
-      for (Task<T> task : tasks) {
-        listAlone(task);
+      boolean[] committed = new boolean[tasks.size()]; // read first: listAlone reuses buffers.get(0)
+      for (int i = 0; i < tasks.size(); i++) {
+        committed[i] = buffers.get(i).hasCommitted();
+      }
+      Exception failure = lister.lastFailure();
+      int attempts = lister.lastAttempts();
+      for (int i = 0; i < tasks.size(); i++) {
+        Task<T> task = tasks.get(i);
+        if (committed[i]) { // some of its leaves were delivered: listed again, they would be twice
+          stats.add(Counter.ERRORS, 1);
+          crawl.failures().report(new BranchError<>(task.node(), task.depth(), failure, attempts));
+        } else {
+          listAlone(task);
+        }
       }
     }
   }
@@ -263,13 +277,7 @@ final class Worker<T, S> implements Runnable {
     int depth = task.depth() + 1;
     T parent = task.node();
     SeenNodes<T> seen = crawl.seen();
-    for (T leaf : children.leaves) {
-      if (seen.firstSighting(leaf)) {
-        deliver(new Visit<>(leaf, Visit.Kind.LEAF, depth, parent));
-      } else {
-        stats.add(Counter.DUPLICATES, 1);
-      }
-    }
+    deliverLeaves(task, children.leaves);
     boolean listable = depth < maxDepth;
     for (T branch : children.branches) {
       if (!seen.firstSighting(branch)) {
@@ -278,6 +286,20 @@ final class Worker<T, S> implements Runnable {
         newTasks.add(new Task<>(branch, depth, parent));
       } else {
         deliver(new Visit<>(branch, Visit.Kind.BRANCH, depth, parent)); // at max depth: not listed
+      }
+    }
+  }
+
+  /** Delivers leaves of {@code task}'s branch: at its commit, or earlier when the source commits them. */
+  private void deliverLeaves(Task<T> task, List<T> leaves) throws InterruptedException {
+    int depth = task.depth() + 1;
+    T parent = task.node();
+    SeenNodes<T> seen = crawl.seen();
+    for (T leaf : leaves) {
+      if (seen.firstSighting(leaf)) {
+        deliver(new Visit<>(leaf, Visit.Kind.LEAF, depth, parent));
+      } else {
+        stats.add(Counter.DUPLICATES, 1);
       }
     }
   }

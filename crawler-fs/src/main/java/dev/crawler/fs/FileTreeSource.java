@@ -247,7 +247,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       throw new FileSystemLoopException(dir.path().toString());
     }
     if (dir.ignoreRules() == null) {
-      listEntries(dir, out);
+      listEntries(dir, new LeafGroups(out));
       return;
     }
     // The directory's own ignore files rule its entries, so they are all held until it is read.
@@ -325,6 +325,37 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
             out.branch(new FileEntry(path, type, size, modified, diskBytes, null, key, dir, loop, origin));
           }
         });
+  }
+
+  /**
+   * Commits a directory's leaves to the crawl in groups as they are read, so a directory of a
+   * million files costs the memory of one group, not of a million entries (a failure after the
+   * first group is then reported, not retried: {@link Children#commitLeaves()}). Confined to the
+   * listing thread.
+   */
+  private static final class LeafGroups implements Children<FileEntry> {
+    /** Leaves per group: large enough that most directories commit once, at the end. */
+    static final int GROUP = 4096;
+    private final Children<FileEntry> out;
+    private int inGroup;
+
+    LeafGroups(Children<FileEntry> out) {
+      this.out = out;
+    }
+
+    @Override
+    public void leaf(FileEntry entry) {
+      out.leaf(entry);
+      if (++inGroup == GROUP) {
+        inGroup = 0;
+        out.commitLeaves();
+      }
+    }
+
+    @Override
+    public void branch(FileEntry entry) {
+      out.branch(entry);
+    }
   }
 
   /**

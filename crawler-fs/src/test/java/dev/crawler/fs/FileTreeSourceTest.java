@@ -102,6 +102,31 @@ class FileTreeSourceTest {
     assertEquals(FileType.OTHER, result.types().get(TestTrees.bytesOf(root.resolve("pipe"))));
   }
 
+  /**
+   * A directory of many files is delivered in groups while it is read, not held whole until the
+   * end: memory grows with a group, not with the directory. Seen from the consumer, which the
+   * first group reaches from inside the source's listing; every file still comes once, as find
+   * lists it.
+   */
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 3})
+  void aLargeDirectory_isDeliveredInGroupsWhileItIsRead(int workers) throws Exception {
+    Path wide = Files.createDirectories(root.resolve("wide"));
+    for (int i = 0; i < 10_000; i++) {
+      Files.createFile(wide.resolve("f" + i));
+    }
+    java.util.concurrent.atomic.AtomicInteger duringListing = new java.util.concurrent.atomic.AtomicInteger();
+    Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {
+      if (v.node().path().startsWith(wide) && StackWalker.getInstance().walk(frames -> frames.anyMatch(
+          f -> f.getClassName().equals(FileTreeSource.class.getName()) && f.getMethodName().equals("list")))) {
+        duringListing.incrementAndGet();
+      }
+    });
+    assertEquals(Outcome.COMPLETE, result.report().outcome());
+    assertEquals(TestTrees.find(root), result.paths());
+    assertTrue(duringListing.get() >= 8_000, duringListing.get() + " of 10,000 files came while the directory was read");
+  }
+
   /** Where the native reader can run, the build compiled it and the tests use it: never skipped silently. */
   @Test
   void nativeReader_isUsedOnJava22OnLinux() {

@@ -30,7 +30,9 @@ import java.util.List;
  *       retried with backoff up to the crawl's retry policy; otherwise, or when attempts run out,
  *       the branch is reported as a {@code BranchError} and the crawl goes on (or stops, under a
  *       fail-fast policy). Children given to {@code out} by a failed attempt are discarded: a
- *       listing is committed only when {@code list} returns normally.</li>
+ *       listing is committed only when {@code list} returns normally, except for leaves the
+ *       source committed early with {@link Children#commitLeaves()} (such an attempt is never
+ *       retried).</li>
  *   <li>{@code list} throwing an {@link Error}: the crawl stops and fails with that error.</li>
  *   <li>{@code open} throwing: retried if transient, otherwise the crawl fails with that cause.
  *       An {@code open} that takes long (a connection that hangs) holds up only its own worker:
