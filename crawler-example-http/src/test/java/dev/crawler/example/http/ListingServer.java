@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Faults, by directory path: {@link #fail} answers a status some number of times, {@link #hang}
  * answers nothing until the server closes, {@link #truncate} leaves out a listing's end line.
  * {@link #expireTokensAfter} makes a token unknown after some listings, as a session that times
- * out. Counters tell what was asked: listings per directory, sessions opened, sessions still open.
+ * out. Counters tell what was asked: listings per directory, sessions opened, sessions left open.
  */
 final class ListingServer {
   private final RemoteTree tree;
@@ -47,6 +47,8 @@ final class ListingServer {
   private final Map<String, AtomicInteger> listings = new ConcurrentHashMap<>();
   /** Uses left, by token of a live session. */
   private final Map<String, AtomicInteger> sessions = new ConcurrentHashMap<>();
+  /** Tokens a listing request carried: sessions the client surely received. */
+  private final Set<String> used = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionsOpened = new AtomicInteger();
   private volatile int usesPerToken = Integer.MAX_VALUE;
 
@@ -119,9 +121,15 @@ final class ListingServer {
     return sessionsOpened.get();
   }
 
-  /** Sessions opened and neither logged out nor expired. */
-  int sessionsOpen() {
-    return sessions.size();
+  /**
+   * Sessions that served a listing and were neither logged out nor expired: sessions the client
+   * had and did not close. A session whose login answer the client never read (an {@code open}
+   * cut by the crawl's stop) cannot be logged out, and is left to expire, as on a real server.
+   */
+  int sessionsLeftOpen() {
+    Set<String> open = new java.util.HashSet<>(sessions.keySet());
+    open.retainAll(used);
+    return open.size();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -151,6 +159,7 @@ final class ListingServer {
 
   private void list(HttpExchange exchange, String directory) throws IOException, InterruptedException {
     listings.computeIfAbsent(directory, d -> new AtomicInteger()).incrementAndGet();
+    used.add(token(exchange));
     AtomicInteger uses = sessions.get(token(exchange));
     if (uses == null || uses.decrementAndGet() < 0) {
       sessions.remove(token(exchange));
