@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The library's jars as a modular application uses them (README, "As a dependency"): each library
  * module resolves on the module path under its stable name, and a program that {@code requires
  * dev.crawler.core} and {@code dev.crawler.testing} implements a source, crawls it and passes the
- * invariant checker. An IT because it needs the packaged jars: the module names live in their
- * manifests ({@code Automatic-Module-Name}), and a directory of classes has none. One javac, in
+ * invariant checker, without naming crawler-core's dependencies, which its descriptor declares. An
+ * IT because it needs the packaged jars: crawler-core's name is in its {@code module-info.class},
+ * the others' in their manifests ({@code Automatic-Module-Name}), and a directory of classes has
+ * none. One javac, in
  * this JVM, and one JVM for the program.
  */
 class ModulePathIT {
@@ -37,9 +39,8 @@ class ModulePathIT {
       module demo {
         requires dev.crawler.core;
         requires dev.crawler.testing;
-        // The library's jars are automatic modules, which declare no dependencies: name theirs.
-        requires com.google.common;
-        requires org.slf4j;
+        // crawler-core's descriptor brings Guava and SLF4J; crawler-testing is an automatic module,
+        // which declares no dependencies: name its JUnit.
         requires org.junit.jupiter.api;
       }
       """;
@@ -82,7 +83,8 @@ class ModulePathIT {
           for (String name : args) {
             System.out.println(name + " " + ModuleLayer.boot().findModule(name).isPresent());
           }
-          System.out.println(Crawler.class.getModule().getName() + " " + report.outcome() + " " + report.visits());
+          System.out.println(Crawler.class.getModule().getName() + " automatic " + Crawler.class.getModule().getDescriptor().isAutomatic()
+              + " " + report.outcome() + " " + report.visits());
         }
       }
       """;
@@ -126,7 +128,7 @@ class ModulePathIT {
     int exit = p.waitFor();
     assertEquals(0, exit, "exit; stdout: " + out + "stderr: " + Files.readString(tmp.resolve("err")));
     String expected = NAMES.stream().map(name -> name + " true\n").collect(Collectors.joining())
-        + "dev.crawler.core COMPLETE 7\n";
+        + "dev.crawler.core automatic false COMPLETE 7\n";
     assertEquals(expected, out);
   }
 }

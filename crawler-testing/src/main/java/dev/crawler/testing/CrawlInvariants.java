@@ -101,9 +101,9 @@ public final class CrawlInvariants {
 
   /**
    * Every invariant of a finished crawl of any source, against the tree it should have found:
-   * nothing visited twice, every parent delivered before its children with the expected parent;
-   * for a crawl that ran to its end, every expected node visited and nothing else, with an error
-   * for each failing branch; no crawler thread left.
+   * nothing visited twice, every parent delivered before its children with the expected parent,
+   * no child of a failing branch visited; for a crawl that ran to its end, every expected node
+   * visited and nothing else, with an error for each failing branch; no crawler thread left.
    *
    * @param expectedParents every node the crawl can reach, by key, with its parent's key ({@code
    *     null} for the root)
@@ -120,6 +120,10 @@ public final class CrawlInvariants {
         problems.add(key + " visited, but not in the tree");
       } else if (!java.util.Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
         problems.add(key + " with parent " + visits.parents().get(key) + ", expected " + expectedParents.get(key));
+      } else if (expectedParents.get(key) != null && failedBranches.contains(expectedParents.get(key))) {
+        // A failed listing hands over no child (invariant 7): a child seen anyway was taken from a
+        // listing that must not count, one cut short or not trusted.
+        problems.add(key + " visited, but its parent's listing failed");
       }
     });
     if (report.outcome().ranToEnd()) {

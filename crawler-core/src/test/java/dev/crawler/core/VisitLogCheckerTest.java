@@ -1,0 +1,64 @@
+package dev.crawler.core;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.testing.CrawlInvariants;
+import dev.crawler.testing.VisitLog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker for any source ({@link CrawlInvariants#assertCrawlInvariants(CrawlReport, VisitLog,
+ * Map, Set)}) fails on what a source's test must catch, given visits no engine would deliver: the
+ * engine never lets it fail, so these crawls are written by hand.
+ */
+class VisitLogCheckerTest {
+  /** a, with b below it, with c below b; b's listing failed. */
+  private static final Map<String, String> PARENTS = parents();
+
+  private static Map<String, String> parents() {
+    Map<String, String> parents = new HashMap<>();
+    parents.put("a", null);
+    parents.put("b", "a");
+    parents.put("c", "b");
+    return parents;
+  }
+
+  @Test
+  void assertCrawlInvariants_childOfAFailedBranchVisited_fails() {
+    VisitLog<String, String> visits = visits(List.of("a", "b", "c"));
+
+    AssertionError failure = assertThrows(AssertionError.class,
+        () -> CrawlInvariants.assertCrawlInvariants(partial(3), visits, PARENTS, Set.of("b")));
+    assertTrue(failure.getMessage().contains("c visited, but its parent's listing failed"), failure.getMessage());
+  }
+
+  @Test
+  void assertCrawlInvariants_failedBranchWithNothingBelowIt_passes() {
+    VisitLog<String, String> visits = visits(List.of("a", "b"));
+
+    CrawlInvariants.assertCrawlInvariants(partial(2), visits, PARENTS, Set.of("b"));
+  }
+
+  private static VisitLog<String, String> visits(List<String> nodes) {
+    VisitLog<String, String> visits = new VisitLog<>(node -> node);
+    for (int depth = 0; depth < nodes.size(); depth++) {
+      String node = nodes.get(depth);
+      visits.accept(new Visit<>(node, node.equals("c") ? Visit.Kind.LEAF : Visit.Kind.BRANCH, depth,
+          PARENTS.get(node)));
+    }
+    return visits;
+  }
+
+  private static CrawlReport<String> partial(long visits) {
+    BranchError<String> error = new BranchError<>("b", 1, new IOException("listing failed"), 1);
+    return new CrawlReport<>(Outcome.PARTIAL, null, visits, visits - 1, 1, 2, 0, List.of(error), 0, 0, 0, 0, 0,
+        (int) visits - 1, List.of(), Duration.ZERO);
+  }
+}
