@@ -16,7 +16,14 @@ import java.util.Objects;
  */
 public record BranchError<T>(T branch, int depth, Exception cause, int attempts) {
 
-  /** Validates the components. */
+  /**
+   * Checks the components.
+   *
+   * @param branch the branch whose listing failed
+   * @param depth the branch's depth, 0 for the root
+   * @param cause what the last attempt threw
+   * @param attempts how many times the listing was tried, at least 1
+   */
   public BranchError {
     Objects.requireNonNull(branch, "branch");
     Objects.requireNonNull(cause, "cause");

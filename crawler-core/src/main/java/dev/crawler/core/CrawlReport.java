@@ -66,7 +66,26 @@ public record CrawlReport<T>(
     List<Duration> workerBusy,
     Duration elapsed) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Checks the components and copies the lists.
+   *
+   * @param outcome how the crawl ended
+   * @param failure the cause when {@code outcome} is {@link Outcome#FAILED}, else {@code null}
+   * @param visits nodes delivered
+   * @param branches branch visits
+   * @param leaves leaf visits
+   * @param listings calls of {@code list} or {@code listAll}, retries included
+   * @param retries calls of {@code list} after a transient failure
+   * @param errors branches that could not be listed, in the order they failed
+   * @param duplicatesSkipped nodes dropped as already seen
+   * @param handoffs branches handed to an idle worker
+   * @param steals branches taken by an idle worker from a busy one
+   * @param localDescents branches a worker took from its own stack
+   * @param unlisted branches left unlisted when the crawl stopped early
+   * @param maxDepth the deepest visit
+   * @param workerBusy busy time of each worker, by worker index
+   * @param elapsed from start to the last worker's exit
+   */
   public CrawlReport {
     Objects.requireNonNull(outcome, "outcome");
     checkArgument((failure != null) == (outcome == Outcome.FAILED),

@@ -23,7 +23,15 @@ import java.util.Objects;
 public record RetryPolicy(
     int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
 
-  /** Validates the components. */
+  /**
+   * Checks the components.
+   *
+   * @param maxAttempts attempts per listing, including the first; 1 means no retry
+   * @param initialBackoff the wait after the first failure
+   * @param maxBackoff the longest wait
+   * @param multiplier the growth of the wait from one failure to the next, at least 1
+   * @param jitter the largest fraction of a wait taken off at random, from 0 (none) to 1
+   */
   public RetryPolicy {
     checkArgument(maxAttempts >= 1, "maxAttempts (%s) must be at least 1", maxAttempts);
     Objects.requireNonNull(initialBackoff, "initialBackoff");

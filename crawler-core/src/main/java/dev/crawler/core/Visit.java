@@ -27,7 +27,14 @@ public record Visit<T>(T node, Kind kind, int depth, T parent) {
     LEAF
   }
 
-  /** Validates the components. */
+  /**
+   * Checks the components.
+   *
+   * @param node the node
+   * @param kind whether the node is a branch or a leaf
+   * @param depth 0 for the root, 1 for its children, and so on
+   * @param parent the branch whose listing yielded this node; {@code null} only for the root
+   */
   public Visit {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(kind, "kind");

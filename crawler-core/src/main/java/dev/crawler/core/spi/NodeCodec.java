@@ -29,6 +29,7 @@ public interface NodeCodec<T> {
    * the whole node.
    *
    * @param node a node the source produced, listed or not
+   * @return the bytes a visit of {@code node} carries
    */
   default byte[] encodeForVisit(T node) {
     return encode(node);
