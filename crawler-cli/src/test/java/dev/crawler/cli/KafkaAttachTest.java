@@ -161,6 +161,63 @@ class KafkaAttachTest {
   }
 
   @Test
+  void attachToARunningOrgChartCrawl_printsTheStartersCsv_managersFirst() throws Exception {
+    String id = newId();
+    // 20 ms a search and one worker: the starter (and the demo directory it serves) runs for
+    // seconds, long enough for attach to find the crawl, reach the directory and list with it.
+    java.util.concurrent.CompletableFuture<CliRun> starting = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> CliRun.of("ldap", "--root", "ceo", "--demo-people", "2000", "--demo-latency", "20ms", "--csv", "-q",
+            "-j", "1", "--kafka", broker.bootstrap(), "--crawl-id", id));
+    CliRun attach = null;
+    for (int attempt = 0; attempt < 200 && (attach == null || attach.exit() == 2); attempt++) {
+      attach = CliRun.of("attach", "--kafka", broker.bootstrap(), "--crawl", id, "--csv", "-j", "4");
+      if (attach.exit() == 2) {
+        assertTrue(attach.err().startsWith("crawl: no crawl with id " + id), attach.err());
+        starting.getNow(null);
+        Thread.onSpinWait();
+      }
+    }
+    CliRun starter = starting.get();
+    assertEquals(0, starter.exit(), starter.err());
+    assertEquals(0, attach.exit(), attach.err());
+    assertTrue(attach.err().contains("listing with 4 workers too"), attach.err());
+    List<String> lines = attach.lines();
+    assertEquals(2_001, lines.size(), "a header and everyone once");
+    assertEquals(starter.lines().get(0), lines.get(0), "the header");
+    assertEquals(Set.copyOf(starter.lines()), Set.copyOf(lines));
+    Set<String> printed = new java.util.HashSet<>();
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> fields = csv(line);
+      String manager = fields.get(5);
+      assertTrue(manager.isEmpty() || printed.contains(manager), "a report before their manager: " + line);
+      printed.add(fields.get(0));
+    }
+  }
+
+  /** The fields of one CSV row, quotes undone. */
+  private static List<String> csv(String row) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < row.length(); i++) {
+      char c = row.charAt(i);
+      if (quoted && c == '"' && i + 1 < row.length() && row.charAt(i + 1) == '"') {
+        field.append('"');
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        fields.add(field.toString());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    fields.add(field.toString());
+    return fields;
+  }
+
+  @Test
   void attachToAnUnknownCrawl_isOneLine_exitTwo() throws Exception {
     CrawlProcess attach = CrawlProcess.run(Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl",
         "no-such-crawl");
