@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Add this process's workers to a crawl running over Kafka, until it ends.",
         "The crawl was started by crawl fs ... --kafka or crawl ldap ... --kafka; the process that started it "
-            + "prints the results. A crawl of a directory binds as its starter did, with this process's own password."},
+            + "prints the results (crawl attach prints them again, from anywhere, should it stop). A crawl of a directory binds as its starter did, with this process's own password."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl ended",

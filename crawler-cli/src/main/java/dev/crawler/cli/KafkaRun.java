@@ -116,14 +116,44 @@ final class KafkaRun {
     if (!options.quiet) {
       err.println("crawl: crawl " + settings.crawlId() + " at " + settings.bootstrap() + "; add machines with: crawl join"
           + " --kafka " + settings.bootstrap() + " --crawl " + settings.crawlId()
-          + (settings.client().isEmpty() ? "" : " --kafka-config FILE (its own)"));
+          + (settings.client().isEmpty() ? "" : " --kafka-config FILE (its own)")
+          + "; should this process stop, print the crawl with: crawl attach --kafka " + settings.bootstrap()
+          + " --crawl " + settings.crawlId());
     }
+    try {
+      return follow(crawl, engine, false, session, options.quiet, options.stats, err, units);
+    } catch (KafkaCrawlException e) { // only when this engine may be the last that lists: not here
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@code engine} (if any) on a thread of its own and follows {@code crawl} to its end,
+   * printing its visits through {@code session}.
+   *
+   * @param engine this process's engine, or {@code null} if it lists nothing
+   * @param aloneMayList whether {@code engine} may be the only process left that lists (a crawl
+   *     attached to): if it fails, nobody may finish the crawl, so following it stops there, with
+   *     a failure, rather than wait for ever
+   * @return the whole crawl's report, or {@code null} if stdout's reader went away first
+   * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
+   * @throws KafkaCrawlException if the engine failed and {@code aloneMayList}: the output is partial
+   */
+  static <T, S> CrawlReport<T> follow(DistributedCrawl<T> crawl, EngineProcess<T, S> engine, boolean aloneMayList,
+      CommandCrawl session, boolean quiet, boolean stats, PrintStream err, String[] units)
+      throws UserError, InterruptedException, ExitStatus.OutputFailedException, KafkaCrawlException {
     AtomicReference<Throwable> engineFailure = new AtomicReference<>();
     Thread local = new Thread(() -> {
+      if (engine == null) {
+        return;
+      }
       try {
         engine.run();
       } catch (Exception e) {
         engineFailure.set(e);
+        if (aloneMayList) {
+          crawl.close(); // the await below ends, and says why
+        }
       }
     }, "crawl-kafka-engine");
     local.start();
@@ -139,20 +169,27 @@ final class KafkaRun {
         }
       }
     } catch (KafkaCrawlException e) {
-      engine.stop();
+      if (engine != null) {
+        engine.stop();
+      }
       local.join();
       if (session.out.failed()) {
         session.out.checkWritten(); // not a reader that went away: the output cannot be written
         return null; // the reader went away and we stopped following; the other processes finish
       }
+      Throwable failed = engineFailure.get();
+      if (failed != null && aloneMayList) {
+        throw new KafkaCrawlException("this process could not list (" + CrawlCommand.describe(failed)
+            + "), and may be the only one left that lists; the output is partial: attach again when it can", failed);
+      }
       throw new UserError(e.getMessage(), e);
     }
     local.join();
-    if (engineFailure.get() != null && !options.quiet) {
+    if (engineFailure.get() != null && !quiet) {
       err.println("crawl: this process's engine stopped early (" + engineFailure.get().getMessage()
           + "); the others finished the crawl");
     }
-    if (options.stats) {
+    if (stats) {
       for (ProcessCounts p : report.processes().values()) {
         err.printf(Locale.ROOT, "  process %s: %,d %s, %,d %s, %,d transactions%n",
             p.process(), p.listings(), units[0], p.visits(), units[1], p.transactions());

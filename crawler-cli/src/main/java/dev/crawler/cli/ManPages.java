@@ -72,7 +72,7 @@ final class ManPages implements Callable<Integer> {
 
   /** The crawling commands have pages; help, completion and this one are named in crawl(1) alone. */
   private static boolean isDocumented(CommandSpec command) {
-    return List.of("fs", "ldap", "join").contains(command.name());
+    return List.of("fs", "ldap", "join", "attach").contains(command.name());
   }
 
   private static Path write(Path dir, CommandSpec command, String version) throws IOException {
@@ -170,7 +170,7 @@ final class ManPages implements Callable<Integer> {
 
     roff.append(".SH SEE ALSO\n");
     List<String> seeAlso = new ArrayList<>();
-    for (String other : List.of("crawl", "crawl-fs", "crawl-ldap", "crawl-join")) {
+    for (String other : List.of("crawl", "crawl-fs", "crawl-ldap", "crawl-join", "crawl-attach")) {
       if (!other.equals(name)) {
         seeAlso.add("\\fB" + escape(other) + "\\fR(1)");
       }
@@ -198,7 +198,11 @@ final class ManPages implements Callable<Integer> {
           new String[] {"crawl ldap --root ceo --stats --find-orphans", "Who is reached, and who is out of reach and why."}),
       "crawl-join", List.<String[]>of(
           new String[] {"crawl join --kafka broker:9092 --crawl ID", "Add this machine's workers to crawl ID until it "
-              + "ends; its starter prints the results."}));
+              + "ends; its starter prints the results."}),
+      "crawl-attach", List.<String[]>of(
+          new String[] {"crawl attach --kafka broker:9092 --crawl ID > entries.txt", "Every entry of crawl ID, once, "
+              + "from its start to its end, whether its starter is still there or not."},
+          new String[] {"crawl attach --kafka broker:9092 --crawl ID --csv", "An org chart's crawl as CSV."}));
 
   /** Description lines as paragraphs: picocli's {@code %n} breaks a line, as in --help. */
   private static void paragraphs(StringBuilder roff, String[] lines) {

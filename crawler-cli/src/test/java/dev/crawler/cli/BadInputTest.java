@@ -136,7 +136,7 @@ class BadInputTest {
 
   @Test
   void unknownCommand_listsTheCommands() {
-    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, help, generate-completion, generate-man-pages and install \\(see 'crawl --help'\\)", "bogus");
+    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, attach, help, generate-completion, generate-man-pages and install \\(see 'crawl --help'\\)", "bogus");
   }
 
   @Test

@@ -26,10 +26,11 @@ class ManPagesTest {
   void pages_renderCleanly_andDocumentEveryOptionOfTheModel() throws Exception {
     CliRun run = CliRun.of("generate-man-pages", tmp.toString());
     assertEquals(0, run.exit(), run.err());
-    assertTrue(run.err().startsWith("crawl: wrote 4 man pages to " + tmp), run.err());
+    assertTrue(run.err().startsWith("crawl: wrote 5 man pages to " + tmp), run.err());
     CommandLine cli = CrawlCommand.commandLine(new java.io.ByteArrayOutputStream());
     List<CommandSpec> commands = List.of(cli.getCommandSpec(), cli.getSubcommands().get("fs").getCommandSpec(),
-        cli.getSubcommands().get("ldap").getCommandSpec(), cli.getSubcommands().get("join").getCommandSpec());
+        cli.getSubcommands().get("ldap").getCommandSpec(), cli.getSubcommands().get("join").getCommandSpec(),
+        cli.getSubcommands().get("attach").getCommandSpec());
     for (CommandSpec command : commands) {
       Path page = tmp.resolve(ManPages.pageName(command) + ".1");
       assertTrue(Files.isRegularFile(page), page.toString());

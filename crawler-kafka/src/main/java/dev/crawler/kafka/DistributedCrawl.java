@@ -15,10 +15,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.TopicPartition;
@@ -140,6 +144,61 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     }
   }
 
+  /**
+   * Follows a crawl that exists, started by another process, from its start: delivers every
+   * visit committed so far and every visit to come, each once, and reports the whole crawl, as
+   * {@link #start} does for the process that started it. For a process that prints a crawl whose
+   * starter went away: it ends as soon as it has delivered everything, if the crawl has ended;
+   * else it waits for the end like the starter (it lists nothing: run an {@link EngineProcess}
+   * beside it if nobody else lists).
+   *
+   * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
+   */
+  public static <T> DistributedCrawl<T> attach(KafkaCrawlSettings settings, NodeCodec<T> codec,
+      Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
+    CrawlTopics.spec(settings); // a crawl that exists: the watcher would wait for ever on missing topics
+    DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
+    crawl.watcher.start();
+    return crawl;
+  }
+
+  /**
+   * Whether the crawl has ended, as far as its committed events show now: its end announced, or
+   * its balance 0 (see the class comment). Reads the events from their start to their committed
+   * end. {@code false} may be stale by the time it returns; {@code true} never is.
+   *
+   * @throws KafkaCrawlException if Kafka cannot be reached, or the events cannot be read
+   */
+  public static boolean hasEnded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+    TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
+    try (KafkaConsumer<String, byte[]> reader = Clients.reader(settings)) {
+      reader.assign(List.of(events));
+      reader.seekToBeginning(List.of(events));
+      long end = reader.endOffsets(List.of(events)).get(events); // read_committed: the last stable offset
+      boolean seeded = false;
+      long balance = 0;
+      while (reader.position(events) < end) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
+          if (Wire.END.equals(record.key())) {
+            return true;
+          }
+          if (Wire.DELTA.equals(record.key())) {
+            Wire.Delta delta = Wire.delta(record.value());
+            seeded |= delta.process().equals("seed");
+            balance += delta.delta();
+          }
+        }
+      }
+      return seeded && balance == 0;
+    } catch (KafkaException | IllegalArgumentException e) {
+      throw new KafkaCrawlException("cannot read the events of crawl " + settings.crawlId() + " at "
+          + settings.bootstrap() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The watcher: sums the deltas, delivers the visits, and announces the end. */
   private void watch() {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
@@ -148,6 +207,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       reader.assign(List.of(events, visitPartition));
       reader.seekToBeginning(List.of(events, visitPartition));
       boolean seeded = false;
+      boolean endAnnounced = false;
       Long visitsEnd = null; // once the balance is 0: how far the visits go
       while (visitsEnd == null || reader.position(visitPartition) < visitsEnd) {
         if (closing) {
@@ -166,6 +226,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           }
           if (record.topic().equals(settings.visitsTopic())) {
             Wire.visits(record.value(), this::deliver);
+          } else if (Wire.END.equals(record.key())) {
+            endAnnounced = true;
           } else if (Wire.DELTA.equals(record.key())) {
             Wire.Delta delta = Wire.delta(record.value());
             seeded |= delta.process().equals("seed");
@@ -183,12 +245,18 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           }
         }
         if (visitsEnd == null && seeded && balance.get() == 0) {
-          // Every transaction is decided now: the visits' committed end is final.
-          visitsEnd = reader.endOffsets(List.of(visitPartition)).get(visitPartition);
+          // No transaction can commit from now on (each would take a branch, and all were taken),
+          // but one may still be open: a dead process's, which the broker aborts when it times
+          // out. It holds back the committed end (the last stable offset) of the visits, and
+          // committed visits may lie beyond it. So read up to the end of the log, which counts
+          // the open transaction's records too: the position passes them once it is aborted.
+          visitsEnd = logEnd(visitPartition);
         }
       }
       endNanos = System.nanoTime();
-      announceEnd(settings);
+      if (!endAnnounced) {
+        announceEnd(settings);
+      }
     } catch (WakeupException closed) {
       failure = new KafkaCrawlException("the crawl " + settings.crawlId() + " was closed before its end");
     } catch (Exception | Error e) {
@@ -199,6 +267,17 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       }
       reader.close();
       done.countDown();
+    }
+  }
+
+  /** The end of {@code partition}'s log, counting records of transactions not yet decided. */
+  private long logEnd(TopicPartition partition) throws KafkaCrawlException, InterruptedException {
+    try (Admin admin = Clients.admin(settings)) {
+      return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
+              new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+          .partitionResult(partition).get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS).offset();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new KafkaCrawlException("cannot read where the visits of crawl " + settings.crawlId() + " end: " + e, e);
     }
   }
 

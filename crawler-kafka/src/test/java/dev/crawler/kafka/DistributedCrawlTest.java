@@ -178,6 +178,63 @@ class DistributedCrawlTest {
     assertTrue(report.processes().containsKey("doomed"), "the killed process had committed batches before it died");
   }
 
+  /**
+   * A dead process's transaction left open on the visits holds back their committed end; visits
+   * committed after it were never delivered, and the crawl was reported COMPLETE without them.
+   */
+  @Test
+  void aTransactionLeftOpenOnTheVisits_theWatcherStillDeliversEveryVisitCommittedAfterIt() throws Exception {
+    String spec = "balanced:5:4";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    VisitRecorder visits = new VisitRecorder(tree);
+    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
+    DistributedReport<Integer> report;
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits);
+        var zombie = Clients.transactional(settings.withTransactionTimeout(Duration.ofSeconds(3)), "zombie")) {
+      // As a process killed mid-transaction leaves it: open until the broker times it out.
+      zombie.initTransactions();
+      zombie.beginTransaction();
+      zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.visitsTopic(), null,
+          Wire.visits(List.of(new Wire.VisitRecord(false, 1, TreeEngineMain.CODEC.encode(-1), null))))).get();
+      engine(crawl, "only", spec, 0);
+      report = distributed.await();
+    }
+    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+  }
+
+  @Test
+  void attach_deliversEveryVisitOnce_toACrawlThatEnded_andToOneStillRunning() throws Exception {
+    String spec = "heavy:5:3000";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
+    Milestone tenth = new Milestone(new VisitRecorder(tree), tree.size() / 10);
+    VisitRecorder whileRunning = new VisitRecorder(tree);
+    DistributedReport<Integer> running;
+    try (DistributedCrawl<Integer> started = start(crawl, spec, tenth)) {
+      assertTrue(!DistributedCrawl.hasEnded(settings), "nobody listed yet");
+      engine(crawl, "only", spec, 1_000);
+      tenth.await();
+      try (DistributedCrawl<Integer> attached = DistributedCrawl.attach(settings, TreeEngineMain.CODEC,
+          whileRunning)) {
+        running = attached.await();
+      }
+      started.await();
+    }
+    assertCrawlInvariants(running.report(), whileRunning, new TreeSource(tree), Expect.everything());
+    assertTrue(DistributedCrawl.hasEnded(settings));
+    VisitRecorder afterTheEnd = new VisitRecorder(tree);
+    DistributedReport<Integer> ended;
+    try (DistributedCrawl<Integer> attached = DistributedCrawl.attach(settings, TreeEngineMain.CODEC, afterTheEnd)) {
+      ended = attached.await();
+    }
+    assertCrawlInvariants(ended.report(), afterTheEnd, new TreeSource(tree), Expect.everything());
+    KafkaCrawlException unknown = assertThrows(KafkaCrawlException.class, () -> DistributedCrawl.attach(
+        TreeEngineMain.settings(broker.bootstrap(), "no-such-crawl"), TreeEngineMain.CODEC, v -> {}));
+    assertTrue(unknown.getMessage().startsWith("no crawl with id no-such-crawl"), unknown.getMessage());
+  }
+
   @Test
   void aProcessJoiningMidCrawl_takesAShare() throws Exception {
     // Every branch but the last level has children (in a heavy-tailed tree most late branches list

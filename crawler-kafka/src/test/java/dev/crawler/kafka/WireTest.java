@@ -52,6 +52,18 @@ class WireTest {
   }
 
   @Test
+  void aCutOrForeignPackIsRefused_notReadPastItsEnd() {
+    byte[] pack = Wire.visits(List.of(new Wire.VisitRecord(true, 3, new byte[] {1, 2, 3}, new byte[] {4})));
+    for (int length = 1; length < pack.length; length++) {
+      byte[] cut = java.util.Arrays.copyOf(pack, length);
+      assertThrows(IllegalArgumentException.class, () -> Wire.visits(cut, v -> {}), "cut at " + length);
+    }
+    byte[] hugeLength = pack.clone();
+    hugeLength[5] = 0x7f; // the node's length, now far past the pack's end
+    assertThrows(IllegalArgumentException.class, () -> Wire.visits(hugeLength, v -> {}));
+  }
+
+  @Test
   void thePackerSendsEveryVisitOnceInPacksNearItsLimit() {
     List<byte[]> packs = new ArrayList<>();
     VisitPacker packer = new VisitPacker(packs::add, 1000);
