@@ -65,8 +65,8 @@ import java.util.Set;
  * The set-up methods ({@link #of} when it must read the root DSE, {@link #findRoot} and the
  * counts) try once and throw the server's message: a wrong port is said at once. A person met
  * again below themselves (a manager cycle) is listed as a {@link ManagerCycleException} and not
- * entered again. People whose manager entry does not exist are out of a crawl's reach by nature;
- * {@link #missingManagers()} finds them.
+ * entered again. People whose chain of managers never meets the root are out of a crawl's reach by
+ * nature; {@link #outOfReach} finds them, and says why.
  */
 public final class OrgChartSource implements BranchSource<Person, LDAPConnection> {
   private final LdapSettings settings;
@@ -78,7 +78,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final LimitedSearch search;
   private final EntryReader reader;
   private final ReportQuery reports;
-  private final OrphanAudit audit;
+  private final ReachAudit audit;
   /** What a root given by name is looked up by: the uid attribute, or AD's several names. */
   private final List<String> rootAttributes;
 
@@ -102,7 +102,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     this.search = new LimitedSearch(settings, personFilter(settings), wanted.toArray(String[]::new), counters, sizer);
     this.reader = new EntryReader(settings, backLink, new RangeRetrieval(search));
     this.reports = new ReportQuery(search, sizer, reader, settings);
-    this.audit = new OrphanAudit(search, reader);
+    this.audit = new ReachAudit(search, reader, settings.managerAttribute(), ReachAudit.LOOKUP_MOST);
   }
 
   /**
@@ -297,29 +297,36 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   /**
-   * Everyone under the base DN whose manager attribute names no person there: the people a crawl
-   * from the top never reaches. Reads every person once, over a connection of its own, in pieces
-   * that fit the size limit (paging where the server allows it, else uid prefixes), and those it
-   * reports once more: about as costly as crawling everyone. Manager cycles are not found here; a
-   * crawl reports those.
+   * Everyone under the base DN (who matches the person filter) whom a crawl from {@code root}
+   * does not reach, each with the reason (see {@link OutOfReach}): no manager, a manager that does
+   * not exist, is outside the base or is left out by the filter, a manager cycle, or below
+   * someone out of reach for one of those reasons. People in the root's own part of the chart
+   * (above the root when it is not the top, and beside it) are counted in the summary, not
+   * named. Reads every person once, over a connection of its own, in pieces that fit the size
+   * limit (paging where the server allows it, else uid prefixes), then those out of reach again:
+   * about as costly as crawling everyone.
    *
-   * @return one entry per missing manager value, in no particular order
+   * @param root the root of the crawl, as {@link #findRoot} found them
+   * @return one per person out of reach, in no particular order
    * @throws LDAPException if the directory cannot be read
    */
-  public List<MissingManager> missingManagers() throws LDAPException {
-    List<MissingManager> missing = new ArrayList<>();
-    missingManagers(missing::add);
-    return missing;
+  public List<OutOfReach> outOfReach(Person root) throws LDAPException {
+    List<OutOfReach> found = new ArrayList<>();
+    outOfReach(root, found::add);
+    return found;
   }
 
   /**
-   * As {@link #missingManagers()}, handing each to {@code each} as it is found: what the audit
-   * holds is DNs (see OrphanAudit) and one piece of a search, not the people's entries.
+   * As {@link #outOfReach(Person)}, handing each to {@code each} as it is read again (what the
+   * audit holds is DNs and indexes, not entries), and saying how many there are, by part of the
+   * chart. {@code each} is called on the calling thread.
    */
-  public void missingManagers(java.util.function.Consumer<MissingManager> each) throws LDAPException {
+  public OutOfReach.Summary outOfReach(Person root, java.util.function.Consumer<OutOfReach> each)
+      throws LDAPException {
+    java.util.Objects.requireNonNull(root, "root");
     LDAPConnection connection = connector.open();
     try {
-      audit.missingManagers(connection, each);
+      return audit.outOfReach(connection, root, each);
     } finally {
       connection.close();
     }
