@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:everyone was read",
         "1:some managers' reports could not be read, the deadline passed (partial output), the directory "
-            + "stayed away longer than --reconnect-for, the output could not be written, or --find-orphans found "
-            + "people out of reach",
+            + "stayed away longer than --reconnect-for, the output could not be written, more people were found "
+            + "than -z allows (partial output), or --find-orphans found people out of reach",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class LdapCommand implements Callable<Integer> {
@@ -62,10 +62,31 @@ final class LdapCommand implements Callable<Integer> {
   @Mixin
   DirectoryOptions directory = new DirectoryOptions();
 
-  @picocli.CommandLine.Parameters(paramLabel = "ATTR", arity = "0..*",
-      description = "More attributes to read of each person, as ldapsearch takes them (e.g. telephoneNumber "
-          + "departmentNumber); printed in --json, --csv and --ldif.")
+  @picocli.CommandLine.Parameters(paramLabel = "[FILTER] ATTR", arity = "0..*",
+      description = "As ldapsearch takes them, [filter [attributes...]]: a first argument that is a filter "
+          + "('(objectClass=inetOrgPerson)', or with an =) is --filter; the others are more attributes to read of each "
+          + "person (e.g. telephoneNumber departmentNumber), printed in --json, --csv and --ldif: * for every user "
+          + "attribute and + for every operational one (not with --csv, whose columns are named), 1.1 for none.")
+  List<String> arguments = new ArrayList<>();
+
+  /** The attributes among {@link #arguments}, once {@link #validate} has split off a filter. */
   List<String> extraAttributes = new ArrayList<>();
+
+  @Option(names = "-L", description = "LDIF, as ldapsearch's -L, -LL and -LLL (clustered: -LLL): --ldif; with -LL or "
+      + "-LLL without comment lines (a person out of reach then has no line saying why). No version line is written.")
+  boolean[] ldifLevel = new boolean[0];
+
+  @Option(names = "-z", paramLabel = "N", description = "A size limit, as ldapsearch's -z but kept by this client "
+      + "(each query still reads past the server's): print at most N people, then stop; when more were found the "
+      + "output is partial, said on stderr, exit 1. 0 or none: no limit.")
+  String sizeLimitArgument;
+
+  @Option(names = "-l", paramLabel = "TIME", description = "A time limit, as ldapsearch's -l but for the whole "
+      + "command: --deadline (a plain number is seconds). 0 or none: no limit.")
+  String timeLimitArgument;
+
+  /** -z, checked: {@code null} for no limit. */
+  private Long sizeLimit;
 
   /** Levels below the root that --dot draws unless --max-depth says otherwise. */
   static final int DOT_DEPTH = 2;
@@ -250,6 +271,37 @@ final class LdapCommand implements Callable<Integer> {
 
   /** Checks what can be checked before anything starts: no banner, no connection before a usage error. */
   private void validate() throws UserError {
+    LdapsearchArguments.Positionals positionals = LdapsearchArguments.split(arguments);
+    if (positionals.filter() != null) {
+      if (directory.personFilter != null) {
+        throw new UserError("give the filter once: --filter " + directory.personFilter + " or a first argument "
+            + positionals.filter() + ", not both");
+      }
+      directory.personFilter = positionals.filter();
+    }
+    extraAttributes = positionals.attributes();
+    if (personFormat() == PersonFormat.CSV && (extraAttributes.contains(LdapSettings.ALL_USER_ATTRIBUTES)
+        || extraAttributes.contains(LdapSettings.ALL_OPERATIONAL_ATTRIBUTES))) {
+      throw new UserError("--csv has a column per attribute named: * and + name none; name them, or use --json or "
+          + "--ldif");
+    }
+    if (ldifLevel.length > 0 && (format.json || format.csv || format.tree || format.dot || format.html)) {
+      throw new UserError("-L asks for LDIF: it goes with --ldif or alone, not with another format");
+    }
+    if (ldifLevel.length > 3) {
+      throw new UserError("-L is given at most three times (-LLL), not " + ldifLevel.length);
+    }
+    sizeLimit = LdapsearchArguments.sizeLimit(sizeLimitArgument);
+    Duration timeLimit = LdapsearchArguments.timeLimit(timeLimitArgument);
+    if (timeLimit != null) {
+      if (crawlOptions.deadline != null) {
+        throw new UserError("give -l or --deadline, not both: -l is --deadline, as ldapsearch says it");
+      }
+      crawlOptions.deadline = timeLimit;
+    }
+    if (kafka != null && sizeLimit != null) {
+      throw new UserError("-z does not work with --kafka yet");
+    }
     directory.validate();
     if (directory.url == null) {
       if (demoPeople < DemoDirectory.MIN_PEOPLE) {
@@ -305,9 +357,17 @@ final class LdapCommand implements Callable<Integer> {
   }
 
   /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
+  /** The format asked for: -L is --ldif. */
+  private PersonFormat personFormat() {
+    return ldifLevel.length > 0 ? PersonFormat.LDIF : format.personFormat();
+  }
+
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed,
       CommandDeadline deadline) throws Exception {
-    PersonFormat personFormat = format.personFormat();
+    PersonFormat personFormat = personFormat();
+    // -z: people printed so far, and whether one more was found past the limit (then the crawl stops).
+    java.util.concurrent.atomic.AtomicLong printedCount = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean sizeLimitExceeded = new java.util.concurrent.atomic.AtomicBoolean();
     ActiveChart activeOnly = skipDisabled ? new ActiveChart() : null;
     String uidAttribute = source.settings().uidAttribute(); // the directory's, unless given
     String managerAttribute = source.settings().managerAttribute();
@@ -355,6 +415,16 @@ final class LdapCommand implements Callable<Integer> {
             return; // disabled: walked through, not printed
           }
         }
+        if (sizeLimit != null && printedCount.incrementAndGet() > sizeLimit) {
+          // One more than -z allows: not printed, and the crawl stops. Visits racing in from other
+          // workers land here too; the set is idempotent, as is the cancel.
+          sizeLimitExceeded.set(true);
+          Crawl<?> crawl = running.get();
+          if (crawl != null) {
+            crawl.cancel();
+          }
+          return;
+        }
         if (personFormat == PersonFormat.DOT) {
           Person head = visit.depth() == 0 ? null : visit.depth() == 1 ? visit.node() : headOf.get(visit.parent());
           if (head != null && visit.node().reportCount() > 0) {
@@ -372,6 +442,9 @@ final class LdapCommand implements Callable<Integer> {
       if (distributed == null) {
         Crawl<Person> started = crawler.start(rootPerson, print);
         running.set(started);
+        if (sizeLimitExceeded.get()) {
+          started.cancel(); // exceeded before the crawl was known here: the visit could not stop it
+        }
         report = session.await(started);
       } else {
         // Visits come in commit order, managers before their reports. Processes share no
@@ -400,14 +473,16 @@ final class LdapCommand implements Callable<Integer> {
       output.writeNow(tree.toByteArray());
     }
     OutOfReach.Summary outOfReach = null;
-    if (findOrphans && !output.failed() && report.outcome() != Outcome.FAILED && !passed(deadline)) {
+    boolean sizeLimitReached = sizeLimitExceeded.get();
+    if (findOrphans && !output.failed() && report.outcome() != Outcome.FAILED && !passed(deadline)
+        && !sizeLimitReached) {
       try {
         outOfReach = source.outOfReach(rootPerson, o -> { // as read again: the audit holds no entries
           if (activeOnly != null && o.person().isDisabled()) {
             return; // --skip-disabled: counted in the summary, not printed
           }
           if (personFormat.carriesOutOfReach()) {
-            output.writeNow(personFormat.outOfReach(o, uidAttribute, managerAttribute, true));
+            output.writeNow(personFormat.outOfReach(o, uidAttribute, managerAttribute, ldifLevel.length < 2));
           } else {
             err.println("crawl: " + o.person() + ": out of reach: " + o.why());
           }
@@ -441,7 +516,8 @@ final class LdapCommand implements Callable<Integer> {
           + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");
     }
     if (crawlOptions.stats) {
-      StatsPrinter.print(err, "ldap " + root, "people", report);
+      StatsPrinter.print(err, "ldap " + root, "people", report, sizeLimitReached
+          ? "SIZE_LIMIT_EXCEEDED (partial: more than " + sizeLimit + " people, -z)" : report.outcome().toString());
       err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
           source.operations(), source.entriesRead(), source.splits());
       err.println("  " + (passed(deadline)
@@ -452,6 +528,11 @@ final class LdapCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "  disabled accounts walked through, not printed (--skip-disabled): %,d%n",
             activeOnly.leftOut());
       }
+    }
+    if (sizeLimitReached && report.outcome() != Outcome.FAILED) {
+      err.printf(Locale.ROOT, "crawl: the size limit of %,d %s (-z) was reached and the crawl stopped; the output is "
+          + "partial%n", sizeLimit, sizeLimit == 1 ? "person" : "people");
+      return ExitCodes.PARTIAL;
     }
     return ExitStatus.of(report, false, orphans, err, crawlOptions);
   }

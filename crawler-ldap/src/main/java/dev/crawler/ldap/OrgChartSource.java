@@ -94,6 +94,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     String backLink = directory.backLink();
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
+    wanted.remove(LdapSettings.NO_ATTRIBUTES); // none beyond ours: the search names its own
     if (backLink != null) {
       wanted.add(backLink);
     }
