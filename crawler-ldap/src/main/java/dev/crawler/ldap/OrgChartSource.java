@@ -59,16 +59,20 @@ import java.util.Set;
  *
  * <h2>Failures</h2>
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
- * connection and retries. A directory that went away (a restart, a failover) is waited for, up to
- * {@link LdapSettings#reconnectFor()}, by {@link #open()}; past that the crawl fails with {@link
- * DirectoryUnreachableException}. Bad credentials fail {@link #open()}, and so the crawl, at once.
+ * connection and retries. A listing that times out is such a retried listing, and when its tries
+ * are spent, a branch error naming the manager: never the crawl's failure. A worker connects (and
+ * binds) when it first lists, not before ({@link LdapSession}). A directory that went away (a
+ * restart, a failover) is waited for, up to {@link LdapSettings#reconnectFor()}, as a connection
+ * opens; past that the crawl fails with {@link DirectoryUnreachableException}. Bad credentials fail
+ * the crawl at the first listing: the lazy connection fails, the engine replaces the session, and
+ * the replacement's {@link #open()} throws.
  * The set-up methods ({@link #of} when it must read the root DSE, {@link #findRoot} and the
  * counts) try once and throw the server's message: a wrong port is said at once. A person met
  * again below themselves (a manager cycle) is listed as a {@link ManagerCycleException} and not
  * entered again. People whose chain of managers never meets the root are out of a crawl's reach by
  * nature; {@link #outOfReach} finds them, and says why.
  */
-public final class OrgChartSource implements BranchSource<Person, LDAPConnection> {
+public final class OrgChartSource implements BranchSource<Person, LdapSession> {
   private final LdapSettings settings;
   private final LdapCounters counters = new LdapCounters();
   private final Connector connector;
@@ -194,14 +198,19 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   /**
-   * A worker's connection, bound. When the directory cannot be reached for a transient reason
-   * (connection refused or dropped, a timeout, "busy", "unavailable"), tries again with backoff
-   * until the directory has been unreachable for {@link LdapSettings#reconnectFor()}, counted from
-   * the first failure since any connection last opened: a restart or a failover of a few seconds
-   * costs the crawl nothing. A listing that lost its connection that way is retried by the engine
-   * on the new connection, and a listing hands its children over only when it is whole, so every
-   * person is still visited exactly once. A stop of the crawl (its deadline included) ends the
-   * wait.
+   * A worker's session: its connection, opened and bound when a listing first needs to ask the
+   * directory (see {@link LdapSession}), so that a worker that never lists never binds. A thread's
+   * later sessions connect here, at once: the engine opens one only to replace a session that
+   * broke (its connection dropped, or could not be opened), and a directory that cannot be reached
+   * then fails the crawl, as below.
+   *
+   * <p>Connecting, when the directory cannot be reached for a transient reason (connection
+   * refused or dropped, a timeout, "busy", "unavailable"), tries again with backoff until the
+   * directory has been unreachable for {@link LdapSettings#reconnectFor()}, counted from the first
+   * failure since any connection last opened: a restart or a failover of a few seconds costs the
+   * crawl nothing. A listing that lost its connection that way is retried by the engine on the new
+   * connection, and a listing hands its children over only when it is whole, so every person is
+   * still visited exactly once. A stop of the crawl (its deadline included) ends the wait.
    *
    * @throws LDAPException at once, for what waiting would not mend (a refused bind)
    * @throws DirectoryUnreachableException if the directory did not answer within the budget: the
@@ -209,14 +218,25 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @throws InterruptedException if the crawl stopped while it waited
    */
   @Override
-  public LDAPConnection open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
-    return reconnection.open();
+  public LdapSession open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
+    if (hadSession.get()) {
+      return new LdapSession(reconnection::open, reconnection.open());
+    }
+    hadSession.set(Boolean.TRUE);
+    return new LdapSession(reconnection::open, null);
   }
 
+  /**
+   * Whether the calling thread has opened a session of this source before: its first is opened
+   * lazily, any later one (a replacement) at once. Per thread, as the engine confines a session
+   * to its worker's thread.
+   */
+  private final ThreadLocal<Boolean> hadSession = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   @Override
-  public void close(LDAPConnection connection) {
-    if (connection != null) {
-      connection.close();
+  public void close(LdapSession session) {
+    if (session != null) {
+      session.close();
     }
   }
 
@@ -376,8 +396,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   @Override
-  public void list(LDAPConnection connection, Person manager, Children<Person> out) throws Exception {
-    listAll(connection, List.of(manager), List.of(out));
+  public void list(LdapSession session, Person manager, Children<Person> out) throws Exception {
+    listAll(session, List.of(manager), List.of(out));
   }
 
   /**
@@ -400,7 +420,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   @Override
-  public void listAll(LDAPConnection connection, List<Person> managers, List<? extends Children<Person>> out)
+  public void listAll(LdapSession session, List<Person> managers, List<? extends Children<Person>> out)
       throws Exception {
     List<Person> listable = new ArrayList<>();
     for (Person manager : managers) {
@@ -413,7 +433,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         }
       }
     }
-    Map<String, List<Person>> next = reports.reportsOf(connection, listable);
+    // Nobody to ask about (leaves, or people the back-link links to nobody): no connection needed.
+    Map<String, List<Person>> next = listable.isEmpty() ? Map.of() : reports.reportsOf(session.connection(), listable);
     for (int i = 0; i < managers.size(); i++) {
       for (Person report : managers.get(i).reports()) {
         if (report.isCycle()) {

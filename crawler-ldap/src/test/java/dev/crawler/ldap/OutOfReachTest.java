@@ -125,7 +125,8 @@ class OutOfReachTest {
     Person ceo = source.findRoot(AdChart.ROOT);
     ReachAudit oneByOne = new ReachAudit(searchOf(source), readerOf(source), "manager", Integer.MAX_VALUE);
     ReachAudit allAgain = new ReachAudit(searchOf(source), readerOf(source), "manager", 0);
-    try (LDAPConnection c = source.open()) {
+    try (LdapSession session = source.open()) {
+      LDAPConnection c = session.connection();
       Map<String, String> a = new TreeMap<>();
       Map<String, String> b = new TreeMap<>();
       oneByOne.outOfReach(c, ceo, o -> a.put(o.person().uid(), o.why() + " " + o.person().mail()));
@@ -152,7 +153,7 @@ class OutOfReachTest {
   void crawl_visitsExactlyThoseTheTruthReaches(int workers) throws Exception {
     OrgChartSource source = source();
     Map<String, Integer> seen = new ConcurrentHashMap<>();
-    Crawler<Person, LDAPConnection> crawler = Crawler.over(source).distinctBy(Person::key);
+    Crawler<Person, LdapSession> crawler = Crawler.over(source).distinctBy(Person::key);
     if (workers > 0) {
       crawler.workers(workers);
     }

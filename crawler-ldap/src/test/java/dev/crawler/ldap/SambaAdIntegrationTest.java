@@ -137,7 +137,7 @@ class SambaAdIntegrationTest {
     Map<String, Integer> seen = new ConcurrentHashMap<>();
     CrawlReport<Person> report;
     long begin = System.nanoTime();
-    Crawler<Person, LDAPConnection> crawler = Crawler.over(source).distinctBy(Person::key);
+    Crawler<Person, LdapSession> crawler = Crawler.over(source).distinctBy(Person::key);
     if (workers > 0) {
       crawler.workers(workers);
     }
