@@ -356,12 +356,12 @@ final class LdapCommand implements Callable<Integer> {
     }
   }
 
-  /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
   /** The format asked for: -L is --ldif. */
   private PersonFormat personFormat() {
     return ldifLevel.length > 0 ? PersonFormat.LDIF : format.personFormat();
   }
 
+  /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed,
       CommandDeadline deadline) throws Exception {
     PersonFormat personFormat = personFormat();
