@@ -54,18 +54,22 @@ final class DirectoryOptions {
   String base;
 
   /** {@code null} unless given: the directory's, decided from its root DSE (see LdapSettings). */
-  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people. Default "
-      + "(objectClass=inetOrgPerson); on Active Directory (its root DSE says so) "
-      + "(&(objectCategory=person)(objectClass=user)).")
+  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people: the walk goes "
+      + "through them alone. Default (objectClass=inetOrgPerson); on Active Directory (its root DSE says so) "
+      + "(&(objectCategory=person)(objectClass=user)). Also given as the first argument, as ldapsearch takes it.")
   String personFilter;
 
   /** {@code null} unless given: the directory's, decided from its root DSE (see LdapSettings). */
-  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "What --root names a person by. Default uid; "
+  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "The attribute that names a person: what "
+      + "--root gives (unless a DN), what output calls uid, and what a search past the size limit without paging is "
+      + "split by. Default uid; "
       + "on Active Directory sAMAccountName, and --root is also found by userPrincipalName or mail (--debug says "
       + "what was chosen).")
   String uidAttribute;
 
-  @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "Default ${DEFAULT-VALUE}.")
+  @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "The attribute of a person that holds "
+      + "their manager's DN: who they report to. The chart is walked by searching for it (manager=DN of each "
+      + "manager). Default ${DEFAULT-VALUE}.")
   String managerAttribute = "manager";
 
   @Option(names = {"-Z", "-ZZ", "--starttls"},
@@ -76,7 +80,9 @@ final class DirectoryOptions {
   Path caFile;
 
   @Option(names = "--connect-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Default 10s.")
+      description = "How long to wait for a server to accept a connection before trying the next -H server (during "
+          + "a crawl: before waiting and trying again, see --reconnect-for); default 10s. --timeout bounds each "
+          + "operation once connected.")
   Duration connectTimeout = Duration.ofSeconds(10);
 
   @Option(names = "--timeout", paramLabel = "TIME", converter = DurationConverter.class,
@@ -100,6 +106,13 @@ final class DirectoryOptions {
 
   /** Checks the flags against each other before anything starts. */
   void validate() throws UserError {
+    if (personFilter != null) {
+      LdapsearchArguments.checkFilter(personFilter, "--filter");
+    }
+    if (uidAttribute != null) {
+      LdapsearchArguments.checkAttribute(uidAttribute, "--uid-attribute");
+    }
+    LdapsearchArguments.checkAttribute(managerAttribute, "--manager-attribute");
     java.util.List<String> urls = new java.util.ArrayList<>();
     for (String argument : urlArguments) {
       for (String one : argument.trim().split("\\s+")) {

@@ -17,7 +17,7 @@ final class ExitStatus {
    * @param report how the crawl ended
    * @param readerGone whether stdout's reader went away ({@code | head}): the crawl was cancelled
    *     for that, and pipelines end that way, so it is not an error
-   * @param otherErrors errors found besides the crawl's own branch errors (missing managers)
+   * @param otherErrors errors found besides the crawl's own branch errors (people out of reach, found by --find-orphans)
    * @param err where the last line goes
    * @param options for the deadline
    * @throws CrawlFailedException if the crawl failed (its cause is the crawl's failure)

@@ -10,9 +10,9 @@ import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import dev.crawler.ldap.Disconnector;
 import dev.crawler.ldap.LdapSettings;
-import dev.crawler.ldap.MissingManager;
 import dev.crawler.ldap.NoSuchPersonException;
 import dev.crawler.ldap.OrgChartSource;
+import dev.crawler.ldap.OutOfReach;
 import dev.crawler.ldap.Person;
 import dev.crawler.ldap.demo.DemoDirectory;
 import java.io.OutputStream;
@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:everyone was read",
         "1:some managers' reports could not be read, the deadline passed (partial output), the directory "
-            + "stayed away longer than --reconnect-for, or the output could not be written",
+            + "stayed away longer than --reconnect-for, the output could not be written, more people were found "
+            + "than -z allows (partial output), or --find-orphans found people out of reach",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 final class LdapCommand implements Callable<Integer> {
@@ -61,10 +62,31 @@ final class LdapCommand implements Callable<Integer> {
   @Mixin
   DirectoryOptions directory = new DirectoryOptions();
 
-  @picocli.CommandLine.Parameters(paramLabel = "ATTR", arity = "0..*",
-      description = "More attributes to read of each person, as ldapsearch takes them (e.g. telephoneNumber "
-          + "departmentNumber); printed in --json, --csv and --ldif.")
+  @picocli.CommandLine.Parameters(paramLabel = "[FILTER] ATTR", arity = "0..*",
+      description = "As ldapsearch takes them, [filter [attributes...]]: a first argument that is a filter "
+          + "('(objectClass=inetOrgPerson)', or with an =) is --filter; the others are more attributes to read of each "
+          + "person (e.g. telephoneNumber departmentNumber), printed in --json, --csv and --ldif: * for every user "
+          + "attribute and + for every operational one (not with --csv, whose columns are named), 1.1 for none.")
+  List<String> arguments = new ArrayList<>();
+
+  /** The attributes among {@link #arguments}, once {@link #validate} has split off a filter. */
   List<String> extraAttributes = new ArrayList<>();
+
+  @Option(names = "-L", description = "LDIF, as ldapsearch's -L, -LL and -LLL (clustered: -LLL): --ldif; with -LL or "
+      + "-LLL without comment lines (a person out of reach then has no line saying why). No version line is written.")
+  boolean[] ldifLevel = new boolean[0];
+
+  @Option(names = "-z", paramLabel = "N", description = "A size limit, as ldapsearch's -z but kept by this client "
+      + "(each query still reads past the server's): print at most N people, then stop; when more were found the "
+      + "output is partial, said on stderr, exit 1. 0 or none: no limit.")
+  String sizeLimitArgument;
+
+  @Option(names = "-l", paramLabel = "TIME", description = "A time limit, as ldapsearch's -l but for the whole "
+      + "command: --deadline (a plain number is seconds). 0 or none: no limit.")
+  String timeLimitArgument;
+
+  /** -z, checked: {@code null} for no limit. */
+  private Long sizeLimit;
 
   /** Levels below the root that --dot draws unless --max-depth says otherwise. */
   static final int DOT_DEPTH = 2;
@@ -116,7 +138,13 @@ final class LdapCommand implements Callable<Integer> {
   Duration demoLatency;
 
   @Option(names = "--find-orphans", description = "After the crawl, read every person once more (in pieces under "
-      + "the size limit) and report those whose manager does not exist: no crawl from the top reaches them.")
+      + "the size limit) and name everyone the crawl cannot reach, and why: no manager; a manager that does not exist, "
+      + "is outside the base DN, or is not a person by the filter; a manager cycle (an island); or below someone out "
+      + "of reach for one of those reasons. --json adds them with an \"outOfReach\" object (reason, why, head, "
+      + "manager, cycle) and \"depth\":null, --csv with two more columns (out_of_reach, out_of_reach_why), --ldif "
+      + "with a comment line; other formats name them on stderr. Each part of the chart out of reach is summed up "
+      + "on stderr. People above or beside a root that is not the top are counted, not named. Exit status 1 when "
+      + "anyone is out of reach, 0 when nobody is.")
   boolean findOrphans;
 
   @Option(names = "--skip-disabled", description = "Leave out of the output the accounts Active Directory says are "
@@ -243,6 +271,37 @@ final class LdapCommand implements Callable<Integer> {
 
   /** Checks what can be checked before anything starts: no banner, no connection before a usage error. */
   private void validate() throws UserError {
+    LdapsearchArguments.Positionals positionals = LdapsearchArguments.split(arguments);
+    if (positionals.filter() != null) {
+      if (directory.personFilter != null) {
+        throw new UserError("give the filter once: --filter " + directory.personFilter + " or a first argument "
+            + positionals.filter() + ", not both");
+      }
+      directory.personFilter = positionals.filter();
+    }
+    extraAttributes = positionals.attributes();
+    if (personFormat() == PersonFormat.CSV && (extraAttributes.contains(LdapSettings.ALL_USER_ATTRIBUTES)
+        || extraAttributes.contains(LdapSettings.ALL_OPERATIONAL_ATTRIBUTES))) {
+      throw new UserError("--csv has a column per attribute named: * and + name none; name them, or use --json or "
+          + "--ldif");
+    }
+    if (ldifLevel.length > 0 && (format.json || format.csv || format.tree || format.dot || format.html)) {
+      throw new UserError("-L asks for LDIF: it goes with --ldif or alone, not with another format");
+    }
+    if (ldifLevel.length > 3) {
+      throw new UserError("-L is given at most three times (-LLL), not " + ldifLevel.length);
+    }
+    sizeLimit = LdapsearchArguments.sizeLimit(sizeLimitArgument);
+    Duration timeLimit = LdapsearchArguments.timeLimit(timeLimitArgument);
+    if (timeLimit != null) {
+      if (crawlOptions.deadline != null) {
+        throw new UserError("give -l or --deadline, not both: -l is --deadline, as ldapsearch says it");
+      }
+      crawlOptions.deadline = timeLimit;
+    }
+    if (kafka != null && sizeLimit != null) {
+      throw new UserError("-z does not work with --kafka yet");
+    }
     directory.validate();
     if (directory.url == null) {
       if (demoPeople < DemoDirectory.MIN_PEOPLE) {
@@ -297,10 +356,18 @@ final class LdapCommand implements Callable<Integer> {
     }
   }
 
+  /** The format asked for: -L is --ldif. */
+  private PersonFormat personFormat() {
+    return ldifLevel.length > 0 ? PersonFormat.LDIF : format.personFormat();
+  }
+
   /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed,
       CommandDeadline deadline) throws Exception {
-    PersonFormat personFormat = format.personFormat();
+    PersonFormat personFormat = personFormat();
+    // -z: people printed so far, and whether one more was found past the limit (then the crawl stops).
+    java.util.concurrent.atomic.AtomicLong printedCount = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean sizeLimitExceeded = new java.util.concurrent.atomic.AtomicBoolean();
     ActiveChart activeOnly = skipDisabled ? new ActiveChart() : null;
     String uidAttribute = source.settings().uidAttribute(); // the directory's, unless given
     String managerAttribute = source.settings().managerAttribute();
@@ -333,7 +400,7 @@ final class LdapCommand implements Callable<Integer> {
       // would hide it, and a write of our own would throw past the crawl's cleanup.
       // The columns every person has: a repeated attribute, or one that is a column already, is
       // not one more (the header had 12 columns and every row 11 for --csv title department).
-      output.writeNow(personFormat.header(source.extraAttributes()).getBytes(StandardCharsets.UTF_8));
+      output.writeNow(personFormat.header(source.extraAttributes(), findOrphans).getBytes(StandardCharsets.UTF_8));
       if (output.failed()) {
         output.checkWritten();
         return ExitCodes.OK; // the reader went away before anyone was read: nothing to crawl for
@@ -348,12 +415,24 @@ final class LdapCommand implements Callable<Integer> {
             return; // disabled: walked through, not printed
           }
         }
+        if (sizeLimit != null && printedCount.incrementAndGet() > sizeLimit) {
+          // One more than -z allows: not printed, and the crawl stops. Visits racing in from other
+          // workers land here too; the set is idempotent, as is the cancel.
+          sizeLimitExceeded.set(true);
+          Crawl<?> crawl = running.get();
+          if (crawl != null) {
+            crawl.cancel();
+          }
+          return;
+        }
         if (personFormat == PersonFormat.DOT) {
           Person head = visit.depth() == 0 ? null : visit.depth() == 1 ? visit.node() : headOf.get(visit.parent());
           if (head != null && visit.node().reportCount() > 0) {
             headOf.put(visit.node(), head);
           }
           personFormat.writeInCluster(visit, head, session.out.buffer());
+        } else if (personFormat == PersonFormat.CSV) {
+          personFormat.write(visit, findOrphans, session.out.buffer()); // the out-of-reach columns empty
         } else if (personFormat.streams()) {
           personFormat.write(visit, uidAttribute, managerAttribute, session.out.buffer());
         } else {
@@ -363,6 +442,9 @@ final class LdapCommand implements Callable<Integer> {
       if (distributed == null) {
         Crawl<Person> started = crawler.start(rootPerson, print);
         running.set(started);
+        if (sizeLimitExceeded.get()) {
+          started.cancel(); // exceeded before the crawl was known here: the visit could not stop it
+        }
         report = session.await(started);
       } else {
         // Visits come in commit order, managers before their reports. Processes share no
@@ -390,45 +472,67 @@ final class LdapCommand implements Callable<Integer> {
       text.flush();
       output.writeNow(tree.toByteArray());
     }
-    output.writeNow(personFormat.footer().getBytes(StandardCharsets.UTF_8));
-    output.checkWritten(); // a full disk: one line, exit 1
-    if (output.readerGone()) {
-      return ExitStatus.of(report, true, 0, err, crawlOptions);
-    }
-    java.util.concurrent.atomic.AtomicLong orphanCount = new java.util.concurrent.atomic.AtomicLong();
-    if (findOrphans && report.outcome() != Outcome.FAILED && !passed(deadline)) {
+    OutOfReach.Summary outOfReach = null;
+    boolean sizeLimitReached = sizeLimitExceeded.get();
+    if (findOrphans && !output.failed() && report.outcome() != Outcome.FAILED && !passed(deadline)
+        && !sizeLimitReached) {
       try {
-        source.missingManagers((MissingManager orphan) -> { // as found: the audit holds no entries
-          err.println("crawl: " + orphan.person() + ": manager " + orphan.managerDn()
-              + " does not exist; nobody above reaches them");
-          orphanCount.incrementAndGet();
+        outOfReach = source.outOfReach(rootPerson, o -> { // as read again: the audit holds no entries
+          if (activeOnly != null && o.person().isDisabled()) {
+            return; // --skip-disabled: counted in the summary, not printed
+          }
+          if (personFormat.carriesOutOfReach()) {
+            output.writeNow(personFormat.outOfReach(o, uidAttribute, managerAttribute, ldifLevel.length < 2));
+          } else {
+            err.println("crawl: " + o.person() + ": out of reach: " + o.why());
+          }
         });
       } catch (LDAPException e) {
         if (!passed(deadline)) {
           throw e;
         }
         err.println("crawl: the deadline of " + DurationConverter.format(deadline.deadline())
-            + " passed while looking for orphans; those named are the ones found by then");
+            + " passed while looking for people out of reach; those named are the ones found by then");
         return ExitCodes.PARTIAL;
       }
+      for (OutOfReach.Part part : outOfReach.parts()) {
+        err.println("crawl: out of reach: " + partLine(part));
+      }
+      if (!crawlOptions.quiet || outOfReach.people() > 0) {
+        err.println(String.format(Locale.ROOT, "crawl: --find-orphans: %,d %s out of reach of %s", outOfReach.people(),
+            outOfReach.people() == 1 ? "person" : "people", root)
+            + (outOfReach.besideRoot() == 0 ? "" : String.format(Locale.ROOT,
+                "; %,d more are above or beside %s in its own chart, not named", outOfReach.besideRoot(), root)));
+      }
     }
-    long orphans = orphanCount.get();
+    output.writeNow(personFormat.footer().getBytes(StandardCharsets.UTF_8));
+    output.checkWritten(); // a full disk: one line, exit 1
+    if (output.readerGone()) {
+      return ExitStatus.of(report, true, 0, err, crawlOptions);
+    }
+    long orphans = outOfReach == null ? 0 : outOfReach.people();
     if (report.visits() == 1 && report.outcome().ranToEnd() && !passed(deadline) && !source.anyoneHasAManager()) {
       err.println("crawl: warning: no person under " + directory.baseOr(DemoDirectory.BASE_DN) + " has the attribute "
           + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");
     }
     if (crawlOptions.stats) {
-      StatsPrinter.print(err, "ldap " + root, "people", report);
+      StatsPrinter.print(err, "ldap " + root, "people", report, sizeLimitReached
+          ? "SIZE_LIMIT_EXCEEDED (partial: more than " + sizeLimit + " people, -z)" : report.outcome().toString());
       err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
           source.operations(), source.entriesRead(), source.splits());
       err.println("  " + (passed(deadline)
           ? String.format(Locale.ROOT, "people reached %,d; not counted how many there are: the deadline passed",
               report.visits())
-          : reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN))));
+          : reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN), outOfReach)));
       if (activeOnly != null) {
         err.printf(Locale.ROOT, "  disabled accounts walked through, not printed (--skip-disabled): %,d%n",
             activeOnly.leftOut());
       }
+    }
+    if (sizeLimitReached && report.outcome() != Outcome.FAILED) {
+      err.printf(Locale.ROOT, "crawl: the size limit of %,d %s (-z) was reached and the crawl stopped; the output is "
+          + "partial%n", sizeLimit, sizeLimit == 1 ? "person" : "people");
+      return ExitCodes.PARTIAL;
     }
     return ExitStatus.of(report, false, orphans, err, crawlOptions);
   }
@@ -437,8 +541,10 @@ final class LdapCommand implements Callable<Integer> {
    * How many people the crawl reached against how many the directory holds, for {@code --stats},
    * or why the total is not known: counting costs one search of DNs (or pages of them), which a
    * limited account without paging cannot do cheaply.
+   *
+   * @param outOfReach what {@code --find-orphans} found, or {@code null} when it was not asked for
    */
-  static String reachedOfAll(OrgChartSource source, long reached, String baseDn) {
+  static String reachedOfAll(OrgChartSource source, long reached, String baseDn, OutOfReach.Summary outOfReach) {
     java.util.OptionalLong total;
     try {
       total = source.countPeople();
@@ -454,7 +560,23 @@ final class LdapCommand implements Callable<Integer> {
     if (reached >= all) {
       return String.format(Locale.ROOT, "people reached %,d of the %,d under %s: everyone", reached, all, baseDn);
     }
-    return String.format(Locale.ROOT, "people reached %,d of the %,d under %s; the other %,d are not below the root, "
-        + "or report to a manager who does not exist (--find-orphans names them)", reached, all, baseDn, all - reached);
+    if (outOfReach == null) {
+      return String.format(Locale.ROOT, "people reached %,d of the %,d under %s; the other %,d are above or beside the "
+          + "root, or out of reach of it (--find-orphans names those out of reach, and why)", reached, all, baseDn,
+          all - reached);
+    }
+    return String.format(Locale.ROOT, "people reached %,d of the %,d under %s; of the other %,d, --find-orphans found "
+        + "%,d out of reach and %,d above or beside the root", reached, all, baseDn, all - reached, outOfReach.people(),
+        outOfReach.besideRoot());
+  }
+
+  /** One part of the chart out of reach, for stderr: its head (or cycle), how many, and why. */
+  static String partLine(OutOfReach.Part part) {
+    if (part.reason() == OutOfReach.Reason.CYCLE) {
+      return String.format(Locale.ROOT, "%,d %s %s", part.people(), part.people() == 1 ? "person" : "people",
+          part.why()) + (part.people() > part.cycle().size() ? ", with those below" : "");
+    }
+    return part.head() + (part.people() == 1 ? "" : String.format(Locale.ROOT, " and %,d below", part.people() - 1))
+        + ": " + part.why();
   }
 }

@@ -1,6 +1,7 @@
 package dev.crawler.cli;
 
 import dev.crawler.core.Visit;
+import dev.crawler.ldap.OutOfReach;
 import dev.crawler.ldap.Person;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,16 @@ enum PersonFormat {
   JSON {
     @Override
     void write(Visit<Person> visit, SharedOutput.Buffer out) {
-      Person p = visit.node();
+      out.record(line(visit.node(), String.valueOf(visit.depth()), Math.max(0, visit.node().reportCount()), null));
+    }
+
+    /** As a reached person's line, with {@code "depth":null} and an {@code "outOfReach"} object. */
+    @Override
+    byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withColumn) {
+      return line(o.person(), "null", o.reports(), o);
+    }
+
+    private byte[] line(Person p, String depth, int reports, OutOfReach outOfReach) {
       StringBuilder line = new StringBuilder(200).append('{');
       field(line, "dn", p.dn()).append(',');
       field(line, "uid", p.uid()).append(',');
@@ -28,7 +38,7 @@ enum PersonFormat {
       field(line, "title", p.title()).append(',');
       field(line, "mail", p.mail()).append(',');
       field(line, "manager", p.managerDn());
-      line.append(",\"depth\":").append(visit.depth()).append(",\"reports\":").append(Math.max(0, p.reportCount()));
+      line.append(",\"depth\":").append(depth).append(",\"reports\":").append(reports);
       if (!p.attributes().isEmpty()) {
         line.append(",\"attributes\":{");
         boolean first = true;
@@ -45,7 +55,19 @@ enum PersonFormat {
         }
         line.append('}');
       }
-      out.record(line.append("}\n").toString().getBytes(StandardCharsets.UTF_8));
+      if (outOfReach != null) {
+        line.append(",\"outOfReach\":{");
+        field(line, "reason", outOfReach.reason().code()).append(',');
+        field(line, "why", outOfReach.why()).append(',');
+        field(line, "head", outOfReach.head()).append(',');
+        field(line, "manager", outOfReach.manager()).append(",\"cycle\":[");
+        for (int i = 0; i < outOfReach.cycle().size(); i++) {
+          line.append(i == 0 ? "" : ",");
+          OutputFormat.appendJsonString(line, outOfReach.cycle().get(i));
+        }
+        line.append("]}");
+      }
+      return line.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private StringBuilder field(StringBuilder line, String name, String value) {
@@ -60,24 +82,42 @@ enum PersonFormat {
   /** RFC 4180 CSV with a header row. */
   CSV {
     @Override
-    String header(List<String> extra) {
+    String header(List<String> extra, boolean outOfReachColumns) {
       StringBuilder header = new StringBuilder("dn,uid,name,title,mail,manager,depth,reports");
       for (String name : extra) {
         header.append(',').append(csv(name));
+      }
+      if (outOfReachColumns) {
+        header.append(",out_of_reach,out_of_reach_why");
       }
       return header.append('\n').toString();
     }
 
     @Override
     void write(Visit<Person> visit, SharedOutput.Buffer out) {
-      Person p = visit.node();
+      write(visit, false, out);
+    }
+
+    @Override
+    void write(Visit<Person> visit, boolean outOfReachColumns, SharedOutput.Buffer out) {
+      out.record(row(visit.node(), String.valueOf(visit.depth()), Math.max(0, visit.node().reportCount()),
+          outOfReachColumns ? ",," : ""));
+    }
+
+    /** A row with an empty depth and, in the last two columns, the reason's code and the sentence. */
+    @Override
+    byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withColumn) {
+      return row(o.person(), "", o.reports(), "," + csv(o.reason().code()) + "," + csv(o.why()));
+    }
+
+    private byte[] row(Person p, String depth, int reports, String last) {
       StringBuilder row = new StringBuilder(String.join(",", csv(p.dn()), csv(p.uid()), csv(p.name()), csv(p.title()),
-          csv(p.mail()), csv(p.managerDn()), String.valueOf(visit.depth()), String.valueOf(Math.max(0, p.reportCount()))));
+          csv(p.mail()), csv(p.managerDn()), depth, String.valueOf(reports)));
       for (List<String> values : p.attributes().values()) {
         row.append(',').append(csv(values.isEmpty() ? null : String.join(";", values))); // several values: a;b
       }
-      row.append('\n');
-      out.record(row.toString().getBytes(StandardCharsets.UTF_8));
+      row.append(last).append('\n');
+      return row.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private String csv(String value) {
@@ -103,7 +143,20 @@ enum PersonFormat {
     /** With the attributes' real names: {@code sAMAccountName} on AD, not {@code uid}. */
     @Override
     void write(Visit<Person> visit, String uidAttribute, String managerAttribute, SharedOutput.Buffer out) {
-      Person p = visit.node();
+      out.record((entry(visit.node(), uidAttribute, managerAttribute).toLDIFString() + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The entry, after a comment line saying why they are out of reach (unless {@code -LLL}). */
+    @Override
+    byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withComment) {
+      String comment = withComment ? "# out of reach (" + o.reason().code() + "): " + o.why().replace("\n", " ") + "\n"
+          : "";
+      return (comment + entry(o.person(), uidAttribute, managerAttribute).toLDIFString() + "\n")
+          .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private com.unboundid.ldap.sdk.Entry entry(Person p, String uidAttribute, String managerAttribute) {
       com.unboundid.ldap.sdk.Entry entry = new com.unboundid.ldap.sdk.Entry(p.dn());
       add(entry, uidAttribute, p.uid());
       add(entry, "cn", p.name());
@@ -115,7 +168,7 @@ enum PersonFormat {
           entry.addAttribute(name, values.toArray(String[]::new));
         }
       });
-      out.record((entry.toLDIFString() + "\n").getBytes(StandardCharsets.UTF_8));
+      return entry;
     }
 
     private void add(com.unboundid.ldap.sdk.Entry entry, String name, String value) {
@@ -252,8 +305,39 @@ enum PersonFormat {
     return header();
   }
 
+  /**
+   * As {@link #header(List)}; with {@code outOfReachColumns}, a format with columns (CSV) has two
+   * more, for {@code --find-orphans}: the reason's code and the sentence, empty for those reached.
+   */
+  String header(List<String> extra, boolean outOfReachColumns) {
+    return header(extra);
+  }
+
   String footer() {
     return "";
+  }
+
+  /**
+   * Whether a person out of reach ({@code --find-orphans}) is written in this format, with the
+   * reason: JSON, CSV and LDIF; the others name them on stderr.
+   */
+  boolean carriesOutOfReach() {
+    return this == JSON || this == CSV || this == LDIF;
+  }
+
+  /**
+   * A person out of reach as this format writes them, with why, for {@link #carriesOutOfReach()}
+   * formats.
+   *
+   * @param withNote LDIF: a comment line with the reason (not for {@code -LLL}); ignored elsewhere
+   */
+  byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withNote) {
+    throw new UnsupportedOperationException(this + " does not write people out of reach");
+  }
+
+  /** As {@link #write}, in a format with columns, with {@code outOfReachColumns} empty ones at the end. */
+  void write(Visit<Person> visit, boolean outOfReachColumns, SharedOutput.Buffer out) {
+    write(visit, out);
   }
 
   boolean streams() {

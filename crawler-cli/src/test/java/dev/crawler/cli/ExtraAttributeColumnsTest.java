@@ -124,7 +124,7 @@ class ExtraAttributeColumnsTest {
   }
 
   /** RFC 4180 records: fields split at commas outside quotes, {@code ""} inside quotes is one quote. */
-  private static List<List<String>> csvRecords(String text) {
+  static List<List<String>> csvRecords(String text) {
     List<List<String>> records = new ArrayList<>();
     List<String> record = new ArrayList<>();
     StringBuilder field = new StringBuilder();

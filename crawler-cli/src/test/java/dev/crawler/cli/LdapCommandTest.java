@@ -31,7 +31,8 @@ class LdapCommandTest {
     CliRun part = CliRun.of("ldap", "--root", "adijkstra1", "-q", "--stats", "--demo-people", "600", "--demo-size-limit", "1000");
     assertEquals(0, part.exit(), part.err());
     assertTrue(part.err().matches("(?s).*\n  people reached \\d+ of the 600 under ou=people,dc=example,dc=com; the other \\d+ "
-        + "are not below the root, or report to a manager who does not exist \\(--find-orphans names them\\)\n.*"), part.err());
+        + "are above or beside the root, or out of reach of it \\(--find-orphans names those out of reach, and why\\)\n.*"),
+        part.err());
     CliRun limited = CliRun.of("ldap", "--root", "ceo", "-q", "--stats", "--demo-people", "600", "--demo-size-limit", "100");
     assertEquals(0, limited.exit(), limited.err());
     assertTrue(limited.err().contains("\n  people reached 600; how many ou=people,dc=example,dc=com holds is not known: "
@@ -255,9 +256,13 @@ class LdapCommandTest {
       withCheck[args.length] = "--find-orphans";
       CliRun checked = CliRun.of(withCheck);
       assertEquals(1, checked.exit(), checked.err());
-      assertEquals(300, checked.lines().size());
-      assertEquals("crawl: orphan: manager uid=gone," + DemoDirectory.BASE_DN
-          + " does not exist; nobody above reaches them\n", checked.err());
+      assertEquals(301, checked.lines().size(), "the orphan is printed, with why");
+      assertTrue(checked.lines().get(300).endsWith(",\"depth\":null,\"reports\":0,\"outOfReach\":{"
+          + "\"reason\":\"manager-does-not-exist\",\"why\":\"manager uid=gone," + DemoDirectory.BASE_DN
+          + " does not exist\",\"head\":\"uid=orphan," + DemoDirectory.BASE_DN + "\",\"manager\":\"uid=gone,"
+          + DemoDirectory.BASE_DN + "\",\"cycle\":[]}}"), checked.lines().get(300));
+      assertEquals("crawl: out of reach: uid=orphan," + DemoDirectory.BASE_DN + ": manager uid=gone," + DemoDirectory.BASE_DN
+          + " does not exist\ncrawl: --find-orphans: 1 person out of reach of ceo\n", checked.err());
     }
   }
 

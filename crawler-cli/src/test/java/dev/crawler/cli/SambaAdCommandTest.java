@@ -165,4 +165,22 @@ class SambaAdCommandTest {
     assertTrue(run.text().contains("\nsAMAccountName: " + AdChart.ROOT + "\n"), run.text());
     assertFalse(run.text().contains("\nuid: "), run.text());
   }
+
+  /**
+   * Issue 25, section 3: --find-orphans through AD's limits names everyone the crawl cannot reach,
+   * with the reason the truth says (the deleted manager's team, those without a manager, the
+   * island, the reports of a manager outside the base and of a contact), in --json, with 1 and
+   * the default workers; --stats says how many, and exit 1.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "workers: {0}")
+  @org.junit.jupiter.params.provider.CsvSource({"1", "16"})
+  void crawlLdap_findOrphans_namesEveryoneOutOfReach_withTheReason(String workers) {
+    CliRun run = crawl(adLimits.port(), "--find-orphans", "--stats", "-j", workers);
+    FindOrphansCommandTest.assertFoundAsTheTruthSays(run, chart);
+    int out = chart.outOfReach().size();
+    assertTrue(run.err().contains(String.format(java.util.Locale.ROOT, "crawl: --find-orphans: %d people out of reach "
+        + "of %s\n", out, AdChart.ROOT)), run.err());
+    assertTrue(run.err().contains(String.format(java.util.Locale.ROOT, "--find-orphans found %d out of reach and 0 "
+        + "above or beside the root", out)), run.err());
+  }
 }

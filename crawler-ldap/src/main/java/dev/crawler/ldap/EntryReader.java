@@ -25,6 +25,10 @@ final class EntryReader {
   /** Attributes asked for besides the usual ones, carried as they are. */
   private final java.util.List<String> extra;
   private final RangeRetrieval ranges;
+  /** For {@code *} and {@code +}: whether an attribute has a field of its own (see LdapSettings.isField). */
+  private final java.util.function.Predicate<String> isField;
+  private final boolean allUser;
+  private final boolean operational;
 
   EntryReader(LdapSettings settings, String backLink, RangeRetrieval ranges) {
     this.uidAttribute = settings.uidAttribute();
@@ -32,6 +36,9 @@ final class EntryReader {
     this.backLink = backLink;
     this.extra = settings.extraAttributes();
     this.ranges = ranges;
+    this.isField = settings::isField;
+    this.allUser = settings.readsAllUserAttributes();
+    this.operational = settings.readsOperationalAttributes();
   }
 
   /** The back-link attribute in use, or {@code null}. */
@@ -79,9 +86,42 @@ final class EntryReader {
       String[] v = entry.getAttributeValues(name);
       values.put(name, v == null ? java.util.List.of() : java.util.List.of(v));
     }
+    if (allUser || operational) {
+      addTheRest(entry, values);
+    }
     return new Person(entry.getDN(), normalizedDn, entry.getAttributeValue(uidAttribute),
         entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
         entry.getAttributeValue(managerAttribute), manager, cycle, linked, values, isDisabled(entry));
+  }
+
+  /**
+   * For {@code *} or {@code +}: every attribute the server sent besides those named, those with a
+   * field of their own, and a back-link sent in ranges ({@code directReports;range=0-1499}). With
+   * {@code +} alone, what the crawl reads for itself (the back-link, {@code userAccountControl})
+   * is left out too: it was not asked for.
+   */
+  private void addTheRest(SearchResultEntry entry, java.util.Map<String, java.util.List<String>> values) {
+    java.util.Set<String> named = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    named.addAll(values.keySet());
+    for (com.unboundid.ldap.sdk.Attribute attribute : entry.getAttributes()) {
+      String name = attribute.getName();
+      boolean ours = name.equalsIgnoreCase(DirectoryDefaults.ACCOUNT_CONTROL) || name.equalsIgnoreCase(backLink);
+      if (named.contains(name) || isField.test(name) || hasRangeOption(attribute)
+          || (ours && !allUser)) {
+        continue;
+      }
+      named.add(name);
+      values.put(name, java.util.List.of(attribute.getValues()));
+    }
+  }
+
+  private static boolean hasRangeOption(com.unboundid.ldap.sdk.Attribute attribute) {
+    for (String option : attribute.getOptions()) {
+      if (option.regionMatches(true, 0, "range=", 0, 6)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether AD's {@code userAccountControl} has ACCOUNTDISABLE (0x2) set; false without one. */

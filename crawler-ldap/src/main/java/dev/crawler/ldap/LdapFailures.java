@@ -21,12 +21,14 @@ final class LdapFailures {
 
   /** A dropped connection, a timeout, a busy server: the listing may succeed if tried again. */
   static boolean isTransient(Exception failure) {
-    return failure instanceof LDAPException e && TRANSIENT.contains(e.getResultCode());
+    return failure instanceof LDAPException e && TRANSIENT.contains(e.getResultCode())
+        || failure instanceof LdapSession.SessionNotOpenedException; // the replacement's open() decides
   }
 
   /** The connection is unusable afterwards: a new one is needed. */
   static boolean breaksConnection(Exception failure) {
-    return failure instanceof LDAPException e && BREAKS_CONNECTION.contains(e.getResultCode());
+    return failure instanceof LDAPException e && BREAKS_CONNECTION.contains(e.getResultCode())
+        || failure instanceof LdapSession.SessionNotOpenedException;
   }
 
   /** The server will not page this search (OpenLDAP refuses it to limited users by default). */

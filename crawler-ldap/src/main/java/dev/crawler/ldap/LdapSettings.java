@@ -173,10 +173,19 @@ public record LdapSettings(
         managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
+  /** Among the extra attributes, ldapsearch's name for every user attribute. */
+  public static final String ALL_USER_ATTRIBUTES = "*";
+  /** Among the extra attributes, ldapsearch's name for every operational attribute. */
+  public static final String ALL_OPERATIONAL_ATTRIBUTES = "+";
+  /** Among the extra attributes, ldapsearch's name for none (RFC 4511's "1.1"). */
+  public static final String NO_ATTRIBUTES = "1.1";
+
   /**
    * Also reads {@code extra} attributes of each person (ldapsearch's trailing arguments); a person
    * carries them in {@link Person#attributes()}. A name already read (in any case: LDAP's names
-   * ignore it) is read once.
+   * ignore it) is read once. As ldapsearch takes them, {@value #ALL_USER_ATTRIBUTES} reads every
+   * user attribute, {@value #ALL_OPERATIONAL_ATTRIBUTES} every operational one (each person then
+   * carries those the server sent, beyond the names asked), and {@value #NO_ATTRIBUTES} none.
    */
   public LdapSettings withExtraAttributes(java.util.List<String> extra) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
@@ -192,9 +201,25 @@ public record LdapSettings(
    */
   java.util.List<String> extraAttributes() {
     return distinct(attributes).stream()
-        .filter(a -> !java.util.Set.of("cn", "title", "mail").contains(a.toLowerCase(java.util.Locale.ROOT))
-            && !a.equalsIgnoreCase(uidAttribute) && !a.equalsIgnoreCase(managerAttribute))
+        .filter(a -> !isField(a) && !a.equals(ALL_USER_ATTRIBUTES) && !a.equals(ALL_OPERATIONAL_ATTRIBUTES)
+            && !a.equals(NO_ATTRIBUTES))
         .toList();
+  }
+
+  /** Whether a person has a field of their own for attribute {@code name}: cn, title, mail, the uid or manager. */
+  boolean isField(String name) {
+    return java.util.Set.of("cn", "title", "mail").contains(name.toLowerCase(java.util.Locale.ROOT))
+        || name.equalsIgnoreCase(uidAttribute) || name.equalsIgnoreCase(managerAttribute);
+  }
+
+  /** Whether every user attribute is read ({@value #ALL_USER_ATTRIBUTES} among the extra ones). */
+  public boolean readsAllUserAttributes() {
+    return attributes.contains(ALL_USER_ATTRIBUTES);
+  }
+
+  /** Whether every operational attribute is read ({@value #ALL_OPERATIONAL_ATTRIBUTES} among the extra ones). */
+  public boolean readsOperationalAttributes() {
+    return attributes.contains(ALL_OPERATIONAL_ATTRIBUTES);
   }
 
   /** {@code names} without repeats, ignoring case, the first spelling kept. */

@@ -59,16 +59,20 @@ import java.util.Set;
  *
  * <h2>Failures</h2>
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
- * connection and retries. A directory that went away (a restart, a failover) is waited for, up to
- * {@link LdapSettings#reconnectFor()}, by {@link #open()}; past that the crawl fails with {@link
- * DirectoryUnreachableException}. Bad credentials fail {@link #open()}, and so the crawl, at once.
+ * connection and retries. A listing that times out is such a retried listing, and when its tries
+ * are spent, a branch error naming the manager: never the crawl's failure. A worker connects (and
+ * binds) when it first lists, not before ({@link LdapSession}). A directory that went away (a
+ * restart, a failover) is waited for, up to {@link LdapSettings#reconnectFor()}, as a connection
+ * opens; past that the crawl fails with {@link DirectoryUnreachableException}. Bad credentials fail
+ * the crawl at the first listing: the lazy connection fails, the engine replaces the session, and
+ * the replacement's {@link #open()} throws.
  * The set-up methods ({@link #of} when it must read the root DSE, {@link #findRoot} and the
  * counts) try once and throw the server's message: a wrong port is said at once. A person met
  * again below themselves (a manager cycle) is listed as a {@link ManagerCycleException} and not
- * entered again. People whose manager entry does not exist are out of a crawl's reach by nature;
- * {@link #missingManagers()} finds them.
+ * entered again. People whose chain of managers never meets the root are out of a crawl's reach by
+ * nature; {@link #outOfReach} finds them, and says why.
  */
-public final class OrgChartSource implements BranchSource<Person, LDAPConnection> {
+public final class OrgChartSource implements BranchSource<Person, LdapSession> {
   private final LdapSettings settings;
   private final LdapCounters counters = new LdapCounters();
   private final Connector connector;
@@ -78,7 +82,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   private final LimitedSearch search;
   private final EntryReader reader;
   private final ReportQuery reports;
-  private final OrphanAudit audit;
+  private final ReachAudit audit;
   /** What a root given by name is looked up by: the uid attribute, or AD's several names. */
   private final List<String> rootAttributes;
 
@@ -94,6 +98,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     String backLink = directory.backLink();
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
+    wanted.remove(LdapSettings.NO_ATTRIBUTES); // none beyond ours: the search names its own
     if (backLink != null) {
       wanted.add(backLink);
     }
@@ -102,7 +107,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
     this.search = new LimitedSearch(settings, personFilter(settings), wanted.toArray(String[]::new), counters, sizer);
     this.reader = new EntryReader(settings, backLink, new RangeRetrieval(search));
     this.reports = new ReportQuery(search, sizer, reader, settings);
-    this.audit = new OrphanAudit(search, reader);
+    this.audit = new ReachAudit(search, reader, settings.managerAttribute(), ReachAudit.LOOKUP_MOST);
   }
 
   /**
@@ -193,14 +198,19 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   /**
-   * A worker's connection, bound. When the directory cannot be reached for a transient reason
-   * (connection refused or dropped, a timeout, "busy", "unavailable"), tries again with backoff
-   * until the directory has been unreachable for {@link LdapSettings#reconnectFor()}, counted from
-   * the first failure since any connection last opened: a restart or a failover of a few seconds
-   * costs the crawl nothing. A listing that lost its connection that way is retried by the engine
-   * on the new connection, and a listing hands its children over only when it is whole, so every
-   * person is still visited exactly once. A stop of the crawl (its deadline included) ends the
-   * wait.
+   * A worker's session: its connection, opened and bound when a listing first needs to ask the
+   * directory (see {@link LdapSession}), so that a worker that never lists never binds. A thread's
+   * later sessions connect here, at once: the engine opens one only to replace a session that
+   * broke (its connection dropped, or could not be opened), and a directory that cannot be reached
+   * then fails the crawl, as below.
+   *
+   * <p>Connecting, when the directory cannot be reached for a transient reason (connection
+   * refused or dropped, a timeout, "busy", "unavailable"), tries again with backoff until the
+   * directory has been unreachable for {@link LdapSettings#reconnectFor()}, counted from the first
+   * failure since any connection last opened: a restart or a failover of a few seconds costs the
+   * crawl nothing. A listing that lost its connection that way is retried by the engine on the new
+   * connection, and a listing hands its children over only when it is whole, so every person is
+   * still visited exactly once. A stop of the crawl (its deadline included) ends the wait.
    *
    * @throws LDAPException at once, for what waiting would not mend (a refused bind)
    * @throws DirectoryUnreachableException if the directory did not answer within the budget: the
@@ -208,14 +218,25 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
    * @throws InterruptedException if the crawl stopped while it waited
    */
   @Override
-  public LDAPConnection open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
-    return reconnection.open();
+  public LdapSession open() throws LDAPException, DirectoryUnreachableException, InterruptedException {
+    if (hadSession.get()) {
+      return new LdapSession(reconnection::open, reconnection.open());
+    }
+    hadSession.set(Boolean.TRUE);
+    return new LdapSession(reconnection::open, null);
   }
 
+  /**
+   * Whether the calling thread has opened a session of this source before: its first is opened
+   * lazily, any later one (a replacement) at once. Per thread, as the engine confines a session
+   * to its worker's thread.
+   */
+  private final ThreadLocal<Boolean> hadSession = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   @Override
-  public void close(LDAPConnection connection) {
-    if (connection != null) {
-      connection.close();
+  public void close(LdapSession session) {
+    if (session != null) {
+      session.close();
     }
   }
 
@@ -297,29 +318,36 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   /**
-   * Everyone under the base DN whose manager attribute names no person there: the people a crawl
-   * from the top never reaches. Reads every person once, over a connection of its own, in pieces
-   * that fit the size limit (paging where the server allows it, else uid prefixes), and those it
-   * reports once more: about as costly as crawling everyone. Manager cycles are not found here; a
-   * crawl reports those.
+   * Everyone under the base DN (who matches the person filter) whom a crawl from {@code root}
+   * does not reach, each with the reason (see {@link OutOfReach}): no manager, a manager that does
+   * not exist, is outside the base or is left out by the filter, a manager cycle, or below
+   * someone out of reach for one of those reasons. People in the root's own part of the chart
+   * (above the root when it is not the top, and beside it) are counted in the summary, not
+   * named. Reads every person once, over a connection of its own, in pieces that fit the size
+   * limit (paging where the server allows it, else uid prefixes), then those out of reach again:
+   * about as costly as crawling everyone.
    *
-   * @return one entry per missing manager value, in no particular order
+   * @param root the root of the crawl, as {@link #findRoot} found them
+   * @return one per person out of reach, in no particular order
    * @throws LDAPException if the directory cannot be read
    */
-  public List<MissingManager> missingManagers() throws LDAPException {
-    List<MissingManager> missing = new ArrayList<>();
-    missingManagers(missing::add);
-    return missing;
+  public List<OutOfReach> outOfReach(Person root) throws LDAPException {
+    List<OutOfReach> found = new ArrayList<>();
+    outOfReach(root, found::add);
+    return found;
   }
 
   /**
-   * As {@link #missingManagers()}, handing each to {@code each} as it is found: what the audit
-   * holds is DNs (see OrphanAudit) and one piece of a search, not the people's entries.
+   * As {@link #outOfReach(Person)}, handing each to {@code each} as it is read again (what the
+   * audit holds is DNs and indexes, not entries), and saying how many there are, by part of the
+   * chart. {@code each} is called on the calling thread.
    */
-  public void missingManagers(java.util.function.Consumer<MissingManager> each) throws LDAPException {
+  public OutOfReach.Summary outOfReach(Person root, java.util.function.Consumer<OutOfReach> each)
+      throws LDAPException {
+    java.util.Objects.requireNonNull(root, "root");
     LDAPConnection connection = connector.open();
     try {
-      audit.missingManagers(connection, each);
+      return audit.outOfReach(connection, root, each);
     } finally {
       connection.close();
     }
@@ -368,8 +396,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   @Override
-  public void list(LDAPConnection connection, Person manager, Children<Person> out) throws Exception {
-    listAll(connection, List.of(manager), List.of(out));
+  public void list(LdapSession session, Person manager, Children<Person> out) throws Exception {
+    listAll(session, List.of(manager), List.of(out));
   }
 
   /**
@@ -392,7 +420,7 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
   }
 
   @Override
-  public void listAll(LDAPConnection connection, List<Person> managers, List<? extends Children<Person>> out)
+  public void listAll(LdapSession session, List<Person> managers, List<? extends Children<Person>> out)
       throws Exception {
     List<Person> listable = new ArrayList<>();
     for (Person manager : managers) {
@@ -405,7 +433,8 @@ public final class OrgChartSource implements BranchSource<Person, LDAPConnection
         }
       }
     }
-    Map<String, List<Person>> next = reports.reportsOf(connection, listable);
+    // Nobody to ask about (leaves, or people the back-link links to nobody): no connection needed.
+    Map<String, List<Person>> next = listable.isEmpty() ? Map.of() : reports.reportsOf(session.connection(), listable);
     for (int i = 0; i < managers.size(); i++) {
       for (Person report : managers.get(i).reports()) {
         if (report.isCycle()) {

@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * 0x2), managers included; and the people out of reach:
  * <ul>
  *   <li>a deleted manager's team: the manager is deleted after the reports were made, and AD drops
- *       {@code manager} from them ({@link Reach#NO_MANAGER}), their own reports below them;
+ *       {@code manager} from them ({@link Reach#NO_MANAGER}), their own reports below them; a
+ *       directory that keeps dangling values ({@link #of(int, boolean)}) leaves it, and the team's
+ *       manager does not exist ({@link Reach#MANAGER_DOES_NOT_EXIST});
  *   <li>people who never had a manager ({@link Reach#NO_MANAGER});
  *   <li>a manager cycle, an island with reports of its own ({@link Reach#ISLAND});
  *   <li>reports of a manager outside the base ({@link Reach#MANAGER_OUTSIDE_BASE});
@@ -68,6 +70,8 @@ public final class AdChart {
     NO_MANAGER,
     /** Among their own managers: a cycle no crawl from the root enters. */
     ISLAND,
+    /** Their manager names no entry (deleted, on a directory that keeps the dangling value). */
+    MANAGER_DOES_NOT_EXIST,
     /** Their manager is not under the base DN. */
     MANAGER_OUTSIDE_BASE,
     /** Their manager is under the base but is not a person (the filter leaves them out). */
@@ -133,6 +137,33 @@ public final class AdChart {
     return out;
   }
 
+  /**
+   * What {@link OrgChartSource#outOfReach} must say of each person out of reach, by
+   * sAMAccountName: the reason of the head their chart hangs from and that head's sAMAccountName,
+   * as {@code "REASON head"} ({@link OutOfReach.Reason} names).
+   */
+  public Map<String, String> expectedOutOfReach() {
+    Map<String, String> expected = new TreeMap<>();
+    outOfReach().forEach((uid, p) -> {
+      Reach headReach = people.get(p.head()).reach();
+      OutOfReach.Reason reason = switch (headReach) {
+        case NO_MANAGER -> OutOfReach.Reason.NO_MANAGER;
+        case MANAGER_DOES_NOT_EXIST -> OutOfReach.Reason.MANAGER_DOES_NOT_EXIST;
+        case MANAGER_OUTSIDE_BASE -> OutOfReach.Reason.MANAGER_OUTSIDE_BASE;
+        case MANAGER_OUTSIDE_FILTER -> OutOfReach.Reason.MANAGER_FILTERED_OUT;
+        case ISLAND -> OutOfReach.Reason.CYCLE;
+        default -> throw new AssertionError(uid + " hangs from " + p.head() + ", " + headReach);
+      };
+      expected.put(uid, reason + " " + p.head());
+    });
+    return expected;
+  }
+
+  /** {@code "REASON head"} for one finding, as {@link #expectedOutOfReach} says it. */
+  public static String said(OutOfReach o) {
+    return o.reason() + " " + o.head().substring(3, o.head().indexOf(','));
+  }
+
   /** Writes the truth as tab-separated lines: uid, reach, head, disabled, manager DN. */
   public void writeTruth(Path file) throws IOException {
     List<String> lines = new ArrayList<>();
@@ -148,6 +179,15 @@ public final class AdChart {
    * parts: about 2,100).
    */
   public static AdChart of(int size) {
+    return of(size, true);
+  }
+
+  /**
+   * As {@link #of(int)}, for a directory that drops the manager values naming a deleted entry, as
+   * AD does ({@code dropsDeletedManager}), or keeps them, as OpenLDAP and UnboundID's in-memory
+   * server do. The changes are the same; only the truth differs.
+   */
+  public static AdChart of(int size, boolean dropsDeletedManager) {
     Builder b = new Builder();
     b.unit(PEOPLE_OU, "People");
     b.unit(ELSEWHERE_OU, "Elsewhere");
@@ -204,7 +244,10 @@ public final class AdChart {
     b.manager.put("island-a", dn("island-c"));
     b.changes.add(new LDIFDeleteChangeRecord(dn("gone")));
     b.people.remove("gone");
-    b.manager.replaceAll((uid, m) -> dn("gone").equals(m) ? null : m);
+    b.entries.remove(dn("gone").toLowerCase(Locale.ROOT));
+    if (dropsDeletedManager) {
+      b.manager.replaceAll((uid, m) -> dn("gone").equals(m) ? null : m);
+    }
     return new AdChart(b.changes, b.truth());
   }
 
@@ -229,6 +272,8 @@ public final class AdChart {
     final Map<String, Boolean> people = new LinkedHashMap<>();
     /** Each person's manager DN as it ends up ({@code null} for none). */
     final Map<String, String> manager = new LinkedHashMap<>();
+    /** The DN of every entry as it ends up, in lower case. */
+    final Set<String> entries = new HashSet<>();
 
     void unit(String dn, String name) {
       add(dn, List.of(new Attribute("objectClass", "organizationalUnit"), new Attribute("ou", name)));
@@ -236,6 +281,7 @@ public final class AdChart {
 
     void add(String dn, List<Attribute> attributes) {
       changes.add(new LDIFAddChangeRecord(dn, attributes));
+      entries.add(dn.toLowerCase(Locale.ROOT));
     }
 
     void user(String uid, String managerUid, boolean disabled) {
@@ -278,6 +324,7 @@ public final class AdChart {
         chain.add(at);
         String m = manager.get(at);
         Reach why = m == null ? Reach.NO_MANAGER
+            : !entries.contains(m.toLowerCase(Locale.ROOT)) ? Reach.MANAGER_DOES_NOT_EXIST
             : !m.toLowerCase(Locale.ROOT).endsWith(BASE_DN.toLowerCase(Locale.ROOT)) ? Reach.MANAGER_OUTSIDE_BASE
             : !uidByDn.containsKey(m) ? Reach.MANAGER_OUTSIDE_FILTER
             : null;

@@ -142,7 +142,8 @@ class OrgChartSourceTest {
       assertTrue(source.splits() > 0, "25 reports do not fit one search of 10");
       assertEquals(26, visits.size(), "boss and 25 reports, each once");
       assertEquals(25, result.visits().get("boss").node().reportCount());
-      assertEquals(List.of("orphan"), source.missingManagers().stream().map(m -> m.person().uid()).toList());
+      assertEquals(List.of("orphan"), source.outOfReach(source.findRoot("boss")).stream()
+          .filter(o -> o.reason() == OutOfReach.Reason.MANAGER_DOES_NOT_EXIST).map(o -> o.person().uid()).toList());
     }
   }
 
@@ -242,7 +243,7 @@ class OrgChartSourceTest {
 
   @ParameterizedTest(name = "paging refused={0}")
   @ValueSource(booleans = {true, false})
-  void missingManagers_areFound_pastTheSizeLimit(boolean refusePaging) throws Exception {
+  void outOfReach_areFound_pastTheSizeLimit(boolean refusePaging) throws Exception {
     DemoDirectory.Options options = new DemoDirectory.Options(3_000, 5, 100, Duration.ZERO, refusePaging);
     try (DemoDirectory demo = DemoDirectory.start(options)) {
       add(demo, "orphan", "ghost");
@@ -250,13 +251,16 @@ class OrgChartSourceTest {
       add(demo, "two-managers", "ceo");
       demo.server().modify("uid=two-managers," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
           com.unboundid.ldap.sdk.ModificationType.ADD, "manager", "uid=left the company," + DemoDirectory.BASE_DN));
-      add(demo, "self", "self"); // a cycle, not a missing manager
+      add(demo, "self", "self"); // a cycle of one
       OrgChartSource source = OrgChartSource.of(settings(demo));
-      List<String> missing = source.missingManagers().stream()
-          .map(m -> m.person().uid() + " -> " + m.managerDn()).sorted().toList();
-      assertEquals(List.of(
-          "orphan -> uid=ghost," + DemoDirectory.BASE_DN,
-          "two-managers -> uid=left the company," + DemoDirectory.BASE_DN), missing);
+      List<String> missing = source.outOfReach(source.findRoot("ceo")).stream()
+          .map(o -> o.person().uid() + ": " + o.why()).sorted().toList();
+      assertEquals(List.of( // two-managers is reached through ceo
+          "orphan: manager uid=ghost," + DemoDirectory.BASE_DN + " does not exist",
+          "orphans-report: below uid=orphan," + DemoDirectory.BASE_DN + ", whose manager uid=ghost,"
+              + DemoDirectory.BASE_DN + " does not exist",
+          "self: in a manager cycle: uid=self," + DemoDirectory.BASE_DN + " -> uid=self," + DemoDirectory.BASE_DN),
+          missing);
       assertTrue(source.splits() > 0, "3,004 people do not fit one search of 100");
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.unboundid.ldap.sdk.LDAPConnection;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
@@ -95,13 +94,13 @@ class PersonCodecTest {
 
   private record Result(CrawlReport<Person> report, Map<String, String> lines) {}
 
-  private static Result crawl(BranchSource<Person, LDAPConnection> through, OrgChartSource source, int workers)
+  private static Result crawl(BranchSource<Person, LdapSession> through, OrgChartSource source, int workers)
       throws Exception {
     return crawl(through, source, "ceo", workers);
   }
 
   /** Each person found, by uid: what is printed of them, their depth, their manager, their count. */
-  private static Result crawl(BranchSource<Person, LDAPConnection> through, OrgChartSource source, String root,
+  private static Result crawl(BranchSource<Person, LdapSession> through, OrgChartSource source, String root,
       int workers) throws Exception {
     Map<String, String> lines = new ConcurrentHashMap<>();
     Person start = source.findRoot(root);
@@ -125,7 +124,7 @@ class PersonCodecTest {
    * The org chart as a process that takes its branches from elsewhere sees it: every branch is
    * re-made from its bytes before it is listed, every child from the bytes it would travel as.
    */
-  private static final class Relay implements BranchSource<Person, LDAPConnection> {
+  private static final class Relay implements BranchSource<Person, LdapSession> {
     final OrgChartSource source;
     final NodeCodec<Person> codec;
     final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
@@ -136,12 +135,12 @@ class PersonCodecTest {
     }
 
     @Override
-    public LDAPConnection open() throws Exception {
+    public LdapSession open() throws Exception {
       return source.open();
     }
 
     @Override
-    public void close(LDAPConnection session) throws Exception {
+    public void close(LdapSession session) throws Exception {
       source.close(session);
     }
 
@@ -151,12 +150,12 @@ class PersonCodecTest {
     }
 
     @Override
-    public void list(LDAPConnection session, Person branch, Children<Person> out) throws Exception {
+    public void list(LdapSession session, Person branch, Children<Person> out) throws Exception {
       listAll(session, List.of(branch), List.of(out));
     }
 
     @Override
-    public void listAll(LDAPConnection session, List<Person> branches, List<? extends Children<Person>> out)
+    public void listAll(LdapSession session, List<Person> branches, List<? extends Children<Person>> out)
         throws Exception {
       List<Person> copies = new ArrayList<>();
       List<Children<Person>> relaying = new ArrayList<>();

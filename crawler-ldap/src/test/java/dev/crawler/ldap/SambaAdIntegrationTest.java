@@ -137,7 +137,7 @@ class SambaAdIntegrationTest {
     Map<String, Integer> seen = new ConcurrentHashMap<>();
     CrawlReport<Person> report;
     long begin = System.nanoTime();
-    Crawler<Person, LDAPConnection> crawler = Crawler.over(source).distinctBy(Person::key);
+    Crawler<Person, LdapSession> crawler = Crawler.over(source).distinctBy(Person::key);
     if (workers > 0) {
       crawler.workers(workers);
     }
@@ -244,23 +244,20 @@ class SambaAdIntegrationTest {
   }
 
   /**
-   * What {@link OrgChartSource#missingManagers()} finds today: exactly the people whose manager
-   * names no person under the base (outside it, or not a person), each with that manager. The
-   * islanders and the deleted manager's team are out of reach too, but have no missing manager to
-   * name (issue 25, section 3: {@link AdChart#outOfReach()} has them all, with the reason).
+   * Issue 25, §3: everyone a crawl from the root cannot reach, named once with the reason and the
+   * head their chart hangs from, as the truth says: the deleted manager's team (AD dropped their
+   * manager), those who never had one, the island and the team below it, the reports of a manager
+   * outside the base and of a contact. Through Samba and through AD's limits (pages of 1,000).
    */
-  @Test
-  void missingManagers_areThePeopleWhoseManagerIsNoPersonHere() throws Exception {
-    Map<String, String> expected = new java.util.TreeMap<>();
-    chart.outOfReach().forEach((uid, p) -> {
-      if (p.reach() == AdChart.Reach.MANAGER_OUTSIDE_BASE || p.reach() == AdChart.Reach.MANAGER_OUTSIDE_FILTER) {
-        expected.put(uid, p.managerDn().toLowerCase(java.util.Locale.ROOT));
-      }
-    });
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"SAMBA", "AD_LIMITS"})
+  void outOfReach_namesEveryoneTheCrawlCannotReach_withTheReason(Via via) throws Exception {
+    OrgChartSource source = OrgChartSource.of(settings(port(via, true)));
     Map<String, String> found = new java.util.TreeMap<>();
-    for (MissingManager m : OrgChartSource.of(settings(adLimits.port())).missingManagers()) {
-      found.put(m.person().uid(), m.managerDn().toLowerCase(java.util.Locale.ROOT));
+    for (OutOfReach o : source.outOfReach(source.findRoot(AdChart.ROOT))) {
+      String before = found.put(o.person().uid(), AdChart.said(o));
+      assertEquals(null, before, () -> o.person() + " named twice");
     }
-    assertEquals(expected, found);
+    assertEquals(chart.expectedOutOfReach(), found);
   }
 }

@@ -107,12 +107,13 @@ class SlapdIntegrationTest {
   }
 
   @Test
-  void missingManagers_readEveryone_pastTheSizeLimit() throws Exception {
+  void outOfReach_readEveryone_pastTheSizeLimit() throws Exception {
     OrgChartSource source = OrgChartSource.of(settings());
-    List<MissingManager> missing = source.missingManagers();
+    List<OutOfReach> missing = source.outOfReach(source.findRoot("ceo"));
     assertEquals(1, missing.size(), missing::toString);
     assertEquals("orphan", missing.get(0).person().uid());
-    assertEquals("uid=ghost," + DemoDirectory.BASE_DN, missing.get(0).managerDn());
+    assertEquals("uid=ghost," + DemoDirectory.BASE_DN, missing.get(0).manager());
+    assertEquals(OutOfReach.Reason.MANAGER_DOES_NOT_EXIST, missing.get(0).reason());
     assertTrue(source.splits() > 0, "everyone does not fit one search");
   }
 
