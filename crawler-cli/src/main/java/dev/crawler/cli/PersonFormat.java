@@ -302,7 +302,7 @@ enum PersonFormat {
    *     a row has a column for each
    */
   String header(List<String> extra) {
-    return header();
+    return header(extra, false); // CSV's columns live in the other one: one place, not two
   }
 
   /**
@@ -310,7 +310,7 @@ enum PersonFormat {
    * more, for {@code --find-orphans}: the reason's code and the sentence, empty for those reached.
    */
   String header(List<String> extra, boolean outOfReachColumns) {
-    return header(extra);
+    return header();
   }
 
   String footer() {

@@ -182,7 +182,12 @@ class KafkaAttachTest {
     assertEquals(0, attach.exit(), attach.err());
     assertTrue(attach.err().contains("listing with 4 workers too"), attach.err());
     List<String> lines = attach.lines();
-    assertEquals(2_001, lines.size(), "a header and everyone once");
+    java.util.Set<String> missing = new java.util.HashSet<>(starter.lines());
+    missing.removeAll(lines);
+    java.util.Set<String> extra = new java.util.HashSet<>(lines);
+    extra.removeAll(starter.lines());
+    assertEquals(2_001, lines.size(), "a header and everyone once; missing " + missing + " extra " + extra
+        + " starter lines " + starter.lines().size() + " attach err " + attach.err());
     assertEquals(starter.lines().get(0), lines.get(0), "the header");
     assertEquals(Set.copyOf(starter.lines()), Set.copyOf(lines));
     Set<String> printed = new java.util.HashSet<>();
