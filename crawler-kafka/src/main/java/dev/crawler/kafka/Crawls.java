@@ -112,7 +112,7 @@ public final class Crawls {
       throws KafkaCrawlException, InterruptedException {
     CrawlInfo crawl = describe(settings);
     if (crawl.inUse() && !force) {
-      throw new KafkaCrawlException(inUse(crawl));
+      throw new KafkaCrawlException(whyInUse(crawl));
     }
     long timeout = settings.brokerTimeout().toMillis();
     List<String> groupsLeft = new ArrayList<>();
@@ -217,8 +217,8 @@ public final class Crawls {
     }
   }
 
-  /** Why a crawl in use is not deleted, in one line. */
-  static String inUse(CrawlInfo crawl) {
+  /** Why a crawl in use is not deleted, in one line: who lists or reads it. */
+  public static String whyInUse(CrawlInfo crawl) {
     List<String> who = new ArrayList<>();
     if (crawl.processes() > 0) {
       who.add(crawl.processes() + (crawl.processes() == 1 ? " process lists it" : " processes list it"));
