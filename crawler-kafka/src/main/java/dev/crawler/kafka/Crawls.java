@@ -114,15 +114,37 @@ public final class Crawls {
     if (crawl.inUse() && !force) {
       throw new KafkaCrawlException(whyInUse(crawl));
     }
-    long timeout = settings.brokerTimeout().toMillis();
+    List<String> groupsLeft = remove(settings, List.of(settings.crawlId()));
+    log.info("deleted the crawl {} at {}", settings.crawlId(), settings.bootstrap());
+    return new Deleted(crawl, groupsLeft);
+  }
+
+  /**
+   * Deletes the topics and groups of the crawls {@code ids} at {@code access}'s broker, all at once:
+   * the branches and visits topics, then the events (a deletion cut short leaves the end for the
+   * next cleanup), then, once the broker no longer lists them, the groups.
+   *
+   * @return the groups left because they still have members
+   */
+  private static List<String> remove(KafkaCrawlSettings access, List<String> ids)
+      throws KafkaCrawlException, InterruptedException {
+    long timeout = access.brokerTimeout().toMillis();
     List<String> groupsLeft = new ArrayList<>();
-    try (Admin admin = CrawlTopics.admin(settings)) {
-      deleteTopics(admin, List.of(settings.branchesTopic(), settings.visitsTopic()), timeout);
-      deleteTopics(admin, List.of(settings.eventsTopic()), timeout);
-      awaitGone(admin, settings, timeout);
-      var groups = admin.deleteConsumerGroups(List.of(settings.group(), readersGroup(settings.crawlId())))
-          .deletedGroups();
-      for (Map.Entry<String, KafkaFuture<Void>> group : groups.entrySet()) {
+    List<String> data = new ArrayList<>();
+    List<String> events = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    for (String id : ids) {
+      data.add(PREFIX + id + ".branches");
+      data.add(PREFIX + id + ".visits");
+      events.add(PREFIX + id + ".events");
+      groups.add(PREFIX + id);
+      groups.add(readersGroup(id));
+    }
+    try (Admin admin = CrawlTopics.admin(access)) {
+      deleteTopics(admin, data, timeout);
+      deleteTopics(admin, events, timeout);
+      awaitGone(admin, access, Set.copyOf(data), Set.copyOf(events), timeout);
+      for (Map.Entry<String, KafkaFuture<Void>> group : admin.deleteConsumerGroups(groups).deletedGroups().entrySet()) {
         try {
           group.getValue().get(timeout, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -134,29 +156,28 @@ public final class Crawls {
         }
       }
     } catch (ExecutionException e) {
-      throw CrawlTopics.refused(settings, e.getCause()).orElseGet(() -> new KafkaCrawlException(
-          "cannot delete the crawl " + settings.crawlId() + " at " + settings.bootstrap() + ": "
-              + e.getCause().getMessage(), e));
+      throw CrawlTopics.refused(access, e.getCause()).orElseGet(() -> new KafkaCrawlException(
+          "cannot delete the crawl" + (ids.size() == 1 ? " " : "s ") + String.join(", ", ids) + " at "
+              + access.bootstrap() + ": " + e.getCause().getMessage(), e));
     } catch (TimeoutException e) {
-      throw CrawlTopics.unreachable(settings, e);
+      throw CrawlTopics.unreachable(access, e);
     }
-    log.info("deleted the crawl {} at {}", settings.crawlId(), settings.bootstrap());
-    return new Deleted(crawl, groupsLeft);
+    return groupsLeft;
   }
 
   /**
-   * Waits until the broker no longer lists the crawl's topics, so that its id can be used again at
-   * once: the controller has deleted them when {@code deleteTopics} answers, the brokers learn it
-   * a moment later.
+   * Waits until the broker no longer lists the deleted topics, so that the ids can be used again
+   * at once: the controller has deleted them when {@code deleteTopics} answers, the brokers learn
+   * it a moment later.
    */
-  private static void awaitGone(Admin admin, KafkaCrawlSettings settings, long timeout)
-      throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
-    Set<String> mine = Set.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
+  private static void awaitGone(Admin admin, KafkaCrawlSettings access, Set<String> data, Set<String> events,
+      long timeout) throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-    while (admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS).stream().anyMatch(mine::contains)) {
+    while (admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS).stream()
+        .anyMatch(t -> data.contains(t) || events.contains(t))) {
       if (System.nanoTime() > deadline) {
-        throw new KafkaCrawlException("the broker at " + settings.bootstrap() + " still lists the topics of "
-            + settings.crawlId() + " " + timeout / 1000 + " s after it deleted them");
+        throw new KafkaCrawlException("the broker at " + access.bootstrap() + " still lists deleted topics "
+            + timeout / 1000 + " s after it deleted them");
       }
       Thread.sleep(50); // the brokers' metadata follows the controller within milliseconds
     }
@@ -177,28 +198,26 @@ public final class Crawls {
 
   /**
    * The cleanup: deletes every finished crawl at {@code access}'s broker that is not kept, whose
-   * grace period had passed at {@code now}, and that no process lists or reads. A crawl that comes
-   * into use meanwhile is left for a later cleanup.
+   * grace period had passed at {@code now}, and that no process lists or reads when they are
+   * listed (see the class comment for the race this leaves).
    *
    * @return the ids of the crawls it deleted
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawls cannot be read
    */
   public static List<String> sweep(KafkaCrawlSettings access, Instant now)
       throws KafkaCrawlException, InterruptedException {
-    List<String> deleted = new ArrayList<>();
+    List<String> due = new ArrayList<>();
     for (CrawlInfo crawl : list(access)) {
-      Instant due = crawl.cleanupDue();
-      if (due == null || due.isAfter(now) || crawl.inUse()) {
-        continue;
-      }
-      try {
-        delete(KafkaCrawlSettings.of(access.bootstrap(), crawl.id()).withClient(access.client()), false);
-        deleted.add(crawl.id());
-      } catch (KafkaCrawlException e) {
-        log.info("the cleanup left the crawl {}: {}", crawl.id(), e.getMessage());
+      Instant at = crawl.cleanupDue();
+      if (at != null && !at.isAfter(now) && !crawl.inUse()) {
+        due.add(crawl.id());
       }
     }
-    return deleted;
+    if (!due.isEmpty()) {
+      remove(access, due); // all at once: 41 crawls one by one took 32 s, most of it waiting for each to go
+      log.info("the cleanup deleted the crawls {} at {}", due, access.bootstrap());
+    }
+    return due;
   }
 
   /**
