@@ -132,6 +132,9 @@ final class AttachCommand implements Callable<Integer> {
     this.stdout = stdout;
   }
 
+  /** This process's slot in the crawl, as join's: a restarted attach fences the one it replaces. */
+  private ProcessSlot slot;
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
@@ -165,12 +168,18 @@ final class AttachCommand implements Callable<Integer> {
         throw new UserError("cannot attach to the crawl " + crawlId + ": a root is not readable here: "
             + e.getMessage(), e);
       }
-      return attachFs(settings, source, output, ended, err);
+      try (ProcessSlot claimed = ProcessSlot.claim(crawlId)) {
+        slot = claimed;
+        return attachFs(settings, source, output, ended, err);
+      }
     }
     if (LdapSpec.KIND.equals(crawl.kind())) {
       PersonFormat output = personFormat();
       settings = workers == null ? settings.withWorkers(LdapCommand.DEFAULT_WORKERS) : settings;
-      return attachLdap(settings, ldapSource(crawl), output, ended, err);
+      try (ProcessSlot claimed = ProcessSlot.claim(crawlId)) {
+        slot = claimed;
+        return attachLdap(settings, ldapSource(crawl), output, ended, err);
+      }
     }
     throw new UserError("the crawl " + crawlId + " is a crawl of " + crawl.kind() + ", which this crawl cannot print");
   }
@@ -205,7 +214,7 @@ final class AttachCommand implements Callable<Integer> {
       DistributedCrawl<FileEntry> crawl = attach(settings, source.codec(),
           visit -> output.write(visit, session.out.buffer()));
       report = follow(settings, crawl, ended ? null : EngineProcess.of(settings, source, source.codec(),
-          KafkaRun.processId()), session, err, new String[] {"directories listed", "entries"});
+          slot.name()), session, err, new String[] {"directories listed", "entries"});
     }
     if (report == null) {
       return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
@@ -247,7 +256,7 @@ final class AttachCommand implements Callable<Integer> {
         }
       });
       report = follow(settings, crawl, ended ? null : EngineProcess.of(settings, source, source.codec(),
-          KafkaRun.processId()), session, err, new String[] {"managers listed", "people"});
+          slot.name()), session, err, new String[] {"managers listed", "people"});
     }
     if (report == null) {
       return ExitCodes.OK;

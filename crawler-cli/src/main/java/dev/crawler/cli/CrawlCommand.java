@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = CrawlCommand.Version.class,
     description = "Crawl a slow tree in parallel: a directory tree, an org chart.",
-    subcommands = {FsCommand.class, LdapCommand.class, JoinCommand.class, AttachCommand.class, CommandLine.HelpCommand.class,
+    subcommands = {FsCommand.class, LdapCommand.class, JoinCommand.class, AttachCommand.class, CrawlsCommand.class, CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class, ManPages.class, InstallCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -182,6 +182,9 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
   Path kafkaConfig;
 
+  @Mixin
+  KafkaLifeOptions life = new KafkaLifeOptions();
+
   @Option(names = {"-x", "--exec"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,
       description = {"Run CMD for every entry found, instead of printing it, as fd -x: the words after -x up to a "
           + "lone ';' or the end. In CMD, {} is the path, {/} its name, {//} its parent, {.} the path without "
@@ -278,6 +281,7 @@ final class FsCommand implements Callable<Integer> {
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly,
         gitignore ? IgnoreFiles.gitDefaults() : null);
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
+    life.validate(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
@@ -436,7 +440,7 @@ final class FsCommand implements Callable<Integer> {
         } else {
           report = KafkaRun.run(distributed, FsSpec.of(roots, options), source, source.codec(), source.roots(),
               visit -> accept(visit, session.out), session, crawlOptions, err,
-              new String[] {"directories listed", "entries"});
+              new String[] {"directories listed", "entries"}, life.lifetime());
           if (report == null) {
             return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
           }

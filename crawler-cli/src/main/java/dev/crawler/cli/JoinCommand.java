@@ -5,6 +5,8 @@ import dev.crawler.fs.FileTreeSource;
 import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.OrgChartSource;
 import dev.crawler.ldap.demo.DemoDirectory;
+import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.DistributedCrawl;
 import dev.crawler.kafka.EngineProcess;
@@ -107,12 +109,12 @@ final class JoinCommand implements Callable<Integer> {
         throw new UserError("cannot join the crawl " + crawlId + ": a root is not readable here: " + e.getMessage(), e);
       }
       announce(err, settings);
-      counts = EngineProcess.of(settings, source, source.codec(), KafkaRun.processId()).run();
+      counts = runInSlot(settings, source, source.codec());
       units = new String[] {"directories", "entries"};
     } else if (LdapSpec.KIND.equals(crawl.kind())) {
       OrgChartSource source = ldapSource(crawl);
       announce(err, settings);
-      counts = EngineProcess.of(settings, source, source.codec(), KafkaRun.processId()).run();
+      counts = runInSlot(settings, source, source.codec());
       units = new String[] {"managers", "people"};
     } else {
       throw new UserError("the crawl " + crawlId + " is a crawl of " + crawl.kind() + ", which this crawl cannot join");
@@ -122,6 +124,17 @@ final class JoinCommand implements Callable<Integer> {
           crawlId, counts.listings(), units[0], counts.visits(), units[1], counts.transactions());
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Runs this process's engine in its slot on this machine: a restart of this process here takes
+   * the same slot, and so fences this one (see {@link ProcessSlot}).
+   */
+  private <T, S> ProcessCounts runInSlot(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec)
+      throws KafkaCrawlException, InterruptedException {
+    try (ProcessSlot slot = ProcessSlot.claim(crawlId)) {
+      return EngineProcess.of(settings, source, codec, slot.name()).run();
+    }
   }
 
   private void announce(PrintStream err, KafkaCrawlSettings settings) {

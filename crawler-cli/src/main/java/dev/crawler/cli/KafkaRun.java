@@ -5,6 +5,8 @@ import dev.crawler.core.Visit;
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.kafka.ClientProperties;
+import dev.crawler.kafka.CrawlLifetime;
+import dev.crawler.kafka.Crawls;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.kafka.DistributedCrawl;
 import dev.crawler.kafka.DistributedReport;
@@ -62,16 +64,21 @@ final class KafkaRun {
     }
   }
 
-  /** This process's id in a crawl: host, pid, and a random tail (a pid can come back). */
+  /**
+   * A process id of this process alone: host, pid, and a random tail (a pid can come back). For
+   * when it has no {@link ProcessSlot}.
+   */
   static String processId() {
-    String host;
+    return (hostName() + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(
+        ThreadLocalRandom.current().nextInt())).replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  static String hostName() {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
-      host = "host";
+      return "host";
     }
-    return (host + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
-        .replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /**
@@ -100,19 +107,38 @@ final class KafkaRun {
    *
    * @param accept prints one visit (on the thread that follows the crawl)
    * @param units what --stats calls a listing and a visit ("directories listed", "entries")
+   * @param lifetime how long the crawl outlives its end (--keep, --keep-for)
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
    */
   static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
       NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
-      PrintStream err, String[] units) throws UserError, InterruptedException, ExitStatus.OutputFailedException {
-    EngineProcess<T, S> engine = EngineProcess.of(settings, source, codec, processId());
+      PrintStream err, String[] units, CrawlLifetime lifetime)
+      throws UserError, InterruptedException, ExitStatus.OutputFailedException {
+    try (ProcessSlot slot = ProcessSlot.claim(settings.crawlId())) {
+      return run(settings, spec, source, codec, roots, accept, session, options, err, units, lifetime, slot);
+    }
+  }
+
+  private static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
+      NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
+      PrintStream err, String[] units, CrawlLifetime lifetime, ProcessSlot slot)
+      throws UserError, InterruptedException, ExitStatus.OutputFailedException {
+    EngineProcess<T, S> engine = EngineProcess.of(settings, source, codec, slot.name());
     DistributedCrawl<T> crawl;
     try {
       crawl = DistributedCrawl.start(settings, spec, roots, codec, accept);
     } catch (KafkaCrawlException e) {
       throw new UserError(e.getMessage(), e);
     }
+    if (!lifetime.equals(CrawlLifetime.DEFAULT)) {
+      try {
+        Crawls.setLifetime(settings, lifetime);
+      } catch (KafkaCrawlException e) {
+        err.println("crawl: " + e.getMessage() + "; it is deleted a day after its end");
+      }
+    }
+    Cleanup cleanup = Cleanup.start(settings);
     if (!options.quiet) {
       err.println("crawl: crawl " + settings.crawlId() + " at " + settings.bootstrap() + "; add machines with: crawl join"
           + " --kafka " + settings.bootstrap() + " --crawl " + settings.crawlId()
@@ -124,6 +150,8 @@ final class KafkaRun {
       return follow(crawl, engine, false, session, options.quiet, options.stats, err, units);
     } catch (KafkaCrawlException e) { // only when this engine may be the last that lists: not here
       throw new UserError(e.getMessage(), e);
+    } finally {
+      cleanup.finish(err, options.quiet);
     }
   }
 
@@ -196,5 +224,52 @@ final class KafkaRun {
       }
     }
     return report.report();
+  }
+
+  /**
+   * The cleanup a crawl's start runs at its broker, beside the crawl: deletes the finished crawls
+   * whose grace period has passed and that no process lists or reads ({@link Crawls#sweep}). The
+   * crawl waits for it before it reports, so a command never leaves one half done.
+   */
+  private static final class Cleanup {
+    private final Thread thread;
+    private volatile List<String> deleted = List.of();
+    private volatile Exception failure;
+
+    private Cleanup(KafkaCrawlSettings settings) {
+      this.thread = new Thread(() -> {
+        try {
+          deleted = Crawls.sweep(settings, java.time.Instant.now());
+        } catch (KafkaCrawlException | RuntimeException e) {
+          failure = e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "crawl-kafka-cleanup");
+      this.thread.setDaemon(true);
+    }
+
+    static Cleanup start(KafkaCrawlSettings settings) {
+      Cleanup cleanup = new Cleanup(settings);
+      cleanup.thread.start();
+      return cleanup;
+    }
+
+    /** Waits for the cleanup and says what it deleted, or why it could not, unless quiet. */
+    void finish(PrintStream err, boolean quiet) throws InterruptedException {
+      thread.join();
+      List<String> gone = deleted;
+      Exception e = failure;
+      if (quiet) {
+        return;
+      }
+      if (!gone.isEmpty()) {
+        err.println("crawl: deleted " + gone.size() + (gone.size() == 1 ? " finished crawl past its grace period: "
+            : " finished crawls past their grace period: ") + String.join(", ", gone));
+      }
+      if (e != null) {
+        err.println("crawl: could not clean up finished crawls: " + e.getMessage());
+      }
+    }
   }
 }

@@ -165,6 +165,9 @@ final class LdapCommand implements Callable<Integer> {
   @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
   Path kafkaConfig;
 
+  @Mixin
+  KafkaLifeOptions life = new KafkaLifeOptions();
+
   private final OutputStream stdout;
 
   LdapCommand(OutputStream stdout) {
@@ -176,6 +179,7 @@ final class LdapCommand implements Callable<Integer> {
     crawlOptions.validate();
     validate();
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
+    life.validate(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     // Every connection of the command, set-up's included, so that --deadline and Ctrl-C end a
@@ -455,7 +459,7 @@ final class LdapCommand implements Callable<Integer> {
               if (printed.add(visit.node().key())) {
                 print.accept(visit);
               }
-            }, session, crawlOptions, err, new String[] {"managers listed", "people"});
+            }, session, crawlOptions, err, new String[] {"managers listed", "people"}, life.lifetime());
         if (report == null) {
           return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
         }

@@ -62,17 +62,26 @@ final class ManPages implements Callable<Integer> {
     String version = new CrawlCommand.Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
     List<Path> written = new ArrayList<>();
     written.add(write(target, root.getCommandSpec(), version));
-    for (CommandLine sub : root.getSubcommands().values()) {
-      if (isDocumented(sub.getCommandSpec())) {
-        written.add(write(target, sub.getCommandSpec(), version));
-      }
-    }
+    writeSubcommands(target, root, version, written);
     return written;
   }
 
-  /** The crawling commands have pages; help, completion and this one are named in crawl(1) alone. */
+  private static void writeSubcommands(Path target, CommandLine command, String version, List<Path> written)
+      throws IOException {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (isDocumented(sub.getCommandSpec())) {
+        written.add(write(target, sub.getCommandSpec(), version));
+        writeSubcommands(target, sub, version, written);
+      }
+    }
+  }
+
+  /** The pages there are: help, completion and this one are named in crawl(1) alone. */
+  private static final List<String> PAGES = List.of("crawl-fs", "crawl-ldap", "crawl-join", "crawl-attach",
+      "crawl-crawls", "crawl-crawls-delete");
+
   private static boolean isDocumented(CommandSpec command) {
-    return List.of("fs", "ldap", "join", "attach").contains(command.name());
+    return PAGES.contains(pageName(command));
   }
 
   private static Path write(Path dir, CommandSpec command, String version) throws IOException {
@@ -98,7 +107,10 @@ final class ManPages implements Callable<Integer> {
         .append(escape(firstSentence(String.join(" ", command.usageMessage().description())))).append('\n');
 
     roff.append(".SH SYNOPSIS\n.B ").append(escape(command.qualifiedName())).append('\n');
-    if (!command.subcommands().isEmpty()) {
+    if (!command.subcommands().isEmpty() && command.userObject() instanceof Callable) {
+      // does something itself too (crawl crawls lists): a command is optional
+      roff.append("[\\fIOPTION\\fR...] [\\fICOMMAND\\fR [\\fIOPTION\\fR...]]\n");
+    } else if (!command.subcommands().isEmpty()) {
       roff.append("\\fICOMMAND\\fR [\\fIOPTION\\fR...]\n");
     } else {
       roff.append("[\\fIOPTION\\fR...]");
@@ -170,7 +182,9 @@ final class ManPages implements Callable<Integer> {
 
     roff.append(".SH SEE ALSO\n");
     List<String> seeAlso = new ArrayList<>();
-    for (String other : List.of("crawl", "crawl-fs", "crawl-ldap", "crawl-join", "crawl-attach")) {
+    List<String> pages = new ArrayList<>(List.of("crawl"));
+    pages.addAll(PAGES);
+    for (String other : pages) {
       if (!other.equals(name)) {
         seeAlso.add("\\fB" + escape(other) + "\\fR(1)");
       }
@@ -202,7 +216,15 @@ final class ManPages implements Callable<Integer> {
       "crawl-attach", List.<String[]>of(
           new String[] {"crawl attach --kafka broker:9092 --crawl ID > entries.txt", "Every entry of crawl ID, once, "
               + "from its start to its end, whether its starter is still there or not."},
-          new String[] {"crawl attach --kafka broker:9092 --crawl ID --csv", "An org chart's crawl as CSV."}));
+          new String[] {"crawl attach --kafka broker:9092 --crawl ID --csv", "An org chart's crawl as CSV."}),
+      "crawl-crawls", List.<String[]>of(
+          new String[] {"crawl crawls --kafka broker:9092", "The crawls at that broker: state, visits, size, age, and "
+              + "when each is cleaned up."}),
+      "crawl-crawls-delete", List.<String[]>of(
+          new String[] {"crawl crawls delete ID --kafka broker:9092", "Delete crawl ID, unless a process lists or "
+              + "reads it; its id can then be used again."},
+          new String[] {"crawl crawls delete --expired --kafka broker:9092", "Delete every finished crawl past its "
+              + "grace period that no process reads (from cron, say)."}));
 
   /** Description lines as paragraphs: picocli's {@code %n} breaks a line, as in --help. */
   private static void paragraphs(StringBuilder roff, String[] lines) {

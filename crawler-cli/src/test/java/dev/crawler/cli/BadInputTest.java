@@ -136,7 +136,7 @@ class BadInputTest {
 
   @Test
   void unknownCommand_listsTheCommands() {
-    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, attach, help, generate-completion, generate-man-pages and install \\(see 'crawl --help'\\)", "bogus");
+    assertOneLine("crawl: 'bogus' is not a command: the commands are fs, ldap, join, attach, crawls, help, generate-completion, generate-man-pages and install \\(see 'crawl --help'\\)", "bogus");
   }
 
   @Test
@@ -147,6 +147,8 @@ class BadInputTest {
     assertEquals(0, exit);
     assertTrue(script.contains("complete -F") && script.contains("--max-results") && script.contains("--kafka")
         && script.contains("--find-orphans"), "a completion script for every subcommand's options");
+    assertTrue(script.contains("--keep-for") && script.contains("crawls delete") && script.contains("--expired"),
+        "and for crawl crawls delete, a subcommand's subcommand");
     assertTrue(script.contains("(\"auto\" \"always\" \"never\") # --color values")
         && script.contains("\"file\" \"directory\" \"symlink\" \"other\") # --type values"), "option values complete");
   }

@@ -26,11 +26,13 @@ class ManPagesTest {
   void pages_renderCleanly_andDocumentEveryOptionOfTheModel() throws Exception {
     CliRun run = CliRun.of("generate-man-pages", tmp.toString());
     assertEquals(0, run.exit(), run.err());
-    assertTrue(run.err().startsWith("crawl: wrote 5 man pages to " + tmp), run.err());
+    assertTrue(run.err().startsWith("crawl: wrote 7 man pages to " + tmp), run.err());
     CommandLine cli = CrawlCommand.commandLine(new java.io.ByteArrayOutputStream());
     List<CommandSpec> commands = List.of(cli.getCommandSpec(), cli.getSubcommands().get("fs").getCommandSpec(),
         cli.getSubcommands().get("ldap").getCommandSpec(), cli.getSubcommands().get("join").getCommandSpec(),
-        cli.getSubcommands().get("attach").getCommandSpec());
+        cli.getSubcommands().get("attach").getCommandSpec(),
+        cli.getSubcommands().get("crawls").getCommandSpec(),
+        cli.getSubcommands().get("crawls").getSubcommands().get("delete").getCommandSpec());
     for (CommandSpec command : commands) {
       Path page = tmp.resolve(ManPages.pageName(command) + ".1");
       assertTrue(Files.isRegularFile(page), page.toString());
@@ -53,6 +55,8 @@ class ManPagesTest {
     }
     assertTrue(render(tmp.resolve("crawl.1")).contains("fs Walk directory trees in parallel and print every entry, "
         + "like find. See crawl-fs(1)."));
+    assertTrue(render(tmp.resolve("crawl-crawls.1")).contains("delete Delete a crawl at a Kafka broker: its topics and "
+        + "consumer groups. See crawl-crawls-delete(1)."));
   }
 
   /**

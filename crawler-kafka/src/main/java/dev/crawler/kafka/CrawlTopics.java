@@ -177,7 +177,7 @@ final class CrawlTopics {
    * The crawl's first client, which is where bad client settings show (a missing truststore, a
    * JAAS line that does not parse): such a failure is the settings' fault, said in one line.
    */
-  private static Admin admin(KafkaCrawlSettings settings) throws KafkaCrawlException {
+  static Admin admin(KafkaCrawlSettings settings) throws KafkaCrawlException {
     try {
       return Clients.admin(settings);
     } catch (KafkaException e) {
@@ -194,7 +194,7 @@ final class CrawlTopics {
    * Fails fast and clearly when no broker answers at the bootstrap address, or it refuses this
    * client (a wrong password, a certificate not trusted).
    */
-  private static void reach(Admin admin, KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  static void reach(Admin admin, KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     try {
       admin.describeCluster().nodes().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -205,7 +205,7 @@ final class CrawlTopics {
   }
 
   /** A broker's refusal of this client, said as such, if {@code cause} is one. */
-  private static Optional<KafkaCrawlException> refused(KafkaCrawlSettings settings, Throwable cause) {
+  static Optional<KafkaCrawlException> refused(KafkaCrawlSettings settings, Throwable cause) {
     if (cause instanceof AuthenticationException) {
       return Optional.of(new KafkaCrawlException("Kafka at " + settings.bootstrap()
           + " refused this client" + (settings.client().isEmpty() ? "" : " (check " + settings.client().source() + ")")
@@ -218,7 +218,7 @@ final class CrawlTopics {
     return Optional.empty();
   }
 
-  private static KafkaCrawlException unreachable(KafkaCrawlSettings settings, Exception e) {
+  static KafkaCrawlException unreachable(KafkaCrawlSettings settings, Exception e) {
     return new KafkaCrawlException("cannot reach Kafka at " + settings.bootstrap() + " within "
         + settings.brokerTimeout().toSeconds() + " s (is the broker running, and on that port?)", e);
   }

@@ -58,6 +58,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private final Consumer<? super Visit<T>> visits;
   private final KafkaConsumer<String, byte[]> reader;
   private final Thread watcher;
+  /** Keeps a cleanup from deleting the crawl while the watcher reads it: see {@link Crawls}. */
+  private final ReaderPresence presence;
   private final CountDownLatch done = new CountDownLatch(1);
   private final long startNanos = System.nanoTime();
   // Written by the watcher; read by progress() and, after done, by await().
@@ -83,6 +85,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     this.reader = Clients.reader(settings);
     this.watcher = new Thread(this::watch, "crawler-kafka-watch-" + settings.crawlId());
     this.watcher.setDaemon(true);
+    this.presence = ReaderPresence.start(settings);
   }
 
   /**
@@ -266,6 +269,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         endNanos = System.nanoTime();
       }
       reader.close();
+      presence.close();
       done.countDown();
     }
   }

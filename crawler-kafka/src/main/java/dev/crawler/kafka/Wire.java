@@ -24,6 +24,8 @@ final class Wire {
   static final String DELTA = "delta";
   static final String ERROR = "error";
   static final String END = "end";
+  /** How long the crawl is kept once finished ({@link CrawlLifetime}); the last one written counts. */
+  static final String LIFETIME = "lifetime";
 
   /** A branch to list, at its depth in the whole crawl. */
   record Branch(int depth, byte[] node) {}
@@ -157,6 +159,17 @@ final class Wire {
         arguments.add(in.readUTF());
       }
       return new CrawlSpec(kind, arguments);
+    });
+  }
+
+  static byte[] lifetime(CrawlLifetime lifetime) {
+    return write(out -> out.writeLong(lifetime.kept() ? -1 : lifetime.grace().toMillis()));
+  }
+
+  static CrawlLifetime lifetime(byte[] bytes) {
+    return read(bytes, in -> {
+      long millis = in.readLong();
+      return millis < 0 ? CrawlLifetime.KEEP : CrawlLifetime.cleanedAfter(java.time.Duration.ofMillis(millis));
     });
   }
 
