@@ -422,7 +422,7 @@ final class FsCommand implements Callable<Integer> {
               this::stopCrawl);
         }
         if (distributed == null) {
-          Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+          Crawler<FileEntry, dev.crawler.fs.DirectorySession> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
               .errorListener(this::branchFailed); // as they happen
           if (!crawlOptions.workersGiven()) {
             crawler.startWorkers(Runtime.getRuntime().availableProcessors());

@@ -90,6 +90,14 @@ public final class FileEntry {
     this.origin = origin;
   }
 
+  /**
+   * An entry {@code java.nio} cannot read, its path being too long to open by name ({@code
+   * PATH_MAX}): a branch of type {@link FileType#UNKNOWN}, whose listing fails saying so.
+   */
+  static FileEntry beyondPathMax(Path path) {
+    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
+  }
+
   /** An entry known not to be a directory, whose attributes were not read. */
   static FileEntry unread(Path path) {
     return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
