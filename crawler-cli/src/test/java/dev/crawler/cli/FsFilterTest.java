@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +107,26 @@ class FsFilterTest {
     assertTrue(TestTrees.find(root).containsAll(five));
     Path relative = Path.of("").toAbsolutePath().relativize(root);
     assertEquals(TestTrees.find(root), crawl("-a", relative.toString()), "relative root, absolute paths");
+  }
+
+  /**
+   * Issue 27's first match: {@code -g NAME --max-results 1} stops the crawl at the match, as bfs
+   * -name NAME -quit. One worker lists the root first, where the match is, and nothing after it:
+   * the 300 directories below, 8,700 entries, are never listed.
+   */
+  @Test
+  void firstMatch_stopsTheCrawlWhereItIsFound() throws Exception {
+    Path big = tmp.resolve("big");
+    Files.createDirectories(big);
+    TestTrees.shell(big, "mkdir d{1..300} && touch d{1..300}/f{1..29} wanted");
+    CliRun run = CliRun.of("fs", "-j", "1", "--stats", "-g", "wanted", "--max-results", "1", big.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(big.resolve("wanted") + "\n", new String(run.out(), java.nio.charset.StandardCharsets.UTF_8));
+    Matcher stats = Pattern.compile(": CANCELLED in [0-9.]+ s: ([0-9,]+) entries").matcher(run.err());
+    assertTrue(stats.find(), run.err());
+    long visited = Long.parseLong(stats.group(1).replace(",", ""));
+    assertTrue(visited <= 1 + 301 + 30, visited + " entries visited: more than the root's listing and one more");
+    assertEquals(9002, TestTrees.find(big).size());
   }
 
   @Test
