@@ -142,6 +142,26 @@ public final class FileEntry {
             diskBytes, hardLinkKey, ignoreRules);
   }
 
+  /**
+   * This entry with its path's leading {@code ./} taken off, as fd's {@code --strip-cwd-prefix}
+   * prints it: {@code ./src/a.c} becomes {@code src/a.c}; {@code .} itself, and any path that does
+   * not start with {@code ./}, stay as they are.
+   *
+   * @return the entry with the shorter path, or this one
+   */
+  public FileEntry withoutCwdPrefix() {
+    byte[] b = sharedPathBytes();
+    if (b.length < 3 || b[0] != '.' || b[1] != '/') {
+      return this;
+    }
+    int start = 2;
+    while (start < b.length - 1 && b[start] == '/') {
+      start++;
+    }
+    return new FileEntry(null, java.util.Arrays.copyOfRange(b, start, b.length), type, size, lastModifiedMillis,
+        fileKey, parentDirectory, loop, origin, diskBytes, hardLinkKey, ignoreRules);
+  }
+
   /** This directory with the ignore rules its entries obey. */
   FileEntry withIgnoreRules(IgnoreRules rules) {
     return new FileEntry(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, diskBytes,
