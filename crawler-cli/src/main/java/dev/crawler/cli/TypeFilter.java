@@ -113,11 +113,10 @@ final class TypeFilter {
     if (!types.contains(type)) {
       return false;
     }
-    Path path = entry.path();
-    if (type == FileType.OTHER && !otherKinds.isEmpty() && !otherKinds.contains(kind(path, followLinks))) {
+    if (type == FileType.OTHER && !otherKinds.isEmpty() && !otherKinds.contains(kind(entry.path(), followLinks))) {
       return false;
     }
-    if (executableOnly && !Files.isExecutable(path)) {
+    if (executableOnly && !Files.isExecutable(entry.path())) {
       return false;
     }
     return !emptyOnly || isEmpty(entry);
