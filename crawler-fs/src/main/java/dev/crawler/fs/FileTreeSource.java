@@ -430,7 +430,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
       return true;
     }
 
-    void emitUnignored(FileEntry dir, Children<FileEntry> out) {
+    void emitUnignored(FileEntry dir, Children<FileEntry> out) throws IOException {
       // Most directories hold no ignore file: they keep their parent's rules, with no path decoded.
       IgnoreRules rules = !hasDotIgnore && !hasGitignore && !hasGit ? dir.ignoreRules()
           : dir.ignoreRules().forEntriesOf(dir.path(), IgnoreRules.text(dirPath), hasDotIgnore, hasGitignore, hasGit);
