@@ -148,7 +148,8 @@ class BadInputTest {
     assertTrue(script.contains("complete -F") && script.contains("--max-results") && script.contains("--kafka")
         && script.contains("--find-orphans"), "a completion script for every subcommand's options");
     assertTrue(script.contains("(\"auto\" \"always\" \"never\") # --color values")
-        && script.contains("\"file\" \"directory\" \"symlink\" \"other\") # --type values"), "option values complete");
+        && script.contains("\"symlink\" \"other\" \"executable\" \"empty\" \"socket\" \"pipe\" \"block-device\" "
+            + "\"char-device\") # --type values"), "option values complete");
   }
 
   @Test

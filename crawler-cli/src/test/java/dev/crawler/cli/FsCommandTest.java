@@ -290,9 +290,10 @@ class FsCommandTest {
     assertEquals(2, glob.exit());
     assertTrue(glob.err().startsWith("crawl: bad exclude glob 'a{b'"), glob.err());
     assertFalse(glob.err().contains("\tat "), "no stack trace without --debug");
-    CliRun type = CliRun.of("fs", "-t", "x", root.toString());
+    CliRun type = CliRun.of("fs", "-t", "q", root.toString());
     assertEquals(2, type.exit());
-    assertEquals("crawl: --type x (fd's) is not supported: crawl fs knows f, d, l and o, where o is sockets, pipes and devices together\n", type.err());
+    assertEquals("crawl: --type takes f (file), d (directory), l (symlink), o (other), s (socket), p (pipe), "
+        + "b (block-device), c (char-device), x (executable) or e (empty), not 'q'\n", type.err());
     CliRun deadline = CliRun.of("fs", "--deadline", "soon", root.toString());
     assertEquals(2, deadline.exit());
     assertTrue(deadline.err().contains("'soon' is not a duration"), deadline.err());
