@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +34,8 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   private final OwnerFilter owner;
   /** Whether links are followed: types and owners are then the targets'. */
   private final boolean followLinks;
+  /** Told of each entry left out because -t or --owner could not check it (its path is too long). */
+  private final Consumer<FileEntry> unchecked;
   private final List<Predicate<String>> names;
   /** With -p: the -g and --regex patterns, matched against each entry's absolute path. */
   private final List<Predicate<String>> pathPatterns;
@@ -44,8 +47,9 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   private final long changedBefore;
 
   private EntryFilter(int minDepth, int maxDepth, TypeFilter types, OwnerFilter owner, boolean followLinks,
-      List<Predicate<String>> names, List<Predicate<String>> pathPatterns, long minSize, long maxSize,
-      long changedAfter, long changedBefore) {
+      Consumer<FileEntry> unchecked, List<Predicate<String>> names, List<Predicate<String>> pathPatterns,
+      long minSize, long maxSize, long changedAfter, long changedBefore) {
+    this.unchecked = unchecked;
     this.minDepth = minDepth;
     this.maxDepth = maxDepth;
     this.types = types;
@@ -62,7 +66,7 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   /** Options as the user gave them; {@code null} or empty for each one not given. */
   record Options(int minDepth, Integer exactDepth, List<String> types, List<String> globs, List<String> regexes,
       List<String> extensions, List<String> sizes, String changedWithin, String changedBefore, Case letterCase,
-      boolean fullPath, String owner, boolean followLinks) {}
+      boolean fullPath, String owner, boolean followLinks, Consumer<FileEntry> unchecked) {}
 
   /** How -g and --regex treat letter case: fd's smart case (by the pattern's capitals), -i or -s. */
   enum Case {
@@ -120,8 +124,8 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     long after = o.changedWithin() == null ? Long.MIN_VALUE : time("--changed-within", o.changedWithin(), now);
     long before = o.changedBefore() == null ? Long.MAX_VALUE : time("--changed-before", o.changedBefore(), now);
     OwnerFilter owner = o.owner() == null ? null : OwnerFilter.of(o.owner());
-    return new EntryFilter(min, max, TypeFilter.of(o.types()), owner, o.followLinks(), names, pathPatterns, minSize,
-        maxSize, after, before);
+    return new EntryFilter(min, max, TypeFilter.of(o.types()), owner, o.followLinks(), o.unchecked(), names,
+        pathPatterns, minSize, maxSize, after, before);
   }
 
   /** Whether a filter needs each entry's size or time: then every entry must be stat'ed. */
@@ -159,7 +163,13 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     if (entry.lastModifiedMillis() < changedAfter || entry.lastModifiedMillis() > changedBefore) {
       return false;
     }
-    // Last: these may cost a system call each (see TypeFilter and OwnerFilter).
+    // Last: these may cost a system call each (see TypeFilter and OwnerFilter), by path: one too
+    // long to open is left out, and said, never dropped silently.
+    if ((owner != null || types.asksTheSystem(entry))
+        && entry.pathBytes().length >= dev.crawler.fs.FileTreeSource.PATH_MAX) {
+      unchecked.accept(entry);
+      return false;
+    }
     return types.test(entry, followLinks) && (owner == null || owner.test(entry, followLinks));
   }
 

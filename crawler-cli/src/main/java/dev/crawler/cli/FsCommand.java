@@ -240,6 +240,9 @@ final class FsCommand implements Callable<Integer> {
     }
   }
 
+  /** Entries -t or --owner left out unchecked (path too long): the answer is partial, exit 1. */
+  private final java.util.concurrent.atomic.AtomicLong uncheckedEntries = new java.util.concurrent.atomic.AtomicLong();
+
   /** Colors for the plain format, when they are shown; {@code null} otherwise. */
   private Colors colors;
 
@@ -286,8 +289,15 @@ final class FsCommand implements Callable<Integer> {
     boolean colored = command == null && format.outputFormat() == OutputFormat.PLAIN && (color.equals("always")
         || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal());
     colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, types, globs, regexes,
-        extensions, sizes, changedWithin, changedBefore, letterCase, fullPath, owner, follow), java.time.Instant.now());
+        extensions, sizes, changedWithin, changedBefore, letterCase, fullPath, owner, follow, entry -> {
+          uncheckedEntries.incrementAndGet();
+          if (!crawlOptions.quiet) {
+            err.println("crawl: " + entry.path() + ": left out: -t and --owner cannot check an entry whose path has "
+                + entry.pathBytes().length + " bytes, past PATH_MAX (" + FileTreeSource.PATH_MAX + ")");
+          }
+        }), java.time.Instant.now());
     // Paths alone need no lstat of entries that cannot be directories, and with the native reader
     // types (for -t and colors) come with the listing: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
@@ -299,7 +309,6 @@ final class FsCommand implements Callable<Integer> {
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
-    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     if (crawlOptions.debug) {
       err.println("crawl: directories are read with " + source.readerName()
           + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"
@@ -469,6 +478,9 @@ final class FsCommand implements Callable<Integer> {
         readerGone = sessionOut.readerGone();
       }
       int status = ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
+      if (uncheckedEntries.get() > 0 && !readerGone) {
+        status = Math.max(status, ExitCodes.PARTIAL);
+      }
       if (runner != null && runner.failed() > 0 && !readerGone) {
         err.println("crawl: " + runner.failed() + " of " + runner.started() + " commands failed");
         return Math.max(status, ExitCodes.PARTIAL);

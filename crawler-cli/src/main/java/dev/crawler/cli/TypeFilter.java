@@ -103,6 +103,13 @@ final class TypeFilter {
     return emptyOnly;
   }
 
+  /** Whether {@link #test} asks the system about this entry, by its path. */
+  boolean asksTheSystem(FileEntry entry) {
+    FileType type = entry.type();
+    return types.contains(type) && (executableOnly || emptyOnly && type == FileType.DIRECTORY
+        || type == FileType.OTHER && !otherKinds.isEmpty());
+  }
+
   /**
    * Whether the entry is of a type shown.
    *

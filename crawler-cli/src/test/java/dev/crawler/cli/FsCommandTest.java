@@ -60,6 +60,12 @@ class FsCommandTest {
         assertEquals("", run.err());
         assertEquals(0, run.exit());
         assertEquals(found, TestTrees.splitNul(run.out()));
+        // -t e must ask the system about a directory by its path: too long, each is said, exit 1.
+        CliRun empty = CliRun.of("fs", "-0", "-t", "e", "--min-depth", "9990", dir.toString());
+        assertEquals(1, empty.exit(), empty.err());
+        assertEquals("", new String(empty.out(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(11, empty.err().lines().filter(l -> l.startsWith("crawl: " + dir + "/d/d/")
+            && l.contains(": left out: -t and --owner cannot check an entry whose path has ")).count(), empty.err());
         return;
       }
       assertEquals(1, run.exit(), run.err());

@@ -67,6 +67,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   /** Filesystem types whose directory link counts are 2 plus the number of subdirectories. */
   static final String LINK_COUNT_FILESYSTEMS = "ext2, ext3, ext4, xfs, tmpfs";
   private static final Set<String> LINK_COUNT_TYPES = Set.of(LINK_COUNT_FILESYSTEMS.split(", "));
+  /**
+   * The longest path, its terminating NUL included, that Linux opens by name: 4,096 bytes. The
+   * native reader lists below it (see the class comment); code that opens an entry by its path
+   * cannot.
+   */
+  public static final int PATH_MAX = NativeDirectoryReader.PATH_MAX;
   /** A listing's subdirectory count when it is not known: every entry is read. */
   private static final int UNKNOWN_COUNT = -1;
 
