@@ -357,6 +357,10 @@ final class FsCommand implements Callable<Integer> {
       throw new UserError("--gitignore cannot be used with --kafka yet: the rules a directory obeys come from the "
           + "directories above it, and only the directory crosses machines");
     }
+    if (owner != null || types.stream().anyMatch(TypeFilter::asksTheSystem)) {
+      throw new UserError("--owner and -t x, e, s, p, b, c cannot be used with --kafka yet: they ask this machine "
+          + "about each entry by its path, and the entries may have been found on another");
+    }
     if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null
         || maxResults != null) {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
@@ -400,6 +404,15 @@ final class FsCommand implements Callable<Integer> {
     private final java.util.concurrent.atomic.AtomicReference<dev.crawler.core.Crawl<?>> crawl =
         new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean enough;
+    /**
+     * Opened once {@link #crawl} holds the handle. The worker that prints the last entry --max-results
+     * allows waits on it when the handle is not there yet, and then cancels: left to the main thread,
+     * that cancel waited for it to be scheduled, and one worker listed 76 more directories meanwhile
+     * on a busy machine.
+     */
+    private final java.util.concurrent.CountDownLatch handleSet = new java.util.concurrent.CountDownLatch(1);
+    /** The thread that opens {@link #handleSet}: it must never wait on it itself. */
+    private volatile Thread starter;
 
     Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
         FileTreeOptions options, CommandTemplate command) {
@@ -436,13 +449,20 @@ final class FsCommand implements Callable<Integer> {
               this::stopCrawl);
         }
         if (distributed == null) {
-          Crawler<FileEntry, dev.crawler.fs.DirectorySession> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
-              .errorListener(this::branchFailed); // as they happen
+          Crawler<FileEntry, dev.crawler.fs.DirectorySession> crawler =
+              crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+                  .errorListener(this::branchFailed); // as they happen
           if (!crawlOptions.workersGiven()) {
             crawler.startWorkers(Runtime.getRuntime().availableProcessors());
           }
-          dev.crawler.core.Crawl<FileEntry> local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
-          crawl.set(local);
+          dev.crawler.core.Crawl<FileEntry> local;
+          starter = Thread.currentThread();
+          try {
+            local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
+            crawl.set(local);
+          } finally {
+            handleSet.countDown();
+          }
           if (enough || runner != null && runner.cannotRun() != null) {
             local.cancel(); // enough was printed, or no command can run, before the handle was here
           }
@@ -513,6 +533,14 @@ final class FsCommand implements Callable<Integer> {
         if (n == maxResults) {
           enough = true;
           dev.crawler.core.Crawl<?> c = crawl.get();
+          if (c == null && distributed == null && Thread.currentThread() != starter) {
+            try {
+              handleSet.await(); // the main thread is just past startAll; a stop interrupts this wait
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt(); // stopped meanwhile: the crawl is ending anyway
+            }
+            c = crawl.get();
+          }
           if (c != null) {
             c.cancel(); // --max-results: the crawl ends here, as a pipe to head would end it
           }

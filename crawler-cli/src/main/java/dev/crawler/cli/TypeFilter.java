@@ -103,6 +103,12 @@ final class TypeFilter {
     return emptyOnly;
   }
 
+  /** Whether a value of -t makes {@link #test} ask the system about entries, by their paths. */
+  static boolean asksTheSystem(String value) {
+    return List.of("x", "e", "s", "p", "b", "c", "executable", "empty", "socket", "pipe", "block-device",
+        "char-device").contains(value);
+  }
+
   /** Whether {@link #test} asks the system about this entry, by its path. */
   boolean asksTheSystem(FileEntry entry) {
     FileType type = entry.type();

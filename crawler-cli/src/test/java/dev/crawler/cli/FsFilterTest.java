@@ -74,7 +74,8 @@ class FsFilterTest {
     for (String[] args : List.of(new String[] {"-i", "-s", "-g", "x"},
         new String[] {"-t", "q"}, new String[] {"-t", "bogus"}, new String[] {"--owner", "no-such-user-here"},
         new String[] {"--owner", ":no-such-group-here"}, new String[] {"--owner", ":"},
-        new String[] {"-l", "-x", "echo"}, new String[] {"-l", "--json"})) {
+        new String[] {"-l", "-x", "echo"}, new String[] {"-l", "--json"},
+        new String[] {"--kafka", "localhost:1", "-t", "x"}, new String[] {"--kafka", "localhost:1", "--owner", "root"})) {
       List<String> all = new ArrayList<>(List.of("fs"));
       all.addAll(List.of(args));
       all.add(root.toString());
