@@ -2,7 +2,6 @@ package dev.crawler.cli;
 
 import dev.crawler.core.Visit;
 import dev.crawler.fs.FileEntry;
-import dev.crawler.fs.FileType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,15 +12,16 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Which entries {@code crawl fs} prints, as fd and find users write it: depth, type, name (glob,
- * regex, extension; smart case), size and modification time. Filters choose what is printed, never
+ * Which entries {@code crawl fs} prints, as fd and find users write it: depth, type ({@link
+ * TypeFilter}), name (glob, regex, extension; smart case), size, modification time and owner
+ * ({@link OwnerFilter}). Filters choose what is printed, never
  * what is walked: a directory that does not match is still entered. Immutable and thread-safe.
  */
 final class EntryFilter implements Predicate<Visit<FileEntry>> {
@@ -29,7 +29,13 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
 
   private final int minDepth;
   private final int maxDepth;
-  private final Set<FileType> types;
+  private final TypeFilter types;
+  /** {@code null} without --owner. */
+  private final OwnerFilter owner;
+  /** Whether links are followed: types and owners are then the targets'. */
+  private final boolean followLinks;
+  /** Told of each entry left out because -t or --owner could not check it (its path is too long). */
+  private final Consumer<FileEntry> unchecked;
   private final List<Predicate<String>> names;
   /** With -p: the -g and --regex patterns, matched against each entry's absolute path. */
   private final List<Predicate<String>> pathPatterns;
@@ -40,11 +46,15 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   private final long changedAfter;
   private final long changedBefore;
 
-  private EntryFilter(int minDepth, int maxDepth, Set<FileType> types, List<Predicate<String>> names,
-      List<Predicate<String>> pathPatterns, long minSize, long maxSize, long changedAfter, long changedBefore) {
+  private EntryFilter(int minDepth, int maxDepth, TypeFilter types, OwnerFilter owner, boolean followLinks,
+      Consumer<FileEntry> unchecked, List<Predicate<String>> names, List<Predicate<String>> pathPatterns,
+      long minSize, long maxSize, long changedAfter, long changedBefore) {
+    this.unchecked = unchecked;
     this.minDepth = minDepth;
     this.maxDepth = maxDepth;
     this.types = types;
+    this.owner = owner;
+    this.followLinks = followLinks;
     this.names = names;
     this.pathPatterns = pathPatterns;
     this.minSize = minSize;
@@ -54,16 +64,9 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   }
 
   /** Options as the user gave them; {@code null} or empty for each one not given. */
-  record Options(int minDepth, Integer exactDepth, Set<FileType> types, List<String> globs, List<String> regexes,
+  record Options(int minDepth, Integer exactDepth, List<String> types, List<String> globs, List<String> regexes,
       List<String> extensions, List<String> sizes, String changedWithin, String changedBefore, Case letterCase,
-      boolean fullPath) {
-    /** Options with fd's defaults for the rest: smart case, names matched. */
-    Options(int minDepth, Integer exactDepth, Set<FileType> types, List<String> globs, List<String> regexes,
-        List<String> extensions, List<String> sizes, String changedWithin, String changedBefore) {
-      this(minDepth, exactDepth, types, globs, regexes, extensions, sizes, changedWithin, changedBefore, Case.SMART,
-          false);
-    }
-  }
+      boolean fullPath, String owner, boolean followLinks, Consumer<FileEntry> unchecked) {}
 
   /** How -g and --regex treat letter case: fd's smart case (by the pattern's capitals), -i or -s. */
   enum Case {
@@ -120,19 +123,21 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     }
     long after = o.changedWithin() == null ? Long.MIN_VALUE : time("--changed-within", o.changedWithin(), now);
     long before = o.changedBefore() == null ? Long.MAX_VALUE : time("--changed-before", o.changedBefore(), now);
-    return new EntryFilter(min, max, o.types(), names, pathPatterns, minSize, maxSize, after, before);
+    OwnerFilter owner = o.owner() == null ? null : OwnerFilter.of(o.owner());
+    return new EntryFilter(min, max, TypeFilter.of(o.types()), owner, o.followLinks(), o.unchecked(), names,
+        pathPatterns, minSize, maxSize, after, before);
   }
 
   /** Whether a filter needs each entry's size or time: then every entry must be stat'ed. */
   boolean needsAttributes() {
-    return minSize != Long.MIN_VALUE || maxSize != Long.MAX_VALUE || changedAfter != Long.MIN_VALUE
+    return types.needsSizes() || minSize != Long.MIN_VALUE || maxSize != Long.MAX_VALUE || changedAfter != Long.MIN_VALUE
         || changedBefore != Long.MAX_VALUE;
   }
 
   @Override
   public boolean test(Visit<FileEntry> visit) {
     FileEntry entry = visit.node();
-    if (visit.depth() < minDepth || visit.depth() > maxDepth || !types.contains(entry.type()) || entry.isLoop()) {
+    if (visit.depth() < minDepth || visit.depth() > maxDepth || entry.isLoop()) {
       return false; // a loop is reported as an error line, not printed: as find -L does
     }
     if (!pathPatterns.isEmpty()) {
@@ -155,7 +160,22 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     if (entry.size() < minSize || entry.size() > maxSize) {
       return false;
     }
-    return entry.lastModifiedMillis() >= changedAfter && entry.lastModifiedMillis() <= changedBefore;
+    if (entry.lastModifiedMillis() < changedAfter || entry.lastModifiedMillis() > changedBefore) {
+      return false;
+    }
+    // Last: these may cost a system call each (see TypeFilter and OwnerFilter), by path: one too
+    // long to open is left out, and said, never dropped silently.
+    if ((owner != null || types.asksTheSystem(entry))
+        && entry.pathBytes().length >= dev.crawler.fs.FileTreeSource.PATH_MAX) {
+      unchecked.accept(entry);
+      return false;
+    }
+    return types.test(entry, followLinks) && (owner == null || owner.test(entry, followLinks));
+  }
+
+  /** Whether -t was given: then every entry's type must be known. */
+  boolean restrictsTypes() {
+    return types.restricts();
   }
 
   /**

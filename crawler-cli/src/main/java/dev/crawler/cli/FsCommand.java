@@ -7,7 +7,6 @@ import dev.crawler.fs.FileEntry;
 import dev.crawler.fs.FileErrors;
 import dev.crawler.fs.FileTreeOptions;
 import dev.crawler.fs.FileTreeSource;
-import dev.crawler.fs.FileType;
 import dev.crawler.fs.IgnoreFiles;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import java.io.IOException;
@@ -19,9 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
@@ -51,8 +48,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "Like find, crawl fs prints everything by default: hidden entries (fd -H) and ignored ones (fd -u); "
             + "--no-hidden and --gitignore leave them out. -q quiets the progress line (fd's -q, which prints "
             + "nothing and sets the exit status, has no twin here). -x and -X run commands, as in fd. -g, --regex, "
-            + "-e, -i, -s, -p, -t, -E, -S, --changed-within, -j/--threads and -0 mean what they mean in fd; fd's -1 is "
-            + "--max-results 1 here (a -1 would make -S -10k a flag)."})
+            + "-e, -i, -s, -p, -t (with fd's letters and names), -E, -S, --changed-within, --owner, -l, "
+            + "--strip-cwd-prefix, -j/--threads and -0 mean what they mean in fd; fd's -1 is --max-results 1 here "
+            + "(a -1 would make -S -10k a flag). Without DIR, paths start with ./ as find prints them "
+            + "(--strip-cwd-prefix: as fd prints them on a terminal)."})
 final class FsCommand implements Callable<Integer> {
   /**
    * Measured on 2 cores (src/site/markdown/fs-benchmarks.md): warm, 2 workers are 0.26 s faster
@@ -137,7 +136,7 @@ final class FsCommand implements Callable<Integer> {
     private static final long serialVersionUID = 1L;
 
     TypeNames() {
-      super(List.of("f", "d", "l", "o", "file", "directory", "symlink", "other"));
+      super(TypeFilter.NAMES);
     }
   }
 
@@ -151,9 +150,26 @@ final class FsCommand implements Callable<Integer> {
   List<String> excludes = new ArrayList<>();
 
   @Option(names = {"-t", "--type"}, paramLabel = "TYPE", split = ",", completionCandidates = TypeNames.class,
-      description = "Print only these types: f or file, d or directory (dir), l or symlink, o or other "
-          + "(sockets, pipes, devices). Repeatable, or a list: -t f,l.")
+      description = "Print only these types, as find -type and fd -t: f or file, d or directory (dir), l or symlink, "
+          + "o or other (all of s, p, b, c), s or socket, p or pipe, b or block-device, c or char-device; and, as "
+          + "fd, x or executable (files you may run, as find -executable) and e or empty (empty files and "
+          + "directories, as find -empty), which restrict the others given. Repeatable, or a list: -t f,l.")
   List<String> types = new ArrayList<>();
+
+  @Option(names = "--owner", paramLabel = "[!]USER[:[!]GROUP]",
+      description = "Print only entries owned by USER and/or GROUP (names or numbers; ! leaves them out), as fd "
+          + "--owner and find -user/-group: --owner alice, --owner :staff, --owner '!root'.")
+  String owner;
+
+  @Option(names = "--strip-cwd-prefix",
+      description = "Print ./src/a.c as src/a.c (fd's --strip-cwd-prefix), for the default DIR . or any DIR "
+          + "starting with ./; find and crawl fs print the ./ otherwise.")
+  boolean stripCwdPrefix;
+
+  @Option(names = {"-l", "--list-details"},
+      description = "List the entries found with ls -l --human-readable --directory, as many at once as fit a "
+          + "command line, as fd -l (and -X ls -l here): the batches come sorted by ls, not as one.")
+  boolean listDetails;
 
   @Option(names = {"-L", "--follow"}, description = "Follow symbolic links; a link to an ancestor is reported as a loop.")
   boolean follow;
@@ -227,6 +243,9 @@ final class FsCommand implements Callable<Integer> {
     }
   }
 
+  /** Entries -t or --owner left out unchecked (path too long): the answer is partial, exit 1. */
+  private final java.util.concurrent.atomic.AtomicLong uncheckedEntries = new java.util.concurrent.atomic.AtomicLong();
+
   /** Colors for the plain format, when they are shown; {@code null} otherwise. */
   private Colors colors;
 
@@ -263,6 +282,9 @@ final class FsCommand implements Callable<Integer> {
     if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
       throw new UserError("--color takes auto, always or never, not '" + color + "'");
     }
+    if (listDetails && (exec != null || execBatch != null)) {
+      throw new UserError("-l runs ls -l for the entries found: it cannot be used with " + (exec != null ? "-x" : "-X"));
+    }
     CommandTemplate command = commandTemplate();
     if (apparentSize && !format.du && !format.summary) {
       throw new UserError("--apparent-size goes with --du or --summary");
@@ -270,13 +292,20 @@ final class FsCommand implements Callable<Integer> {
     boolean colored = command == null && format.outputFormat() == OutputFormat.PLAIN && (color.equals("always")
         || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal());
     colors = colored ? Colors.of(System.getenv("LS_COLORS")) : null;
-    EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, parseTypes(), globs, regexes,
-        extensions, sizes, changedWithin, changedBefore, letterCase, fullPath), java.time.Instant.now());
+    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
+    EntryFilter filter = EntryFilter.of(new EntryFilter.Options(minDepth, exactDepth, types, globs, regexes,
+        extensions, sizes, changedWithin, changedBefore, letterCase, fullPath, owner, follow, entry -> {
+          uncheckedEntries.incrementAndGet();
+          if (!crawlOptions.quiet) {
+            err.println("crawl: " + entry.path() + ": left out: -t and --owner cannot check an entry whose path has "
+                + entry.pathBytes().length + " bytes, past PATH_MAX (" + FileTreeSource.PATH_MAX + ")");
+          }
+        }), java.time.Instant.now());
     // Paths alone need no lstat of entries that cannot be directories, and with the native reader
     // types (for -t and colors) come with the listing: see FileTreeSource.
     OutputFormat outputFormat = format.outputFormat();
     boolean typesNeedNoStat = FileTreeSource.listingTellsTypes();
-    boolean pathsOnly = !filter.needsAttributes() && (typesNeedNoStat || types.isEmpty() && colors == null)
+    boolean pathsOnly = !filter.needsAttributes() && (typesNeedNoStat || !filter.restrictsTypes() && colors == null)
         && (outputFormat == OutputFormat.PLAIN || outputFormat == OutputFormat.NUL);
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly,
         gitignore ? IgnoreFiles.gitDefaults() : null);
@@ -284,7 +313,6 @@ final class FsCommand implements Callable<Integer> {
     life.validate(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
-    PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     if (crawlOptions.debug) {
       err.println("crawl: directories are read with " + source.readerName()
           + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"
@@ -293,21 +321,34 @@ final class FsCommand implements Callable<Integer> {
     return new Run(source, filter, err, distributed, options, command).execute();
   }
 
-  /** The command of -x or -X, or {@code null} if the entries are to be printed. */
+  /** The command of -x, -X or -l, or {@code null} if the entries are to be printed. */
   private CommandTemplate commandTemplate() throws UserError {
+    if (listDetails) {
+      execBatch = listCommand();
+    }
     if (exec == null && execBatch == null) {
       return null;
     }
     if (exec != null && execBatch != null) {
       throw new UserError("-x and -X cannot be used together: -x runs a command per entry, -X one for many");
     }
-    String flag = exec != null ? "-x" : "-X";
+    String flag = exec != null ? "-x" : listDetails ? "-l" : "-X";
     if (format.outputFormat() != OutputFormat.PLAIN) {
       throw new UserError(flag + " runs a command instead of printing entries: it cannot be used with "
           + (format.nul ? "-0" : format.json ? "--json" : format.du ? "--du" : "--summary"));
     }
     return CommandTemplate.parse(exec != null ? exec : execBatch, CommandRunner.jvmArgumentCharset(), execBatch != null,
         flag);
+  }
+
+  /**
+   * fd's {@code -l}: GNU ls's long listing of each entry itself, sizes for people, colored when
+   * crawl's output would be (ls's own {@code auto} would see a pipe: its output is collected).
+   */
+  private List<String> listCommand() {
+    boolean colored = color.equals("always")
+        || color.equals("auto") && System.getenv("NO_COLOR") == null && Terminal.stdoutIsTerminal();
+    return List.of("ls", "-l", "--human-readable", "--directory", "--color=" + (colored ? "always" : "never"), "--");
   }
 
   /** The settings of a crawl over Kafka, after refusing what does not cross processes yet. */
@@ -320,38 +361,15 @@ final class FsCommand implements Callable<Integer> {
       throw new UserError("--gitignore cannot be used with --kafka yet: the rules a directory obeys come from the "
           + "directories above it, and only the directory crosses machines");
     }
+    if (owner != null || types.stream().anyMatch(TypeFilter::asksTheSystem)) {
+      throw new UserError("--owner and -t x, e, s, p, b, c cannot be used with --kafka yet: they ask this machine "
+          + "about each entry by its path, and the entries may have been found on another");
+    }
     if (crawlOptions.maxDepth != null || crawlOptions.deadline != null || crawlOptions.rate != null
         || maxResults != null) {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
     return KafkaRun.settings(kafka, kafkaConfig, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS));
-  }
-
-  private Set<FileType> parseTypes() throws UserError {
-    Set<FileType> wanted = EnumSet.noneOf(FileType.class);
-    for (String t : types) {
-      String letter = switch (t) {
-        case "file" -> "f";
-        case "directory", "dir" -> "d";
-        case "symlink" -> "l";
-        case "other" -> "o";
-        default -> t;
-      };
-      if (List.of("x", "e", "s", "p", "b", "c", "executable", "empty", "socket", "pipe", "block-device",
-          "char-device").contains(t)) {
-        throw new UserError("--type " + t + " (fd's) is not supported: crawl fs knows f, d, l and o, where o is "
-            + "sockets, pipes and devices together");
-      }
-      try {
-        if (letter.length() != 1) {
-          throw new IllegalArgumentException(letter);
-        }
-        wanted.add(FileType.ofLetter(letter.charAt(0)));
-      } catch (IllegalArgumentException e) {
-        throw new UserError("--type takes f (file), d (directory), l (symlink) or o (other), not '" + t + "'");
-      }
-    }
-    return wanted.isEmpty() ? EnumSet.allOf(FileType.class) : wanted;
   }
 
   private static FileTreeSource open(List<Path> roots, FileTreeOptions options) throws UserError {
@@ -390,6 +408,15 @@ final class FsCommand implements Callable<Integer> {
     private final java.util.concurrent.atomic.AtomicReference<dev.crawler.core.Crawl<?>> crawl =
         new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean enough;
+    /**
+     * Opened once {@link #crawl} holds the handle. The worker that prints the last entry --max-results
+     * allows waits on it when the handle is not there yet, and then cancels: left to the main thread,
+     * that cancel waited for it to be scheduled, and one worker listed 76 more directories meanwhile
+     * on a busy machine.
+     */
+    private final java.util.concurrent.CountDownLatch handleSet = new java.util.concurrent.CountDownLatch(1);
+    /** The thread that opens {@link #handleSet}: it must never wait on it itself. */
+    private volatile Thread starter;
 
     Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
         FileTreeOptions options, CommandTemplate command) {
@@ -426,13 +453,20 @@ final class FsCommand implements Callable<Integer> {
               this::stopCrawl);
         }
         if (distributed == null) {
-          Crawler<FileEntry, Void> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
-              .errorListener(this::branchFailed); // as they happen
+          Crawler<FileEntry, dev.crawler.fs.DirectorySession> crawler =
+              crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+                  .errorListener(this::branchFailed); // as they happen
           if (!crawlOptions.workersGiven()) {
             crawler.startWorkers(Runtime.getRuntime().availableProcessors());
           }
-          dev.crawler.core.Crawl<FileEntry> local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
-          crawl.set(local);
+          dev.crawler.core.Crawl<FileEntry> local;
+          starter = Thread.currentThread();
+          try {
+            local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
+            crawl.set(local);
+          } finally {
+            handleSet.countDown();
+          }
           if (enough || runner != null && runner.cannotRun() != null) {
             local.cancel(); // enough was printed, or no command can run, before the handle was here
           }
@@ -453,7 +487,7 @@ final class FsCommand implements Callable<Integer> {
       sessionOut.checkWritten(); // a full disk: one line, exit 1, before anything else is said
       readerGone = sessionOut.readerGone();
       if (runner != null && runner.cannotRun() != null) {
-        throw new UserError((execBatch != null ? "-X: " : "-x: ") + runner.cannotRun());
+        throw new UserError((listDetails ? "-l: " : execBatch != null ? "-X: " : "-x: ") + runner.cannotRun());
       }
       if (crawlOptions.stats) {
         StatsPrinter.print(err, String.join(" ", roots.stream().map(Path::toString).toList()), "entries", report);
@@ -468,6 +502,9 @@ final class FsCommand implements Callable<Integer> {
         readerGone = sessionOut.readerGone();
       }
       int status = ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
+      if (uncheckedEntries.get() > 0 && !readerGone) {
+        status = Math.max(status, ExitCodes.PARTIAL);
+      }
       if (runner != null && runner.failed() > 0 && !readerGone) {
         err.println("crawl: " + runner.failed() + " of " + runner.started() + " commands failed");
         return Math.max(status, ExitCodes.PARTIAL);
@@ -483,6 +520,11 @@ final class FsCommand implements Callable<Integer> {
       }
     }
 
+    /** The entry as printed: absolute with -a, without ./ with --strip-cwd-prefix. */
+    private FileEntry shown(FileEntry entry) {
+      return absolutePath ? entry.absolute() : stripCwdPrefix ? entry.withoutCwdPrefix() : entry;
+    }
+
     private void accept(Visit<FileEntry> visit, SharedOutput out) {
       if (!filter.test(visit)) {
         return;
@@ -495,6 +537,14 @@ final class FsCommand implements Callable<Integer> {
         if (n == maxResults) {
           enough = true;
           dev.crawler.core.Crawl<?> c = crawl.get();
+          if (c == null && distributed == null && Thread.currentThread() != starter) {
+            try {
+              handleSet.await(); // the main thread is just past startAll; a stop interrupts this wait
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt(); // stopped meanwhile: the crawl is ending anyway
+            }
+            c = crawl.get();
+          }
           if (c != null) {
             c.cancel(); // --max-results: the crawl ends here, as a pipe to head would end it
           }
@@ -503,10 +553,11 @@ final class FsCommand implements Callable<Integer> {
       if (outputFormat == OutputFormat.DU) {
         du.add(visit);
       } else if (runner != null) {
-        runner.accept((absolutePath ? visit.node().absolute() : visit.node()).pathBytes());
+        runner.accept(shown(visit.node()).pathBytes());
       } else {
-        Visit<FileEntry> shown = absolutePath
-            ? new Visit<>(visit.node().absolute(), visit.kind(), visit.depth(), visit.parent()) : visit;
+        FileEntry node = shown(visit.node());
+        Visit<FileEntry> shown = node == visit.node() ? visit : new Visit<>(node, visit.kind(), visit.depth(),
+            visit.parent());
         byte[] start = colors == null ? null : colors.start(shown.node());
         if (start == null) {
           outputFormat.write(shown, out.buffer());

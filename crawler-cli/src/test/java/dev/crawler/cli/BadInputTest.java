@@ -150,7 +150,8 @@ class BadInputTest {
     assertTrue(script.contains("--keep-for") && script.contains("crawls delete") && script.contains("--expired"),
         "and for crawl crawls delete, a subcommand's subcommand");
     assertTrue(script.contains("(\"auto\" \"always\" \"never\") # --color values")
-        && script.contains("\"file\" \"directory\" \"symlink\" \"other\") # --type values"), "option values complete");
+        && script.contains("\"symlink\" \"other\" \"executable\" \"empty\" \"socket\" \"pipe\" \"block-device\" "
+            + "\"char-device\") # --type values"), "option values complete");
   }
 
   @Test

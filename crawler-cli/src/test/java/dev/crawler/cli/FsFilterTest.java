@@ -1,6 +1,7 @@
 package dev.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.fs.TestTrees;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,13 @@ class FsFilterTest {
     TestTrees.populate(root);
     Files.writeString(root.resolve("d0/UPPER.TXT"), "shout");
     Files.setLastModifiedTime(root.resolve("d1/e1/f2.txt"), FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    // For -t: a socket, executables, and (as root) a file someone else owns, for --owner.
+    try (java.nio.channels.ServerSocketChannel socket =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      socket.bind(java.net.UnixDomainSocketAddress.of(root.resolve("d2/socket")));
+    } // the socket file stays after the channel is closed
+    TestTrees.shell(root, "chmod +x d3/e1/f2.txt d4/e4/f0.txt && touch d5/nobodys"
+        + (TestTrees.runningAsRoot() ? " && chown 65534:65534 d5/nobodys" : ""));
   }
 
   private static Set<String> crawl(String... args) {
@@ -62,7 +72,10 @@ class FsFilterTest {
   @Test
   void fdHabits_thatContradictOrAreMissing_sayWhyInOneLine() {
     for (String[] args : List.of(new String[] {"-i", "-s", "-g", "x"},
-        new String[] {"-t", "x"}, new String[] {"-t", "bogus"})) {
+        new String[] {"-t", "q"}, new String[] {"-t", "bogus"}, new String[] {"--owner", "no-such-user-here"},
+        new String[] {"--owner", ":no-such-group-here"}, new String[] {"--owner", ":"},
+        new String[] {"-l", "-x", "echo"}, new String[] {"-l", "--json"},
+        new String[] {"--kafka", "localhost:1", "-t", "x"}, new String[] {"--kafka", "localhost:1", "--owner", "root"})) {
       List<String> all = new ArrayList<>(List.of("fs"));
       all.addAll(List.of(args));
       all.add(root.toString());
@@ -71,6 +84,94 @@ class FsFilterTest {
       assertEquals(1, run.err().lines().count(), run.err());
       assertTrue(run.err().startsWith("crawl: "), run.err());
     }
+  }
+
+  /** fd's type letters and names, each against find's answer to the same question. */
+  @Test
+  void fdTypes_executableEmptySocketPipeDevices_likeFind() throws Exception {
+    assertEquals(TestTrees.find(root, "-type", "f", "-executable"), crawl("-t", "x", root.toString()));
+    assertEquals(TestTrees.find(root, "(", "-type", "f", "-o", "-type", "d", ")", "-empty"),
+        crawl("-t", "e", root.toString()));
+    assertEquals(TestTrees.find(root, "-type", "f", "-empty"), crawl("-t", "e,f", root.toString()));
+    assertEquals(TestTrees.find(root, "-type", "d", "-empty"), crawl("-t", "empty", "-t", "directory", root.toString()));
+    assertEquals(TestTrees.find(root, "-type", "s"), crawl("-t", "s", root.toString()));
+    assertEquals(TestTrees.find(root, "-type", "p"), crawl("-t", "pipe", root.toString()));
+    assertEquals(TestTrees.find(root, "(", "-type", "p", "-o", "-type", "s", ")"), crawl("-t", "p,socket", root.toString()));
+    assertEquals(crawl("-t", "x", root.toString()), crawl("-t", "executable", root.toString()));
+    assertEquals(1, TestTrees.find(root, "-type", "s").size());
+    assertEquals(2, TestTrees.find(root, "-type", "f", "-executable").size());
+    assertTrue(crawl("-t", "e", root.toString()).contains(root + "/empty"));
+    Path dev = Path.of("/dev");
+    assertEquals(TestTrees.find(dev, "-maxdepth", "1", "-type", "c"), crawl("-d", "1", "-t", "c", dev.toString()));
+    assertEquals(TestTrees.find(dev, "-maxdepth", "1", "-type", "b"), crawl("-d", "1", "-t", "block-device", dev.toString()));
+    assertEquals(TestTrees.find(dev, "-maxdepth", "1", "-type", "c"), crawl("-d", "1", "-t", "char-device", dev.toString()));
+    assertFalse(TestTrees.find(dev, "-maxdepth", "1", "-type", "c").isEmpty(), "/dev/null at least");
+  }
+
+  /** fd's --owner against find's -user and -group, by name and by number, and left out with !. */
+  @Test
+  void fdOwner_likeFindUserAndGroup() throws Exception {
+    String user = System.getProperty("user.name");
+    assertEquals(TestTrees.find(root, "-user", user), crawl("--owner", user, root.toString()));
+    assertEquals(TestTrees.find(root, "-uid", "65534"), crawl("--owner", "65534", root.toString()));
+    assertEquals(TestTrees.find(root, "!", "-uid", "65534", "!", "-gid", "65534"),
+        crawl("--owner", "!65534:!65534", root.toString()));
+    assertEquals(TestTrees.find(root, "-gid", "65534"), crawl("--owner", ":65534", root.toString()));
+    if (TestTrees.runningAsRoot()) {
+      assertEquals(Set.of(root + "/d5/nobodys"), crawl("--owner", "65534:65534", root.toString()));
+    }
+  }
+
+  /** fd's -l is GNU ls -l of every entry found: the same lines as find -exec ls -l +, but for spacing. */
+  @Test
+  void fdListDetails_isLsOfWhatFindFinds() throws Exception {
+    CliRun run = CliRun.of("fs", "-l", "--color", "never", root.toString());
+    assertEquals(0, run.exit(), run.err());
+    Process ls = new ProcessBuilder("find", root.toString(), "-exec", "ls", "-l", "--human-readable", "--directory",
+        "--color=never", "--", "{}", "+").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] expected = ls.getInputStream().readAllBytes();
+    assertEquals(0, ls.waitFor());
+    assertEquals(lines(expected), lines(run.out()));
+    assertTrue(lines(run.out()).stream().anyMatch(l -> l.startsWith("prw")), "the pipe, as ls shows it");
+  }
+
+  /** Lines with their runs of spaces made one: ls pads columns to the widest of each batch. */
+  private static Set<String> lines(byte[] out) {
+    return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1).lines().map(l -> l.replaceAll(" +", " "))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** fd's --strip-cwd-prefix: what find . prints, without its ./ (the root . stays .). */
+  @Test
+  void fdStripCwdPrefix_isFindDotWithoutDotSlash() throws Exception {
+    Set<String> expected = new java.util.HashSet<>();
+    for (String path : TestTrees.splitNul(findIn(root))) {
+      expected.add(path.startsWith("./") ? path.substring(2) : path);
+    }
+    assertEquals(expected, TestTrees.splitNul(crawlIn(root, "--strip-cwd-prefix")));
+    assertTrue(expected.contains("d0/e0/f1.txt") && expected.contains("."), "stripped, the root kept");
+    assertEquals(TestTrees.splitNul(findIn(root)), TestTrees.splitNul(crawlIn(root)), "find-like by default");
+  }
+
+  private static byte[] findIn(Path dir) throws Exception {
+    Process find = new ProcessBuilder("find", ".", "-print0").directory(dir.toFile()).start();
+    byte[] out = find.getInputStream().readAllBytes();
+    find.waitFor();
+    return out;
+  }
+
+  /** crawl fs -0 in its own JVM, with {@code dir} as its working directory and no DIR. */
+  private static byte[] crawlIn(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+            + Files.readString(Path.of("target", "test-classpath.txt")).strip(),
+        Main.class.getName(), "fs", "-0"));
+    command.addAll(List.of(args));
+    Process crawl = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    byte[] out = crawl.getInputStream().readAllBytes();
+    assertTrue(crawl.waitFor(60, TimeUnit.SECONDS));
+    return out;
   }
 
   @Test
@@ -107,20 +208,29 @@ class FsFilterTest {
     assertEquals(TestTrees.find(root), crawl("-a", relative.toString()), "relative root, absolute paths");
   }
 
+  /**
+   * Issue 27's first match: {@code -g NAME --max-results 1} stops the crawl at the match, as bfs
+   * -name NAME -quit. One worker lists the root first, where the match is, and nothing after it:
+   * the 300 directories below, 8,700 entries, are never listed.
+   */
+  @Test
+  void firstMatch_stopsTheCrawlWhereItIsFound() throws Exception {
+    Path big = tmp.resolve("big");
+    Files.createDirectories(big);
+    TestTrees.shell(big, "mkdir d{1..300} && touch d{1..300}/f{1..29} wanted");
+    CliRun run = CliRun.of("fs", "-j", "1", "--stats", "-g", "wanted", "--max-results", "1", big.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(big.resolve("wanted") + "\n", new String(run.out(), java.nio.charset.StandardCharsets.UTF_8));
+    Matcher stats = Pattern.compile(": CANCELLED in [0-9.]+ s: ([0-9,]+) entries").matcher(run.err());
+    assertTrue(stats.find(), run.err());
+    long visited = Long.parseLong(stats.group(1).replace(",", ""));
+    assertTrue(visited <= 1 + 301 + 30, visited + " entries visited: more than the root's listing and one more");
+    assertEquals(9002, TestTrees.find(big).size());
+  }
+
   @Test
   void noDir_walksTheWorkingDirectory_likeFindDot() throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
-            + Files.readString(Path.of("target", "test-classpath.txt")).strip(),
-        Main.class.getName(), "fs", "-0"));
-    Process crawl = new ProcessBuilder(command).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    byte[] out = crawl.getInputStream().readAllBytes();
-    assertTrue(crawl.waitFor(60, TimeUnit.SECONDS));
-    Process find = new ProcessBuilder("find", ".", "-print0").directory(root.toFile()).start();
-    byte[] expected = find.getInputStream().readAllBytes();
-    find.waitFor();
-    assertEquals(TestTrees.splitNul(expected), TestTrees.splitNul(out));
+    assertEquals(TestTrees.splitNul(findIn(root)), TestTrees.splitNul(crawlIn(root)));
   }
 
   @Test

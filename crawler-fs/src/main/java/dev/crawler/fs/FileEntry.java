@@ -90,6 +90,14 @@ public final class FileEntry {
     this.origin = origin;
   }
 
+  /**
+   * An entry {@code java.nio} cannot read, its path being too long to open by name ({@code
+   * PATH_MAX}): a branch of type {@link FileType#UNKNOWN}, whose listing fails saying so.
+   */
+  static FileEntry beyondPathMax(Path path) {
+    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
+  }
+
   /** An entry known not to be a directory, whose attributes were not read. */
   static FileEntry unread(Path path) {
     return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
@@ -132,6 +140,26 @@ public final class FileEntry {
     return absolute.equals(path) ? this
         : new FileEntry(absolute, null, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin,
             diskBytes, hardLinkKey, ignoreRules);
+  }
+
+  /**
+   * This entry with its path's leading {@code ./} taken off, as fd's {@code --strip-cwd-prefix}
+   * prints it: {@code ./src/a.c} becomes {@code src/a.c}; {@code .} itself, and any path that does
+   * not start with {@code ./}, stay as they are.
+   *
+   * @return the entry with the shorter path, or this one
+   */
+  public FileEntry withoutCwdPrefix() {
+    byte[] b = sharedPathBytes();
+    if (b.length < 3 || b[0] != '.' || b[1] != '/') {
+      return this;
+    }
+    int start = 2;
+    while (start < b.length - 1 && b[start] == '/') {
+      start++;
+    }
+    return new FileEntry(null, java.util.Arrays.copyOfRange(b, start, b.length), type, size, lastModifiedMillis,
+        fileKey, parentDirectory, loop, origin, diskBytes, hardLinkKey, ignoreRules);
   }
 
   /** This directory with the ignore rules its entries obey. */

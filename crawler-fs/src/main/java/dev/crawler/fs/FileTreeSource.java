@@ -4,6 +4,7 @@ import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.Children;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link BranchSource} over a directory tree: a directory is a branch, anything else a leaf.
- * Stateless and thread-safe: every worker lists with the same instance, and needs no session.
+ * Thread-safe: every worker lists with the same instance. A worker's session ({@link
+ * DirectorySession}) holds the few directories it keeps open to list below {@code PATH_MAX}.
  *
  * <pre>{@code
  * FileTreeSource files = FileTreeSource.over(Path.of("/data"), FileTreeOptions.defaults());
@@ -49,16 +51,28 @@ import org.slf4j.LoggerFactory;
  * elsewhere (a link count below 2, as btrfs and overlayfs report, or any other filesystem) every
  * entry is read. A subdirectory created while its parent is being listed may be missed, as with any walk.
  *
- * <p>A directory that cannot be listed (permission denied, vanished, name too long, a
- * link loop) fails as a branch: the crawl reports it with its path and reason, and goes on. An
- * entry that vanishes between the listing and its {@code lstat} is left out. Names are kept as
- * the filesystem stores them: see {@link PathBytes}.
+ * <p>A directory that cannot be listed (permission denied, vanished, a link loop) fails as a
+ * branch: the crawl reports it with its path and reason, and goes on. An entry that vanishes
+ * between the listing and its {@code lstat} is left out. Names are kept as the filesystem stores
+ * them: see {@link PathBytes}.
+ *
+ * <p>Paths longer than the system opens by name ({@code PATH_MAX}, 4,096 bytes on Linux): the
+ * native reader opens such a directory relative to an open ancestor, as {@code find} does, so any
+ * depth is walked. {@code java.nio} cannot: an entry whose path reaches that length is visited with
+ * type {@link FileType#UNKNOWN}, as a branch whose listing fails with a reason that names the
+ * limit, so such a crawl ends {@code PARTIAL}, never {@code COMPLETE}.
  */
-public final class FileTreeSource implements BranchSource<FileEntry, Void> {
+public final class FileTreeSource implements BranchSource<FileEntry, DirectorySession> {
   private static final Logger log = LoggerFactory.getLogger(FileTreeSource.class);
   /** Filesystem types whose directory link counts are 2 plus the number of subdirectories. */
   static final String LINK_COUNT_FILESYSTEMS = "ext2, ext3, ext4, xfs, tmpfs";
   private static final Set<String> LINK_COUNT_TYPES = Set.of(LINK_COUNT_FILESYSTEMS.split(", "));
+  /**
+   * The longest path, its terminating NUL included, that Linux opens by name: 4,096 bytes. The
+   * native reader lists below it (see the class comment); code that opens an entry by its path
+   * cannot.
+   */
+  public static final int PATH_MAX = NativeDirectoryReader.PATH_MAX;
   /** A listing's subdirectory count when it is not known: every entry is read. */
   private static final int UNKNOWN_COUNT = -1;
 
@@ -241,25 +255,58 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     return options;
   }
 
+  /** A session for one worker: with the native reader, the directories it keeps open. */
   @Override
-  public void list(Void session, FileEntry dir, Children<FileEntry> out) throws IOException {
+  public DirectorySession open() {
+    return new DirectorySession(nativeReader == null ? null : nativeReader.openDirectories());
+  }
+
+  @Override
+  public void close(DirectorySession session) {
+    if (session != null) {
+      session.close();
+    }
+  }
+
+  /**
+   * Lists a directory.
+   *
+   * @param session the calling worker's session from {@link #open()}, or {@code null} to keep no
+   *     directory open (deep directories are then opened from the working directory each time)
+   */
+  @Override
+  public void list(DirectorySession session, FileEntry dir, Children<FileEntry> out) throws IOException {
     if (dir.isLoop()) {
       throw new FileSystemLoopException(dir.path().toString());
     }
+    if (dir.type() == FileType.UNKNOWN) { // java.nio met it past PATH_MAX: see listEntries
+      throw beyondPathMax(dir.path());
+    }
+    NativeDirectoryReader.OpenDirectories open = session == null ? null : session.openDirectories();
     if (dir.ignoreRules() == null) {
-      listEntries(dir, new LeafGroups(out));
+      listEntries(open, dir, new LeafGroups(out));
       return;
     }
     // The directory's own ignore files rule its entries, so they are all held until it is read.
     IgnoreListing listing = new IgnoreListing(dir.sharedPathBytes());
-    listEntries(dir, listing);
+    listEntries(open, dir, listing);
     listing.emitUnignored(dir, out);
   }
 
+  /** Why java.nio does not list a directory this deep, in one line that names the limit. */
+  private static FileSystemException beyondPathMax(Path path) {
+    int length = PathBytes.of(path).length;
+    return new FileSystemException(path.toString(), null, String.format(java.util.Locale.ROOT,
+        "File name too long: not listed, its path has %,d bytes, and java.nio opens only paths under %,d "
+            + "(PATH_MAX); the native reader (Java 22+ on Linux) lists at any depth", length,
+        NativeDirectoryReader.PATH_MAX));
+  }
+
   /** Lists a directory's entries, those left out by options (not by ignore files) excepted. */
-  private void listEntries(FileEntry dir, Children<FileEntry> out) throws IOException {
+  private void listEntries(NativeDirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
+      throws IOException {
     if (nativeReader != null) {
-      listNatively(dir, out);
+      listNatively(open, dir, out);
       return;
     }
     TreeRoot origin = dir.origin();
@@ -286,6 +333,13 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
         } catch (NoSuchFileException vanished) {
           log.debug("{} vanished while listing {}", path, dir.path());
           continue;
+        } catch (FileSystemException e) {
+          if (PathBytes.of(path).length < NativeDirectoryReader.PATH_MAX) {
+            throw e;
+          }
+          // Too long to read by path: visited, and its listing fails saying so (list, above).
+          out.branch(FileEntry.beyondPathMax(path));
+          continue;
         }
         if (attributes.isSymbolicLink() && options.followLinks()) {
           addFollowed(dir, path, attributes, out);
@@ -301,12 +355,13 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
     }
   }
 
-  private void listNatively(FileEntry dir, Children<FileEntry> out) throws IOException {
+  private void listNatively(NativeDirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
+      throws IOException {
     TreeRoot origin = dir.origin();
     // A root is on its own device, so the check can include it: the listing follows a root link too.
     long device = origin.device() == null ? NativeDirectoryReader.ANY_DEVICE : (Long) origin.device();
     boolean follow = options.followLinks();
-    nativeReader.list(dir.sharedPathBytes(), options.readLeafAttributes(), follow, device,
+    nativeReader.list(open, dir.sharedPathBytes(), options.readLeafAttributes(), follow, device,
         (path, nameStart, type, size, modified, diskBytes, links, fileDevice, inode, followed) -> {
           if (filtering && excluded(path, nameStart, origin)) {
             return;
@@ -412,7 +467,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, Void> {
       return true;
     }
 
-    void emitUnignored(FileEntry dir, Children<FileEntry> out) {
+    void emitUnignored(FileEntry dir, Children<FileEntry> out) throws IOException {
       // Most directories hold no ignore file: they keep their parent's rules, with no path decoded.
       IgnoreRules rules = !hasDotIgnore && !hasGitignore && !hasGit ? dir.ignoreRules()
           : dir.ignoreRules().forEntriesOf(dir.path(), IgnoreRules.text(dirPath), hasDotIgnore, hasGitignore, hasGit);

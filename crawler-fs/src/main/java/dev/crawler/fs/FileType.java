@@ -11,8 +11,10 @@ public enum FileType {
   /** Anything else: a device, a socket, a named pipe. */
   OTHER,
   /**
-   * Not a directory, and not read further: only when {@link FileTreeOptions#readLeafAttributes()}
-   * is off. Its letter is {@code ?}, which {@link #ofLetter} does not accept.
+   * Not read: an entry known not to be a directory, when {@link
+   * FileTreeOptions#readLeafAttributes()} is off; or, with {@code java.nio}, an entry whose path is too long to read ({@code PATH_MAX}),
+   * visited as a branch whose listing fails. Its letter is {@code ?}, which {@link #ofLetter} does
+   * not accept.
    */
   UNKNOWN;
 

@@ -74,8 +74,9 @@ final class IgnoreRules {
    * @param root the root as the crawl was given it
    * @param rootText the root's path as its entries' paths begin with it, decoded as UTF-8
    * @param files which files
+   * @throws IOException if an ignore file's path is too long to read
    */
-  static IgnoreRules above(Path root, String rootText, IgnoreFiles files) {
+  static IgnoreRules above(Path root, String rootText, IgnoreFiles files) throws IOException {
     IgnoreNode global = files.globalExcludes() == null ? null : read(files.globalExcludes());
     Path absolute = root.toAbsolutePath().normalize();
     List<Path> ancestors = new ArrayList<>(); // from the filesystem's root down to the root's parent
@@ -121,8 +122,10 @@ final class IgnoreRules {
    * @param hasDotIgnore whether it holds a {@code .ignore}
    * @param hasGitignore whether it holds a {@code .gitignore}
    * @param hasGit whether it holds {@code .git}: the root of a work tree
+   * @throws IOException if an ignore file's path is too long to read
    */
-  IgnoreRules forEntriesOf(Path dir, String dirText, boolean hasDotIgnore, boolean hasGitignore, boolean hasGit) {
+  IgnoreRules forEntriesOf(Path dir, String dirText, boolean hasDotIgnore, boolean hasGitignore, boolean hasGit)
+      throws IOException {
     if (ignoresAll || !hasDotIgnore && !hasGit && !(hasGitignore && inWorkTree)) {
       return this;
     }
@@ -174,7 +177,7 @@ final class IgnoreRules {
     return dirText.length() + (dirText.endsWith("/") ? 0 : 1);
   }
 
-  private static Layer push(Path file, int strip, Layer next) {
+  private static Layer push(Path file, int strip, Layer next) throws IOException {
     IgnoreNode rules = read(file);
     return rules == null ? next : new Layer(rules, "", strip, next);
   }
@@ -182,8 +185,15 @@ final class IgnoreRules {
   /**
    * An ignore file's rules; {@code null} if it does not exist, cannot be read, is not a regular
    * file (git reads no ignore file through a symbolic link), or has no rules.
+   *
+   * @throws IOException if its path is too long to open ({@code PATH_MAX}): its rules would be
+   *     left out silently, and what it ignores printed, so its directory's listing fails instead
    */
-  private static IgnoreNode read(Path file) {
+  private static IgnoreNode read(Path file) throws IOException {
+    if (PathBytes.of(file).length >= NativeDirectoryReader.PATH_MAX) {
+      throw new java.nio.file.FileSystemException(file.toString(), null, "File name too long: an ignore file "
+          + "whose path reaches PATH_MAX (4,096 bytes) cannot be read, so its directory is not listed");
+    }
     try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       IgnoreNode rules = new IgnoreNode();
       rules.parse(file.toString(), in);

@@ -20,6 +20,31 @@ interface NativeDirectoryReader {
   /** {@link #list}'s device when any will do. */
   long ANY_DEVICE = Long.MIN_VALUE;
 
+  /**
+   * The longest path Linux opens by name, its terminating NUL included ({@code PATH_MAX}): a
+   * directory whose path has this many bytes or more is opened relative to an ancestor's open
+   * descriptor ({@code openat}), as {@code find} and {@code bfs} do.
+   */
+  int PATH_MAX = 4096;
+
+  /**
+   * The directories one worker keeps open, so that a directory too deep to open by its path is
+   * opened relative to its parent: what {@link #openDirectories()} returns, and {@link #list} is
+   * given. Confined to one thread, like the worker's session that holds it; closing it closes them.
+   */
+  interface OpenDirectories extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * A new set of open directories for one worker, empty; at most a few directories are kept in it,
+   * and only directories whose children may be too deep to open by path.
+   *
+   * @return the set, to close when the worker is done
+   */
+  OpenDirectories openDirectories();
+
   /** What a listing finds: one call per entry, {@code .} and {@code ..} left out. */
   @FunctionalInterface
   interface Entries {
@@ -46,8 +71,12 @@ interface NativeDirectoryReader {
 
   /**
    * Lists one directory. An entry that vanishes before its attributes are read is left out, as
-   * {@link FileTreeSource} does with {@code java.nio}.
+   * {@link FileTreeSource} does with {@code java.nio}. A directory shorter than {@link #PATH_MAX}
+   * is opened by its path; a longer one relative to the nearest ancestor kept in {@code open}, or
+   * else one piece of its path shorter than {@code PATH_MAX} after another from the working
+   * directory. The directory is then kept in {@code open} if a child's path may reach the limit.
    *
+   * @param open the calling worker's open directories, or {@code null} to keep none
    * @param directory the directory's path bytes, without a terminating NUL
    * @param readAttributes whether to read every entry's size, modification time, disk usage, links,
    *     device and inode (one {@code statx} each); if not, only entries whose type the listing does
@@ -63,7 +92,7 @@ interface NativeDirectoryReader {
    *     NoSuchFileException}, {@code AccessDeniedException}, {@code NotDirectoryException}, or a
    *     {@code FileSystemException} whose reason is the system's message
    */
-  boolean list(byte[] directory, boolean readAttributes, boolean followLinks, long device, Entries entries)
+  boolean list(OpenDirectories open, byte[] directory, boolean readAttributes, boolean followLinks, long device, Entries entries)
       throws IOException;
 
   /**

@@ -31,6 +31,8 @@ import java.nio.file.NotDirectoryException;
 @SuppressWarnings("restricted") // Linker.downcallHandle, MemorySegment.reinterpret: see NativeDirectoryReader.load
 final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int O_CLOEXEC = 0x80000;
+  /** The same on x86-64 and AArch64: a descriptor that only names a directory, to open below it. */
+  private static final int O_PATH = 0x200000;
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int AT_NO_AUTOMOUNT = 0x800;
@@ -50,6 +52,12 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int ENOTDIR = 20;
   private static final int ELOOP = 40;
   private static final int EINTR = 4;
+  private static final int ENAMETOOLONG = 36;
+  /**
+   * A directory at least this long may have a child too long to open by path (its path, a slash
+   * and a name of up to 255 bytes reaching {@code PATH_MAX}): such a directory is kept open.
+   */
+  private static final int KEEP_OPEN_FROM = PATH_MAX - 1 - 255;
 
   // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
   private static final long D_RECLEN = 16;
@@ -82,6 +90,7 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
   private final int openFlags;
   private final MethodHandle open;
+  private final MethodHandle openat;
   private final MethodHandle getdents64;
   private final MethodHandle statx;
   private final MethodHandle close;
@@ -96,6 +105,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     // open is variadic (the mode): called with the fixed arguments only, as for O_RDONLY.
     this.open = linker.downcallHandle(libc.find("open").orElseThrow(),
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
+    this.openat = linker.downcallHandle(libc.find("openat").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
     this.getdents64 = linker.downcallHandle(libc.find("getdents64").orElseThrow(),
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
     this.statx = linker.downcallHandle(libc.find("statx").orElseThrow(),
@@ -140,11 +151,17 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
     /** {@code bytes} with a terminating NUL, in this thread's path buffer. */
     MemorySegment cString(byte[] bytes) {
-      if (bytes.length + 1 > path.byteSize()) {
-        path = arena.allocate(bytes.length + 1L);
+      return cString(bytes, 0, bytes.length);
+    }
+
+    /** {@code bytes[from, to)} with a terminating NUL, in this thread's path buffer. */
+    MemorySegment cString(byte[] bytes, int from, int to) {
+      int length = to - from;
+      if (length + 1 > path.byteSize()) {
+        path = arena.allocate(length + 1L);
       }
-      MemorySegment.copy(bytes, 0, path, JAVA_BYTE, 0, bytes.length);
-      path.set(JAVA_BYTE, bytes.length, (byte) 0);
+      MemorySegment.copy(bytes, from, path, JAVA_BYTE, 0, length);
+      path.set(JAVA_BYTE, length, (byte) 0);
       return path;
     }
 
@@ -154,10 +171,17 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   }
 
   @Override
-  public boolean list(byte[] directory, boolean readAttributes, boolean followLinks, long device, Entries entries)
-      throws IOException {
+  public OpenDirectories openDirectories() {
+    return new OpenDirectoryCache(this::closeQuietly);
+  }
+
+  @Override
+  public boolean list(OpenDirectories open, byte[] directory, boolean readAttributes, boolean followLinks,
+      long device, Entries entries) throws IOException {
     Buffers b = buffers.get();
-    int fd = openDirectory(b, directory);
+    OpenDirectoryCache cache = (OpenDirectoryCache) open;
+    int fd = directory.length < PATH_MAX ? openDirectory(b, directory) : openBelow(b, cache, directory);
+    boolean keep = false; // set once listed whole, when a child may need this directory open
     try {
       if (device != ANY_DEVICE) {
         stat(b, fd, b.empty, AT_EMPTY_PATH, STATX_TYPE, directory);
@@ -165,12 +189,14 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
           return false;
         }
       }
+      boolean hasDirectories = false;
       int separator = directory.length > 0 && directory[directory.length - 1] == '/' ? 0 : 1;
       int nameStart = directory.length + separator;
       MemorySegment dirents = b.dirents;
       while (true) {
         long filled = getdents(b, fd, directory);
         if (filled == 0) {
+          keep = hasDirectories && cache != null && directory.length >= KEEP_OPEN_FROM;
           return true;
         }
         for (long at = 0; at < filled; ) {
@@ -234,12 +260,63 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
               inode = b.stat.get(JAVA_LONG, STX_INO);
             }
           }
+          hasDirectories |= type == FileType.DIRECTORY;
           entries.entry(path, nameStart, type, size, modified, diskBytes, links, fileDevice, inode, followed);
         }
       }
     } finally {
-      closeQuietly(fd);
+      if (keep) {
+        cache.keep(directory, fd);
+      } else {
+        closeQuietly(fd);
+      }
     }
+  }
+
+  /**
+   * Opens a directory whose path is too long to open by name: relative to its nearest ancestor in
+   * {@code cache}, or else to the working directory; one piece of the path shorter than {@code
+   * PATH_MAX} after another, each piece but the last opened {@code O_PATH} (which, like a path
+   * walk, needs search permission only) and closed once the next is open.
+   */
+  private int openBelow(Buffers b, OpenDirectoryCache cache, byte[] directory) throws IOException {
+    int ancestor = cache == null ? -1 : cache.nearestAncestor(directory);
+    int base = ancestor < 0 ? AT_FDCWD : cache.descriptor(ancestor);
+    int from = ancestor < 0 ? 0 : cache.remainderStart(ancestor, directory);
+    boolean ownBase = false; // the cache's descriptor is never closed here
+    try {
+      while (directory.length - from >= PATH_MAX) {
+        int slash = from + PATH_MAX - 1; // the piece [from, slash) has at most PATH_MAX - 1 bytes
+        while (slash > from && directory[slash] != '/') {
+          slash--;
+        }
+        if (slash == from) {
+          throw exception(ENAMETOOLONG, directory); // a name longer than any filesystem allows
+        }
+        int next = openAt(b, base, directory, from, slash, O_PATH | openFlags, directory);
+        if (ownBase) {
+          closeQuietly(base);
+        }
+        base = next;
+        ownBase = true;
+        from = slash;
+        while (from < directory.length && directory[from] == '/') {
+          from++; // a piece that starts with a slash would be opened from the root, not from base
+        }
+      }
+      return openAt(b, base, directory, from, directory.length, openFlags, directory);
+    } finally {
+      if (ownBase) {
+        closeQuietly(base);
+      }
+    }
+  }
+
+  private int openAt(Buffers b, int base, byte[] path, int from, int to, int flags, byte[] pathForErrors)
+      throws IOException {
+    MemorySegment name = from == to ? b.cString(new byte[] {'.'}) : b.cString(path, from, to);
+    return (int) retryingInterrupted(b, pathForErrors,
+        () -> (int) openat.invokeExact(b.callState, base, name, flags));
   }
 
   @Override

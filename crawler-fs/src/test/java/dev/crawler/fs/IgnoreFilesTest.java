@@ -210,6 +210,36 @@ class IgnoreFilesTest {
     return dirs.get(random.nextInt(dirs.size()));
   }
 
+  /**
+   * An ignore file too deep to open by path is never skipped silently (what it ignores would be
+   * printed): its directory's listing fails, naming the limit, and the crawl is PARTIAL.
+   */
+  @Test
+  void ignoreFilePastPathMax_failsItsDirectory_neverSkippedSilently() throws Exception {
+    Path root = Files.createDirectory(tmp.resolve("deep-ignore"));
+    TestTrees.shell(root, "set -e; s=$(printf 'd/%.0s' {1..1100}); mkdir -p \"$s$s\"; cd \"$s\"; cd \"$s\"\n"
+        + "echo '*.log' > .ignore; touch a.log b.txt; mkdir shallow-enough");
+    try {
+      FileTreeOptions options = FileTreeOptions.defaults().withIgnoreFiles(IgnoreFiles.gitDefaults());
+      FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
+      Set<String> found = ConcurrentHashMap.newKeySet();
+      CrawlReport<FileEntry> report;
+      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(),
+          v -> found.add(v.node().path().getFileName().toString()))) {
+        report = crawl.await();
+      }
+      assertEquals(Outcome.PARTIAL, report.outcome());
+      assertEquals(1, report.errors().size(), report.errors().toString());
+      String reason = FileErrors.reason(report.errors().get(0).cause());
+      // java.nio stops above it, at the first directory past the limit.
+      assertEquals(true, reason.startsWith(reader() != null ? "File name too long: an ignore file whose path reaches "
+          + "PATH_MAX" : "File name too long: not listed"), reason);
+      assertEquals(false, found.contains("a.log"), "what the ignore file names is never printed");
+    } finally {
+      TestTrees.shell(tmp, "rm -rf deep-ignore");
+    }
+  }
+
   /** Files (not directories) a crawl from {@code root} visits, relative to it. */
   private Set<String> crawledFiles(Path root, IgnoreFiles files, boolean readAttributes, int workers)
       throws Exception {
