@@ -292,7 +292,7 @@ final class AttachCommand implements Callable<Integer> {
       err.println("crawl: attached to " + crawlId + " at " + kafka + (engine == null ? ", which has ended"
           : "; listing with " + settings.workers() + " workers too, until it ends"));
     }
-    return KafkaRun.follow(crawl, engine, true, session, quiet, stats, err, units);
+    return KafkaRun.follow(settings, crawl, engine, true, session, quiet, stats, err, units);
   }
 
   /** The report's last lines and the exit code, as the starter would have them. */

@@ -21,7 +21,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -32,6 +34,7 @@ import java.util.function.Consumer;
  * those of a local crawl.
  */
 final class KafkaRun {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KafkaRun.class);
   /** What {@code --kafka-config} does, for every command that takes it. */
   static final String CONFIG_HELP = "Kafka client settings from a properties file, as Kafka's own tools take "
       + "them: security.protocol, sasl.*, ssl.* (SASL_SSL, TLS, mTLS, SCRAM, OAuth). Passwords go there, never on "
@@ -110,11 +113,13 @@ final class KafkaRun {
    * @param lifetime how long the crawl outlives its end (--keep, --keep-for)
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
+   * @throws ExitStatus.CrawlFailedException if this process's engine failed and no other process
+   *     lists the crawl: nobody would finish it, and the output is partial
    */
   static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
       NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
       PrintStream err, String[] units, CrawlLifetime lifetime)
-      throws UserError, InterruptedException, ExitStatus.OutputFailedException {
+      throws UserError, InterruptedException, ExitStatus.OutputFailedException, ExitStatus.CrawlFailedException {
     try (ProcessSlot slot = ProcessSlot.claim(settings.crawlId())) {
       return run(settings, spec, source, codec, roots, accept, session, options, err, units, lifetime, slot);
     }
@@ -123,7 +128,7 @@ final class KafkaRun {
   private static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
       NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
       PrintStream err, String[] units, CrawlLifetime lifetime, ProcessSlot slot)
-      throws UserError, InterruptedException, ExitStatus.OutputFailedException {
+      throws UserError, InterruptedException, ExitStatus.OutputFailedException, ExitStatus.CrawlFailedException {
     EngineProcess<T, S> engine = EngineProcess.of(settings, source, codec, slot.name());
     DistributedCrawl<T> crawl;
     try {
@@ -147,9 +152,9 @@ final class KafkaRun {
           + " --crawl " + settings.crawlId());
     }
     try {
-      return follow(crawl, engine, false, session, options.quiet, options.stats, err, units);
-    } catch (KafkaCrawlException e) { // only when this engine may be the last that lists: not here
-      throw new UserError(e.getMessage(), e);
+      return follow(settings, crawl, engine, false, session, options.quiet, options.stats, err, units);
+    } catch (KafkaCrawlException e) { // this engine failed and no process lists: the output is partial
+      throw new ExitStatus.CrawlFailedException(e);
     } finally {
       cleanup.finish(err, options.quiet);
     }
@@ -167,10 +172,12 @@ final class KafkaRun {
    * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
    * @throws KafkaCrawlException if the engine failed and {@code aloneMayList}: the output is partial
    */
-  static <T, S> CrawlReport<T> follow(DistributedCrawl<T> crawl, EngineProcess<T, S> engine, boolean aloneMayList,
-      CommandCrawl session, boolean quiet, boolean stats, PrintStream err, String[] units)
+  static <T, S> CrawlReport<T> follow(KafkaCrawlSettings settings, DistributedCrawl<T> crawl,
+      EngineProcess<T, S> engine, boolean aloneMayList, CommandCrawl session, boolean quiet, boolean stats,
+      PrintStream err, String[] units)
       throws UserError, InterruptedException, ExitStatus.OutputFailedException, KafkaCrawlException {
     AtomicReference<Throwable> engineFailure = new AtomicReference<>();
+    AtomicBoolean nobodyLists = new AtomicBoolean();
     Thread local = new Thread(() -> {
       if (engine == null) {
         return;
@@ -181,6 +188,9 @@ final class KafkaRun {
         engineFailure.set(e);
         if (aloneMayList) {
           crawl.close(); // the await below ends, and says why
+        } else if (nobodyElseLists(settings, crawl)) {
+          nobodyLists.set(true);
+          crawl.close(); // nobody will finish it: the await below ends rather than wait for ever
         }
       }
     }, "crawl-kafka-engine");
@@ -206,6 +216,12 @@ final class KafkaRun {
         return null; // the reader went away and we stopped following; the other processes finish
       }
       Throwable failed = engineFailure.get();
+      if (failed != null && nobodyLists.get()) {
+        throw new KafkaCrawlException("this process could not list (" + CrawlCommand.describe(failed)
+            + "), and no other process lists crawl " + settings.crawlId() + "; the output is partial: add one with "
+            + "crawl join, and print the whole crawl with crawl attach --kafka " + settings.bootstrap() + " --crawl "
+            + settings.crawlId(), failed);
+      }
       if (failed != null && aloneMayList) {
         throw new KafkaCrawlException("this process could not list (" + CrawlCommand.describe(failed)
             + "), and may be the only one left that lists; the output is partial: attach again when it can", failed);
@@ -224,6 +240,32 @@ final class KafkaRun {
       }
     }
     return report.report();
+  }
+
+  /** How often a process whose engine failed looks whether any other process lists its crawl. */
+  static final Duration LISTERS_LOOK = Duration.ofSeconds(2);
+
+  /**
+   * After this process's engine failed, while the crawl runs: whether no process lists it any more
+   * (its engine group empty at two looks in a row, {@link #LISTERS_LOOK} apart), so that nobody
+   * would ever finish it. {@code false} once the crawl ends or cannot be followed: the await in
+   * {@code follow} then says so itself.
+   */
+  private static boolean nobodyElseLists(KafkaCrawlSettings settings, DistributedCrawl<?> crawl) {
+    int emptyLooks = 0;
+    try {
+      while (crawl.await(LISTERS_LOOK) == null) { // waits LISTERS_LOOK, or less when the crawl ends
+        emptyLooks = Crawls.describe(settings).processes() == 0 ? emptyLooks + 1 : 0;
+        if (emptyLooks == 2) {
+          return true;
+        }
+      }
+    } catch (KafkaCrawlException e) {
+      log.debug("no longer looking for the processes that list {}", settings.crawlId(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   /**
