@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:the crawl ended",
         "1:this process could not list (a session could not be opened), or lost Kafka",
-        "2:bad usage, unreachable Kafka, or no such crawl"})
+        "2:bad usage, unreachable Kafka, no such crawl, or a crawl this process cannot join as it is"
+            + " (a root that is another directory here, or topics lost or re-created)"})
 final class JoinCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -100,6 +101,7 @@ final class JoinCommand implements Callable<Integer> {
           : FsCommand.DEFAULT_WORKERS);
     }
     if (FsSpec.KIND.equals(crawl.kind())) {
+      FsSpec.checkRoots(crawl, crawlId);
       FileTreeSource source;
       try {
         source = FsSpec.source(crawl);

@@ -62,15 +62,18 @@ final class KafkaRun {
     }
   }
 
+  /** This machine's name, as processes of a crawl tell each other apart; "host" if it has none. */
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "host";
+    }
+  }
+
   /** This process's id in a crawl: host, pid, and a random tail (a pid can come back). */
   static String processId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      host = "host";
-    }
-    return (host + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
+    return (hostName() + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
         .replaceAll("[^A-Za-z0-9._-]", "_");
   }
 

@@ -1,0 +1,82 @@
+package dev.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crawler.fs.TestTrees;
+import dev.crawler.kafka.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A joiner never lists another tree into a crawl: in JVMs of their own, each in a working
+ * directory of its own, on a real broker. A joiner from another directory with the same relative
+ * root once crawled a foreign tree into a crawl that ended COMPLETE, exit 0.
+ */
+class KafkaJoinSafetyTest {
+  @TempDir
+  static Path dir;
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")));
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  @Test
+  void aJoinerThatSeesTheRelativeRootAsAnotherDirectory_refusesInOneLine_exitTwo() throws Exception {
+    Path starterDir = Files.createDirectories(dir.resolve("starter"));
+    TestTrees.populate(Files.createDirectories(starterDir.resolve("tree")));
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(Files.createDirectories(elsewhere.resolve("tree").resolve("foreign")).resolve("f"), "x");
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Path notDirectory = Files.createDirectories(dir.resolve("not-a-directory"));
+    Files.writeString(notDirectory.resolve("tree"), "a file");
+    Path linked = Files.createDirectories(dir.resolve("linked"));
+    Files.createSymbolicLink(linked.resolve("tree"), starterDir.resolve("tree"));
+    String id = "root-" + Long.toHexString(System.nanoTime());
+
+    CrawlProcess started = CrawlProcess.in(starterDir.toFile(), Map.of(), null, "fs", "-q", "-0", "--kafka",
+        broker.bootstrap(), "--crawl-id", id, "tree");
+    assertEquals(0, started.exit(), started.err());
+    assertEquals(TestTrees.find(starterDir.resolve("tree")).stream()
+            .map(p -> p.substring(starterDir.toString().length() + 1)).collect(Collectors.toSet()),
+        TestTrees.splitNul(started.out()), "the starter prints the paths as given, relative");
+
+    String[] join = {"join", "-q", "--kafka", broker.bootstrap(), "--crawl", id};
+    String prefix = "crawl: cannot join the crawl " + id + ": its root tree is " + starterDir.resolve("tree")
+        + " at the starter, and here it is ";
+    String hint = "; the root is relative: run crawl join in " + starterDir;
+    CrawlProcess foreign = CrawlProcess.in(elsewhere.toFile(), Map.of(), null, join);
+    assertRefused(foreign, prefix + elsewhere.resolve("tree") + " (device ", "another directory than the starter's");
+    assertTrue(foreign.err().strip().endsWith(hint), foreign.err());
+    assertRefused(CrawlProcess.in(empty.toFile(), Map.of(), null, join),
+        prefix + empty.resolve("tree") + ", which does not exist" + hint, "");
+    assertRefused(CrawlProcess.in(notDirectory.toFile(), Map.of(), null, join),
+        prefix + notDirectory.resolve("tree") + ", which is not a directory" + hint, "");
+
+    // A link to the starter's very directory is that directory: the joiner joins (the crawl has
+    // ended, so it has nothing left to do).
+    CrawlProcess same = CrawlProcess.in(linked.toFile(), Map.of(), null, join);
+    assertEquals(0, same.exit(), same.err());
+  }
+
+  private static void assertRefused(CrawlProcess run, String start, String contains) {
+    assertEquals(2, run.exit(), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().startsWith(start), run.err());
+    assertTrue(run.err().contains(contains), run.err());
+    assertEquals(0, run.out().length);
+  }
+}
