@@ -112,6 +112,7 @@ final class JoinCommand implements Callable<Integer> {
       counts = EngineProcess.of(settings, source, source.codec(), KafkaRun.processId()).run();
       units = new String[] {"directories", "entries"};
     } else if (LdapSpec.KIND.equals(crawl.kind())) {
+      LdapSpec.checkDirectory(crawl, crawlId);
       OrgChartSource source = ldapSource(crawl);
       announce(err, settings);
       counts = EngineProcess.of(settings, source, source.codec(), KafkaRun.processId()).run();
