@@ -142,7 +142,7 @@ final class KafkaRun {
         }
       }
     } catch (KafkaCrawlException e) {
-      engine.stop();
+      engine.abandon(); // the crawl cannot be followed: nothing this process would commit counts now
       local.join();
       if (session.out.failed()) {
         session.out.checkWritten(); // not a reader that went away: the output cannot be written

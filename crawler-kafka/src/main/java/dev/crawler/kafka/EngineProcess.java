@@ -98,7 +98,11 @@ public final class EngineProcess<T, S> {
   private volatile Exception watchFailure;
   /** The group member while one exists; woken by stop(). */
   private volatile KafkaConsumer<String, byte[]> member;
+  /** The member's transactional producer while it exists; closed by abandon(). */
+  private volatile KafkaProducer<String, byte[]> producer;
   private final AtomicInteger nextPartition = new AtomicInteger();
+  /** The branches topic's partitions, as the member found them: where the frontier goes. Run's thread only. */
+  private int branchPartitions;
   /** Whether the codec's visit bytes differ from a branch's bytes: see {@link LocalDescent#leanVisits}. */
   private final boolean leanVisits;
   /**
@@ -155,7 +159,7 @@ public final class EngineProcess<T, S> {
   public ProcessCounts run() throws KafkaCrawlException, InterruptedException {
     EndWatch end = EndWatch.start(settings, this::stop, failure -> {
       watchFailure = failure;
-      stop();
+      abandon(); // its producer may wait for ever on topics that are gone
     });
     long unreachableSince = -1;
     try {
@@ -163,6 +167,11 @@ public final class EngineProcess<T, S> {
         try {
           runMember();
           unreachableSince = -1;
+        } catch (KafkaCrawlException | IllegalStateException e) {
+          if (ended.get() && watchFailure != null) {
+            break; // abandoned: the producer was closed under the batch in hand; watchFailure says why
+          }
+          throw e;
         } catch (KafkaException e) {
           if (ended.get()) {
             break;
@@ -181,6 +190,9 @@ public final class EngineProcess<T, S> {
       end.close();
     }
     Exception failure = watchFailure;
+    if (failure instanceof KafkaCrawlException lost) {
+      throw new KafkaCrawlException(lost.getMessage(), lost); // the crawl's topics, said in one line
+    }
     if (failure != null) {
       throw new KafkaCrawlException("cannot follow the events of crawl " + settings.crawlId() + ": " + failure, failure);
     }
@@ -193,6 +205,19 @@ public final class EngineProcess<T, S> {
     KafkaConsumer<String, byte[]> m = member;
     if (m != null) {
       m.wakeup(); // leave a poll that waits for branches nobody will send
+    }
+  }
+
+  /**
+   * Ends {@link #run()} now, abandoning the batch in hand (its transaction is never committed, so
+   * the broker aborts it): for a crawl that cannot go on. A producer sending to a topic that is
+   * gone waits for its metadata for the broker timeout on every record; closing it ends those waits.
+   */
+  public void abandon() {
+    stop();
+    KafkaProducer<String, byte[]> p = producer;
+    if (p != null) {
+      p.close(Duration.ZERO);
     }
   }
 
@@ -213,7 +238,14 @@ public final class EngineProcess<T, S> {
           log.debug("process {}: given {} partitions", process, partitions.size());
         }
       });
+      // The crawl's, as its starter made them (or an operator added since): not this process's settings.
+      int known = consumer.partitionsFor(settings.branchesTopic()).size();
+      branchPartitions = known > 0 ? known : settings.partitions();
       member = consumer;
+      this.producer = producer;
+      if (ended.get()) {
+        return; // stopped or abandoned while this member was being made
+      }
       try {
         while (!ended.get()) {
           ConsumerRecords<String, byte[]> records;
@@ -228,6 +260,7 @@ public final class EngineProcess<T, S> {
         }
       } finally {
         member = null;
+        this.producer = null;
       }
     }
   }
@@ -263,7 +296,7 @@ public final class EngineProcess<T, S> {
       LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, producer);
       List<Placed<T>> frontier = descent.frontier();
       for (Placed<T> branch : frontier) {
-        int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
+        int partition = Math.floorMod(nextPartition.getAndIncrement(), branchPartitions);
         producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
             Wire.branch(new Wire.Branch(branch.depth, branch.bytes))));
       }
@@ -437,7 +470,7 @@ public final class EngineProcess<T, S> {
   private static void abort(KafkaProducer<String, byte[]> producer) {
     try {
       producer.abortTransaction();
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) { // or the producer was closed by abandon()
       log.debug("aborting a transaction failed; the broker aborts it when it times out", e);
     }
   }

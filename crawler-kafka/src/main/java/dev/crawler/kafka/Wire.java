@@ -24,6 +24,8 @@ final class Wire {
   static final String DELTA = "delta";
   static final String ERROR = "error";
   static final String END = "end";
+  /** The crawl's topics' ids and partitions ({@link TopicIds}), in the seed, after the spec. */
+  static final String TOPICS = "topics";
 
   /** A branch to list, at its depth in the whole crawl. */
   record Branch(int depth, byte[] node) {}
