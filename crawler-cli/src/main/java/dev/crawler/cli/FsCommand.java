@@ -182,6 +182,9 @@ final class FsCommand implements Callable<Integer> {
   @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
   Path kafkaConfig;
 
+  @Mixin
+  KafkaTopicOptions kafkaTopics = new KafkaTopicOptions();
+
   @Option(names = {"-x", "--exec"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,
       description = {"Run CMD for every entry found, instead of printing it, as fd -x: the words after -x up to a "
           + "lone ';' or the end. In CMD, {} is the path, {/} its name, {//} its parent, {.} the path without "
@@ -278,6 +281,7 @@ final class FsCommand implements Callable<Integer> {
     FileTreeOptions options = new FileTreeOptions(follow, oneFileSystem, noHidden, excludes, !pathsOnly,
         gitignore ? IgnoreFiles.gitDefaults() : null);
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
+    kafkaTopics.refuseWithoutKafka(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
@@ -320,7 +324,8 @@ final class FsCommand implements Callable<Integer> {
         || maxResults != null) {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
-    return KafkaRun.settings(kafka, kafkaConfig, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS));
+    return kafkaTopics.apply(
+        KafkaRun.settings(kafka, kafkaConfig, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS)));
   }
 
   private Set<FileType> parseTypes() throws UserError {

@@ -137,6 +137,9 @@ final class LdapCommand implements Callable<Integer> {
   @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
   Path kafkaConfig;
 
+  @Mixin
+  KafkaTopicOptions kafkaTopics = new KafkaTopicOptions();
+
   private final OutputStream stdout;
 
   LdapCommand(OutputStream stdout) {
@@ -148,6 +151,7 @@ final class LdapCommand implements Callable<Integer> {
     crawlOptions.validate();
     validate();
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
+    kafkaTopics.refuseWithoutKafka(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     // Every connection of the command, set-up's included, so that --deadline and Ctrl-C end a
@@ -270,7 +274,8 @@ final class LdapCommand implements Callable<Integer> {
     if (format.dot) {
       throw new UserError("--dot draws the top levels of the chart (--max-depth), which does not work with --kafka yet");
     }
-    return KafkaRun.settings(kafka, kafkaConfig, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS));
+    return kafkaTopics.apply(
+        KafkaRun.settings(kafka, kafkaConfig, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS)));
   }
 
   /** A crawl over Kafka: where, and what a joining process needs to know. */

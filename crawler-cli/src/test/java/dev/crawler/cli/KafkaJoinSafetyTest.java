@@ -72,6 +72,62 @@ class KafkaJoinSafetyTest {
     assertEquals(0, same.exit(), same.err());
   }
 
+  /** The topics' flags reach the topics, and a joiner sends to the partitions the crawl has, not its default. */
+  @Test
+  void topicFlags_makeTheTopics_andAJoinerUsesTheCrawlsPartitions() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("flags-tree"));
+    TestTrees.populate(root);
+    for (int d = 0; d < 30; d++) {
+      Files.createDirectories(root.resolve("many").resolve("d" + d).resolve("deeper"));
+    }
+    String id = "flags-" + Long.toHexString(System.nanoTime());
+    java.util.concurrent.CompletableFuture<CliRun> started = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> CliRun.of("fs", "-0", "-q", "-j", "1", "--kafka", broker.bootstrap(), "--crawl-id", id,
+            "--kafka-partitions", "3", "--kafka-replication", "1", "--kafka-retention", "30h", root.toString()));
+    CliRun joined = null;
+    for (int attempt = 0; attempt < 100 && (joined == null || joined.exit() == 2); attempt++) {
+      joined = CliRun.of("join", "-q", "--kafka", broker.bootstrap(), "--crawl", id, "-j", "2");
+      if (joined.exit() == 2) {
+        assertTrue(joined.err().startsWith("crawl: no crawl with id " + id), joined.err());
+        started.getNow(null);
+        Thread.onSpinWait();
+      }
+    }
+    CliRun run = started.get();
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(0, joined.exit(), joined.err());
+    assertEquals(TestTrees.find(root), TestTrees.splitNul(run.out()));
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", broker.bootstrap()))) {
+      String branches = "crawler." + id + ".branches";
+      assertEquals(3, admin.describeTopics(java.util.List.of(branches)).allTopicNames().get().get(branches)
+          .partitions().size());
+      var resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, branches);
+      assertEquals(String.valueOf(java.time.Duration.ofHours(30).toMillis()),
+          admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource).get("retention.ms").value());
+    }
+  }
+
+  @Test
+  void badTopicFlags_areOneLine_exitTwo() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("bad-flags"));
+    String[][] cases = {
+        {"crawl: --kafka-partitions is for a crawl over Kafka: give --kafka HOST:PORT too",
+            "fs", "--kafka-partitions", "3", root.toString()},
+        {"crawl: --kafka-partitions must be from 1 to 10000, not 0",
+            "fs", "--kafka", broker.bootstrap(), "--kafka-partitions", "0", root.toString()},
+        {"crawl: the crawl's topics need 2 replicas, and Kafka at " + broker.bootstrap() + " has 1 broker: ask for 1 or"
+            + " fewer", "ldap", "-q", "--root", "ceo", "--kafka", broker.bootstrap(), "--kafka-replication", "2"}};
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+      CliRun run = CliRun.of(args);
+      String what = String.join(" ", args) + " -> " + run.err();
+      assertEquals(2, run.exit(), what);
+      assertEquals(c[0], run.err().strip(), what);
+    }
+  }
+
   private static void assertRefused(CrawlProcess run, String start, String contains) {
     assertEquals(2, run.exit(), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
