@@ -28,6 +28,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creating a crawl's topics, and finding a crawl that exists: what start and join need of the admin. */
 final class CrawlTopics {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CrawlTopics.class);
+
   private CrawlTopics() {}
 
   /**
@@ -203,18 +205,28 @@ final class CrawlTopics {
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with this id
    */
   static CrawlSpec spec(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+    long started = System.nanoTime();
     try (Admin admin = admin(settings)) {
       reach(admin, settings);
+      log.debug("reached Kafka at {} in {} ms", settings.bootstrap(), (System.nanoTime() - started) / 1_000_000);
       Set<String> names = admin.listTopics().names().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!names.contains(settings.eventsTopic()) || !names.contains(settings.branchesTopic())) {
         throw new KafkaCrawlException("no crawl with id " + settings.crawlId() + " at " + settings.bootstrap()
             + " (crawl fs ... --kafka starts one and prints its id)");
       }
+      CrawlSpec spec = readSpec(settings, admin);
+      log.debug("read the spec of crawl {} in {} ms", settings.crawlId(), (System.nanoTime() - started) / 1_000_000);
+      return spec;
     } catch (ExecutionException e) {
       throw refused(settings, e.getCause()).orElseGet(() -> unreachable(settings, e));
     } catch (TimeoutException e) {
       throw unreachable(settings, e);
     }
+  }
+
+  /** The spec at the head of the events, once its topics' ids (right after it) are checked against {@code admin}'s. */
+  private static CrawlSpec readSpec(KafkaCrawlSettings settings, Admin admin)
+      throws KafkaCrawlException, InterruptedException {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
     CrawlSpec spec = null;
     try (KafkaConsumer<String, byte[]> reader = Clients.reader(settings)) {
@@ -228,10 +240,7 @@ final class CrawlTopics {
             spec = Wire.spec(record.value());
           } else if (Wire.TOPICS.equals(record.key())) {
             // The seed's transaction wrote the topics right after the spec: are they still those?
-            try (TopicGuard guard = new TopicGuard(settings, lost -> {})) {
-              guard.expect(TopicIds.fromBytes(record.value()));
-              guard.verify();
-            }
+            TopicGuard.verify(admin, settings, TopicIds.fromBytes(record.value()));
             return spec;
           } else if (spec != null) {
             return spec; // a crawl seeded before its topics were recorded

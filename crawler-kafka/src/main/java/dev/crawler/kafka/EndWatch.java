@@ -66,11 +66,18 @@ final class EndWatch implements AutoCloseable {
 
   private void watch(Runnable onEnd) {
     try {
-      CrawlTopics.checkEventsHead(reader, settings);
+      checkHead();
       boolean seeded = false;
+      boolean first = true;
       long balance = 0;
       while (true) {
         for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofSeconds(30))) {
+          if (first && record.offset() > 0) { // the head went between the check and the first poll
+            throw new KafkaCrawlException("the events of crawl " + settings.crawlId() + " at " + settings.bootstrap()
+                + " were deleted up to offset " + record.offset() + " (retention, or deleted records): its end can"
+                + " no longer be told, so it cannot be followed");
+          }
+          first = false;
           if (Wire.END.equals(record.key())) {
             onEnd.run();
             return;
@@ -103,6 +110,23 @@ final class EndWatch implements AutoCloseable {
     } finally {
       guard.close();
       reader.close();
+    }
+  }
+
+  /**
+   * Refuses events whose head is gone ({@link CrawlTopics#checkEventsHead}); a broker that does not
+   * answer is asked again, as long as a process waits for a broker that went away.
+   */
+  private void checkHead() throws KafkaCrawlException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        CrawlTopics.checkEventsHead(reader, settings);
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 

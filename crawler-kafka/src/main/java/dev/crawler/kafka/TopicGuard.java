@@ -127,11 +127,31 @@ final class TopicGuard implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks once, with {@code admin}, that the topics are still {@code ids}: for a process about to
+   * join, which must not join topics made again since the seed.
+   *
+   * @throws KafkaCrawlException if a topic was lost, or the broker does not answer
+   */
+  static void verify(Admin admin, KafkaCrawlSettings settings, TopicIds ids)
+      throws KafkaCrawlException, InterruptedException {
+    TopicGuard once = new TopicGuard(settings, lost -> {});
+    once.expected = ids;
+    KafkaCrawlException lost = once.check(admin, true);
+    if (lost != null) {
+      throw lost;
+    }
+  }
+
   /** @return the loss, or {@code null} if the topics are the crawl's (or, unless {@code atEnd}, undecided) */
   private KafkaCrawlException check(boolean atEnd) throws KafkaCrawlException, InterruptedException {
+    return check(admin(), atEnd);
+  }
+
+  private KafkaCrawlException check(Admin admin, boolean atEnd) throws KafkaCrawlException, InterruptedException {
     TopicIds ids = expected;
     long timeout = settings.brokerTimeout().toMillis();
-    Map<String, KafkaFuture<TopicDescription>> described = admin().describeTopics(ids.topics().keySet())
+    Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(ids.topics().keySet())
         .topicNameValues();
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, TopicIds.Topic> want : ids.topics().entrySet()) {
