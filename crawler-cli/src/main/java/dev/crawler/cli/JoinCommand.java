@@ -36,9 +36,11 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl ended",
-        "1:this process could not list (a session could not be opened), or lost Kafka",
+        "1:this process could not list (a session could not be opened), lost Kafka, or the crawl lost its topics"
+            + " (deleted, made again, repartitioned) while it ran",
         "2:bad usage, unreachable Kafka, no such crawl, or a crawl this process cannot join as it is"
-            + " (a root that is another directory here, or topics lost or re-created)"})
+            + " (a root that is another directory here, a directory on the starter's loopback, events that lost"
+            + " their head, topics made again)"})
 final class JoinCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

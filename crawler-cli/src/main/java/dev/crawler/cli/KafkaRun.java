@@ -64,10 +64,19 @@ final class KafkaRun {
 
   /** This machine's name, as processes of a crawl tell each other apart; "host" if it has none. */
   static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "host";
+    return HostName.NAME;
+  }
+
+  /** Looked up once: the lookup may ask a resolver, and a joiner needs the name two or three times. */
+  private static final class HostName {
+    static final String NAME = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        return "host";
+      }
     }
   }
 

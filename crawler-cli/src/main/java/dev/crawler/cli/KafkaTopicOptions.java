@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
  * How a crawl started with {@code --kafka} makes its topics, for {@code crawl fs} and {@code crawl
  * ldap}: the branches' partitions, replicas, and how long the branches and visits are kept. The
  * defaults suit a cluster of three brokers and work on one. Refused without {@code --kafka}.
+ * Picocli's: confined to the command's thread.
  */
 final class KafkaTopicOptions {
   @Option(names = "--kafka-partitions", paramLabel = "N",

@@ -207,8 +207,8 @@ final class CrawlTopics {
   static CrawlSpec spec(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     long started = System.nanoTime();
     try (Admin admin = admin(settings)) {
-      reach(admin, settings);
-      log.debug("reached Kafka at {} in {} ms", settings.bootstrap(), (System.nanoTime() - started) / 1_000_000);
+      // No describeCluster first, as create() does: listing the topics fails in the same ways, as
+      // clearly (unreachable, refused), and a joiner's start-up waits for every round trip.
       Set<String> names = admin.listTopics().names().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!names.contains(settings.eventsTopic()) || !names.contains(settings.branchesTopic())) {
         throw new KafkaCrawlException("no crawl with id " + settings.crawlId() + " at " + settings.bootstrap()

@@ -29,7 +29,14 @@ import org.slf4j.LoggerFactory;
 final class EndWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EndWatch.class);
   private final KafkaCrawlSettings settings;
-  private final KafkaConsumer<String, byte[]> reader;
+  /**
+   * Made on the watcher's thread (a consumer takes a few hundred milliseconds to make on a cold JVM,
+   * which a joining process would otherwise wait for). Set before {@link #closing} is read there,
+   * and read after it is set by {@link #close()}: so either close() wakes it, or the thread sees
+   * closing before it polls.
+   */
+  private volatile KafkaConsumer<String, byte[]> reader;
+  private volatile boolean closing;
   private final Thread thread;
   private final Consumer<Exception> onFailure;
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -38,15 +45,11 @@ final class EndWatch implements AutoCloseable {
 
   private EndWatch(KafkaCrawlSettings settings, Runnable onEnd, Consumer<Exception> onFailure) {
     this.settings = settings;
-    this.reader = Clients.follower(settings);
     this.onFailure = onFailure;
     this.guard = new TopicGuard(settings, lost -> {
       fail(lost);
-      reader.wakeup();
+      wakeReader();
     });
-    TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
-    reader.assign(List.of(events));
-    reader.seekToBeginning(List.of(events));
     this.thread = new Thread(() -> watch(onEnd), "crawler-kafka-end-" + settings.crawlId());
     this.thread.setDaemon(true);
   }
@@ -65,13 +68,27 @@ final class EndWatch implements AutoCloseable {
   }
 
   private void watch(Runnable onEnd) {
+    KafkaConsumer<String, byte[]> made;
     try {
+      made = Clients.follower(settings);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    reader = made;
+    try {
+      if (closing) {
+        return;
+      }
+      TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
+      made.assign(List.of(events));
+      made.seekToBeginning(List.of(events));
       checkHead();
       boolean seeded = false;
       boolean first = true;
       long balance = 0;
       while (true) {
-        for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofSeconds(30))) {
+        for (ConsumerRecord<String, byte[]> record : made.poll(Duration.ofSeconds(30))) {
           if (first && record.offset() > 0) { // the head went between the check and the first poll
             throw new KafkaCrawlException("the events of crawl " + settings.crawlId() + " at " + settings.bootstrap()
                 + " were deleted up to offset " + record.offset() + " (retention, or deleted records): its end can"
@@ -109,7 +126,14 @@ final class EndWatch implements AutoCloseable {
       fail(lossOr(e));
     } finally {
       guard.close();
-      reader.close();
+      made.close();
+    }
+  }
+
+  private void wakeReader() {
+    KafkaConsumer<String, byte[]> r = reader;
+    if (r != null) {
+      r.wakeup();
     }
   }
 
@@ -167,7 +191,8 @@ final class EndWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.wakeup();
+    closing = true;
+    wakeReader();
     joinUninterruptibly(thread);
   }
 

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -223,10 +225,9 @@ public final class EngineProcess<T, S> {
 
   private void runMember() throws KafkaCrawlException, InterruptedException {
     log.debug("process {}: joining the crawl's group", process);
-    try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process);
-        KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + "." + process)) {
-      producer.initTransactions(); // aborts what a dead predecessor with our id left open
-      log.debug("process {}: transactional producer ready", process);
+    CompletableFuture<KafkaProducer<String, byte[]>> ready = transactionalProducer();
+    KafkaProducer<String, byte[]> producer = null;
+    try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process)) {
       consumer.subscribe(List.of(settings.branchesTopic()), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -242,7 +243,6 @@ public final class EngineProcess<T, S> {
       int known = consumer.partitionsFor(settings.branchesTopic()).size();
       branchPartitions = known > 0 ? known : settings.partitions();
       member = consumer;
-      this.producer = producer;
       if (ended.get()) {
         return; // stopped or abandoned while this member was being made
       }
@@ -255,6 +255,13 @@ public final class EngineProcess<T, S> {
             return;
           }
           if (!records.isEmpty()) {
+            if (producer == null) {
+              producer = await(ready);
+              this.producer = producer;
+              if (ended.get()) {
+                return; // abandon() found no producer to close: this thread closes it
+              }
+            }
             transaction(records, consumer, producer);
           }
         }
@@ -262,6 +269,59 @@ public final class EngineProcess<T, S> {
         member = null;
         this.producer = null;
       }
+    } finally {
+      if (producer != null) {
+        producer.close();
+      } else { // still initialising, or failed: closed when it is done, without waiting here
+        ready.whenComplete((p, failure) -> {
+          if (p != null) {
+            p.close(Duration.ZERO);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * This member's transactional producer, made and initialised on a thread of its own while the
+   * consumer joins the group: on a cold JVM each takes a second or more, and neither needs the
+   * other before the first transaction. {@code initTransactions} aborts what a dead predecessor
+   * with the same id left open, and no transaction begins before it is done ({@link #await}).
+   */
+  private CompletableFuture<KafkaProducer<String, byte[]>> transactionalProducer() {
+    CompletableFuture<KafkaProducer<String, byte[]>> ready = new CompletableFuture<>();
+    Thread init = new Thread(() -> {
+      KafkaProducer<String, byte[]> p = null;
+      try {
+        p = Clients.transactional(settings, settings.group() + "." + process);
+        p.initTransactions();
+        log.debug("process {}: transactional producer ready", process);
+        ready.complete(p);
+      } catch (RuntimeException | Error e) {
+        if (p != null) {
+          p.close(Duration.ZERO);
+        }
+        ready.completeExceptionally(e);
+      }
+    }, "crawler-kafka-producer-" + process);
+    init.setDaemon(true);
+    init.start();
+    return ready;
+  }
+
+  /** The producer once initialised; its failure rethrown as it was thrown (a KafkaException, mostly). */
+  private static KafkaProducer<String, byte[]> await(CompletableFuture<KafkaProducer<String, byte[]>> ready)
+      throws InterruptedException {
+    try {
+      return ready.get(); // initTransactions waits for the broker at most the broker timeout
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new KafkaException(e.getCause());
     }
   }
 
