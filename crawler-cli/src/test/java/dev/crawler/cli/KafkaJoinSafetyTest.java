@@ -128,6 +128,56 @@ class KafkaJoinSafetyTest {
     }
   }
 
+  /**
+   * Topics deleted under a running crawl (as a broker that lost its log does): the starter and a
+   * joiner in a JVM of its own each say so in one line and exit non-zero, within bounded time.
+   */
+  @Test
+  void topicsDeletedUnderARunningCrawl_starterAndJoinerSaySoInOneLine() throws Exception {
+    String id = "lost-" + Long.toHexString(System.nanoTime());
+    java.util.concurrent.CompletableFuture<CliRun> started = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> CliRun.of("ldap", "-q", "--root", "ceo", "--demo-people", "3000", "--demo-latency", "200ms", "-j", "1",
+            "--kafka", broker.bootstrap(), "--crawl-id", id));
+    java.util.concurrent.CompletableFuture<CrawlProcess> joined = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            CrawlProcess run = null;
+            for (int attempt = 0; attempt < 100 && (run == null || run.exit() == 2
+                && run.err().startsWith("crawl: no crawl with id")); attempt++) {
+              run = CrawlProcess.run(Map.of(), null, "join", "-q", "-j", "1", "--kafka", broker.bootstrap(),
+                  "--crawl", id);
+            }
+            return run;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    String events = "crawler." + id + ".events";
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", broker.bootstrap()));
+        var events0 = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+            "bootstrap.servers", broker.bootstrap(), "isolation.level", "read_committed",
+            "allow.auto.create.topics", "false"), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      // Some transactions committed: the crawl runs. (The poll waits for them; none is made by asking.)
+      events0.assign(java.util.List.of(new org.apache.kafka.common.TopicPartition(events, 0)));
+      for (int seen = 0; seen < 8; seen += events0.poll(java.time.Duration.ofSeconds(1)).count()) {
+        assertTrue(!started.isDone() && !joined.isDone(), "the crawl ended before its topics could be deleted");
+      }
+      admin.deleteTopics(java.util.List.of("crawler." + id + ".branches", "crawler." + id + ".visits", events))
+          .all().get();
+    }
+    CliRun run = started.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    String lost = "crawl: the crawl " + id + " lost its records at " + broker.bootstrap() + ": the topic ";
+    assertEquals(2, run.exit(), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().startsWith(lost), run.err());
+    CrawlProcess joiner = joined.get(2, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(1, joiner.exit(), joiner.err());
+    assertEquals(1, joiner.err().lines().count(), joiner.err());
+    assertTrue(joiner.err().startsWith(lost), joiner.err());
+  }
+
   private static void assertRefused(CrawlProcess run, String start, String contains) {
     assertEquals(2, run.exit(), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
