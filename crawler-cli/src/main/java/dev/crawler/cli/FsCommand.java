@@ -200,6 +200,7 @@ final class FsCommand implements Callable<Integer> {
 
   @Mixin
   KafkaLifeOptions life = new KafkaLifeOptions();
+  KafkaTopicOptions kafkaTopics = new KafkaTopicOptions();
 
   @Option(names = {"-x", "--exec"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,
       description = {"Run CMD for every entry found, instead of printing it, as fd -x: the words after -x up to a "
@@ -311,6 +312,7 @@ final class FsCommand implements Callable<Integer> {
         gitignore ? IgnoreFiles.gitDefaults() : null);
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
     life.validate(kafka);
+    kafkaTopics.refuseWithoutKafka(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     FileTreeSource source = open(roots, options);
     if (crawlOptions.debug) {
@@ -369,7 +371,8 @@ final class FsCommand implements Callable<Integer> {
         || maxResults != null) {
       throw new UserError("--max-depth, --deadline, --rate and --max-results do not work with --kafka yet");
     }
-    return KafkaRun.settings(kafka, kafkaConfig, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS));
+    return kafkaTopics.apply(
+        KafkaRun.settings(kafka, kafkaConfig, crawlId, "fs", crawlOptions.workersOr(DEFAULT_WORKERS)));
   }
 
   private static FileTreeSource open(List<Path> roots, FileTreeOptions options) throws UserError {

@@ -38,8 +38,11 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl ended",
-        "1:this process could not list (a session could not be opened), or lost Kafka",
-        "2:bad usage, unreachable Kafka, or no such crawl"})
+        "1:this process could not list (a session could not be opened), lost Kafka, or the crawl lost its topics"
+            + " (deleted, made again, repartitioned) while it ran",
+        "2:bad usage, unreachable Kafka, no such crawl, or a crawl this process cannot join as it is"
+            + " (a root that is another directory here, a directory on the starter's loopback, events that lost"
+            + " their head, topics made again)"})
 final class JoinCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -102,6 +105,7 @@ final class JoinCommand implements Callable<Integer> {
           : FsCommand.DEFAULT_WORKERS);
     }
     if (FsSpec.KIND.equals(crawl.kind())) {
+      FsSpec.checkRoots(crawl, crawlId);
       FileTreeSource source;
       try {
         source = FsSpec.source(crawl);
@@ -112,6 +116,7 @@ final class JoinCommand implements Callable<Integer> {
       counts = runInSlot(settings, source, source.codec());
       units = new String[] {"directories", "entries"};
     } else if (LdapSpec.KIND.equals(crawl.kind())) {
+      LdapSpec.checkDirectory(crawl, crawlId);
       OrgChartSource source = ldapSource(crawl);
       announce(err, settings);
       counts = runInSlot(settings, source, source.codec());

@@ -67,21 +67,31 @@ final class KafkaRun {
     }
   }
 
+  /** This machine's name, as processes of a crawl tell each other apart; "host" if it has none. */
+  static String hostName() {
+    return HostName.NAME;
+  }
+
+  /** Looked up once: the lookup may ask a resolver, and a joiner needs the name two or three times. */
+  private static final class HostName {
+    static final String NAME = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        return "host";
+      }
+    }
+  }
+
   /**
    * A process id of this process alone: host, pid, and a random tail (a pid can come back). For
    * when it has no {@link ProcessSlot}.
    */
   static String processId() {
-    return (hostName() + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(
-        ThreadLocalRandom.current().nextInt())).replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "host";
-    }
+    return (hostName() + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
+        .replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /**
@@ -208,7 +218,7 @@ final class KafkaRun {
       }
     } catch (KafkaCrawlException e) {
       if (engine != null) {
-        engine.stop();
+        engine.abandon(); // the crawl cannot be followed: nothing this process would commit counts now
       }
       local.join();
       if (session.out.failed()) {

@@ -167,6 +167,7 @@ final class LdapCommand implements Callable<Integer> {
 
   @Mixin
   KafkaLifeOptions life = new KafkaLifeOptions();
+  KafkaTopicOptions kafkaTopics = new KafkaTopicOptions();
 
   private final OutputStream stdout;
 
@@ -180,6 +181,7 @@ final class LdapCommand implements Callable<Integer> {
     validate();
     KafkaRun.refuseConfigWithoutKafka(kafka, kafkaConfig);
     life.validate(kafka);
+    kafkaTopics.refuseWithoutKafka(kafka);
     KafkaCrawlSettings distributed = kafka == null ? null : kafkaSettings();
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     // Every connection of the command, set-up's included, so that --deadline and Ctrl-C end a
@@ -333,7 +335,8 @@ final class LdapCommand implements Callable<Integer> {
     if (format.dot) {
       throw new UserError("--dot draws the top levels of the chart (--max-depth), which does not work with --kafka yet");
     }
-    return KafkaRun.settings(kafka, kafkaConfig, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS));
+    return kafkaTopics.apply(
+        KafkaRun.settings(kafka, kafkaConfig, crawlId, "ldap", crawlOptions.workersOr(DEFAULT_WORKERS)));
   }
 
   /** A crawl over Kafka: where, and what a joining process needs to know. */

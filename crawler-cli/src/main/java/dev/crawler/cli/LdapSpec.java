@@ -19,6 +19,7 @@ final class LdapSpec {
 
   static CrawlSpec of(LdapSettings s, boolean demo) {
     List<String> a = new ArrayList<>();
+    a.add("starter-host=" + KafkaRun.hostName());
     a.add("host=" + s.host());
     a.add("port=" + s.port());
     a.add("security=" + s.security());
@@ -53,6 +54,41 @@ final class LdapSpec {
     }
     a.add("reconnect-for=" + s.reconnectFor());
     return new CrawlSpec(KIND, a);
+  }
+
+  /**
+   * Refuses to join a crawl whose directory this process would not reach as the starter did: one
+   * named by a loopback address (localhost, 127.0.0.1, ::1, the demo's) from another machine would
+   * be this machine's directory, another chart or none. Other host names are resolved by each
+   * process; a spec from before the starter's machine was recorded is not checked.
+   *
+   * @throws UserError naming the directory and both machines
+   */
+  static void checkDirectory(CrawlSpec spec, String crawlId) throws UserError {
+    String starter = null;
+    String host = null;
+    String port = null;
+    for (String argument : spec.arguments()) {
+      int eq = argument.indexOf('=');
+      switch (argument.substring(0, eq)) {
+        case "starter-host" -> starter = argument.substring(eq + 1);
+        case "host" -> host = argument.substring(eq + 1);
+        case "port" -> port = argument.substring(eq + 1);
+        default -> { }
+      }
+    }
+    String here = KafkaRun.hostName();
+    if (starter != null && host != null && !starter.equals(here) && loopback(host)) {
+      throw new UserError("cannot join the crawl " + crawlId + ": its directory is " + host + ":" + port + " on the"
+          + " starter's machine (" + starter + "), and this is " + here + ": run crawl join there, or start the crawl"
+          + " with a host name the other machines reach");
+    }
+  }
+
+  private static boolean loopback(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1");
   }
 
   /** What a joining process needs to give: the bind password, unless the spec binds anonymously or to the demo. */
@@ -106,6 +142,7 @@ final class LdapSpec {
         case "failover" -> failover.add(new LdapSettings.Server(value.substring(0, value.lastIndexOf(' ')),
             Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
         case "reconnect-for" -> reconnectFor = Duration.parse(value);
+        case "starter-host" -> { } // see checkDirectory
         default -> throw new UserError("this crawl was started by a newer crawl: '" + key + "'");
       }
     }

@@ -26,10 +26,16 @@ record CrawlProcess(int exit, byte[] out, String err) {
    */
   static CrawlProcess run(Map<String, String> env, File stdout, String... args)
       throws IOException, InterruptedException {
+    return in(null, env, stdout, args);
+  }
+
+  /** As {@link #run}, in the working directory {@code directory} ({@code null}: this one's). */
+  static CrawlProcess in(File directory, Map<String, String> env, File stdout, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
         Main.class.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(new File("/dev/null"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(new File("/dev/null")).directory(directory);
     builder.environment().keySet().removeIf(name -> name.equals("LANG") || name.startsWith("LC_"));
     builder.environment().putAll(env);
     if (stdout != null) {

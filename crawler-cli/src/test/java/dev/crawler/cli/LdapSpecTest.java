@@ -18,4 +18,25 @@ class LdapSpecTest {
     assertEquals(settings.servers(), read.servers());
     assertEquals(Duration.ofSeconds(90), read.reconnectFor());
   }
+
+  /**
+   * A directory named by a loopback address is the starter machine's: a joiner on another machine
+   * would read its own (another chart, or none) into the crawl. Refused in one line; any other
+   * host name, or the starter's machine, joins.
+   */
+  @Test
+  void aLoopbackDirectory_fromAnotherMachine_isRefused() throws Exception {
+    List<String> local = LdapSpec.of(LdapSettings.of("localhost", 1389, "dc=example,dc=com"), true).arguments();
+    LdapSpec.checkDirectory(new dev.crawler.kafka.CrawlSpec(LdapSpec.KIND, local), "c1"); // this very machine
+    List<String> elsewhere = local.stream().map(a -> a.startsWith("starter-host=") ? "starter-host=far-away" : a)
+        .toList();
+    UserError refused = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+        () -> LdapSpec.checkDirectory(new dev.crawler.kafka.CrawlSpec(LdapSpec.KIND, elsewhere), "c1"));
+    assertEquals("cannot join the crawl c1: its directory is localhost:1389 on the starter's machine (far-away), and"
+        + " this is " + KafkaRun.hostName() + ": run crawl join there, or start the crawl with a host name the other"
+        + " machines reach", refused.getMessage());
+    List<String> named = LdapSpec.of(LdapSettings.of("dc1.example.com", 389, "dc=example,dc=com"), false).arguments()
+        .stream().map(a -> a.startsWith("starter-host=") ? "starter-host=far-away" : a).toList();
+    LdapSpec.checkDirectory(new dev.crawler.kafka.CrawlSpec(LdapSpec.KIND, named), "c1");
+  }
 }

@@ -49,9 +49,13 @@ final class Clients {
       ConsumerConfig.ISOLATION_LEVEL_CONFIG,
       ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
       ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+      ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
       ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
       ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
       ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+
+  /** Keys the crawl sets only when the client settings do not: defaults, which a file may change. */
+  static final Set<String> DEFAULT_KEYS = Set.of(ProducerConfig.COMPRESSION_TYPE_CONFIG);
 
   private Clients() {}
 
@@ -114,6 +118,17 @@ final class Clients {
     return new KafkaProducer<>(producerConfig(settings), new StringSerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * A consumer outside any group that follows partitions from where it sought: a position past a
+   * partition's end (the topic was made again under its name) fails its poll rather than
+   * starting over silently from the new topic's first record.
+   */
+  static KafkaConsumer<String, byte[]> follower(KafkaCrawlSettings settings) {
+    Map<String, Object> config = consumerConfig(settings);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
   /** A consumer outside any group, for reading a topic from the start. */
   static KafkaConsumer<String, byte[]> reader(KafkaCrawlSettings settings) {
     return new KafkaConsumer<>(consumerConfig(settings), new StringDeserializer(), new ByteArrayDeserializer());
@@ -154,6 +169,9 @@ final class Clients {
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeout, Math.min(timeout, 10_000) + 1));
     config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // Paths and DNs compress well, and every branch and visit crosses the network and the disk
+    // (times the replicas): lz4 costs little CPU. A client file may choose another.
+    config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     return config;
   }
 
@@ -164,6 +182,8 @@ final class Clients {
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A crawl's topics are made by its start, never by a consumer asking for a lost one.
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
     config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
     return config;

@@ -28,6 +28,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creating a crawl's topics, and finding a crawl that exists: what start and join need of the admin. */
 final class CrawlTopics {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CrawlTopics.class);
+
   private CrawlTopics() {}
 
   /**
@@ -45,14 +47,21 @@ final class CrawlTopics {
     partitions.put(settings.eventsTopic(), 1);
     long timeout = settings.brokerTimeout().toMillis();
     try (Admin admin = admin(settings)) {
-      reach(admin, settings);
+      int brokers = reach(admin, settings);
+      int replicas = settings.topics().replicasOn(brokers);
+      if (replicas > brokers) {
+        throw new KafkaCrawlException("the crawl's topics need " + replicas + " replicas, and Kafka at "
+            + settings.bootstrap() + " has " + brokers + (brokers == 1 ? " broker" : " brokers")
+            + ": ask for " + brokers + " or fewer");
+      }
       Set<String> names = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
       List<String> existing = partitions.keySet().stream().filter(names::contains).toList();
       if (!existing.isEmpty()) {
         checkFit(admin, settings, partitions, existing);
       }
       List<NewTopic> missing = partitions.entrySet().stream().filter(t -> !names.contains(t.getKey()))
-          .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) -1)).toList();
+          .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) replicas)
+              .configs(configs(settings, t.getKey(), replicas))).toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(timeout, TimeUnit.MILLISECONDS);
       }
@@ -65,6 +74,25 @@ final class CrawlTopics {
     } catch (TimeoutException e) {
       throw unreachable(settings, e);
     }
+  }
+
+  /**
+   * What a topic of the crawl is made with: records deleted by age alone, never compacted; the
+   * events kept whole (the end is their sum from the first), the branches and visits as long as
+   * the settings say; a majority of the replicas in sync for a write to count.
+   */
+  static Map<String, String> configs(KafkaCrawlSettings settings, String topic, int replicas) {
+    Map<String, String> configs = new LinkedHashMap<>();
+    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    configs.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMillis(settings, topic)));
+    configs.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(TopicSettings.minInSync(replicas)));
+    return configs;
+  }
+
+  /** The retention a topic of the crawl needs: -1 (for ever) for the events. */
+  private static long retentionMillis(KafkaCrawlSettings settings, String topic) {
+    return topic.equals(settings.eventsTopic()) ? -1 : settings.topics().retentionMillis();
   }
 
   /** Refuses topics that exist and do not fit a new crawl: a used crawl's above all. */
@@ -93,6 +121,22 @@ final class CrawlTopics {
             + "=" + policy.value() + "; the crawl needs " + TopicConfig.CLEANUP_POLICY_DELETE
             + " (compaction would drop its records)");
       }
+      ConfigEntry bytes = configs.get(resource).get(TopicConfig.RETENTION_BYTES_CONFIG);
+      if (bytes != null && bytes.value() != null && Long.parseLong(bytes.value()) >= 0) {
+        throw new KafkaCrawlException("the topic " + resource.name() + " has " + TopicConfig.RETENTION_BYTES_CONFIG
+            + "=" + bytes.value() + "; the crawl needs -1 (records deleted by size would be lost to it): set it so");
+      }
+      long want = retentionMillis(settings, resource.name());
+      ConfigEntry ms = configs.get(resource).get(TopicConfig.RETENTION_MS_CONFIG);
+      long have = ms == null || ms.value() == null ? -1 : Long.parseLong(ms.value());
+      if (have >= 0 && (want < 0 || have < want)) {
+        boolean events = resource.name().equals(settings.eventsTopic());
+        throw new KafkaCrawlException("the topic " + resource.name() + " has " + TopicConfig.RETENTION_MS_CONFIG
+            + "=" + have + "; the crawl needs " + (events ? "-1 (its end is the sum of every event since the first)"
+                : want < 0 ? "-1 (it keeps them as long as the topic lives, unless asked for less)"
+                : want + " or more, or -1")
+            + ": set it so");
+      }
     }
     for (String topic : existing) {
       if (!unused(admin, settings, topic, partitions.get(topic))) {
@@ -108,18 +152,34 @@ final class CrawlTopics {
    * its aborted transaction's marker, and stops here; whoever was fenced fails to commit. So two
    * starters of one id, with topics that existed before, never both seed.
    *
+   * @return the topics the crawl is seeded on, to be recorded with its spec
    * @throws KafkaCrawlException if anything was ever written to the crawl's events
    */
-  static void checkUnseeded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  static TopicIds checkUnseeded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     try (Admin admin = admin(settings)) {
       if (!unused(admin, settings, settings.eventsTopic(), 1)) {
         throw existsAlready(settings, null);
       }
+      return ids(admin, settings);
     } catch (ExecutionException e) {
       throw refused(settings, e.getCause()).orElseGet(() -> unreachable(settings, e));
     } catch (TimeoutException e) {
       throw unreachable(settings, e);
     }
+  }
+
+  /** The crawl's topics as they are now: ids and partitions. */
+  private static TopicIds ids(Admin admin, KafkaCrawlSettings settings)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    List<String> names = List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
+    Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+        .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    Map<String, TopicIds.Topic> topics = new LinkedHashMap<>();
+    for (String name : names) {
+      TopicDescription d = described.get(name);
+      topics.put(name, new TopicIds.Topic(d.topicId(), d.partitions().size()));
+    }
+    return new TopicIds(topics);
   }
 
   /** Whether nothing was ever written to the first {@code partitions} partitions of {@code topic}. */
@@ -145,32 +205,72 @@ final class CrawlTopics {
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with this id
    */
   static CrawlSpec spec(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+    long started = System.nanoTime();
     try (Admin admin = admin(settings)) {
-      reach(admin, settings);
+      // No describeCluster first, as create() does: listing the topics fails in the same ways, as
+      // clearly (unreachable, refused), and a joiner's start-up waits for every round trip.
       Set<String> names = admin.listTopics().names().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!names.contains(settings.eventsTopic()) || !names.contains(settings.branchesTopic())) {
         throw new KafkaCrawlException("no crawl with id " + settings.crawlId() + " at " + settings.bootstrap()
             + " (crawl fs ... --kafka starts one and prints its id)");
       }
+      CrawlSpec spec = readSpec(settings, admin);
+      log.debug("read the spec of crawl {} in {} ms", settings.crawlId(), (System.nanoTime() - started) / 1_000_000);
+      return spec;
     } catch (ExecutionException e) {
       throw refused(settings, e.getCause()).orElseGet(() -> unreachable(settings, e));
     } catch (TimeoutException e) {
       throw unreachable(settings, e);
     }
+  }
+
+  /** The spec at the head of the events, once its topics' ids (right after it) are checked against {@code admin}'s. */
+  private static CrawlSpec readSpec(KafkaCrawlSettings settings, Admin admin)
+      throws KafkaCrawlException, InterruptedException {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
+    CrawlSpec spec = null;
     try (KafkaConsumer<String, byte[]> reader = Clients.reader(settings)) {
       reader.assign(List.of(events));
+      checkEventsHead(reader, settings);
       reader.seekToBeginning(List.of(events));
       long deadline = System.nanoTime() + settings.brokerTimeout().toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
           if (Wire.SPEC.equals(record.key())) {
-            return Wire.spec(record.value());
+            spec = Wire.spec(record.value());
+          } else if (Wire.TOPICS.equals(record.key())) {
+            // The seed's transaction wrote the topics right after the spec: are they still those?
+            TopicGuard.verify(admin, settings, TopicIds.fromBytes(record.value()));
+            return spec;
+          } else if (spec != null) {
+            return spec; // a crawl seeded before its topics were recorded
           }
         }
       }
     }
+    if (spec != null) {
+      return spec;
+    }
     throw new KafkaCrawlException("the crawl " + settings.crawlId() + " has no spec yet: is it still starting?");
+  }
+
+  /**
+   * Refuses events whose head is gone: the end is the sum of every delta from offset 0, and the
+   * spec and the topics' ids are at the head, so a crawl whose events lost their head (retention,
+   * or records deleted) can no longer be followed.
+   *
+   * @param reader assigned the events' partition
+   * @throws KafkaCrawlException if the events no longer begin at offset 0
+   */
+  static void checkEventsHead(KafkaConsumer<String, byte[]> reader, KafkaCrawlSettings settings)
+      throws KafkaCrawlException {
+    TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
+    long start = reader.beginningOffsets(List.of(events)).get(events);
+    if (start > 0) {
+      throw new KafkaCrawlException("the events of crawl " + settings.crawlId() + " at " + settings.bootstrap()
+          + " were deleted up to offset " + start + " (retention, or deleted records): its end can no longer be"
+          + " told, so it cannot be followed");
+    }
   }
 
   /**
@@ -193,10 +293,12 @@ final class CrawlTopics {
   /**
    * Fails fast and clearly when no broker answers at the bootstrap address, or it refuses this
    * client (a wrong password, a certificate not trusted).
+   *
+   * @return how many brokers the cluster has
    */
-  static void reach(Admin admin, KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  static int reach(Admin admin, KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     try {
-      admin.describeCluster().nodes().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return admin.describeCluster().nodes().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS).size();
     } catch (ExecutionException e) {
       throw refused(settings, e.getCause()).orElseGet(() -> unreachable(settings, e));
     } catch (TimeoutException e) {

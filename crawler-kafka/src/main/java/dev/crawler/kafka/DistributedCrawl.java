@@ -77,12 +77,19 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private volatile long endNanos;
   /** Set by close(): the watcher stops following at its next step. */
   private volatile boolean closing;
+  /** Why the crawl's topics are not those it started on, once the guard found it; then the watcher is woken. */
+  private volatile KafkaCrawlException lostTopics;
+  private final TopicGuard guard;
 
   private DistributedCrawl(KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
     this.settings = settings;
     this.codec = codec;
     this.visits = visits;
-    this.reader = Clients.reader(settings);
+    this.reader = Clients.follower(settings);
+    this.guard = new TopicGuard(settings, lost -> {
+      lostTopics = lost;
+      reader.wakeup();
+    });
     this.watcher = new Thread(this::watch, "crawler-kafka-watch-" + settings.crawlId());
     this.watcher.setDaemon(true);
     this.presence = ReaderPresence.start(settings);
@@ -125,9 +132,10 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       throws KafkaCrawlException, InterruptedException {
     try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
       producer.initTransactions(); // fences any other starter of this id: see checkUnseeded
-      CrawlTopics.checkUnseeded(settings);
+      TopicIds topics = CrawlTopics.checkUnseeded(settings);
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.SPEC, Wire.spec(spec)));
+      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.TOPICS, topics.toBytes()));
       int partition = 0;
       List<Wire.VisitRecord> rootVisits = new ArrayList<>(roots.size());
       for (T root : roots) {
@@ -241,6 +249,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
                   new ProcessCounts(delta.process(), 0, 0, 0, 0).plus(delta), (a, b) -> a.plus(delta));
               transactionListener.accept(counts);
             }
+          } else if (Wire.TOPICS.equals(record.key())) {
+            guard.expect(TopicIds.fromBytes(record.value()));
           } else if (Wire.ERROR.equals(record.key())) {
             Wire.Failure f = Wire.failure(record.value());
             errors.add(new BranchError<>(codec.decode(f.node()), f.depth(), new RemoteFailure(f.process(), f.message()),
@@ -248,6 +258,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           }
         }
         if (visitsEnd == null && seeded && balance.get() == 0) {
+          // A 0 summed over topics made again under the crawl's names would mean nothing.
+          guard.verify();
           // No transaction can commit from now on (each would take a branch, and all were taken),
           // but one may still be open: a dead process's, which the broker aborts when it times
           // out. It holds back the committed end (the last stable offset) of the visits, and
@@ -261,13 +273,17 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         announceEnd(settings);
       }
     } catch (WakeupException closed) {
-      failure = new KafkaCrawlException("the crawl " + settings.crawlId() + " was closed before its end");
+      failure = lostTopics != null ? lostTopics
+          : new KafkaCrawlException("the crawl " + settings.crawlId() + " was closed before its end");
     } catch (Exception | Error e) {
-      failure = e;
+      // A reader that cannot go on (its position past a topic's end: the topic was made again) is
+      // most clearly explained by the guard, when it can tell.
+      failure = lostTopics != null ? lostTopics : explained(e);
     } finally {
       if (endNanos == 0) {
         endNanos = System.nanoTime();
       }
+      guard.close();
       reader.close();
       presence.close();
       done.countDown();
@@ -282,6 +298,24 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           .partitionResult(partition).get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS).offset();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new KafkaCrawlException("cannot read where the visits of crawl " + settings.crawlId() + " end: " + e, e);
+    }
+  }
+
+  /** {@code e}, or the guard's finding if the crawl's topics were lost. */
+  private Throwable explained(Throwable e) {
+    if (!(e instanceof KafkaException) || e instanceof org.apache.kafka.common.errors.InterruptException) {
+      return e;
+    }
+    try {
+      KafkaCrawlException lost = guard.findLoss();
+      if (lost == null) {
+        return e;
+      }
+      lost.addSuppressed(e);
+      return lost;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return e;
     }
   }
 

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,7 +100,11 @@ public final class EngineProcess<T, S> {
   private volatile Exception watchFailure;
   /** The group member while one exists; woken by stop(). */
   private volatile KafkaConsumer<String, byte[]> member;
+  /** The member's transactional producer while it exists; closed by abandon(). */
+  private volatile KafkaProducer<String, byte[]> producer;
   private final AtomicInteger nextPartition = new AtomicInteger();
+  /** The branches topic's partitions, as the member found them: where the frontier goes. Run's thread only. */
+  private int branchPartitions;
   /** Whether the codec's visit bytes differ from a branch's bytes: see {@link LocalDescent#leanVisits}. */
   private final boolean leanVisits;
   /**
@@ -155,7 +161,7 @@ public final class EngineProcess<T, S> {
   public ProcessCounts run() throws KafkaCrawlException, InterruptedException {
     EndWatch end = EndWatch.start(settings, this::stop, failure -> {
       watchFailure = failure;
-      stop();
+      abandon(); // its producer may wait for ever on topics that are gone
     });
     long unreachableSince = -1;
     try {
@@ -163,6 +169,11 @@ public final class EngineProcess<T, S> {
         try {
           runMember();
           unreachableSince = -1;
+        } catch (KafkaCrawlException | IllegalStateException e) {
+          if (ended.get() && watchFailure != null) {
+            break; // abandoned: the producer was closed under the batch in hand; watchFailure says why
+          }
+          throw e;
         } catch (KafkaException e) {
           if (ended.get()) {
             break;
@@ -181,6 +192,9 @@ public final class EngineProcess<T, S> {
       end.close();
     }
     Exception failure = watchFailure;
+    if (failure instanceof KafkaCrawlException lost) {
+      throw new KafkaCrawlException(lost.getMessage(), lost); // the crawl's topics, said in one line
+    }
     if (failure != null) {
       throw new KafkaCrawlException("cannot follow the events of crawl " + settings.crawlId() + ": " + failure, failure);
     }
@@ -196,12 +210,24 @@ public final class EngineProcess<T, S> {
     }
   }
 
+  /**
+   * Ends {@link #run()} now, abandoning the batch in hand (its transaction is never committed, so
+   * the broker aborts it): for a crawl that cannot go on. A producer sending to a topic that is
+   * gone waits for its metadata for the broker timeout on every record; closing it ends those waits.
+   */
+  public void abandon() {
+    stop();
+    KafkaProducer<String, byte[]> p = producer;
+    if (p != null) {
+      p.close(Duration.ZERO);
+    }
+  }
+
   private void runMember() throws KafkaCrawlException, InterruptedException {
     log.debug("process {}: joining the crawl's group", process);
-    try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process);
-        KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + "." + process)) {
-      producer.initTransactions(); // aborts what a dead predecessor with our id left open
-      log.debug("process {}: transactional producer ready", process);
+    CompletableFuture<KafkaProducer<String, byte[]>> ready = transactionalProducer();
+    KafkaProducer<String, byte[]> producer = null;
+    try (KafkaConsumer<String, byte[]> consumer = Clients.member(settings, process)) {
       consumer.subscribe(List.of(settings.branchesTopic()), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -213,7 +239,13 @@ public final class EngineProcess<T, S> {
           log.debug("process {}: given {} partitions", process, partitions.size());
         }
       });
+      // The crawl's, as its starter made them (or an operator added since): not this process's settings.
+      int known = consumer.partitionsFor(settings.branchesTopic()).size();
+      branchPartitions = known > 0 ? known : settings.partitions();
       member = consumer;
+      if (ended.get()) {
+        return; // stopped or abandoned while this member was being made
+      }
       try {
         while (!ended.get()) {
           ConsumerRecords<String, byte[]> records;
@@ -223,12 +255,73 @@ public final class EngineProcess<T, S> {
             return;
           }
           if (!records.isEmpty()) {
+            if (producer == null) {
+              producer = await(ready);
+              this.producer = producer;
+              if (ended.get()) {
+                return; // abandon() found no producer to close: this thread closes it
+              }
+            }
             transaction(records, consumer, producer);
           }
         }
       } finally {
         member = null;
+        this.producer = null;
       }
+    } finally {
+      if (producer != null) {
+        producer.close();
+      } else { // still initialising, or failed: closed when it is done, without waiting here
+        ready.whenComplete((p, failure) -> {
+          if (p != null) {
+            p.close(Duration.ZERO);
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * This member's transactional producer, made and initialised on a thread of its own while the
+   * consumer joins the group: on a cold JVM each takes a second or more, and neither needs the
+   * other before the first transaction. {@code initTransactions} aborts what a dead predecessor
+   * with the same id left open, and no transaction begins before it is done ({@link #await}).
+   */
+  private CompletableFuture<KafkaProducer<String, byte[]>> transactionalProducer() {
+    CompletableFuture<KafkaProducer<String, byte[]>> ready = new CompletableFuture<>();
+    Thread init = new Thread(() -> {
+      KafkaProducer<String, byte[]> p = null;
+      try {
+        p = Clients.transactional(settings, settings.group() + "." + process);
+        p.initTransactions();
+        log.debug("process {}: transactional producer ready", process);
+        ready.complete(p);
+      } catch (RuntimeException | Error e) {
+        if (p != null) {
+          p.close(Duration.ZERO);
+        }
+        ready.completeExceptionally(e);
+      }
+    }, "crawler-kafka-producer-" + process);
+    init.setDaemon(true);
+    init.start();
+    return ready;
+  }
+
+  /** The producer once initialised; its failure rethrown as it was thrown (a KafkaException, mostly). */
+  private static KafkaProducer<String, byte[]> await(CompletableFuture<KafkaProducer<String, byte[]>> ready)
+      throws InterruptedException {
+    try {
+      return ready.get(); // initTransactions waits for the broker at most the broker timeout
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new KafkaException(e.getCause());
     }
   }
 
@@ -263,7 +356,7 @@ public final class EngineProcess<T, S> {
       LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, producer);
       List<Placed<T>> frontier = descent.frontier();
       for (Placed<T> branch : frontier) {
-        int partition = Math.floorMod(nextPartition.getAndIncrement(), settings.partitions());
+        int partition = Math.floorMod(nextPartition.getAndIncrement(), branchPartitions);
         producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
             Wire.branch(new Wire.Branch(branch.depth, branch.bytes))));
       }
@@ -437,7 +530,7 @@ public final class EngineProcess<T, S> {
   private static void abort(KafkaProducer<String, byte[]> producer) {
     try {
       producer.abortTransaction();
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) { // or the producer was closed by abandon()
       log.debug("aborting a transaction failed; the broker aborts it when it times out", e);
     }
   }

@@ -35,10 +35,12 @@ import java.util.regex.Pattern;
  *     sends the rest back to Kafka: its memory bound
  * @param client this process's own client settings (security), given to every client it makes;
  *     never written to Kafka, so each process of a crawl gives its own
+ * @param topics how the starter makes the crawl's topics (replicas, retention) and which made by
+ *     an operator it takes; a joiner takes the topics as they are
  */
 public record KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
     Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
-    int localPending, ClientProperties client) {
+    int localPending, ClientProperties client, TopicSettings topics) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final Pattern BOOTSTRAP = Pattern.compile("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*");
 
@@ -64,6 +66,15 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
         "slice (%s) must be under half the transaction timeout (%s)", slice, transactionTimeout);
     checkArgument(localPending >= 0, "localPending (%s) must not be negative", localPending);
     Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(topics, "topics");
+  }
+
+  /** With the default topics' settings: see {@link TopicSettings#DEFAULT}. */
+  public KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
+      Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
+      int localPending, ClientProperties client) {
+    this(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout, brokerTimeout, slice,
+        localPending, client, TopicSettings.DEFAULT);
   }
 
   /** Without client settings of this process's own: PLAINTEXT, as a broker is by default. */
@@ -86,41 +97,47 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
 
   public KafkaCrawlSettings withWorkers(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, n, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending, client);
+        brokerTimeout, slice, localPending, client, topics);
   }
 
   public KafkaCrawlSettings withPartitions(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, n, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending, client);
+        brokerTimeout, slice, localPending, client, topics);
   }
 
   public KafkaCrawlSettings withBatch(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, n, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending, client);
+        brokerTimeout, slice, localPending, client, topics);
   }
 
   /** With this process's own client settings instead of none. */
   public KafkaCrawlSettings withClient(ClientProperties properties) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending, properties);
+        brokerTimeout, slice, localPending, properties, topics);
   }
 
   /** These settings with another transaction timeout: it must stay over twice the slice. */
   public KafkaCrawlSettings withTransactionTimeout(Duration timeout) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, timeout, sessionTimeout,
-        brokerTimeout, slice, localPending, client);
+        brokerTimeout, slice, localPending, client, topics);
   }
 
   /** These settings with another session timeout. */
   public KafkaCrawlSettings withSessionTimeout(Duration timeout) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, timeout,
-        brokerTimeout, slice, localPending, client);
+        brokerTimeout, slice, localPending, client, topics);
   }
 
   /** These settings with another slice: it must stay under half the transaction timeout. */
   public KafkaCrawlSettings withSlice(Duration newSlice) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, newSlice, localPending, client);
+        brokerTimeout, newSlice, localPending, client, topics);
+  }
+
+  /** These settings with other topics' settings: replicas, retention. */
+  public KafkaCrawlSettings withTopics(TopicSettings newTopics) {
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
+        brokerTimeout, slice, localPending, client, newTopics);
   }
 
   /** Branches waiting to be listed, partitioned: the crawl's queue. */

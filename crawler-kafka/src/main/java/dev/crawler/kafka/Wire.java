@@ -26,6 +26,8 @@ final class Wire {
   static final String END = "end";
   /** How long the crawl is kept once finished ({@link CrawlLifetime}); the last one written counts. */
   static final String LIFETIME = "lifetime";
+  /** The crawl's topics' ids and partitions ({@link TopicIds}), in the seed, after the spec. */
+  static final String TOPICS = "topics";
 
   /** A branch to list, at its depth in the whole crawl. */
   record Branch(int depth, byte[] node) {}

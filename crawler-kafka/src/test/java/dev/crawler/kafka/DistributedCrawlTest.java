@@ -345,6 +345,100 @@ class DistributedCrawlTest {
     }
   }
 
+  /**
+   * A broker restarted without its log made the crawl's topics again on the next request (one
+   * partition each), and the starter and a joiner sat silent for minutes. Topics deleted, made
+   * again, or repartitioned under a running crawl: the starter and every engine (in JVMs of their
+   * own) fail in one line, and nobody reports an end.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"made again", "deleted", "events repartitioned"})
+  void topicsLostUnderARunningCrawl_theStarterAndTheEnginesFailInOneLine_neverEnd(String how) throws Exception {
+    String spec = "heavy:9:20000";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
+    Milestone some = new Milestone(new VisitRecorder(tree), tree.size() / 10);
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, some)) {
+      Process a = engine(crawl, "a", spec, 2_000);
+      Process b = engine(crawl, "b", spec, 2_000);
+      some.await();
+      List<String> topics = List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+        if (how.equals("events repartitioned")) {
+          admin.createPartitions(Map.of(settings.eventsTopic(), org.apache.kafka.clients.admin.NewPartitions
+              .increaseTo(2))).all().get(1, TimeUnit.MINUTES);
+        } else {
+          admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
+        }
+        if (how.equals("made again")) {
+          // As a broker that lost its log makes them on the next request: one partition each.
+          for (int attempt = 0; ; attempt++) {
+            try {
+              admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
+                  .all().get(1, TimeUnit.MINUTES);
+              break;
+            } catch (java.util.concurrent.ExecutionException stillBeingDeleted) {
+              assertTrue(stillBeingDeleted.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException
+                  && attempt < 1_000, stillBeingDeleted.toString());
+            }
+          }
+        }
+      }
+      KafkaCrawlException lost = null;
+      try {
+        DistributedReport<Integer> report = distributed.await(Duration.ofMinutes(1));
+        org.junit.jupiter.api.Assertions.fail(report == null ? "the starter sat silent for a minute"
+            : "the crawl ended " + report.report().outcome() + " over lost topics");
+      } catch (KafkaCrawlException e) {
+        lost = e;
+      }
+      assertTrue(lost.getMessage().startsWith("the crawl " + crawl + " lost its records at " + broker.bootstrap()
+          + ": the topic "), lost.getMessage());
+      assertTrue(lost.getMessage().endsWith("; it cannot end: start it again"), lost.getMessage());
+      assertEquals(1, lost.getMessage().lines().count(), lost.getMessage());
+      for (Process p : List.of(a, b)) {
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "an engine did not stop over lost topics");
+        assertEquals(4, p.exitValue(), "exit status of a KafkaCrawlException");
+      }
+      String log = Files.readString(dir.resolve(crawl + "-a.log"));
+      assertTrue(log.contains("failed: the crawl " + crawl + " lost its records at "), log);
+    }
+  }
+
+  /**
+   * The end is the sum of the events from offset 0, and the spec is at their head: events whose
+   * head is gone (retention, deleted records) cannot be joined, and a process that starts on them
+   * fails in one line instead of summing a part. The running crawl, which read them whole, ends.
+   */
+  @Test
+  void eventsWhoseHeadWasDeleted_cannotBeJoined_andTheRunningCrawlStillEnds() throws Exception {
+    String spec = "balanced:6:5";
+    Tree tree = TreeEngineMain.tree(spec);
+    String crawl = newCrawl();
+    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
+    VisitRecorder visits = new VisitRecorder(tree);
+    Milestone some = new Milestone(visits, 100);
+    try (DistributedCrawl<Integer> distributed = start(crawl, spec, some)) {
+      engine(crawl, "a", spec, 1_000);
+      some.await();
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+        admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(settings.eventsTopic(), 0),
+            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1))).all().get(1, TimeUnit.MINUTES);
+      }
+      String expected = "the events of crawl " + crawl + " at " + broker.bootstrap() + " were deleted up to offset 1";
+      KafkaCrawlException join = assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(settings));
+      assertTrue(join.getMessage().startsWith(expected), join.getMessage());
+      Process late = engine(crawl, "late", spec, 1_000);
+      assertTrue(late.waitFor(60, TimeUnit.SECONDS), "a process on events without their head did not stop");
+      assertEquals(4, late.exitValue(), "exit status of a KafkaCrawlException");
+      String log = Files.readString(dir.resolve(crawl + "-late.log"));
+      assertTrue(log.contains("failed: " + expected), log);
+      DistributedReport<Integer> report = distributed.await();
+      assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
+    }
+  }
+
   @Test
   void badAddresses_andUnknownCrawls_areClearErrors_quickly() throws Exception {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
@@ -374,17 +468,43 @@ class DistributedCrawlTest {
     String crawl = newCrawl();
     String fewPartitions = newCrawl();
     String compacted = newCrawl();
+    String expiring = newCrawl();
+    String weekLong = newCrawl();
     KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
     KafkaCrawlSettings few = TreeEngineMain.settings(broker.bootstrap(), fewPartitions);
     KafkaCrawlSettings compact = TreeEngineMain.settings(broker.bootstrap(), compacted);
+    KafkaCrawlSettings expires = TreeEngineMain.settings(broker.bootstrap(), expiring);
+    KafkaCrawlSettings week = TreeEngineMain.settings(broker.bootstrap(), weekLong);
+    Map<String, String> kept = Map.of("retention.ms", "-1");
+    Map<String, String> aWeek = Map.of("retention.ms", "604800000");
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
       admin.createTopics(List.of(
-          new NewTopic(settings.branchesTopic(), settings.partitions(), (short) 1),
-          new NewTopic(settings.visitsTopic(), 1, (short) 1),
-          new NewTopic(settings.eventsTopic(), 1, (short) 1),
+          new NewTopic(settings.branchesTopic(), settings.partitions(), (short) 1).configs(kept),
+          new NewTopic(settings.visitsTopic(), 1, (short) 1).configs(kept),
+          new NewTopic(settings.eventsTopic(), 1, (short) 1).configs(kept),
           new NewTopic(few.branchesTopic(), 3, (short) 1),
-          new NewTopic(compact.visitsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          new NewTopic(compact.visitsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+          // The broker's default retention (7 days): the end needs every event since the first.
+          new NewTopic(expires.eventsTopic(), 1, (short) 1),
+          new NewTopic(week.branchesTopic(), week.partitions(), (short) 1).configs(aWeek),
+          new NewTopic(week.visitsTopic(), 1, (short) 1).configs(aWeek),
+          new NewTopic(week.eventsTopic(), 1, (short) 1).configs(kept)))
           .all().get(1, TimeUnit.MINUTES);
+    }
+    KafkaCrawlException expired = assertThrows(KafkaCrawlException.class,
+        () -> start(expiring, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertEquals("the topic " + expires.eventsTopic() + " has retention.ms=604800000; the crawl needs -1 (its end is"
+        + " the sum of every event since the first): set it so", expired.getMessage());
+    KafkaCrawlException forEver = assertThrows(KafkaCrawlException.class,
+        () -> start(weekLong, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertTrue(forEver.getMessage().startsWith("the topic " + week.branchesTopic() + " has retention.ms=604800000;"
+        + " the crawl needs -1"), forEver.getMessage());
+    // Asked to keep branches and visits a day, the crawl takes topics that keep them a week.
+    try (DistributedCrawl<Integer> aDay = DistributedCrawl.start(week.withTopics(new TopicSettings(0,
+        Duration.ofDays(1))), new CrawlSpec("tree", List.of("balanced:2:2")), 0, TreeEngineMain.CODEC,
+        new VisitRecorder(Tree.balanced(2, 2)))) {
+      engine(weekLong, "only", "balanced:2:2", 0);
+      assertEquals(7, aDay.await().report().visits());
     }
     KafkaCrawlException misfit = assertThrows(KafkaCrawlException.class,
         () -> start(fewPartitions, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
@@ -410,6 +530,55 @@ class DistributedCrawlTest {
     KafkaCrawlException used = assertThrows(KafkaCrawlException.class,
         () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
     assertTrue(used.getMessage().contains("exists already"), used.getMessage());
+  }
+
+  /**
+   * The topics a crawl makes keep what its end needs (the events whole, whatever the broker's
+   * default retention), with a majority of replicas in sync, as many replicas as asked (3 by
+   * default, or as many as there are brokers); asking more than the brokers is one line.
+   */
+  @Test
+  void theTopicsACrawlMakes_keepItsEventsWhole_andAsManyReplicasAsTheClusterHas() throws Exception {
+    String crawl = newCrawl();
+    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl).withPartitions(5)
+        .withTopics(new TopicSettings(0, Duration.ofHours(30)));
+    VisitRecorder visits = new VisitRecorder(Tree.balanced(2, 2));
+    try (DistributedCrawl<Integer> distributed = DistributedCrawl.start(settings, new CrawlSpec("tree",
+        List.of("balanced:2:2")), 0, TreeEngineMain.CODEC, visits)) {
+      engine(crawl, "only", "balanced:2:2", 0); // its own settings say 12 partitions: it must send to the topic's 5
+      assertEquals(7, distributed.await().report().visits());
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      Map<String, org.apache.kafka.clients.admin.TopicDescription> topics = admin.describeTopics(List.of(
+          settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic())).allTopicNames()
+          .get(1, TimeUnit.MINUTES);
+      assertEquals(5, topics.get(settings.branchesTopic()).partitions().size());
+      for (var topic : topics.values()) {
+        assertEquals(1, topic.partitions().get(0).replicas().size(), "one broker: one replica");
+      }
+      var resources = topics.keySet().stream().map(t -> new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
+      var configs = admin.describeConfigs(resources).all().get(1, TimeUnit.MINUTES);
+      for (var resource : resources) {
+        var config = configs.get(resource);
+        boolean events = resource.name().equals(settings.eventsTopic());
+        assertEquals(events ? "-1" : String.valueOf(Duration.ofHours(30).toMillis()),
+            config.get("retention.ms").value(), resource.name());
+        assertEquals("-1", config.get("retention.bytes").value(), resource.name());
+        assertEquals("1", config.get("min.insync.replicas").value(), resource.name());
+        assertEquals("delete", config.get("cleanup.policy").value(), resource.name());
+      }
+    }
+    KafkaCrawlException tooMany = assertThrows(KafkaCrawlException.class, () -> DistributedCrawl.start(
+        TreeEngineMain.settings(broker.bootstrap(), newCrawl()).withTopics(new TopicSettings(3, null)),
+        new CrawlSpec("tree", List.of("balanced:2:2")), 0, TreeEngineMain.CODEC, new VisitRecorder(Tree.balanced(2,
+            2))));
+    assertEquals("the crawl's topics need 3 replicas, and Kafka at " + broker.bootstrap() + " has 1 broker: ask for 1"
+        + " or fewer", tooMany.getMessage());
+    assertEquals(List.of(1, 1, 2, 3, 3), java.util.stream.IntStream.of(1, 2, 3, 4, 5)
+        .mapToObj(TopicSettings::minInSync).toList(), "a majority of 3 or more replicas");
+    assertEquals(3, TopicSettings.DEFAULT.replicasOn(5));
+    assertEquals(2, TopicSettings.DEFAULT.replicasOn(2));
   }
 
   /** Records visits and opens a latch when a given count has come: waiting on it needs no polling. */

@@ -22,7 +22,18 @@ class KafkaCrawlSettingsTest {
     set.addAll(Clients.transactionalConfig(settings, "t").keySet());
     set.addAll(Clients.memberConfig(settings, "p").keySet());
     set.removeAll(Clients.CRAWL_KEYS);
+    set.removeAll(Clients.DEFAULT_KEYS);
     assertEquals(java.util.Set.of(), set, "set by the crawl, yet a --kafka-config file may give them");
+  }
+
+  /** Producers compress (lz4) unless the client file chooses another codec, or none. */
+  @Test
+  void producersCompress_unlessTheFileSaysOtherwise() {
+    KafkaCrawlSettings settings = KafkaCrawlSettings.of("127.0.0.1:9092", "c1");
+    assertEquals("lz4", Clients.transactionalConfig(settings, "t").get("compression.type"));
+    assertEquals("lz4", Clients.producerConfig(settings).get("compression.type"));
+    KafkaCrawlSettings zstd = settings.withClient(ClientProperties.of(Map.of("compression.type", "zstd"), "test"));
+    assertEquals("zstd", Clients.transactionalConfig(zstd, "t").get("compression.type"));
   }
 
   @Test
@@ -31,8 +42,12 @@ class KafkaCrawlSettingsTest {
     KafkaCrawlSettings base = KafkaCrawlSettings.of("127.0.0.1:9092", "c1").withClient(secured);
     KafkaCrawlSettings changed = base.withWorkers(3).withPartitions(5).withBatch(7)
         .withTransactionTimeout(Duration.ofSeconds(30)).withSessionTimeout(Duration.ofSeconds(12))
-        .withSlice(Duration.ofSeconds(2));
+        .withSlice(Duration.ofSeconds(2)).withTopics(new TopicSettings(2, Duration.ofHours(5)))
+        .withClient(secured);
     assertSame(secured, changed.client());
+    assertEquals(new TopicSettings(2, Duration.ofHours(5)), changed.withWorkers(4).withPartitions(6).withBatch(8)
+        .withTransactionTimeout(Duration.ofSeconds(31)).withSessionTimeout(Duration.ofSeconds(13))
+        .withSlice(Duration.ofSeconds(3)).withClient(secured).topics());
     assertEquals(3, changed.workers());
     assertEquals(5, changed.partitions());
     assertEquals(7, changed.batch());
