@@ -1,6 +1,5 @@
 package dev.crawler.cli;
 
-import com.unboundid.ldap.sdk.LDAPException;
 import dev.crawler.core.BranchError;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Visit;
@@ -12,16 +11,13 @@ import dev.crawler.kafka.DistributedCrawl;
 import dev.crawler.kafka.EngineProcess;
 import dev.crawler.kafka.KafkaCrawlException;
 import dev.crawler.kafka.KafkaCrawlSettings;
-import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.OrgChartSource;
 import dev.crawler.ldap.Person;
-import dev.crawler.ldap.demo.DemoDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -29,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -115,16 +112,8 @@ final class AttachCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces for failures.")
   boolean debug;
 
-  @Option(names = {"-y", "--password-file"}, paramLabel = "FILE",
-      description = "For a crawl of a directory: read the bind password from FILE.")
-  Path passwordFile;
-
-  @Option(names = "--password-env", paramLabel = "VAR",
-      description = "For a crawl of a directory: read the bind password from environment variable VAR.")
-  String passwordEnv;
-
-  @Option(names = {"-W", "--ask-password"}, description = "For a crawl of a directory: prompt for the bind password.")
-  boolean askPassword;
+  @Mixin
+  SpecDirectoryAccess directory = new SpecDirectoryAccess();
 
   private final OutputStream stdout;
 
@@ -138,9 +127,7 @@ final class AttachCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
-    if ((passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0) > 1) {
-      throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
-    }
+    directory.checkOneWay();
     KafkaCrawlSettings settings;
     try {
       settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(KafkaRun.clientProperties(kafkaConfig));
@@ -181,7 +168,7 @@ final class AttachCommand implements Callable<Integer> {
       settings = workers == null ? settings.withWorkers(LdapCommand.DEFAULT_WORKERS) : settings;
       try (ProcessSlot claimed = ProcessSlot.claim(crawlId)) {
         slot = claimed;
-        return attachLdap(settings, ldapSource(crawl), output, ended, err);
+        return attachLdap(settings, directory.source(crawl), output, ended, err);
       }
     }
     throw new UserError("the crawl " + crawlId + " is a crawl of " + crawl.kind() + ", which this crawl cannot print");
@@ -304,24 +291,5 @@ final class AttachCommand implements Callable<Integer> {
       StatsPrinter.print(err, "attach " + crawlId, unit, report);
     }
     return ExitStatus.of(report, out.readerGone(), 0, err, new CrawlOptions());
-  }
-
-  /** The directory the crawl reads, bound with this process's own password (the spec has none). */
-  private OrgChartSource ldapSource(CrawlSpec crawl) throws UserError {
-    DirectoryOptions password = new DirectoryOptions();
-    password.passwordFile = passwordFile;
-    password.passwordEnv = passwordEnv;
-    password.askPassword = askPassword;
-    LdapSettings settings = LdapSpec.settings(crawl, bindDn -> {
-      password.bindDn = bindDn;
-      return password.password();
-    }, DemoDirectory.CRAWLER_PASSWORD.toCharArray());
-    try {
-      return OrgChartSource.of(settings);
-    } catch (GeneralSecurityException e) {
-      throw new UserError("cannot read the CA file " + settings.caFile() + ": " + e.getMessage(), e);
-    } catch (LDAPException e) {
-      throw new UserError(DirectoryOptions.explain(e, settings), e);
-    }
   }
 }

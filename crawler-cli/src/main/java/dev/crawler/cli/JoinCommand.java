@@ -1,10 +1,7 @@
 package dev.crawler.cli;
 
-import com.unboundid.ldap.sdk.LDAPException;
 import dev.crawler.fs.FileTreeSource;
-import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.OrgChartSource;
-import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.kafka.CrawlSpec;
@@ -17,10 +14,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,23 +63,13 @@ final class JoinCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces for failures.")
   boolean debug;
 
-  @Option(names = {"-y", "--password-file"}, paramLabel = "FILE",
-      description = "For a crawl of a directory: read the bind password from FILE.")
-  Path passwordFile;
-
-  @Option(names = "--password-env", paramLabel = "VAR",
-      description = "For a crawl of a directory: read the bind password from environment variable VAR.")
-  String passwordEnv;
-
-  @Option(names = {"-W", "--ask-password"}, description = "For a crawl of a directory: prompt for the bind password.")
-  boolean askPassword;
+  @Mixin
+  SpecDirectoryAccess directory = new SpecDirectoryAccess();
 
   @Override
   public Integer call() throws Exception {
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
-    if ((passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0) > 1) {
-      throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
-    }
+    directory.checkOneWay();
     KafkaCrawlSettings settings;
     try {
       settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(KafkaRun.clientProperties(kafkaConfig));
@@ -117,7 +104,7 @@ final class JoinCommand implements Callable<Integer> {
       units = new String[] {"directories", "entries"};
     } else if (LdapSpec.KIND.equals(crawl.kind())) {
       LdapSpec.checkDirectory(crawl, crawlId);
-      OrgChartSource source = ldapSource(crawl);
+      OrgChartSource source = directory.source(crawl);
       announce(err, settings);
       counts = runInSlot(settings, source, source.codec());
       units = new String[] {"managers", "people"};
@@ -145,25 +132,6 @@ final class JoinCommand implements Callable<Integer> {
   private void announce(PrintStream err, KafkaCrawlSettings settings) {
     if (!quiet) {
       err.println("crawl: joining " + crawlId + " at " + kafka + " with " + settings.workers() + " workers");
-    }
-  }
-
-  /** The directory the crawl reads, bound with this process's own password (the spec has none). */
-  private OrgChartSource ldapSource(CrawlSpec crawl) throws UserError {
-    DirectoryOptions password = new DirectoryOptions();
-    password.passwordFile = passwordFile;
-    password.passwordEnv = passwordEnv;
-    password.askPassword = askPassword;
-    LdapSettings settings = LdapSpec.settings(crawl, bindDn -> {
-      password.bindDn = bindDn;
-      return password.password();
-    }, DemoDirectory.CRAWLER_PASSWORD.toCharArray());
-    try {
-      return OrgChartSource.of(settings);
-    } catch (GeneralSecurityException e) {
-      throw new UserError("cannot read the CA file " + settings.caFile() + ": " + e.getMessage(), e);
-    } catch (LDAPException e) {
-      throw new UserError(DirectoryOptions.explain(e, settings), e);
     }
   }
 }
