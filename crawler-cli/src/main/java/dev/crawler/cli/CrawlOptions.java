@@ -12,8 +12,11 @@ final class CrawlOptions {
   /** The engine's bound; the same for every subcommand. */
   static final int MAX_WORKERS = 10_000;
 
+  /** In -j's description, replaced by each command's own default (CrawlCommand.workersDefault). */
+  static final String WORKERS_DEFAULTS = "(default: 4 for fs, 16 for ldap)";
+
   @Option(names = {"-j", "--workers", "--threads"}, paramLabel = "N",
-      description = "Parallel workers, 1 to " + MAX_WORKERS + " (default: 4 for fs, 16 for ldap). --threads, "
+      description = "Parallel workers, 1 to " + MAX_WORKERS + " " + WORKERS_DEFAULTS + ". --threads, "
           + "as fd says it.")
   Integer workers;
 
