@@ -53,6 +53,26 @@ class ColorsTest {
     assertArrayEquals(esc("01;34"), Colors.of("").start(source.root()));
   }
 
+  /** Executable files in ls's green (or LS_COLORS' ex), before their extension's color, as ls does. */
+  @Test
+  void executables_takeTheExColor() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("x"));
+    Path tool = Files.writeString(root.resolve("tool.tar"), "#!/bin/sh\n");
+    Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(root.resolve("data.tar"), "x");
+    FileTreeSource source = FileTreeSource.over(root, FileTreeOptions.defaults());
+    java.util.Map<String, FileEntry> entries = new java.util.HashMap<>();
+    try (var crawl = dev.crawler.core.Crawler.over(source).workers(1)
+        .start(source.root(), v -> entries.put(v.node().path().getFileName().toString(), v.node()))) {
+      crawl.await();
+    }
+    assertArrayEquals(esc("01;32"), Colors.of(null).start(entries.get("tool.tar")), "ls's default for ex");
+    Colors custom = Colors.of("ex=01;33:*.tar=01;31");
+    assertArrayEquals(esc("01;33"), custom.start(entries.get("tool.tar")));
+    assertArrayEquals(esc("01;31"), custom.start(entries.get("data.tar")));
+    assertArrayEquals(esc("01;31"), Colors.of("*.tar=01;31").start(entries.get("tool.tar")), "no ex: the extension");
+  }
+
   @Test
   void colorAlways_colorsEachLineWhole_samePathsAsFind_neverAndAutoInAPipeDoNot() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("tree"));
