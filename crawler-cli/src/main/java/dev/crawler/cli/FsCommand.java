@@ -200,6 +200,8 @@ final class FsCommand implements Callable<Integer> {
 
   @Mixin
   KafkaLifeOptions life = new KafkaLifeOptions();
+
+  @Mixin
   KafkaTopicOptions kafkaTopics = new KafkaTopicOptions();
 
   @Option(names = {"-x", "--exec"}, paramLabel = "CMD", parameterConsumer = CommandTemplate.Words.class,

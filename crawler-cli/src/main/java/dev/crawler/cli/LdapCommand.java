@@ -167,6 +167,8 @@ final class LdapCommand implements Callable<Integer> {
 
   @Mixin
   KafkaLifeOptions life = new KafkaLifeOptions();
+
+  @Mixin
   KafkaTopicOptions kafkaTopics = new KafkaTopicOptions();
 
   private final OutputStream stdout;
