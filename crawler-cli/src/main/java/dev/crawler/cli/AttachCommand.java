@@ -147,7 +147,7 @@ final class AttachCommand implements Callable<Integer> {
     }
     if (FsSpec.KIND.equals(crawl.kind())) {
       OutputFormat output = fsFormat();
-      settings = workers == null ? settings.withWorkers(FsCommand.DEFAULT_WORKERS) : settings;
+      settings = workers == null ? settings.withWorkers(FsCommand.DISTRIBUTED_WORKERS) : settings;
       if (!ended) {
         FsSpec.checkRoots(crawl, crawlId); // it lists too: the roots it sees must be the starter's
       }

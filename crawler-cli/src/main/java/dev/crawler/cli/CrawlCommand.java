@@ -55,8 +55,10 @@ public final class CrawlCommand implements Runnable {
       }
     };
     CommandLine cli = new CommandLine(new CrawlCommand(), factory);
-    workersDefault(cli.getSubcommands().get("fs").getCommandSpec(), FsCommand.DEFAULT_WORKERS);
-    workersDefault(cli.getSubcommands().get("ldap").getCommandSpec(), LdapCommand.DEFAULT_WORKERS);
+    workersDefault(cli.getSubcommands().get("fs").getCommandSpec(), "(default: " + FsCommand.DEFAULT_WORKERS
+        + ", as many as cores listing at first and the others once a listing waits on the disk; "
+        + FsCommand.DISTRIBUTED_WORKERS + " with --kafka)");
+    workersDefault(cli.getSubcommands().get("ldap").getCommandSpec(), "(default: " + LdapCommand.DEFAULT_WORKERS + ")");
     // Help and the version go where results go (stdout), as text. A PrintWriter keeps a failed
     // write to itself: the stream under it remembers why, for the strategy below to say.
     WriteWatch watch = new WriteWatch(stdout);
@@ -80,10 +82,10 @@ public final class CrawlCommand implements Runnable {
    * -j's description with {@code command}'s own default: the option is shared ({@link
    * CrawlOptions}), so its text cannot name one; {@code crawl fs --help} named ldap's as well.
    */
-  private static void workersDefault(CommandLine.Model.CommandSpec command, int workers) {
+  private static void workersDefault(CommandLine.Model.CommandSpec command, String workers) {
     CommandLine.Model.OptionSpec shared = command.findOption("-j");
     String[] description = shared.description().clone();
-    description[0] = description[0].replace(CrawlOptions.WORKERS_DEFAULTS, "(default: " + workers + ")");
+    description[0] = description[0].replace(CrawlOptions.WORKERS_DEFAULTS, workers);
     command.remove(shared);
     command.addOption(shared.toBuilder().description(description).build());
   }

@@ -13,7 +13,8 @@ final class CrawlOptions {
   static final int MAX_WORKERS = 10_000;
 
   /** In -j's description, replaced by each command's own default (CrawlCommand.workersDefault). */
-  static final String WORKERS_DEFAULTS = "(default: 4 for fs, 16 for ldap)";
+  static final String WORKERS_DEFAULTS = "(default: 16 for fs, as many as cores at first, the rest once a "
+      + "listing waits on the disk; 16 for ldap)";
 
   @Option(names = {"-j", "--workers", "--threads"}, paramLabel = "N",
       description = "Parallel workers, 1 to " + MAX_WORKERS + " " + WORKERS_DEFAULTS + ". --threads, "

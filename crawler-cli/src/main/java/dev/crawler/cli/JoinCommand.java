@@ -89,7 +89,7 @@ final class JoinCommand implements Callable<Integer> {
     String[] units;
     if (workers == null) {
       settings = settings.withWorkers(LdapSpec.KIND.equals(crawl.kind()) ? LdapCommand.DEFAULT_WORKERS
-          : FsCommand.DEFAULT_WORKERS);
+          : FsCommand.DISTRIBUTED_WORKERS);
     }
     if (FsSpec.KIND.equals(crawl.kind())) {
       FsSpec.checkRoots(crawl, crawlId);
