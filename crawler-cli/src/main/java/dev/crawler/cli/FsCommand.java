@@ -388,6 +388,10 @@ final class FsCommand implements Callable<Integer> {
     try {
       return FileTreeSource.over(roots, options);
     } catch (NoSuchFileException e) {
+      if (e.getFile() != null && e.getFile().matches("-[0-9]+")) { // fd's -1: --max-results 1
+        throw new UserError(e.getFile() + " is not an option here (fd's -1 is --max-results 1, since -S -10k "
+            + "takes negative numbers as values), and there is no directory of that name", e);
+      }
       throw new UserError(e.getFile() + ": no such directory", e);
     } catch (NotDirectoryException e) {
       throw new UserError(e.getFile() + ": not a directory", e);

@@ -75,7 +75,8 @@ class FsFilterTest {
         new String[] {"-t", "q"}, new String[] {"-t", "bogus"}, new String[] {"--owner", "no-such-user-here"},
         new String[] {"--owner", ":no-such-group-here"}, new String[] {"--owner", ":"},
         new String[] {"-l", "-x", "echo"}, new String[] {"-l", "--json"},
-        new String[] {"--kafka", "localhost:1", "-t", "x"}, new String[] {"--kafka", "localhost:1", "--owner", "root"})) {
+        new String[] {"--kafka", "localhost:1", "-t", "x"}, new String[] {"--kafka", "localhost:1", "--owner", "root"},
+        new String[] {"-1"})) {
       List<String> all = new ArrayList<>(List.of("fs"));
       all.addAll(List.of(args));
       all.add(root.toString());
@@ -83,6 +84,9 @@ class FsFilterTest {
       assertEquals(2, run.exit(), all + ": " + run.err());
       assertEquals(1, run.err().lines().count(), run.err());
       assertTrue(run.err().startsWith("crawl: "), run.err());
+      if (args[0].equals("-1")) {
+        assertTrue(run.err().contains("--max-results 1"), run.err());
+      }
     }
   }
 
