@@ -128,15 +128,7 @@ final class AttachCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     directory.checkOneWay();
-    KafkaCrawlSettings settings;
-    try {
-      settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(KafkaRun.clientProperties(kafkaConfig));
-      if (workers != null) {
-        settings = settings.withWorkers(workers); // refused here, before any broker is asked
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
-    }
+    KafkaCrawlSettings settings = KafkaRun.existing(kafka, kafkaConfig, crawlId, workers);
     CrawlSpec crawl;
     boolean ended;
     try {

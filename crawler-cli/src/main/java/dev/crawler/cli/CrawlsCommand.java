@@ -105,11 +105,7 @@ final class CrawlsCommand implements Callable<Integer> {
     if (kafka == null) {
       throw new UserError("give --kafka HOST:PORT: the broker whose crawls to see");
     }
-    try {
-      return KafkaCrawlSettings.of(kafka, crawlId).withClient(KafkaRun.clientProperties(kafkaConfig));
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
-    }
+    return KafkaRun.existing(kafka, kafkaConfig, crawlId, null);
   }
 
   /** "running (2 processes)", "finished COMPLETE", "finished PARTIAL, 1 reader", "abandoned". */

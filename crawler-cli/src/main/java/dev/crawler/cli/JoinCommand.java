@@ -70,15 +70,7 @@ final class JoinCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream err = new Stderr(new WriterOutputStream(spec.commandLine().getErr()));
     directory.checkOneWay();
-    KafkaCrawlSettings settings;
-    try {
-      settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(KafkaRun.clientProperties(kafkaConfig));
-      if (workers != null) {
-        settings = settings.withWorkers(workers); // refused here, before any broker is asked
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage(), e);
-    }
+    KafkaCrawlSettings settings = KafkaRun.existing(kafka, kafkaConfig, crawlId, workers);
     CrawlSpec crawl;
     try {
       crawl = DistributedCrawl.specOf(settings);

@@ -109,6 +109,22 @@ final class KafkaRun {
     }
   }
 
+  /**
+   * The settings to reach crawl {@code crawlId}, which exists or may (join, attach, crawls), from
+   * {@code --kafka} and {@code --kafka-config}; {@code workers}, when given, is checked here,
+   * before any broker is asked. A bad address is the flag's error.
+   */
+  static KafkaCrawlSettings existing(String kafka, Path kafkaConfig, String crawlId, Integer workers)
+      throws UserError {
+    ClientProperties client = clientProperties(kafkaConfig);
+    try {
+      KafkaCrawlSettings settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(client);
+      return workers == null ? settings : settings.withWorkers(workers);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
+    }
+  }
+
   /** A crawl id nobody has: the kind (fs, ldap), the time, and a random tail. */
   static String newCrawlId(String kind) {
     return kind + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
