@@ -19,9 +19,9 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,14 +100,9 @@ final class KafkaRun {
    */
   static KafkaCrawlSettings settings(String kafka, Path kafkaConfig, String crawlId, String kind, int workers)
       throws UserError {
-    ClientProperties client = clientProperties(kafkaConfig);
-    try {
-      return KafkaCrawlSettings.of(kafka, crawlId == null ? newCrawlId(kind) : crawlId).withWorkers(workers)
-          .withClient(client);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage().replace("bad Kafka address", "bad --kafka address"), e);
-    }
+    return existing(kafka, kafkaConfig, crawlId == null ? newCrawlId(kind) : crawlId, workers);
   }
+
 
   /**
    * The settings to reach crawl {@code crawlId}, which exists or may (join, attach, crawls), from
