@@ -1,9 +1,19 @@
 package dev.crawler.cli;
 
+import dev.crawler.cli.common.CrawlOptions;
+import dev.crawler.cli.common.ExitCodes;
+import dev.crawler.cli.common.ExitStatus;
+import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.WriteFailure;
+import dev.crawler.cli.fs.FsCommand;
+import dev.crawler.cli.kafka.AttachCommand;
+import dev.crawler.cli.kafka.CrawlsCommand;
+import dev.crawler.cli.kafka.JoinCommand;
+import dev.crawler.cli.ldap.LdapCommand;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code crawl}: the top-level command. Holds the one place where failures become exit codes and
@@ -36,7 +46,7 @@ public final class CrawlCommand implements Runnable {
    * A command line whose results go to {@code stdout} (raw bytes: file names are not always text);
    * messages go to picocli's {@code getErr()}. Tests call {@code execute} on it.
    */
-  static CommandLine commandLine(java.io.OutputStream stdout) {
+  public static CommandLine commandLine(java.io.OutputStream stdout) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override
@@ -211,11 +221,11 @@ public final class CrawlCommand implements Runnable {
    * for the whole of {@code dev.crawler} under --debug, so it reaches stderr with the library's own
    * debug log, after the command's one line; nothing without --debug.
    */
-  static void debugTrace(Throwable e) {
+  public static void debugTrace(Throwable e) {
     log.debug("what failed, for --debug", e);
   }
 
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
@@ -230,7 +240,7 @@ public final class CrawlCommand implements Runnable {
   }
 
   /** The version of the build, from a resource Maven fills in; the same for every subcommand. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws java.io.IOException {
       java.util.Properties build = new java.util.Properties();

@@ -1,5 +1,7 @@
 package dev.crawler.cli;
 
+import dev.crawler.cli.common.ExitCodes;
+import dev.crawler.cli.common.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -14,11 +16,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code crawl install}: puts the command where a user's shell finds it, from a clone: {@code

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** Standard output whose reader went away ({@code crawl ... | head}): every write fails. */
-final class ClosedPipe extends OutputStream {
+public final class ClosedPipe extends OutputStream {
   @Override
   public void write(int b) throws IOException {
     throw new IOException("Broken pipe");

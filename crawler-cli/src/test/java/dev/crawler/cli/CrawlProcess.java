@@ -15,7 +15,7 @@ import java.util.Map;
  * what a JVM fixes at start (the locale's charsets, {@code sun.jnu.encoding}) and for real file
  * descriptors ({@code > /dev/full}). {@link CliRun} is the quick way for everything else.
  */
-record CrawlProcess(int exit, byte[] out, String err) {
+public record CrawlProcess(int exit, byte[] out, String err) {
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   /**
@@ -24,13 +24,13 @@ record CrawlProcess(int exit, byte[] out, String err) {
    * @param env variables to set ({@code LC_ALL=C}); the rest is inherited, but for the locale's
    * @param stdout where results go; {@code null} to capture them
    */
-  static CrawlProcess run(Map<String, String> env, File stdout, String... args)
+  public static CrawlProcess run(Map<String, String> env, File stdout, String... args)
       throws IOException, InterruptedException {
     return in(null, env, stdout, args);
   }
 
   /** As {@link #run}, in the working directory {@code directory} ({@code null}: this one's). */
-  static CrawlProcess in(File directory, Map<String, String> env, File stdout, String... args)
+  public static CrawlProcess in(File directory, Map<String, String> env, File stdout, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
         Main.class.getName()));

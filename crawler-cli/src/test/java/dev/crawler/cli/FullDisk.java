@@ -7,10 +7,10 @@ import java.io.OutputStream;
  * Standard output on a full disk ({@code crawl ... > /dev/full}): every write fails as Java says
  * ENOSPC. Counts the writes tried, to tell that a crawl stopped at the first.
  */
-final class FullDisk extends OutputStream {
-  static final String REASON = "No space left on device";
+public final class FullDisk extends OutputStream {
+  public static final String REASON = "No space left on device";
   /** Writes tried; written by the crawl's threads. */
-  final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+  public final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public void write(int b) throws IOException {
