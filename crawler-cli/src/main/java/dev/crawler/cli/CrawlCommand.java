@@ -3,7 +3,9 @@ package dev.crawler.cli;
 import dev.crawler.cli.common.CrawlOptions;
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.ExitStatus;
+import dev.crawler.cli.common.Failures;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.cli.common.WriteFailure;
 import dev.crawler.cli.fs.FsCommand;
 import dev.crawler.cli.kafka.AttachCommand;
@@ -23,7 +25,7 @@ import picocli.CommandLine;
 @Command(
     name = "crawl",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     description = "Crawl a slow tree in parallel: a directory tree, an org chart.",
     subcommands = {FsCommand.class, LdapCommand.class, JoinCommand.class, AttachCommand.class, CrawlsCommand.class, CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class, ManPages.class, InstallCommand.class},
@@ -198,36 +200,20 @@ public final class CrawlCommand implements Runnable {
       err.println("crawl: " + e.getMessage());
       err.flush();
       if (e.getCause() != null) {
-        debugTrace(e.getCause());
+        Failures.debugTrace(e.getCause());
       }
       return ExitCodes.USAGE;
     }
     if (e instanceof ExitStatus.OutputFailedException) {
       err.println("crawl: " + e.getMessage()); // the system's reason says it all
       err.flush();
-      debugTrace(e);
+      Failures.debugTrace(e);
       return ExitCodes.PARTIAL;
     }
-    err.println("crawl: " + describe(e) + (debug ? "" : " (run with --debug for details)"));
+    err.println("crawl: " + Failures.describe(e) + (debug ? "" : " (run with --debug for details)"));
     err.flush();
-    debugTrace(e);
+    Failures.debugTrace(e);
     return ExitCodes.PARTIAL;
-  }
-
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CrawlCommand.class);
-
-  /**
-   * A failure's stack trace, for --debug: through SLF4J at debug level, which {@link Main} turns on
-   * for the whole of {@code dev.crawler} under --debug, so it reaches stderr with the library's own
-   * debug log, after the command's one line; nothing without --debug.
-   */
-  public static void debugTrace(Throwable e) {
-    log.debug("what failed, for --debug", e);
-  }
-
-  public static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
   private static boolean wantsDebug(ParseResult parsed) {
@@ -237,20 +223,5 @@ public final class CrawlCommand implements Runnable {
       }
     }
     return false;
-  }
-
-  /** The version of the build, from a resource Maven fills in; the same for every subcommand. */
-  public static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() throws java.io.IOException {
-      java.util.Properties build = new java.util.Properties();
-      try (java.io.InputStream in = CrawlCommand.class.getResourceAsStream("version.properties")) {
-        if (in != null) {
-          build.load(in);
-        }
-      }
-      return new String[] {"crawl " + build.getProperty("version", "(version unknown)")
-          + " (Java " + Runtime.version() + ")"};
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.crawler.cli;
 
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -40,7 +41,7 @@ import picocli.CommandLine;
 @Command(
     name = "install",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     description = {"Install crawl for this user: the command, its jar, man pages and bash completion.",
         "Then crawl runs from any directory (PREFIX/bin on PATH), man crawl-fs works, and completion "
             + "loads by itself. Run again to update."})

@@ -1,6 +1,7 @@
 package dev.crawler.cli;
 
 import dev.crawler.cli.common.ExitCodes;
+import dev.crawler.cli.common.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -32,7 +33,7 @@ import picocli.CommandLine;
 @Command(
     name = "generate-man-pages",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     description = {"Write man pages for crawl and its commands (crawl.1, crawl-fs.1, ...) into DIR.",
         "Then: man crawl-fs (DIR in your MANPATH), or man -l DIR/crawl-fs.1."})
 final class ManPages implements Callable<Integer> {
@@ -60,7 +61,7 @@ final class ManPages implements Callable<Integer> {
    */
   static List<Path> writeAll(Path target, CommandLine root) throws IOException {
     Files.createDirectories(target);
-    String version = new CrawlCommand.Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
+    String version = new Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
     List<Path> written = new ArrayList<>();
     written.add(write(target, root.getCommandSpec(), version));
     writeSubcommands(target, root, version, written);

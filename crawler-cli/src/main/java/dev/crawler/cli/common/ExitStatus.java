@@ -1,6 +1,5 @@
 package dev.crawler.cli.common;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.core.CrawlReport;
 import java.io.PrintStream;
 
@@ -52,7 +51,7 @@ public final class ExitStatus {
     private static final long serialVersionUID = 1L;
 
     public CrawlFailedException(Throwable cause) {
-      super("the crawl failed: " + CrawlCommand.describe(cause), cause);
+      super("the crawl failed: " + Failures.describe(cause), cause);
     }
   }
 

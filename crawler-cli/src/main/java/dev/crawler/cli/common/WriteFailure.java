@@ -1,6 +1,5 @@
 package dev.crawler.cli.common;
 
-import dev.crawler.cli.CrawlCommand;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -31,7 +30,7 @@ public final class WriteFailure {
 
   /** The system's reason, as the command's one line gives it: "No space left on device". */
   static String reason(IOException e) {
-    return CrawlCommand.describe(e);
+    return Failures.describe(e);
   }
 
   private static String brokenPipeText() {

@@ -1,6 +1,5 @@
 package dev.crawler.cli.fs;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.CommandCrawl;
 import dev.crawler.cli.common.CrawlOptions;
 import dev.crawler.cli.common.ExitCodes;
@@ -10,6 +9,7 @@ import dev.crawler.cli.common.StatsPrinter;
 import dev.crawler.cli.common.Stderr;
 import dev.crawler.cli.common.Terminal;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.cli.common.WriterOutputStream;
 import dev.crawler.cli.kafka.KafkaLifeOptions;
 import dev.crawler.cli.kafka.KafkaRun;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fs",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     description = {
         "Walk directory trees in parallel and print every entry, like find.",

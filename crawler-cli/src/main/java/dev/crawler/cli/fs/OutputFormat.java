@@ -1,5 +1,6 @@
 package dev.crawler.cli.fs;
 
+import dev.crawler.cli.common.JsonString;
 import dev.crawler.cli.common.SharedOutput;
 import dev.crawler.core.Visit;
 import dev.crawler.fs.FileEntry;
@@ -44,7 +45,7 @@ public enum OutputFormat {
       } else {
         StringBuilder path = new StringBuilder(raw.length + 16);
         boolean utf8 = PathBytes.isUtf8(raw);
-        appendJsonString(path, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
+        JsonString.append(path, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
         if (!utf8) {
           path.append(",\"path_base64\":\"").append(Base64.getEncoder().encodeToString(raw)).append('"');
         }
@@ -69,26 +70,4 @@ public enum OutputFormat {
       .map(type -> type.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
   public abstract void write(Visit<FileEntry> visit, SharedOutput.Buffer out);
-
-  public static void appendJsonString(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
-  }
 }

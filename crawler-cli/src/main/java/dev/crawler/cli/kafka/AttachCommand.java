@@ -1,14 +1,15 @@
 package dev.crawler.cli.kafka;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.CommandCrawl;
 import dev.crawler.cli.common.CrawlOptions;
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.ExitStatus;
+import dev.crawler.cli.common.Failures;
 import dev.crawler.cli.common.SharedOutput;
 import dev.crawler.cli.common.StatsPrinter;
 import dev.crawler.cli.common.Stderr;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.cli.common.WriterOutputStream;
 import dev.crawler.cli.fs.FsCommand;
 import dev.crawler.cli.fs.FsSpec;
@@ -59,7 +60,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "attach",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     description = {
         "Print a crawl over Kafka from its start, each entry once, and follow it to its end, as the process that "
@@ -270,7 +271,7 @@ public final class AttachCommand implements Callable<Integer> {
     out.checkWritten();
     if (!quiet) {
       report.errors().forEach(error -> err.println("crawl: " + error.branch() + ": "
-          + CrawlCommand.describe(error.cause())));
+          + Failures.describe(error.cause())));
     }
     return finish(report, out, err, "people");
   }

@@ -1,8 +1,8 @@
 package dev.crawler.cli.kafka;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.kafka.CrawlInfo;
 import dev.crawler.kafka.Crawls;
 import dev.crawler.kafka.KafkaCrawlException;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "crawls",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     subcommands = CrawlsDeleteCommand.class,
     description = {

@@ -1,8 +1,8 @@
 package dev.crawler.cli.kafka;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.kafka.CrawlInfo;
 import dev.crawler.kafka.Crawls;
 import dev.crawler.kafka.KafkaCrawlException;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "delete",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     description = {
         "Delete a crawl at a Kafka broker: its topics and consumer groups. Its id can then be used again.",

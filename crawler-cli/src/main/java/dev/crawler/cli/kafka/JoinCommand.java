@@ -1,9 +1,9 @@
 package dev.crawler.cli.kafka;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.Stderr;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.cli.common.WriterOutputStream;
 import dev.crawler.cli.fs.FsCommand;
 import dev.crawler.cli.fs.FsSpec;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "join",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     description = {
         "Add this process's workers to a crawl running over Kafka, until it ends.",

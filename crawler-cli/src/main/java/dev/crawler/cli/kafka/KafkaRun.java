@@ -1,9 +1,9 @@
 package dev.crawler.cli.kafka;
 
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.CommandCrawl;
 import dev.crawler.cli.common.CrawlOptions;
 import dev.crawler.cli.common.ExitStatus;
+import dev.crawler.cli.common.Failures;
 import dev.crawler.cli.common.ProgressPrinter;
 import dev.crawler.cli.common.UserError;
 import dev.crawler.core.CrawlReport;
@@ -244,13 +244,13 @@ public final class KafkaRun {
       }
       Throwable failed = engineFailure.get();
       if (failed != null && nobodyLists.get()) {
-        throw new KafkaCrawlException("this process could not list (" + CrawlCommand.describe(failed)
+        throw new KafkaCrawlException("this process could not list (" + Failures.describe(failed)
             + "), and no other process lists crawl " + settings.crawlId() + "; the output is partial: add one with "
             + "crawl join, and print the whole crawl with crawl attach --kafka " + settings.bootstrap() + " --crawl "
             + settings.crawlId(), failed);
       }
       if (failed != null && aloneMayList) {
-        throw new KafkaCrawlException("this process could not list (" + CrawlCommand.describe(failed)
+        throw new KafkaCrawlException("this process could not list (" + Failures.describe(failed)
             + "), and may be the only one left that lists; the output is partial: attach again when it can", failed);
       }
       throw new UserError(e.getMessage(), e);

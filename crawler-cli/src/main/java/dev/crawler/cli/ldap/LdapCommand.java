@@ -1,16 +1,17 @@
 package dev.crawler.cli.ldap;
 
 import com.unboundid.ldap.sdk.LDAPException;
-import dev.crawler.cli.CrawlCommand;
 import dev.crawler.cli.common.CommandCrawl;
 import dev.crawler.cli.common.CrawlOptions;
 import dev.crawler.cli.common.DurationConverter;
 import dev.crawler.cli.common.ExitCodes;
 import dev.crawler.cli.common.ExitStatus;
+import dev.crawler.cli.common.Failures;
 import dev.crawler.cli.common.SharedOutput;
 import dev.crawler.cli.common.StatsPrinter;
 import dev.crawler.cli.common.Stderr;
 import dev.crawler.cli.common.UserError;
+import dev.crawler.cli.common.Version;
 import dev.crawler.cli.common.WriterOutputStream;
 import dev.crawler.cli.kafka.KafkaLifeOptions;
 import dev.crawler.cli.kafka.KafkaRun;
@@ -52,7 +53,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ldap",
     mixinStandardHelpOptions = true,
-    versionProvider = CrawlCommand.Version.class,
+    versionProvider = Version.class,
     sortOptions = false,
     description = {
         "Walk an LDAP org chart from --root down, one small query per manager, past any size limit.",
@@ -286,7 +287,7 @@ public final class LdapCommand implements Callable<Integer> {
         + doing + "; nothing was crawled");
     err.flush();
     if (e != null) {
-      CrawlCommand.debugTrace(e);
+      Failures.debugTrace(e);
     }
     return ExitCodes.PARTIAL;
   }
@@ -400,7 +401,7 @@ public final class LdapCommand implements Callable<Integer> {
         .distinctBy(Person::key)
         .errorListener(error -> {
           if (!crawlOptions.quiet) {
-            err.println("crawl: " + error.branch() + ": " + CrawlCommand.describe(error.cause()));
+            err.println("crawl: " + error.branch() + ": " + Failures.describe(error.cause()));
           }
         });
     if (personFormat == PersonFormat.DOT && crawlOptions.maxDepth == null) {
@@ -484,7 +485,7 @@ public final class LdapCommand implements Callable<Integer> {
         }
         if (!crawlOptions.quiet) {
           report.errors().forEach(error -> err.println("crawl: " + error.branch() + ": "
-              + CrawlCommand.describe(error.cause()))); // known at the end, from every process
+              + Failures.describe(error.cause()))); // known at the end, from every process
         }
       }
     }

@@ -1,7 +1,7 @@
 package dev.crawler.cli.ldap;
 
+import dev.crawler.cli.common.JsonString;
 import dev.crawler.cli.common.SharedOutput;
-import dev.crawler.cli.fs.OutputFormat;
 import dev.crawler.core.Visit;
 import dev.crawler.ldap.OutOfReach;
 import dev.crawler.ldap.Person;
@@ -47,11 +47,11 @@ public enum PersonFormat {
         for (Map.Entry<String, List<String>> attribute : p.attributes().entrySet()) {
           line.append(first ? "" : ",");
           first = false;
-          OutputFormat.appendJsonString(line, attribute.getKey());
+          JsonString.append(line, attribute.getKey());
           line.append(":[");
           for (int i = 0; i < attribute.getValue().size(); i++) {
             line.append(i == 0 ? "" : ",");
-            OutputFormat.appendJsonString(line, attribute.getValue().get(i));
+            JsonString.append(line, attribute.getValue().get(i));
           }
           line.append(']');
         }
@@ -65,7 +65,7 @@ public enum PersonFormat {
         field(line, "manager", outOfReach.manager()).append(",\"cycle\":[");
         for (int i = 0; i < outOfReach.cycle().size(); i++) {
           line.append(i == 0 ? "" : ",");
-          OutputFormat.appendJsonString(line, outOfReach.cycle().get(i));
+          JsonString.append(line, outOfReach.cycle().get(i));
         }
         line.append("]}");
       }
@@ -77,7 +77,7 @@ public enum PersonFormat {
       if (value == null) {
         return line.append("null");
       }
-      OutputFormat.appendJsonString(line, value);
+      JsonString.append(line, value);
       return line;
     }
   },
@@ -257,7 +257,7 @@ public enum PersonFormat {
         if (fields[i] == null) {
           row.append("null");
         } else {
-          OutputFormat.appendJsonString(row, fields[i]);
+          JsonString.append(row, fields[i]);
         }
       }
       // Inside <script>, "</script>" or "<!--" in a name would end or bend the script: no '<' is left raw.
