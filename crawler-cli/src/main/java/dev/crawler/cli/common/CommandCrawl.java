@@ -4,8 +4,10 @@ import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * What every {@code crawl} subcommand does around its crawls: results through one {@link
@@ -22,7 +24,25 @@ public final class CommandCrawl implements AutoCloseable {
   private final PrintStream err;
   private final boolean showProgress;
   private final String unit;
+  /**
+   * The crawl running now: the one handle that stops it, for a failed write, Ctrl-C and
+   * {@link #cancel}. Set by {@link #start} or {@link #await}.
+   */
   private final AtomicReference<Crawl<?>> current = new AtomicReference<>();
+  /**
+   * Set by {@link #cancel}. Written before {@link #current} is read there, and read by {@link
+   * #start} after it sets {@link #current}: both are volatile, so at least one of the two threads
+   * sees the other's write, and the crawl is cancelled whichever comes first.
+   */
+  private volatile boolean cancelled;
+  /**
+   * Opened once {@link #start} holds the handle. A worker that cancels while the crawl is starting
+   * waits on it, and then cancels itself: left to the starting thread, that cancel waited for it to
+   * be scheduled, and one worker listed 76 more directories meanwhile on a busy machine.
+   */
+  private final CountDownLatch handleSet = new CountDownLatch(1);
+  /** The thread in {@link #start}: it must never wait on {@link #handleSet} itself. */
+  private volatile Thread starter;
   /** Stops following a crawl over Kafka; its other processes finish it. */
   private final AtomicReference<Runnable> distributed = new AtomicReference<>();
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -82,6 +102,48 @@ public final class CommandCrawl implements AutoCloseable {
       }
     } finally {
       out.flushAll();
+    }
+  }
+
+  /**
+   * Starts this session's one crawl with {@code start}, which must start it and return its handle,
+   * and makes it the crawl that {@link #cancel} stops; a cancel asked while it was starting stops
+   * it as soon as it is known. Then {@link #await} it.
+   */
+  public <T> Crawl<T> start(Supplier<Crawl<T>> start) {
+    starter = Thread.currentThread();
+    Crawl<T> crawl;
+    try {
+      crawl = start.get();
+      current.set(crawl);
+    } finally {
+      handleSet.countDown();
+    }
+    if (cancelled) {
+      crawl.cancel(); // asked before the handle was here
+    }
+    return crawl;
+  }
+
+  /**
+   * Cancels the crawl this session runs: now if it is known, or as soon as {@link #start} knows
+   * it. Thread-safe and idempotent; a worker of a crawl that is still starting waits (a stop
+   * interrupts the wait) for the handle, then cancels. A crawl over Kafka has no handle here: this
+   * does not stop following it.
+   */
+  public void cancel() {
+    cancelled = true;
+    Crawl<?> crawl = current.get();
+    if (crawl == null && starter != null && Thread.currentThread() != starter) {
+      try {
+        handleSet.await(); // the starting thread is just past start; a stop interrupts this wait
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stopped meanwhile: the crawl is ending anyway
+      }
+      crawl = current.get();
+    }
+    if (crawl != null) {
+      crawl.cancel();
     }
   }
 

@@ -433,20 +433,11 @@ public final class FsCommand implements Callable<Integer> {
     /** Runs {@link #command}; set once the output exists, before the crawl starts. */
     private CommandRunner runner;
 
-    /** Entries printed so far, for --max-results; the crawl to stop when there are enough. */
+    /** Entries printed so far, for --max-results. */
     private final java.util.concurrent.atomic.AtomicLong printed = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<dev.crawler.core.Crawl<?>> crawl =
-        new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean enough;
-    /**
-     * Opened once {@link #crawl} holds the handle. The worker that prints the last entry --max-results
-     * allows waits on it when the handle is not there yet, and then cancels: left to the main thread,
-     * that cancel waited for it to be scheduled, and one worker listed 76 more directories meanwhile
-     * on a busy machine.
-     */
-    private final java.util.concurrent.CountDownLatch handleSet = new java.util.concurrent.CountDownLatch(1);
-    /** The thread that opens {@link #handleSet}: it must never wait on it itself. */
-    private volatile Thread starter;
+    /** The session, which owns the crawl's handle: set before the crawl starts. */
+    private volatile CommandCrawl session;
 
     Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
         FileTreeOptions options, CommandTemplate command) {
@@ -477,10 +468,11 @@ public final class FsCommand implements Callable<Integer> {
       boolean readerGone;
       SharedOutput sessionOut;
       try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
+        this.session = session;
         sessionOut = session.out;
         if (command != null) {
           runner = new CommandRunner(command, execBatch != null, session.out, err, CommandRunner.jvmArgumentCharset(),
-              this::stopCrawl);
+              session::cancel);
         }
         if (distributed == null) {
           Crawler<FileEntry, dev.crawler.fs.DirectorySession> crawler =
@@ -489,18 +481,9 @@ public final class FsCommand implements Callable<Integer> {
           if (!crawlOptions.workersGiven()) {
             crawler.startWorkers(Runtime.getRuntime().availableProcessors());
           }
-          dev.crawler.core.Crawl<FileEntry> local;
-          starter = Thread.currentThread();
-          try {
-            local = crawler.startAll(source.roots(), visit -> accept(visit, session.out));
-            crawl.set(local);
-          } finally {
-            handleSet.countDown();
-          }
-          if (enough || runner != null && runner.cannotRun() != null) {
-            local.cancel(); // enough was printed, or no command can run, before the handle was here
-          }
-          report = session.await(local);
+          // Enough printed, or no command can run, before the handle was here: start cancels it.
+          report = session.await(session.start(
+              () -> crawler.startAll(source.roots(), visit -> accept(visit, session.out))));
         } else {
           report = KafkaRun.run(distributed, FsSpec.of(roots, options), source, source.codec(), source.roots(),
               visit -> accept(visit, session.out), session, crawlOptions, err,
@@ -542,14 +525,6 @@ public final class FsCommand implements Callable<Integer> {
       return status;
     }
 
-    /** Cancels this process's crawl (no command can run). */
-    private void stopCrawl() {
-      dev.crawler.core.Crawl<?> c = crawl.get();
-      if (c != null) {
-        c.cancel();
-      }
-    }
-
     /** The entry as printed: absolute with -a, without ./ with --strip-cwd-prefix. */
     private FileEntry shown(FileEntry entry) {
       return absolutePath ? entry.absolute() : stripCwdPrefix ? entry.withoutCwdPrefix() : entry;
@@ -566,18 +541,7 @@ public final class FsCommand implements Callable<Integer> {
         }
         if (n == maxResults) {
           enough = true;
-          dev.crawler.core.Crawl<?> c = crawl.get();
-          if (c == null && distributed == null && Thread.currentThread() != starter) {
-            try {
-              handleSet.await(); // the main thread is just past startAll; a stop interrupts this wait
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt(); // stopped meanwhile: the crawl is ending anyway
-            }
-            c = crawl.get();
-          }
-          if (c != null) {
-            c.cancel(); // --max-results: the crawl ends here, as a pipe to head would end it
-          }
+          session.cancel(); // --max-results: the crawl ends here, as a pipe to head would end it
         }
       }
       if (outputFormat == OutputFormat.DU) {
