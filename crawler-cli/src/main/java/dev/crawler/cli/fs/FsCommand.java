@@ -22,6 +22,7 @@ import dev.crawler.fs.FileErrors;
 import dev.crawler.fs.FileTreeOptions;
 import dev.crawler.fs.FileTreeSource;
 import dev.crawler.fs.IgnoreFiles;
+import dev.crawler.kafka.CrawlLifetime;
 import dev.crawler.kafka.KafkaCrawlSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -343,7 +344,10 @@ public final class FsCommand implements Callable<Integer> {
           + (source.readerName().equals("java.nio") ? " (getdents64 needs Java 22+ on Linux, and a jar built by JDK 22+)"
               : ""));
     }
-    return new Run(source, filter, err, distributed, options, command).execute();
+    RunSettings settings = new RunSettings(roots, crawlOptions, life.lifetime(), stdout, outputFormat, format.summary,
+        apparentSize, colors, absolutePath, stripCwdPrefix, maxResults,
+        listDetails ? "-l" : execBatch != null ? "-X" : "-x", execBatch != null, uncheckedEntries);
+    return new Run(settings, source, filter, err, distributed, options, command).execute();
   }
 
   /** The command of -x, -X or -l, or {@code null} if the entries are to be printed. */
@@ -418,12 +422,25 @@ public final class FsCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * What one {@link Run} takes from the command line, read once when the options are checked, so
+   * that it reads no field of the command. Immutable but for {@code uncheckedEntries}, a counter
+   * the filter and the run share.
+   *
+   * @param execFlag how -x, -X or -l is named in a message ({@code -x}, {@code -X}, {@code -l})
+   * @param batch whether the command runs many entries at once (-X or -l)
+   */
+  private record RunSettings(List<Path> roots, CrawlOptions crawlOptions, CrawlLifetime lifetime,
+      OutputStream stdout, OutputFormat outputFormat, boolean summary, boolean apparentSize, Colors colors,
+      boolean absolutePath, boolean stripCwdPrefix, Long maxResults, String execFlag, boolean batch,
+      java.util.concurrent.atomic.AtomicLong uncheckedEntries) {}
+
   /** One invocation: all roots in one crawl, into the shared output. */
-  private final class Run {
+  private static final class Run {
     private final FileTreeSource source;
     private final EntryFilter filter;
     private final PrintStream err;
-    private final OutputFormat outputFormat = format.outputFormat();
+    private final OutputFormat outputFormat;
     private final DuSummary du;
     /** {@code null} for a crawl in this process alone. */
     private final KafkaCrawlSettings distributed;
@@ -439,12 +456,18 @@ public final class FsCommand implements Callable<Integer> {
     /** The session, which owns the crawl's handle: set before the crawl starts. */
     private volatile CommandCrawl session;
 
-    Run(FileTreeSource source, EntryFilter filter, PrintStream err, KafkaCrawlSettings distributed,
-        FileTreeOptions options, CommandTemplate command) {
+    /** What the command line asked for, read once. */
+    private final RunSettings settings;
+
+    Run(RunSettings settings, FileTreeSource source, EntryFilter filter, PrintStream err,
+        KafkaCrawlSettings distributed, FileTreeOptions options, CommandTemplate command) {
+      this.settings = settings;
+      this.outputFormat = settings.outputFormat();
       this.command = command;
-      boolean diskUsage = !apparentSize && FileTreeSource.canReadDiskUsage() && distributed == null;
-      this.du = new DuSummary(format.summary, diskUsage);
-      if (outputFormat == OutputFormat.DU && !apparentSize && !diskUsage && !crawlOptions.quiet) {
+      boolean diskUsage = !settings.apparentSize() && FileTreeSource.canReadDiskUsage() && distributed == null;
+      this.du = new DuSummary(settings.summary(), diskUsage);
+      if (outputFormat == OutputFormat.DU && !settings.apparentSize() && !diskUsage
+          && !settings.crawlOptions().quiet) {
         err.println("crawl: showing apparent sizes, as --apparent-size, and a file's every hard link: disk usage "
             + "needs " + (distributed != null ? "a crawl on one machine" : "Java 22+ on Linux (--debug says why not)"));
       }
@@ -458,7 +481,7 @@ public final class FsCommand implements Callable<Integer> {
     /** A directory that could not be read: counted for --du, and one line unless -q. */
     private void branchFailed(dev.crawler.core.BranchError<FileEntry> error) {
       du.addError(error.branch().path(), error.depth());
-      if (!crawlOptions.quiet) {
+      if (!settings.crawlOptions().quiet) {
         err.println("crawl: " + error.branch().path() + ": " + FileErrors.reason(error.cause()));
       }
     }
@@ -467,27 +490,29 @@ public final class FsCommand implements Callable<Integer> {
       CrawlReport<FileEntry> report;
       boolean readerGone;
       SharedOutput sessionOut;
-      try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "entries")) {
+      try (CommandCrawl session =
+          new CommandCrawl(settings.stdout(), err, settings.crawlOptions().quiet, "entries")) {
         this.session = session;
         sessionOut = session.out;
         if (command != null) {
-          runner = new CommandRunner(command, execBatch != null, session.out, err, CommandRunner.jvmArgumentCharset(),
+          runner = new CommandRunner(command, settings.batch(), session.out, err, CommandRunner.jvmArgumentCharset(),
               session::cancel);
         }
         if (distributed == null) {
           Crawler<FileEntry, dev.crawler.fs.DirectorySession> crawler =
-              crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS)
+              settings.crawlOptions().configure(Crawler.over(source), DEFAULT_WORKERS)
                   .errorListener(this::branchFailed); // as they happen
-          if (!crawlOptions.workersGiven()) {
+          if (!settings.crawlOptions().workersGiven()) {
             crawler.startWorkers(Runtime.getRuntime().availableProcessors());
           }
           // Enough printed, or no command can run, before the handle was here: start cancels it.
           report = session.await(session.start(
               () -> crawler.startAll(source.roots(), visit -> accept(visit, session.out))));
         } else {
-          report = KafkaRun.run(distributed, FsSpec.of(roots, options), source, source.codec(), source.roots(),
-              visit -> accept(visit, session.out), session, crawlOptions, err,
-              new String[] {"directories listed", "entries"}, life.lifetime());
+          report = KafkaRun.run(distributed, FsSpec.of(settings.roots(), options), source, source.codec(),
+              source.roots(),
+              visit -> accept(visit, session.out), session, settings.crawlOptions(), err,
+              new String[] {"directories listed", "entries"}, settings.lifetime());
           if (report == null) {
             return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
           }
@@ -500,10 +525,11 @@ public final class FsCommand implements Callable<Integer> {
       sessionOut.checkWritten(); // a full disk: one line, exit 1, before anything else is said
       readerGone = sessionOut.readerGone();
       if (runner != null && runner.cannotRun() != null) {
-        throw new UserError((listDetails ? "-l: " : execBatch != null ? "-X: " : "-x: ") + runner.cannotRun());
+        throw new UserError(settings.execFlag() + ": " + runner.cannotRun());
       }
-      if (crawlOptions.stats) {
-        StatsPrinter.print(err, String.join(" ", roots.stream().map(Path::toString).toList()), "entries", report);
+      if (settings.crawlOptions().stats) {
+        StatsPrinter.print(err, String.join(" ", settings.roots().stream().map(Path::toString).toList()), "entries",
+            report);
       }
       if (outputFormat == OutputFormat.DU && !readerGone) {
         java.io.ByteArrayOutputStream totals = new java.io.ByteArrayOutputStream();
@@ -514,8 +540,8 @@ public final class FsCommand implements Callable<Integer> {
         sessionOut.checkWritten();
         readerGone = sessionOut.readerGone();
       }
-      int status = ExitStatus.of(report, readerGone || enough, 0, err, crawlOptions);
-      if (uncheckedEntries.get() > 0 && !readerGone) {
+      int status = ExitStatus.of(report, readerGone || enough, 0, err, settings.crawlOptions());
+      if (settings.uncheckedEntries().get() > 0 && !readerGone) {
         status = Math.max(status, ExitCodes.PARTIAL);
       }
       if (runner != null && runner.failed() > 0 && !readerGone) {
@@ -527,19 +553,20 @@ public final class FsCommand implements Callable<Integer> {
 
     /** The entry as printed: absolute with -a, without ./ with --strip-cwd-prefix. */
     private FileEntry shown(FileEntry entry) {
-      return absolutePath ? entry.absolute() : stripCwdPrefix ? entry.withoutCwdPrefix() : entry;
+      return settings.absolutePath() ? entry.absolute()
+          : settings.stripCwdPrefix() ? entry.withoutCwdPrefix() : entry;
     }
 
     private void accept(Visit<FileEntry> visit, SharedOutput out) {
       if (!filter.test(visit)) {
         return;
       }
-      if (maxResults != null) {
+      if (settings.maxResults() != null) {
         long n = printed.incrementAndGet();
-        if (n > maxResults) {
+        if (n > settings.maxResults()) {
           return;
         }
-        if (n == maxResults) {
+        if (n == settings.maxResults()) {
           enough = true;
           session.cancel(); // --max-results: the crawl ends here, as a pipe to head would end it
         }
@@ -552,7 +579,7 @@ public final class FsCommand implements Callable<Integer> {
         FileEntry node = shown(visit.node());
         Visit<FileEntry> shown = node == visit.node() ? visit : new Visit<>(node, visit.kind(), visit.depth(),
             visit.parent());
-        byte[] start = colors == null ? null : colors.start(shown.node());
+        byte[] start = settings.colors() == null ? null : settings.colors().start(shown.node());
         if (start == null) {
           outputFormat.write(shown, out.buffer());
         } else {
