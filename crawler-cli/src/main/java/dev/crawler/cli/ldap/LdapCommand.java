@@ -385,17 +385,85 @@ public final class LdapCommand implements Callable<Integer> {
     return ldifLevel.length > 0 ? PersonFormat.LDIF : format.personFormat();
   }
 
-  /** @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone */
+  /**
+   * The crawl and what follows it, in order: the header, the people as they are found, the tree
+   * of a format that waits for everyone, {@code --find-orphans}, the footer, the warnings and the
+   * exit status.
+   *
+   * @param distributed where to crawl over Kafka, or {@code null} to crawl in this process alone
+   */
   private int crawl(OrgChartSource source, Person rootPerson, PrintStream err, Distributed distributed,
       CommandDeadline deadline) throws Exception {
     PersonFormat personFormat = personFormat();
-    // -z: people printed so far, and whether one more was found past the limit (then the crawl stops).
-    java.util.concurrent.atomic.AtomicLong printedCount = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicBoolean sizeLimitExceeded = new java.util.concurrent.atomic.AtomicBoolean();
     ActiveChart activeOnly = skipDisabled ? new ActiveChart() : null;
     String uidAttribute = source.settings().uidAttribute(); // the directory's, unless given
     String managerAttribute = source.settings().managerAttribute();
-    Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
+    Crawler<Person, ?> crawler = crawler(source, personFormat, err, deadline);
+    CrawlReport<Person> report;
+    SharedOutput output;
+    Printer print;
+    try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people", true)) {
+      output = session.out;
+      // Every write goes through the session's output, which remembers a failure: a PrintStream
+      // would hide it, and a write of our own would throw past the crawl's cleanup.
+      // The columns every person has: a repeated attribute, or one that is a column already, is
+      // not one more (the header had 12 columns and every row 11 for --csv title department).
+      output.writeNow(personFormat.header(source.extraAttributes(), findOrphans).getBytes(StandardCharsets.UTF_8));
+      if (output.failed()) {
+        output.checkWritten();
+        return ExitCodes.OK; // the reader went away before anyone was read: nothing to crawl for
+      }
+      print = new Printer(personFormat, activeOnly, sizeLimit, findOrphans, uidAttribute, managerAttribute, session.out,
+          running);
+      report = distributed == null ? crawlHere(crawler, rootPerson, print, session)
+          : crawlOverKafka(distributed, source, rootPerson, print, session, err);
+      if (report == null) {
+        return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
+      }
+    }
+    if (!output.failed() && !personFormat.streams()) {
+      writeTree(print.collected, output);
+    }
+    OutOfReach.Summary outOfReach = null;
+    boolean sizeLimitReached = print.sizeLimitExceeded.get();
+    if (findOrphans && !output.failed() && report.outcome() != Outcome.FAILED && !passed(deadline)
+        && !sizeLimitReached) {
+      try {
+        outOfReach = findOutOfReach(source, rootPerson, personFormat, activeOnly, uidAttribute, managerAttribute,
+            output, err);
+      } catch (LDAPException e) {
+        if (!passed(deadline)) {
+          throw e;
+        }
+        err.println("crawl: the deadline of " + DurationConverter.format(deadline.deadline())
+            + " passed while looking for people out of reach; those named are the ones found by then");
+        return ExitCodes.PARTIAL;
+      }
+    }
+    output.writeNow(personFormat.footer().getBytes(StandardCharsets.UTF_8));
+    output.checkWritten(); // a full disk: one line, exit 1
+    if (output.readerGone()) {
+      return ExitStatus.of(report, true, 0, err, crawlOptions);
+    }
+    long orphans = outOfReach == null ? 0 : outOfReach.people();
+    if (report.visits() == 1 && report.outcome().ranToEnd() && !passed(deadline) && !source.anyoneHasAManager()) {
+      err.println("crawl: warning: no person under " + directory.baseOr(DemoDirectory.BASE_DN) + " has the attribute "
+          + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");
+    }
+    if (crawlOptions.stats) {
+      printStats(source, report, sizeLimitReached, outOfReach, activeOnly, deadline, err);
+    }
+    if (sizeLimitReached && report.outcome() != Outcome.FAILED) {
+      err.printf(Locale.ROOT, "crawl: the size limit of %,d %s (-z) was reached and the crawl stopped; the output is "
+          + "partial%n", sizeLimit, sizeLimit == 1 ? "person" : "people");
+      return ExitCodes.PARTIAL;
+    }
+    return ExitStatus.of(report, false, orphans, err, crawlOptions);
+  }
+
+  /** The crawler with the command's options; --dot draws the top of the chart unless --max-depth says. */
+  private Crawler<Person, ?> crawler(OrgChartSource source, PersonFormat personFormat, PrintStream err,
+      CommandDeadline deadline) throws UserError {
     Crawler<Person, ?> crawler = crawlOptions.configure(Crawler.over(source), DEFAULT_WORKERS,
             deadline == null ? null : max(deadline.left(), Duration.ofNanos(1)))
         .distinctBy(Person::key)
@@ -412,153 +480,168 @@ public final class LdapCommand implements Callable<Integer> {
             + "give --max-depth N for more");
       }
     }
-    CrawlReport<Person> report;
-    SharedOutput output;
-    // Ordered: the root first, every manager before their reports, for a reader building the chart.
-    // Who heads each person's part of the chart (the root's report above them): DOT draws a
-    // cluster per head. A manager is visited before their reports, so theirs is known by then.
-    java.util.Map<Person, Person> headOf = new java.util.concurrent.ConcurrentHashMap<>();
-    try (CommandCrawl session = new CommandCrawl(stdout, err, crawlOptions.quiet, "people", true)) {
-      output = session.out;
-      // Every write goes through the session's output, which remembers a failure: a PrintStream
-      // would hide it, and a write of our own would throw past the crawl's cleanup.
-      // The columns every person has: a repeated attribute, or one that is a column already, is
-      // not one more (the header had 12 columns and every row 11 for --csv title department).
-      output.writeNow(personFormat.header(source.extraAttributes(), findOrphans).getBytes(StandardCharsets.UTF_8));
-      if (output.failed()) {
-        output.checkWritten();
-        return ExitCodes.OK; // the reader went away before anyone was read: nothing to crawl for
-      }
-      java.util.function.Consumer<Visit<Person>> print = visit -> {
-        if (visit.node().isCycle()) {
-          return; // reported as an error line, not printed twice
-        }
-        if (activeOnly != null) {
-          visit = activeOnly.shown(visit);
-          if (visit == null) {
-            return; // disabled: walked through, not printed
-          }
-        }
-        if (sizeLimit != null && printedCount.incrementAndGet() > sizeLimit) {
-          // One more than -z allows: not printed, and the crawl stops. Visits racing in from other
-          // workers land here too; the set is idempotent, as is the cancel.
-          sizeLimitExceeded.set(true);
-          Crawl<?> crawl = running.get();
-          if (crawl != null) {
-            crawl.cancel();
-          }
-          return;
-        }
-        if (personFormat == PersonFormat.DOT) {
-          Person head = visit.depth() == 0 ? null : visit.depth() == 1 ? visit.node() : headOf.get(visit.parent());
-          if (head != null && visit.node().reportCount() > 0) {
-            headOf.put(visit.node(), head);
-          }
-          personFormat.writeInCluster(visit, head, session.out.buffer());
-        } else if (personFormat == PersonFormat.CSV) {
-          personFormat.write(visit, findOrphans, session.out.buffer()); // the out-of-reach columns empty
-        } else if (personFormat.streams()) {
-          personFormat.write(visit, uidAttribute, managerAttribute, session.out.buffer());
-        } else {
-          collected.add(visit);
-        }
-      };
-      if (distributed == null) {
-        Crawl<Person> started = crawler.start(rootPerson, print);
-        running.set(started);
-        if (sizeLimitExceeded.get()) {
-          started.cancel(); // exceeded before the crawl was known here: the visit could not stop it
-        }
-        report = session.await(started);
-      } else {
-        // Visits come in commit order, managers before their reports. Processes share no
-        // distinct-check: someone with two managers is found under both, and printed once here.
-        java.util.Set<Object> printed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        report = KafkaRun.run(distributed.settings(), distributed.spec(), source, source.codec(), List.of(rootPerson),
-            visit -> {
-              if (printed.add(visit.node().key())) {
-                print.accept(visit);
-              }
-            }, session, crawlOptions, err, new String[] {"managers listed", "people"}, life.lifetime());
-        if (report == null) {
-          return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
-        }
-        if (!crawlOptions.quiet) {
-          report.errors().forEach(error -> err.println("crawl: " + error.branch() + ": "
-              + Failures.describe(error.cause()))); // known at the end, from every process
-        }
-      }
+    return crawler;
+  }
+
+  /** The crawl in this process alone. */
+  private CrawlReport<Person> crawlHere(Crawler<Person, ?> crawler, Person rootPerson, Printer print,
+      CommandCrawl session) throws InterruptedException {
+    Crawl<Person> started = crawler.start(rootPerson, print);
+    running.set(started);
+    if (print.sizeLimitExceeded.get()) {
+      started.cancel(); // exceeded before the crawl was known here: the visit could not stop it
     }
-    if (!output.failed() && !personFormat.streams()) {
-      java.io.ByteArrayOutputStream tree = new java.io.ByteArrayOutputStream();
-      PrintStream text = new PrintStream(tree, false, StandardCharsets.UTF_8);
-      PersonFormat.printTree(collected, text);
-      text.flush();
-      output.writeNow(tree.toByteArray());
-    }
-    OutOfReach.Summary outOfReach = null;
-    boolean sizeLimitReached = sizeLimitExceeded.get();
-    if (findOrphans && !output.failed() && report.outcome() != Outcome.FAILED && !passed(deadline)
-        && !sizeLimitReached) {
-      try {
-        outOfReach = source.outOfReach(rootPerson, o -> { // as read again: the audit holds no entries
-          if (activeOnly != null && o.person().isDisabled()) {
-            return; // --skip-disabled: counted in the summary, not printed
+    return session.await(started);
+  }
+
+  /**
+   * The crawl over Kafka, this process listing too; {@code null} if the reader went away. Visits
+   * come in commit order, managers before their reports. Processes share no distinct-check:
+   * someone with two managers is found under both, and printed once here.
+   */
+  private CrawlReport<Person> crawlOverKafka(Distributed distributed, OrgChartSource source, Person rootPerson,
+      Printer print, CommandCrawl session, PrintStream err) throws Exception {
+    java.util.Set<Object> printed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CrawlReport<Person> report = KafkaRun.run(distributed.settings(), distributed.spec(), source, source.codec(),
+        List.of(rootPerson), visit -> {
+          if (printed.add(visit.node().key())) {
+            print.accept(visit);
           }
-          if (personFormat.carriesOutOfReach()) {
-            output.writeNow(personFormat.outOfReach(o, uidAttribute, managerAttribute, ldifLevel.length < 2));
-          } else {
-            err.println("crawl: " + o.person() + ": out of reach: " + o.why());
-          }
-        });
-      } catch (LDAPException e) {
-        if (!passed(deadline)) {
-          throw e;
-        }
-        err.println("crawl: the deadline of " + DurationConverter.format(deadline.deadline())
-            + " passed while looking for people out of reach; those named are the ones found by then");
-        return ExitCodes.PARTIAL;
-      }
-      for (OutOfReach.Part part : outOfReach.parts()) {
-        err.println("crawl: out of reach: " + partLine(part));
-      }
-      if (!crawlOptions.quiet || outOfReach.people() > 0) {
-        err.println(String.format(Locale.ROOT, "crawl: --find-orphans: %,d %s out of reach of %s", outOfReach.people(),
-            outOfReach.people() == 1 ? "person" : "people", root)
-            + (outOfReach.besideRoot() == 0 ? "" : String.format(Locale.ROOT,
-                "; %,d more are above or beside %s in its own chart, not named", outOfReach.besideRoot(), root)));
-      }
+        }, session, crawlOptions, err, new String[] {"managers listed", "people"}, life.lifetime());
+    if (report != null && !crawlOptions.quiet) {
+      report.errors().forEach(error -> err.println("crawl: " + error.branch() + ": "
+          + Failures.describe(error.cause()))); // known at the end, from every process
     }
-    output.writeNow(personFormat.footer().getBytes(StandardCharsets.UTF_8));
-    output.checkWritten(); // a full disk: one line, exit 1
-    if (output.readerGone()) {
-      return ExitStatus.of(report, true, 0, err, crawlOptions);
+    return report;
+  }
+
+  /**
+   * Prints each person as the crawl finds them, or keeps them for a format that waits for
+   * everyone; stops the crawl past -z. Thread-safe: the workers call it. A manager is visited
+   * before their reports (the output is ordered), so a manager's head is known by then.
+   */
+  private static final class Printer implements java.util.function.Consumer<Visit<Person>> {
+    private final PersonFormat personFormat;
+    /** --skip-disabled's chart, or {@code null}. */
+    private final ActiveChart activeOnly;
+    /** -z, or {@code null}. */
+    private final Long sizeLimit;
+    private final boolean findOrphans;
+    private final String uidAttribute;
+    private final String managerAttribute;
+    private final SharedOutput out;
+    private final java.util.concurrent.atomic.AtomicReference<Crawl<?>> running;
+    /** -z: people printed so far. */
+    private final java.util.concurrent.atomic.AtomicLong printedCount = new java.util.concurrent.atomic.AtomicLong();
+    /** -z: one more was found past the limit, and the crawl stops. */
+    final java.util.concurrent.atomic.AtomicBoolean sizeLimitExceeded = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Who heads each person's part of the chart (the root's report above them): DOT draws a cluster per head. */
+    private final java.util.Map<Person, Person> headOf = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The people of a format that does not stream, for {@link #writeTree}. */
+    final Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
+
+    Printer(PersonFormat personFormat, ActiveChart activeOnly, Long sizeLimit, boolean findOrphans, String uidAttribute,
+        String managerAttribute, SharedOutput out, java.util.concurrent.atomic.AtomicReference<Crawl<?>> running) {
+      this.personFormat = personFormat;
+      this.activeOnly = activeOnly;
+      this.sizeLimit = sizeLimit;
+      this.findOrphans = findOrphans;
+      this.uidAttribute = uidAttribute;
+      this.managerAttribute = managerAttribute;
+      this.out = out;
+      this.running = running;
     }
-    long orphans = outOfReach == null ? 0 : outOfReach.people();
-    if (report.visits() == 1 && report.outcome().ranToEnd() && !passed(deadline) && !source.anyoneHasAManager()) {
-      err.println("crawl: warning: no person under " + directory.baseOr(DemoDirectory.BASE_DN) + " has the attribute "
-          + directory.managerAttribute + ", so nobody reports to anyone: check --manager-attribute");
-    }
-    if (crawlOptions.stats) {
-      StatsPrinter.print(err, "ldap " + root, "people", report, sizeLimitReached
-          ? "SIZE_LIMIT_EXCEEDED (partial: more than " + sizeLimit + " people, -z)" : report.outcome().toString());
-      err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
-          source.operations(), source.entriesRead(), source.splits());
-      err.println("  " + (passed(deadline)
-          ? String.format(Locale.ROOT, "people reached %,d; not counted how many there are: the deadline passed",
-              report.visits())
-          : reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN), outOfReach)));
+
+    @Override
+    public void accept(Visit<Person> visit) {
+      if (visit.node().isCycle()) {
+        return; // reported as an error line, not printed twice
+      }
       if (activeOnly != null) {
-        err.printf(Locale.ROOT, "  disabled accounts walked through, not printed (--skip-disabled): %,d%n",
-            activeOnly.leftOut());
+        visit = activeOnly.shown(visit);
+        if (visit == null) {
+          return; // disabled: walked through, not printed
+        }
+      }
+      if (sizeLimit != null && printedCount.incrementAndGet() > sizeLimit) {
+        // One more than -z allows: not printed, and the crawl stops. Visits racing in from other
+        // workers land here too; the set is idempotent, as is the cancel.
+        sizeLimitExceeded.set(true);
+        Crawl<?> crawl = running.get();
+        if (crawl != null) {
+          crawl.cancel();
+        }
+        return;
+      }
+      if (personFormat == PersonFormat.DOT) {
+        Person head = visit.depth() == 0 ? null : visit.depth() == 1 ? visit.node() : headOf.get(visit.parent());
+        if (head != null && visit.node().reportCount() > 0) {
+          headOf.put(visit.node(), head);
+        }
+        personFormat.writeInCluster(visit, head, out.buffer());
+      } else if (personFormat == PersonFormat.CSV) {
+        personFormat.write(visit, findOrphans, out.buffer()); // the out-of-reach columns empty
+      } else if (personFormat.streams()) {
+        personFormat.write(visit, uidAttribute, managerAttribute, out.buffer());
+      } else {
+        collected.add(visit);
       }
     }
-    if (sizeLimitReached && report.outcome() != Outcome.FAILED) {
-      err.printf(Locale.ROOT, "crawl: the size limit of %,d %s (-z) was reached and the crawl stopped; the output is "
-          + "partial%n", sizeLimit, sizeLimit == 1 ? "person" : "people");
-      return ExitCodes.PARTIAL;
+  }
+
+  /** The tree of a format that waits for everyone, written once the crawl is over. */
+  private static void writeTree(Queue<Visit<Person>> collected, SharedOutput output) {
+    java.io.ByteArrayOutputStream tree = new java.io.ByteArrayOutputStream();
+    PrintStream text = new PrintStream(tree, false, StandardCharsets.UTF_8);
+    PersonFormat.printTree(collected, text);
+    text.flush();
+    output.writeNow(tree.toByteArray());
+  }
+
+  /**
+   * --find-orphans: everyone out of reach, in the output when the format carries them and on
+   * stderr otherwise, then a line per unreachable part and the count.
+   */
+  private OutOfReach.Summary findOutOfReach(OrgChartSource source, Person rootPerson, PersonFormat personFormat,
+      ActiveChart activeOnly, String uidAttribute, String managerAttribute, SharedOutput output, PrintStream err)
+      throws LDAPException {
+    OutOfReach.Summary outOfReach = source.outOfReach(rootPerson, o -> { // as read again: the audit holds no entries
+      if (activeOnly != null && o.person().isDisabled()) {
+        return; // --skip-disabled: counted in the summary, not printed
+      }
+      if (personFormat.carriesOutOfReach()) {
+        output.writeNow(personFormat.outOfReach(o, uidAttribute, managerAttribute, ldifLevel.length < 2));
+      } else {
+        err.println("crawl: " + o.person() + ": out of reach: " + o.why());
+      }
+    });
+    for (OutOfReach.Part part : outOfReach.parts()) {
+      err.println("crawl: out of reach: " + partLine(part));
     }
-    return ExitStatus.of(report, false, orphans, err, crawlOptions);
+    if (!crawlOptions.quiet || outOfReach.people() > 0) {
+      err.println(String.format(Locale.ROOT, "crawl: --find-orphans: %,d %s out of reach of %s", outOfReach.people(),
+          outOfReach.people() == 1 ? "person" : "people", root)
+          + (outOfReach.besideRoot() == 0 ? "" : String.format(Locale.ROOT,
+              "; %,d more are above or beside %s in its own chart, not named", outOfReach.besideRoot(), root)));
+    }
+    return outOfReach;
+  }
+
+  /** --stats: the crawl's numbers, the LDAP operations, and how many of everyone were reached. */
+  private void printStats(OrgChartSource source, CrawlReport<Person> report, boolean sizeLimitReached,
+      OutOfReach.Summary outOfReach, ActiveChart activeOnly, CommandDeadline deadline, PrintStream err) {
+    StatsPrinter.print(err, "ldap " + root, "people", report, sizeLimitReached
+        ? "SIZE_LIMIT_EXCEEDED (partial: more than " + sizeLimit + " people, -z)" : report.outcome().toString());
+    err.printf(Locale.ROOT, "  LDAP operations %,d, entries read %,d (queries split at the size limit: %,d)%n",
+        source.operations(), source.entriesRead(), source.splits());
+    err.println("  " + (passed(deadline)
+        ? String.format(Locale.ROOT, "people reached %,d; not counted how many there are: the deadline passed",
+            report.visits())
+        : reachedOfAll(source, report.visits(), directory.baseOr(DemoDirectory.BASE_DN), outOfReach)));
+    if (activeOnly != null) {
+      err.printf(Locale.ROOT, "  disabled accounts walked through, not printed (--skip-disabled): %,d%n",
+          activeOnly.leftOut());
+    }
   }
 
   /**
