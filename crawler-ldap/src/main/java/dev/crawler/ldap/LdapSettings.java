@@ -380,7 +380,12 @@ public final class LdapSettings {
    * @param port from 1 to 65535
    */
   public record Server(String host, int port) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param host a host name or address
+     * @param port from 1 to 65535
+     */
     public Server {
       Objects.requireNonNull(host, "host");
       checkPort(port);
@@ -521,12 +526,15 @@ public final class LdapSettings {
         || name.equalsIgnoreCase(uidAttribute) || name.equalsIgnoreCase(managerAttribute);
   }
 
-  /** Whether every user attribute is read ({@value #ALL_USER_ATTRIBUTES} among the extra ones). */
+  /** @return whether every user attribute is read ({@value #ALL_USER_ATTRIBUTES} among the extra ones) */
   public boolean readsAllUserAttributes() {
     return attributes.contains(ALL_USER_ATTRIBUTES);
   }
 
-  /** Whether every operational attribute is read ({@value #ALL_OPERATIONAL_ATTRIBUTES} among the extra ones). */
+  /**
+   * @return whether every operational attribute is read ({@value #ALL_OPERATIONAL_ATTRIBUTES} among
+   *     the extra ones)
+   */
   public boolean readsOperationalAttributes() {
     return attributes.contains(ALL_OPERATIONAL_ATTRIBUTES);
   }
@@ -537,7 +545,7 @@ public final class LdapSettings {
     return names.stream().filter(seen::add).toList();
   }
 
-  /** Every server, the first ({@code host:port}) first, then the failover ones. */
+  /** @return every server, the first ({@code host:port}) first, then the failover ones */
   public List<Server> servers() {
     List<Server> all = new ArrayList<>(1 + failover.size());
     all.add(new Server(host, port));

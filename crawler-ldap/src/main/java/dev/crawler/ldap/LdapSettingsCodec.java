@@ -40,6 +40,7 @@ public final class LdapSettingsCodec {
   /** A key this version does not know: the settings were written by a newer one. */
   public static final class UnknownSettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
+    /** The key not known here. */
     private final String key;
 
     UnknownSettingException(String key) {
