@@ -312,8 +312,8 @@ public final class Crawler<T, S> {
 
   private int preferredWorkers() {
     int preferred = source.preferredWorkers();
-    checkArgument(preferred >= 0 && preferred <= MAX_WORKERS, "the source's preferredWorkers() (%s) must be from 0 to %s",
-        preferred, MAX_WORKERS);
+    checkArgument(preferred >= 0 && preferred <= MAX_WORKERS,
+        "the source's preferredWorkers() (%s) must be from 0 to %s", preferred, MAX_WORKERS);
     return preferred == 0 ? DEFAULT_WORKERS : preferred;
   }
 

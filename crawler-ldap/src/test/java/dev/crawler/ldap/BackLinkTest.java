@@ -178,7 +178,8 @@ class BackLinkTest {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       Person ceo = source.findRoot("ceo");
       assertEquals(-1, ceo.linkedReports(), "not Active Directory, and no attribute named");
-      Person named = OrgChartSource.of(directory.settings().toBuilder().reportsAttribute("directReports").build()).findRoot("ceo");
+      Person named = OrgChartSource.of(directory.settings().toBuilder().reportsAttribute("directReports").build())
+          .findRoot("ceo");
       assertEquals(6, named.linkedReports(), "the CEO has six VPs");
     }
   }

@@ -76,7 +76,8 @@ class OrgChartSourceTest {
   void demo_everyPersonExactlyOnce_pastTheSizeLimit(boolean refusePaging, int workers, int perListing) throws Exception {
     DemoDirectory.Options options = new DemoDirectory.Options(3_000, 7, 100, Duration.ZERO, refusePaging);
     try (DemoDirectory demo = DemoDirectory.start(options)) {
-      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder().batchSize(40).managersPerListing(perListing).build());
+      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder().batchSize(40)
+          .managersPerListing(perListing).build());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       Result result = crawl(source, "ceo", workers, log);
       assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
@@ -308,7 +309,8 @@ class OrgChartSourceTest {
     int port = freePort();
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(2_000, 3, 100, Duration.ofMillis(1), true), port)) {
       // Waited for as a restart would be, for the budget, then the crawl fails: never COMPLETE.
-      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder().reconnectFor(Duration.ofMillis(300)).build());
+      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder()
+          .reconnectFor(Duration.ofMillis(300)).build());
       AtomicInteger visits = new AtomicInteger();
       Result result = crawl(source, "ceo", 4, v -> {
         if (visits.incrementAndGet() == 300) {
