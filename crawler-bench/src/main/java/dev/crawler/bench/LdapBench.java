@@ -334,11 +334,11 @@ public final class LdapBench {
   /** A crawl from p0; {@code backLink} names the attribute listing a person's reports, or is {@code null}. */
   private static double[] crawl(int port, int workers, int people, int orTerms, int perListing, String backLink)
       throws Exception {
-    LdapSettings settings = LdapSettings.of("127.0.0.1", port, BASE)
-        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
-        .withBatchSize(orTerms).withManagersPerListing(perListing);
+    LdapSettings settings = LdapSettings.builder("127.0.0.1", port, BASE)
+        .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
+        .batchSize(orTerms).managersPerListing(perListing).build();
     if (backLink != null) {
-      settings = settings.withReportsAttribute(backLink);
+      settings = settings.toBuilder().reportsAttribute(backLink).build();
     }
     OrgChartSource source = OrgChartSource.of(settings);
     // Visits per person, by the number in the uid "p<i>": a check that costs the crawl next to nothing.

@@ -46,6 +46,11 @@ public final class Crawler<T, S> {
   public static final int DEFAULT_WORKERS = 8;
   /** Default capacity of the buffer behind {@link Crawl#visits()}, in visits. */
   public static final int DEFAULT_BUFFER = 4096;
+  /**
+   * The most workers a crawl may have: the one bound that the builder, a source's {@link
+   * BranchSource#preferredWorkers()}, the Kafka engine and the command line all check against.
+   */
+  public static final int MAX_WORKERS = 10_000;
 
   private final BranchSource<T, S> source;
   private int workers = -1;
@@ -82,12 +87,12 @@ public final class Crawler<T, S> {
    * The number of worker threads, each with its own session. Default: what the source prefers
    * ({@link BranchSource#preferredWorkers()}), else {@value #DEFAULT_WORKERS}.
    *
-   * @param workers from 1 to 10,000
+   * @param workers from 1 to {@value #MAX_WORKERS}
    * @return this builder
    */
   public Crawler<T, S> workers(int workers) {
     checkState(this.workers == -1, "workers was already set to %s", this.workers);
-    checkArgument(workers >= 1 && workers <= 10_000, "workers (%s) must be from 1 to 10000", workers);
+    checkArgument(workers >= 1 && workers <= MAX_WORKERS, "workers (%s) must be from 1 to %s", workers, MAX_WORKERS);
     this.workers = workers;
     return this;
   }
@@ -307,7 +312,8 @@ public final class Crawler<T, S> {
 
   private int preferredWorkers() {
     int preferred = source.preferredWorkers();
-    checkArgument(preferred >= 0 && preferred <= 10_000, "the source's preferredWorkers() (%s) must be from 0 to 10000", preferred);
+    checkArgument(preferred >= 0 && preferred <= MAX_WORKERS,
+        "the source's preferredWorkers() (%s) must be from 0 to %s", preferred, MAX_WORKERS);
     return preferred == 0 ? DEFAULT_WORKERS : preferred;
   }
 

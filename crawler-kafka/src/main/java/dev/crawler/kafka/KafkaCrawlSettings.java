@@ -2,6 +2,7 @@ package dev.crawler.kafka;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.crawler.core.Crawler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -53,7 +54,8 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
         "bad crawl id '%s': use up to 100 letters, digits, '.', '_' or '-'", crawlId);
     checkArgument(partitions >= 1 && partitions <= 10_000, "partitions (%s) must be from 1 to 10000", partitions);
     checkArgument(batch >= 1, "batch (%s) must be positive", batch);
-    checkArgument(workers >= 1 && workers <= 10_000, "workers (%s) must be from 1 to 10000", workers);
+    checkArgument(workers >= 1 && workers <= Crawler.MAX_WORKERS, "workers (%s) must be from 1 to %s", workers,
+        Crawler.MAX_WORKERS);
     Objects.requireNonNull(transactionTimeout, "transactionTimeout");
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
     checkArgument(!sessionTimeout.isNegative() && sessionTimeout.toMillis() <= Integer.MAX_VALUE,

@@ -1,11 +1,10 @@
 package dev.crawler.kafka;
 
+import dev.crawler.core.spi.Bytes;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,22 +174,12 @@ final class Wire {
     });
   }
 
-  private interface Writer {
-    void write(DataOutputStream out) throws IOException;
-  }
-
   private interface Reader<R> {
     R read(DataInputStream in) throws IOException;
   }
 
-  private static byte[] write(Writer writer) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writer.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+  private static byte[] write(Bytes.Body body) {
+    return Bytes.write(64, body);
   }
 
   private static <R> R read(byte[] bytes, Reader<R> reader) {

@@ -74,10 +74,12 @@ final class Connector {
     return connection;
   }
 
+  /** {@code password} (the settings' copy, cleared here) as UTF-8, every buffer on the way cleared. */
   private static byte[] utf8(char[] password) {
     ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
     byte[] out = Arrays.copyOf(bytes.array(), bytes.limit());
     Arrays.fill(bytes.array(), (byte) 0);
+    Arrays.fill(password, '\0');
     return out;
   }
 }

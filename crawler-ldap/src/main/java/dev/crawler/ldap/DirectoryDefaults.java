@@ -72,9 +72,9 @@ record DirectoryDefaults(LdapSettings settings, String backLink, List<String> ro
     String link = chosen(given.reportsAttribute(), ad ? "directReports" : null, "back-link to reports");
     List<String> rootAttributes = given.uidAttribute() == null && ad ? AD_ROOT_ATTRIBUTES : List.of(uid);
     log.debug("a root given by name is looked up by {}", String.join(", ", rootAttributes));
-    LdapSettings settings = given.withSchema(filter, uid, given.managerAttribute());
+    LdapSettings settings = given.toBuilder().schema(filter, uid, given.managerAttribute()).build();
     if (link != null) {
-      settings = settings.withReportsAttribute(link);
+      settings = settings.toBuilder().reportsAttribute(link).build();
     }
     return new DirectoryDefaults(settings, link, rootAttributes, ad);
   }

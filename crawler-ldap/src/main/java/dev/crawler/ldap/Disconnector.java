@@ -59,7 +59,7 @@ public final class Disconnector {
     }
   }
 
-  /** Whether {@link #disconnectAll()} was called. */
+  /** @return whether {@link #disconnectAll()} was called */
   public boolean disconnected() {
     synchronized (lock) {
       return disconnected;

@@ -48,7 +48,7 @@ public final class LdapSession implements AutoCloseable {
     return connection;
   }
 
-  /** Whether a connection was opened (and is not closed yet). */
+  /** @return whether a connection was opened (and is not closed yet) */
   public boolean isConnected() {
     return connection != null;
   }

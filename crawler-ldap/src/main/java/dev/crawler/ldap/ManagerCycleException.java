@@ -4,6 +4,11 @@ package dev.crawler.ldap;
 public final class ManagerCycleException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception.
+   *
+   * @param message names the person met again
+   */
   public ManagerCycleException(String message) {
     super(message);
   }

@@ -4,6 +4,11 @@ package dev.crawler.ldap;
 public final class NoSuchPersonException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception.
+   *
+   * @param message names the root and what it matched
+   */
   public NoSuchPersonException(String message) {
     super(message);
   }

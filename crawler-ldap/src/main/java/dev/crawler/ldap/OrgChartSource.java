@@ -116,6 +116,8 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * LdapSettings}), connects once to read the root DSE and decide (Active Directory's, or the
    * others'); otherwise connects to nothing yet. What was decided is logged at debug level.
    *
+   * @param settings where the directory is and how its chart is shaped
+   * @return the source
    * @throws IllegalArgumentException if the person filter or base DN is malformed
    * @throws GeneralSecurityException if the CA file cannot be read
    * @throws LDAPException if the root DSE must be read and the server cannot be reached or
@@ -129,6 +131,14 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * As {@link #of(LdapSettings)}, with every connection (the root DSE's, when it is read here,
    * included) closed by {@code disconnector}: a caller that must bound the set-up as well as the
    * crawl (a deadline for the whole command) holds the disconnector before anything connects.
+   *
+   * @param settings where the directory is and how its chart is shaped
+   * @param disconnector closes every connection this source opens, when asked
+   * @return the source
+   * @throws IllegalArgumentException if the person filter or base DN is malformed
+   * @throws GeneralSecurityException if the CA file cannot be read
+   * @throws LDAPException if the root DSE must be read and the server cannot be reached or
+   *     refuses the bind
    */
   public static OrgChartSource of(LdapSettings settings, Disconnector disconnector)
       throws GeneralSecurityException, LDAPException {
@@ -153,6 +163,8 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
   /**
    * The settings this source crawls with: those given, with what they left to the directory
    * filled in (the person filter, the uid attribute, the back-link; see {@link LdapSettings}).
+   *
+   * @return the settings in use
    */
   public LdapSettings settings() {
     return settings;
@@ -160,8 +172,10 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
 
   /**
    * The extra attributes every person carries in {@link Person#attributes()}, in that order: each
-   * once, none that repeats a field of its own (see {@link LdapSettings#withExtraAttributes}).
+   * once, none that repeats a field of its own (see {@link LdapSettings.Builder#extraAttributes}).
    * What an output with a column per extra attribute names its columns by.
+   *
+   * @return the names
    */
   public List<String> extraAttributes() {
     return settings.extraAttributes();
@@ -179,7 +193,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
     disconnector.disconnectAll();
   }
 
-  /** LDAP operations sent so far by every connection: binds, searches, StartTLS. */
+  /** @return the LDAP operations sent so far by every connection: binds, searches, StartTLS */
   public long operations() {
     return counters.operations.sum();
   }
@@ -187,12 +201,14 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
   /**
    * Entries the server sent to every connection, those of queries that hit the size limit (and
    * were sent again in pieces) included: above the number of people, the cost of the limit.
+   *
+   * @return the entries read so far
    */
   public long entriesRead() {
     return counters.entriesRead.sum();
   }
 
-  /** Queries split because they hit the size limit. */
+  /** @return the queries split so far because they hit the size limit */
   public long splits() {
     return counters.splits.sum();
   }
@@ -254,6 +270,8 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * People as bytes, for a crawl whose branches cross processes (crawler-kafka): a person to be
    * listed elsewhere travels with their fetched reports and their managers' DNs. Processes of one
    * crawl build their sources from the same settings.
+   *
+   * @return the codec, stateless and shared
    */
   public dev.crawler.core.spi.NodeCodec<Person> codec() {
     return CODEC;
@@ -341,6 +359,11 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * As {@link #outOfReach(Person)}, handing each to {@code each} as it is read again (what the
    * audit holds is DNs and indexes, not entries), and saying how many there are, by part of the
    * chart. {@code each} is called on the calling thread.
+   *
+   * @param root the root of the crawl, as {@link #findRoot} found them
+   * @param each given each person out of reach, in no particular order
+   * @return how many there are, by part of the chart
+   * @throws LDAPException if the directory cannot be read
    */
   public OutOfReach.Summary outOfReach(Person root, java.util.function.Consumer<OutOfReach> each)
       throws LDAPException {
@@ -359,6 +382,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * and the server refuses paging (OpenLDAP's default for a limited account). Over a connection
    * of its own; not counted in {@link #operations()}.
    *
+   * @return how many people there are, or empty
    * @throws LDAPException if the directory cannot be read
    */
   public java.util.OptionalLong countPeople() throws LDAPException {
@@ -375,6 +399,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * nobody below its root, a misspelt {@code --manager-attribute} is the likely reason. One search
    * of one entry, over a connection of its own.
    *
+   * @return whether someone has a manager
    * @throws LDAPException if the directory cannot be read
    */
   public boolean anyoneHasAManager() throws LDAPException {

@@ -41,7 +41,7 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
       this.code = code;
     }
 
-    /** A stable name for machine-readable output: {@code no-manager}, {@code manager-cycle}, ... */
+    /** @return a stable name for machine-readable output: {@code no-manager}, {@code manager-cycle}, ... */
     public String code() {
       return code;
     }
@@ -50,7 +50,16 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
   /** The most cycle members {@link #why()} names; {@link #cycle()} has them all. */
   static final int CYCLE_NAMED = 5;
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param person the person, as read from the directory
+   * @param reason why the head of their part of the chart is out of reach
+   * @param head the DN of that head
+   * @param manager the head's manager value for the reasons about a manager; {@code null} otherwise
+   * @param cycle for {@link Reason#CYCLE}, the cycle's members; empty otherwise
+   * @param reports how many people name this person as their manager
+   */
   public OutOfReach {
     Objects.requireNonNull(person, "person");
     Objects.requireNonNull(reason, "reason");
@@ -64,7 +73,7 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
     }
   }
 
-  /** Whether they are below the head, not the head themselves (nor a member of the cycle). */
+  /** @return whether they are below the head, not the head themselves (nor a member of the cycle) */
   public boolean below() {
     return !person.normalizedDn().equals(EntryReader.normalizedOrNull(head));
   }
@@ -72,6 +81,8 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
   /**
    * One line saying why: {@code no manager}, {@code manager X does not exist}, {@code below H,
    * whose manager X is outside the base DN}, {@code in a manager cycle: A -> B -> A}, ...
+   *
+   * @return the line
    */
   public String why() {
     return why(reason, below() ? head : null, manager, cycle);
@@ -113,14 +124,22 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
    * @param people how many people out of reach in this part, the head (or the cycle) included
    */
   public record Part(String head, Reason reason, String manager, List<String> cycle, long people) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param head the head's DN; for a cycle, its first member as {@code cycle} lists them
+     * @param reason why the head is out of reach
+     * @param manager as in {@link OutOfReach#manager()}
+     * @param cycle as in {@link OutOfReach#cycle()}
+     * @param people how many people out of reach in this part
+     */
     public Part {
       Objects.requireNonNull(head, "head");
       Objects.requireNonNull(reason, "reason");
       cycle = List.copyOf(cycle);
     }
 
-    /** One line saying why the part is out of reach: as {@link OutOfReach#why()} says of its head. */
+    /** @return one line saying why the part is out of reach: as {@link OutOfReach#why()} says of its head */
     public String why() {
       return OutOfReach.why(reason, null, manager, cycle);
     }
@@ -135,12 +154,17 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
    *     so not named
    */
   public record Summary(List<Part> parts, long besideRoot) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param parts the parts of the chart out of reach, heads in DN order
+     * @param besideRoot people not below the root who are in the root's own chart
+     */
     public Summary {
       parts = List.copyOf(parts);
     }
 
-    /** How many people are out of reach. */
+    /** @return how many people are out of reach */
     public long people() {
       return parts.stream().mapToLong(Part::people).sum();
     }

@@ -103,14 +103,16 @@ public final class Person {
   }
 
   /**
-   * The extra attributes read with the person ({@link LdapSettings#withExtraAttributes}), by name
-   * in the order asked: each name's values, none when the entry has none.
+   * The extra attributes read with the person ({@link LdapSettings.Builder#extraAttributes}), by
+   * name in the order asked: each name's values, none when the entry has none.
+   *
+   * @return the attributes, unmodifiable
    */
   public java.util.Map<String, List<String>> attributes() {
     return attributes;
   }
 
-  /** The entry's DN as the server wrote it. */
+  /** @return the entry's DN as the server wrote it */
   public String dn() {
     return dn;
   }
@@ -120,25 +122,27 @@ public final class Person {
     return normalizedDn;
   }
 
-  /** The uid, or {@code null} if the entry has none. */
+  /** @return the uid, or {@code null} if the entry has none */
   public String uid() {
     return uid;
   }
 
-  /** The common name ({@code cn}), or {@code null}. */
+  /** @return the common name ({@code cn}), or {@code null} */
   public String name() {
     return name;
   }
 
+  /** @return the title, or {@code null} */
   public String title() {
     return title;
   }
 
+  /** @return the mail address, or {@code null} */
   public String mail() {
     return mail;
   }
 
-  /** The manager attribute's value (a DN) as stored, or {@code null}; it may point at no entry. */
+  /** @return the manager attribute's value (a DN) as stored, or {@code null}; it may point at no entry */
   public String managerDn() {
     return managerDn;
   }
@@ -157,6 +161,8 @@ public final class Person {
    * Whether this is a person met again below themselves: a manager cycle (someone who manages,
    * directly or not, one of their own managers). Such a person is reported as a branch error and
    * not listed again.
+   *
+   * @return whether this is a cycle marker
    */
   public boolean isCycle() {
     return cycle;
@@ -166,6 +172,8 @@ public final class Person {
    * What makes two visits the same person, for {@code Crawler.distinctBy}: the normalized DN, as
    * a String (a cycle marker has its own key, so that it is reported rather than dropped as a
    * duplicate).
+   *
+   * @return the key
    */
   public Object key() {
     return cycle ? List.of("cycle", normalizedDn) : normalizedDn;
@@ -175,12 +183,14 @@ public final class Person {
    * Whether Active Directory says this account is disabled: bit 0x2 ({@code ACCOUNTDISABLE}) of
    * {@code userAccountControl}. Always false on a directory without that attribute. A disabled
    * manager's reports are found below them like anyone's.
+   *
+   * @return whether the account is disabled
    */
   public boolean isDisabled() {
     return disabled;
   }
 
-  /** How many people report to this person; -1 if not known yet. */
+  /** @return how many people report to this person; -1 if not known yet */
   public int reportCount() {
     return reportCount;
   }

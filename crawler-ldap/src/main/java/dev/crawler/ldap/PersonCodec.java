@@ -2,13 +2,12 @@ package dev.crawler.ldap;
 
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
+import dev.crawler.core.spi.Bytes;
 import dev.crawler.core.spi.NodeCodec;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,17 +170,7 @@ final class PersonCodec implements NodeCodec<Person> {
     return n < 0 ? null : new String(in.readNBytes(n), StandardCharsets.UTF_8);
   }
 
-  private interface Body {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private static byte[] write(Body body) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      body.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
-    }
-    return bytes.toByteArray();
+  private static byte[] write(Bytes.Body body) {
+    return Bytes.write(256, body);
   }
 }

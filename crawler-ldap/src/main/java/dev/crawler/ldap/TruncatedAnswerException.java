@@ -12,6 +12,11 @@ import com.unboundid.ldap.sdk.ResultCode;
 public final class TruncatedAnswerException extends LDAPException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with result code {@link ResultCode#LOCAL_ERROR}.
+   *
+   * @param message names the entry whose answer is incomplete
+   */
   public TruncatedAnswerException(String message) {
     super(ResultCode.LOCAL_ERROR, message);
   }

@@ -144,9 +144,9 @@ class ActiveDirectoryLimitsTest {
     }
 
     LdapSettings settings() {
-      return LdapSettings.of("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
-          .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-          .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
+      return LdapSettings.builder("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
+          .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+          .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30)).build();
     }
 
     /** Everyone at or below {@code root}, with their manager ({@code null} for the root). */
@@ -189,7 +189,7 @@ class ActiveDirectoryLimitsTest {
   void everyoneOnce_pastMaxValRangeAndMaxPageSize(String backLink, int workers) throws Exception {
     try (AdLikeDirectory directory = new AdLikeDirectory(backLink.equals("announced"))) {
       LdapSettings settings = backLink.equals("named")
-          ? directory.settings().withReportsAttribute("directReports") : directory.settings();
+          ? directory.settings().toBuilder().reportsAttribute("directReports").build() : directory.settings();
       OrgChartSource source = OrgChartSource.of(settings);
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       CrawlReport<Person> report = crawl(source, "ceo", workers, log);

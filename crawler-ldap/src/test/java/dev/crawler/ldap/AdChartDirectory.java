@@ -44,7 +44,8 @@ public final class AdChartDirectory implements AutoCloseable {
 
   /** Settings for a crawl of the chart: its base, {@link #FILTER}, sAMAccountName, manager. */
   public LdapSettings settings() {
-    return LdapSettings.of("127.0.0.1", port(), AdChart.BASE_DN).withSchema(FILTER, AdChart.UID_ATTRIBUTE, "manager");
+    return LdapSettings.builder("127.0.0.1", port(), AdChart.BASE_DN)
+        .schema(FILTER, AdChart.UID_ATTRIBUTE, "manager").build();
   }
 
   @Override

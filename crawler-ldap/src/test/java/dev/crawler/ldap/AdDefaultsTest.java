@@ -85,7 +85,8 @@ class AdDefaultsTest {
   @Test
   void onActiveDirectory_whatTheSettingsNameWins() throws Exception {
     try (AdShapedDirectory directory = new AdShapedDirectory(true)) {
-      OrgChartSource source = OrgChartSource.of(directory.settings().withSchema("(objectClass=user)", "mail", "manager"));
+      OrgChartSource source = OrgChartSource.of(directory.settings().toBuilder()
+          .schema("(objectClass=user)", "mail", "manager").build());
       assertEquals("(objectClass=user)", source.settings().personFilter());
       assertEquals("mail", source.settings().uidAttribute());
       NoSuchPersonException e = assertThrows(NoSuchPersonException.class, () -> source.findRoot("ceo"));

@@ -110,9 +110,9 @@ public final class AdShapedDirectory implements AutoCloseable {
 
   /** As a caller who names no filter and no uid attribute: the directory's. */
   public LdapSettings settings() {
-    return LdapSettings.of("127.0.0.1", port(), BASE)
-        .withBind(ADMIN, PASSWORD.toCharArray())
-        .withSchema(null, null, "manager");
+    return LdapSettings.builder("127.0.0.1", port(), BASE)
+        .bind(ADMIN, PASSWORD.toCharArray())
+        .schema(null, null, "manager").build();
   }
 
   @Override

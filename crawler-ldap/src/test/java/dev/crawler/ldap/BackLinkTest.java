@@ -107,9 +107,9 @@ class BackLinkTest {
     }
 
     LdapSettings settings() {
-      return LdapSettings.of("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
-          .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-          .withBatchSize(40);
+      return LdapSettings.builder("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
+          .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+          .batchSize(40).build();
     }
 
     @Override
@@ -137,7 +137,7 @@ class BackLinkTest {
   void everyoneOnce_withFewerQueries_whenTheBackLinkIsUsed(boolean announce, boolean named, int workers)
       throws Exception {
     try (LinkedDirectory directory = new LinkedDirectory(announce)) {
-      LdapSettings settings = named ? directory.settings().withReportsAttribute("directReports")
+      LdapSettings settings = named ? directory.settings().toBuilder().reportsAttribute("directReports").build()
           : directory.settings();
       Result linked = crawl(directory, OrgChartSource.of(settings), "ceo", workers);
       assertEquals(Outcome.COMPLETE, linked.report().outcome(), () -> linked.report().errors().toString());
@@ -178,7 +178,8 @@ class BackLinkTest {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       Person ceo = source.findRoot("ceo");
       assertEquals(-1, ceo.linkedReports(), "not Active Directory, and no attribute named");
-      Person named = OrgChartSource.of(directory.settings().withReportsAttribute("directReports")).findRoot("ceo");
+      Person named = OrgChartSource.of(directory.settings().toBuilder().reportsAttribute("directReports").build())
+          .findRoot("ceo");
       assertEquals(6, named.linkedReports(), "the CEO has six VPs");
     }
   }

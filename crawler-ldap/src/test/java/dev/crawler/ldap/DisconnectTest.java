@@ -74,8 +74,8 @@ class DisconnectTest {
         server.add(e);
       }
       server.startListening();
-      OrgChartSource source = OrgChartSource.of(LdapSettings.of("127.0.0.1", server.getListenPort(),
-          DemoDirectory.BASE_DN).withTimeouts(Duration.ofSeconds(5), LONG_TIMEOUT).withBatchSize(20));
+      OrgChartSource source = OrgChartSource.of(LdapSettings.builder("127.0.0.1", server.getListenPort(),
+          DemoDirectory.BASE_DN).timeouts(Duration.ofSeconds(5), LONG_TIMEOUT).batchSize(20).build());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       CrawlReport<Person> report;
       try (Crawl<Person> crawl = Crawler.over(source).workers(4).distinctBy(Person::key)
@@ -102,8 +102,8 @@ class DisconnectTest {
     Disconnector disconnector = new Disconnector();
     try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       // A back-link named, so that building the source connects to nothing; findRoot then waits.
-      OrgChartSource source = OrgChartSource.of(LdapSettings.of("127.0.0.1", silent.getLocalPort(),
-          DemoDirectory.BASE_DN).withTimeouts(Duration.ofSeconds(5), LONG_TIMEOUT).withReportsAttribute("x"),
+      OrgChartSource source = OrgChartSource.of(LdapSettings.builder("127.0.0.1", silent.getLocalPort(),
+          DemoDirectory.BASE_DN).timeouts(Duration.ofSeconds(5), LONG_TIMEOUT).reportsAttribute("x").build(),
           disconnector);
       List<Socket> accepted = new ArrayList<>();
       Thread acceptor = new Thread(() -> {

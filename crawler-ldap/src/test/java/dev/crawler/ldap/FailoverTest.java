@@ -48,12 +48,12 @@ class FailoverTest {
   void firstServerShutDownMidCrawl_theSecondAnswers_everyPersonExactlyOnce(int workers) throws Exception {
     try (DemoDirectory first = DemoDirectory.start(CHART); DemoDirectory second = DemoDirectory.start(CHART)) {
       assertEquals(first.people(), second.people(), "the same data on both");
-      LdapSettings settings = LdapSettings.of("127.0.0.1", first.port(), DemoDirectory.BASE_DN)
-          .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-          .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
-          .withBatchSize(40)
-          .withFailover(List.of(new LdapSettings.Server("127.0.0.1", second.port())))
-          .withReconnectFor(Duration.ZERO);
+      LdapSettings settings = LdapSettings.builder("127.0.0.1", first.port(), DemoDirectory.BASE_DN)
+          .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+          .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+          .batchSize(40)
+          .failover(List.of(new LdapSettings.Server("127.0.0.1", second.port())))
+          .reconnectFor(Duration.ZERO).build();
       OrgChartSource source = OrgChartSource.of(settings);
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       AtomicInteger visits = new AtomicInteger();

@@ -35,9 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OrgChartSourceTest {
 
   private static LdapSettings settings(DemoDirectory demo) {
-    return LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
-        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    return LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+        .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)).build();
   }
 
   private record Result(CrawlReport<Person> report, Map<String, Integer> seen, Map<String, Visit<Person>> visits) {}
@@ -76,7 +76,8 @@ class OrgChartSourceTest {
   void demo_everyPersonExactlyOnce_pastTheSizeLimit(boolean refusePaging, int workers, int perListing) throws Exception {
     DemoDirectory.Options options = new DemoDirectory.Options(3_000, 7, 100, Duration.ZERO, refusePaging);
     try (DemoDirectory demo = DemoDirectory.start(options)) {
-      OrgChartSource source = OrgChartSource.of(settings(demo).withBatchSize(40).withManagersPerListing(perListing));
+      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder().batchSize(40)
+          .managersPerListing(perListing).build());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       Result result = crawl(source, "ceo", workers, log);
       assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
@@ -268,12 +269,12 @@ class OrgChartSourceTest {
   @Test
   void badCredentials_failTheSource_withTheResultCode() throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(100, 1, 100, Duration.ZERO, true))) {
-      LdapSettings wrong = settings(demo).withBind(DemoDirectory.CRAWLER_DN, "wrong".toCharArray());
+      LdapSettings wrong = settings(demo).toBuilder().bind(DemoDirectory.CRAWLER_DN, "wrong".toCharArray()).build();
       // Reading the root DSE to decide the back-link binds first.
       LDAPException e = assertThrows(LDAPException.class, () -> OrgChartSource.of(wrong));
       assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
       // With the back-link named, nothing connects until the root is looked up.
-      OrgChartSource named = OrgChartSource.of(wrong.withReportsAttribute("directReports"));
+      OrgChartSource named = OrgChartSource.of(wrong.toBuilder().reportsAttribute("directReports").build());
       e = assertThrows(LDAPException.class, () -> named.findRoot("ceo"));
       assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
     }
@@ -308,7 +309,8 @@ class OrgChartSourceTest {
     int port = freePort();
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(2_000, 3, 100, Duration.ofMillis(1), true), port)) {
       // Waited for as a restart would be, for the budget, then the crawl fails: never COMPLETE.
-      OrgChartSource source = OrgChartSource.of(settings(demo).withReconnectFor(Duration.ofMillis(300)));
+      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder()
+          .reconnectFor(Duration.ofMillis(300)).build());
       AtomicInteger visits = new AtomicInteger();
       Result result = crawl(source, "ceo", 4, v -> {
         if (visits.incrementAndGet() == 300) {

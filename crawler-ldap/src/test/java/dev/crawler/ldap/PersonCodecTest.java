@@ -34,17 +34,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PersonCodecTest {
 
   private static LdapSettings settings(DemoDirectory demo) {
-    return LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
-        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
-        .withExtraAttributes(List.of("sn", "objectClass"));
+    return LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+        .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+        .extraAttributes(List.of("sn", "objectClass")).build();
   }
 
   @ParameterizedTest(name = "workers={0}, managers per listing={1}")
   @CsvSource({"1,1", "6,1", "6,16"})
   void aCrawlThroughBytes_findsWhatAPlainCrawlFinds(int workers, int perListing) throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(1_500, 11, 100, Duration.ZERO, true))) {
-      OrgChartSource source = OrgChartSource.of(settings(demo).withManagersPerListing(perListing));
+      OrgChartSource source = OrgChartSource.of(settings(demo).toBuilder().managersPerListing(perListing).build());
       Map<String, String> plain = crawl(source, source, workers).lines;
       Relay relay = new Relay(source);
       Result relayed = crawl(relay, source, workers);

@@ -119,9 +119,9 @@ class SambaAdIntegrationTest {
   private static LdapSettings settings(int port) {
     // AD's person filter and naming attribute, given: they are AD's defaults (issue 25, section 2),
     // but the proxies that hide AD's capability from the root DSE would get inetOrgPerson and uid.
-    return LdapSettings.of("127.0.0.1", port, AdChart.BASE_DN)
-        .withBind(SambaAd.ADMIN_DN, SambaAd.ADMIN_PASSWORD.toCharArray())
-        .withSchema(AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager");
+    return LdapSettings.builder("127.0.0.1", port, AdChart.BASE_DN)
+        .bind(SambaAd.ADMIN_DN, SambaAd.ADMIN_PASSWORD.toCharArray())
+        .schema(AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager").build();
   }
 
   private static int port(Via via, boolean backLink) {

@@ -77,8 +77,8 @@ class SlapdIntegrationTest {
   }
 
   private static LdapSettings settings() {
-    return LdapSettings.of("127.0.0.1", slapd.port, DemoDirectory.BASE_DN)
-        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray());
+    return LdapSettings.builder("127.0.0.1", slapd.port, DemoDirectory.BASE_DN)
+        .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray()).build();
   }
 
   @Test
@@ -92,7 +92,7 @@ class SlapdIntegrationTest {
 
   @Test
   void crawl_visitsEveryPersonOnce_pastTheSizeLimit() throws Exception {
-    OrgChartSource source = OrgChartSource.of(settings().withBatchSize(50));
+    OrgChartSource source = OrgChartSource.of(settings().toBuilder().batchSize(50).build());
     Map<String, Integer> seen = new ConcurrentHashMap<>();
     CrawlReport<Person> report;
     try (Crawl<Person> crawl = Crawler.over(source).workers(8).distinctBy(Person::key)

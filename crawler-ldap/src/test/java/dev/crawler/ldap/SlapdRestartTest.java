@@ -74,10 +74,10 @@ class SlapdRestartTest {
   }
 
   private static LdapSettings settings() {
-    return LdapSettings.of("127.0.0.1", slapd.port, DemoDirectory.BASE_DN)
-        .withBind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
-        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
-        .withBatchSize(50);
+    return LdapSettings.builder("127.0.0.1", slapd.port, DemoDirectory.BASE_DN)
+        .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
+        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+        .batchSize(50).build();
   }
 
   /** Each person's uid with their manager's uid: the tree a crawl from the CEO must find. */
@@ -144,7 +144,7 @@ class SlapdRestartTest {
   @ParameterizedTest(name = "outage {0} ms, workers {1}")
   @CsvSource({"500,8", "1000,8", "2000,8", "1000,1"})
   void restartMidCrawl_everyPersonExactlyOnce_complete(long outageMillis, int workers) throws Exception {
-    OrgChartSource source = OrgChartSource.of(settings().withReconnectFor(Duration.ofSeconds(60)));
+    OrgChartSource source = OrgChartSource.of(settings().toBuilder().reconnectFor(Duration.ofSeconds(60)).build());
     VisitLog<Person, String> log = new VisitLog<>(Person::uid);
     Outage outage = new Outage(Duration.ofMillis(outageMillis));
     CrawlReport<Person> report;
@@ -163,7 +163,7 @@ class SlapdRestartTest {
 
   @Test
   void outageLongerThanTheBudget_failsTheCrawl_neverComplete() throws Exception {
-    OrgChartSource source = OrgChartSource.of(settings().withReconnectFor(Duration.ofMillis(300)));
+    OrgChartSource source = OrgChartSource.of(settings().toBuilder().reconnectFor(Duration.ofMillis(300)).build());
     VisitLog<Person, String> log = new VisitLog<>(Person::uid);
     Outage outage = new Outage(OUTAGE);
     CrawlReport<Person> report;

@@ -91,10 +91,10 @@ class SlowDirectoryTest {
   }
 
   private LdapSettings settings(Duration responseTimeout) {
-    return LdapSettings.of("127.0.0.1", server.getListenPort(), BASE)
-        .withBind("cn=crawler", "secret".toCharArray())
-        .withSchema("(objectClass=inetOrgPerson)", "uid", "manager")
-        .withTimeouts(Duration.ofSeconds(5), responseTimeout);
+    return LdapSettings.builder("127.0.0.1", server.getListenPort(), BASE)
+        .bind("cn=crawler", "secret".toCharArray())
+        .schema("(objectClass=inetOrgPerson)", "uid", "manager")
+        .timeouts(Duration.ofSeconds(5), responseTimeout).build();
   }
 
   private static CrawlReport<Person> crawl(OrgChartSource source, String root, int workers, Map<String, Integer> seen)
@@ -164,9 +164,9 @@ class SlowDirectoryTest {
     String account = "uid=reader," + BASE;
     server.add("dn: " + account, "objectClass: inetOrgPerson", "uid: reader", "cn: reader", "sn: reader",
         "userPassword: right");
-    LdapSettings settings = LdapSettings.of("127.0.0.1", server.getListenPort(), BASE)
-        .withBind(account, "right".toCharArray())
-        .withSchema("(&(objectClass=inetOrgPerson)(!(uid=reader)))", "uid", "manager");
+    LdapSettings settings = LdapSettings.builder("127.0.0.1", server.getListenPort(), BASE)
+        .bind(account, "right".toCharArray())
+        .schema("(&(objectClass=inetOrgPerson)(!(uid=reader)))", "uid", "manager").build();
     OrgChartSource source = OrgChartSource.of(settings);
     Person ceo = source.findRoot("ceo");
     server.modify("dn: " + account, "changetype: modify", "replace: userPassword", "userPassword: changed");

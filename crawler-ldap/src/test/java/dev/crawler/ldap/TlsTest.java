@@ -96,10 +96,10 @@ class TlsTest {
   }
 
   private static LdapSettings settings(String listener, LdapSettings.Security security, Path ca) {
-    return LdapSettings.of("localhost", server.getListenPort(listener), DemoDirectory.BASE_DN)
-        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-        .withSecurity(security, ca)
-        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    return LdapSettings.builder("localhost", server.getListenPort(listener), DemoDirectory.BASE_DN)
+        .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .security(security, ca)
+        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)).build();
   }
 
   private static void assertCrawlsEveryone(LdapSettings settings) throws Exception {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  */
 public final class CrawlOptions {
   /** The engine's bound; the same for every subcommand. */
-  static final int MAX_WORKERS = 10_000;
+  static final int MAX_WORKERS = Crawler.MAX_WORKERS;
 
   /** In -j's description, replaced by each command's own default (CrawlCommand.workersDefault). */
   public static final String WORKERS_DEFAULTS = "(default: 16 for fs, as many as cores at first, the rest once a "

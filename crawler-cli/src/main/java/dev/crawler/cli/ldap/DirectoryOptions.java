@@ -9,12 +9,16 @@ import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.demo.DemoDirectory;
 import java.io.Console;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /**
@@ -145,19 +149,19 @@ public final class DirectoryOptions {
   }
 
   /** Settings for the embedded demo directory, with this command line's schema and timeouts. */
-  LdapSettings demoSettings(DemoDirectory demo) {
-    return scoped(LdapSettings.of("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
-        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-        .withSchema(personFilter, uidAttribute, managerAttribute)
-        .withTimeouts(connectTimeout, responseTimeout));
+  LdapSettings.Builder demoSettings(DemoDirectory demo) {
+    return scoped(LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+        .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .schema(personFilter, uidAttribute, managerAttribute)
+        .timeouts(connectTimeout, responseTimeout));
   }
 
-  private LdapSettings scoped(LdapSettings settings) {
-    return settings.withOneLevel(scope.equals("one")).withReconnectFor(reconnectFor);
+  private LdapSettings.Builder scoped(LdapSettings.Builder settings) {
+    return settings.oneLevel(scope.equals("one")).reconnectFor(reconnectFor);
   }
 
   /** Settings for the directory at --url, checked; the password read as the flags say. */
-  LdapSettings settingsForUrl() throws UserError {
+  LdapSettings.Builder settingsForUrl() throws UserError {
     java.util.List<LDAPURL> parsed = new java.util.ArrayList<>();
     for (String one : url.split(" ")) {
       parsed.add(parse(one));
@@ -184,13 +188,15 @@ public final class DirectoryOptions {
     for (LDAPURL other : parsed.subList(1, parsed.size())) {
       failover.add(new LdapSettings.Server(other.getHost(), other.getPort()));
     }
-    LdapSettings settings = LdapSettings.of(parsed.get(0).getHost(), parsed.get(0).getPort(), base)
-        .withFailover(failover)
-        .withSecurity(security, caFile)
-        .withSchema(personFilter, uidAttribute, managerAttribute)
-        .withTimeouts(connectTimeout, responseTimeout);
+    LdapSettings.Builder settings = LdapSettings.builder(parsed.get(0).getHost(), parsed.get(0).getPort(), base)
+        .failover(failover)
+        .security(security, caFile)
+        .schema(personFilter, uidAttribute, managerAttribute)
+        .timeouts(connectTimeout, responseTimeout);
     if (bindDn != null) {
-      settings = settings.withBind(bindDn, password());
+      char[] secret = password();
+      settings.bind(bindDn, secret);
+      Arrays.fill(secret, '\0'); // the settings keep their own copy
     } else if (passwordFile != null || passwordEnv != null || askPassword) {
       throw new UserError("a password was given but no --bind-dn to bind as");
     }
@@ -216,12 +222,17 @@ public final class DirectoryOptions {
     return parsed;
   }
 
-  /** The bind password: from a file, an environment variable or a prompt; never from an argument. */
+  /**
+   * The bind password: from a file, an environment variable or a prompt; never from an argument.
+   * A file's bytes are decoded straight into the array, never through a {@code String}, and
+   * cleared; an environment variable is a {@code String} already (the JVM's), so only its copy is
+   * an array.
+   */
   public char[] password() throws UserError {
     if (passwordFile != null) {
-      String text;
+      char[] secret;
       try {
-        text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+        secret = stripped(Files.readAllBytes(passwordFile));
       } catch (NoSuchFileException e) {
         throw new UserError("cannot read --password-file " + passwordFile + ": no such file", e);
       } catch (AccessDeniedException e) {
@@ -229,7 +240,6 @@ public final class DirectoryOptions {
       } catch (IOException e) {
         throw new UserError("cannot read --password-file " + passwordFile + ": " + e.getMessage(), e);
       }
-      char[] secret = text.strip().toCharArray();
       if (secret.length == 0) {
         throw new UserError("--password-file " + passwordFile + " is empty: put the bind password in it");
       }
@@ -251,6 +261,35 @@ public final class DirectoryOptions {
       throw new UserError("no password given");
     }
     return typed;
+  }
+
+  /**
+   * {@code utf8} decoded without the white space around it, as {@link String#strip()} takes it;
+   * {@code utf8} and every buffer on the way are cleared.
+   *
+   * @throws CharacterCodingException if it is not UTF-8, as {@code Files.readString} refuses it
+   */
+  static char[] stripped(byte[] utf8) throws CharacterCodingException {
+    CharBuffer chars;
+    try {
+      chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8));
+    } finally {
+      Arrays.fill(utf8, (byte) 0);
+    }
+    int from = chars.position();
+    int to = chars.limit();
+    while (from < to && Character.isWhitespace(chars.get(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(chars.get(to - 1))) {
+      to--;
+    }
+    char[] secret = new char[to - from];
+    chars.get(from, secret);
+    if (chars.hasArray()) {
+      Arrays.fill(chars.array(), '\0');
+    }
+    return secret;
   }
 
   /** One line saying what went wrong when reaching or binding to the directory. */

@@ -217,7 +217,7 @@ public final class LdapCommand implements Callable<Integer> {
       DemoDirectory demo = directory.url == null ? startDemo() : null;
       try {
         LdapSettings settings = (demo == null ? directory.settingsForUrl() : directory.demoSettings(demo))
-            .withExtraAttributes(extraAttributes);
+            .extraAttributes(extraAttributes).build();
         OrgChartSource source;
         try {
           source = OrgChartSource.of(settings, disconnector);

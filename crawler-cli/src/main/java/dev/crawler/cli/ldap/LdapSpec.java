@@ -4,9 +4,9 @@ import dev.crawler.cli.common.UserError;
 import dev.crawler.cli.kafka.KafkaRun;
 import dev.crawler.kafka.CrawlSpec;
 import dev.crawler.ldap.LdapSettings;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.crawler.ldap.LdapSettingsCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,39 +22,8 @@ public final class LdapSpec {
   static CrawlSpec of(LdapSettings s, boolean demo) {
     List<String> a = new ArrayList<>();
     a.add("starter-host=" + KafkaRun.hostName());
-    a.add("host=" + s.host());
-    a.add("port=" + s.port());
-    a.add("security=" + s.security());
-    if (s.caFile() != null) {
-      a.add("ca-file=" + s.caFile());
-    }
-    if (s.bindDn() != null) {
-      a.add("bind-dn=" + s.bindDn());
-    }
     a.add("demo=" + demo);
-    a.add("base=" + s.baseDn());
-    if (s.personFilter() != null) { // else the directory's, decided the same way by each process
-      a.add("filter=" + s.personFilter());
-    }
-    if (s.uidAttribute() != null) {
-      a.add("uid-attribute=" + s.uidAttribute());
-    }
-    a.add("manager-attribute=" + s.managerAttribute());
-    if (s.reportsAttribute() != null) {
-      a.add("reports-attribute=" + s.reportsAttribute());
-    }
-    for (String attribute : s.attributes()) {
-      a.add("attribute=" + attribute);
-    }
-    a.add("connect-timeout=" + s.connectTimeout());
-    a.add("timeout=" + s.responseTimeout());
-    a.add("batch=" + s.batchSize());
-    a.add("per-listing=" + s.managersPerListing());
-    a.add("one-level=" + s.oneLevel());
-    for (LdapSettings.Server server : s.failover()) {
-      a.add("failover=" + server.host() + " " + server.port());
-    }
-    a.add("reconnect-for=" + s.reconnectFor());
+    a.addAll(LdapSettingsCodec.encode(s));
     return new CrawlSpec(KIND, a);
   }
 
@@ -100,56 +69,25 @@ public final class LdapSpec {
 
   /** The settings the spec describes, bound with {@code password} (not asked for the demo or anonymously). */
   public static LdapSettings settings(CrawlSpec spec, Password password, char[] demoPassword) throws UserError {
-    String host = null;
-    int port = 0;
-    LdapSettings.Security security = LdapSettings.Security.NONE;
-    Path caFile = null;
-    String bindDn = null;
     boolean demo = false;
-    String base = null;
-    String filter = null;
-    String uid = null;
-    String manager = null;
-    String reports = null;
-    List<String> attributes = new ArrayList<>();
-    Duration connect = null;
-    Duration timeout = null;
-    int batch = 0;
-    int perListing = 0;
-    boolean oneLevel = false;
-    List<LdapSettings.Server> failover = new ArrayList<>();
-    Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
+    List<String> settings = new ArrayList<>();
     for (String argument : spec.arguments()) {
-      int eq = argument.indexOf('=');
-      String key = argument.substring(0, eq);
-      String value = argument.substring(eq + 1);
-      switch (key) {
-        case "host" -> host = value;
-        case "port" -> port = Integer.parseInt(value);
-        case "security" -> security = LdapSettings.Security.valueOf(value);
-        case "ca-file" -> caFile = Path.of(value);
-        case "bind-dn" -> bindDn = value;
-        case "demo" -> demo = Boolean.parseBoolean(value);
-        case "base" -> base = value;
-        case "filter" -> filter = value;
-        case "uid-attribute" -> uid = value;
-        case "manager-attribute" -> manager = value;
-        case "reports-attribute" -> reports = value;
-        case "attribute" -> attributes.add(value);
-        case "connect-timeout" -> connect = Duration.parse(value);
-        case "timeout" -> timeout = Duration.parse(value);
-        case "batch" -> batch = Integer.parseInt(value);
-        case "per-listing" -> perListing = Integer.parseInt(value);
-        case "one-level" -> oneLevel = Boolean.parseBoolean(value);
-        case "failover" -> failover.add(new LdapSettings.Server(value.substring(0, value.lastIndexOf(' ')),
-            Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
-        case "reconnect-for" -> reconnectFor = Duration.parse(value);
-        case "starter-host" -> { } // see checkDirectory
-        default -> throw new UserError("this crawl was started by a newer crawl: '" + key + "'");
+      if (argument.startsWith("demo=")) {
+        demo = Boolean.parseBoolean(argument.substring("demo=".length()));
+      } else if (!argument.startsWith("starter-host=")) { // see checkDirectory
+        settings.add(argument);
       }
     }
-    char[] secret = bindDn == null ? null : demo ? demoPassword : password.forBind(bindDn);
-    return new LdapSettings(host, port, security, caFile, bindDn, secret, base, filter, uid, manager, reports,
-        attributes, connect, timeout, batch, perListing, oneLevel, failover, reconnectFor);
+    boolean isDemo = demo;
+    char[][] given = new char[1][];
+    try {
+      return LdapSettingsCodec.decode(settings, bindDn -> given[0] = isDemo ? demoPassword : password.forBind(bindDn));
+    } catch (LdapSettingsCodec.UnknownSettingException e) {
+      throw new UserError("this crawl was started by a newer crawl: '" + e.key() + "'");
+    } finally {
+      if (given[0] != null && given[0] != demoPassword) {
+        Arrays.fill(given[0], '\0'); // the settings keep their own copy
+      }
+    }
   }
 }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class LdapSpecTest {
   @Test
   void failoverServers_andReconnectBudget_crossProcesses() throws Exception {
-    LdapSettings settings = LdapSettings.of("dc1.example.com", 389, "ou=people,dc=example,dc=com")
-        .withFailover(List.of(new LdapSettings.Server("dc2.example.com", 3389), new LdapSettings.Server("::1", 389)))
-        .withReconnectFor(Duration.ofSeconds(90));
+    LdapSettings settings = LdapSettings.builder("dc1.example.com", 389, "ou=people,dc=example,dc=com")
+        .failover(List.of(new LdapSettings.Server("dc2.example.com", 3389), new LdapSettings.Server("::1", 389)))
+        .reconnectFor(Duration.ofSeconds(90)).build();
     LdapSettings read = LdapSpec.settings(LdapSpec.of(settings, false), bindDn -> null, null);
     assertEquals(settings.servers(), read.servers());
     assertEquals(Duration.ofSeconds(90), read.reconnectFor());

@@ -86,7 +86,7 @@ public interface BranchSource<T, S> {
    * wait on a server, what keeps the server busy without queueing at it. The default, 0, leaves it
    * to the engine ({@code Crawler.DEFAULT_WORKERS}).
    *
-   * @return 0, or from 1 to 10,000
+   * @return 0, or from 1 to {@code Crawler.MAX_WORKERS} (10,000)
    */
   default int preferredWorkers() {
     return 0;

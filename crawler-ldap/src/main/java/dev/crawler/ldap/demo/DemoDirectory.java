@@ -56,6 +56,7 @@ public final class DemoDirectory implements AutoCloseable {
   public static final int MIN_SIZE_LIMIT = 10;
   /** A crawling account whose searches are limited to {@link Options#sizeLimit()} entries. */
   public static final String CRAWLER_DN = "cn=crawler,dc=example,dc=com";
+  /** The crawling account's password: the demo's, no secret. */
   public static final String CRAWLER_PASSWORD = "demo";
 
   /**
@@ -68,6 +69,15 @@ public final class DemoDirectory implements AutoCloseable {
    * @param refusePaging refuse the Simple Paged Results control, as OpenLDAP does for limited users
    */
   public record Options(int people, long seed, int sizeLimit, Duration latency, boolean refusePaging) {
+    /**
+     * Validates.
+     *
+     * @param people how many people, at least 50
+     * @param seed picks names and shapes
+     * @param sizeLimit the most entries one search returns, at least 10
+     * @param latency added to every search
+     * @param refusePaging refuse the Simple Paged Results control
+     */
     public Options {
       if (people < MIN_PEOPLE) {
         throw new IllegalArgumentException("people (" + people + ") must be at least " + MIN_PEOPLE);
@@ -78,12 +88,24 @@ public final class DemoDirectory implements AutoCloseable {
       Objects.requireNonNull(latency, "latency");
     }
 
+    /**
+     * What {@code crawl ldap} serves without {@code --url}.
+     *
+     * @return 5,000 people, seed 1, a size limit of 200, no added latency, paging allowed
+     */
     public static Options defaults() {
       return new Options(5_000, 1, 200, Duration.ZERO, false);
     }
   }
 
-  /** One generated person, for comparing a crawl with what was served. */
+  /**
+   * One generated person, for comparing a crawl with what was served.
+   *
+   * @param uid their uid
+   * @param dn their entry's DN
+   * @param managerDn their manager's DN; {@code null} for the CEO
+   * @param title their title
+   */
   public record DemoPerson(String uid, String dn, String managerDn, String title) {}
 
   private final InMemoryDirectoryServer server;
@@ -100,13 +122,22 @@ public final class DemoDirectory implements AutoCloseable {
   /**
    * Generates the chart and starts serving it on 127.0.0.1, on a free port.
    *
+   * @param options what to generate and how to serve it
+   * @return the running demo; close it to stop the server
    * @throws LDAPException if the server cannot start
    */
   public static DemoDirectory start(Options options) throws LDAPException {
     return start(options, 0);
   }
 
-  /** As {@link #start(Options)}, on a given port (0 for any free one). */
+  /**
+   * As {@link #start(Options)}, on a given port.
+   *
+   * @param options what to generate and how to serve it
+   * @param port the port on 127.0.0.1; 0 for any free one
+   * @return the running demo; close it to stop the server
+   * @throws LDAPException if the server cannot start (the port is taken)
+   */
   public static DemoDirectory start(Options options, int port) throws LDAPException {
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
     config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default", loopback(), port, null));
@@ -153,22 +184,22 @@ public final class DemoDirectory implements AutoCloseable {
     }
   }
 
-  /** The port the demo listens on (on 127.0.0.1). */
+  /** @return the port the demo listens on (on 127.0.0.1) */
   public int port() {
     return server.getListenPort();
   }
 
-  /** Everyone served, CEO first. */
+  /** @return everyone served, CEO first */
   public List<DemoPerson> people() {
     return people;
   }
 
-  /** The underlying server, for tests that add entries or stop and restart it. */
+  /** @return the underlying server, for tests that add entries or stop and restart it */
   public InMemoryDirectoryServer server() {
     return server;
   }
 
-  /** Searches served so far (all connections). */
+  /** @return the searches served so far (all connections) */
   public long searchesServed() {
     return searches.get();
   }
@@ -194,6 +225,7 @@ public final class DemoDirectory implements AutoCloseable {
    * @param options the people count and seed matter here
    * @param people receives one {@link DemoPerson} per entry, in the same order
    * @return the entries, managers before their reports
+   * @throws LDAPException if an entry cannot be made (a bug)
    */
   public static List<Entry> entries(Options options, List<DemoPerson> people) throws LDAPException {
     return generate(options, people);
