@@ -53,6 +53,12 @@ final class LdapSpec {
       a.add("failover=" + server.host() + " " + server.port());
     }
     a.add("reconnect-for=" + s.reconnectFor());
+    if (s.srv() != null) {
+      a.add("srv=" + s.srv().domain());
+      if (s.srv().dnsServer() != null) {
+        a.add("dns-server=" + s.srv().dnsServer());
+      }
+    }
     return new CrawlSpec(KIND, a);
   }
 
@@ -117,6 +123,8 @@ final class LdapSpec {
     boolean oneLevel = false;
     List<LdapSettings.Server> failover = new ArrayList<>();
     Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
+    String srvDomain = null;
+    String dnsServer = null;
     for (String argument : spec.arguments()) {
       int eq = argument.indexOf('=');
       String key = argument.substring(0, eq);
@@ -142,12 +150,15 @@ final class LdapSpec {
         case "failover" -> failover.add(new LdapSettings.Server(value.substring(0, value.lastIndexOf(' ')),
             Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
         case "reconnect-for" -> reconnectFor = Duration.parse(value);
+        case "srv" -> srvDomain = value;
+        case "dns-server" -> dnsServer = value;
         case "starter-host" -> { } // see checkDirectory
         default -> throw new UserError("this crawl was started by a newer crawl: '" + key + "'");
       }
     }
     char[] secret = bindDn == null ? null : demo ? demoPassword : password.forBind(bindDn);
     return new LdapSettings(host, port, security, caFile, bindDn, secret, base, filter, uid, manager, reports,
-        attributes, connect, timeout, batch, perListing, oneLevel, failover, reconnectFor);
+        attributes, connect, timeout, batch, perListing, oneLevel, failover, reconnectFor,
+        srvDomain == null ? null : new dev.crawler.ldap.SrvDiscovery(srvDomain, dnsServer));
   }
 }

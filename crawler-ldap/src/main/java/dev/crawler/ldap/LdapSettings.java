@@ -39,6 +39,9 @@ import java.util.Objects;
  *     first from then on. Empty for one server.
  * @param reconnectFor how long a crawl waits for the directory to answer again after it went
  *     away (a restart, a failover): see {@link OrgChartSource#open()}
+ * @param srv where DNS names the servers ({@code _ldap._tcp.DOMAIN} SRV records, Active
+ *     Directory's domain controllers), or {@code null} for {@code host:port} and {@code failover}.
+ *     When given, {@code host}, {@code port} and {@code failover} are not used to connect.
  */
 public record LdapSettings(
     String host,
@@ -59,7 +62,8 @@ public record LdapSettings(
     int managersPerListing,
     boolean oneLevel,
     List<Server> failover,
-    Duration reconnectFor) {
+    Duration reconnectFor,
+    SrvDiscovery srv) {
 
   /**
    * How the connection is protected. Certificates are always checked against the trusted CAs, and
@@ -131,17 +135,17 @@ public record LdapSettings(
   public static LdapSettings of(String host, int port, String baseDn) {
     return new LdapSettings(host, port, Security.NONE, null, null, null, baseDn, "(objectClass=inetOrgPerson)",
         "uid", "manager", null, List.of("cn", "title", "mail"), Duration.ofSeconds(10), Duration.ofSeconds(30), 400, 64, false, List.of(),
-        DEFAULT_RECONNECT_FOR);
+        DEFAULT_RECONNECT_FOR, null);
   }
 
   public LdapSettings withBind(String dn, char[] secret) {
     return new LdapSettings(host, port, security, caFile, dn, secret, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   public LdapSettings withSecurity(Security mode, Path trustedCas) {
     return new LdapSettings(host, port, mode, trustedCas, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   /**
@@ -150,27 +154,27 @@ public record LdapSettings(
    */
   public LdapSettings withSchema(String filter, String uid, String manager) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, filter, uid, manager,
-        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
+        reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   public LdapSettings withTimeouts(Duration connect, Duration response) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
+        managerAttribute, reportsAttribute, attributes, connect, response, batchSize, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   public LdapSettings withBatchSize(int managersPerQuery) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing, oneLevel, failover, reconnectFor);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, managersPerQuery, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   public LdapSettings withManagersPerListing(int managers) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers, oneLevel, failover, reconnectFor);
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managers, oneLevel, failover, reconnectFor, srv);
   }
 
   public LdapSettings withReportsAttribute(String backLink) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
+        managerAttribute, backLink, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   /** Among the extra attributes, ldapsearch's name for every user attribute. */
@@ -190,7 +194,7 @@ public record LdapSettings(
   public LdapSettings withExtraAttributes(java.util.List<String> extra) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, distinct(java.util.stream.Stream.concat(attributes.stream(), extra.stream())
-            .toList()), connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
+            .toList()), connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor, srv);
   }
 
   /**
@@ -232,7 +236,7 @@ public record LdapSettings(
   public LdapSettings withOneLevel(boolean one) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
-        one, failover, reconnectFor);
+        one, failover, reconnectFor, srv);
   }
 
   /**
@@ -242,14 +246,24 @@ public record LdapSettings(
   public LdapSettings withFailover(List<Server> servers) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
-        oneLevel, servers, reconnectFor);
+        oneLevel, servers, reconnectFor, srv);
   }
 
   /** How long a crawl waits for the directory to answer again; zero to fail at the first refusal. */
   public LdapSettings withReconnectFor(Duration budget) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
         managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
-        oneLevel, failover, budget);
+        oneLevel, failover, budget, srv);
+  }
+
+  /**
+   * Finds the servers in DNS ({@code _ldap._tcp.DOMAIN} SRV records) rather than at {@code
+   * host:port} and the failover ones, which are then not used; {@code null} to stop.
+   */
+  public LdapSettings withSrv(SrvDiscovery discovery) {
+    return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
+        managerAttribute, reportsAttribute, attributes, connectTimeout, responseTimeout, batchSize, managersPerListing,
+        oneLevel, failover, reconnectFor, discovery);
   }
 
   /** Every server, the first ({@code host:port}) first, then the failover ones. */
@@ -258,6 +272,15 @@ public record LdapSettings(
     all.add(new Server(host, port));
     all.addAll(failover);
     return List.copyOf(all);
+  }
+
+  /**
+   * The servers, as a person reads them: {@code host:port}, the failover ones after it, comma
+   * separated; or the SRV records they are found by ({@code DNS SRV _ldap._tcp.example.com}).
+   */
+  public String where() {
+    return srv != null ? srv.toString()
+        : servers().stream().map(Server::toString).collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** Never shows the password. */
