@@ -93,8 +93,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
     this.settings = directory.settings();
     this.rootAttributes = directory.rootAttributes();
     this.reconnection = new Reconnection(connector::open, disconnector::disconnected, settings.reconnectFor(),
-        settings.servers().stream().map(LdapSettings.Server::toString).collect(java.util.stream.Collectors.joining(", ")),
-        Reconnection.Clock.SYSTEM);
+        settings.where(), Reconnection.Clock.SYSTEM);
     String backLink = directory.backLink();
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());
