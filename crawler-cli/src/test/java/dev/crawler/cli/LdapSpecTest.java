@@ -17,6 +17,16 @@ class LdapSpecTest {
     LdapSettings read = LdapSpec.settings(LdapSpec.of(settings, false), bindDn -> null, null);
     assertEquals(settings.servers(), read.servers());
     assertEquals(Duration.ofSeconds(90), read.reconnectFor());
+    assertEquals(null, read.srv());
+  }
+
+  @Test
+  void serversFoundInDns_crossProcesses() throws Exception {
+    LdapSettings settings = LdapSettings.of("example.com", 389, "dc=example,dc=com")
+        .withSrv(new dev.crawler.ldap.SrvDiscovery("example.com", "10.0.0.53:5353"));
+    assertEquals(settings.srv(), LdapSpec.settings(LdapSpec.of(settings, false), bindDn -> null, null).srv());
+    LdapSettings system = settings.withSrv(dev.crawler.ldap.SrvDiscovery.of("example.com"));
+    assertEquals(system.srv(), LdapSpec.settings(LdapSpec.of(system, false), bindDn -> null, null).srv());
   }
 
   /**
