@@ -28,7 +28,7 @@ final class DirectoryOptions {
           + "controllers, replicas): repeat -H, or give them in one, space-separated, as ldapsearch takes them; "
           + "they are tried in order, and a crawl goes on at another when one goes away. With no host and a DN of "
           + "dc components, ldap:///dc=example,dc=com, the servers are found in DNS, as Active Directory's clients "
-          + "find domain controllers (and libldap, pam_ldap and nslcd for such a URL): the SRV records "
+          + "find domain controllers (and pam_ldap for such a URL): the SRV records "
           + "_ldap._tcp.example.com, by priority and weight; the DN is also the default --base. "
           + "Without it: the embedded demo.")
   java.util.List<String> urlArguments = new java.util.ArrayList<>();
@@ -215,7 +215,7 @@ final class DirectoryOptions {
 
   /**
    * Where DNS names the servers, for a URL with no host ({@code ldap:///dc=example,dc=com}, as
-   * libldap reads it); {@code null} when the URLs name their hosts.
+   * pam_ldap reads it); {@code null} when the URLs name their hosts.
    */
   private SrvDiscovery srv(java.util.List<LDAPURL> parsed) throws UserError {
     LDAPURL first = parsed.get(0);

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Where to find the directory's servers in DNS instead of naming them: the SRV records {@code
  * _ldap._tcp.DOMAIN}, which is how Active Directory's clients find its domain controllers (and
- * what OpenLDAP's libldap, pam_ldap and nslcd read for a URL with no host, {@code
+ * what pam_ldap reads, with libldap's helpers, for a URL with no host, {@code
  * ldap:///dc=example,dc=com}). The records are read when a connection is opened, and read again
  * once {@link #CACHED_FOR} has passed; servers are tried by priority, then by weight, the next
  * when one does not answer. Immutable and thread-safe.
