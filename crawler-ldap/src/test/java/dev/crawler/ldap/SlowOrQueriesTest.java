@@ -39,15 +39,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Issue 25, §4: a directory that does not index the manager attribute answers an OR of {@code
  * (manager=...)} terms in a time that grows with the number of terms (Samba: 16 terms in 0.77 s,
  * 400 in 11.9 s). UnboundID's in-memory server over a real socket, with an interceptor that holds
- * each search back {@link #PER_TERM} per term of its filter, and a client timeout that the
+ * each search back {@link #perTerm} per term of its filter, and a client timeout that the
  * settings' 400-term queries overrun. The crawl must size its queries to what the server answers
  * in time: every person exactly once, COMPLETE, at one worker and at the default.
  */
 class SlowOrQueriesTest {
-  private static final Duration PER_TERM = Duration.ofMillis(4);
+  private Duration perTerm = Duration.ofMillis(4);
   /** 300 terms take 1.2 s here, the settings' 400 1.6 s: past it. */
   private static final Duration TIMEOUT = Duration.ofMillis(1_200);
-  private static final DemoDirectory.Options CHART = new DemoDirectory.Options(2_000, 7, 300, Duration.ZERO, false);
+  private DemoDirectory.Options chart = new DemoDirectory.Options(2_000, 7, 300, Duration.ZERO, false);
 
   private final AtomicInteger mostTermsAnswered = new AtomicInteger();
   private final AtomicInteger timedOut = new AtomicInteger();
@@ -63,21 +63,21 @@ class SlowOrQueriesTest {
     config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default", InetAddress.getByName("127.0.0.1"),
         0, null));
     config.setEqualityIndexAttributes("manager", "uid");
-    config.setMaxSizeLimit(CHART.sizeLimit());
+    config.setMaxSizeLimit(chart.sizeLimit());
     config.addAdditionalBindCredentials(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD);
     config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
       @Override
       public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
         Filter filter = request.getRequest().getFilter();
         int terms = terms(filter);
-        if (serverTimeLimit && PER_TERM.toNanos() * terms >= TIMEOUT.toNanos()) {
+        if (serverTimeLimit && perTerm.toNanos() * terms >= TIMEOUT.toNanos()) {
           timedOut.incrementAndGet();
           LockSupport.parkNanos(TIMEOUT.toNanos());
           throw new LDAPException(ResultCode.TIME_LIMIT_EXCEEDED, "the query ran past the time limit");
         }
         if (terms > 1) {
           long began = System.nanoTime();
-          LockSupport.parkNanos(PER_TERM.toNanos() * terms); // the scan an unindexed attribute costs
+          LockSupport.parkNanos(perTerm.toNanos() * terms); // the scan an unindexed attribute costs
           if (System.nanoTime() - began < TIMEOUT.toNanos()) {
             mostTermsAnswered.accumulateAndGet(terms, Math::max);
           } else {
@@ -90,7 +90,7 @@ class SlowOrQueriesTest {
     server.add("dn: dc=example,dc=com", "objectClass: domain", "dc: example");
     server.add("dn: " + DemoDirectory.BASE_DN, "objectClass: organizationalUnit", "ou: people");
     people = new ArrayList<>();
-    for (Entry entry : DemoDirectory.entries(CHART, people)) {
+    for (Entry entry : DemoDirectory.entries(chart, people)) {
       server.add(entry);
     }
     server.startListening();
@@ -149,6 +149,40 @@ class SlowOrQueriesTest {
     assertCrawlInvariants(report, log, managerByUid(people), Set.of());
     assertEquals(people.size(), log.total());
     assertTrue(mostTermsAnswered.get() > 1, "queries of several terms were answered");
+  }
+
+  /**
+   * So slow that even the first queries (8-16 terms) run past the client's timeout: each such
+   * listing fails as transient, and its retry, on a new connection, is cut to what would have
+   * answered within a quarter of the timeout. Everyone still exactly once, COMPLETE.
+   */
+  @ParameterizedTest(name = "workers: {0} (0 = default)")
+  @CsvSource({"1", "0"})
+  void evenTheFirstQueriesTimeOut_theRetriesAreCutSmaller_everyPersonOnce(int workers) throws Exception {
+    perTerm = Duration.ofMillis(200); // 8 terms: 1.6 s, past the 1.2 s timeout; one term: no wait
+    chart = new DemoDirectory.Options(300, 11, 300, Duration.ZERO, false);
+    start(false);
+    LdapSettings settings = LdapSettings.of("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
+        .withBind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+        .withSchema("(objectClass=inetOrgPerson)", "uid", "manager")
+        .withTimeouts(Duration.ofSeconds(5), TIMEOUT);
+    OrgChartSource source = OrgChartSource.of(settings);
+    VisitLog<Person, String> log = new VisitLog<>(Person::uid);
+    Crawler<Person, LdapSession> crawler = Crawler.over(source).distinctBy(Person::key);
+    if (workers > 0) {
+      crawler.workers(workers);
+    }
+    CrawlReport<Person> report;
+    try (Crawl<Person> crawl = crawler.start(source.findRoot("ceo"), log)) {
+      report = awaitOrDump(crawl, Duration.ofSeconds(120), "a crawl of a directory slow on any OR query");
+    }
+    System.out.printf("very slow, workers %s: %d operations, most terms answered %d, %d queries past the timeout, "
+        + "%d retries%n", workers == 0 ? "default" : workers, source.operations(), mostTermsAnswered.get(),
+        timedOut.get(), report.retries());
+    assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.failure() + " " + report.errors());
+    assertCrawlInvariants(report, log, managerByUid(people), Set.of());
+    assertEquals(people.size(), log.total());
+    assertTrue(timedOut.get() > 0, "queries ran past the timeout: the path under test was taken");
   }
 
   private static Map<String, String> managerByUid(List<DemoPerson> people) {
