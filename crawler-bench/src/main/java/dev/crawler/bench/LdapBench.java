@@ -298,7 +298,7 @@ public final class LdapBench {
     return entries;
   }
 
-  private static void load(Slapd slapd, List<Entry> entries) throws Exception {
+  static void load(Slapd slapd, List<Entry> entries) throws Exception {
     slapd.load(List.of());
     int threads = 4;
     ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -61,7 +61,8 @@ class BadInputTest {
 
   @Test
   void badUrlsAndBases_nameWhatIsMissing() {
-    assertOneLine("crawl: --url 'ldap://' names no host: write it like ldap://host:389 or ldaps://host:636",
+    assertOneLine("crawl: --url 'ldap://' names no host: write it like ldap://host:389 or ldaps://host:636, or "
+        + "ldap:///dc=example,dc=com to find the servers of example\\.com in DNS",
         "ldap", "--root", "ceo", "-H", "ldap://", "-b", "dc=x");
     assertOneLine("crawl: --url 'ldapi:///run/slapd/ldapi': ldapi:// \\(a Unix socket\\) is not supported; connect over "
         + "TCP, like ldap://127\\.0\\.0\\.1:389, or ldaps://host:636",

@@ -1,9 +1,12 @@
 package dev.crawler.ldap;
 
+import com.unboundid.ldap.sdk.DNSSRVRecordServerSet;
 import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
@@ -25,11 +28,16 @@ import javax.net.ssl.TrustManager;
  * settings' order ({@link LdapSettings#servers()}), the one that answered last tried first (the
  * SDK's {@link FailoverServerSet}, re-ordered on failover). A server that refuses the connection,
  * drops it or does not answer the StartTLS or the bind in time is passed over. Every socket comes
- * from the {@link Disconnector}, which can close them all from another thread. Immutable and
+ * from the {@link Disconnector}, which can close them all from another thread. With {@link
+ * LdapSettings#srv()}, the servers are those DNS names instead ({@link SrvDiscovery}: the SDK's
+ * {@link DNSSRVRecordServerSet}, by priority and weight), and a domain without such records is
+ * said in one line ({@link #open()}). Immutable and
  * thread-safe; each connection it returns belongs to its caller.
  */
 final class Connector {
-  private final FailoverServerSet servers;
+  private final ServerSet servers;
+  /** Where the servers are found in DNS, or {@code null} when the settings name them. */
+  private final SrvDiscovery srv;
   /** Operations each new connection costs: StartTLS, the bind. */
   private final int operationsPerConnection;
   private final LdapCounters counters;
@@ -55,10 +63,18 @@ final class Connector {
         ? new StartTLSPostConnectProcessor(ssl.createSSLContext()) : null;
     SimpleBindRequest bind = settings.bindDn() == null ? null
         : new SimpleBindRequest(settings.bindDn(), utf8(settings.password()));
-    List<LdapSettings.Server> all = settings.servers();
-    this.servers = new FailoverServerSet(all.stream().map(LdapSettings.Server::host).toArray(String[]::new),
-        all.stream().mapToInt(LdapSettings.Server::port).toArray(), sockets, options, bind, startTls);
-    servers.setReOrderOnFailover(true); // a server that went down is not tried first for every connection
+    this.srv = settings.srv();
+    if (srv != null) {
+      this.servers = new DNSSRVRecordServerSet(srv.recordName(), srv.providerUrl(), null, SrvDiscovery.CACHED_FOR.toMillis(),
+          sockets, options, bind, startTls);
+    } else {
+      List<LdapSettings.Server> all = settings.servers();
+      FailoverServerSet failover = new FailoverServerSet(
+          all.stream().map(LdapSettings.Server::host).toArray(String[]::new),
+          all.stream().mapToInt(LdapSettings.Server::port).toArray(), sockets, options, bind, startTls);
+      failover.setReOrderOnFailover(true); // a server that went down is not tried first for every connection
+      this.servers = failover;
+    }
     this.operationsPerConnection = (startTls == null ? 0 : 1) + (bind == null ? 0 : 1);
   }
 
@@ -66,12 +82,38 @@ final class Connector {
    * A new connection, secured and bound, to the first server that answers.
    *
    * @throws LDAPException if no server can be reached, TLS fails or the bind is refused (the
-   *     last server's failure)
+   *     last server's failure); {@link ResultCode#CONNECT_ERROR} with one line naming the records
+   *     when DNS has no SRV records for the domain, or cannot be asked
    */
   LDAPConnection open() throws LDAPException {
-    LDAPConnection connection = servers.getConnection();
+    LDAPConnection connection;
+    try {
+      connection = servers.getConnection();
+    } catch (LDAPException e) {
+      throw srv == null ? e : srvFailure(e);
+    }
     counters.operations.add(operationsPerConnection);
     return connection;
+  }
+
+  /**
+   * The SDK's failure to read SRV records, said in one line: which records, from which DNS
+   * server, and why in DNS's words. Any other failure (the servers named do not answer, the bind)
+   * as it was.
+   */
+  private LDAPException srvFailure(LDAPException e) {
+    // The SDK says so in its message (LOCAL_ERROR, "... SRV records with name ..."), with JNDI's
+    // NamingException as the cause when DNS answered no or not at all.
+    if (!String.valueOf(e.getMessage()).contains(srv.recordName())) {
+      return e;
+    }
+    Throwable cause = e.getCause();
+    String why = cause instanceof javax.naming.NameNotFoundException ? "no such name"
+        : cause instanceof javax.naming.CommunicationException ? "the DNS server did not answer"
+        : cause != null && cause.getMessage() != null ? cause.getMessage() : "no SRV records";
+    return new LDAPException(ResultCode.CONNECT_ERROR, "no DNS SRV records " + srv.recordName()
+        + (srv.dnsServer() == null ? "" : " at DNS server " + srv.dnsServer()) + " (" + why
+        + "): is " + srv.domain() + " the directory's domain?", e);
   }
 
   /** {@code password} (the settings' copy, cleared here) as UTF-8, every buffer on the way cleared. */

@@ -56,6 +56,7 @@ public final class LdapSettings {
   private final boolean oneLevel;
   private final List<Server> failover;
   private final Duration reconnectFor;
+  private final SrvDiscovery srv;
 
   private LdapSettings(Builder b) {
     host = b.host;
@@ -77,6 +78,7 @@ public final class LdapSettings {
     oneLevel = b.oneLevel;
     failover = b.failover;
     reconnectFor = b.reconnectFor;
+    srv = b.srv;
   }
 
   /**
@@ -130,6 +132,7 @@ public final class LdapSettings {
     b.oneLevel = oneLevel;
     b.failover = failover;
     b.reconnectFor = reconnectFor;
+    b.srv = srv;
     return b;
   }
 
@@ -159,6 +162,7 @@ public final class LdapSettings {
     private boolean oneLevel;
     private List<Server> failover = List.of();
     private Duration reconnectFor = DEFAULT_RECONNECT_FOR;
+    private SrvDiscovery srv;
 
     private Builder(String host, int port, String baseDn) {
       this.host = Objects.requireNonNull(host, "host");
@@ -343,6 +347,20 @@ public final class LdapSettings {
     }
 
     /**
+     * Finds the servers in DNS ({@code _ldap._tcp.DOMAIN} SRV records, how Active Directory's
+     * clients find its domain controllers) rather than at {@code host:port} and the failover ones,
+     * which are then not used. Default: none.
+     *
+     * @param discovery the domain and, optionally, the DNS server to ask
+     * @return this builder
+     */
+    public Builder srv(SrvDiscovery discovery) {
+      once("srv");
+      this.srv = Objects.requireNonNull(discovery, "discovery");
+      return this;
+    }
+
+    /**
      * The settings. The builder may go on being used; the settings do not change with it.
      *
      * @return the settings, with their own copy of the password
@@ -500,6 +518,14 @@ public final class LdapSettings {
     return reconnectFor;
   }
 
+  /**
+   * @return where DNS names the servers ({@code _ldap._tcp.DOMAIN} SRV records), or {@code null}
+   *     when they are {@code host:port} and the failover ones
+   */
+  public SrvDiscovery srv() {
+    return srv;
+  }
+
   /** Among the extra attributes, ldapsearch's name for every user attribute. */
   public static final String ALL_USER_ATTRIBUTES = "*";
   /** Among the extra attributes, ldapsearch's name for every operational attribute. */
@@ -553,11 +579,20 @@ public final class LdapSettings {
     return List.copyOf(all);
   }
 
+  /**
+   * @return the servers as a person reads them: {@code host:port}, the failover ones after it,
+   *     comma separated; or the SRV records they are found by ({@code DNS SRV
+   *     _ldap._tcp.example.com})
+   */
+  public String where() {
+    return srv != null ? srv.toString()
+        : servers().stream().map(Server::toString).collect(Collectors.joining(", "));
+  }
+
   /** Never shows the password. */
   @Override
   public String toString() {
-    return "LdapSettings[" + security + " " + servers().stream().map(Server::toString)
-        .collect(Collectors.joining(" ")) + ", bind " + (bindDn == null ? "anonymous" : bindDn)
+    return "LdapSettings[" + security + " " + where() + ", bind " + (bindDn == null ? "anonymous" : bindDn)
         + ", base " + baseDn + ", filter " + (personFilter == null ? "the directory's" : personFilter) + "]";
   }
 }

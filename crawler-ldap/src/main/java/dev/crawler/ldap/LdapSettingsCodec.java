@@ -98,6 +98,12 @@ public final class LdapSettingsCodec {
       a.add("failover=" + server.host() + " " + server.port());
     }
     a.add("reconnect-for=" + s.reconnectFor());
+    if (s.srv() != null) {
+      a.add("srv=" + s.srv().domain());
+      if (s.srv().dnsServer() != null) {
+        a.add("dns-server=" + s.srv().dnsServer());
+      }
+    }
     return a;
   }
 
@@ -132,6 +138,8 @@ public final class LdapSettingsCodec {
     boolean oneLevel = false;
     List<LdapSettings.Server> failover = new ArrayList<>();
     Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
+    String srvDomain = null;
+    String dnsServer = null;
     for (String argument : arguments) {
       int eq = argument.indexOf('=');
       if (eq < 0) {
@@ -159,6 +167,8 @@ public final class LdapSettingsCodec {
         case "failover" -> failover.add(new LdapSettings.Server(value.substring(0, value.lastIndexOf(' ')),
             Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
         case "reconnect-for" -> reconnectFor = Duration.parse(value);
+        case "srv" -> srvDomain = value;
+        case "dns-server" -> dnsServer = value;
         default -> throw new UnknownSettingException(key);
       }
     }
@@ -180,6 +190,9 @@ public final class LdapSettingsCodec {
     }
     if (perListing != null) {
       b.managersPerListing(perListing);
+    }
+    if (srvDomain != null) {
+      b.srv(new SrvDiscovery(srvDomain, dnsServer));
     }
     if (bindDn != null) {
       b.bind(bindDn, password.forBind(bindDn));

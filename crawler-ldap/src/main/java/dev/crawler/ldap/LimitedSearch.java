@@ -102,6 +102,11 @@ final class LimitedSearch {
     sizer.limitHit(e.getEntryCount());
   }
 
+  /** Notes a search the server ended at its time limit, to be sent again in pieces. */
+  void timeLimitHit() {
+    counters.splits.increment();
+  }
+
   /** Every person matching {@code filter}, however many, as a list: see {@link #eachMatching}. */
   List<SearchResultEntry> allMatching(LDAPConnection connection, Filter filter) throws LDAPException {
     List<SearchResultEntry> all = new ArrayList<>();

@@ -42,8 +42,11 @@ import java.util.Set;
  *       partially. An OR query is cut again ({@link ReportQuery}); a single manager's query pages,
  *       else splits by uid ({@link LimitedSearch}); a piece of a split that still does not fit
  *       fails the listing.</li>
- *   <li><b>Time limit, admin limit, any result but success</b>: the SDK throws, and the listing
- *       fails with it (retried when {@link LdapFailures#isTransient}, else a branch error).</li>
+ *   <li><b>Time limit</b> (the server's, "time limit exceeded"): an OR query is cut again, and
+ *       the {@link TermCap} lowered, as for the size limit; a single manager's query fails the
+ *       listing with it.</li>
+ *   <li><b>Admin limit, any result but success</b>: the SDK throws, and the listing fails with
+ *       it (retried when {@link LdapFailures#isTransient}, else a branch error).</li>
  *   <li><b>Ranged attribute</b> (a back-link past AD's MaxValRange, {@code directReports;range=0-1499}):
  *       read to its end by range retrieval ({@link RangeRetrieval}), so the count is exact; if the
  *       server does not follow the ranges, the count is not used and that person's reports are
@@ -59,7 +62,8 @@ import java.util.Set;
  *
  * <h2>Failures</h2>
  * A dropped connection or a timeout is transient and breaks the session: the engine opens a new
- * connection and retries. A listing that times out is such a retried listing, and when its tries
+ * connection and retries, with queries no larger than the server answered in time ({@link
+ * TermCap}). A listing that times out is such a retried listing, and when its tries
  * are spent, a branch error naming the manager: never the crawl's failure. A worker connects (and
  * binds) when it first lists, not before ({@link LdapSession}). A directory that went away (a
  * restart, a failover) is waited for, up to {@link LdapSettings#reconnectFor()}, as a connection
@@ -93,8 +97,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
     this.settings = directory.settings();
     this.rootAttributes = directory.rootAttributes();
     this.reconnection = new Reconnection(connector::open, disconnector::disconnected, settings.reconnectFor(),
-        settings.servers().stream().map(LdapSettings.Server::toString).collect(java.util.stream.Collectors.joining(", ")),
-        Reconnection.Clock.SYSTEM);
+        settings.where(), Reconnection.Clock.SYSTEM);
     String backLink = directory.backLink();
     Set<String> wanted = new LinkedHashSet<>(List.of(settings.uidAttribute(), settings.managerAttribute()));
     wanted.addAll(settings.attributes());

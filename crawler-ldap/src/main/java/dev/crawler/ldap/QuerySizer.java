@@ -134,7 +134,15 @@ final class QuerySizer {
    * noted what it found, so each query is sized with everything known by then.
    */
   List<Person> firstChunk(List<Person> managers) {
-    return managers.subList(0, managers.isEmpty() ? 0 : chunkEnd(managers, 0, 0, maxTerms));
+    return firstChunk(managers, maxTerms);
+  }
+
+  /**
+   * As {@link #firstChunk(List)}, with at most {@code termCap} terms: what the server answers in
+   * time ({@link TermCap}).
+   */
+  List<Person> firstChunk(List<Person> managers, int termCap) {
+    return managers.subList(0, managers.isEmpty() ? 0 : chunkEnd(managers, 0, 0, termCap));
   }
 
   /** Where the query from {@code from} ends: one manager at least, then up to the term cap or the budget. */

@@ -17,14 +17,21 @@ import java.util.Set;
 
 /**
  * Asks the directory for the reports of several managers at once: {@code (|(manager=a)(manager=b)
- * ...)}, cut by the {@link QuerySizer} into queries that should fit the size limit. Immutable
- * and thread-safe (the sizer is).
+ * ...)}, cut by the {@link QuerySizer} into queries that should fit the size limit, and by the
+ * {@link TermCap} into queries the server answers in time. Immutable and thread-safe (the sizer
+ * and the cap are).
  *
  * <p>Queries are cut one at a time, so each is sized with what the ones before it found. A query
  * over several managers that hits the limit is cut again, into pieces at most half as large and
  * sized with the reports per manager its partial result showed, so it ends with single managers
  * at worst; a single manager's query goes through {@link LimitedSearch#allMatching}, which pages
  * or splits by uid.
+ *
+ * <p>A query over several managers that the server ends at its time limit ("time limit exceeded",
+ * the connection still usable) is cut again the same way, and the {@link TermCap} lowered. One
+ * the client gave up waiting for (the response timeout, which leaves the connection unusable)
+ * lowers the cap and fails the listing as transient: the engine retries it on a new connection,
+ * cut smaller, and only when its tries are spent is it a branch error, never the crawl's failure.
  *
  * <p>With a back-link, every manager's answer is checked against it once the queries are done:
  * fewer reports found than the back-link names may be a truncated answer (a server or proxy that
@@ -39,6 +46,8 @@ final class ReportQuery {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportQuery.class);
   private final LimitedSearch search;
   private final QuerySizer sizer;
+  /** How many terms the server answers in time; shared by every worker. */
+  private final TermCap termCap;
   private final EntryReader reader;
   private final String managerAttribute;
   /** Set once the size limit was looked for (LimitedSearch.learnLimit); read before every query. */
@@ -47,6 +56,7 @@ final class ReportQuery {
   ReportQuery(LimitedSearch search, QuerySizer sizer, EntryReader reader, LdapSettings settings) {
     this.search = search;
     this.sizer = sizer;
+    this.termCap = new TermCap(settings.batchSize(), settings.responseTimeout());
     this.reader = reader;
     this.managerAttribute = settings.managerAttribute();
   }
@@ -66,7 +76,7 @@ final class ReportQuery {
     while (!retries.isEmpty() || next < managers.size()) {
       List<Person> chunk;
       if (retries.isEmpty()) {
-        chunk = sizer.firstChunk(managers.subList(next, managers.size()));
+        chunk = sizer.firstChunk(managers.subList(next, managers.size()), termCap.get());
         next += chunk.size();
       } else {
         chunk = retries.pop();
@@ -198,16 +208,30 @@ final class ReportQuery {
     if (terms.length == 1) {
       return search.allMatching(connection, terms[0]);
     }
+    long began = System.nanoTime();
     try {
-      return search.once(connection, Filter.createORFilter(terms));
+      List<SearchResultEntry> entries = search.once(connection, Filter.createORFilter(terms));
+      termCap.answered(terms.length, System.nanoTime() - began);
+      return entries;
     } catch (LDAPSearchException e) {
-      if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+      boolean timeLimit = e.getResultCode() == ResultCode.TIME_LIMIT_EXCEEDED;
+      if (timeLimit || e.getResultCode() == ResultCode.TIMEOUT) {
+        termCap.timedOut(terms.length);
+        log.debug("a query of {} terms timed out ({}); from now on at most {} terms", terms.length,
+            e.getResultCode(), termCap.get());
+      }
+      if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED && !timeLimit) {
         throw e;
       }
-      search.limitHit(e);
+      double floor = 0;
+      if (timeLimit) {
+        search.timeLimitHit();
+      } else {
+        search.limitHit(e);
+        floor = reportsPerManagerSeen(e.getSearchEntries(), batch);
+      }
       // Each piece at most half as large, so that this ends with single managers at worst.
-      List<List<Person>> pieces = sizer.chunks(chunk, reportsPerManagerSeen(e.getSearchEntries(), batch),
-          (chunk.size() + 1) / 2);
+      List<List<Person>> pieces = sizer.chunks(chunk, floor, Math.min((chunk.size() + 1) / 2, termCap.get()));
       for (int i = pieces.size() - 1; i >= 0; i--) {
         retries.push(pieces.get(i));
       }

@@ -6,6 +6,7 @@ import com.unboundid.ldap.sdk.ResultCode;
 import dev.crawler.cli.common.DurationConverter;
 import dev.crawler.cli.common.UserError;
 import dev.crawler.ldap.LdapSettings;
+import dev.crawler.ldap.SrvDiscovery;
 import dev.crawler.ldap.demo.DemoDirectory;
 import java.io.Console;
 import java.io.IOException;
@@ -31,11 +32,19 @@ public final class DirectoryOptions {
   @Option(names = {"-H", "--url"}, paramLabel = "URL",
       description = "ldap://host:port or ldaps://host:port. Several servers of the same directory (domain "
           + "controllers, replicas): repeat -H, or give them in one, space-separated, as ldapsearch takes them; "
-          + "they are tried in order, and a crawl goes on at another when one goes away. Without it: the embedded demo.")
+          + "they are tried in order, and a crawl goes on at another when one goes away. With no host and a DN of "
+          + "dc components, ldap:///dc=example,dc=com, the servers are found in DNS, as Active Directory's clients "
+          + "find domain controllers (and pam_ldap for such a URL): the SRV records "
+          + "_ldap._tcp.example.com, by priority and weight; the DN is also the default --base. "
+          + "Without it: the embedded demo.")
   java.util.List<String> urlArguments = new java.util.ArrayList<>();
 
   /** The -H arguments split at spaces: every server's URL, in order; {@code null} for the demo. */
   String url;
+
+  @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "With -H ldap:///dc=...: ask this "
+      + "DNS server for the SRV records, not the system's (/etc/resolv.conf), as dig @HOST does.")
+  String dnsServer;
 
   @Option(names = {"-D", "--bind-dn"}, paramLabel = "DN", description = "Bind as DN (default: anonymous).")
   public String bindDn;
@@ -146,6 +155,9 @@ public final class DirectoryOptions {
     if (url == null && (bindDn != null || base != null || startTls || caFile != null)) {
       throw new UserError("--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is served)");
     }
+    if (url == null && dnsServer != null) {
+      throw new UserError("--dns-server is for servers found in DNS: -H ldap:///dc=example,dc=com, with no host");
+    }
   }
 
   /** Settings for the embedded demo directory, with this command line's schema and timeouts. */
@@ -165,6 +177,10 @@ public final class DirectoryOptions {
     java.util.List<LDAPURL> parsed = new java.util.ArrayList<>();
     for (String one : url.split(" ")) {
       parsed.add(parse(one));
+    }
+    SrvDiscovery srv = srv(parsed);
+    if (base == null && srv != null) {
+      base = parsed.get(0).getBaseDN().toString();
     }
     if (base == null) {
       throw new UserError("--base is needed with --url: where do people live? (e.g. -b ou=people,dc=example,dc=com)");
@@ -188,11 +204,15 @@ public final class DirectoryOptions {
     for (LDAPURL other : parsed.subList(1, parsed.size())) {
       failover.add(new LdapSettings.Server(other.getHost(), other.getPort()));
     }
-    LdapSettings.Builder settings = LdapSettings.builder(parsed.get(0).getHost(), parsed.get(0).getPort(), base)
+    LdapSettings.Builder settings = LdapSettings.builder(srv != null ? srv.domain() : parsed.get(0).getHost(),
+            parsed.get(0).getPort(), base)
         .failover(failover)
         .security(security, caFile)
         .schema(personFilter, uidAttribute, managerAttribute)
         .timeouts(connectTimeout, responseTimeout);
+    if (srv != null) {
+      settings.srv(srv);
+    }
     if (bindDn != null) {
       char[] secret = password();
       settings.bind(bindDn, secret);
@@ -201,6 +221,38 @@ public final class DirectoryOptions {
       throw new UserError("a password was given but no --bind-dn to bind as");
     }
     return scoped(settings);
+  }
+
+  /**
+   * Where DNS names the servers, for a URL with no host ({@code ldap:///dc=example,dc=com}, as
+   * pam_ldap reads it); {@code null} when the URLs name their hosts.
+   */
+  private SrvDiscovery srv(java.util.List<LDAPURL> parsed) throws UserError {
+    LDAPURL first = parsed.get(0);
+    if (first.hostProvided()) {
+      if (dnsServer != null) {
+        throw new UserError("--dns-server is for servers found in DNS: -H ldap:///dc=example,dc=com, with no host");
+      }
+      return null;
+    }
+    String written = url.split(" ")[0];
+    if (parsed.size() > 1) {
+      throw new UserError("-H " + url + ": " + written + " finds its servers in DNS; give it alone, not with others");
+    }
+    if ("ldaps".equalsIgnoreCase(first.getScheme())) {
+      throw new UserError("-H " + written + ": the SRV records _ldap._tcp name plain LDAP ports; use ldap:///"
+          + first.getBaseDN() + " with --starttls for TLS");
+    }
+    if (first.getBaseDN().isNullDN()) {
+      throw new UserError("-H " + written + " names no host and no domain: write ldap://host:389, or "
+          + "ldap:///dc=example,dc=com to find the servers of example.com in DNS");
+    }
+    try {
+      return new SrvDiscovery(SrvDiscovery.domainOf(first.getBaseDN().toString()), dnsServer);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("-H " + written + ": " + e.getMessage() + " (write ldap:///dc=example,dc=com to find the "
+          + "servers of example.com in DNS)");
+    }
   }
 
   /** One server's URL, checked: a host, over TCP. */
@@ -216,8 +268,9 @@ public final class DirectoryOptions {
     } catch (LDAPException e) {
       throw new UserError("bad --url '" + one + "': write it like ldap://host:389 or ldaps://host:636");
     }
-    if (!parsed.hostProvided()) {
-      throw new UserError("--url '" + one + "' names no host: write it like ldap://host:389 or ldaps://host:636");
+    if (!parsed.hostProvided() && parsed.getBaseDN().isNullDN()) {
+      throw new UserError("--url '" + one + "' names no host: write it like ldap://host:389 or ldaps://host:636, or "
+          + "ldap:///dc=example,dc=com to find the servers of example.com in DNS");
     }
     return parsed;
   }
@@ -294,9 +347,11 @@ public final class DirectoryOptions {
 
   /** One line saying what went wrong when reaching or binding to the directory. */
   public static String explain(LDAPException e, LdapSettings settings) {
-    String where = settings.servers().stream().map(LdapSettings.Server::toString)
-        .collect(java.util.stream.Collectors.joining(", "));
+    String where = settings.where();
     ResultCode code = e.getResultCode();
+    if (settings.srv() != null && String.valueOf(e.getMessage()).startsWith("no DNS SRV records")) {
+      return e.getMessage(); // Connector's one line: the records, the DNS server, why
+    }
     if (code == ResultCode.CONNECT_ERROR || code == ResultCode.SERVER_DOWN || code == ResultCode.TIMEOUT) {
       return "cannot reach " + where + ": " + unreachableBecause(e, settings);
     }

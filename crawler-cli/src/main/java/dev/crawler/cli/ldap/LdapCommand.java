@@ -277,8 +277,7 @@ public final class LdapCommand implements Callable<Integer> {
   }
 
   private static String where(LdapSettings settings) {
-    return settings.servers().stream().map(LdapSettings.Server::toString)
-        .collect(java.util.stream.Collectors.joining(", "));
+    return settings.where();
   }
 
   /** --deadline passed before the crawl began: one line, nothing printed, exit 1 (nothing was read). */

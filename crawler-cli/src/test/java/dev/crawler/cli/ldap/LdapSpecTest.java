@@ -19,6 +19,19 @@ class LdapSpecTest {
     LdapSettings read = LdapSpec.settings(LdapSpec.of(settings, false), bindDn -> null, null);
     assertEquals(settings.servers(), read.servers());
     assertEquals(Duration.ofSeconds(90), read.reconnectFor());
+    assertEquals(null, read.srv());
+  }
+
+  @Test
+  void serversFoundInDns_crossProcesses() throws Exception {
+    LdapSettings settings = LdapSettings.builder("example.com", 389, "dc=example,dc=com")
+        .srv(new dev.crawler.ldap.SrvDiscovery("example.com", "10.0.0.53:5353"))
+        .build();
+    assertEquals(settings.srv(), LdapSpec.settings(LdapSpec.of(settings, false), bindDn -> null, null).srv());
+    LdapSettings system = LdapSettings.builder("example.com", 389, "dc=example,dc=com")
+        .srv(dev.crawler.ldap.SrvDiscovery.of("example.com"))
+        .build();
+    assertEquals(system.srv(), LdapSpec.settings(LdapSpec.of(system, false), bindDn -> null, null).srv());
   }
 
   /**
