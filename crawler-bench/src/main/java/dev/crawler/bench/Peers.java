@@ -72,41 +72,7 @@ final class Peers {
     public void crawl(SlowTree tree, int workers, IntConsumer visit) throws Exception {
       ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
           new LinkedBlockingQueue<>());
-      AtomicLong pending = new AtomicLong(1);
-      CountDownLatch done = new CountDownLatch(1);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      visit.accept(0);
-      class ListTask implements Runnable {
-        final int node;
-
-        ListTask(int node) {
-          this.node = node;
-        }
-
-        @Override
-        public void run() {
-          try {
-            tree.list(node, visit, branch -> {
-              visit.accept(branch);
-              pending.incrementAndGet();
-              pool.execute(new ListTask(branch));
-            });
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            done.countDown();
-          }
-          if (pending.decrementAndGet() == 0) {
-            done.countDown();
-          }
-        }
-      }
-      pool.execute(new ListTask(0));
-      done.await();
-      pool.shutdownNow();
-      pool.awaitTermination(1, TimeUnit.MINUTES);
-      if (failure.get() != null) {
-        throw new IllegalStateException(failure.get());
-      }
+      taskPerBranch(pool, tree, visit, Runnable::run);
     }
   }
 
@@ -286,46 +252,64 @@ final class Peers {
       ExecutorService executor = (ExecutorService) Executors.class
           .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
       Semaphore permits = new Semaphore(workers);
-      AtomicLong pending = new AtomicLong(1);
-      CountDownLatch done = new CountDownLatch(1);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      visit.accept(0);
-      class ListTask implements Runnable {
-        final int node;
-
-        ListTask(int node) {
-          this.node = node;
+      taskPerBranch(executor, tree, visit, listing -> {
+        permits.acquire();
+        try {
+          listing.run();
+        } finally {
+          permits.release();
         }
+      });
+    }
+  }
 
-        @Override
-        public void run() {
-          try {
-            permits.acquire();
-            try {
-              tree.list(node, visit, branch -> {
-                visit.accept(branch);
-                pending.incrementAndGet();
-                executor.execute(new ListTask(branch));
-              });
-            } finally {
-              permits.release();
-            }
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            done.countDown();
-          }
-          if (pending.decrementAndGet() == 0) {
-            done.countDown();
-          }
+  /** How a task runs its listing: directly, or inside a guard such as a semaphore's permit. */
+  private interface ListingGuard {
+    void run(Runnable listing) throws InterruptedException;
+  }
+
+  /**
+   * The crawl both executor peers share: the root visited, then one task per branch on {@code
+   * executor}, each listing its branch through {@code guard} and submitting a task per sub-branch;
+   * a counter of branches not yet listed says when the crawl ends. The first failure ends it too and
+   * is rethrown. The executor is shut down before this returns.
+   */
+  private static void taskPerBranch(ExecutorService executor, SlowTree tree, IntConsumer visit,
+      ListingGuard guard) throws InterruptedException {
+    AtomicLong pending = new AtomicLong(1);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    visit.accept(0);
+    class ListTask implements Runnable {
+      final int node;
+
+      ListTask(int node) {
+        this.node = node;
+      }
+
+      @Override
+      public void run() {
+        try {
+          guard.run(() -> tree.list(node, visit, branch -> {
+            visit.accept(branch);
+            pending.incrementAndGet();
+            executor.execute(new ListTask(branch));
+          }));
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+          done.countDown();
+        }
+        if (pending.decrementAndGet() == 0) {
+          done.countDown();
         }
       }
-      executor.execute(new ListTask(0));
-      done.await();
-      executor.shutdownNow();
-      executor.awaitTermination(1, TimeUnit.MINUTES);
-      if (failure.get() != null) {
-        throw new IllegalStateException(failure.get());
-      }
+    }
+    executor.execute(new ListTask(0));
+    done.await();
+    executor.shutdownNow();
+    executor.awaitTermination(1, TimeUnit.MINUTES);
+    if (failure.get() != null) {
+      throw new IllegalStateException(failure.get());
     }
   }
 
