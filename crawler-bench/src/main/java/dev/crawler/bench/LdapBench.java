@@ -17,7 +17,7 @@ import dev.crawler.core.Outcome;
 import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.OrgChartSource;
 import dev.crawler.ldap.Person;
-import dev.crawler.ldap.Slapd;
+import dev.crawler.ldap.testing.Slapd;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,6 +15,7 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import dev.crawler.ldap.testing.Slapd;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
