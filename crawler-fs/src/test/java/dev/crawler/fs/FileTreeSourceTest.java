@@ -1,5 +1,7 @@
 package dev.crawler.fs;
 
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static dev.crawler.testing.CrawlInvariants.assertVisitedOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +15,7 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
+import dev.crawler.testing.VisitLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +24,8 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +75,7 @@ class FileTreeSourceTest {
   private Result crawl(FileTreeOptions options, int workers, Consumer<Crawler<FileEntry, DirectorySession>> configure,
       Consumer<Visit<FileEntry>> also) throws Exception {
     FileTreeSource source = source(root, options);
-    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    VisitLog<FileEntry, String> log = new VisitLog<>(entry -> TestTrees.bytesOf(entry.path()));
     Map<String, FileType> types = new ConcurrentHashMap<>();
     Crawler<FileEntry, DirectorySession> crawler = Crawler.over(source).workers(workers);
     configure.accept(crawler);
@@ -78,18 +83,39 @@ class FileTreeSourceTest {
       also.accept(v);
       String key = TestTrees.bytesOf(v.node().path());
       assertEquals(key, new String(v.node().pathBytes(), StandardCharsets.ISO_8859_1), "bytes and path agree");
-      seen.merge(key, 1, Integer::sum);
+      log.accept(v);
       types.put(key, v.node().type());
     })) {
-      return new Result(crawl.await(), seen, types);
+      return new Result(crawl.await(), log, types, Set.of(TestTrees.bytesOf(root)));
     }
   }
 
-  private record Result(CrawlReport<FileEntry> report, Map<String, Integer> seen, Map<String, FileType> types) {
+  private record Result(CrawlReport<FileEntry> report, VisitLog<FileEntry, String> log, Map<String, FileType> types,
+      Set<String> roots) {
+    /** The paths visited, each once. */
     Set<String> paths() {
-      seen.forEach((path, count) -> assertEquals(1, count, "visited twice: " + path));
-      return seen.keySet();
+      assertVisitedOnce(report, log);
+      return log.counts().keySet();
     }
+
+    /** Every invariant of the crawl: it found exactly {@code expected}, each path once, under its directory. */
+    void assertFound(Set<String> expected) {
+      assertFound(expected, Set.of());
+    }
+
+    /** As {@link #assertFound(Set)}, with an error for each of {@code failing}, directories not listed. */
+    void assertFound(Set<String> expected, Set<String> failing) {
+      assertCrawlInvariants(report, log, parentsOf(expected, roots), failing);
+    }
+  }
+
+  /** Each path with its directory's path, {@code null} for a root: the tree {@code find} printed. */
+  static Map<String, String> parentsOf(Set<String> paths, Set<String> roots) {
+    Map<String, String> parents = new HashMap<>();
+    for (String path : paths) {
+      parents.put(path, roots.contains(path) ? null : parent(path));
+    }
+    return parents;
   }
 
   @ParameterizedTest(name = "workers={0}")
@@ -97,7 +123,7 @@ class FileTreeSourceTest {
   void default_visitsWhatFindPrints(int workers) throws Exception {
     Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {});
     assertEquals(Outcome.COMPLETE, result.report().outcome());
-    assertEquals(TestTrees.find(root), result.paths());
+    result.assertFound(TestTrees.find(root));
     assertEquals(FileType.SYMLINK, result.types().get(TestTrees.bytesOf(root.resolve("links/to-dir"))));
     assertEquals(FileType.OTHER, result.types().get(TestTrees.bytesOf(root.resolve("pipe"))));
   }
@@ -123,7 +149,7 @@ class FileTreeSourceTest {
       }
     });
     assertEquals(Outcome.COMPLETE, result.report().outcome());
-    assertEquals(TestTrees.find(root), result.paths());
+    result.assertFound(TestTrees.find(root));
     assertTrue(duringListing.get() >= 8_000, duringListing.get() + " of 10,000 files came while the directory was read");
   }
 
@@ -211,7 +237,7 @@ class FileTreeSourceTest {
   private void assertPathsOnlyCrawlMatchesFind(int workers) throws Exception {
     Result result = crawl(FileTreeOptions.defaults().withReadLeafAttributes(false), workers, c -> {}, v -> {});
     assertEquals(Outcome.COMPLETE, result.report().outcome());
-    assertEquals(TestTrees.find(root), result.paths());
+    result.assertFound(TestTrees.find(root));
     Set<String> directories = TestTrees.find(root, "-type", "d");
     result.types().forEach((path, type) ->
         assertEquals(directories.contains(path), type == FileType.DIRECTORY, "type of " + path + ": " + type));
@@ -251,7 +277,7 @@ class FileTreeSourceTest {
       Result oneFileSystem = crawl(options.withOneFileSystem(true), 2, c -> {}, v -> {});
       assertTrue(oneFileSystem.paths().contains("/dev/shm"), "the mount point itself is visited");
       assertFalse(oneFileSystem.paths().contains(inside.toString()), "but not entered");
-      assertEquals(TestTrees.find(root, "-xdev"), oneFileSystem.paths());
+      oneFileSystem.assertFound(TestTrees.find(root, "-xdev"));
       Result everything = crawl(options, 2, c -> {}, v -> {});
       assertTrue(everything.paths().contains(inside.resolve("a/b").toString()));
     } finally {
@@ -264,8 +290,8 @@ class FileTreeSourceTest {
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(false)
         .withExcludes(List.of("e1")).withSkipHidden(true);
     Result result = crawl(options, 2, c -> {}, v -> {});
-    assertEquals(TestTrees.find(root, "(", "-name", "e1", "-o", "-name", ".*", ")", "-prune", "-o", "-print0"),
-        result.paths());
+    result.assertFound(
+        TestTrees.find(root, "(", "-name", "e1", "-o", "-name", ".*", ")", "-prune", "-o", "-print0"));
   }
 
   @Test
@@ -296,10 +322,9 @@ class FileTreeSourceTest {
     assertEquals("File system loop: a link to one of its own ancestors (not entered)",
         FileErrors.reason(errors.get(0).cause()));
     Set<String> expected = TestTrees.find(root, "-L");
-    Set<String> ours = result.paths().stream()
-        .filter(p -> !p.equals(root + "/links/to-ancestor")) // find -L does not print a loop
-        .collect(Collectors.toSet());
-    assertEquals(expected, ours);
+    String loop = root + "/links/to-ancestor";
+    expected.add(loop); // visited and reported; find -L does not print a loop
+    result.assertFound(expected, Set.of(loop));
     assertEquals(FileType.DIRECTORY, result.types().get(root + "/links/to-dir"));
     assertEquals(FileType.SYMLINK, result.types().get(root + "/links/dangling"));
   }
@@ -310,7 +335,7 @@ class FileTreeSourceTest {
     Set<String> expected = TestTrees.find(root, "(", "-name", "e1", "-o", "-path", root + "/d2/*", ")", "-prune",
         "-o", "-print0");
     // find -print0 above prints the kept paths; our oracle adds another -print0, harmless on pruned ones
-    assertEquals(expected, result.paths());
+    result.assertFound(expected);
   }
 
   /** Several roots in one crawl: each tree as find walks it, a relative exclude from each root. */
@@ -319,17 +344,18 @@ class FileTreeSourceTest {
     List<Path> roots = List.of(root.resolve("d1"), root.resolve("d3"));
     FileTreeSource source = source(roots, FileTreeOptions.defaults().withExcludes(List.of("e2/*")));
     assertEquals(roots, source.roots().stream().map(FileEntry::path).toList());
-    Map<String, Integer> seen = new ConcurrentHashMap<>();
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(3).startAll(source.roots(),
-        v -> seen.merge(TestTrees.bytesOf(v.node().path()), 1, Integer::sum))) {
-      assertEquals(Outcome.COMPLETE, crawl.await().outcome());
+    VisitLog<FileEntry, String> log = new VisitLog<>(entry -> TestTrees.bytesOf(entry.path()));
+    CrawlReport<FileEntry> report;
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(3).startAll(source.roots(), log)) {
+      report = crawl.await();
     }
-    Set<String> expected = new java.util.HashSet<>();
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    Set<String> expected = new HashSet<>();
     for (Path r : roots) {
       expected.addAll(TestTrees.find(r, "-path", r + "/e2/*", "-prune", "-o", "-print0"));
     }
-    assertEquals(expected, seen.keySet());
-    assertTrue(seen.values().stream().allMatch(n -> n == 1));
+    Set<String> rootKeys = roots.stream().map(TestTrees::bytesOf).collect(Collectors.toSet());
+    assertCrawlInvariants(report, log, parentsOf(expected, rootKeys), Set.of());
     NoSuchFileException missing = assertThrows(NoSuchFileException.class,
         () -> source(List.of(root, root.resolve("nope")), FileTreeOptions.defaults()));
     assertEquals(root.resolve("nope").toString(), missing.getFile());
@@ -338,13 +364,13 @@ class FileTreeSourceTest {
   @Test
   void skipHidden_leavesOutDotEntries() throws Exception {
     Result result = crawl(FileTreeOptions.defaults().withSkipHidden(true), 3, c -> {}, v -> {});
-    assertEquals(TestTrees.find(root, "-name", ".*", "-prune", "-o", "-print0"), result.paths());
+    result.assertFound(TestTrees.find(root, "-name", ".*", "-prune", "-o", "-print0"));
   }
 
   @Test
   void maxDepth_matchesFind() throws Exception {
     Result result = crawl(FileTreeOptions.defaults(), 3, c -> c.maxDepth(2), v -> {});
-    assertEquals(TestTrees.find(root, "-maxdepth", "2"), result.paths());
+    result.assertFound(TestTrees.find(root, "-maxdepth", "2"));
   }
 
   @Test
@@ -362,7 +388,7 @@ class FileTreeSourceTest {
     assertTrue(error.cause() instanceof NoSuchFileException);
     Set<String> expected = TestTrees.find(root);
     expected.add(TestTrees.bytesOf(doomed));
-    assertEquals(expected, result.paths());
+    result.assertFound(expected, Set.of(TestTrees.bytesOf(doomed)));
   }
 
   /**
@@ -423,7 +449,7 @@ class FileTreeSourceTest {
     if (reader() != null) {
       assertEquals(List.of(), result.report().errors());
       assertEquals(Outcome.COMPLETE, result.report().outcome());
-      assertEquals(found, result.paths());
+      result.assertFound(found);
       long bound = before + (long) workers * (OpenDirectoryCache.CAPACITY + 3) + 8;
       assertTrue(most.get() <= bound, most.get() + " descriptors open during the crawl, more than " + bound);
       assertTrue(openDescriptors() <= before + 4, "descriptors left open: " + openDescriptors() + " after, "
@@ -437,7 +463,7 @@ class FileTreeSourceTest {
         .collect(Collectors.toSet());
     assertFalse(beyond.isEmpty());
     assertEquals(Outcome.PARTIAL, result.report().outcome());
-    assertEquals(reachable, result.paths());
+    result.assertFound(reachable, beyond);
     assertEquals(beyond, result.report().errors().stream().map(e -> TestTrees.bytesOf(e.branch().path()))
         .collect(Collectors.toSet()));
     for (BranchError<FileEntry> error : result.report().errors()) {

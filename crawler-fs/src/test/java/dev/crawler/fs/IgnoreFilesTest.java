@@ -1,5 +1,6 @@
 package dev.crawler.fs;
 
+import static dev.crawler.testing.CrawlInvariants.assertVisitedOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
+import dev.crawler.testing.VisitLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -222,12 +223,14 @@ class IgnoreFilesTest {
     try {
       FileTreeOptions options = FileTreeOptions.defaults().withIgnoreFiles(IgnoreFiles.gitDefaults());
       FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
-      Set<String> found = ConcurrentHashMap.newKeySet();
+      VisitLog<FileEntry, Path> log = new VisitLog<>(FileEntry::path);
       CrawlReport<FileEntry> report;
-      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(),
-          v -> found.add(v.node().path().getFileName().toString()))) {
+      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(), log)) {
         report = crawl.await();
       }
+      assertVisitedOnce(report, log);
+      Set<String> found = log.counts().keySet().stream().map(path -> path.getFileName().toString())
+          .collect(Collectors.toSet());
       assertEquals(Outcome.PARTIAL, report.outcome());
       assertEquals(1, report.errors().size(), report.errors().toString());
       String reason = FileErrors.reason(report.errors().get(0).cause());
@@ -245,16 +248,19 @@ class IgnoreFilesTest {
       throws Exception {
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readAttributes).withIgnoreFiles(files);
     FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
-    Set<String> found = ConcurrentHashMap.newKeySet();
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(workers).start(source.root(), v -> {
-      if (v.node().type() != FileType.DIRECTORY) {
-        found.add(root.relativize(v.node().path()).toString());
-      }
-    })) {
+    VisitLog<FileEntry, FileEntry> log = new VisitLog<>(entry -> entry);
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(workers).start(source.root(), log)) {
       CrawlReport<FileEntry> report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome(), report.errors().toString());
+      assertVisitedOnce(report, log);
     }
-    return new TreeSet<>(found);
+    Set<String> found = new TreeSet<>();
+    for (FileEntry entry : log.counts().keySet()) {
+      if (entry.type() != FileType.DIRECTORY) {
+        found.add(root.relativize(entry.path()).toString());
+      }
+    }
+    return found;
   }
 
   /** What git lists as untracked and not ignored under {@code dir}: every file, since nothing is tracked. */

@@ -59,13 +59,14 @@ class OrgChartSourceTest {
   }
 
   /** Each demo person's uid with their manager's uid: the tree a crawl from the CEO must find. */
-  private static Map<String, String> managerByUid(DemoDirectory demo) {
+  /** Each person's uid with their manager's uid ({@code null} for the top): what a crawl must find. */
+  static Map<String, String> managerByUid(List<DemoPerson> people) {
     Map<String, String> uidByDn = new java.util.HashMap<>();
-    for (DemoPerson p : demo.people()) {
+    for (DemoPerson p : people) {
       uidByDn.put(p.dn().toLowerCase(java.util.Locale.ROOT), p.uid());
     }
     Map<String, String> managers = new java.util.HashMap<>();
-    for (DemoPerson p : demo.people()) {
+    for (DemoPerson p : people) {
       managers.put(p.uid(), p.managerDn() == null ? null : uidByDn.get(p.managerDn().toLowerCase(java.util.Locale.ROOT)));
     }
     return managers;
@@ -80,7 +81,7 @@ class OrgChartSourceTest {
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       Result result = crawl(source, "ceo", workers, log);
       assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
-      assertCrawlInvariants(result.report(), log, managerByUid(demo), Set.of());
+      assertCrawlInvariants(result.report(), log, managerByUid(demo.people()), Set.of());
       for (DemoPerson p : demo.people()) {
         assertEquals(p.title(), result.visits().get(p.uid()).node().title());
       }

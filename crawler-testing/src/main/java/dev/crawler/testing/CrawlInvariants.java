@@ -101,7 +101,8 @@ public final class CrawlInvariants {
 
   /**
    * Every invariant of a finished crawl of any source, against the tree it should have found:
-   * nothing visited twice, every parent delivered before its children with the expected parent,
+   * nothing visited twice, every parent delivered before its children (as a branch, one level up)
+   * with the expected parent,
    * no child of a failing branch visited; for a crawl that ran to its end, every expected node
    * visited and nothing else, with an error for each failing branch; no crawler thread left.
    *
@@ -144,6 +145,29 @@ public final class CrawlInvariants {
         problems.add("errors for " + errors + ", expected for " + expectedErrors);
       }
     }
+    if (!problems.isEmpty()) {
+      fail(problems.size() + " problems, first: " + problems.stream().limit(10).collect(Collectors.joining("; ")));
+    }
+    assertEquals(report.visits(), visits.total(), "report.visits vs visits delivered");
+    assertNoCrawlerThreads();
+  }
+
+  /**
+   * The invariants every crawl keeps whatever tree it found, for a test whose oracle is not the
+   * whole tree (git's list of files, a filtered {@code find}) and that compares what was found on
+   * its own: nothing visited twice, every child after its parent, one level below it, the report's
+   * count equal to the visits delivered, no crawler thread left.
+   *
+   * @param report the finished crawl's report
+   * @param visits every visit the crawl delivered
+   */
+  public static void assertVisitedOnce(CrawlReport<?> report, VisitLog<?, ?> visits) {
+    List<String> problems = new ArrayList<>(visits.problems());
+    visits.counts().forEach((key, count) -> {
+      if (count != 1) {
+        problems.add(key + " visited " + count + " times");
+      }
+    });
     if (!problems.isEmpty()) {
       fail(problems.size() + " problems, first: " + problems.stream().limit(10).collect(Collectors.joining("; ")));
     }
