@@ -1,12 +1,15 @@
 package dev.crawler.fs;
 
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.spi.NodeCodec;
+import dev.crawler.testing.VisitLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,9 +27,7 @@ class FileEntryCodecTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    root = tmp.resolve("tree");
-    Files.createDirectories(root);
-    TestTrees.populate(root);
+    root = TestTrees.populate(tmp.resolve("tree"));
   }
 
   @Test
@@ -54,13 +55,14 @@ class FileEntryCodecTest {
   void aDecodedDirectory_listsWhatTheOriginalLists() throws Exception {
     FileTreeSource source = FileTreeSource.over(root, FileTreeOptions.defaults());
     assertEquals(source.root(), codecTrip(source, source.root()));
-    Set<String> listed = ConcurrentHashMap.newKeySet();
+    VisitLog<FileEntry, String> log = new VisitLog<>(entry -> TestTrees.bytesOf(entry.path()));
     FileEntry decoded = source.codec().decode(source.codec().encode(source.root()));
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(1).start(decoded,
-        v -> listed.add(TestTrees.bytesOf(v.node().path())))) {
-      crawl.await();
+    CrawlReport<FileEntry> report;
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(1).start(decoded, log)) {
+      report = crawl.await();
     }
-    assertEquals(TestTrees.find(root), listed);
+    assertCrawlInvariants(report, log, TestTrees.parentsOf(TestTrees.find(root), Set.of(TestTrees.bytesOf(root))),
+        Set.of());
   }
 
   @Test

@@ -24,7 +24,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +65,7 @@ class FileTreeSourceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    root = tmp.resolve("tree");
-    Files.createDirectories(root);
-    TestTrees.populate(root);
+    root = TestTrees.populate(tmp.resolve("tree"));
   }
 
   /** Crawls and returns each visited path's bytes with how often it was visited. */
@@ -105,17 +102,8 @@ class FileTreeSourceTest {
 
     /** As {@link #assertFound(Set)}, with an error for each of {@code failing}, directories not listed. */
     void assertFound(Set<String> expected, Set<String> failing) {
-      assertCrawlInvariants(report, log, parentsOf(expected, roots), failing);
+      assertCrawlInvariants(report, log, TestTrees.parentsOf(expected, roots), failing);
     }
-  }
-
-  /** Each path with its directory's path, {@code null} for a root: the tree {@code find} printed. */
-  static Map<String, String> parentsOf(Set<String> paths, Set<String> roots) {
-    Map<String, String> parents = new HashMap<>();
-    for (String path : paths) {
-      parents.put(path, roots.contains(path) ? null : parent(path));
-    }
-    return parents;
   }
 
   @ParameterizedTest(name = "workers={0}")
@@ -224,9 +212,7 @@ class FileTreeSourceTest {
     assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no writable /dev/shm on this machine");
     Path dir = Files.createTempDirectory(shm, "crawler-fs-test");
     try {
-      root = dir.resolve("tree");
-      Files.createDirectories(root);
-      TestTrees.populate(root);
+      root = TestTrees.populate(dir.resolve("tree"));
       assertEquals("tmpfs", Files.getFileStore(root).type());
       assertPathsOnlyCrawlMatchesFind(2);
     } finally {
@@ -355,7 +341,7 @@ class FileTreeSourceTest {
       expected.addAll(TestTrees.find(r, "-path", r + "/e2/*", "-prune", "-o", "-print0"));
     }
     Set<String> rootKeys = roots.stream().map(TestTrees::bytesOf).collect(Collectors.toSet());
-    assertCrawlInvariants(report, log, parentsOf(expected, rootKeys), Set.of());
+    assertCrawlInvariants(report, log, TestTrees.parentsOf(expected, rootKeys), Set.of());
     NoSuchFileException missing = assertThrows(NoSuchFileException.class,
         () -> source(List.of(root, root.resolve("nope")), FileTreeOptions.defaults()));
     assertEquals(root.resolve("nope").toString(), missing.getFile());
