@@ -36,20 +36,40 @@ public final class CrawlInvariants {
    *     for a stream closed early, or a reader that threw)
    */
   public record Expect(Set<Integer> failedBranches, int maxDepth, boolean readEverything) {
-    /** A crawl with no failures and no depth limit, read to the end. */
+    /**
+     * A crawl with no failures and no depth limit, read to the end.
+     *
+     * @return the expectation
+     */
     public static Expect everything() {
       return new Expect(Set.of(), Integer.MAX_VALUE, true);
     }
 
+    /**
+     * This expectation, with {@code branches} failing for good instead.
+     *
+     * @param branches the branches whose listing fails
+     * @return a new expectation
+     */
     public Expect failing(Set<Integer> branches) {
       return new Expect(Set.copyOf(branches), maxDepth, readEverything);
     }
 
+    /**
+     * This expectation, for a crawl with {@code maxDepth(depth)}.
+     *
+     * @param depth the crawl's maximum depth
+     * @return a new expectation
+     */
     public Expect maxDepth(int depth) {
       return new Expect(failedBranches, depth, readEverything);
     }
 
-    /** The consumer stopped reading before the end: it saw at most what was handed over. */
+    /**
+     * The consumer stopped reading before the end: it saw at most what was handed over.
+     *
+     * @return a new expectation
+     */
     public Expect readPartly() {
       return new Expect(failedBranches, maxDepth, false);
     }
@@ -67,6 +87,11 @@ public final class CrawlInvariants {
    *   <li>every session was closed once, on the thread that opened it, the source's contract was
    *       kept, and no crawler thread is left.</li>
    * </ul>
+   *
+   * @param report the finished crawl's report
+   * @param visits every visit the consumer received
+   * @param source the source the crawl listed
+   * @param expect what this crawl should have done
    */
   public static void assertCrawlInvariants(CrawlReport<Integer> report, VisitRecorder visits, TreeSource source,
       Expect expect) {
@@ -106,6 +131,9 @@ public final class CrawlInvariants {
    * no child of a failing branch visited; for a crawl that ran to its end, every expected node
    * visited and nothing else, with an error for each failing branch; no crawler thread left.
    *
+   * @param <K> the key type
+   * @param report the finished crawl's report
+   * @param visits every visit the crawl delivered
    * @param expectedParents every node the crawl can reach, by key, with its parent's key ({@code
    *     null} for the root)
    * @param failedBranches keys of branches whose listing fails for good
@@ -179,6 +207,13 @@ public final class CrawlInvariants {
    * The crawl's report, or a failure naming {@code what} with every crawler thread's stack if the
    * crawl has not ended within {@code timeout}. The crawl is not closed on failure: closing a hung
    * crawl would hang the test too.
+   *
+   * @param <T> the node type
+   * @param crawl the crawl to await
+   * @param timeout how long to wait: far longer than the crawl takes, a hang's bound
+   * @param what the crawl, for the failure's message
+   * @return the crawl's report
+   * @throws InterruptedException if interrupted while waiting
    */
   public static <T> CrawlReport<T> awaitOrDump(Crawl<T> crawl, Duration timeout, String what)
       throws InterruptedException {
@@ -194,6 +229,8 @@ public final class CrawlInvariants {
   /**
    * For tests of stopping that record no visits: every session closed once, on its own thread; no
    * contract breach; no crawler thread alive.
+   *
+   * @param source the source the crawl listed
    */
   public static void assertCleanShutdown(TreeSource source) {
     assertEquals(0, source.sessionsNotClosed(), "sessions not closed exactly once");

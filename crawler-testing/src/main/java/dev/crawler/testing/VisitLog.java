@@ -27,6 +27,11 @@ public final class VisitLog<T, K> implements Consumer<Visit<T>> {
   private final Queue<String> problems = new ConcurrentLinkedQueue<>();
   private final AtomicLong total = new AtomicLong();
 
+  /**
+   * A log keyed by {@code key}.
+   *
+   * @param key a node's key: equal for the same node however it was reached
+   */
   public VisitLog(Function<? super T, K> key) {
     this.key = key;
   }
@@ -52,26 +57,51 @@ public final class VisitLog<T, K> implements Consumer<Visit<T>> {
     }
   }
 
-  /** The key of a node, as this log records it. */
+  /**
+   * The key of a node, as this log records it.
+   *
+   * @param node a node of type {@code T}, such as a {@code BranchError}'s branch
+   * @return its key
+   */
   public K keyOf(Object node) {
     @SuppressWarnings("unchecked")
     T t = (T) node;
     return key.apply(t);
   }
 
+  /**
+   * How often each node was visited, by key.
+   *
+   * @return a live view
+   */
   public Map<K, Integer> counts() {
     return counts;
   }
 
-  /** Each visited node's parent key; absent for a root. */
+  /**
+   * Each visited node's parent key; absent for a root.
+   *
+   * @return a live view, the parent of the first visit
+   */
   public Map<K, K> parents() {
     return parents;
   }
 
+  /**
+   * What was wrong with the visits as they arrived: a child before its parent, under a leaf, or not
+   * one level below it.
+   *
+   * @return the problems, empty when all is well
+   */
   public Queue<String> problems() {
     return problems;
   }
 
+  /**
+   * Visits received, repeats included.
+   *
+   * @return the count
+   */
   public long total() {
     return total.get();
   }
