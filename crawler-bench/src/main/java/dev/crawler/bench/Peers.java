@@ -7,6 +7,7 @@ import dev.crawler.core.Outcome;
 import dev.crawler.core.spi.BranchSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +52,7 @@ final class Peers {
         tree.list(node, visit, branch -> {
           visit.accept(branch);
           if (size[0] == ref[0].length) {
-            ref[0] = java.util.Arrays.copyOf(ref[0], size[0] * 2);
+            ref[0] = Arrays.copyOf(ref[0], size[0] * 2);
           }
           ref[0][size[0]++] = branch;
         });
@@ -224,11 +225,11 @@ final class Peers {
       tree.list(node, visit, b -> {
         visit.accept(b);
         if (size[0] == out[0].length) {
-          out[0] = java.util.Arrays.copyOf(out[0], size[0] * 2);
+          out[0] = Arrays.copyOf(out[0], size[0] * 2);
         }
         out[0][size[0]++] = b;
       });
-      int[] frame = java.util.Arrays.copyOf(out[0], size[0]);
+      int[] frame = Arrays.copyOf(out[0], size[0]);
       frame[0] = 1;
       return frame;
     }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -125,7 +126,7 @@ class SeveralRootsTest {
     return found;
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void startAll_noRoots_orANullRoot_isRejected() {
     Crawler<Integer, TreeSource.Session> crawler = Crawler.over(new TreeSource(Tree.single()));
     assertThrows(IllegalArgumentException.class, () -> crawler.startAll(List.of()));

@@ -12,6 +12,7 @@ import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.testing.VisitLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +77,7 @@ class FileEntryCodecTest {
     }
     byte[] raw = PathBytes.of(root.resolve("odd")).clone();
     byte[] name = {'/', 'b', 'a', 'd', (byte) 0xff, 'b', 'y', 't', 'e'};
-    byte[] full = java.util.Arrays.copyOf(raw, raw.length + name.length);
+    byte[] full = Arrays.copyOf(raw, raw.length + name.length);
     System.arraycopy(name, 0, full, raw.length, name.length);
     Path decoded = PathBytes.toPath(full);
     assertArrayEquals(full, PathBytes.of(decoded));

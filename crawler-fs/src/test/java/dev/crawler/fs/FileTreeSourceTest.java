@@ -17,6 +17,7 @@ import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
 import dev.crawler.testing.VisitLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -129,7 +133,7 @@ class FileTreeSourceTest {
     for (int i = 0; i < 10_000; i++) {
       Files.createFile(wide.resolve("f" + i));
     }
-    java.util.concurrent.atomic.AtomicInteger duringListing = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger duringListing = new AtomicInteger();
     Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {
       if (v.node().path().startsWith(wide) && StackWalker.getInstance().walk(frames -> frames.anyMatch(
           f -> f.getClassName().equals(FileTreeSource.class.getName()) && f.getMethodName().equals("list")))) {
@@ -151,7 +155,7 @@ class FileTreeSourceTest {
 
   /** Both readers, every attribute of every entry, with and without attributes read or links followed. */
   @ParameterizedTest(name = "read leaf attributes={0}, follow links={1}")
-  @org.junit.jupiter.params.provider.CsvSource({"true,false", "false,false", "true,true", "false,true"})
+  @CsvSource({"true,false", "false,false", "true,true", "false,true"})
   void nativeAndJavaNio_findTheSameEntries(boolean readLeafAttributes, boolean followLinks) throws Exception {
     assumeTrue(NativeDirectoryReader.SYSTEM != null, "no native reader on this JVM");
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readLeafAttributes)
@@ -159,7 +163,7 @@ class FileTreeSourceTest {
     Map<String, String> nativeEntries =
         entries(FileTreeSource.over(List.of(root), options, NativeDirectoryReader.SYSTEM));
     Map<String, String> nioEntries = entries(FileTreeSource.over(List.of(root), options, null));
-    Set<String> paths = new java.util.HashSet<>(nativeEntries.keySet());
+    Set<String> paths = new HashSet<>(nativeEntries.keySet());
     paths.remove("#report");
     assertEquals(followLinks ? TestTrees.find(root, "-L") : TestTrees.find(root),
         followLinks ? withoutLoop(paths) : paths);
@@ -423,8 +427,8 @@ class FileTreeSourceTest {
 
   private void assertDeepTreeListed(int workers) throws Exception {
     long before = openDescriptors();
-    java.util.concurrent.atomic.AtomicLong most = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong visits = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong most = new AtomicLong();
+    AtomicLong visits = new AtomicLong();
     Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {
       if (visits.incrementAndGet() % 97 == 0) {
         most.accumulateAndGet(openDescriptors(), Math::max);
@@ -468,7 +472,7 @@ class FileTreeSourceTest {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.count();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -514,11 +518,11 @@ class FileTreeSourceTest {
         try {
           Files.delete(p);
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       });
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

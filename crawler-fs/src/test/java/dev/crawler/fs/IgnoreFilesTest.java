@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -133,7 +135,7 @@ class IgnoreFilesTest {
     git(repo, "init", "-q");
     Files.writeString(repo.resolve(".gitignore"), "build/\n!build/keep/\n");
     Files.writeString(repo.resolve("build/keep/a"), "");
-    Files.setPosixFilePermissions(repo.resolve("build"), java.nio.file.attribute.PosixFilePermissions.fromString(
+    Files.setPosixFilePermissions(repo.resolve("build"), PosixFilePermissions.fromString(
         "---------"));
     try {
       // An unreadable ignored directory is no error: it is never opened.
@@ -144,7 +146,7 @@ class IgnoreFilesTest {
         assertEquals(Outcome.COMPLETE, report.outcome(), report.errors().toString());
       }
     } finally {
-      Files.setPosixFilePermissions(repo.resolve("build"), java.nio.file.attribute.PosixFilePermissions.fromString(
+      Files.setPosixFilePermissions(repo.resolve("build"), PosixFilePermissions.fromString(
           "rwx------"));
     }
     assertEquals(gitUntracked(repo, null), crawledFiles(repo, new IgnoreFiles(null), true, 2));
@@ -272,7 +274,7 @@ class IgnoreFilesTest {
     command.addAll(List.of("ls-files", "-z", "--others", "--exclude-standard"));
     String out = git(dir, command.subList(1, command.size()).toArray(String[]::new));
     return out.isEmpty() ? Set.of()
-        : java.util.Arrays.stream(out.split("\0")).filter(p -> !p.endsWith("/")).collect(Collectors.toCollection(
+        : Arrays.stream(out.split("\0")).filter(p -> !p.endsWith("/")).collect(Collectors.toCollection(
             TreeSet::new));
   }
 

@@ -2,8 +2,14 @@ package dev.crawler.ldap;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Where the directory is, how to reach it, and how its org chart is shaped. Immutable. Build with
@@ -187,9 +193,9 @@ public record LdapSettings(
    * user attribute, {@value #ALL_OPERATIONAL_ATTRIBUTES} every operational one (each person then
    * carries those the server sent, beyond the names asked), and {@value #NO_ATTRIBUTES} none.
    */
-  public LdapSettings withExtraAttributes(java.util.List<String> extra) {
+  public LdapSettings withExtraAttributes(List<String> extra) {
     return new LdapSettings(host, port, security, caFile, bindDn, password, baseDn, personFilter, uidAttribute,
-        managerAttribute, reportsAttribute, distinct(java.util.stream.Stream.concat(attributes.stream(), extra.stream())
+        managerAttribute, reportsAttribute, distinct(Stream.concat(attributes.stream(), extra.stream())
             .toList()), connectTimeout, responseTimeout, batchSize, managersPerListing, oneLevel, failover, reconnectFor);
   }
 
@@ -199,7 +205,7 @@ public record LdapSettings(
    * output's extra columns. One that repeats what a person already has a field for (cn, title,
    * mail, the uid or manager attribute) is not among them.
    */
-  java.util.List<String> extraAttributes() {
+  List<String> extraAttributes() {
     return distinct(attributes).stream()
         .filter(a -> !isField(a) && !a.equals(ALL_USER_ATTRIBUTES) && !a.equals(ALL_OPERATIONAL_ATTRIBUTES)
             && !a.equals(NO_ATTRIBUTES))
@@ -208,7 +214,7 @@ public record LdapSettings(
 
   /** Whether a person has a field of their own for attribute {@code name}: cn, title, mail, the uid or manager. */
   boolean isField(String name) {
-    return java.util.Set.of("cn", "title", "mail").contains(name.toLowerCase(java.util.Locale.ROOT))
+    return Set.of("cn", "title", "mail").contains(name.toLowerCase(Locale.ROOT))
         || name.equalsIgnoreCase(uidAttribute) || name.equalsIgnoreCase(managerAttribute);
   }
 
@@ -223,8 +229,8 @@ public record LdapSettings(
   }
 
   /** {@code names} without repeats, ignoring case, the first spelling kept. */
-  private static java.util.List<String> distinct(java.util.List<String> names) {
-    java.util.Set<String> seen = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+  private static List<String> distinct(List<String> names) {
+    Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     return names.stream().filter(seen::add).toList();
   }
 
@@ -254,7 +260,7 @@ public record LdapSettings(
 
   /** Every server, the first ({@code host:port}) first, then the failover ones. */
   public List<Server> servers() {
-    List<Server> all = new java.util.ArrayList<>(1 + failover.size());
+    List<Server> all = new ArrayList<>(1 + failover.size());
     all.add(new Server(host, port));
     all.addAll(failover);
     return List.copyOf(all);
@@ -264,7 +270,7 @@ public record LdapSettings(
   @Override
   public String toString() {
     return "LdapSettings[" + security + " " + servers().stream().map(Server::toString)
-        .collect(java.util.stream.Collectors.joining(" ")) + ", bind " + (bindDn == null ? "anonymous" : bindDn)
+        .collect(Collectors.joining(" ")) + ", bind " + (bindDn == null ? "anonymous" : bindDn)
         + ", base " + baseDn + ", filter " + (personFilter == null ? "the directory's" : personFilter) + "]";
   }
 }

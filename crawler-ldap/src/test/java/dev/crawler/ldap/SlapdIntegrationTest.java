@@ -2,6 +2,7 @@ package dev.crawler.ldap;
 
 import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -85,7 +86,7 @@ class SlapdIntegrationTest {
   @Test
   void oneBigSearch_hitsTheSizeLimit() throws Exception {
     try (LDAPConnection c = new LDAPConnection("127.0.0.1", slapd.port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
-      LDAPSearchException e = org.junit.jupiter.api.Assertions.assertThrows(LDAPSearchException.class,
+      LDAPSearchException e = assertThrows(LDAPSearchException.class,
           () -> c.search(DemoDirectory.BASE_DN, SearchScope.SUB, "(objectClass=inetOrgPerson)", "uid"));
       assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
     }

@@ -11,8 +11,10 @@ import dev.crawler.core.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
@@ -147,7 +149,7 @@ public final class CrawlInvariants {
       }
       if (!expectedParents.containsKey(key)) {
         problems.add(key + " visited, but not in the tree");
-      } else if (!java.util.Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
+      } else if (!Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
         problems.add(key + " with parent " + visits.parents().get(key) + ", expected " + expectedParents.get(key));
       } else if (expectedParents.get(key) != null && failedBranches.contains(expectedParents.get(key))) {
         // A failed listing hands over no child (invariant 7): a child seen anyway was taken from a
@@ -163,7 +165,7 @@ public final class CrawlInvariants {
         }
       });
       Set<Object> errors = report.errors().stream().map(e -> visits.keyOf(e.branch())).collect(Collectors.toSet());
-      Set<Object> expectedErrors = new java.util.HashSet<>();
+      Set<Object> expectedErrors = new HashSet<>();
       for (K failed : failedBranches) {
         if (visits.counts().containsKey(failed)) {
           expectedErrors.add(failed);

@@ -6,10 +6,12 @@ import com.unboundid.ldap.sdk.LDAPException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +77,7 @@ public final class Slapd implements AutoCloseable {
    */
   public static Slapd start(Path dir, int sizeLimit) throws IOException, InterruptedException {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     Files.createDirectories(dir.resolve("db"));
@@ -192,8 +194,8 @@ public final class Slapd implements AutoCloseable {
    *
    * @return the CPU time, zero where the system does not report it
    */
-  public java.time.Duration cpuTime() {
-    return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  public Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** Stops slapd and waits for it; an interrupt is restored, not thrown. */
