@@ -1,5 +1,6 @@
 package dev.crawler.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
 
 /**
  * One crawl of a synthetic tree across engine processes on a Kafka broker, against the in-JVM
@@ -74,7 +76,7 @@ public final class KafkaBench {
       }
     }
     Tree tree = tree(treeSpec);
-    long branches = java.util.stream.IntStream.range(0, tree.size()).filter(tree::isBranch).count();
+    long branches = IntStream.range(0, tree.size()).filter(tree::isBranch).count();
     int all = processes * workers;
     System.out.printf(Locale.ROOT, "tree %s: %,d nodes, %,d branches; %d ms a listing; %d processes x %d workers%n%n",
         treeSpec, tree.size(), branches, latencyMicros / 1000, processes, workers);
@@ -223,7 +225,7 @@ public final class KafkaBench {
 
   /** This JVM's CPU time so far. */
   static long cpuMillis() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / 1_000_000;
   }
 

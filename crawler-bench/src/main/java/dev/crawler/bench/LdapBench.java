@@ -1,5 +1,7 @@
 package dev.crawler.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
 import com.unboundid.ldap.listener.LDAPListener;
 import com.unboundid.ldap.listener.LDAPListenerConfig;
 import com.unboundid.ldap.listener.ProxyRequestHandler;
@@ -17,13 +19,16 @@ import dev.crawler.core.Outcome;
 import dev.crawler.ldap.LdapSettings;
 import dev.crawler.ldap.OrgChartSource;
 import dev.crawler.ldap.Person;
-import dev.crawler.ldap.Slapd;
+import dev.crawler.ldap.testing.Slapd;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,12 +36,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * An org chart in a real OpenLDAP slapd, reached through a proxy that adds latency to every
@@ -167,7 +177,7 @@ public final class LdapBench {
       for (int i = 0; i < 3; i++) {
         runs.add(once(method));
       }
-      runs.sort(java.util.Comparator.comparingDouble(Run::seconds));
+      runs.sort(Comparator.comparingDouble(Run::seconds));
       return runs.get(1);
     }
 
@@ -215,18 +225,18 @@ public final class LdapBench {
      * peak, as near as collections show it; -1 if none ran.
      */
     private static final class LiveHeap implements AutoCloseable {
-      private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
+      private final AtomicLong peak = new AtomicLong(-1);
       private final List<Runnable> removals = new ArrayList<>();
 
       LiveHeap() {
-        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-          javax.management.NotificationEmitter emitter = (javax.management.NotificationEmitter) gc;
-          javax.management.NotificationListener listener = (notification, handback) -> {
-            if (notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-              com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
-                  .from((javax.management.openmbean.CompositeData) notification.getUserData());
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+          NotificationEmitter emitter = (NotificationEmitter) gc;
+          NotificationListener listener = (notification, handback) -> {
+            if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+              GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
+                  .from((CompositeData) notification.getUserData());
               long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                  .mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
+                  .mapToLong(MemoryUsage::getUsed).sum();
               peak.accumulateAndGet(used, Math::max);
             }
           };
@@ -234,7 +244,7 @@ public final class LdapBench {
           removals.add(() -> {
             try {
               emitter.removeNotificationListener(listener);
-            } catch (javax.management.ListenerNotFoundException e) {
+            } catch (ListenerNotFoundException e) {
               throw new IllegalStateException(e);
             }
           });
@@ -252,7 +262,7 @@ public final class LdapBench {
     }
 
     private static double jvmCpu() {
-      return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+      return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime() / 1e9;
     }
   }
@@ -433,7 +443,7 @@ public final class LdapBench {
         throw new IllegalStateException(e);
       }
     });
-    List<LDAPConnection> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<LDAPConnection> opened = new CopyOnWriteArrayList<>();
     AtomicLong pending = new AtomicLong(1);
     AtomicLong ops = new AtomicLong();
     AtomicLong found = new AtomicLong(1);

@@ -7,6 +7,7 @@ import dev.crawler.core.Outcome;
 import dev.crawler.core.spi.BranchSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +52,7 @@ final class Peers {
         tree.list(node, visit, branch -> {
           visit.accept(branch);
           if (size[0] == ref[0].length) {
-            ref[0] = java.util.Arrays.copyOf(ref[0], size[0] * 2);
+            ref[0] = Arrays.copyOf(ref[0], size[0] * 2);
           }
           ref[0][size[0]++] = branch;
         });
@@ -72,41 +73,7 @@ final class Peers {
     public void crawl(SlowTree tree, int workers, IntConsumer visit) throws Exception {
       ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
           new LinkedBlockingQueue<>());
-      AtomicLong pending = new AtomicLong(1);
-      CountDownLatch done = new CountDownLatch(1);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      visit.accept(0);
-      class ListTask implements Runnable {
-        final int node;
-
-        ListTask(int node) {
-          this.node = node;
-        }
-
-        @Override
-        public void run() {
-          try {
-            tree.list(node, visit, branch -> {
-              visit.accept(branch);
-              pending.incrementAndGet();
-              pool.execute(new ListTask(branch));
-            });
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            done.countDown();
-          }
-          if (pending.decrementAndGet() == 0) {
-            done.countDown();
-          }
-        }
-      }
-      pool.execute(new ListTask(0));
-      done.await();
-      pool.shutdownNow();
-      pool.awaitTermination(1, TimeUnit.MINUTES);
-      if (failure.get() != null) {
-        throw new IllegalStateException(failure.get());
-      }
+      taskPerBranch(pool, tree, visit, Runnable::run);
     }
   }
 
@@ -258,11 +225,11 @@ final class Peers {
       tree.list(node, visit, b -> {
         visit.accept(b);
         if (size[0] == out[0].length) {
-          out[0] = java.util.Arrays.copyOf(out[0], size[0] * 2);
+          out[0] = Arrays.copyOf(out[0], size[0] * 2);
         }
         out[0][size[0]++] = b;
       });
-      int[] frame = java.util.Arrays.copyOf(out[0], size[0]);
+      int[] frame = Arrays.copyOf(out[0], size[0]);
       frame[0] = 1;
       return frame;
     }
@@ -286,46 +253,64 @@ final class Peers {
       ExecutorService executor = (ExecutorService) Executors.class
           .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
       Semaphore permits = new Semaphore(workers);
-      AtomicLong pending = new AtomicLong(1);
-      CountDownLatch done = new CountDownLatch(1);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      visit.accept(0);
-      class ListTask implements Runnable {
-        final int node;
-
-        ListTask(int node) {
-          this.node = node;
+      taskPerBranch(executor, tree, visit, listing -> {
+        permits.acquire();
+        try {
+          listing.run();
+        } finally {
+          permits.release();
         }
+      });
+    }
+  }
 
-        @Override
-        public void run() {
-          try {
-            permits.acquire();
-            try {
-              tree.list(node, visit, branch -> {
-                visit.accept(branch);
-                pending.incrementAndGet();
-                executor.execute(new ListTask(branch));
-              });
-            } finally {
-              permits.release();
-            }
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            done.countDown();
-          }
-          if (pending.decrementAndGet() == 0) {
-            done.countDown();
-          }
+  /** How a task runs its listing: directly, or inside a guard such as a semaphore's permit. */
+  private interface ListingGuard {
+    void run(Runnable listing) throws InterruptedException;
+  }
+
+  /**
+   * The crawl both executor peers share: the root visited, then one task per branch on {@code
+   * executor}, each listing its branch through {@code guard} and submitting a task per sub-branch;
+   * a counter of branches not yet listed says when the crawl ends. The first failure ends it too and
+   * is rethrown. The executor is shut down before this returns.
+   */
+  private static void taskPerBranch(ExecutorService executor, SlowTree tree, IntConsumer visit,
+      ListingGuard guard) throws InterruptedException {
+    AtomicLong pending = new AtomicLong(1);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    visit.accept(0);
+    class ListTask implements Runnable {
+      final int node;
+
+      ListTask(int node) {
+        this.node = node;
+      }
+
+      @Override
+      public void run() {
+        try {
+          guard.run(() -> tree.list(node, visit, branch -> {
+            visit.accept(branch);
+            pending.incrementAndGet();
+            executor.execute(new ListTask(branch));
+          }));
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+          done.countDown();
+        }
+        if (pending.decrementAndGet() == 0) {
+          done.countDown();
         }
       }
-      executor.execute(new ListTask(0));
-      done.await();
-      executor.shutdownNow();
-      executor.awaitTermination(1, TimeUnit.MINUTES);
-      if (failure.get() != null) {
-        throw new IllegalStateException(failure.get());
-      }
+    }
+    executor.execute(new ListTask(0));
+    done.await();
+    executor.shutdownNow();
+    executor.awaitTermination(1, TimeUnit.MINUTES);
+    if (failure.get() != null) {
+      throw new IllegalStateException(failure.get());
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -99,7 +100,7 @@ class CommittedLeavesTest {
   }
 
   /** Counts every leaf delivered and notes any delivered twice. */
-  private static final class LeafCounter implements java.util.function.Consumer<Visit<Integer>> {
+  private static final class LeafCounter implements Consumer<Visit<Integer>> {
     final Set<Integer> seen = ConcurrentHashMap.newKeySet();
     final Set<Integer> twice = ConcurrentHashMap.newKeySet();
     final WideSource source;

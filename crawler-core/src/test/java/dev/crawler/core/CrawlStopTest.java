@@ -17,9 +17,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -275,12 +277,12 @@ class CrawlStopTest {
     // Three failures in three different subtrees: 1 (depth 1), 12 (under 2), 100 (under 3).
     TreeSource source = new TreeSource(tree).failForGood(1).failForGood(12).failForGood(100);
     VisitRecorder visits = new VisitRecorder(tree);
-    List<BranchError<Integer>> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<BranchError<Integer>> heard = new CopyOnWriteArrayList<>();
     try (Crawl<Integer> crawl = Crawler.over(source).workers(3).errorListener(heard::add).start(0, visits)) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.PARTIAL, report.outcome());
       assertNull(report.failure());
-      assertEquals(Set.of(1, 12, 100), report.errors().stream().map(BranchError::branch).collect(java.util.stream.Collectors.toSet()));
+      assertEquals(Set.of(1, 12, 100), report.errors().stream().map(BranchError::branch).collect(Collectors.toSet()));
       assertEquals(Set.copyOf(report.errors()), Set.copyOf(heard));
       BranchError<Integer> first = report.errors().stream().filter(e -> e.branch() == 1).findFirst().orElseThrow();
       assertEquals(1, first.depth());

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crawler.core.spi.BranchSource;
+import dev.crawler.core.spi.Children;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** Settings are checked when set, with the bad value in the message, and can be set once. */
 class CrawlerBuilderTest {
@@ -32,7 +38,7 @@ class CrawlerBuilderTest {
   }
 
   /** A source that opens a session per worker and says how many workers suit it. */
-  private static BranchSource<String, Void> preferring(int workers, java.util.concurrent.atomic.AtomicInteger sessions) {
+  private static BranchSource<String, Void> preferring(int workers, AtomicInteger sessions) {
     return new BranchSource<>() {
       @Override
       public Void open() {
@@ -41,7 +47,7 @@ class CrawlerBuilderTest {
       }
 
       @Override
-      public void list(Void session, String branch, dev.crawler.core.spi.Children<String> out) {}
+      public void list(Void session, String branch, Children<String> out) {}
 
       @Override
       public int preferredWorkers() {
@@ -53,13 +59,13 @@ class CrawlerBuilderTest {
   @Test
   void workers_default_toWhatTheSourcePrefers_elseTheEngineDefault() throws Exception {
     for (int[] preferredAndRun : new int[][] {{3, 3}, {0, Crawler.DEFAULT_WORKERS}}) {
-      java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger sessions = new AtomicInteger();
       try (Crawl<String> crawl = Crawler.over(preferring(preferredAndRun[0], sessions)).start("r", v -> {})) {
         crawl.await();
       }
       assertEquals(preferredAndRun[1], sessions.get(), "sessions when the source prefers " + preferredAndRun[0]);
     }
-    java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger sessions = new AtomicInteger();
     try (Crawl<String> crawl = Crawler.over(preferring(3, sessions)).workers(2).start("r", v -> {})) {
       crawl.await();
     }
@@ -97,7 +103,7 @@ class CrawlerBuilderTest {
       out.branch((2 * node) % 100);
       out.branch((2 * node + 1) % 100);
     };
-    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
     try (Crawl<Integer> crawl = Crawler.over(graph).workers(4).distinctBy(n -> n).start(1, v -> {
       if (!seen.add(v.node())) {
         throw new AssertionError("visited twice: " + v.node());
@@ -113,8 +119,8 @@ class CrawlerBuilderTest {
 
   @Test
   void childrenUsedAfterTheListing_isRejected() throws Exception {
-    java.util.concurrent.atomic.AtomicReference<dev.crawler.core.spi.Children<String>> kept =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Children<String>> kept =
+        new AtomicReference<>();
     BranchSource<String, Void> leaky = (session, branch, out) -> kept.set(out);
     try (Crawl<String> crawl = Crawler.over(leaky).workers(1).start("r", v -> {})) {
       crawl.await();
@@ -122,7 +128,7 @@ class CrawlerBuilderTest {
     assertThrows(IllegalStateException.class, () -> kept.get().leaf("late"));
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+  private static void assertMessage(String expected, Executable call) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
     assertEquals(expected, e.getMessage());
   }

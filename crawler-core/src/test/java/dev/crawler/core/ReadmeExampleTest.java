@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
@@ -48,7 +49,7 @@ class ReadmeExampleTest {
     String classes = Path.of(Crawler.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
-    int compiled = javac.run(null, null, new java.io.PrintStream(new java.io.OutputStream() {
+    int compiled = javac.run(null, null, new PrintStream(new OutputStream() {
       @Override
       public void write(int b) {
         diagnostics.write(b);

@@ -5,11 +5,14 @@ import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crawler.core.spi.Children;
 import dev.crawler.testing.CrawlInvariants.Expect;
 import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
 import dev.crawler.testing.VisitRecorder;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,7 +71,7 @@ class RetryAndRateTest {
   @Test
   void jitter_isSeeded_soTheSameSeedWaitsTheSameWay() throws Exception {
     RetryPolicy jittery = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofSeconds(10), 2.0, 0.9);
-    List<List<Long>> traces = new java.util.ArrayList<>();
+    List<List<Long>> traces = new ArrayList<>();
     for (long seed : new long[] {7, 7, 8}) {
       FakeTime time = new FakeTime();
       Tree tree = Tree.balanced(3, 2);
@@ -105,21 +108,21 @@ class RetryAndRateTest {
     AtomicInteger failures = new AtomicInteger(2);
     TreeSource source = new TreeSource(tree) {
       @Override
-      public void list(Session session, Integer branch, dev.crawler.core.spi.Children<Integer> out) throws Exception {
+      public void list(Session session, Integer branch, Children<Integer> out) throws Exception {
         if (branch == 3 && failures.getAndDecrement() > 0) {
-          throw new java.io.IOException("connection reset");
+          throw new IOException("connection reset");
         }
         super.list(session, branch, out);
       }
 
       @Override
       public boolean isTransient(Exception failure) {
-        return failure instanceof java.io.IOException || super.isTransient(failure);
+        return failure instanceof IOException || super.isTransient(failure);
       }
 
       @Override
       public boolean isSessionBroken(Exception failure) {
-        return failure instanceof java.io.IOException;
+        return failure instanceof IOException;
       }
     };
     VisitRecorder visits = new VisitRecorder(tree);

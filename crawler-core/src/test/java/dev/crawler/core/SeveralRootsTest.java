@@ -1,18 +1,23 @@
 package dev.crawler.core;
 
 import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
+import dev.crawler.testing.VisitLog;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,40 +51,31 @@ class SeveralRootsTest {
         roots.add(tree.child(0, i));
       }
     }
-    java.util.Set<Integer> expected = new java.util.HashSet<>();
+    // Each node under a root, with its parent (none for a root): one level up from the tree's view.
+    Map<Integer, Integer> expectedParents = new HashMap<>();
     for (int n = 1; n < tree.size(); n++) {
       int top = n;
       while (tree.depth(top) > 1) {
         top = tree.parent(top);
       }
       if (roots.contains(top)) {
-        expected.add(n);
+        expectedParents.put(n, tree.depth(n) == 1 ? null : tree.parent(n));
       }
     }
     TreeSource source = new TreeSource(tree);
-    Map<Integer, AtomicInteger> counts = new ConcurrentHashMap<>();
-    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    VisitLog<Integer, Integer> log = new VisitLog<>(n -> n);
+    List<String> wrongKind = new CopyOnWriteArrayList<>();
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).startAll(roots, v -> {
-      counts.computeIfAbsent(v.node(), k -> new AtomicInteger()).incrementAndGet();
-      int node = v.node();
-      if (v.depth() != tree.depth(node) - 1) {
-        problems.add(node + " at depth " + v.depth());
+    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).startAll(roots, log.andThen(v -> {
+      if (v.isBranch() != tree.isBranch(v.node()) || v.depth() != tree.depth(v.node()) - 1) {
+        wrongKind.add(v.node() + " as " + v.kind() + " at depth " + v.depth());
       }
-      Integer expectedParent = tree.depth(node) == 1 ? null : tree.parent(node);
-      if (!java.util.Objects.equals(expectedParent, v.parent())) {
-        problems.add(node + " with parent " + v.parent());
-      }
-      if (v.isBranch() != tree.isBranch(node)) {
-        problems.add(node + " as " + v.kind());
-      }
-    })) {
+    }))) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
-    assertEquals(List.of(), problems);
-    assertEquals(expected, counts.keySet(), "the roots' subtrees and nothing else");
-    counts.forEach((node, count) -> assertEquals(1, count.get(), "node " + node));
+    assertEquals(List.of(), wrongKind);
+    assertCrawlInvariants(report, log, expectedParents, Set.of());
     assertEquals(0, report.unlisted());
     // The other roots wait on worker 0's stack like any pending branch: only the first is held.
     assertEquals(report.listings() - 1, report.handoffs() + report.steals() + report.localDescents(),
@@ -130,7 +126,7 @@ class SeveralRootsTest {
     return found;
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void startAll_noRoots_orANullRoot_isRejected() {
     Crawler<Integer, TreeSource.Session> crawler = Crawler.over(new TreeSource(Tree.single()));
     assertThrows(IllegalArgumentException.class, () -> crawler.startAll(List.of()));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -208,7 +209,7 @@ class StopsFromAnywhereTest {
         allSeen.countDown();
       });
       String what = "worker 0's open() blocks, startWorkers " + startWorkers;
-      if (!allSeen.await(ENDS_WITHIN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!allSeen.await(ENDS_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
         letOpen.countDown();
         crawl.close();
         throw new AssertionError(what + ": " + allSeen.getCount() + " of " + TREE.size() + " nodes unvisited");

@@ -14,8 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checker for any source ({@link CrawlInvariants#assertCrawlInvariants(CrawlReport, VisitLog,
- * Map, Set)}) fails on what a source's test must catch, given visits no engine would deliver: the
+ * The checkers for any source ({@link CrawlInvariants#assertCrawlInvariants(CrawlReport, VisitLog,
+ * Map, Set)} and {@link CrawlInvariants#assertVisitedOnce}) fail on what a source's test must catch, given visits no engine would deliver: the
  * engine never lets it fail, so these crawls are written by hand.
  */
 class VisitLogCheckerTest {
@@ -44,6 +44,29 @@ class VisitLogCheckerTest {
     VisitLog<String, String> visits = visits(List.of("a", "b"));
 
     CrawlInvariants.assertCrawlInvariants(partial(2), visits, PARENTS, Set.of("b"));
+  }
+
+  @Test
+  void visitLog_childAtTheWrongDepth_orUnderALeaf_isAProblem() {
+    VisitLog<String, String> visits = new VisitLog<>(node -> node);
+    visits.accept(new Visit<>("a", Visit.Kind.BRANCH, 0, null));
+    visits.accept(new Visit<>("b", Visit.Kind.LEAF, 2, "a"));
+    visits.accept(new Visit<>("c", Visit.Kind.LEAF, 2, "b"));
+
+    AssertionError failure = assertThrows(AssertionError.class,
+        () -> CrawlInvariants.assertVisitedOnce(partial(3), visits));
+    assertTrue(failure.getMessage().contains("b at depth 2, its parent a at 0"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("c delivered as a child of b, a leaf"), failure.getMessage());
+  }
+
+  @Test
+  void assertVisitedOnce_nodeVisitedTwice_fails() {
+    VisitLog<String, String> visits = visits(List.of("a", "b"));
+    visits.accept(new Visit<>("b", Visit.Kind.BRANCH, 1, "a"));
+
+    AssertionError failure = assertThrows(AssertionError.class,
+        () -> CrawlInvariants.assertVisitedOnce(partial(3), visits));
+    assertTrue(failure.getMessage().contains("b visited 2 times"), failure.getMessage());
   }
 
   private static VisitLog<String, String> visits(List<String> nodes) {

@@ -158,7 +158,7 @@ public final class FileEntry {
     while (start < b.length - 1 && b[start] == '/') {
       start++;
     }
-    return new FileEntry(null, java.util.Arrays.copyOfRange(b, start, b.length), type, size, lastModifiedMillis,
+    return new FileEntry(null, Arrays.copyOfRange(b, start, b.length), type, size, lastModifiedMillis,
         fileKey, parentDirectory, loop, origin, diskBytes, hardLinkKey, ignoreRules);
   }
 

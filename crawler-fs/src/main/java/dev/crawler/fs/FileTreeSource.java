@@ -2,6 +2,7 @@ package dev.crawler.fs;
 
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.Children;
+import dev.crawler.core.spi.NodeCodec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -16,10 +17,12 @@ import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +101,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
       PathMatcher matcher;
       try {
         matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-      } catch (java.util.regex.PatternSyntaxException e) { // getMessage() spans three lines
+      } catch (PatternSyntaxException e) { // getMessage() spans three lines
         throw new IllegalArgumentException("bad exclude glob '" + glob + "': " + e.getDescription()
             + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""), e);
       } catch (IllegalArgumentException e) {
@@ -239,7 +242,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
    * @throws UnsupportedOperationException when following links or respecting ignore files: loop
    *     detection and ignore rules need each directory's ancestors, which do not cross processes
    */
-  public dev.crawler.core.spi.NodeCodec<FileEntry> codec() {
+  public NodeCodec<FileEntry> codec() {
     if (options.followLinks()) {
       throw new UnsupportedOperationException("links cannot be followed in a crawl across processes: "
           + "telling a loop needs every ancestor of a directory, and only the directory crosses");
@@ -296,7 +299,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   /** Why java.nio does not list a directory this deep, in one line that names the limit. */
   private static FileSystemException beyondPathMax(Path path) {
     int length = PathBytes.of(path).length;
-    return new FileSystemException(path.toString(), null, String.format(java.util.Locale.ROOT,
+    return new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
         "File name too long: not listed, its path has %,d bytes, and java.nio opens only paths under %,d "
             + "(PATH_MAX); the native reader (Java 22+ on Linux) lists at any depth", length,
         NativeDirectoryReader.PATH_MAX));

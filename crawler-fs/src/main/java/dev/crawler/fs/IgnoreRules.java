@@ -3,8 +3,10 @@ package dev.crawler.fs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -191,7 +193,7 @@ final class IgnoreRules {
    */
   private static IgnoreNode read(Path file) throws IOException {
     if (PathBytes.of(file).length >= NativeDirectoryReader.PATH_MAX) {
-      throw new java.nio.file.FileSystemException(file.toString(), null, "File name too long: an ignore file "
+      throw new FileSystemException(file.toString(), null, "File name too long: an ignore file "
           + "whose path reaches PATH_MAX (4,096 bytes) cannot be read, so its directory is not listed");
     }
     try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -199,7 +201,7 @@ final class IgnoreRules {
       rules.parse(file.toString(), in);
       return rules.getRules().isEmpty() ? null : rules;
     } catch (IOException e) {
-      if (!(e instanceof java.nio.file.NoSuchFileException)) {
+      if (!(e instanceof NoSuchFileException)) {
         log.debug("{} not read: {}", file, e.toString());
       }
       return null;

@@ -1,8 +1,12 @@
 package dev.crawler.fs;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The exact bytes of a path's name, as the filesystem stores them. Thread-safe.
@@ -36,7 +40,7 @@ public final class PathBytes {
     }
     byte[] base = uriBytes(Path.of("").toAbsolutePath());
     int skip = base.length + (base.length > 0 && base[base.length - 1] == '/' ? 0 : 1);
-    byte[] relative = java.util.Arrays.copyOfRange(absolute, Math.min(skip, absolute.length), absolute.length);
+    byte[] relative = Arrays.copyOfRange(absolute, Math.min(skip, absolute.length), absolute.length);
     return trimTrailingSlash(relative, text);
   }
 
@@ -67,7 +71,7 @@ public final class PathBytes {
         uri.append((char) c);
       }
     }
-    Path path = Path.of(java.net.URI.create(uri.toString()));
+    Path path = Path.of(URI.create(uri.toString()));
     return absolute ? path : Path.of("").toAbsolutePath().relativize(path);
   }
 
@@ -79,9 +83,9 @@ public final class PathBytes {
    */
   public static boolean isUtf8(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
       return true;
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       return false;
     }
   }
@@ -117,7 +121,7 @@ public final class PathBytes {
   /** toUri() adds a slash to directories; keep one only if the path's text has it. */
   private static byte[] trimTrailingSlash(byte[] bytes, String text) {
     if (bytes.length > 1 && bytes[bytes.length - 1] == '/' && !text.endsWith("/")) {
-      return java.util.Arrays.copyOf(bytes, bytes.length - 1);
+      return Arrays.copyOf(bytes, bytes.length - 1);
     }
     return bytes;
   }

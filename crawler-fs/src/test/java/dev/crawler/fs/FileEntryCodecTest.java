@@ -1,14 +1,18 @@
 package dev.crawler.fs;
 
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crawler.core.Crawl;
+import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.spi.NodeCodec;
+import dev.crawler.testing.VisitLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +28,7 @@ class FileEntryCodecTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    root = tmp.resolve("tree");
-    Files.createDirectories(root);
-    TestTrees.populate(root);
+    root = TestTrees.populate(tmp.resolve("tree"));
   }
 
   @Test
@@ -54,13 +56,14 @@ class FileEntryCodecTest {
   void aDecodedDirectory_listsWhatTheOriginalLists() throws Exception {
     FileTreeSource source = FileTreeSource.over(root, FileTreeOptions.defaults());
     assertEquals(source.root(), codecTrip(source, source.root()));
-    Set<String> listed = ConcurrentHashMap.newKeySet();
+    VisitLog<FileEntry, String> log = new VisitLog<>(entry -> TestTrees.bytesOf(entry.path()));
     FileEntry decoded = source.codec().decode(source.codec().encode(source.root()));
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(1).start(decoded,
-        v -> listed.add(TestTrees.bytesOf(v.node().path())))) {
-      crawl.await();
+    CrawlReport<FileEntry> report;
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(1).start(decoded, log)) {
+      report = crawl.await();
     }
-    assertEquals(TestTrees.find(root), listed);
+    assertCrawlInvariants(report, log, TestTrees.parentsOf(TestTrees.find(root), Set.of(TestTrees.bytesOf(root))),
+        Set.of());
   }
 
   @Test
@@ -74,7 +77,7 @@ class FileEntryCodecTest {
     }
     byte[] raw = PathBytes.of(root.resolve("odd")).clone();
     byte[] name = {'/', 'b', 'a', 'd', (byte) 0xff, 'b', 'y', 't', 'e'};
-    byte[] full = java.util.Arrays.copyOf(raw, raw.length + name.length);
+    byte[] full = Arrays.copyOf(raw, raw.length + name.length);
     System.arraycopy(name, 0, full, raw.length, name.length);
     Path decoded = PathBytes.toPath(full);
     assertArrayEquals(full, PathBytes.of(decoded));

@@ -1,5 +1,7 @@
 package dev.crawler.fs;
 
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
+import static dev.crawler.testing.CrawlInvariants.assertVisitedOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +15,9 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
+import dev.crawler.testing.VisitLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,10 +25,13 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -32,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -61,16 +69,14 @@ class FileTreeSourceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    root = tmp.resolve("tree");
-    Files.createDirectories(root);
-    TestTrees.populate(root);
+    root = TestTrees.populate(tmp.resolve("tree"));
   }
 
   /** Crawls and returns each visited path's bytes with how often it was visited. */
   private Result crawl(FileTreeOptions options, int workers, Consumer<Crawler<FileEntry, DirectorySession>> configure,
       Consumer<Visit<FileEntry>> also) throws Exception {
     FileTreeSource source = source(root, options);
-    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    VisitLog<FileEntry, String> log = new VisitLog<>(entry -> TestTrees.bytesOf(entry.path()));
     Map<String, FileType> types = new ConcurrentHashMap<>();
     Crawler<FileEntry, DirectorySession> crawler = Crawler.over(source).workers(workers);
     configure.accept(crawler);
@@ -78,17 +84,29 @@ class FileTreeSourceTest {
       also.accept(v);
       String key = TestTrees.bytesOf(v.node().path());
       assertEquals(key, new String(v.node().pathBytes(), StandardCharsets.ISO_8859_1), "bytes and path agree");
-      seen.merge(key, 1, Integer::sum);
+      log.accept(v);
       types.put(key, v.node().type());
     })) {
-      return new Result(crawl.await(), seen, types);
+      return new Result(crawl.await(), log, types, Set.of(TestTrees.bytesOf(root)));
     }
   }
 
-  private record Result(CrawlReport<FileEntry> report, Map<String, Integer> seen, Map<String, FileType> types) {
+  private record Result(CrawlReport<FileEntry> report, VisitLog<FileEntry, String> log, Map<String, FileType> types,
+      Set<String> roots) {
+    /** The paths visited, each once. */
     Set<String> paths() {
-      seen.forEach((path, count) -> assertEquals(1, count, "visited twice: " + path));
-      return seen.keySet();
+      assertVisitedOnce(report, log);
+      return log.counts().keySet();
+    }
+
+    /** Every invariant of the crawl: it found exactly {@code expected}, each path once, under its directory. */
+    void assertFound(Set<String> expected) {
+      assertFound(expected, Set.of());
+    }
+
+    /** As {@link #assertFound(Set)}, with an error for each of {@code failing}, directories not listed. */
+    void assertFound(Set<String> expected, Set<String> failing) {
+      assertCrawlInvariants(report, log, TestTrees.parentsOf(expected, roots), failing);
     }
   }
 
@@ -97,7 +115,7 @@ class FileTreeSourceTest {
   void default_visitsWhatFindPrints(int workers) throws Exception {
     Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {});
     assertEquals(Outcome.COMPLETE, result.report().outcome());
-    assertEquals(TestTrees.find(root), result.paths());
+    result.assertFound(TestTrees.find(root));
     assertEquals(FileType.SYMLINK, result.types().get(TestTrees.bytesOf(root.resolve("links/to-dir"))));
     assertEquals(FileType.OTHER, result.types().get(TestTrees.bytesOf(root.resolve("pipe"))));
   }
@@ -115,7 +133,7 @@ class FileTreeSourceTest {
     for (int i = 0; i < 10_000; i++) {
       Files.createFile(wide.resolve("f" + i));
     }
-    java.util.concurrent.atomic.AtomicInteger duringListing = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger duringListing = new AtomicInteger();
     Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {
       if (v.node().path().startsWith(wide) && StackWalker.getInstance().walk(frames -> frames.anyMatch(
           f -> f.getClassName().equals(FileTreeSource.class.getName()) && f.getMethodName().equals("list")))) {
@@ -123,7 +141,7 @@ class FileTreeSourceTest {
       }
     });
     assertEquals(Outcome.COMPLETE, result.report().outcome());
-    assertEquals(TestTrees.find(root), result.paths());
+    result.assertFound(TestTrees.find(root));
     assertTrue(duringListing.get() >= 8_000, duringListing.get() + " of 10,000 files came while the directory was read");
   }
 
@@ -137,7 +155,7 @@ class FileTreeSourceTest {
 
   /** Both readers, every attribute of every entry, with and without attributes read or links followed. */
   @ParameterizedTest(name = "read leaf attributes={0}, follow links={1}")
-  @org.junit.jupiter.params.provider.CsvSource({"true,false", "false,false", "true,true", "false,true"})
+  @CsvSource({"true,false", "false,false", "true,true", "false,true"})
   void nativeAndJavaNio_findTheSameEntries(boolean readLeafAttributes, boolean followLinks) throws Exception {
     assumeTrue(NativeDirectoryReader.SYSTEM != null, "no native reader on this JVM");
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readLeafAttributes)
@@ -145,7 +163,7 @@ class FileTreeSourceTest {
     Map<String, String> nativeEntries =
         entries(FileTreeSource.over(List.of(root), options, NativeDirectoryReader.SYSTEM));
     Map<String, String> nioEntries = entries(FileTreeSource.over(List.of(root), options, null));
-    Set<String> paths = new java.util.HashSet<>(nativeEntries.keySet());
+    Set<String> paths = new HashSet<>(nativeEntries.keySet());
     paths.remove("#report");
     assertEquals(followLinks ? TestTrees.find(root, "-L") : TestTrees.find(root),
         followLinks ? withoutLoop(paths) : paths);
@@ -198,9 +216,7 @@ class FileTreeSourceTest {
     assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no writable /dev/shm on this machine");
     Path dir = Files.createTempDirectory(shm, "crawler-fs-test");
     try {
-      root = dir.resolve("tree");
-      Files.createDirectories(root);
-      TestTrees.populate(root);
+      root = TestTrees.populate(dir.resolve("tree"));
       assertEquals("tmpfs", Files.getFileStore(root).type());
       assertPathsOnlyCrawlMatchesFind(2);
     } finally {
@@ -211,7 +227,7 @@ class FileTreeSourceTest {
   private void assertPathsOnlyCrawlMatchesFind(int workers) throws Exception {
     Result result = crawl(FileTreeOptions.defaults().withReadLeafAttributes(false), workers, c -> {}, v -> {});
     assertEquals(Outcome.COMPLETE, result.report().outcome());
-    assertEquals(TestTrees.find(root), result.paths());
+    result.assertFound(TestTrees.find(root));
     Set<String> directories = TestTrees.find(root, "-type", "d");
     result.types().forEach((path, type) ->
         assertEquals(directories.contains(path), type == FileType.DIRECTORY, "type of " + path + ": " + type));
@@ -251,7 +267,7 @@ class FileTreeSourceTest {
       Result oneFileSystem = crawl(options.withOneFileSystem(true), 2, c -> {}, v -> {});
       assertTrue(oneFileSystem.paths().contains("/dev/shm"), "the mount point itself is visited");
       assertFalse(oneFileSystem.paths().contains(inside.toString()), "but not entered");
-      assertEquals(TestTrees.find(root, "-xdev"), oneFileSystem.paths());
+      oneFileSystem.assertFound(TestTrees.find(root, "-xdev"));
       Result everything = crawl(options, 2, c -> {}, v -> {});
       assertTrue(everything.paths().contains(inside.resolve("a/b").toString()));
     } finally {
@@ -264,8 +280,8 @@ class FileTreeSourceTest {
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(false)
         .withExcludes(List.of("e1")).withSkipHidden(true);
     Result result = crawl(options, 2, c -> {}, v -> {});
-    assertEquals(TestTrees.find(root, "(", "-name", "e1", "-o", "-name", ".*", ")", "-prune", "-o", "-print0"),
-        result.paths());
+    result.assertFound(
+        TestTrees.find(root, "(", "-name", "e1", "-o", "-name", ".*", ")", "-prune", "-o", "-print0"));
   }
 
   @Test
@@ -296,10 +312,9 @@ class FileTreeSourceTest {
     assertEquals("File system loop: a link to one of its own ancestors (not entered)",
         FileErrors.reason(errors.get(0).cause()));
     Set<String> expected = TestTrees.find(root, "-L");
-    Set<String> ours = result.paths().stream()
-        .filter(p -> !p.equals(root + "/links/to-ancestor")) // find -L does not print a loop
-        .collect(Collectors.toSet());
-    assertEquals(expected, ours);
+    String loop = root + "/links/to-ancestor";
+    expected.add(loop); // visited and reported; find -L does not print a loop
+    result.assertFound(expected, Set.of(loop));
     assertEquals(FileType.DIRECTORY, result.types().get(root + "/links/to-dir"));
     assertEquals(FileType.SYMLINK, result.types().get(root + "/links/dangling"));
   }
@@ -310,7 +325,7 @@ class FileTreeSourceTest {
     Set<String> expected = TestTrees.find(root, "(", "-name", "e1", "-o", "-path", root + "/d2/*", ")", "-prune",
         "-o", "-print0");
     // find -print0 above prints the kept paths; our oracle adds another -print0, harmless on pruned ones
-    assertEquals(expected, result.paths());
+    result.assertFound(expected);
   }
 
   /** Several roots in one crawl: each tree as find walks it, a relative exclude from each root. */
@@ -319,17 +334,18 @@ class FileTreeSourceTest {
     List<Path> roots = List.of(root.resolve("d1"), root.resolve("d3"));
     FileTreeSource source = source(roots, FileTreeOptions.defaults().withExcludes(List.of("e2/*")));
     assertEquals(roots, source.roots().stream().map(FileEntry::path).toList());
-    Map<String, Integer> seen = new ConcurrentHashMap<>();
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(3).startAll(source.roots(),
-        v -> seen.merge(TestTrees.bytesOf(v.node().path()), 1, Integer::sum))) {
-      assertEquals(Outcome.COMPLETE, crawl.await().outcome());
+    VisitLog<FileEntry, String> log = new VisitLog<>(entry -> TestTrees.bytesOf(entry.path()));
+    CrawlReport<FileEntry> report;
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(3).startAll(source.roots(), log)) {
+      report = crawl.await();
     }
-    Set<String> expected = new java.util.HashSet<>();
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    Set<String> expected = new HashSet<>();
     for (Path r : roots) {
       expected.addAll(TestTrees.find(r, "-path", r + "/e2/*", "-prune", "-o", "-print0"));
     }
-    assertEquals(expected, seen.keySet());
-    assertTrue(seen.values().stream().allMatch(n -> n == 1));
+    Set<String> rootKeys = roots.stream().map(TestTrees::bytesOf).collect(Collectors.toSet());
+    assertCrawlInvariants(report, log, TestTrees.parentsOf(expected, rootKeys), Set.of());
     NoSuchFileException missing = assertThrows(NoSuchFileException.class,
         () -> source(List.of(root, root.resolve("nope")), FileTreeOptions.defaults()));
     assertEquals(root.resolve("nope").toString(), missing.getFile());
@@ -338,13 +354,13 @@ class FileTreeSourceTest {
   @Test
   void skipHidden_leavesOutDotEntries() throws Exception {
     Result result = crawl(FileTreeOptions.defaults().withSkipHidden(true), 3, c -> {}, v -> {});
-    assertEquals(TestTrees.find(root, "-name", ".*", "-prune", "-o", "-print0"), result.paths());
+    result.assertFound(TestTrees.find(root, "-name", ".*", "-prune", "-o", "-print0"));
   }
 
   @Test
   void maxDepth_matchesFind() throws Exception {
     Result result = crawl(FileTreeOptions.defaults(), 3, c -> c.maxDepth(2), v -> {});
-    assertEquals(TestTrees.find(root, "-maxdepth", "2"), result.paths());
+    result.assertFound(TestTrees.find(root, "-maxdepth", "2"));
   }
 
   @Test
@@ -362,7 +378,7 @@ class FileTreeSourceTest {
     assertTrue(error.cause() instanceof NoSuchFileException);
     Set<String> expected = TestTrees.find(root);
     expected.add(TestTrees.bytesOf(doomed));
-    assertEquals(expected, result.paths());
+    result.assertFound(expected, Set.of(TestTrees.bytesOf(doomed)));
   }
 
   /**
@@ -411,8 +427,8 @@ class FileTreeSourceTest {
 
   private void assertDeepTreeListed(int workers) throws Exception {
     long before = openDescriptors();
-    java.util.concurrent.atomic.AtomicLong most = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong visits = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong most = new AtomicLong();
+    AtomicLong visits = new AtomicLong();
     Result result = crawl(FileTreeOptions.defaults(), workers, c -> {}, v -> {
       if (visits.incrementAndGet() % 97 == 0) {
         most.accumulateAndGet(openDescriptors(), Math::max);
@@ -423,7 +439,7 @@ class FileTreeSourceTest {
     if (reader() != null) {
       assertEquals(List.of(), result.report().errors());
       assertEquals(Outcome.COMPLETE, result.report().outcome());
-      assertEquals(found, result.paths());
+      result.assertFound(found);
       long bound = before + (long) workers * (OpenDirectoryCache.CAPACITY + 3) + 8;
       assertTrue(most.get() <= bound, most.get() + " descriptors open during the crawl, more than " + bound);
       assertTrue(openDescriptors() <= before + 4, "descriptors left open: " + openDescriptors() + " after, "
@@ -437,7 +453,7 @@ class FileTreeSourceTest {
         .collect(Collectors.toSet());
     assertFalse(beyond.isEmpty());
     assertEquals(Outcome.PARTIAL, result.report().outcome());
-    assertEquals(reachable, result.paths());
+    result.assertFound(reachable, beyond);
     assertEquals(beyond, result.report().errors().stream().map(e -> TestTrees.bytesOf(e.branch().path()))
         .collect(Collectors.toSet()));
     for (BranchError<FileEntry> error : result.report().errors()) {
@@ -456,7 +472,7 @@ class FileTreeSourceTest {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.count();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -502,11 +518,11 @@ class FileTreeSourceTest {
         try {
           Files.delete(p);
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       });
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.crawler.fs;
 
+import static dev.crawler.testing.CrawlInvariants.assertVisitedOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,17 +9,19 @@ import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
+import dev.crawler.testing.VisitLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -132,7 +135,7 @@ class IgnoreFilesTest {
     git(repo, "init", "-q");
     Files.writeString(repo.resolve(".gitignore"), "build/\n!build/keep/\n");
     Files.writeString(repo.resolve("build/keep/a"), "");
-    Files.setPosixFilePermissions(repo.resolve("build"), java.nio.file.attribute.PosixFilePermissions.fromString(
+    Files.setPosixFilePermissions(repo.resolve("build"), PosixFilePermissions.fromString(
         "---------"));
     try {
       // An unreadable ignored directory is no error: it is never opened.
@@ -143,7 +146,7 @@ class IgnoreFilesTest {
         assertEquals(Outcome.COMPLETE, report.outcome(), report.errors().toString());
       }
     } finally {
-      Files.setPosixFilePermissions(repo.resolve("build"), java.nio.file.attribute.PosixFilePermissions.fromString(
+      Files.setPosixFilePermissions(repo.resolve("build"), PosixFilePermissions.fromString(
           "rwx------"));
     }
     assertEquals(gitUntracked(repo, null), crawledFiles(repo, new IgnoreFiles(null), true, 2));
@@ -222,12 +225,14 @@ class IgnoreFilesTest {
     try {
       FileTreeOptions options = FileTreeOptions.defaults().withIgnoreFiles(IgnoreFiles.gitDefaults());
       FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
-      Set<String> found = ConcurrentHashMap.newKeySet();
+      VisitLog<FileEntry, Path> log = new VisitLog<>(FileEntry::path);
       CrawlReport<FileEntry> report;
-      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(),
-          v -> found.add(v.node().path().getFileName().toString()))) {
+      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(), log)) {
         report = crawl.await();
       }
+      assertVisitedOnce(report, log);
+      Set<String> found = log.counts().keySet().stream().map(path -> path.getFileName().toString())
+          .collect(Collectors.toSet());
       assertEquals(Outcome.PARTIAL, report.outcome());
       assertEquals(1, report.errors().size(), report.errors().toString());
       String reason = FileErrors.reason(report.errors().get(0).cause());
@@ -245,16 +250,19 @@ class IgnoreFilesTest {
       throws Exception {
     FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readAttributes).withIgnoreFiles(files);
     FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
-    Set<String> found = ConcurrentHashMap.newKeySet();
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(workers).start(source.root(), v -> {
-      if (v.node().type() != FileType.DIRECTORY) {
-        found.add(root.relativize(v.node().path()).toString());
-      }
-    })) {
+    VisitLog<FileEntry, FileEntry> log = new VisitLog<>(entry -> entry);
+    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(workers).start(source.root(), log)) {
       CrawlReport<FileEntry> report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome(), report.errors().toString());
+      assertVisitedOnce(report, log);
     }
-    return new TreeSet<>(found);
+    Set<String> found = new TreeSet<>();
+    for (FileEntry entry : log.counts().keySet()) {
+      if (entry.type() != FileType.DIRECTORY) {
+        found.add(root.relativize(entry.path()).toString());
+      }
+    }
+    return found;
   }
 
   /** What git lists as untracked and not ignored under {@code dir}: every file, since nothing is tracked. */
@@ -266,7 +274,7 @@ class IgnoreFilesTest {
     command.addAll(List.of("ls-files", "-z", "--others", "--exclude-standard"));
     String out = git(dir, command.subList(1, command.size()).toArray(String[]::new));
     return out.isEmpty() ? Set.of()
-        : java.util.Arrays.stream(out.split("\0")).filter(p -> !p.endsWith("/")).collect(Collectors.toCollection(
+        : Arrays.stream(out.split("\0")).filter(p -> !p.endsWith("/")).collect(Collectors.toCollection(
             TreeSet::new));
   }
 

@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +25,12 @@ public final class TestTrees {
    * A tree with what trips walkers up: nesting, empty directories, hidden entries, links to a
    * file, to a directory, to an ancestor, a dangling link, a FIFO, and names with a newline, a
    * space, a star, and bytes that are not UTF-8.
+   *
+   * @param root the directory to fill, made if missing
+   * @return {@code root}, so a test's set-up is one line
    */
-  public static void populate(Path root) throws IOException, InterruptedException {
+  public static Path populate(Path root) throws IOException, InterruptedException {
+    Files.createDirectories(root);
     for (int a = 0; a < 6; a++) {
       for (int b = 0; b < 5; b++) {
         Path dir = Files.createDirectories(root.resolve("d" + a).resolve("e" + b));
@@ -42,6 +49,7 @@ public final class TestTrees {
     Files.createSymbolicLink(root.resolve("links/dangling"), Path.of("nowhere"));
     shell(root, "mkfifo pipe && mkdir -p odd && touch \"odd/with space\" 'odd/star*man' "
         + "\"odd/$(printf 'new\\nline')\" \"odd/$(printf 'bad\\377byte')\" \"odd/$(printf 'caf\\303\\251')\"");
+    return root;
   }
 
   /** The paths {@code find} prints for {@code root} with extra arguments, as byte strings. */
@@ -50,7 +58,7 @@ public final class TestTrees {
     command.add("find");
     if (args.length > 0 && args[0].equals("-L")) {
       command.add("-L");
-      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+      args = Arrays.copyOfRange(args, 1, args.length);
     }
     command.add(root.toString());
     command.addAll(List.of(args));
@@ -59,6 +67,22 @@ public final class TestTrees {
     byte[] out = readAll(p.getInputStream());
     p.waitFor();
     return splitNul(out);
+  }
+
+  /**
+   * The tree {@code find} printed, as {@code CrawlInvariants} takes it: each path with its
+   * directory's path, {@code null} for a root.
+   *
+   * @param paths byte strings, as {@link #find} returns them
+   * @param roots the crawl's roots among them, as byte strings
+   * @return each path's parent
+   */
+  public static Map<String, String> parentsOf(Set<String> paths, Set<String> roots) {
+    Map<String, String> parents = new HashMap<>();
+    for (String path : paths) {
+      parents.put(path, roots.contains(path) ? null : path.substring(0, path.lastIndexOf('/')));
+    }
+    return parents;
   }
 
   public static Set<String> splitNul(byte[] bytes) {

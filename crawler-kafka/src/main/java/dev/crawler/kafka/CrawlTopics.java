@@ -25,10 +25,12 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creating a crawl's topics, and finding a crawl that exists: what start and join need of the admin. */
 final class CrawlTopics {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CrawlTopics.class);
+  private static final Logger log = LoggerFactory.getLogger(CrawlTopics.class);
 
   private CrawlTopics() {}
 

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,8 +27,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -296,14 +300,14 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
               new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
           .partitionResult(partition).get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS).offset();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new KafkaCrawlException("cannot read where the visits of crawl " + settings.crawlId() + " end: " + e, e);
     }
   }
 
   /** {@code e}, or the guard's finding if the crawl's topics were lost. */
   private Throwable explained(Throwable e) {
-    if (!(e instanceof KafkaException) || e instanceof org.apache.kafka.common.errors.InterruptException) {
+    if (!(e instanceof KafkaException) || e instanceof InterruptException) {
       return e;
     }
     try {
@@ -321,7 +325,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   /** Writes the end on the crawl's events; more than one end is harmless. */
   static void announceEnd(KafkaCrawlSettings settings)
-      throws InterruptedException, java.util.concurrent.ExecutionException {
+      throws InterruptedException, ExecutionException {
     try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.END, new byte[0])).get();
     }
@@ -408,7 +412,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * process's counts so far; on the watcher thread, so it must be quick. For progress by process.
    */
   public void onTransaction(Consumer<? super ProcessCounts> listener) {
-    this.transactionListener = java.util.Objects.requireNonNull(listener, "listener");
+    this.transactionListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** For tests: polls of the watcher that waited out their whole time for nothing. */

@@ -2,11 +2,13 @@ package dev.crawler.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +148,7 @@ final class EndWatch implements AutoCloseable {
       try {
         CrawlTopics.checkEventsHead(reader, settings);
         return;
-      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      } catch (TimeoutException e) {
         if (attempt == 3) {
           throw e;
         }
@@ -184,7 +186,7 @@ final class EndWatch implements AutoCloseable {
       DistributedCrawl.announceEnd(settings);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+    } catch (ExecutionException | RuntimeException e) {
       log.warn("crawl {} ended, but the end could not be announced: {}", settings.crawlId(), e.toString());
     }
   }

@@ -1,5 +1,7 @@
 package dev.crawler.kafka;
 
+import java.util.Arrays;
+
 /**
  * How long this process's listings take, measured as they happen, and what follows from it: how
  * many branches a transaction can list in the time it has left ({@link #branchesFor}), and how long
@@ -54,8 +56,8 @@ final class ListingPace {
     if (n == 0) {
       return 0;
     }
-    long[] sorted = java.util.Arrays.copyOf(ring, n);
-    java.util.Arrays.sort(sorted);
+    long[] sorted = Arrays.copyOf(ring, n);
+    Arrays.sort(sorted);
     return sorted[n / 2];
   }
 

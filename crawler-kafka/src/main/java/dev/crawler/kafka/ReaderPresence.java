@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -35,7 +37,7 @@ public final class ReaderPresence implements AutoCloseable {
   private final Duration brokerTimeout;
   private volatile boolean closing;
   /** Counted down once the broker gave this member its share: from then on, it shows in the group. */
-  private final java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch joined = new CountDownLatch(1);
 
   private ReaderPresence(KafkaCrawlSettings settings) {
     Map<String, Object> config = Clients.consumerConfig(settings);
@@ -90,7 +92,7 @@ public final class ReaderPresence implements AutoCloseable {
    * @return whether it joined within {@code timeout}
    */
   public boolean awaitMember(Duration timeout) throws InterruptedException {
-    return joined.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    return joined.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Leaves the readers group; returns once this process is no member. */

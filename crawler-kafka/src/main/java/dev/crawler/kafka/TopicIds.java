@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
@@ -26,7 +27,7 @@ record TopicIds(Map<String, Topic> topics) {
   record Topic(Uuid id, int partitions) {}
 
   TopicIds {
-    topics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(topics));
+    topics = Collections.unmodifiableMap(new LinkedHashMap<>(topics));
   }
 
   byte[] toBytes() {

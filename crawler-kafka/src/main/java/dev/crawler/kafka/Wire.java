@@ -5,10 +5,14 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The records a distributed crawl writes, as bytes: branches waiting to be listed, visits, and the
@@ -83,7 +87,7 @@ final class Wire {
   }
 
   /** Hands each visit of a pack to {@code each}, in the order they were packed. */
-  static void visits(byte[] pack, java.util.function.Consumer<VisitRecord> each) {
+  static void visits(byte[] pack, Consumer<VisitRecord> each) {
     // By hand, as branch(): a DataInputStream's readNBytes allocates 8 KB a call, twice a visit.
     ByteBuffer in = ByteBuffer.wrap(pack);
     while (in.hasRemaining()) {
@@ -94,7 +98,7 @@ final class Wire {
         byte[] node = bytes(in, in.getInt());
         int parentLength = in.getInt();
         visit = new VisitRecord(branch, depth, node, parentLength < 0 ? null : bytes(in, parentLength));
-      } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+      } catch (BufferUnderflowException | IllegalArgumentException e) {
         throw new IllegalArgumentException("a record this crawl did not write", e);
       }
       each.accept(visit);
@@ -170,7 +174,7 @@ final class Wire {
   static CrawlLifetime lifetime(byte[] bytes) {
     return read(bytes, in -> {
       long millis = in.readLong();
-      return millis < 0 ? CrawlLifetime.KEEP : CrawlLifetime.cleanedAfter(java.time.Duration.ofMillis(millis));
+      return millis < 0 ? CrawlLifetime.KEEP : CrawlLifetime.cleanedAfter(Duration.ofMillis(millis));
     });
   }
 

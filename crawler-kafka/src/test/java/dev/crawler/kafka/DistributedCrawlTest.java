@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.crawler.core.BranchError;
 import dev.crawler.testing.CrawlInvariants.Expect;
@@ -32,6 +33,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.NewPartitions;
+import java.util.stream.IntStream;
+import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
+import dev.crawler.core.Visit;
 
 /**
  * One crawl across several JVMs on a real broker: engine processes in JVMs of their own, the
@@ -88,7 +101,7 @@ class DistributedCrawlTest {
   }
 
   private static DistributedCrawl<Integer> start(String crawl, String tree,
-      java.util.function.Consumer<? super dev.crawler.core.Visit<Integer>> visits) throws Exception {
+      Consumer<? super Visit<Integer>> visits) throws Exception {
     return DistributedCrawl.start(TreeEngineMain.settings(broker.bootstrap(), crawl),
         new CrawlSpec("tree", List.of(tree)), 0, TreeEngineMain.CODEC, visits);
   }
@@ -157,7 +170,7 @@ class DistributedCrawlTest {
     VisitRecorder visits = new VisitRecorder(tree);
     DistributedReport<Integer> report;
     try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
-      java.util.concurrent.CountDownLatch doomedWorks = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch doomedWorks = new CountDownLatch(1);
       distributed.onTransaction(counts -> {
         if (counts.process().equals("doomed")) {
           doomedWorks.countDown();
@@ -195,7 +208,7 @@ class DistributedCrawlTest {
       // As a process killed mid-transaction leaves it: open until the broker times it out.
       zombie.initTransactions();
       zombie.beginTransaction();
-      zombie.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.visitsTopic(), null,
+      zombie.send(new ProducerRecord<>(settings.visitsTopic(), null,
           Wire.visits(List.of(new Wire.VisitRecord(false, 1, TreeEngineMain.CODEC.encode(-1), null))))).get();
       engine(crawl, "only", spec, 0);
       report = distributed.await();
@@ -291,7 +304,7 @@ class DistributedCrawlTest {
       some.await();
       KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
       try (var producer = Clients.plain(settings)) {
-        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
+        producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
             new byte[] {7})).get();
       }
       assertTrue(a.waitFor(60, TimeUnit.SECONDS), "the engine did not exit after an event it cannot read");
@@ -366,7 +379,7 @@ class DistributedCrawlTest {
       List<String> topics = List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
         if (how.equals("events repartitioned")) {
-          admin.createPartitions(Map.of(settings.eventsTopic(), org.apache.kafka.clients.admin.NewPartitions
+          admin.createPartitions(Map.of(settings.eventsTopic(), NewPartitions
               .increaseTo(2))).all().get(1, TimeUnit.MINUTES);
         } else {
           admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
@@ -378,8 +391,8 @@ class DistributedCrawlTest {
               admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
                   .all().get(1, TimeUnit.MINUTES);
               break;
-            } catch (java.util.concurrent.ExecutionException stillBeingDeleted) {
-              assertTrue(stillBeingDeleted.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException
+            } catch (ExecutionException stillBeingDeleted) {
+              assertTrue(stillBeingDeleted.getCause() instanceof TopicExistsException
                   && attempt < 1_000, stillBeingDeleted.toString());
             }
           }
@@ -388,7 +401,7 @@ class DistributedCrawlTest {
       KafkaCrawlException lost = null;
       try {
         DistributedReport<Integer> report = distributed.await(Duration.ofMinutes(1));
-        org.junit.jupiter.api.Assertions.fail(report == null ? "the starter sat silent for a minute"
+        fail(report == null ? "the starter sat silent for a minute"
             : "the crawl ended " + report.report().outcome() + " over lost topics");
       } catch (KafkaCrawlException e) {
         lost = e;
@@ -423,8 +436,8 @@ class DistributedCrawlTest {
       engine(crawl, "a", spec, 1_000);
       some.await();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-        admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(settings.eventsTopic(), 0),
-            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1))).all().get(1, TimeUnit.MINUTES);
+        admin.deleteRecords(Map.of(new TopicPartition(settings.eventsTopic(), 0),
+            RecordsToDelete.beforeOffset(1))).all().get(1, TimeUnit.MINUTES);
       }
       String expected = "the events of crawl " + crawl + " at " + broker.bootstrap() + " were deleted up to offset 1";
       KafkaCrawlException join = assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(settings));
@@ -549,15 +562,15 @@ class DistributedCrawlTest {
       assertEquals(7, distributed.await().report().visits());
     }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-      Map<String, org.apache.kafka.clients.admin.TopicDescription> topics = admin.describeTopics(List.of(
+      Map<String, TopicDescription> topics = admin.describeTopics(List.of(
           settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic())).allTopicNames()
           .get(1, TimeUnit.MINUTES);
       assertEquals(5, topics.get(settings.branchesTopic()).partitions().size());
       for (var topic : topics.values()) {
         assertEquals(1, topic.partitions().get(0).replicas().size(), "one broker: one replica");
       }
-      var resources = topics.keySet().stream().map(t -> new org.apache.kafka.common.config.ConfigResource(
-          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).toList();
+      var resources = topics.keySet().stream().map(t -> new ConfigResource(
+          ConfigResource.Type.TOPIC, t)).toList();
       var configs = admin.describeConfigs(resources).all().get(1, TimeUnit.MINUTES);
       for (var resource : resources) {
         var config = configs.get(resource);
@@ -575,17 +588,17 @@ class DistributedCrawlTest {
             2))));
     assertEquals("the crawl's topics need 3 replicas, and Kafka at " + broker.bootstrap() + " has 1 broker: ask for 1"
         + " or fewer", tooMany.getMessage());
-    assertEquals(List.of(1, 1, 2, 3, 3), java.util.stream.IntStream.of(1, 2, 3, 4, 5)
+    assertEquals(List.of(1, 1, 2, 3, 3), IntStream.of(1, 2, 3, 4, 5)
         .mapToObj(TopicSettings::minInSync).toList(), "a majority of 3 or more replicas");
     assertEquals(3, TopicSettings.DEFAULT.replicasOn(5));
     assertEquals(2, TopicSettings.DEFAULT.replicasOn(2));
   }
 
   /** Records visits and opens a latch when a given count has come: waiting on it needs no polling. */
-  private static final class Milestone implements java.util.function.Consumer<dev.crawler.core.Visit<Integer>> {
+  private static final class Milestone implements Consumer<Visit<Integer>> {
     final VisitRecorder visits;
     final long at;
-    final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+    final CountDownLatch reached = new CountDownLatch(1);
 
     Milestone(VisitRecorder visits, long at) {
       this.visits = visits;
@@ -593,7 +606,7 @@ class DistributedCrawlTest {
     }
 
     @Override
-    public void accept(dev.crawler.core.Visit<Integer> visit) {
+    public void accept(Visit<Integer> visit) {
       visits.accept(visit);
       if (visits.total() >= at) {
         reached.countDown();

@@ -1,12 +1,15 @@
 package dev.crawler.kafka;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -164,9 +167,9 @@ public final class KafkaBroker implements AutoCloseable {
     // Uuid.randomUuid() knows, and draws again): draw again too.
     while (true) {
       UUID uuid = UUID.randomUUID();
-      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+      ByteBuffer bytes = ByteBuffer.allocate(16);
       bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
       if (!id.startsWith("-")) {
         return id;
       }
@@ -192,7 +195,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Every {@code with} method keeps what it does not change: the client settings above all. */
@@ -17,13 +19,13 @@ class KafkaCrawlSettingsTest {
   @Test
   void crawlKeys_holdEveryKeyAnyClientSets() {
     KafkaCrawlSettings settings = KafkaCrawlSettings.of("127.0.0.1:9092", "c1");
-    java.util.Set<String> set = new java.util.TreeSet<>();
+    Set<String> set = new TreeSet<>();
     set.addAll(Clients.adminConfig(settings).keySet());
     set.addAll(Clients.transactionalConfig(settings, "t").keySet());
     set.addAll(Clients.memberConfig(settings, "p").keySet());
     set.removeAll(Clients.CRAWL_KEYS);
     set.removeAll(Clients.DEFAULT_KEYS);
-    assertEquals(java.util.Set.of(), set, "set by the crawl, yet a --kafka-config file may give them");
+    assertEquals(Set.of(), set, "set by the crawl, yet a --kafka-config file may give them");
   }
 
   /** Producers compress (lz4) unless the client file chooses another codec, or none. */

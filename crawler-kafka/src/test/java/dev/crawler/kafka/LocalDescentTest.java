@@ -9,14 +9,18 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.RetryPolicy;
+import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.kafka.LocalDescent.Placed;
 import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,7 +75,7 @@ class LocalDescentTest {
       assertTrue(++transactions <= tree.size(), "no progress: more transactions than nodes");
       LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
           seeds.size(), ticks::incrementAndGet, slice, cap, new ListingPace(Long.MAX_VALUE), 1);
-      List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> wrong = new CopyOnWriteArrayList<>();
       CrawlReport<Placed<Integer>> report;
       try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(workers).retry(RETRY_AT_ONCE).startAll(seeds, visit -> {
         if (visit.depth() == 0) {
@@ -101,7 +105,7 @@ class LocalDescentTest {
     for (int node = 0; node < tree.size(); node++) {
       assertEquals(1, visits.get(node), "visits of node " + node);
     }
-    long branches = java.util.stream.IntStream.range(0, tree.size()).filter(tree::isBranch).count();
+    long branches = IntStream.range(0, tree.size()).filter(tree::isBranch).count();
     assertEquals(branches, listings, "every branch listed once, set-aside ones by a later transaction");
     assertEquals(0, source.sessionsNotClosed());
   }
@@ -182,7 +186,7 @@ class LocalDescentTest {
   @Test
   void aCodecWithItsOwnVisitBytes_isUsedForVisits_andTheWholeEncodingForBranches() throws Exception {
     // Visit bytes are the node's negation: a test can tell which encoding each Placed carries.
-    dev.crawler.core.spi.NodeCodec<Integer> lean = new dev.crawler.core.spi.NodeCodec<>() {
+    NodeCodec<Integer> lean = new NodeCodec<>() {
       @Override
       public byte[] encode(Integer node) {
         return TreeEngineMain.CODEC.encode(node);
@@ -203,7 +207,7 @@ class LocalDescentTest {
     Tree tree = Tree.balanced(3, 2);
     LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree), lean, 1, () -> 0,
         0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
-    List<Placed<Integer>> found = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Placed<Integer>> found = Collections.synchronizedList(new ArrayList<>());
     try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)),
         v -> found.add(v.node()))) {
       crawl.await();

@@ -1,5 +1,6 @@
 package dev.crawler.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,8 +16,8 @@ final class TestClasspath {
   static String get() {
     try {
       String dependencies = Files.readString(Path.of("target", "test-classpath.txt")).strip();
-      return Path.of("target", "test-classes").toAbsolutePath() + java.io.File.pathSeparator
-          + Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator + dependencies;
+      return Path.of("target", "test-classes").toAbsolutePath() + File.pathSeparator
+          + Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + dependencies;
     } catch (IOException e) {
       throw new UncheckedIOException("run the tests through Maven: target/test-classpath.txt is missing", e);
     }

@@ -1,5 +1,6 @@
 package dev.crawler.kafka;
 
+import dev.crawler.core.spi.NodeCodec;
 import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ public final class TreeEngineMain {
   private TreeEngineMain() {}
 
   /** Integers as four bytes. */
-  static final dev.crawler.core.spi.NodeCodec<Integer> CODEC = new dev.crawler.core.spi.NodeCodec<>() {
+  static final NodeCodec<Integer> CODEC = new NodeCodec<>() {
     @Override
     public byte[] encode(Integer node) {
       return ByteBuffer.allocate(4).putInt(node).array();

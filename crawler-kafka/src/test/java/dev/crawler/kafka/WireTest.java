@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class WireTest {
   void aCutOrForeignPackIsRefused_notReadPastItsEnd() {
     byte[] pack = Wire.visits(List.of(new Wire.VisitRecord(true, 3, new byte[] {1, 2, 3}, new byte[] {4})));
     for (int length = 1; length < pack.length; length++) {
-      byte[] cut = java.util.Arrays.copyOf(pack, length);
+      byte[] cut = Arrays.copyOf(pack, length);
       assertThrows(IllegalArgumentException.class, () -> Wire.visits(cut, v -> {}), "cut at " + length);
     }
     byte[] hugeLength = pack.clone();

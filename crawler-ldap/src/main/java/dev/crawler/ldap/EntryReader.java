@@ -1,8 +1,17 @@
 package dev.crawler.ldap;
 
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns directory entries into {@link Person}s, as the settings name the attributes, and reads
@@ -17,16 +26,16 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
  * said COMPLETE.
  */
 final class EntryReader {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EntryReader.class);
+  private static final Logger log = LoggerFactory.getLogger(EntryReader.class);
   private final String uidAttribute;
   private final String managerAttribute;
   /** The back-link attribute in use, or {@code null}: decided before the source is built. */
   private final String backLink;
   /** Attributes asked for besides the usual ones, carried as they are. */
-  private final java.util.List<String> extra;
+  private final List<String> extra;
   private final RangeRetrieval ranges;
   /** For {@code *} and {@code +}: whether an attribute has a field of its own (see LdapSettings.isField). */
-  private final java.util.function.Predicate<String> isField;
+  private final Predicate<String> isField;
   private final boolean allUser;
   private final boolean operational;
 
@@ -47,8 +56,8 @@ final class EntryReader {
   }
 
   /** Every value of the back-link in {@code entry}, all ranges read; empty without a back-link. */
-  java.util.List<String> linkedDns(LDAPConnection connection, SearchResultEntry entry) throws LDAPException {
-    return backLink == null ? java.util.List.of() : ranges.values(connection, entry, backLink);
+  List<String> linkedDns(LDAPConnection connection, SearchResultEntry entry) throws LDAPException {
+    return backLink == null ? List.of() : ranges.values(connection, entry, backLink);
   }
 
   /**
@@ -81,10 +90,10 @@ final class EntryReader {
         log.warn("{}; their reports are asked for by {} instead", e.getMessage(), managerAttribute);
       }
     }
-    java.util.Map<String, java.util.List<String>> values = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> values = new LinkedHashMap<>();
     for (String name : extra) {
       String[] v = entry.getAttributeValues(name);
-      values.put(name, v == null ? java.util.List.of() : java.util.List.of(v));
+      values.put(name, v == null ? List.of() : List.of(v));
     }
     if (allUser || operational) {
       addTheRest(entry, values);
@@ -100,10 +109,10 @@ final class EntryReader {
    * {@code +} alone, what the crawl reads for itself (the back-link, {@code userAccountControl})
    * is left out too: it was not asked for.
    */
-  private void addTheRest(SearchResultEntry entry, java.util.Map<String, java.util.List<String>> values) {
-    java.util.Set<String> named = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+  private void addTheRest(SearchResultEntry entry, Map<String, List<String>> values) {
+    Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     named.addAll(values.keySet());
-    for (com.unboundid.ldap.sdk.Attribute attribute : entry.getAttributes()) {
+    for (Attribute attribute : entry.getAttributes()) {
       String name = attribute.getName();
       boolean ours = name.equalsIgnoreCase(DirectoryDefaults.ACCOUNT_CONTROL) || name.equalsIgnoreCase(backLink);
       if (named.contains(name) || isField.test(name) || hasRangeOption(attribute)
@@ -111,11 +120,11 @@ final class EntryReader {
         continue;
       }
       named.add(name);
-      values.put(name, java.util.List.of(attribute.getValues()));
+      values.put(name, List.of(attribute.getValues()));
     }
   }
 
-  private static boolean hasRangeOption(com.unboundid.ldap.sdk.Attribute attribute) {
+  private static boolean hasRangeOption(Attribute attribute) {
     for (String option : attribute.getOptions()) {
       if (option.regionMatches(true, 0, "range=", 0, 6)) {
         return true;

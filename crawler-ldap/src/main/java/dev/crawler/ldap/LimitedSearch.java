@@ -10,13 +10,19 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchResultListener;
+import com.unboundid.ldap.sdk.SearchResultReference;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +139,7 @@ final class LimitedSearch {
    * @param read the attributes to read of each ({@code "1.1"} for none)
    */
   void eachMatching(LDAPConnection connection, Filter filter, String[] read, EntrySink each) throws LDAPException {
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     EntrySink once = entry -> {
       if (seen.add(DnNormalizer.normalize(entry.getDN()))) {
         each.accept(entry);
@@ -165,17 +171,17 @@ final class LimitedSearch {
    * server refuses paging: a count would then cost a search per uid prefix. Entries are counted
    * as they come, never held. Not counted in {@link LdapCounters}: it is no part of the crawl.
    */
-  java.util.OptionalLong countPeople(LDAPConnection connection) throws LDAPException {
+  OptionalLong countPeople(LDAPConnection connection) throws LDAPException {
     CountingListener counter = new CountingListener();
     try {
       connection.search(everyonesDn(counter));
-      return java.util.OptionalLong.of(counter.entries);
+      return OptionalLong.of(counter.entries);
     } catch (LDAPSearchException e) {
       if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
         throw e;
       }
       if (pagingRefused.get()) {
-        return java.util.OptionalLong.empty();
+        return OptionalLong.empty();
       }
       counter.entries = 0;
       try {
@@ -185,9 +191,9 @@ final class LimitedSearch {
           throw refused;
         }
         pagingRefused.set(true);
-        return java.util.OptionalLong.empty();
+        return OptionalLong.empty();
       }
-      return java.util.OptionalLong.of(counter.entries);
+      return OptionalLong.of(counter.entries);
     }
   }
 
@@ -227,7 +233,7 @@ final class LimitedSearch {
   static final int PROBE_LIMIT = 10_000;
 
   /** Counts the entries of a search without keeping them. Confined to the searching thread. */
-  private static final class CountingListener implements com.unboundid.ldap.sdk.SearchResultListener {
+  private static final class CountingListener implements SearchResultListener {
     private static final long serialVersionUID = 1L;
     long entries;
 
@@ -237,7 +243,7 @@ final class LimitedSearch {
     }
 
     @Override
-    public void searchReferenceReturned(com.unboundid.ldap.sdk.SearchResultReference reference) {}
+    public void searchReferenceReturned(SearchResultReference reference) {}
   }
 
   private SearchRequest request(Filter filter, String[] read) {
@@ -321,7 +327,7 @@ final class LimitedSearch {
   }
 
   /** Sends a search page by page (Simple Paged Results) until the server's cookie runs out. */
-  private static void pages(LDAPConnection connection, java.util.function.Supplier<SearchRequest> request, int pageSize,
+  private static void pages(LDAPConnection connection, Supplier<SearchRequest> request, int pageSize,
       PageSink eachPage) throws LDAPException {
     ASN1OctetString cookie = null;
     do {

@@ -10,12 +10,17 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.Children;
+import dev.crawler.core.spi.NodeCodec;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * An org chart in an LDAP directory as a {@link BranchSource}: a person with reports is a branch,
@@ -145,7 +150,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    */
   public static OrgChartSource of(LdapSettings settings, Disconnector disconnector)
       throws GeneralSecurityException, LDAPException {
-    java.util.Objects.requireNonNull(disconnector, "disconnector");
+    Objects.requireNonNull(disconnector, "disconnector");
     if (settings.personFilter() != null) {
       personFilter(settings); // a bad filter is said before anything connects
     }
@@ -276,7 +281,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    *
    * @return the codec, stateless and shared
    */
-  public dev.crawler.core.spi.NodeCodec<Person> codec() {
+  public NodeCodec<Person> codec() {
     return CODEC;
   }
 
@@ -319,7 +324,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
         throw new NoSuchPersonException(rootAttributes.size() == 1
             ? found.size() + " people have " + names + "=" + uidOrDn + "; name the root by its DN"
             : found.size() + " people have " + uidOrDn + " as " + names + " (" + found.stream().limit(3)
-                .map(SearchResultEntry::getDN).collect(java.util.stream.Collectors.joining("; "))
+                .map(SearchResultEntry::getDN).collect(Collectors.joining("; "))
                 + (found.size() > 3 ? "; ..." : "") + "); name the root by its DN");
       }
       Person root = reader.person(connection, found.get(0), null, false);
@@ -368,9 +373,9 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * @return how many there are, by part of the chart
    * @throws LDAPException if the directory cannot be read
    */
-  public OutOfReach.Summary outOfReach(Person root, java.util.function.Consumer<OutOfReach> each)
+  public OutOfReach.Summary outOfReach(Person root, Consumer<OutOfReach> each)
       throws LDAPException {
-    java.util.Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(root, "root");
     LDAPConnection connection = connector.open();
     try {
       return audit.outOfReach(connection, root, each);
@@ -388,7 +393,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
    * @return how many people there are, or empty
    * @throws LDAPException if the directory cannot be read
    */
-  public java.util.OptionalLong countPeople() throws LDAPException {
+  public OptionalLong countPeople() throws LDAPException {
     LDAPConnection connection = connector.open();
     try {
       return search.countPeople(connection);

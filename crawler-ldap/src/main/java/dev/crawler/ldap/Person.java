@@ -1,7 +1,10 @@
 package dev.crawler.ldap;
 
 import com.unboundid.ldap.sdk.DN;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -42,7 +45,7 @@ public final class Person {
    */
   private final int linkedReports;
   /** The extra attributes asked for, by name, in the order asked; immutable. */
-  private final java.util.Map<String, List<String>> attributes;
+  private final Map<String, List<String>> attributes;
   /**
    * Written by the source before the person is handed to the crawl; null until then, and again
    * once they have been listed, so that a crawl keeps only its frontier (and their managers) alive.
@@ -59,11 +62,11 @@ public final class Person {
 
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
       int linkedReports) {
-    this(dn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, java.util.Map.of());
+    this(dn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, Map.of());
   }
 
   Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
-      int linkedReports, java.util.Map<String, List<String>> attributes) {
+      int linkedReports, Map<String, List<String>> attributes) {
     this(Objects.requireNonNull(dn, "dn").toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, manager,
         cycle, linkedReports, attributes);
   }
@@ -73,7 +76,7 @@ public final class Person {
    * @param normalizedDn the same DN normalized ({@link DnNormalizer})
    */
   Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
-      Person manager, boolean cycle, int linkedReports, java.util.Map<String, List<String>> attributes) {
+      Person manager, boolean cycle, int linkedReports, Map<String, List<String>> attributes) {
     this(dn, normalizedDn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, attributes, false);
   }
 
@@ -83,7 +86,7 @@ public final class Person {
    * @param disabled whether the directory says the account is disabled
    */
   Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
-      Person manager, boolean cycle, int linkedReports, java.util.Map<String, List<String>> attributes,
+      Person manager, boolean cycle, int linkedReports, Map<String, List<String>> attributes,
       boolean disabled) {
     this.dn = Objects.requireNonNull(dn, "dn");
     this.normalizedDn = Objects.requireNonNull(normalizedDn, "normalizedDn");
@@ -98,8 +101,8 @@ public final class Person {
     this.disabled = disabled;
     this.linkedReports = linkedReports;
     this.attributes = attributes.isEmpty()
-        ? java.util.Map.of()
-        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+        ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 
   /**
@@ -108,7 +111,7 @@ public final class Person {
    *
    * @return the attributes, unmodifiable
    */
-  public java.util.Map<String, List<String>> attributes() {
+  public Map<String, List<String>> attributes() {
     return attributes;
   }
 

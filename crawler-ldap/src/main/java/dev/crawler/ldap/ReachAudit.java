@@ -6,6 +6,7 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,7 +196,7 @@ final class ReachAudit {
       throw e.getCause();
     }
     List<OutOfReach.Part> ordered = new ArrayList<>(parts.values());
-    ordered.sort(java.util.Comparator.comparing(OutOfReach.Part::head));
+    ordered.sort(Comparator.comparing(OutOfReach.Part::head));
     return new OutOfReach.Summary(ordered, beside);
   }
 

@@ -4,7 +4,9 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ final class Reconnection {
 
       @Override
       public void sleep(long nanos) throws InterruptedException {
-        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos);
+        TimeUnit.NANOSECONDS.sleep(nanos);
       }
     };
 
@@ -59,7 +61,7 @@ final class Reconnection {
 
   private final Opener opener;
   /** Whether the connections were closed to stop: then nothing is tried, nor waited for. */
-  private final java.util.function.BooleanSupplier stopped;
+  private final BooleanSupplier stopped;
   private final Duration budget;
   /** The servers, for the message when the budget is spent. */
   private final String where;
@@ -71,7 +73,7 @@ final class Reconnection {
    */
   private final AtomicReference<Outage> outage = new AtomicReference<>();
 
-  Reconnection(Opener opener, java.util.function.BooleanSupplier stopped, Duration budget, String where,
+  Reconnection(Opener opener, BooleanSupplier stopped, Duration budget, String where,
       Clock clock) {
     this.opener = opener;
     this.where = where;

@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks the directory for the reports of several managers at once: {@code (|(manager=a)(manager=b)
@@ -43,7 +45,7 @@ import java.util.Set;
  * It costs one read and one lookup per such value, only where the counts disagree.
  */
 final class ReportQuery {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportQuery.class);
+  private static final Logger log = LoggerFactory.getLogger(ReportQuery.class);
   private final LimitedSearch search;
   private final QuerySizer sizer;
   /** How many terms the server answers in time; shared by every worker. */

@@ -13,11 +13,14 @@ import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchResult;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPResult;
+import com.unboundid.ldap.sdk.ReadOnlySearchRequest;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.ldap.sdk.schema.Schema;
@@ -36,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -309,13 +313,13 @@ class ActiveDirectoryLimitsTest {
   @ParameterizedTest(name = "back-link announced {0}")
   @CsvSource({"false", "true"})
   void aPageWithoutItsControl_isALostCookie_andTheRestIsFoundBySplitting(boolean announce) throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean lost = new AtomicBoolean();
     InMemoryOperationInterceptor smallPagesLosingTheCookieOnce = new InMemoryOperationInterceptor() {
       @Override
       public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
         SimplePagedResultsControl paged = paged(request.getRequest());
         if (paged != null) {
-          com.unboundid.ldap.sdk.SearchRequest smaller = request.getRequest().duplicate();
+          SearchRequest smaller = request.getRequest().duplicate();
           smaller.setControls(new SimplePagedResultsControl(700, paged.getCookie(), paged.isCritical()));
           request.setRequest(smaller);
         }
@@ -328,12 +332,12 @@ class ActiveDirectoryLimitsTest {
         if (paged != null && paged.getCookie().getValueLength() > 0 && r.hasResponseControl(
             SimplePagedResultsControl.PAGED_RESULTS_OID) && !lost.getAndSet(true)) {
           result.setResult(new LDAPResult(r.getMessageID(), r.getResultCode(), r.getDiagnosticMessage(),
-              r.getMatchedDN(), r.getReferralURLs(), new com.unboundid.ldap.sdk.Control[0]));
+              r.getMatchedDN(), r.getReferralURLs(), new Control[0]));
         }
       }
 
-      private SimplePagedResultsControl paged(com.unboundid.ldap.sdk.ReadOnlySearchRequest request) {
-        com.unboundid.ldap.sdk.Control c = request.getControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
+      private SimplePagedResultsControl paged(ReadOnlySearchRequest request) {
+        Control c = request.getControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
         return c instanceof SimplePagedResultsControl p ? p : null;
       }
     };

@@ -13,6 +13,7 @@ import dev.crawler.core.Outcome;
 import dev.crawler.testing.VisitLog;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -117,7 +118,7 @@ class AdDefaultsTest {
     try (AdShapedDirectory directory = new AdShapedDirectory(true)) {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
-      Map<String, Boolean> disabled = new java.util.concurrent.ConcurrentHashMap<>();
+      Map<String, Boolean> disabled = new ConcurrentHashMap<>();
       Person ceo = source.findRoot("ceo");
       try (Crawl<Person> crawl = Crawler.over(source).distinctBy(Person::key).start(ceo, visit -> {
         disabled.put(visit.node().uid(), visit.node().isDisabled());

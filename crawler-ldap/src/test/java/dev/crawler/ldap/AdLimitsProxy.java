@@ -5,6 +5,7 @@ import com.unboundid.ldap.listener.LDAPListener;
 import com.unboundid.ldap.listener.LDAPListenerClientConnection;
 import com.unboundid.ldap.listener.LDAPListenerConfig;
 import com.unboundid.ldap.listener.LDAPListenerRequestHandler;
+import com.unboundid.ldap.protocol.AbandonRequestProtocolOp;
 import com.unboundid.ldap.protocol.AddRequestProtocolOp;
 import com.unboundid.ldap.protocol.AddResponseProtocolOp;
 import com.unboundid.ldap.protocol.BindRequestProtocolOp;
@@ -23,6 +24,7 @@ import com.unboundid.ldap.protocol.ModifyResponseProtocolOp;
 import com.unboundid.ldap.protocol.SearchRequestProtocolOp;
 import com.unboundid.ldap.protocol.SearchResultDoneProtocolOp;
 import com.unboundid.ldap.protocol.SearchResultReferenceProtocolOp;
+import com.unboundid.ldap.protocol.UnbindRequestProtocolOp;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.Entry;
@@ -314,13 +316,13 @@ public final class AdLimitsProxy implements AutoCloseable {
     }
 
     @Override
-    public void processAbandonRequest(int messageID, com.unboundid.ldap.protocol.AbandonRequestProtocolOp request,
+    public void processAbandonRequest(int messageID, AbandonRequestProtocolOp request,
         List<Control> controls) {
       // searches are answered whole before the next request is read: nothing to abandon
     }
 
     @Override
-    public void processUnbindRequest(int messageID, com.unboundid.ldap.protocol.UnbindRequestProtocolOp request,
+    public void processUnbindRequest(int messageID, UnbindRequestProtocolOp request,
         List<Control> controls) {
       closeInstance();
     }

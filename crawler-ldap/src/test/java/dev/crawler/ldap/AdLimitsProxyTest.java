@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
@@ -152,7 +154,7 @@ class AdLimitsProxyTest {
       SearchRequest request = new SearchRequest(BASE, SearchScope.ONE, "(objectClass=person)", "uid");
       int total = 0;
       List<Integer> pages = new ArrayList<>();
-      com.unboundid.asn1.ASN1OctetString cookie = null;
+      ASN1OctetString cookie = null;
       do {
         request.setControls(new SimplePagedResultsControl(5_000, cookie));
         SearchResult page = c.search(request);
@@ -184,7 +186,7 @@ class AdLimitsProxyTest {
           "(objectClass=*)"));
       assertEquals(ResultCode.NO_SUCH_OBJECT, e.getResultCode());
       assertEquals(ResultCode.INVALID_CREDENTIALS,
-          assertThrows(com.unboundid.ldap.sdk.LDAPException.class, () -> c.bind("uid=p1," + BASE, "wrong")).getResultCode());
+          assertThrows(LDAPException.class, () -> c.bind("uid=p1," + BASE, "wrong")).getResultCode());
     }
   }
 }

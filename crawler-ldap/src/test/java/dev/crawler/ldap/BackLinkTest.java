@@ -18,9 +18,10 @@ import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
-import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import dev.crawler.ldap.demo.DemoDirectory;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,7 +102,7 @@ class BackLinkTest {
     private static InetAddress loopback() throws LDAPException {
       try {
         return InetAddress.getByName("127.0.0.1");
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         throw new LDAPException(ResultCode.LOCAL_ERROR, e);
       }
     }

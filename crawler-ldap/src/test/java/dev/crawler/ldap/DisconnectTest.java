@@ -19,6 +19,8 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.testing.VisitLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -110,8 +112,8 @@ class DisconnectTest {
         try {
           accepted.add(silent.accept()); // the client's socket is tracked before it connects
           disconnector.disconnectAll();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
       }, "silent-acceptor");
       acceptor.start();

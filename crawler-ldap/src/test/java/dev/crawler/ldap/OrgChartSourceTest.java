@@ -8,21 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
-import dev.crawler.testing.VisitLog;
-import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import dev.crawler.ldap.demo.DemoDirectory;
+import dev.crawler.testing.VisitLog;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -59,14 +67,15 @@ class OrgChartSourceTest {
   }
 
   /** Each demo person's uid with their manager's uid: the tree a crawl from the CEO must find. */
-  private static Map<String, String> managerByUid(DemoDirectory demo) {
-    Map<String, String> uidByDn = new java.util.HashMap<>();
-    for (DemoPerson p : demo.people()) {
-      uidByDn.put(p.dn().toLowerCase(java.util.Locale.ROOT), p.uid());
+  /** Each person's uid with their manager's uid ({@code null} for the top): what a crawl must find. */
+  static Map<String, String> managerByUid(List<DemoPerson> people) {
+    Map<String, String> uidByDn = new HashMap<>();
+    for (DemoPerson p : people) {
+      uidByDn.put(p.dn().toLowerCase(Locale.ROOT), p.uid());
     }
-    Map<String, String> managers = new java.util.HashMap<>();
-    for (DemoPerson p : demo.people()) {
-      managers.put(p.uid(), p.managerDn() == null ? null : uidByDn.get(p.managerDn().toLowerCase(java.util.Locale.ROOT)));
+    Map<String, String> managers = new HashMap<>();
+    for (DemoPerson p : people) {
+      managers.put(p.uid(), p.managerDn() == null ? null : uidByDn.get(p.managerDn().toLowerCase(Locale.ROOT)));
     }
     return managers;
   }
@@ -81,7 +90,7 @@ class OrgChartSourceTest {
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       Result result = crawl(source, "ceo", workers, log);
       assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
-      assertCrawlInvariants(result.report(), log, managerByUid(demo), Set.of());
+      assertCrawlInvariants(result.report(), log, managerByUid(demo.people()), Set.of());
       for (DemoPerson p : demo.people()) {
         assertEquals(p.title(), result.visits().get(p.uid()).node().title());
       }
@@ -133,11 +142,11 @@ class OrgChartSourceTest {
       }
       add(demo, "orphan", "ghost");
       for (String uid : List.of("r05", "orphan")) {
-        demo.server().modify("uid=" + uid + "," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
-            com.unboundid.ldap.sdk.ModificationType.ADD, "uid", "zz-" + uid));
+        demo.server().modify("uid=" + uid + "," + DemoDirectory.BASE_DN, new Modification(
+            ModificationType.ADD, "uid", "zz-" + uid));
       }
       OrgChartSource source = OrgChartSource.of(settings(demo));
-      List<Visit<Person>> visits = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Visit<Person>> visits = new CopyOnWriteArrayList<>();
       Result result = crawl(source, "boss", 2, visits::add);
       assertEquals(Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
       assertTrue(source.splits() > 0, "25 reports do not fit one search of 10");
@@ -156,7 +165,7 @@ class OrgChartSourceTest {
     try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(1200, 1, sizeLimit, Duration.ZERO, refusePaging))) {
       OrgChartSource source = OrgChartSource.of(settings(demo));
       long operations = source.operations();
-      java.util.OptionalLong count = source.countPeople();
+      OptionalLong count = source.countPeople();
       assertEquals(expected, count.orElse(-1));
       assertEquals(operations + 1, source.operations(), "its connection's bind counts, its searches (no part of the crawl) do not");
       Result result = crawl(source, "ceo", 4, v -> {});
@@ -171,8 +180,8 @@ class OrgChartSourceTest {
       add(demo, "boss", "ceo");
       add(demo, "exact", "boss");
       add(demo, "spelt", "boss");
-      demo.server().modify("uid=spelt," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
-          com.unboundid.ldap.sdk.ModificationType.REPLACE, "manager", "UID=Boss, " + DemoDirectory.BASE_DN.toUpperCase(java.util.Locale.ROOT)));
+      demo.server().modify("uid=spelt," + DemoDirectory.BASE_DN, new Modification(
+          ModificationType.REPLACE, "manager", "UID=Boss, " + DemoDirectory.BASE_DN.toUpperCase(Locale.ROOT)));
       add(demo, "below-spelt", "spelt");
       OrgChartSource source = OrgChartSource.of(settings(demo));
       Result result = crawl(source, "boss", 2, v -> {});
@@ -217,7 +226,7 @@ class OrgChartSourceTest {
       add(demo, "cyc-c", "cyc-b");
       add(demo, "self", "self");
       demo.server().modify("uid=self," + DemoDirectory.BASE_DN,
-          new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.ADD, "manager",
+          new Modification(ModificationType.ADD, "manager",
               "uid=cyc-c," + DemoDirectory.BASE_DN));
       OrgChartSource source = OrgChartSource.of(settings(demo));
       Result result = crawl(source, "cyc-a", 3, v -> {});
@@ -250,8 +259,8 @@ class OrgChartSourceTest {
       add(demo, "orphan", "ghost");
       add(demo, "orphans-report", "orphan"); // hangs off the orphan: reachable from nobody either
       add(demo, "two-managers", "ceo");
-      demo.server().modify("uid=two-managers," + DemoDirectory.BASE_DN, new com.unboundid.ldap.sdk.Modification(
-          com.unboundid.ldap.sdk.ModificationType.ADD, "manager", "uid=left the company," + DemoDirectory.BASE_DN));
+      demo.server().modify("uid=two-managers," + DemoDirectory.BASE_DN, new Modification(
+          ModificationType.ADD, "manager", "uid=left the company," + DemoDirectory.BASE_DN));
       add(demo, "self", "self"); // a cycle of one
       OrgChartSource source = OrgChartSource.of(settings(demo));
       List<String> missing = source.outOfReach(source.findRoot("ceo")).stream()
@@ -336,8 +345,8 @@ class OrgChartSourceTest {
     demo.server().add(e);
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

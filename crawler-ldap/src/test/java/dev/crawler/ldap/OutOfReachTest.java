@@ -8,6 +8,7 @@ import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +100,7 @@ class OutOfReachTest {
   @Test
   void summary_countsEachPart_andHandsOverAsMany() throws Exception {
     OrgChartSource source = source();
-    java.util.concurrent.atomic.AtomicLong handed = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong handed = new AtomicLong();
     OutOfReach.Summary summary = source.outOfReach(source.findRoot(AdChart.ROOT), o -> handed.incrementAndGet());
     assertEquals(chart.outOfReach().size(), summary.people());
     assertEquals(summary.people(), handed.get());
@@ -137,13 +139,13 @@ class OutOfReachTest {
   }
 
   private static LimitedSearch searchOf(OrgChartSource source) throws Exception {
-    java.lang.reflect.Field f = OrgChartSource.class.getDeclaredField("search");
+    Field f = OrgChartSource.class.getDeclaredField("search");
     f.setAccessible(true);
     return (LimitedSearch) f.get(source);
   }
 
   private static EntryReader readerOf(OrgChartSource source) throws Exception {
-    java.lang.reflect.Field f = OrgChartSource.class.getDeclaredField("reader");
+    Field f = OrgChartSource.class.getDeclaredField("reader");
     f.setAccessible(true);
     return (EntryReader) f.get(source);
   }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -127,7 +128,7 @@ class PersonCodecTest {
   private static final class Relay implements BranchSource<Person, LdapSession> {
     final OrgChartSource source;
     final NodeCodec<Person> codec;
-    final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong relayed = new AtomicLong();
 
     Relay(OrgChartSource source) {
       this.source = source;

@@ -1,6 +1,7 @@
 package dev.crawler.ldap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -186,7 +187,7 @@ class QuerySizerTest {
           ? cut(sizer, managers)
           : sizer.chunks(managers, random.nextInt(40), random.nextInt(60));
       chunks.forEach(chunk -> {
-        org.junit.jupiter.api.Assertions.assertFalse(chunk.isEmpty());
+        assertFalse(chunk.isEmpty());
         joined.addAll(chunk);
       });
       assertEquals(managers, joined);

@@ -16,6 +16,7 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.schema.Schema;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,7 +139,7 @@ class RangeRetrievalTest {
   @Test
   void aRangeShortOfItsOwnBounds_isTruncated() throws Exception {
     UnaryOperator<Attribute> short1 = a -> a.getName().endsWith("-*") ? a
-        : new Attribute(a.getName(), java.util.Arrays.copyOf(a.getValues(), a.size() - 1));
+        : new Attribute(a.getName(), Arrays.copyOf(a.getValues(), a.size() - 1));
     InMemoryDirectoryServer server = server(4_000, short1, new AtomicLong());
     try (LDAPConnection connection = server.getConnection()) {
       SearchResultEntry first = read(connection);

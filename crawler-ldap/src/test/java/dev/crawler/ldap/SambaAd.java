@@ -2,7 +2,11 @@ package dev.crawler.ldap;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.RootDSE;
+import com.unboundid.ldif.LDIFChangeRecord;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -14,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A throw-away Samba Active Directory domain controller for integration tests (Debian's {@code
@@ -147,8 +153,8 @@ public final class SambaAd implements AutoCloseable {
     }
   }
 
-  private static java.io.File nullDevice() {
-    return new java.io.File("/dev/null");
+  private static File nullDevice() {
+    return new File("/dev/null");
   }
 
   /**
@@ -250,7 +256,7 @@ public final class SambaAd implements AutoCloseable {
       String dn = "CN=" + schemaCn + ",CN=Schema,CN=Configuration," + DOMAIN_DN;
       String flags = admin.getEntry(dn, "searchFlags").getAttributeValue("searchFlags");
       int indexed = (flags == null ? 0 : Integer.parseInt(flags)) | 1; // fATTINDEX
-      admin.modify(dn, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+      admin.modify(dn, new Modification(ModificationType.REPLACE,
           "searchFlags", Integer.toString(indexed)));
     }
   }
@@ -262,10 +268,10 @@ public final class SambaAd implements AutoCloseable {
    *
    * @return how long it took
    */
-  public Duration load(List<com.unboundid.ldif.LDIFChangeRecord> changes) throws LDAPException {
+  public Duration load(List<LDIFChangeRecord> changes) throws LDAPException {
     long begin = System.nanoTime();
     try (LDAPConnection admin = admin()) {
-      for (com.unboundid.ldif.LDIFChangeRecord change : changes) {
+      for (LDIFChangeRecord change : changes) {
         change.processChange(admin);
       }
     }
@@ -315,7 +321,7 @@ public final class SambaAd implements AutoCloseable {
       p.destroyForcibly();
       children.forEach(ProcessHandle::destroyForcibly);
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       // a child that will not end within 10 s after SIGKILL: nothing more a test can do
     }
   }

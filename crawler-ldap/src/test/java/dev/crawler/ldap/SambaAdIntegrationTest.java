@@ -4,15 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -206,38 +216,38 @@ class SambaAdIntegrationTest {
    */
   @Test
   void truth_isWhatSambaHolds() throws Exception {
-    Map<String, String> managerOf = new java.util.HashMap<>();
-    Map<String, String> uidOf = new java.util.HashMap<>();
+    Map<String, String> managerOf = new HashMap<>();
+    Map<String, String> uidOf = new HashMap<>();
     try (LDAPConnection c = samba.admin()) {
-      for (com.unboundid.ldap.sdk.SearchResultEntry e : c.search(AdChart.BASE_DN, com.unboundid.ldap.sdk.SearchScope.SUB,
+      for (SearchResultEntry e : c.search(AdChart.BASE_DN, SearchScope.SUB,
           AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager").getSearchEntries()) {
         String uid = e.getAttributeValue(AdChart.UID_ATTRIBUTE);
         uidOf.put(e.getParsedDN().toNormalizedString(), uid);
         String manager = e.getAttributeValue("manager");
         if (manager != null) {
-          managerOf.put(uid, new com.unboundid.ldap.sdk.DN(manager).toNormalizedString());
+          managerOf.put(uid, new DN(manager).toNormalizedString());
         }
       }
       assertEquals(AdChart.BIG_TEAM,
           c.getEntry(AdChart.dn(AdChart.BIG_BOSS), "directReports").getAttributeValues("directReports").length);
     }
-    assertEquals(chart.people().keySet(), new java.util.HashSet<>(uidOf.values()), "the people under the base");
+    assertEquals(chart.people().keySet(), new HashSet<>(uidOf.values()), "the people under the base");
     for (int i = 1; i <= 5; i++) {
       assertEquals(null, managerOf.get("gone-r" + i), "AD drops manager when the manager is deleted");
     }
-    Map<String, java.util.List<String>> reports = new java.util.HashMap<>();
+    Map<String, List<String>> reports = new HashMap<>();
     managerOf.forEach((uid, managerDn) -> {
       String manager = uidOf.get(managerDn);
       if (manager != null) {
-        reports.computeIfAbsent(manager, k -> new java.util.ArrayList<>()).add(uid);
+        reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(uid);
       }
     });
-    Set<String> reached = new java.util.HashSet<>();
-    java.util.Deque<String> next = new java.util.ArrayDeque<>(java.util.List.of(AdChart.ROOT));
+    Set<String> reached = new HashSet<>();
+    Deque<String> next = new ArrayDeque<>(List.of(AdChart.ROOT));
     while (!next.isEmpty()) {
       String uid = next.pop();
       if (reached.add(uid)) {
-        next.addAll(reports.getOrDefault(uid, java.util.List.of()));
+        next.addAll(reports.getOrDefault(uid, List.of()));
       }
     }
     assertEquals(chart.reachable(), reached);
@@ -253,7 +263,7 @@ class SambaAdIntegrationTest {
   @CsvSource({"SAMBA", "AD_LIMITS"})
   void outOfReach_namesEveryoneTheCrawlCannotReach_withTheReason(Via via) throws Exception {
     OrgChartSource source = OrgChartSource.of(settings(port(via, true)));
-    Map<String, String> found = new java.util.TreeMap<>();
+    Map<String, String> found = new TreeMap<>();
     for (OutOfReach o : source.outOfReach(source.findRoot(AdChart.ROOT))) {
       String before = found.put(o.person().uid(), AdChart.said(o));
       assertEquals(null, before, () -> o.person() + " named twice");

@@ -1,6 +1,8 @@
 package dev.crawler.ldap;
 
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,13 +17,13 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import dev.crawler.ldap.testing.Slapd;
+import dev.crawler.testing.VisitLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +86,7 @@ class SlapdIntegrationTest {
   @Test
   void oneBigSearch_hitsTheSizeLimit() throws Exception {
     try (LDAPConnection c = new LDAPConnection("127.0.0.1", slapd.port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
-      LDAPSearchException e = org.junit.jupiter.api.Assertions.assertThrows(LDAPSearchException.class,
+      LDAPSearchException e = assertThrows(LDAPSearchException.class,
           () -> c.search(DemoDirectory.BASE_DN, SearchScope.SUB, "(objectClass=inetOrgPerson)", "uid"));
       assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
     }
@@ -93,15 +95,14 @@ class SlapdIntegrationTest {
   @Test
   void crawl_visitsEveryPersonOnce_pastTheSizeLimit() throws Exception {
     OrgChartSource source = OrgChartSource.of(settings().toBuilder().batchSize(50).build());
-    Map<String, Integer> seen = new ConcurrentHashMap<>();
+    VisitLog<Person, String> log = new VisitLog<>(Person::uid);
     CrawlReport<Person> report;
     try (Crawl<Person> crawl = Crawler.over(source).workers(8).distinctBy(Person::key)
-        .start(source.findRoot("ceo"), v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
+        .start(source.findRoot("ceo"), log)) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
-    assertEquals(people.stream().map(DemoPerson::uid).collect(Collectors.toSet()), seen.keySet());
-    seen.forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
+    assertCrawlInvariants(report, log, OrgChartSourceTest.managerByUid(people), Set.of());
     assertTrue(source.splits() > 0, "two managers have more reports than the limit");
     assertTrue(source.operations() < people.size() / 5, source.operations() + " operations");
   }

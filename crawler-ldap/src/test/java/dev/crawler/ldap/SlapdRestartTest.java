@@ -13,6 +13,7 @@ import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.ldap.demo.DemoDirectory;
 import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
+import dev.crawler.ldap.testing.Slapd;
 import dev.crawler.testing.VisitLog;
 import java.nio.file.Path;
 import java.time.Duration;

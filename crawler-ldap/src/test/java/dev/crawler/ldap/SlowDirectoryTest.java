@@ -9,12 +9,15 @@ import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +57,7 @@ class SlowDirectoryTest {
 
       @Override
       public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
-        if (slow && request.getRequest().getFilter().toString().toLowerCase(java.util.Locale.ROOT)
+        if (slow && request.getRequest().getFilter().toString().toLowerCase(Locale.ROOT)
             .contains("manager=" + SLOW)) {
           try {
             end.await(); // never answered while the test runs: the client's timeout ends the wait
@@ -179,7 +182,7 @@ class SlowDirectoryTest {
       report = crawl.await();
     }
     assertEquals(Outcome.FAILED, report.outcome(), () -> report.errors().toString());
-    assertEquals(com.unboundid.ldap.sdk.ResultCode.INVALID_CREDENTIALS,
-        ((com.unboundid.ldap.sdk.LDAPException) report.failure()).getResultCode(), String.valueOf(report.failure()));
+    assertEquals(ResultCode.INVALID_CREDENTIALS,
+        ((LDAPException) report.failure()).getResultCode(), String.valueOf(report.failure()));
   }
 }

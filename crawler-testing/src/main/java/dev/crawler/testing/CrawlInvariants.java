@@ -11,8 +11,10 @@ import dev.crawler.core.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
@@ -36,20 +38,40 @@ public final class CrawlInvariants {
    *     for a stream closed early, or a reader that threw)
    */
   public record Expect(Set<Integer> failedBranches, int maxDepth, boolean readEverything) {
-    /** A crawl with no failures and no depth limit, read to the end. */
+    /**
+     * A crawl with no failures and no depth limit, read to the end.
+     *
+     * @return the expectation
+     */
     public static Expect everything() {
       return new Expect(Set.of(), Integer.MAX_VALUE, true);
     }
 
+    /**
+     * This expectation, with {@code branches} failing for good instead.
+     *
+     * @param branches the branches whose listing fails
+     * @return a new expectation
+     */
     public Expect failing(Set<Integer> branches) {
       return new Expect(Set.copyOf(branches), maxDepth, readEverything);
     }
 
+    /**
+     * This expectation, for a crawl with {@code maxDepth(depth)}.
+     *
+     * @param depth the crawl's maximum depth
+     * @return a new expectation
+     */
     public Expect maxDepth(int depth) {
       return new Expect(failedBranches, depth, readEverything);
     }
 
-    /** The consumer stopped reading before the end: it saw at most what was handed over. */
+    /**
+     * The consumer stopped reading before the end: it saw at most what was handed over.
+     *
+     * @return a new expectation
+     */
     public Expect readPartly() {
       return new Expect(failedBranches, maxDepth, false);
     }
@@ -67,6 +89,11 @@ public final class CrawlInvariants {
    *   <li>every session was closed once, on the thread that opened it, the source's contract was
    *       kept, and no crawler thread is left.</li>
    * </ul>
+   *
+   * @param report the finished crawl's report
+   * @param visits every visit the consumer received
+   * @param source the source the crawl listed
+   * @param expect what this crawl should have done
    */
   public static void assertCrawlInvariants(CrawlReport<Integer> report, VisitRecorder visits, TreeSource source,
       Expect expect) {
@@ -101,10 +128,14 @@ public final class CrawlInvariants {
 
   /**
    * Every invariant of a finished crawl of any source, against the tree it should have found:
-   * nothing visited twice, every parent delivered before its children with the expected parent,
+   * nothing visited twice, every parent delivered before its children (as a branch, one level up)
+   * with the expected parent,
    * no child of a failing branch visited; for a crawl that ran to its end, every expected node
    * visited and nothing else, with an error for each failing branch; no crawler thread left.
    *
+   * @param <K> the key type
+   * @param report the finished crawl's report
+   * @param visits every visit the crawl delivered
    * @param expectedParents every node the crawl can reach, by key, with its parent's key ({@code
    *     null} for the root)
    * @param failedBranches keys of branches whose listing fails for good
@@ -118,7 +149,7 @@ public final class CrawlInvariants {
       }
       if (!expectedParents.containsKey(key)) {
         problems.add(key + " visited, but not in the tree");
-      } else if (!java.util.Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
+      } else if (!Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
         problems.add(key + " with parent " + visits.parents().get(key) + ", expected " + expectedParents.get(key));
       } else if (expectedParents.get(key) != null && failedBranches.contains(expectedParents.get(key))) {
         // A failed listing hands over no child (invariant 7): a child seen anyway was taken from a
@@ -134,7 +165,7 @@ public final class CrawlInvariants {
         }
       });
       Set<Object> errors = report.errors().stream().map(e -> visits.keyOf(e.branch())).collect(Collectors.toSet());
-      Set<Object> expectedErrors = new java.util.HashSet<>();
+      Set<Object> expectedErrors = new HashSet<>();
       for (K failed : failedBranches) {
         if (visits.counts().containsKey(failed)) {
           expectedErrors.add(failed);
@@ -152,9 +183,39 @@ public final class CrawlInvariants {
   }
 
   /**
+   * The invariants every crawl keeps whatever tree it found, for a test whose oracle is not the
+   * whole tree (git's list of files, a filtered {@code find}) and that compares what was found on
+   * its own: nothing visited twice, every child after its parent, one level below it, the report's
+   * count equal to the visits delivered, no crawler thread left.
+   *
+   * @param report the finished crawl's report
+   * @param visits every visit the crawl delivered
+   */
+  public static void assertVisitedOnce(CrawlReport<?> report, VisitLog<?, ?> visits) {
+    List<String> problems = new ArrayList<>(visits.problems());
+    visits.counts().forEach((key, count) -> {
+      if (count != 1) {
+        problems.add(key + " visited " + count + " times");
+      }
+    });
+    if (!problems.isEmpty()) {
+      fail(problems.size() + " problems, first: " + problems.stream().limit(10).collect(Collectors.joining("; ")));
+    }
+    assertEquals(report.visits(), visits.total(), "report.visits vs visits delivered");
+    assertNoCrawlerThreads();
+  }
+
+  /**
    * The crawl's report, or a failure naming {@code what} with every crawler thread's stack if the
    * crawl has not ended within {@code timeout}. The crawl is not closed on failure: closing a hung
    * crawl would hang the test too.
+   *
+   * @param <T> the node type
+   * @param crawl the crawl to await
+   * @param timeout how long to wait: far longer than the crawl takes, a hang's bound
+   * @param what the crawl, for the failure's message
+   * @return the crawl's report
+   * @throws InterruptedException if interrupted while waiting
    */
   public static <T> CrawlReport<T> awaitOrDump(Crawl<T> crawl, Duration timeout, String what)
       throws InterruptedException {
@@ -170,6 +231,8 @@ public final class CrawlInvariants {
   /**
    * For tests of stopping that record no visits: every session closed once, on its own thread; no
    * contract breach; no crawler thread alive.
+   *
+   * @param source the source the crawl listed
    */
   public static void assertCleanShutdown(TreeSource source) {
     assertEquals(0, source.sessionsNotClosed(), "sessions not closed exactly once");

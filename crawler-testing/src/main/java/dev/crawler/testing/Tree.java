@@ -75,7 +75,13 @@ public final class Tree {
     return new Tree(name, size, parent, depth, first, count, branch);
   }
 
-  /** Every branch has {@code fanout} children down to {@code levels} below the root. */
+  /**
+   * Every branch has {@code fanout} children down to {@code levels} below the root.
+   *
+   * @param fanout children per branch
+   * @param levels levels below the root
+   * @return the tree
+   */
   public static Tree balanced(int fanout, int levels) {
     return build("balanced(" + fanout + "," + levels + ")", Integer.MAX_VALUE - 8,
         (n, d, s) -> d < levels ? fanout : 0);
@@ -84,6 +90,10 @@ public final class Tree {
   /**
    * Random heavy-tailed fan-out: most branches have a few children, a few have thousands
    * (Pareto-like), some listings are empty; about {@code nodes} nodes.
+   *
+   * @param seed the random seed: the same seed, the same tree
+   * @param nodes about how many nodes
+   * @return the tree
    */
   public static Tree heavyTailed(long seed, int nodes) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -115,7 +125,15 @@ public final class Tree {
     });
   }
 
-  /** A root with {@code children} children, of which {@code branchPercent}% are branches with a few leaves. */
+  /**
+   * A root with {@code children} children, of which {@code branchPercent}% are branches with a few
+   * leaves.
+   *
+   * @param children the root's children
+   * @param branchPercent the percentage of them that are branches
+   * @param seed the random seed: the same seed, the same tree
+   * @return the tree
+   */
   public static Tree wide(int children, int branchPercent, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     BitSet isBranch = new BitSet();
@@ -140,13 +158,24 @@ public final class Tree {
     });
   }
 
-  /** A root with {@code branches} branches of {@code leavesEach} leaves each. */
+  /**
+   * A root with {@code branches} branches of {@code leavesEach} leaves each.
+   *
+   * @param branches the root's children, all branches
+   * @param leavesEach the leaves under each
+   * @return the tree
+   */
   public static Tree flat(int branches, int leavesEach) {
     return build("flat(" + branches + "x" + leavesEach + ")", Integer.MAX_VALUE - 8,
         (n, d, s) -> d == 0 ? branches : d == 1 ? leavesEach : 0);
   }
 
-  /** A root with {@code n} children that are all branches with empty listings. */
+  /**
+   * A root with {@code n} children that are all branches with empty listings.
+   *
+   * @param n the root's children
+   * @return the tree
+   */
   public static Tree wideOfEmptyBranches(int n) {
     return build("wideOfEmptyBranches(" + n + ")", Integer.MAX_VALUE - 8, new Shape() {
       @Override
@@ -164,6 +193,10 @@ public final class Tree {
   /**
    * A spine {@code length} branches deep; every {@code sideEvery}-th spine node also has a side
    * branch with two leaves (0 for a bare chain).
+   *
+   * @param length the spine's depth
+   * @param sideEvery how often a side branch hangs off the spine
+   * @return the tree
    */
   public static Tree chain(int length, int sideEvery) {
     BitSet spine = new BitSet();
@@ -185,12 +218,22 @@ public final class Tree {
     });
   }
 
-  /** A root with no children. */
+  /**
+   * A root with no children.
+   *
+   * @return the tree
+   */
   public static Tree single() {
     return build("single", 1, (n, d, s) -> 0);
   }
 
-  /** A random tree of about {@code nodes} nodes where a third of the branches list nothing. */
+  /**
+   * A random tree of about {@code nodes} nodes where a third of the branches list nothing.
+   *
+   * @param seed the random seed: the same seed, the same tree
+   * @param nodes about how many nodes
+   * @return the tree
+   */
   public static Tree withEmptyListings(long seed, int nodes) {
     SplittableRandom random = new SplittableRandom(seed);
     return build("withEmptyListings(seed=" + seed + ")", nodes, new Shape() {
@@ -206,32 +249,72 @@ public final class Tree {
     });
   }
 
+  /**
+   * How many nodes; they are numbered from 0 (the root), parents before their children.
+   *
+   * @return the node count
+   */
   public int size() {
     return size;
   }
 
+  /**
+   * A node's parent.
+   *
+   * @param node a node other than the root
+   * @return its parent's number
+   */
   public int parent(int node) {
     return parent[node];
   }
 
+  /**
+   * A node's depth.
+   *
+   * @param node a node
+   * @return 0 for the root, 1 for its children, and so on
+   */
   public int depth(int node) {
     return depth[node];
   }
 
+  /**
+   * Whether a node is a branch, listed by a crawl (possibly empty), rather than a leaf.
+   *
+   * @param node a node
+   * @return true for a branch
+   */
   public boolean isBranch(int node) {
     return branch.get(node);
   }
 
+  /**
+   * How many children a node has.
+   *
+   * @param node a node
+   * @return its child count, 0 for a leaf or an empty branch
+   */
   public int childCount(int node) {
     return childCount[node];
   }
 
+  /**
+   * One of a node's children.
+   *
+   * @param node a node
+   * @param index from 0 to {@link #childCount} - 1
+   * @return the child's number
+   */
   public int child(int node, int index) {
     checkArgument(index >= 0 && index < childCount[node], "node %s has no child %s", node, index);
     return firstChild[node] + index;
   }
 
-  /** The deepest node's depth. */
+  /**
+   * The deepest node's depth.
+   *
+   * @return the height, 0 for a lone root
+   */
   public int height() {
     int h = 0;
     for (int i = 0; i < size; i++) {
@@ -243,6 +326,10 @@ public final class Tree {
   /**
    * The nodes a crawl must visit when the given branches fail and nothing below {@code maxDepth}
    * is listed: every node whose ancestors were all listed.
+   *
+   * @param failedBranches branches whose listing fails for good
+   * @param maxDepth the crawl's {@code maxDepth}, {@link Integer#MAX_VALUE} for none
+   * @return the nodes to visit, each once
    */
   public BitSet expectedVisits(Collection<Integer> failedBranches, int maxDepth) {
     BitSet failed = new BitSet();

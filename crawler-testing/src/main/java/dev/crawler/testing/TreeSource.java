@@ -21,19 +21,39 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
   /** Something to do at the start of a listing: advance a clock, cancel, block, throw. */
   @FunctionalInterface
   public interface Hook {
+    /**
+     * Runs at the start of a listing, on the worker's thread, before the latency.
+     *
+     * @param node the branch about to be listed
+     * @param listingNumber how many listings started before this one, plus one
+     * @throws Exception to make the listing fail with it
+     */
     void onListing(int node, long listingNumber) throws Exception;
   }
 
   /** Thrown for an injected failure. */
   public static final class InjectedFailure extends Exception {
     private static final long serialVersionUID = 1L;
+
+    /** Whether the source calls this failure transient. */
     private final boolean isTransient;
 
+    /**
+     * A failure to throw from a listing.
+     *
+     * @param message what failed
+     * @param isTransient whether the source calls it transient, so the engine may retry
+     */
     public InjectedFailure(String message, boolean isTransient) {
       super(message);
       this.isTransient = isTransient;
     }
 
+    /**
+     * Whether the source calls this failure transient.
+     *
+     * @return true if a retry may succeed
+     */
     public boolean isTransient() {
       return isTransient;
     }
@@ -57,33 +77,64 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
   private volatile int batchLimit = 1;
   private final AtomicInteger largestBatch = new AtomicInteger(1);
 
+  /**
+   * A source over {@code tree}, with no latency, fault or hook until set.
+   *
+   * @param tree the tree to list
+   */
   public TreeSource(Tree tree) {
     this.tree = tree;
   }
 
+  /**
+   * The tree this source lists.
+   *
+   * @return the tree
+   */
   public Tree tree() {
     return tree;
   }
 
-  /** Every listing waits this long first (parkNanos: Thread.sleep rounds sub-millisecond waits up). */
+  /**
+   * Every listing waits this long first (parkNanos: Thread.sleep rounds sub-millisecond waits up).
+   *
+   * @param nanos the wait per listing
+   * @return this source
+   */
   public TreeSource latency(long nanos) {
     this.latencyNanos = nanos;
     return this;
   }
 
-  /** Listing {@code branch} always fails with a permanent {@link InjectedFailure}. */
+  /**
+   * Listing {@code branch} always fails with a permanent {@link InjectedFailure}.
+   *
+   * @param branch the branch that fails
+   * @return this source
+   */
   public TreeSource failForGood(int branch) {
     failForGood.add(branch);
     return this;
   }
 
-  /** Listing {@code branch} fails transiently {@code times} times, then succeeds. */
+  /**
+   * Listing {@code branch} fails transiently {@code times} times, then succeeds.
+   *
+   * @param branch the branch that fails
+   * @param times how many of its listings fail
+   * @return this source
+   */
   public TreeSource failTransiently(int branch, int times) {
     failTransiently.put(branch, new AtomicInteger(times));
     return this;
   }
 
-  /** Lets the engine list up to {@code limit} branches per call (the SPI's default listAll). */
+  /**
+   * Lets the engine list up to {@code limit} branches per call (the SPI's default listAll).
+   *
+   * @param limit the most branches per call
+   * @return this source
+   */
   public TreeSource batchLimit(int limit) {
     this.batchLimit = limit;
     return this;
@@ -105,11 +156,21 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
     BranchSource.super.listAll(session, branches, out);
   }
 
-  /** The most branches one {@code listAll} call was given (1 if none was called). */
+  /**
+   * The most branches one {@code listAll} call was given.
+   *
+   * @return the largest batch, 1 if none was called
+   */
   public int largestBatch() {
     return largestBatch.get();
   }
 
+  /**
+   * Runs {@code hook} at the start of every listing, replacing the one set before.
+   *
+   * @param hook what to do
+   * @return this source
+   */
   public TreeSource hook(Hook hook) {
     this.hook = hook;
     return this;
@@ -171,21 +232,38 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
     return failure instanceof InjectedFailure f && f.isTransient();
   }
 
-  /** Sessions opened so far. */
+  /**
+   * Sessions opened so far.
+   *
+   * @return the count
+   */
   public int sessionsOpened() {
     return sessions.size();
   }
 
-  /** Sessions opened and not closed exactly once. */
+  /**
+   * Sessions opened and not closed exactly once.
+   *
+   * @return the count, 0 when all is well
+   */
   public long sessionsNotClosed() {
     return sessions.stream().filter(s -> s.closes.get() != 1).count();
   }
 
+  /**
+   * Listings started so far, failed ones included.
+   *
+   * @return the count
+   */
   public long listings() {
     return listings.get();
   }
 
-  /** Contract breaches the engine committed against this source (empty when all is well). */
+  /**
+   * Contract breaches the engine committed against this source.
+   *
+   * @return the breaches, empty when all is well
+   */
   public Set<String> violations() {
     return violations;
   }

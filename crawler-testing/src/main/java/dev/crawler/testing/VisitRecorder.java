@@ -18,6 +18,11 @@ public final class VisitRecorder implements Consumer<Visit<Integer>> {
   private final AtomicLong total = new AtomicLong();
   private final Queue<String> problems = new ConcurrentLinkedQueue<>();
 
+  /**
+   * A recorder for crawls of {@code tree}, from its root.
+   *
+   * @param tree the tree the crawl lists
+   */
   public VisitRecorder(Tree tree) {
     this.tree = tree;
     this.counts = new AtomicIntegerArray(tree.size());
@@ -47,15 +52,30 @@ public final class VisitRecorder implements Consumer<Visit<Integer>> {
     }
   }
 
+  /**
+   * Visits received, repeats included.
+   *
+   * @return the count
+   */
   public long total() {
     return total.get();
   }
 
+  /**
+   * How often a node was visited.
+   *
+   * @param node a node of the tree
+   * @return its visits, 1 for a node a finished crawl reached
+   */
   public int count(int node) {
     return counts.get(node);
   }
 
-  /** Nodes visited at least once. */
+  /**
+   * Nodes visited at least once.
+   *
+   * @return a new set of them
+   */
   public BitSet visited() {
     BitSet seen = new BitSet(tree.size());
     for (int i = 0; i < tree.size(); i++) {
@@ -66,6 +86,12 @@ public final class VisitRecorder implements Consumer<Visit<Integer>> {
     return seen;
   }
 
+  /**
+   * What was wrong with the visits as they arrived, in order: a wrong depth, parent or kind, a
+   * child before its parent, a node not in the tree.
+   *
+   * @return the problems, empty when all is well
+   */
   public Queue<String> problems() {
     return problems;
   }

@@ -41,9 +41,8 @@ class ExecTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    root = tmp.resolve("tree");
-    Files.createDirectories(root);
-    TestTrees.populate(root); // non-UTF-8, newline, space and star names among them
+    // non-UTF-8, newline, space and star names among them
+    root = TestTrees.populate(tmp.resolve("tree"));
   }
 
   @Test

@@ -32,9 +32,7 @@ class FsCommandTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    root = tmp.resolve("tree");
-    Files.createDirectories(root);
-    TestTrees.populate(root);
+    root = TestTrees.populate(tmp.resolve("tree"));
   }
 
   @Test

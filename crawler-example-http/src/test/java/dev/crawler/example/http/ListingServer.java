@@ -10,9 +10,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -112,7 +114,7 @@ final class ListingServer {
 
   /** Every directory asked for, with how many times. */
   Map<String, Integer> listings() {
-    Map<String, Integer> copy = new java.util.TreeMap<>();
+    Map<String, Integer> copy = new TreeMap<>();
     listings.forEach((path, count) -> copy.put(path, count.get()));
     return copy;
   }
@@ -127,7 +129,7 @@ final class ListingServer {
    * cut by the crawl's stop) cannot be logged out, and is left to expire, as on a real server.
    */
   int sessionsLeftOpen() {
-    Set<String> open = new java.util.HashSet<>(sessions.keySet());
+    Set<String> open = new HashSet<>(sessions.keySet());
     open.retainAll(used);
     return open.size();
   }

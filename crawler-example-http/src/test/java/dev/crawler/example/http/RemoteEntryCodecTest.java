@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crawler.core.spi.NodeCodec;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RemoteEntryCodecTest {
-  private final NodeCodec<RemoteEntry> codec = HttpListingSource.of(java.net.URI.create("http://localhost/"),
-      java.time.Duration.ofSeconds(1)).codec();
+  private final NodeCodec<RemoteEntry> codec = HttpListingSource.of(URI.create("http://localhost/"),
+      Duration.ofSeconds(1)).codec();
 
   @Test
   void decode_encoded_sameEntry() {

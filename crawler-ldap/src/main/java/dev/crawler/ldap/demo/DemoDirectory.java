@@ -12,9 +12,11 @@ import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -179,7 +181,7 @@ public final class DemoDirectory implements AutoCloseable {
   private static InetAddress loopback() throws LDAPException {
     try {
       return InetAddress.getByName("127.0.0.1");
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new LDAPException(ResultCode.LOCAL_ERROR, "no loopback address", e);
     }
   }
@@ -274,7 +276,7 @@ public final class DemoDirectory implements AutoCloseable {
       DN manager, SplittableRandom random, int[] next) throws LDAPException {
     String first = FIRST[random.nextInt(FIRST.length)];
     String last = LAST[random.nextInt(LAST.length)];
-    String uid = fixedUid != null ? fixedUid : (first.charAt(0) + last).toLowerCase(java.util.Locale.ROOT)
+    String uid = fixedUid != null ? fixedUid : (first.charAt(0) + last).toLowerCase(Locale.ROOT)
         .replace("-", "") + next[0];
     next[0]++;
     DN dn = new DN(new RDN("uid", uid), base);

@@ -1,4 +1,4 @@
-package dev.crawler.ldap;
+package dev.crawler.ldap.testing;
 
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -6,28 +6,46 @@ import com.unboundid.ldap.sdk.LDAPException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away OpenLDAP {@code slapd} for integration tests: configured in a temporary directory,
- * listening on a free loopback port, with an account {@code cn=crawler} whose searches are limited
- * to {@code sizeLimit} entries, as in a real HR directory. Stopped by {@link #close()}.
+ * A throw-away OpenLDAP {@code slapd} for integration tests and benchmarks: configured in a
+ * temporary directory, listening on a free loopback port, with an account {@code cn=crawler} whose
+ * searches are limited to {@code sizeLimit} entries, as in a real HR directory. {@link #start}
+ * returns only once slapd listens; {@link #close()} returns only once it has exited. Needs the
+ * {@code slapd} binary and the Debian schema files ({@link #installed()}). Not thread-safe: one
+ * test drives it.
  */
 public final class Slapd implements AutoCloseable {
+  /** Where Debian's package installs slapd. */
   public static final Path BINARY = Path.of("/usr/sbin/slapd");
+
+  /** The directory's suffix; {@link #load} adds {@code ou=people} under it. */
   public static final String SUFFIX = "dc=example,dc=com";
+
+  /** The administrator (rootdn), who may write. */
   public static final String ADMIN_DN = "cn=admin," + SUFFIX;
+
+  /** The administrator's password. */
   public static final String ADMIN_PASSWORD = "admin-secret";
+
+  /** The account a crawl binds as, read-only, with the size limit given to {@link #start}. */
   public static final String CRAWLER_DN = "cn=crawler," + SUFFIX;
+
+  /** The crawling account's password. */
   public static final String CRAWLER_PASSWORD = "crawler-secret";
 
   private final Process process;
+
+  /** The loopback port slapd listens on (plain LDAP, 127.0.0.1). */
   public final int port;
   /** Where its configuration and database live: a restart reads them again. */
   private final Path dir;
@@ -38,13 +56,28 @@ public final class Slapd implements AutoCloseable {
     this.dir = dir;
   }
 
+  /**
+   * Whether slapd and its schema files are installed here: tests skip (assume) when not.
+   *
+   * @return true if {@link #start} can run
+   */
   public static boolean installed() {
     return Files.isExecutable(BINARY) && Files.isDirectory(Path.of("/etc/ldap/schema"));
   }
 
+  /**
+   * Configures a slapd in {@code dir} and starts it on a free loopback port.
+   *
+   * @param dir an empty directory for its configuration and database
+   * @param sizeLimit the most entries one search by {@link #CRAWLER_DN} may return
+   * @return the running slapd, listening
+   * @throws IOException if it cannot be configured, or does not start within 30 s (the message
+   *     holds its log)
+   * @throws InterruptedException if interrupted while waiting for it to start
+   */
   public static Slapd start(Path dir, int sizeLimit) throws IOException, InterruptedException {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     Files.createDirectories(dir.resolve("db"));
@@ -76,12 +109,20 @@ public final class Slapd implements AutoCloseable {
   /**
    * Kills slapd at once (SIGKILL: no goodbye to its clients, as a crashed or rebooted server) and
    * waits until it is gone; its data stays on disk for {@link #restart()}.
+   *
+   * @throws InterruptedException if interrupted while waiting
    */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 
-  /** A new slapd on the same port, over the same data, after {@link #kill()}. */
+  /**
+   * A new slapd on the same port, over the same data, after {@link #kill()}.
+   *
+   * @return the new slapd, listening
+   * @throws IOException if it does not start within 30 s
+   * @throws InterruptedException if interrupted while waiting for it to start
+   */
   public Slapd restart() throws IOException, InterruptedException {
     return launch(dir, port);
   }
@@ -121,7 +162,12 @@ public final class Slapd implements AutoCloseable {
     return new Slapd(process, port, dir);
   }
 
-  /** Adds the base entries, the crawling account and {@code people}, as the administrator. */
+  /**
+   * Adds the base entries, the crawling account and {@code people}, as the administrator.
+   *
+   * @param people entries to add after the base entries, parents before children
+   * @throws LDAPException if slapd refuses an entry
+   */
   public void load(List<Entry> people) throws LDAPException {
     try (LDAPConnection admin = new LDAPConnection("127.0.0.1", port, ADMIN_DN, ADMIN_PASSWORD)) {
       Entry domain = new Entry(SUFFIX);
@@ -143,9 +189,13 @@ public final class Slapd implements AutoCloseable {
     }
   }
 
-  /** The CPU time slapd has used so far, as the system reports it (zero where it does not). */
-  public java.time.Duration cpuTime() {
-    return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  /**
+   * The CPU time slapd has used so far, as the system reports it.
+   *
+   * @return the CPU time, zero where the system does not report it
+   */
+  public Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** Stops slapd and waits for it; an interrupt is restored, not thrown. */
