@@ -5,7 +5,7 @@ import com.unboundid.ldap.listener.LDAPListenerConfig;
 import com.unboundid.ldap.listener.ProxyRequestHandler;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.SingleServerSet;
-import dev.crawler.ldap.Slapd;
+import dev.crawler.ldap.testing.Slapd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
