@@ -73,14 +73,14 @@ import org.slf4j.LoggerFactory;
  * A transaction commits when its last listing call returns, and one call can outlast the slice
  * many times (a manager whose answer the size limit cuts into 90 searches: a minute). Its other
  * workers would idle until then. So a transaction holds what it sends ({@link HeldSends}): until
- * its end, or until it holds {@value #HELD_BYTES} bytes, nothing reaches the broker, whose clock
+ * its end, or until it holds 16 MB, nothing reaches the broker, whose clock
  * for a transaction starts at its first record; and while it holds and a call begun within the
  * slice still runs, the slice's time is not up, and the other workers go on listing into it
  * ({@link LocalDescent}). Measured in {@code kafka-benchmarks.md} ("Slow listings").
  *
  * <h2>Memory</h2>
  * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap, the records a
- * transaction holds ({@value #HELD_BYTES} bytes and one pack of visits) and the listings in flight:
+ * transaction holds (16 MB and one pack of visits) and the listings in flight:
  * the rest of the crawl lives in the topic, not here.
  */
 public final class EngineProcess<T, S> {
