@@ -69,9 +69,19 @@ import org.slf4j.LoggerFactory;
  * and the batches are crawled again from their committed offsets. Everything is read {@code
  * read_committed}.
  *
+ * <h2>Held slices</h2>
+ * A transaction commits when its last listing call returns, and one call can outlast the slice
+ * many times (a manager whose answer the size limit cuts into 90 searches: a minute). Its other
+ * workers would idle until then. So a transaction holds what it sends ({@link HeldSends}): until
+ * its end, or until it holds 16 MB, nothing reaches the broker, whose clock
+ * for a transaction starts at its first record; and while it holds and a call begun within the
+ * slice still runs, the slice's time is not up, and the other workers go on listing into it
+ * ({@link LocalDescent}). Measured in {@code kafka-benchmarks.md} ("Slow listings").
+ *
  * <h2>Memory</h2>
- * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap, one pack of
- * visits and the listings in flight: the rest of the crawl lives in the topic, not here.
+ * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap, the records a
+ * transaction holds (16 MB and one pack of visits) and the listings in flight:
+ * the rest of the crawl lives in the topic, not here.
  */
 public final class EngineProcess<T, S> {
   private static final Logger log = LoggerFactory.getLogger(EngineProcess.class);
@@ -83,6 +93,11 @@ public final class EngineProcess<T, S> {
   private static final Duration FIRST_SLICE = Duration.ofMillis(100);
   /** About how many bytes of visits go in one record. */
   private static final int PACK_BYTES = 256 * 1024;
+  /**
+   * The most bytes a transaction holds unsent ({@link HeldSends}): while it holds, the broker's
+   * clock has not started, and a slice waiting for one slow listing call may go on listing.
+   */
+  private static final long HELD_BYTES = 16L * 1024 * 1024;
   /** A slice is at least this many listing calls long, within the transaction timeout: see {@link #slice()}. */
   private static final int SLICE_CALLS = 8;
   /**
@@ -344,8 +359,9 @@ public final class EngineProcess<T, S> {
     ConsumerGroupMetadata generation = consumer.groupMetadata();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     producer.beginTransaction();
+    HeldSends sends = new HeldSends(producer::send, HELD_BYTES);
     VisitPacker packer = new VisitPacker(
-        pack -> producer.send(new ProducerRecord<>(settings.visitsTopic(), null, pack)), PACK_BYTES);
+        pack -> sends.send(new ProducerRecord<>(settings.visitsTopic(), null, pack)), PACK_BYTES);
     AtomicLong failed = new AtomicLong();
     long taken = 0;
     long sent = 0;
@@ -353,11 +369,11 @@ public final class EngineProcess<T, S> {
     List<ConsumerRecord<String, byte[]>> records = take(first, sliceEnds, consumer);
     while (true) {
       taken += records.size();
-      LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, producer);
+      LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, sends, producer);
       List<Placed<T>> frontier = descent.frontier();
       for (Placed<T> branch : frontier) {
         int partition = Math.floorMod(nextPartition.getAndIncrement(), branchPartitions);
-        producer.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
+        sends.send(new ProducerRecord<>(settings.branchesTopic(), partition, null,
             Wire.branch(new Wire.Branch(branch.depth, branch.bytes))));
       }
       sent += frontier.size();
@@ -385,8 +401,9 @@ public final class EngineProcess<T, S> {
       records = take(more, sliceEnds, consumer);
     }
     packer.flush();
-    producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
+    sends.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
         Wire.delta(new Wire.Delta(process, sent - taken, listed, packer.visits(), failed.get()))));
+    sends.release();
     try {
       producer.sendOffsetsToTransaction(offsets, generation);
       producer.commitTransaction();
@@ -450,7 +467,7 @@ public final class EngineProcess<T, S> {
    */
   private LocalDescent<T, S> crawlLocally(List<ConsumerRecord<String, byte[]>> records,
       Map<TopicPartition, OffsetAndMetadata> offsets, long sliceEnds, VisitPacker packer, AtomicLong failed,
-      KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
+      HeldSends sends, KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
     List<Placed<T>> seeds = new ArrayList<>(records.size());
     for (ConsumerRecord<String, byte[]> record : records) {
       Wire.Branch branch = Wire.branch(record.value());
@@ -460,12 +477,12 @@ public final class EngineProcess<T, S> {
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
     LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
-        sliceEnds - System.nanoTime(), settings.localPending(), pace, settings.workers());
+        sliceEnds - System.nanoTime(), settings.localPending(), pace, settings.workers(), sends::holding);
     Crawler<Placed<T>, S> crawler = Crawler.over(descent)
         .workers(settings.workers())
         .errorListener(error -> {
           failed.incrementAndGet();
-          producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR, Wire.failure(failure(error))));
+          sends.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR, Wire.failure(failure(error))));
         });
     CrawlReport<Placed<T>> report;
     try (Crawl<Placed<T>> crawl = crawler.startAll(seeds, visit -> {

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +31,15 @@ import java.util.function.LongSupplier;
  * offset: taken once, listed once, by whoever takes it next. The first {@code alwaysListed} listing
  * calls of a descent always go ahead, seed or not (one per worker: together they last about one
  * call), so every transaction makes progress however small its budget.
+ *
+ * <p><b>Held slices.</b> A transaction commits only when its last listing call returns, so a call
+ * that outlasts the slice (a manager whose answer takes 90 searches) would leave the other workers
+ * idle until it ends. While such a call, begun before the slice's time was up, still runs, and
+ * {@code mayHold} says the transaction can keep what it finds (nothing it sent has started the
+ * broker's clock: see {@link HeldSends}), the slice's time is not up: the other workers go on
+ * listing seeds and found branches, in this transaction, until the last such call returns or
+ * {@code mayHold} says no. Once over, the hold never starts again, so the descent still drains in
+ * one call's time after it.
  *
  * <p>Every listing call through the real source is timed into a {@link ListingPace}, which sizes
  * what the next transactions take, and how many branches one call lists together (read once per
@@ -103,6 +113,12 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   private final AtomicLong pending = new AtomicLong();
   /** Set once, never cleared: a transaction's budget is not refilled. */
   private volatile boolean spent;
+  /** Whether the transaction can keep on listing past its slice: see "Held slices" above. */
+  private final BooleanSupplier mayHold;
+  /** Listing calls begun before the slice's time was up and still running: they hold the slice open. */
+  private final AtomicInteger holders = new AtomicInteger();
+  /** Set once, never cleared: the slice's time is up and no longer held open. */
+  private volatile boolean holdOver;
   private final AtomicLong listed = new AtomicLong();
   private final ConcurrentLinkedQueue<Placed<T>> frontier = new ConcurrentLinkedQueue<>();
 
@@ -116,6 +132,17 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    */
   LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
       long maxPending, ListingPace pace, int alwaysListed) {
+    this(source, codec, seeds, clock, sliceNanos, maxPending, pace, alwaysListed, () -> false);
+  }
+
+  /**
+   * As above, with a slice held open past its time while a call begun within it still runs and
+   * {@code mayHold} says yes (see "Held slices" above). {@code mayHold} is asked by the workers,
+   * concurrently; once it says no, the hold is over for this descent.
+   */
+  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
+      long maxPending, ListingPace pace, int alwaysListed, BooleanSupplier mayHold) {
+    this.mayHold = Objects.requireNonNull(mayHold, "mayHold");
     this.source = source;
     this.codec = codec;
     this.lean = leanVisits(codec);
@@ -188,7 +215,12 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     }
     listingsBegun.incrementAndGet();
     long starts = clock.getAsLong();
-    source.list(session, branch.node, placing(branch, out));
+    boolean holds = beginCall(starts);
+    try {
+      source.list(session, branch.node, placing(branch, out));
+    } finally {
+      endCall(holds);
+    }
     pace.record(clock.getAsLong() - starts, 1);
     listedOne();
   }
@@ -214,7 +246,12 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
       // If this throws, the engine calls again (or lists one by one): nothing was set aside yet.
       listingsBegun.incrementAndGet();
       long starts = clock.getAsLong();
-      source.listAll(session, nodes, placing);
+      boolean holds = beginCall(starts);
+      try {
+        source.listAll(session, nodes, placing);
+      } finally {
+        endCall(holds);
+      }
       pace.record(clock.getAsLong() - starts, nodes.size());
     }
     for (int i = 0; i < nodes.size(); i++) {
@@ -266,9 +303,40 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     return timeUp() && listingsBegun.get() >= alwaysListed;
   }
 
-  /** Whether the slice's time is up. */
+  /**
+   * Whether the slice's time is up: past its end, and not held open by a call begun before it
+   * that still runs (while the transaction may hold: see "Held slices" above).
+   */
   private boolean timeUp() {
-    return clock.getAsLong() - sliceEnds >= 0;
+    if (clock.getAsLong() - sliceEnds < 0) {
+      return false;
+    }
+    if (!holdOver) {
+      if (holders.get() > 0 && mayHold.getAsBoolean()) {
+        return false;
+      }
+      holdOver = true; // never held open again: the descent drains from here in one call's time
+    }
+    return true;
+  }
+
+  /**
+   * Counts a call that begins at {@code starts} among those holding the slice open, if it begins
+   * before the slice's end; says whether it does. A call counted here is always ended by {@link
+   * #endCall}, whatever it throws.
+   */
+  private boolean beginCall(long starts) {
+    if (starts - sliceEnds >= 0) {
+      return false;
+    }
+    holders.incrementAndGet();
+    return true;
+  }
+
+  private void endCall(boolean holds) {
+    if (holds) {
+      holders.decrementAndGet();
+    }
   }
 
   /** Children of {@code parent}, placed one level below it and encoded once. */

@@ -219,6 +219,80 @@ class LocalDescentTest {
     }
   }
 
+  /**
+   * Seeds 1 and 2 of a balanced tree, two workers, a slice of 10 ticks. Both calls begin within the
+   * slice; then seed 1's moves the clock past its end, and waits until {@code seed1Waits} visits
+   * below seed 2 were made: the slow call that holds a transaction open. Seed 2's call returns only
+   * once the clock moved, so everything below it is found after the slice's time.
+   */
+  private LocalDescent<Integer, TreeSource.Session> oneSlowSeed(Tree tree, boolean mayHold, int seed1Waits)
+      throws Exception {
+    AtomicLong clock = new AtomicLong();
+    java.util.concurrent.CountDownLatch seed2Begun = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch clockMoved = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch visitedBelow2 = new java.util.concurrent.CountDownLatch(seed1Waits);
+    // Bounded waits, so that code which never lists below seed 2 here fails an assertion, not the timeout.
+    TreeSource source = new TreeSource(tree).hook((node, n) -> {
+      if (node == 1) {
+        seed2Begun.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        clock.set(100);
+        clockMoved.countDown();
+        visitedBelow2.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      } else if (node == 2) {
+        seed2Begun.countDown();
+        clockMoved.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    });
+    List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1));
+    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
+        seeds.size(), clock::get, 10, 1_000_000, new ListingPace(Long.MAX_VALUE), 1, () -> mayHold);
+    CrawlReport<Placed<Integer>> report;
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(2).startAll(seeds, visit -> {
+      for (int n = tree.parent(visit.node().node); n > 0 && visit.depth() > 0; n = tree.parent(n)) {
+        if (n == 2) {
+          visitedBelow2.countDown();
+        }
+      }
+    })) {
+      report = crawl.await();
+    }
+    assertEquals(Outcome.COMPLETE, report.outcome());
+    assertEquals(List.of(), List.copyOf(source.violations()));
+    return descent;
+  }
+
+  private static List<Integer> sorted(List<Placed<Integer>> placed) {
+    return placed.stream().map(p -> p.node).sorted().toList();
+  }
+
+  private static List<Integer> childrenOf(Tree tree, int... nodes) {
+    List<Integer> children = new ArrayList<>();
+    for (int node : nodes) {
+      for (int i = 0; i < tree.childCount(node); i++) {
+        children.add(tree.child(node, i));
+      }
+    }
+    return children.stream().sorted().toList();
+  }
+
+  @Test
+  void aCallThatOutlastsTheSlice_holdsItOpen_andTheOtherWorkersListOnIntoIt() throws Exception {
+    Tree tree = Tree.balanced(2, 4); // below seed 2: 6 branches (and 8 leaves), 14 nodes
+    LocalDescent<Integer, TreeSource.Session> descent = oneSlowSeed(tree, true, 14);
+    // Both seeds and the 6 branches below seed 2, listed while seed 1's call held the slice open;
+    // once it returned the hold was over, and its 2 children were set aside.
+    assertEquals(2 + 6, descent.listings());
+    assertEquals(childrenOf(tree, 1), sorted(descent.frontier()));
+  }
+
+  @Test
+  void aTransactionThatCannotHold_setsAsideWhatItFindsPastTheSlice() throws Exception {
+    Tree tree = Tree.balanced(2, 4);
+    LocalDescent<Integer, TreeSource.Session> descent = oneSlowSeed(tree, false, 2);
+    assertEquals(2, descent.listings(), "the two seeds, nothing below them");
+    assertEquals(childrenOf(tree, 1, 2), sorted(descent.frontier()));
+  }
+
   private static Placed<Integer> seed(int node, int depth) {
     byte[] bytes = TreeEngineMain.CODEC.encode(node);
     return Placed.seed(node, depth, bytes, bytes);
