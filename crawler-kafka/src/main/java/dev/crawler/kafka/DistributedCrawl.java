@@ -385,9 +385,14 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     }
     long all = visitCount.get();
     long branches = branchVisits.get();
-    CrawlReport<T> report = new CrawlReport<>(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, null, all,
-        branches, all - branches, listings.get(), 0, errors, 0, 0, 0, 0, 0, maxDepth, List.of(),
-        Duration.ofNanos(endNanos - startNanos));
+    CrawlReport<T> report = CrawlReport.<T>builder(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL)
+        .branches(branches)
+        .leaves(all - branches)
+        .listings(listings.get())
+        .errors(errors)
+        .maxDepth(maxDepth)
+        .elapsed(Duration.ofNanos(endNanos - startNanos))
+        .build();
     return new DistributedReport<>(settings.crawlId(), report, processes);
   }
 
