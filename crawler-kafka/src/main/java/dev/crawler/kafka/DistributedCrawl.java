@@ -34,18 +34,11 @@ import org.apache.kafka.common.errors.WakeupException;
  * processes ({@link EngineProcess}) do the listing; this runs in the process that started the
  * crawl (which usually runs an engine process too). Thread-safe.
  *
- * <h2>Why the end is exact</h2>
- * The events partition holds a delta per committed transaction: {@code +1} for the root's seed,
- * and for every batch the branches it sent less the branches it took. The sum of a committed
- * prefix is the number of branches sent and not yet taken, as far as that prefix knows. It cannot
- * reach 0 early: a branch is taken only after the transaction that sent it committed (consumers
- * read {@code read_committed}), so the delta that takes it ({@code -1}) is appended after the
- * delta that sent it ({@code +1}); every prefix counts a branch's {@code +1} before its {@code -1},
- * and a prefix that sums to 0 has every branch it sent taken. A transaction after that prefix
- * would have to take a branch, and every branch sent is taken in the prefix, each once (offsets
- * commit with the transaction). So 0 means done. It cannot stay above 0 for ever either: every
- * branch sent is eventually taken by some live process and its transaction committed. Deltas of
- * aborted transactions are never read.
+ * <h2>The end</h2>
+ * The crawl has ended when its committed events sum to 0 after the seed: {@link EndRule}, the one
+ * place that rule is summed, holds the proof that this is exact. The watcher feeds it every event;
+ * once it holds, and the topics are the crawl's own, the watcher reads the visits to their end and
+ * announces the end for the engine processes, unless one did first.
  *
  * <p>Waiting costs nothing: the watcher sits in a long poll of the events and visits and wakes
  * when a transaction commits; the end is seen with the last transaction's records.
@@ -61,7 +54,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /** Keeps a cleanup from deleting the crawl while the watcher reads it: see {@link Crawls}. */
   private final ReaderPresence presence;
   private final CountDownLatch done = new CountDownLatch(1);
-  private final long startNanos = System.nanoTime();
+  /** The crawl's elapsed time, and what counts as a poll that waited out its whole time. */
+  private final TimeSource time;
+  private final long startNanos;
   // Written by the watcher; read by progress() and, after done, by await().
   private final AtomicLong visitCount = new AtomicLong();
   private final AtomicLong branchVisits = new AtomicLong();
@@ -83,6 +78,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   private DistributedCrawl(KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
     this.settings = settings;
+    this.time = TimeSource.SYSTEM;
+    this.startNanos = time.nanoTime();
     this.codec = codec;
     this.visits = visits;
     this.reader = Clients.follower(settings);
@@ -175,7 +172,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   /**
    * Whether the crawl has ended, as far as its committed events show now: its end announced, or
-   * its balance 0 (see the class comment). Reads the events from their start to their committed
+   * its balance 0 ({@link EndRule}). Reads the events from their start to their committed
    * end. {@code false} may be stale by the time it returns; {@code true} never is.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or the events cannot be read
@@ -186,24 +183,19 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       reader.assign(List.of(events));
       reader.seekToBeginning(List.of(events));
       long end = reader.endOffsets(List.of(events)).get(events); // read_committed: the last stable offset
-      boolean seeded = false;
-      long balance = 0;
+      EndRule rule = new EndRule(settings);
       while (reader.position(events) < end) {
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
         for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-          if (Wire.END.equals(record.key())) {
+          rule.accept(record);
+          if (rule.announced()) {
             return true;
-          }
-          if (Wire.DELTA.equals(record.key())) {
-            Wire.Delta delta = Wire.delta(record.value());
-            seeded |= delta.process().equals("seed");
-            balance += delta.delta();
           }
         }
       }
-      return seeded && balance == 0;
+      return rule.ended();
     } catch (KafkaException | IllegalArgumentException e) {
       throw new KafkaCrawlException("cannot read the events of crawl " + settings.crawlId() + " at "
           + settings.bootstrap() + ": " + e.getMessage(), e);
@@ -217,16 +209,15 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     try {
       reader.assign(List.of(events, visitPartition));
       reader.seekToBeginning(List.of(events, visitPartition));
-      boolean seeded = false;
-      boolean endAnnounced = false;
+      EndRule rule = new EndRule(settings);
       Long visitsEnd = null; // once the balance is 0: how far the visits go
       while (visitsEnd == null || reader.position(visitPartition) < visitsEnd) {
         if (closing) {
           throw new WakeupException(); // closed from the visits consumer, on this very thread
         }
-        long before = System.nanoTime();
+        long before = time.nanoTime();
         var records = reader.poll(LONG_POLL);
-        if (records.isEmpty() && System.nanoTime() - before >= LONG_POLL.toNanos()) {
+        if (records.isEmpty() && time.nanoTime() - before >= LONG_POLL.toNanos()) {
           // A poll that waited out its whole time: nothing came. (A poll can also return empty at
           // once, having only stepped over transaction markers; that is news, not idling.)
           idleWakeups.incrementAndGet();
@@ -237,12 +228,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           }
           if (record.topic().equals(settings.visitsTopic())) {
             Wire.visits(record.value(), this::deliver);
-          } else if (Wire.END.equals(record.key())) {
-            endAnnounced = true;
-          } else if (Wire.DELTA.equals(record.key())) {
-            Wire.Delta delta = Wire.delta(record.value());
-            seeded |= delta.process().equals("seed");
-            balance.addAndGet(delta.delta());
+            continue;
+          }
+          Wire.Delta delta = rule.accept(record);
+          if (delta != null) {
+            balance.set(rule.balance());
             listings.addAndGet(delta.listings());
             if (!delta.process().equals("seed")) {
               ProcessCounts counts = processes.merge(delta.process(),
@@ -257,7 +247,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
                 f.attempts()));
           }
         }
-        if (visitsEnd == null && seeded && balance.get() == 0) {
+        if (visitsEnd == null && rule.balanced()) {
           // A 0 summed over topics made again under the crawl's names would mean nothing.
           guard.verify();
           // No transaction can commit from now on (each would take a branch, and all were taken),
@@ -268,9 +258,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           visitsEnd = logEnd(visitPartition);
         }
       }
-      endNanos = System.nanoTime();
-      if (!endAnnounced) {
-        announceEnd(settings);
+      endNanos = time.nanoTime();
+      if (!rule.announced()) {
+        EndRule.announce(settings);
       }
     } catch (WakeupException closed) {
       failure = lostTopics != null ? lostTopics
@@ -281,7 +271,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       failure = lostTopics != null ? lostTopics : explained(e);
     } finally {
       if (endNanos == 0) {
-        endNanos = System.nanoTime();
+        endNanos = time.nanoTime();
       }
       guard.close();
       reader.close();
@@ -316,14 +306,6 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       return e;
-    }
-  }
-
-  /** Writes the end on the crawl's events; more than one end is harmless. */
-  static void announceEnd(KafkaCrawlSettings settings)
-      throws InterruptedException, java.util.concurrent.ExecutionException {
-    try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
-      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.END, new byte[0])).get();
     }
   }
 
@@ -401,7 +383,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     long all = visitCount.get();
     long branches = branchVisits.get();
     return new CrawlProgress(all, branches, all - branches, listings.get(), 0, Math.max(0, balance.get()), 0,
-        Duration.ofNanos((done.getCount() == 0 ? endNanos : System.nanoTime()) - startNanos));
+        Duration.ofNanos((done.getCount() == 0 ? endNanos : time.nanoTime()) - startNanos));
   }
 
   public String crawlId() {

@@ -95,6 +95,8 @@ public final class EngineProcess<T, S> {
   private final BranchSource<T, S> source;
   private final NodeCodec<T> codec;
   private final String process;
+  /** Every reading of time: slices, the pace, how long Kafka was out of reach. */
+  private final TimeSource time;
   private final AtomicBoolean ended = new AtomicBoolean();
   /** Why the end watcher stopped following the events; set once, before it stops this process. */
   private volatile Exception watchFailure;
@@ -124,11 +126,13 @@ public final class EngineProcess<T, S> {
   private long visits;
   private long errors;
 
-  private EngineProcess(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec, String process) {
+  private EngineProcess(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec, String process,
+      TimeSource time) {
     this.settings = settings;
     this.source = source;
     this.codec = codec;
     this.process = process;
+    this.time = time;
     this.sliceNanos = firstSlice();
     this.leanVisits = LocalDescent.leanVisits(codec);
     this.pace = new ListingPace(settings.transactionTimeout().toNanos() / CALLS_PER_TIMEOUT);
@@ -146,7 +150,13 @@ public final class EngineProcess<T, S> {
    */
   public static <T, S> EngineProcess<T, S> of(KafkaCrawlSettings settings, BranchSource<T, S> source,
       NodeCodec<T> codec, String process) {
-    return new EngineProcess<>(settings, source, codec, process);
+    return of(settings, source, codec, process, TimeSource.SYSTEM);
+  }
+
+  /** As {@link #of(KafkaCrawlSettings, BranchSource, NodeCodec, String)}, on {@code time}: for tests. */
+  static <T, S> EngineProcess<T, S> of(KafkaCrawlSettings settings, BranchSource<T, S> source,
+      NodeCodec<T> codec, String process, TimeSource time) {
+    return new EngineProcess<>(settings, source, codec, process, time);
   }
 
   /**
@@ -178,7 +188,7 @@ public final class EngineProcess<T, S> {
           if (ended.get()) {
             break;
           }
-          long now = System.nanoTime();
+          long now = time.nanoTime();
           unreachableSince = unreachableSince < 0 ? now : unreachableSince;
           if (now - unreachableSince > 3 * settings.brokerTimeout().toNanos()) {
             throw new KafkaCrawlException("lost Kafka at " + settings.bootstrap() + ": " + e.getMessage(), e);
@@ -339,7 +349,7 @@ public final class EngineProcess<T, S> {
    */
   private void transaction(ConsumerRecords<String, byte[]> first, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
-    long sliceStarts = System.nanoTime();
+    long sliceStarts = time.nanoTime();
     long sliceEnds = sliceStarts + slice();
     ConsumerGroupMetadata generation = consumer.groupMetadata();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -362,7 +372,7 @@ public final class EngineProcess<T, S> {
       }
       sent += frontier.size();
       listed += descent.listings();
-      long left = sliceEnds - System.nanoTime();
+      long left = sliceEnds - time.nanoTime();
       if (descent.budgetSpent() || left <= 0 || ended.get()) {
         break;
       }
@@ -398,7 +408,7 @@ public final class EngineProcess<T, S> {
       return;
     }
     log.debug("process {}: committed {} taken, {} listed, {} visited, {} sent on, in {} ms", process, taken, listed,
-        packer.visits(), sent, (System.nanoTime() - sliceStarts) / 1_000_000);
+        packer.visits(), sent, (time.nanoTime() - sliceStarts) / 1_000_000);
     sliceNanos = Math.min(settings.slice().toNanos(), 2 * sliceNanos);
     transactions++;
     listings += listed;
@@ -437,7 +447,7 @@ public final class EngineProcess<T, S> {
    */
   private List<ConsumerRecord<String, byte[]>> take(ConsumerRecords<String, byte[]> records, long sliceEnds,
       KafkaConsumer<String, byte[]> consumer) {
-    int most = pace.branchesFor(sliceEnds - System.nanoTime(), settings.workers(), settings.batch());
+    int most = pace.branchesFor(sliceEnds - time.nanoTime(), settings.workers(), settings.batch());
     return PollTake.first(records, most, consumer);
   }
 
@@ -459,8 +469,8 @@ public final class EngineProcess<T, S> {
       seeds.add(Placed.seed(node, branch.depth(), branch.node(), visitBytes));
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
-    LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
-        sliceEnds - System.nanoTime(), settings.localPending(), pace, settings.workers());
+    LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), time,
+        sliceEnds - time.nanoTime(), settings.localPending(), pace, settings.workers());
     Crawler<Placed<T>, S> crawler = Crawler.over(descent)
         .workers(settings.workers())
         .errorListener(error -> {

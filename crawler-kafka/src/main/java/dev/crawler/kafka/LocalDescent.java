@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * One transaction's local crawl: a {@link BranchSource} that lists through the real source while
@@ -91,7 +90,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   private final NodeCodec<T> codec;
   /** Whether the codec's visit bytes differ from its listing bytes: else one encoding serves both. */
   private final boolean lean;
-  private final LongSupplier clock;
+  private final TimeSource clock;
   private final long sliceEnds;
   private final long maxPending;
   private final ListingPace pace;
@@ -108,19 +107,19 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   /**
    * @param seeds how many branches the transaction took: they wait, as found ones do
-   * @param clock nanoseconds, as {@link System#nanoTime()}
+   * @param clock the slice's clock, and the listing calls' ({@link TimeSource#SYSTEM} but in tests)
    * @param sliceNanos how long the transaction lists before it sets branches aside
    * @param maxPending the most branches found and unlisted before found ones are set aside
    * @param pace where each listing call's time goes
    * @param alwaysListed how many listing calls go ahead even when the slice's time is up: at least 1
    */
-  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
+  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, TimeSource clock, long sliceNanos,
       long maxPending, ListingPace pace, int alwaysListed) {
     this.source = source;
     this.codec = codec;
     this.lean = leanVisits(codec);
     this.clock = clock;
-    this.sliceEnds = clock.getAsLong() + sliceNanos;
+    this.sliceEnds = clock.nanoTime() + sliceNanos;
     this.maxPending = maxPending;
     this.pace = Objects.requireNonNull(pace, "pace");
     this.alwaysListed = Math.max(1, alwaysListed);
@@ -187,9 +186,9 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
       return;
     }
     listingsBegun.incrementAndGet();
-    long starts = clock.getAsLong();
+    long starts = clock.nanoTime();
     source.list(session, branch.node, placing(branch, out));
-    pace.record(clock.getAsLong() - starts, 1);
+    pace.record(clock.nanoTime() - starts, 1);
     listedOne();
   }
 
@@ -213,9 +212,9 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     if (!nodes.isEmpty()) {
       // If this throws, the engine calls again (or lists one by one): nothing was set aside yet.
       listingsBegun.incrementAndGet();
-      long starts = clock.getAsLong();
+      long starts = clock.nanoTime();
       source.listAll(session, nodes, placing);
-      pace.record(clock.getAsLong() - starts, nodes.size());
+      pace.record(clock.nanoTime() - starts, nodes.size());
     }
     for (int i = 0; i < nodes.size(); i++) {
       listedOne();
@@ -268,7 +267,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   /** Whether the slice's time is up. */
   private boolean timeUp() {
-    return clock.getAsLong() - sliceEnds >= 0;
+    return clock.nanoTime() - sliceEnds >= 0;
   }
 
   /** Children of {@code parent}, placed one level below it and encoded once. */
