@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * what the next transactions take, and how many branches one call lists together (read once per
  * descent by the local engine).
  *
+ * <p>{@link Children#commitLeaves()} is forwarded to the local engine: see {@code placing} for why
+ * that stays exactly once across transactions.
+ *
  * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
  * once when the node is found (a branch's before it is listed, while it holds what its listing
  * needs). Thread-safe: the local workers call it concurrently.
@@ -286,6 +289,20 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
         pending.incrementAndGet();
         byte[] bytes = codec.encode(node); // now, while the node holds what its listing needs
         out.branch(new Placed<>(node, depth, bytes, lean ? codec.encodeForVisit(node) : bytes, false));
+      }
+
+      /**
+       * Forwarded, so a huge listing holds only what it added since its last commit here too.
+       * Exact over Kafka: the local engine delivers committed leaves to the transaction's visits,
+       * not to the world. If the listing then fails, the local engine reports it as a branch error
+       * (as in one JVM), and the error commits with the leaves. If the transaction aborts
+       * (rebalance, a local crawl that failed, a process killed), the leaves abort with it, and
+       * whoever takes the branch again lists it whole in a transaction of its own. Either way
+       * each leaf is read once by {@code read_committed} readers.
+       */
+      @Override
+      public void commitLeaves() {
+        out.commitLeaves();
       }
     };
   }
