@@ -114,8 +114,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       throw new IllegalArgumentException("no root to crawl");
     }
     CrawlTopics.create(settings);
-    seed(settings, spec, roots, codec);
+    TopicIds topics = seed(settings, spec, roots, codec);
     DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
+    // Watched from now, not from when the watcher reads the ids back: topics deleted before that
+    // left the starter waiting for ever on a consumer of topics that are gone.
+    crawl.guard.expect(topics);
     crawl.watcher.start();
     return crawl;
   }
@@ -124,8 +127,10 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * Writes the spec, the roots and their visits in one transaction, unless anything was ever
    * written to the crawl's events (another starter of this id, even one that passed
    * {@link CrawlTopics#create} at the same time as this one).
+   *
+   * @return the ids of the topics it seeded, as it wrote them on the events
    */
-  static <T> void seed(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
+  static <T> TopicIds seed(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
       throws KafkaCrawlException, InterruptedException {
     try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
       producer.initTransactions(); // fences any other starter of this id: see checkUnseeded
@@ -145,6 +150,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
           Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
       producer.commitTransaction();
+      return topics;
     } catch (ProducerFencedException e) { // another starter of this id took over: it seeds, or nobody
       throw CrawlTopics.existsAlready(settings, e);
     } catch (KafkaException e) {
