@@ -98,6 +98,13 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    *
    * @param spec what a process needs to join: see {@link CrawlSpec}
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
+   * @param settings where the crawl runs and how
+   * @param root the node to crawl from
+   * @param codec encodes the nodes for Kafka
+   * @param visits told of every visit
+   * @param <T> the node type
+   * @return the crawl, followed from now
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, T root, NodeCodec<T> codec,
       Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
@@ -107,6 +114,16 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /**
    * As {@link #start(KafkaCrawlSettings, CrawlSpec, Object, NodeCodec, Consumer)}, from several
    * roots, each visited at depth 0: one crawl, whose processes share all the roots' work.
+   *
+   * @param settings where the crawl runs and how
+   * @param spec what a process needs to join
+   * @param roots the nodes to crawl from: at least one
+   * @param codec encodes the nodes for Kafka
+   * @param visits told of every visit
+   * @param <T> the node type
+   * @return the crawl, followed from now
+   * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots,
       NodeCodec<T> codec, Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
@@ -167,6 +184,12 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * beside it if nobody else lists).
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
+   * @param settings names the crawl and how to reach it
+   * @param codec decodes the nodes
+   * @param visits told of every visit, from the first
+   * @param <T> the node type
+   * @return the crawl, followed from its start
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static <T> DistributedCrawl<T> attach(KafkaCrawlSettings settings, NodeCodec<T> codec,
       Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
@@ -182,6 +205,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * end. {@code false} may be stale by the time it returns; {@code true} never is.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or the events cannot be read
+   * @param settings names the crawl and how to reach it
+   * @return whether it has ended
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static boolean hasEnded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
@@ -319,6 +345,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * The spec of a running crawl, for a process that joins it.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
+   * @param settings names the crawl and how to reach it
+   * @return the spec its starter wrote
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static CrawlSpec specOf(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     return CrawlTopics.spec(settings);
@@ -345,6 +374,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    *
    * @return the whole crawl's report
    * @throws KafkaCrawlException if the crawl could not be followed to its end
+   * @throws InterruptedException if interrupted while waiting
    */
   public DistributedReport<T> await() throws InterruptedException, KafkaCrawlException {
     done.await();
@@ -356,6 +386,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * Waits at most {@code timeout} for the end.
    *
    * @return the report, or {@code null} if the crawl is still running
+   * @param timeout how long to wait at most
+   * @throws KafkaCrawlException if the crawl could not be followed to its end
+   * @throws InterruptedException if interrupted while waiting
    */
   public DistributedReport<T> await(Duration timeout) throws InterruptedException, KafkaCrawlException {
     if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -384,7 +417,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     return new DistributedReport<>(settings.crawlId(), report, processes);
   }
 
-  /** The whole crawl's counts so far, as committed; pending branches are the balance. */
+  /**
+   * The whole crawl's counts so far, as committed; pending branches are the balance.
+   *
+   * @return the counts now
+   */
   public CrawlProgress progress() {
     long all = visitCount.get();
     long branches = branchVisits.get();
@@ -392,6 +429,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         Duration.ofNanos((done.getCount() == 0 ? endNanos : time.nanoTime()) - startNanos));
   }
 
+  /**
+   * The crawl's id.
+   *
+   * @return the id its settings name
+   */
   public String crawlId() {
     return settings.crawlId();
   }
@@ -399,6 +441,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /**
    * Tells {@code listener} of each transaction an engine process commits from now on, with that
    * process's counts so far; on the watcher thread, so it must be quick. For progress by process.
+   *
+   * @param listener told of each committed transaction; replaces the one before
    */
   public void onTransaction(Consumer<? super ProcessCounts> listener) {
     this.transactionListener = java.util.Objects.requireNonNull(listener, "listener");
@@ -428,7 +472,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   /** A branch error as another process reported it: its message, and which process. */
   public static final class RemoteFailure extends Exception {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
+    /** The engine process that listed the branch. */
     private final String process;
 
     RemoteFailure(String process, String message) {
@@ -436,7 +482,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       this.process = process;
     }
 
-    /** The engine process that listed the branch. */
+    /**
+     * The engine process that listed the branch.
+     *
+     * @return its id
+     */
     public String process() {
       return process;
     }

@@ -147,6 +147,12 @@ public final class EngineProcess<T, S> {
    *
    * @param process this process's id: unique among the crawl's processes, and the same when a
    *     process restarts (its transactional id, so a restart fences its dead predecessor)
+   * @param settings where the crawl runs and how
+   * @param source lists the branches
+   * @param codec encodes and decodes the nodes
+   * @param <T> the node type
+   * @param <S> the source's session type
+   * @return the process, not yet running
    */
   public static <T, S> EngineProcess<T, S> of(KafkaCrawlSettings settings, BranchSource<T, S> source,
       NodeCodec<T> codec, String process) {
@@ -167,6 +173,7 @@ public final class EngineProcess<T, S> {
    *     the local engine fails (a session that cannot be opened): the batch in hand is then aborted,
    *     for another process to list; or if the crawl's events cannot be followed (a record that does
    *     not decode), since this process could then never learn the end
+   * @throws InterruptedException if interrupted: the batch in hand is aborted
    */
   public ProcessCounts run() throws KafkaCrawlException, InterruptedException {
     EndWatch end = EndWatch.start(settings, this::stop, failure -> {
