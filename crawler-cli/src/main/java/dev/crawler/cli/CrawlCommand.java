@@ -32,7 +32,8 @@ import picocli.CommandLine;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the crawl completed",
-        "1:some entries could not be read, or the deadline passed (partial output), or the output could not be written",
+        "1:some entries could not be read, or the deadline passed (partial output), or the output could not be written,"
+            + " or a crawl over Kafka lost its topics or Kafka while it ran",
         "2:bad usage or bad input (unknown flag, missing root, bad glob, unknown person, bad credentials, unreachable server)",
         "130:interrupted (Ctrl-C); what was found was written"})
 public final class CrawlCommand implements Runnable {

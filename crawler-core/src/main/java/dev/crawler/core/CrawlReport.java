@@ -97,6 +97,215 @@ public record CrawlReport<T>(
   }
 
   /**
+   * A builder of a report that ended {@code outcome}: every count starts at 0, the lists empty,
+   * the failure {@code null} and the time zero, so a caller names only what it counted, and a
+   * component added later breaks no caller. {@code visits} is not set: it is {@code branches +
+   * leaves}, as the class comment says.
+   *
+   * @param outcome how the crawl ended
+   * @param <T> the node type
+   * @return a new builder
+   */
+  public static <T> Builder<T> builder(Outcome outcome) {
+    return new Builder<>(outcome);
+  }
+
+  /**
+   * Builds a {@link CrawlReport} by name rather than by position. Each setter replaces the value
+   * it names and returns this builder; {@link #build()} checks the whole as the record's
+   * constructor does. Not thread-safe: one thread fills it, and the report it builds is immutable.
+   *
+   * @param <T> the node type
+   */
+  public static final class Builder<T> {
+    private final Outcome outcome;
+    private Throwable failure;
+    private long branches;
+    private long leaves;
+    private long listings;
+    private long retries;
+    private List<BranchError<T>> errors = List.of();
+    private long duplicatesSkipped;
+    private long handoffs;
+    private long steals;
+    private long localDescents;
+    private long unlisted;
+    private int maxDepth;
+    private List<Duration> workerBusy = List.of();
+    private Duration elapsed = Duration.ZERO;
+
+    private Builder(Outcome outcome) {
+      this.outcome = Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /**
+     * Sets the cause of a {@link Outcome#FAILED} crawl; it must be given exactly then.
+     *
+     * @param failure the cause
+     * @return this builder
+     */
+    public Builder<T> failure(Throwable failure) {
+      this.failure = failure;
+      return this;
+    }
+
+    /**
+     * Sets the branch visits.
+     *
+     * @param branches branch visits
+     * @return this builder
+     */
+    public Builder<T> branches(long branches) {
+      this.branches = branches;
+      return this;
+    }
+
+    /**
+     * Sets the leaf visits.
+     *
+     * @param leaves leaf visits
+     * @return this builder
+     */
+    public Builder<T> leaves(long leaves) {
+      this.leaves = leaves;
+      return this;
+    }
+
+    /**
+     * Sets the listing calls, retries included.
+     *
+     * @param listings calls of {@code list} or {@code listAll}
+     * @return this builder
+     */
+    public Builder<T> listings(long listings) {
+      this.listings = listings;
+      return this;
+    }
+
+    /**
+     * Sets the listing calls made after a transient failure.
+     *
+     * @param retries calls after the first for the same branch or batch
+     * @return this builder
+     */
+    public Builder<T> retries(long retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    /**
+     * Sets the branches that could not be listed; the list is copied when the report is built.
+     *
+     * @param errors in the order they failed
+     * @return this builder
+     */
+    public Builder<T> errors(List<BranchError<T>> errors) {
+      this.errors = Objects.requireNonNull(errors, "errors");
+      return this;
+    }
+
+    /**
+     * Sets the nodes dropped as already seen.
+     *
+     * @param duplicatesSkipped nodes dropped
+     * @return this builder
+     */
+    public Builder<T> duplicatesSkipped(long duplicatesSkipped) {
+      this.duplicatesSkipped = duplicatesSkipped;
+      return this;
+    }
+
+    /**
+     * Sets the branches handed to an idle worker.
+     *
+     * @param handoffs branches handed over
+     * @return this builder
+     */
+    public Builder<T> handoffs(long handoffs) {
+      this.handoffs = handoffs;
+      return this;
+    }
+
+    /**
+     * Sets the branches an idle worker took from a busy one.
+     *
+     * @param steals branches stolen
+     * @return this builder
+     */
+    public Builder<T> steals(long steals) {
+      this.steals = steals;
+      return this;
+    }
+
+    /**
+     * Sets the branches a worker took from its own stack.
+     *
+     * @param localDescents branches taken locally
+     * @return this builder
+     */
+    public Builder<T> localDescents(long localDescents) {
+      this.localDescents = localDescents;
+      return this;
+    }
+
+    /**
+     * Sets the branches left unlisted when the crawl stopped early.
+     *
+     * @param unlisted branches never listed
+     * @return this builder
+     */
+    public Builder<T> unlisted(long unlisted) {
+      this.unlisted = unlisted;
+      return this;
+    }
+
+    /**
+     * Sets the deepest visit.
+     *
+     * @param maxDepth the greatest depth of any visit
+     * @return this builder
+     */
+    public Builder<T> maxDepth(int maxDepth) {
+      this.maxDepth = maxDepth;
+      return this;
+    }
+
+    /**
+     * Sets each worker's busy time; the list is copied when the report is built.
+     *
+     * @param workerBusy by worker index
+     * @return this builder
+     */
+    public Builder<T> workerBusy(List<Duration> workerBusy) {
+      this.workerBusy = Objects.requireNonNull(workerBusy, "workerBusy");
+      return this;
+    }
+
+    /**
+     * Sets the time from start to the last worker's exit.
+     *
+     * @param elapsed the crawl's time
+     * @return this builder
+     */
+    public Builder<T> elapsed(Duration elapsed) {
+      this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+      return this;
+    }
+
+    /**
+     * The report, with {@code visits} the sum of branches and leaves.
+     *
+     * @return a new immutable report
+     * @throws IllegalArgumentException if a failure is given but the outcome is not FAILED, or the
+     *     other way round
+     */
+    public CrawlReport<T> build() {
+      return new CrawlReport<>(outcome, failure, branches + leaves, branches, leaves, listings, retries, errors,
+          duplicatesSkipped, handoffs, steals, localDescents, unlisted, maxDepth, workerBusy, elapsed);
+    }
+  }
+
+  /**
    * Visits per second over the whole crawl.
    *
    * @return the average rate, 0 for a crawl that took no measurable time

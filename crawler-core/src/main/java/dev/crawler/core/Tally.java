@@ -46,23 +46,22 @@ final class Tally {
     }
     long branches = sum(Counter.BRANCHES);
     long found = sum(Counter.PUSHED) + roots;
-    return new CrawlReport<>(
-        outcome,
-        outcome == Outcome.FAILED ? how.cause() : null,
-        branches + sum(Counter.LEAVES),
-        branches,
-        sum(Counter.LEAVES),
-        sum(Counter.LISTINGS),
-        sum(Counter.RETRIES),
-        errors,
-        sum(Counter.DUPLICATES),
-        sum(Counter.HANDOFFS),
-        sum(Counter.STEALS),
-        sum(Counter.LOCAL_DESCENTS),
-        Math.max(0, found - sum(Counter.PROCESSED)),
-        (int) maxDepth,
-        busy,
-        Duration.ofNanos(elapsedNanos));
+    return CrawlReport.<T>builder(outcome)
+        .failure(outcome == Outcome.FAILED ? how.cause() : null)
+        .branches(branches)
+        .leaves(sum(Counter.LEAVES))
+        .listings(sum(Counter.LISTINGS))
+        .retries(sum(Counter.RETRIES))
+        .errors(errors)
+        .duplicatesSkipped(sum(Counter.DUPLICATES))
+        .handoffs(sum(Counter.HANDOFFS))
+        .steals(sum(Counter.STEALS))
+        .localDescents(sum(Counter.LOCAL_DESCENTS))
+        .unlisted(Math.max(0, found - sum(Counter.PROCESSED)))
+        .maxDepth((int) maxDepth)
+        .workerBusy(busy)
+        .elapsed(Duration.ofNanos(elapsedNanos))
+        .build();
   }
 
   private long sum(Counter counter) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crawler.testing.CrawlInvariants;
 import dev.crawler.testing.VisitLog;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ class VisitLogCheckerTest {
 
   private static CrawlReport<String> partial(long visits) {
     BranchError<String> error = new BranchError<>("b", 1, new IOException("listing failed"), 1);
-    return new CrawlReport<>(Outcome.PARTIAL, null, visits, visits - 1, 1, 2, 0, List.of(error), 0, 0, 0, 0, 0,
-        (int) visits - 1, List.of(), Duration.ZERO);
+    return CrawlReport.<String>builder(Outcome.PARTIAL).branches(visits - 1).leaves(1).listings(2)
+        .errors(List.of(error)).maxDepth((int) visits - 1).build();
   }
 }

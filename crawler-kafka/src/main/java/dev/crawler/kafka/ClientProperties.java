@@ -40,6 +40,8 @@ public final class ClientProperties {
    * @throws IOException if the file cannot be read
    * @throws IllegalArgumentException naming the key, if the file sets a key the crawl sets
    *     itself or a value Kafka's clients refuse
+   * @param file the properties file
+   * @return its settings
    */
   public static ClientProperties read(Path file) throws IOException {
     Properties properties = new Properties();
@@ -59,6 +61,8 @@ public final class ClientProperties {
    * @param source where they come from, for messages (a file's name)
    * @throws IllegalArgumentException naming the key, if a key is one the crawl sets itself or a
    *     value Kafka's clients refuse
+   * @param values the settings, by Kafka client key
+   * @return the settings
    */
   public static ClientProperties of(Map<String, String> values, String source) {
     for (String key : values.keySet()) {
@@ -81,11 +85,20 @@ public final class ClientProperties {
     return values;
   }
 
-  /** Where the settings come from: a file's name. */
+  /**
+   * Where the settings come from: a file's name.
+   *
+   * @return the file's name, or what else said them
+   */
   public String source() {
     return source;
   }
 
+  /**
+   * Whether there are none: the clients are PLAINTEXT, as a broker is by default.
+   *
+   * @return whether no setting is given
+   */
   public boolean isEmpty() {
     return values.isEmpty();
   }

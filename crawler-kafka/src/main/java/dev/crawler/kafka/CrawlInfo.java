@@ -31,14 +31,31 @@ public record CrawlInfo(String id, State state, Outcome outcome, Instant started
     ABANDONED
   }
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param id the crawl's id
+   * @param state running, finished, or abandoned
+   * @param outcome for a finished crawl, its outcome; else {@code null}
+   * @param started when its spec was written, or {@code null}
+   * @param ended when its end was written, or {@code null}
+   * @param visits the visits it committed so far
+   * @param bytes the bytes its topics hold, or -1
+   * @param processes the processes listing it
+   * @param readers the processes following it from outside
+   * @param lifetime how long it outlives its end
+   */
   public CrawlInfo {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(lifetime, "lifetime");
   }
 
-  /** Whether some process lists or reads it: then nothing deletes it but a forced delete. */
+  /**
+   * Whether some process lists or reads it: then nothing deletes it but a forced delete.
+   *
+   * @return whether it has members in its engine or readers group
+   */
   public boolean inUse() {
     return processes > 0 || readers > 0;
   }
@@ -46,6 +63,8 @@ public record CrawlInfo(String id, State state, Outcome outcome, Instant started
   /**
    * When the cleanup may delete it: its end plus its grace period; {@code null} if it is kept or
    * not finished. The cleanup deletes it then only if it is not {@link #inUse()}.
+   *
+   * @return when it is due, or {@code null}
    */
   public Instant cleanupDue() {
     return state != State.FINISHED || lifetime.kept() || ended == null ? null : ended.plus(lifetime.grace());

@@ -21,7 +21,12 @@ public record CrawlLifetime(boolean kept, Duration grace) {
    */
   public static final CrawlLifetime DEFAULT = new CrawlLifetime(false, Duration.ofDays(1));
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param kept whether the crawl stays until deleted by hand
+   * @param grace how long after its end the crawl is kept: not negative
+   */
   public CrawlLifetime {
     Objects.requireNonNull(grace, "grace");
     if (grace.isNegative()) {
@@ -29,7 +34,12 @@ public record CrawlLifetime(boolean kept, Duration grace) {
     }
   }
 
-  /** Cleaned up once {@code grace} has passed since the crawl's end. */
+  /**
+   * Cleaned up once {@code grace} has passed since the crawl's end.
+   *
+   * @param grace how long after its end: not negative
+   * @return that lifetime
+   */
   public static CrawlLifetime cleanedAfter(Duration grace) {
     return new CrawlLifetime(false, grace);
   }

@@ -12,6 +12,12 @@ import java.util.Objects;
  * @param arguments how to build it
  */
 public record CrawlSpec(String kind, List<String> arguments) {
+  /**
+   * Checks the kind and copies the arguments.
+   *
+   * @param kind which source
+   * @param arguments how to build it
+   */
   public CrawlSpec {
     Objects.requireNonNull(kind, "kind");
     arguments = List.copyOf(arguments);

@@ -65,7 +65,12 @@ public final class Crawls {
 
   private Crawls() {}
 
-  /** The group a process that follows crawl {@code crawlId} from outside joins: see {@link ReaderPresence}. */
+  /**
+   * The group a process that follows crawl {@code crawlId} from outside joins: see {@link ReaderPresence}.
+   *
+   * @param crawlId the crawl
+   * @return the group's id
+   */
   public static String readersGroup(String crawlId) {
     return PREFIX + crawlId + ".readers";
   }
@@ -75,6 +80,9 @@ public final class Crawls {
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or a crawl's events cannot be read to
    *     their committed end within the broker timeout
+   * @param access how to reach the broker
+   * @return the crawls, by id
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static List<CrawlInfo> list(KafkaCrawlSettings access) throws KafkaCrawlException, InterruptedException {
     return read(access, id -> true);
@@ -84,6 +92,9 @@ public final class Crawls {
    * The crawl {@code settings} name.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or no crawl has that id
+   * @param settings names the crawl and how to reach it
+   * @return what it is now
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static CrawlInfo describe(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     List<CrawlInfo> found = read(settings, settings.crawlId()::equals);
@@ -93,8 +104,19 @@ public final class Crawls {
     return found.get(0);
   }
 
-  /** What {@link #delete} did. */
+  /**
+   * What {@link #delete} did. Immutable.
+   *
+   * @param crawl the crawl as it was before it was deleted
+   * @param groupsLeft its groups that still had members, and stay until they leave
+   */
   public record Deleted(CrawlInfo crawl, List<String> groupsLeft) {
+    /**
+     * Copies the groups.
+     *
+     * @param crawl the crawl as it was before it was deleted
+     * @param groupsLeft its groups that still had members
+     */
     public Deleted {
       groupsLeft = List.copyOf(groupsLeft);
     }
@@ -107,6 +129,10 @@ public final class Crawls {
    * processes lose the crawl.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, no crawl has that id, or (unforced) it is in use
+   * @param settings names the crawl and how to reach it
+   * @param force whether to delete a crawl in use too
+   * @return what was deleted, and the groups left
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static Deleted delete(KafkaCrawlSettings settings, boolean force)
       throws KafkaCrawlException, InterruptedException {
@@ -203,6 +229,9 @@ public final class Crawls {
    *
    * @return the ids of the crawls it deleted
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawls cannot be read
+   * @param access how to reach the broker
+   * @param now the time to judge grace periods by
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static List<String> sweep(KafkaCrawlSettings access, Instant now)
       throws KafkaCrawlException, InterruptedException {
@@ -224,6 +253,9 @@ public final class Crawls {
    * Writes how long the crawl {@code settings} name outlives its end; the last one written counts.
    *
    * @throws KafkaCrawlException if it could not be written
+   * @param settings names the crawl and how to reach it
+   * @param lifetime how long it outlives its end
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static void setLifetime(KafkaCrawlSettings settings, CrawlLifetime lifetime)
       throws KafkaCrawlException, InterruptedException {
@@ -236,7 +268,12 @@ public final class Crawls {
     }
   }
 
-  /** Why a crawl in use is not deleted, in one line: who lists or reads it. */
+  /**
+   * Why a crawl in use is not deleted, in one line: who lists or reads it.
+   *
+   * @param crawl a crawl in use
+   * @return who lists or reads it
+   */
   public static String whyInUse(CrawlInfo crawl) {
     List<String> who = new ArrayList<>();
     if (crawl.processes() > 0) {

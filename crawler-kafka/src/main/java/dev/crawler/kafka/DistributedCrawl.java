@@ -38,18 +38,11 @@ import org.apache.kafka.common.errors.WakeupException;
  * processes ({@link EngineProcess}) do the listing; this runs in the process that started the
  * crawl (which usually runs an engine process too). Thread-safe.
  *
- * <h2>Why the end is exact</h2>
- * The events partition holds a delta per committed transaction: {@code +1} for the root's seed,
- * and for every batch the branches it sent less the branches it took. The sum of a committed
- * prefix is the number of branches sent and not yet taken, as far as that prefix knows. It cannot
- * reach 0 early: a branch is taken only after the transaction that sent it committed (consumers
- * read {@code read_committed}), so the delta that takes it ({@code -1}) is appended after the
- * delta that sent it ({@code +1}); every prefix counts a branch's {@code +1} before its {@code -1},
- * and a prefix that sums to 0 has every branch it sent taken. A transaction after that prefix
- * would have to take a branch, and every branch sent is taken in the prefix, each once (offsets
- * commit with the transaction). So 0 means done. It cannot stay above 0 for ever either: every
- * branch sent is eventually taken by some live process and its transaction committed. Deltas of
- * aborted transactions are never read.
+ * <h2>The end</h2>
+ * The crawl has ended when its committed events sum to 0 after the seed: {@link EndRule}, the one
+ * place that rule is summed, holds the proof that this is exact. The watcher feeds it every event;
+ * once it holds, and the topics are the crawl's own, the watcher reads the visits to their end and
+ * announces the end for the engine processes, unless one did first.
  *
  * <p>Waiting costs nothing: the watcher sits in a long poll of the events and visits and wakes
  * when a transaction commits; the end is seen with the last transaction's records.
@@ -65,7 +58,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /** Keeps a cleanup from deleting the crawl while the watcher reads it: see {@link Crawls}. */
   private final ReaderPresence presence;
   private final CountDownLatch done = new CountDownLatch(1);
-  private final long startNanos = System.nanoTime();
+  /** The crawl's elapsed time, and what counts as a poll that waited out its whole time. */
+  private final TimeSource time;
+  private final long startNanos;
   // Written by the watcher; read by progress() and, after done, by await().
   private final AtomicLong visitCount = new AtomicLong();
   private final AtomicLong branchVisits = new AtomicLong();
@@ -87,6 +82,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   private DistributedCrawl(KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
     this.settings = settings;
+    this.time = TimeSource.SYSTEM;
+    this.startNanos = time.nanoTime();
     this.codec = codec;
     this.visits = visits;
     this.reader = Clients.follower(settings);
@@ -105,6 +102,13 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    *
    * @param spec what a process needs to join: see {@link CrawlSpec}
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
+   * @param settings where the crawl runs and how
+   * @param root the node to crawl from
+   * @param codec encodes the nodes for Kafka
+   * @param visits told of every visit
+   * @param <T> the node type
+   * @return the crawl, followed from now
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, T root, NodeCodec<T> codec,
       Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
@@ -114,6 +118,16 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /**
    * As {@link #start(KafkaCrawlSettings, CrawlSpec, Object, NodeCodec, Consumer)}, from several
    * roots, each visited at depth 0: one crawl, whose processes share all the roots' work.
+   *
+   * @param settings where the crawl runs and how
+   * @param spec what a process needs to join
+   * @param roots the nodes to crawl from: at least one
+   * @param codec encodes the nodes for Kafka
+   * @param visits told of every visit
+   * @param <T> the node type
+   * @return the crawl, followed from now
+   * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots,
       NodeCodec<T> codec, Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
@@ -121,8 +135,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       throw new IllegalArgumentException("no root to crawl");
     }
     CrawlTopics.create(settings);
-    seed(settings, spec, roots, codec);
+    TopicIds topics = seed(settings, spec, roots, codec);
     DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
+    // Watched from now, not from when the watcher reads the ids back: topics deleted before that
+    // left the starter waiting for ever on a consumer of topics that are gone.
+    crawl.guard.expect(topics);
     crawl.watcher.start();
     return crawl;
   }
@@ -131,8 +148,10 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * Writes the spec, the roots and their visits in one transaction, unless anything was ever
    * written to the crawl's events (another starter of this id, even one that passed
    * {@link CrawlTopics#create} at the same time as this one).
+   *
+   * @return the ids of the topics it seeded, as it wrote them on the events
    */
-  static <T> void seed(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
+  static <T> TopicIds seed(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
       throws KafkaCrawlException, InterruptedException {
     try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
       producer.initTransactions(); // fences any other starter of this id: see checkUnseeded
@@ -152,6 +171,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
           Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
       producer.commitTransaction();
+      return topics;
     } catch (ProducerFencedException e) { // another starter of this id took over: it seeds, or nobody
       throw CrawlTopics.existsAlready(settings, e);
     } catch (KafkaException e) {
@@ -168,6 +188,12 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * beside it if nobody else lists).
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
+   * @param settings names the crawl and how to reach it
+   * @param codec decodes the nodes
+   * @param visits told of every visit, from the first
+   * @param <T> the node type
+   * @return the crawl, followed from its start
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static <T> DistributedCrawl<T> attach(KafkaCrawlSettings settings, NodeCodec<T> codec,
       Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
@@ -179,10 +205,13 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   /**
    * Whether the crawl has ended, as far as its committed events show now: its end announced, or
-   * its balance 0 (see the class comment). Reads the events from their start to their committed
+   * its balance 0 ({@link EndRule}). Reads the events from their start to their committed
    * end. {@code false} may be stale by the time it returns; {@code true} never is.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or the events cannot be read
+   * @param settings names the crawl and how to reach it
+   * @return whether it has ended
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static boolean hasEnded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
@@ -190,24 +219,19 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       reader.assign(List.of(events));
       reader.seekToBeginning(List.of(events));
       long end = reader.endOffsets(List.of(events)).get(events); // read_committed: the last stable offset
-      boolean seeded = false;
-      long balance = 0;
+      EndRule rule = new EndRule(settings);
       while (reader.position(events) < end) {
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
         for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-          if (Wire.END.equals(record.key())) {
+          rule.accept(record);
+          if (rule.announced()) {
             return true;
-          }
-          if (Wire.DELTA.equals(record.key())) {
-            Wire.Delta delta = Wire.delta(record.value());
-            seeded |= delta.process().equals("seed");
-            balance += delta.delta();
           }
         }
       }
-      return seeded && balance == 0;
+      return rule.ended();
     } catch (KafkaException | IllegalArgumentException e) {
       throw new KafkaCrawlException("cannot read the events of crawl " + settings.crawlId() + " at "
           + settings.bootstrap() + ": " + e.getMessage(), e);
@@ -221,16 +245,15 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     try {
       reader.assign(List.of(events, visitPartition));
       reader.seekToBeginning(List.of(events, visitPartition));
-      boolean seeded = false;
-      boolean endAnnounced = false;
+      EndRule rule = new EndRule(settings);
       Long visitsEnd = null; // once the balance is 0: how far the visits go
       while (visitsEnd == null || reader.position(visitPartition) < visitsEnd) {
         if (closing) {
           throw new WakeupException(); // closed from the visits consumer, on this very thread
         }
-        long before = System.nanoTime();
+        long before = time.nanoTime();
         var records = reader.poll(LONG_POLL);
-        if (records.isEmpty() && System.nanoTime() - before >= LONG_POLL.toNanos()) {
+        if (records.isEmpty() && time.nanoTime() - before >= LONG_POLL.toNanos()) {
           // A poll that waited out its whole time: nothing came. (A poll can also return empty at
           // once, having only stepped over transaction markers; that is news, not idling.)
           idleWakeups.incrementAndGet();
@@ -241,12 +264,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           }
           if (record.topic().equals(settings.visitsTopic())) {
             Wire.visits(record.value(), this::deliver);
-          } else if (Wire.END.equals(record.key())) {
-            endAnnounced = true;
-          } else if (Wire.DELTA.equals(record.key())) {
-            Wire.Delta delta = Wire.delta(record.value());
-            seeded |= delta.process().equals("seed");
-            balance.addAndGet(delta.delta());
+            continue;
+          }
+          Wire.Delta delta = rule.accept(record);
+          if (delta != null) {
+            balance.set(rule.balance());
             listings.addAndGet(delta.listings());
             if (!delta.process().equals("seed")) {
               ProcessCounts counts = processes.merge(delta.process(),
@@ -261,7 +283,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
                 f.attempts()));
           }
         }
-        if (visitsEnd == null && seeded && balance.get() == 0) {
+        if (visitsEnd == null && rule.balanced()) {
           // A 0 summed over topics made again under the crawl's names would mean nothing.
           guard.verify();
           // No transaction can commit from now on (each would take a branch, and all were taken),
@@ -272,9 +294,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
           visitsEnd = logEnd(visitPartition);
         }
       }
-      endNanos = System.nanoTime();
-      if (!endAnnounced) {
-        announceEnd(settings);
+      endNanos = time.nanoTime();
+      if (!rule.announced()) {
+        EndRule.announce(settings);
       }
     } catch (WakeupException closed) {
       failure = lostTopics != null ? lostTopics
@@ -285,7 +307,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       failure = lostTopics != null ? lostTopics : explained(e);
     } finally {
       if (endNanos == 0) {
-        endNanos = System.nanoTime();
+        endNanos = time.nanoTime();
       }
       guard.close();
       reader.close();
@@ -323,18 +345,13 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     }
   }
 
-  /** Writes the end on the crawl's events; more than one end is harmless. */
-  static void announceEnd(KafkaCrawlSettings settings)
-      throws InterruptedException, ExecutionException {
-    try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
-      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.END, new byte[0])).get();
-    }
-  }
-
   /**
    * The spec of a running crawl, for a process that joins it.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
+   * @param settings names the crawl and how to reach it
+   * @return the spec its starter wrote
+   * @throws InterruptedException if interrupted while waiting for Kafka
    */
   public static CrawlSpec specOf(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     return CrawlTopics.spec(settings);
@@ -361,6 +378,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    *
    * @return the whole crawl's report
    * @throws KafkaCrawlException if the crawl could not be followed to its end
+   * @throws InterruptedException if interrupted while waiting
    */
   public DistributedReport<T> await() throws InterruptedException, KafkaCrawlException {
     done.await();
@@ -372,6 +390,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * Waits at most {@code timeout} for the end.
    *
    * @return the report, or {@code null} if the crawl is still running
+   * @param timeout how long to wait at most
+   * @throws KafkaCrawlException if the crawl could not be followed to its end
+   * @throws InterruptedException if interrupted while waiting
    */
   public DistributedReport<T> await(Duration timeout) throws InterruptedException, KafkaCrawlException {
     if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -389,20 +410,34 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     }
     long all = visitCount.get();
     long branches = branchVisits.get();
-    CrawlReport<T> report = new CrawlReport<>(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, null, all,
-        branches, all - branches, listings.get(), 0, errors, 0, 0, 0, 0, 0, maxDepth, List.of(),
-        Duration.ofNanos(endNanos - startNanos));
+    CrawlReport<T> report = CrawlReport.<T>builder(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL)
+        .branches(branches)
+        .leaves(all - branches)
+        .listings(listings.get())
+        .errors(errors)
+        .maxDepth(maxDepth)
+        .elapsed(Duration.ofNanos(endNanos - startNanos))
+        .build();
     return new DistributedReport<>(settings.crawlId(), report, processes);
   }
 
-  /** The whole crawl's counts so far, as committed; pending branches are the balance. */
+  /**
+   * The whole crawl's counts so far, as committed; pending branches are the balance.
+   *
+   * @return the counts now
+   */
   public CrawlProgress progress() {
     long all = visitCount.get();
     long branches = branchVisits.get();
     return new CrawlProgress(all, branches, all - branches, listings.get(), 0, Math.max(0, balance.get()), 0,
-        Duration.ofNanos((done.getCount() == 0 ? endNanos : System.nanoTime()) - startNanos));
+        Duration.ofNanos((done.getCount() == 0 ? endNanos : time.nanoTime()) - startNanos));
   }
 
+  /**
+   * The crawl's id.
+   *
+   * @return the id its settings name
+   */
   public String crawlId() {
     return settings.crawlId();
   }
@@ -410,6 +445,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /**
    * Tells {@code listener} of each transaction an engine process commits from now on, with that
    * process's counts so far; on the watcher thread, so it must be quick. For progress by process.
+   *
+   * @param listener told of each committed transaction; replaces the one before
    */
   public void onTransaction(Consumer<? super ProcessCounts> listener) {
     this.transactionListener = Objects.requireNonNull(listener, "listener");
@@ -439,7 +476,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   /** A branch error as another process reported it: its message, and which process. */
   public static final class RemoteFailure extends Exception {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
+    /** The engine process that listed the branch. */
     private final String process;
 
     RemoteFailure(String process, String message) {
@@ -447,7 +486,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       this.process = process;
     }
 
-    /** The engine process that listed the branch. */
+    /**
+     * The engine process that listed the branch.
+     *
+     * @return its id
+     */
     public String process() {
       return process;
     }

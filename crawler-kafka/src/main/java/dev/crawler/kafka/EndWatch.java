@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A thread that follows the crawl's events until its end, then runs an action once. The end is
  * announced by whoever sees the balance reach 0 first: the process that started the crawl, or any
- * engine process (so a crawl whose starter went away still ends; see DistributedCrawl for why 0
- * means done). It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()}
+ * engine process (so a crawl whose starter went away still ends). What the end is, and why 0
+ * means done, is {@link EndRule}'s: this only feeds it the events and acts on it. It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()}
  * wakes and joins it.
  *
  * <p>It never dies silently: a watcher that stopped following the events would leave its process
@@ -86,30 +86,19 @@ final class EndWatch implements AutoCloseable {
       made.assign(List.of(events));
       made.seekToBeginning(List.of(events));
       checkHead();
-      boolean seeded = false;
-      boolean first = true;
-      long balance = 0;
+      EndRule rule = new EndRule(settings); // also refuses a head that went between the check and the first poll
       while (true) {
         for (ConsumerRecord<String, byte[]> record : made.poll(Duration.ofSeconds(30))) {
-          if (first && record.offset() > 0) { // the head went between the check and the first poll
-            throw new KafkaCrawlException("the events of crawl " + settings.crawlId() + " at " + settings.bootstrap()
-                + " were deleted up to offset " + record.offset() + " (retention, or deleted records): its end can"
-                + " no longer be told, so it cannot be followed");
-          }
-          first = false;
-          if (Wire.END.equals(record.key())) {
+          rule.accept(record);
+          if (rule.announced()) {
             onEnd.run();
             return;
           }
           if (Wire.TOPICS.equals(record.key())) {
             guard.expect(TopicIds.fromBytes(record.value()));
-          } else if (Wire.DELTA.equals(record.key())) {
-            Wire.Delta delta = Wire.delta(record.value());
-            seeded |= delta.process().equals("seed");
-            balance += delta.delta();
           }
         }
-        if (seeded && balance == 0) {
+        if (rule.balanced()) {
           guard.verify(); // a 0 summed over topics made again under the crawl's names means nothing
           announce();
           onEnd.run();
@@ -183,7 +172,7 @@ final class EndWatch implements AutoCloseable {
   /** Tells every process that the crawl ended; a failure only costs them their own sum. */
   private void announce() {
     try {
-      DistributedCrawl.announceEnd(settings);
+      EndRule.announce(settings);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | RuntimeException e) {

@@ -110,6 +110,8 @@ public final class EngineProcess<T, S> {
   private final BranchSource<T, S> source;
   private final NodeCodec<T> codec;
   private final String process;
+  /** Every reading of time: slices, the pace, how long Kafka was out of reach. */
+  private final TimeSource time;
   private final AtomicBoolean ended = new AtomicBoolean();
   /** Why the end watcher stopped following the events; set once, before it stops this process. */
   private volatile Exception watchFailure;
@@ -139,11 +141,13 @@ public final class EngineProcess<T, S> {
   private long visits;
   private long errors;
 
-  private EngineProcess(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec, String process) {
+  private EngineProcess(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec, String process,
+      TimeSource time) {
     this.settings = settings;
     this.source = source;
     this.codec = codec;
     this.process = process;
+    this.time = time;
     this.sliceNanos = firstSlice();
     this.leanVisits = LocalDescent.leanVisits(codec);
     this.pace = new ListingPace(settings.transactionTimeout().toNanos() / CALLS_PER_TIMEOUT);
@@ -158,10 +162,22 @@ public final class EngineProcess<T, S> {
    *
    * @param process this process's id: unique among the crawl's processes, and the same when a
    *     process restarts (its transactional id, so a restart fences its dead predecessor)
+   * @param settings where the crawl runs and how
+   * @param source lists the branches
+   * @param codec encodes and decodes the nodes
+   * @param <T> the node type
+   * @param <S> the source's session type
+   * @return the process, not yet running
    */
   public static <T, S> EngineProcess<T, S> of(KafkaCrawlSettings settings, BranchSource<T, S> source,
       NodeCodec<T> codec, String process) {
-    return new EngineProcess<>(settings, source, codec, process);
+    return of(settings, source, codec, process, TimeSource.SYSTEM);
+  }
+
+  /** As {@link #of(KafkaCrawlSettings, BranchSource, NodeCodec, String)}, on {@code time}: for tests. */
+  static <T, S> EngineProcess<T, S> of(KafkaCrawlSettings settings, BranchSource<T, S> source,
+      NodeCodec<T> codec, String process, TimeSource time) {
+    return new EngineProcess<>(settings, source, codec, process, time);
   }
 
   /**
@@ -172,6 +188,7 @@ public final class EngineProcess<T, S> {
    *     the local engine fails (a session that cannot be opened): the batch in hand is then aborted,
    *     for another process to list; or if the crawl's events cannot be followed (a record that does
    *     not decode), since this process could then never learn the end
+   * @throws InterruptedException if interrupted: the batch in hand is aborted
    */
   public ProcessCounts run() throws KafkaCrawlException, InterruptedException {
     EndWatch end = EndWatch.start(settings, this::stop, failure -> {
@@ -193,7 +210,7 @@ public final class EngineProcess<T, S> {
           if (ended.get()) {
             break;
           }
-          long now = System.nanoTime();
+          long now = time.nanoTime();
           unreachableSince = unreachableSince < 0 ? now : unreachableSince;
           if (now - unreachableSince > 3 * settings.brokerTimeout().toNanos()) {
             throw new KafkaCrawlException("lost Kafka at " + settings.bootstrap() + ": " + e.getMessage(), e);
@@ -354,7 +371,7 @@ public final class EngineProcess<T, S> {
    */
   private void transaction(ConsumerRecords<String, byte[]> first, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
-    long sliceStarts = System.nanoTime();
+    long sliceStarts = time.nanoTime();
     long sliceEnds = sliceStarts + slice();
     ConsumerGroupMetadata generation = consumer.groupMetadata();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -378,7 +395,7 @@ public final class EngineProcess<T, S> {
       }
       sent += frontier.size();
       listed += descent.listings();
-      long left = sliceEnds - System.nanoTime();
+      long left = sliceEnds - time.nanoTime();
       if (descent.budgetSpent() || left <= 0 || ended.get()) {
         break;
       }
@@ -415,7 +432,7 @@ public final class EngineProcess<T, S> {
       return;
     }
     log.debug("process {}: committed {} taken, {} listed, {} visited, {} sent on, in {} ms", process, taken, listed,
-        packer.visits(), sent, (System.nanoTime() - sliceStarts) / 1_000_000);
+        packer.visits(), sent, (time.nanoTime() - sliceStarts) / 1_000_000);
     sliceNanos = Math.min(settings.slice().toNanos(), 2 * sliceNanos);
     transactions++;
     listings += listed;
@@ -454,7 +471,7 @@ public final class EngineProcess<T, S> {
    */
   private List<ConsumerRecord<String, byte[]>> take(ConsumerRecords<String, byte[]> records, long sliceEnds,
       KafkaConsumer<String, byte[]> consumer) {
-    int most = pace.branchesFor(sliceEnds - System.nanoTime(), settings.workers(), settings.batch());
+    int most = pace.branchesFor(sliceEnds - time.nanoTime(), settings.workers(), settings.batch());
     return PollTake.first(records, most, consumer);
   }
 
@@ -476,8 +493,8 @@ public final class EngineProcess<T, S> {
       seeds.add(Placed.seed(node, branch.depth(), branch.node(), visitBytes));
       offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
-    LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), System::nanoTime,
-        sliceEnds - System.nanoTime(), settings.localPending(), pace, settings.workers(), sends::holding);
+    LocalDescent<T, S> descent = new LocalDescent<>(source, codec, seeds.size(), time,
+        sliceEnds - time.nanoTime(), settings.localPending(), pace, settings.workers(), sends::holding);
     Crawler<Placed<T>, S> crawler = Crawler.over(descent)
         .workers(settings.workers())
         .errorListener(error -> {

@@ -45,7 +45,24 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final Pattern BOOTSTRAP = Pattern.compile("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*");
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param bootstrap Kafka's bootstrap servers, {@code host:port[,host:port...]}
+   * @param crawlId the crawl's id: up to 100 letters, digits, '.', '_' or '-'
+   * @param partitions partitions of the branches topic, from 1 to 10,000
+   * @param batch the most branches a process takes in one poll
+   * @param workers each process's local workers, from 1 to 10,000
+   * @param transactionTimeout how long a transaction may stay open before the broker aborts it
+   * @param sessionTimeout how long a silent process keeps its partitions
+   * @param brokerTimeout how long a request waits for the broker
+   * @param slice how long a transaction lists before it sets branches aside: under half the
+   *     transaction timeout
+   * @param localPending the most branches a process holds found and unlisted
+   * @param client this process's own client settings (security)
+   * @param topics how the crawl's topics are made
+   * @throws IllegalArgumentException naming the setting, if one is out of range
+   */
   public KafkaCrawlSettings {
     Objects.requireNonNull(bootstrap, "bootstrap");
     checkArgument(BOOTSTRAP.matcher(bootstrap).matches(), "bad Kafka address '%s': write it like host:9092", bootstrap);
@@ -71,7 +88,22 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
     Objects.requireNonNull(topics, "topics");
   }
 
-  /** With the default topics' settings: see {@link TopicSettings#DEFAULT}. */
+  /**
+   * With the default topics' settings: see {@link TopicSettings#DEFAULT}.
+   *
+   * @param bootstrap Kafka's bootstrap servers, {@code host:port[,host:port...]}
+   * @param crawlId the crawl's id: up to 100 letters, digits, '.', '_' or '-'
+   * @param partitions partitions of the branches topic, from 1 to 10,000
+   * @param batch the most branches a process takes in one poll
+   * @param workers each process's local workers, from 1 to 10,000
+   * @param transactionTimeout how long a transaction may stay open before the broker aborts it
+   * @param sessionTimeout how long a silent process keeps its partitions
+   * @param brokerTimeout how long a request waits for the broker
+   * @param slice how long a transaction lists before it sets branches aside: under half the
+   *     transaction timeout
+   * @param localPending the most branches a process holds found and unlisted
+   * @param client this process's own client settings (security)
+   */
   public KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
       Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
       int localPending, ClientProperties client) {
@@ -79,7 +111,21 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
         localPending, client, TopicSettings.DEFAULT);
   }
 
-  /** Without client settings of this process's own: PLAINTEXT, as a broker is by default. */
+  /**
+   * Without client settings of this process's own: PLAINTEXT, as a broker is by default.
+   *
+   * @param bootstrap Kafka's bootstrap servers, {@code host:port[,host:port...]}
+   * @param crawlId the crawl's id: up to 100 letters, digits, '.', '_' or '-'
+   * @param partitions partitions of the branches topic, from 1 to 10,000
+   * @param batch the most branches a process takes in one poll
+   * @param workers each process's local workers, from 1 to 10,000
+   * @param transactionTimeout how long a transaction may stay open before the broker aborts it
+   * @param sessionTimeout how long a silent process keeps its partitions
+   * @param brokerTimeout how long a request waits for the broker
+   * @param slice how long a transaction lists before it sets branches aside: under half the
+   *     transaction timeout
+   * @param localPending the most branches a process holds found and unlisted
+   */
   public KafkaCrawlSettings(String bootstrap, String crawlId, int partitions, int batch, int workers,
       Duration transactionTimeout, Duration sessionTimeout, Duration brokerTimeout, Duration slice,
       int localPending) {
@@ -91,52 +137,100 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
    * Defaults for everything but where and which crawl: 24 partitions, 256 branches a batch, 8
    * workers, a dead process's work moving on within about 10 s, 15 s for the broker to answer,
    * slices of a second and at most 10,000 branches held unlisted per process.
+   *
+   * @param bootstrap Kafka's bootstrap servers, {@code host:port[,host:port...]}
+   * @param crawlId the crawl's id
+   * @return the settings
+   * @throws IllegalArgumentException if the address or the id is malformed
    */
   public static KafkaCrawlSettings of(String bootstrap, String crawlId) {
     return new KafkaCrawlSettings(bootstrap, crawlId, 24, 256, 8, Duration.ofSeconds(10), Duration.ofSeconds(10),
         Duration.ofSeconds(15), Duration.ofSeconds(1), 10_000);
   }
 
+  /**
+   * These settings with another number of local workers.
+   *
+   * @param n from 1 to 10,000
+   * @return the new settings
+   */
   public KafkaCrawlSettings withWorkers(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, n, transactionTimeout, sessionTimeout,
         brokerTimeout, slice, localPending, client, topics);
   }
 
+  /**
+   * These settings with another number of branches partitions (for a crawl this process makes).
+   *
+   * @param n from 1 to 10,000
+   * @return the new settings
+   */
   public KafkaCrawlSettings withPartitions(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, n, batch, workers, transactionTimeout, sessionTimeout,
         brokerTimeout, slice, localPending, client, topics);
   }
 
+  /**
+   * These settings with another most branches taken in one poll.
+   *
+   * @param n at least 1
+   * @return the new settings
+   */
   public KafkaCrawlSettings withBatch(int n) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, n, workers, transactionTimeout, sessionTimeout,
         brokerTimeout, slice, localPending, client, topics);
   }
 
-  /** With this process's own client settings instead of none. */
+  /**
+   * With this process's own client settings instead of none.
+   *
+   * @param properties the client settings (security), from a file
+   * @return the new settings
+   */
   public KafkaCrawlSettings withClient(ClientProperties properties) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
         brokerTimeout, slice, localPending, properties, topics);
   }
 
-  /** These settings with another transaction timeout: it must stay over twice the slice. */
+  /**
+   * These settings with another transaction timeout: it must stay over twice the slice.
+   *
+   * @param timeout the new timeout
+   * @return the new settings
+   */
   public KafkaCrawlSettings withTransactionTimeout(Duration timeout) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, timeout, sessionTimeout,
         brokerTimeout, slice, localPending, client, topics);
   }
 
-  /** These settings with another session timeout. */
+  /**
+   * These settings with another session timeout.
+   *
+   * @param timeout the new timeout
+   * @return the new settings
+   */
   public KafkaCrawlSettings withSessionTimeout(Duration timeout) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, timeout,
         brokerTimeout, slice, localPending, client, topics);
   }
 
-  /** These settings with another slice: it must stay under half the transaction timeout. */
+  /**
+   * These settings with another slice: it must stay under half the transaction timeout.
+   *
+   * @param newSlice the new slice
+   * @return the new settings
+   */
   public KafkaCrawlSettings withSlice(Duration newSlice) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
         brokerTimeout, newSlice, localPending, client, topics);
   }
 
-  /** These settings with other topics' settings: replicas, retention. */
+  /**
+   * These settings with other topics' settings: replicas, retention.
+   *
+   * @param newTopics the new topics' settings
+   * @return the new settings
+   */
   public KafkaCrawlSettings withTopics(TopicSettings newTopics) {
     return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
         brokerTimeout, slice, localPending, client, newTopics);

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * One transaction's local crawl: a {@link BranchSource} that lists through the real source while
@@ -44,6 +43,9 @@ import java.util.function.LongSupplier;
  * <p>Every listing call through the real source is timed into a {@link ListingPace}, which sizes
  * what the next transactions take, and how many branches one call lists together (read once per
  * descent by the local engine).
+ *
+ * <p>{@link Children#commitLeaves()} is forwarded to the local engine: see {@code placing} for why
+ * that stays exactly once across transactions.
  *
  * <p>Nodes travel as {@link Placed}: the node, its depth in the whole crawl, and its bytes, encoded
  * once when the node is found (a branch's before it is listed, while it holds what its listing
@@ -101,7 +103,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   private final NodeCodec<T> codec;
   /** Whether the codec's visit bytes differ from its listing bytes: else one encoding serves both. */
   private final boolean lean;
-  private final LongSupplier clock;
+  private final TimeSource clock;
   private final long sliceEnds;
   private final long maxPending;
   private final ListingPace pace;
@@ -124,13 +126,13 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   /**
    * @param seeds how many branches the transaction took: they wait, as found ones do
-   * @param clock nanoseconds, as {@link System#nanoTime()}
+   * @param clock the slice's clock, and the listing calls' ({@link TimeSource#SYSTEM} but in tests)
    * @param sliceNanos how long the transaction lists before it sets branches aside
    * @param maxPending the most branches found and unlisted before found ones are set aside
    * @param pace where each listing call's time goes
    * @param alwaysListed how many listing calls go ahead even when the slice's time is up: at least 1
    */
-  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
+  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, TimeSource clock, long sliceNanos,
       long maxPending, ListingPace pace, int alwaysListed) {
     this(source, codec, seeds, clock, sliceNanos, maxPending, pace, alwaysListed, () -> false);
   }
@@ -140,14 +142,14 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    * {@code mayHold} says yes (see "Held slices" above). {@code mayHold} is asked by the workers,
    * concurrently; once it says no, the hold is over for this descent.
    */
-  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, LongSupplier clock, long sliceNanos,
+  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, TimeSource clock, long sliceNanos,
       long maxPending, ListingPace pace, int alwaysListed, BooleanSupplier mayHold) {
     this.mayHold = Objects.requireNonNull(mayHold, "mayHold");
     this.source = source;
     this.codec = codec;
     this.lean = leanVisits(codec);
     this.clock = clock;
-    this.sliceEnds = clock.getAsLong() + sliceNanos;
+    this.sliceEnds = clock.nanoTime() + sliceNanos;
     this.maxPending = maxPending;
     this.pace = Objects.requireNonNull(pace, "pace");
     this.alwaysListed = Math.max(1, alwaysListed);
@@ -214,14 +216,14 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
       return;
     }
     listingsBegun.incrementAndGet();
-    long starts = clock.getAsLong();
+    long starts = clock.nanoTime();
     boolean holds = beginCall(starts);
     try {
       source.list(session, branch.node, placing(branch, out));
     } finally {
       endCall(holds);
     }
-    pace.record(clock.getAsLong() - starts, 1);
+    pace.record(clock.nanoTime() - starts, 1);
     listedOne();
   }
 
@@ -245,14 +247,14 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     if (!nodes.isEmpty()) {
       // If this throws, the engine calls again (or lists one by one): nothing was set aside yet.
       listingsBegun.incrementAndGet();
-      long starts = clock.getAsLong();
+      long starts = clock.nanoTime();
       boolean holds = beginCall(starts);
       try {
         source.listAll(session, nodes, placing);
       } finally {
         endCall(holds);
       }
-      pace.record(clock.getAsLong() - starts, nodes.size());
+      pace.record(clock.nanoTime() - starts, nodes.size());
     }
     for (int i = 0; i < nodes.size(); i++) {
       listedOne();
@@ -308,7 +310,7 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    * that still runs (while the transaction may hold: see "Held slices" above).
    */
   private boolean timeUp() {
-    if (clock.getAsLong() - sliceEnds < 0) {
+    if (clock.nanoTime() - sliceEnds < 0) {
       return false;
     }
     if (!holdOver) {
@@ -355,6 +357,20 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
         pending.incrementAndGet();
         byte[] bytes = codec.encode(node); // now, while the node holds what its listing needs
         out.branch(new Placed<>(node, depth, bytes, lean ? codec.encodeForVisit(node) : bytes, false));
+      }
+
+      /**
+       * Forwarded, so a huge listing holds only what it added since its last commit here too.
+       * Exact over Kafka: the local engine delivers committed leaves to the transaction's visits,
+       * not to the world. If the listing then fails, the local engine reports it as a branch error
+       * (as in one JVM), and the error commits with the leaves. If the transaction aborts
+       * (rebalance, a local crawl that failed, a process killed), the leaves abort with it, and
+       * whoever takes the branch again lists it whole in a transaction of its own. Either way
+       * each leaf is read once by {@code read_committed} readers.
+       */
+      @Override
+      public void commitLeaves() {
+        out.commitLeaves();
       }
     };
   }

@@ -62,6 +62,9 @@ public final class ReaderPresence implements AutoCloseable {
   /**
    * Joins the crawl's readers group from a thread of its own, and returns at once: the membership
    * shows within a poll or two (and a group's first rebalance delay, 3 s on a broker by default).
+   *
+   * @param settings names the crawl and how to reach it
+   * @return the presence: close it when this process stops reading
    */
   public static ReaderPresence start(KafkaCrawlSettings settings) {
     ReaderPresence presence = new ReaderPresence(settings);
@@ -89,7 +92,9 @@ public final class ReaderPresence implements AutoCloseable {
    * Waits until this process shows among the crawl's readers: a process that must not lose the
    * crawl to a cleanup calls it before it reads.
    *
+   * @param timeout how long to wait at most
    * @return whether it joined within {@code timeout}
+   * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitMember(Duration timeout) throws InterruptedException {
     return joined.await(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -20,7 +20,13 @@ public record TopicSettings(int replication, Duration retention) {
   /** 3 replicas (fewer on a smaller cluster), records kept as long as the topics. */
   public static final TopicSettings DEFAULT = new TopicSettings(0, null);
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param replication replicas of each topic, 0 for the default
+   * @param retention how long the branches and visits are kept, or {@code null} for as long as the
+   *     topics live
+   */
   public TopicSettings {
     checkArgument(replication >= 0 && replication <= Short.MAX_VALUE, "replication (%s) must be from 1 to %s",
         replication, Short.MAX_VALUE);

@@ -110,6 +110,41 @@ class LocalDescentTest {
     assertEquals(0, source.sessionsNotClosed());
   }
 
+  /**
+   * A huge listing's committed leaves reach the local engine (and so the transaction's visits) as
+   * they are committed, not when the listing returns; and a listing that fails after a commit is a
+   * branch error at once, with its committed leaves visited once (it was held whole, then retried
+   * and its leaves dropped, when the descent did not forward the commit).
+   */
+  @Test
+  void committedLeaves_reachTheLocalEngineAtOnce_andAFailureAfterACommitIsABranchError() throws Exception {
+    AtomicLong delivered = new AtomicLong();
+    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.Set<Integer> twice = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    WideLeavesSource source = new WideLeavesSource(WideLeavesSource.Mode.FAIL_AFTER_COMMIT, delivered::get);
+    LocalDescent<Integer, Void> descent = new LocalDescent<>(source, TreeEngineMain.CODEC, 1, ticks::incrementAndGet,
+        Long.MAX_VALUE / 4, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
+    CrawlReport<Placed<Integer>> report;
+    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).retry(RETRY_AT_ONCE)
+        .startAll(List.of(seed(0, 0)), visit -> {
+          if (!seen.add(visit.node().node)) {
+            twice.add(visit.node().node);
+          }
+          if (!visit.isBranch()) {
+            delivered.incrementAndGet();
+          }
+        })) {
+      report = crawl.await();
+    }
+    assertEquals(0, source.lateCommits.get(), "committed leaves waited for the end of their listing");
+    assertEquals(Outcome.PARTIAL, report.outcome());
+    assertEquals(List.of(WideLeavesSource.ODD_BRANCH), report.errors().stream().map(e -> e.branch().node).toList());
+    assertEquals(1, report.errors().get(0).attempts(), "a listing that committed leaves is never retried");
+    assertEquals(java.util.Set.of(), twice);
+    assertEquals(WideLeavesSource.nodesWhenTheOddBranchFailed(), seen.size(),
+        "every leaf once, the failed listing's committed ones too");
+  }
+
   @Test
   void aSliceWithNoTimeLeft_listsOneSeed_andSetsAsideTheOtherSeeds_andWhatItFound() throws Exception {
     Tree tree = Tree.balanced(4, 4);

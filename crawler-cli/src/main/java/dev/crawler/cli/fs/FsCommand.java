@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:every entry was read",
-        "1:some directories could not be read, or the deadline passed, or the output could not be written (like find)",
+        "1:some directories could not be read, or the deadline passed, or the output could not be written (like find),"
+            + " or with --kafka the crawl lost its topics or Kafka while it ran",
         "2:bad usage or bad input (unknown flag, missing directory, bad glob)",
         "130:interrupted (Ctrl-C); what was found was written"},
     footerHeading = "%nFor fd users:%n",

@@ -74,7 +74,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:the whole crawl was printed (COMPLETE)",
         "1:some directories or managers could not be read (PARTIAL), this process could not list and may have been "
-            + "the last one that could (partial output), or the output could not be written",
+            + "the last one that could (partial output), the crawl lost its topics or Kafka while this followed it, or "
+            + "the output could not be written",
         "2:bad usage, unreachable Kafka, or no such crawl",
         "130:interrupted (Ctrl-C); what was printed by then was written"})
 public final class AttachCommand implements Callable<Integer> {

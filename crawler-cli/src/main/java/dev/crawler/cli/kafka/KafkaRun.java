@@ -140,8 +140,9 @@ public final class KafkaRun {
    * @param lifetime how long the crawl outlives its end (--keep, --keep-for)
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
-   * @throws ExitStatus.CrawlFailedException if this process's engine failed and no other process
-   *     lists the crawl: nobody would finish it, and the output is partial
+   * @throws ExitStatus.CrawlFailedException if the crawl could not be followed to its end (its
+   *     topics lost, Kafka lost), or this process's engine failed and no other process lists the
+   *     crawl: either way the output is partial (exit 1, as a joiner's)
    */
   public static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
       NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
@@ -180,7 +181,7 @@ public final class KafkaRun {
     }
     try {
       return follow(settings, crawl, engine, false, session, options.quiet, options.stats, err, units);
-    } catch (KafkaCrawlException e) { // this engine failed and no process lists: the output is partial
+    } catch (KafkaCrawlException e) { // not followed to its end: the output is partial
       throw new ExitStatus.CrawlFailedException(e);
     } finally {
       cleanup.finish(err, options.quiet);
@@ -197,7 +198,10 @@ public final class KafkaRun {
    *     a failure, rather than wait for ever
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
-   * @throws KafkaCrawlException if the engine failed and {@code aloneMayList}: the output is partial
+   * @throws KafkaCrawlException if the crawl could not be followed to its end once it ran (its
+   *     topics lost or made again, Kafka lost), or the engine failed and {@code aloneMayList}, or
+   *     no other process lists: the output is partial. Never a {@link UserError}: the input was
+   *     good, the crawl is incomplete (exit 1, as a joiner that lost the crawl exits)
    */
   static <T, S> CrawlReport<T> follow(KafkaCrawlSettings settings, DistributedCrawl<T> crawl,
       EngineProcess<T, S> engine, boolean aloneMayList, CommandCrawl session, boolean quiet, boolean stats,
@@ -253,7 +257,7 @@ public final class KafkaRun {
         throw new KafkaCrawlException("this process could not list (" + Failures.describe(failed)
             + "), and may be the only one left that lists; the output is partial: attach again when it can", failed);
       }
-      throw new UserError(e.getMessage(), e);
+      throw e; // its topics lost, Kafka lost: an incomplete crawl, not bad input
     }
     local.join();
     if (engineFailure.get() != null && !quiet) {

@@ -64,7 +64,8 @@ import picocli.CommandLine.Spec;
         "0:everyone was read",
         "1:some managers' reports could not be read, the deadline passed (partial output), the directory "
             + "stayed away longer than --reconnect-for, the output could not be written, more people were found "
-            + "than -z allows (partial output), or --find-orphans found people out of reach",
+            + "than -z allows (partial output), --find-orphans found people out of reach, or with --kafka the crawl "
+            + "lost its topics or Kafka while it ran",
         "2:bad usage, unknown root, bad credentials, or unreachable server",
         "130:interrupted (Ctrl-C); what was found was written"})
 public final class LdapCommand implements Callable<Integer> {

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every outcome becomes its exit code, and its last line, in one place. */
@@ -20,7 +19,7 @@ class ExitStatusTest {
   private final CrawlOptions options = new CrawlOptions();
 
   private static CrawlReport<String> report(Outcome outcome, Throwable failure) {
-    return new CrawlReport<>(outcome, failure, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0, 0, 0, List.of(), Duration.ZERO);
+    return CrawlReport.<String>builder(outcome).failure(failure).build();
   }
 
   private String said() {

@@ -71,6 +71,32 @@ class LoneStarterTest {
     }
   };
 
+  /**
+   * Topics lost under a crawl being followed, by its starter or by attach: an incomplete crawl
+   * (KafkaCrawlException, exit 1, as a joiner exits), not bad input (a UserError, exit 2, which
+   * the starter and attach gave).
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "aloneMayList={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  @Timeout(90)
+  void topicsLostWhileFollowed_isAnIncompleteCrawl_notBadInput(boolean aloneMayList) throws Exception {
+    String id = "lost-" + aloneMayList + "-" + Long.toHexString(System.nanoTime());
+    KafkaCrawlSettings settings = KafkaCrawlSettings.of(broker.bootstrap(), id);
+    DistributedCrawl<Integer> crawl = DistributedCrawl.start(settings, new CrawlSpec("tree", List.of("lost")),
+        List.of(0), CODEC, v -> {});
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        java.util.Map.of("bootstrap.servers", broker.bootstrap()))) {
+      admin.deleteTopics(List.of("crawler." + id + ".branches", "crawler." + id + ".visits",
+          "crawler." + id + ".events")).all().get();
+    }
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(said, true, StandardCharsets.UTF_8);
+    CommandCrawl session = new CommandCrawl(new ByteArrayOutputStream(), err, true, "entries");
+    KafkaCrawlException e = assertThrows(KafkaCrawlException.class, () -> KafkaRun.follow(settings, crawl,
+        null, aloneMayList, session, true, false, err, new String[] {"listed", "visits"}));
+    assertTrue(e.getMessage().startsWith("the crawl " + id + " lost its records at "), e.getMessage());
+  }
+
   @Test
   @Timeout(90)
   void aStarterWhoseEngineFails_withNobodyElseListing_stopsWithOneLine() throws Exception {
