@@ -121,7 +121,11 @@ public final class FileEntry {
     return new FileEntry(raw, raw.type, null, null, false, origin, null);
   }
 
-  /** The path, resolved from the crawl's root as given. Its exact bytes: {@link #pathBytes()}. */
+  /**
+   * The path, resolved from the crawl's root as given. Its exact bytes: {@link #pathBytes()}.
+   *
+   * @return the path; for an entry the native reader found, made from its bytes on first use
+   */
   public Path path() {
     Path p = path;
     if (p == null) {
@@ -188,6 +192,11 @@ public final class FileEntry {
     return ignoreRules;
   }
 
+  /**
+   * What kind of entry this is.
+   *
+   * @return its type; {@link FileType#UNKNOWN} when it was not read
+   */
   public FileType type() {
     return type;
   }
@@ -196,12 +205,18 @@ public final class FileEntry {
    * Size in bytes, as {@code stat} reports it (for a directory, the directory's own size); -1 when
    * not read: for an entry of type {@link FileType#UNKNOWN}, and, with {@link
    * FileTreeOptions#readLeafAttributes()} off, for entries whose type the directory listing told.
+   *
+   * @return the size in bytes, or -1
    */
   public long size() {
     return size;
   }
 
-  /** Last modification, milliseconds since the epoch; -1 when not read, as for {@link #size()}. */
+  /**
+   * Last modification, milliseconds since the epoch.
+   *
+   * @return the time, or -1 when not read, as for {@link #size()}
+   */
   public long lastModifiedMillis() {
     return lastModifiedMillis;
   }
@@ -210,6 +225,8 @@ public final class FileEntry {
    * Disk space the entry takes, in bytes: its {@code st_blocks} times 512, what {@code du} adds up.
    * -1 when not known: with {@code java.nio}, which cannot read it, or when attributes were not read
    * (see {@link FileTreeSource#canReadDiskUsage()}).
+   *
+   * @return the bytes it takes on disk, or -1
    */
   public long diskUsage() {
     return diskBytes;
@@ -219,12 +236,18 @@ public final class FileEntry {
    * For an entry that is not a directory and has other names (hard links): a key equal for every
    * name of the same file, so that a total can count it once, as {@code du} does. {@code null}
    * otherwise, and whenever the reader could not tell (as {@link #diskUsage()}).
+   *
+   * @return the key (compare with {@code equals}), or {@code null}
    */
   public Object hardLinkKey() {
     return hardLinkKey;
   }
 
-  /** Whether this is a followed link to an ancestor directory (reported as an error, not entered). */
+  /**
+   * Whether this is a followed link to an ancestor directory (reported as an error, not entered).
+   *
+   * @return {@code true} for a loop; always {@code false} unless links are followed
+   */
   public boolean isLoop() {
     return loop;
   }

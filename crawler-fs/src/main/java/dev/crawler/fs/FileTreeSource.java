@@ -202,12 +202,20 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     return reader instanceof NativeDirectoryReader;
   }
 
-  /** The first root directory's entry: the branch to start a crawl at. */
+  /**
+   * The first root directory's entry: the branch to start a crawl at.
+   *
+   * @return the first root's entry
+   */
   public FileEntry root() {
     return roots.get(0);
   }
 
-  /** Every root directory's entry, in the order given: the branches to start a crawl at. */
+  /**
+   * Every root directory's entry, in the order given: the branches to start a crawl at.
+   *
+   * @return the roots' entries, unmodifiable
+   */
   public List<FileEntry> roots() {
     return roots;
   }
@@ -232,6 +240,11 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     return new FileEntryCodec(roots);
   }
 
+  /**
+   * How this source walks.
+   *
+   * @return the options it was built with
+   */
   public FileTreeOptions options() {
     return options;
   }
