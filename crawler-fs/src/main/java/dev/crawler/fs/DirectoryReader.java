@@ -102,8 +102,9 @@ interface DirectoryReader {
     boolean next(RawEntry into) throws IOException;
 
     /**
-     * Reads the entry {@link #next} just started: its type, its identity, and with {@code
-     * attributes} its size, time, and what this reader can tell of disk usage and links. Following
+     * Reads the entry {@link #next} just started: its type; with {@code followLinks} its identity
+     * (what tells a loop); with {@code attributes} its size, time, and what this reader can tell of
+     * disk usage, links and identity (what tells hard links). Following
      * links, a link's target is read instead ({@link RawEntry#followed}), and a link whose target
      * cannot be read (dangling, a loop of links, no permission) stays a link, as with {@code find -L}.
      *

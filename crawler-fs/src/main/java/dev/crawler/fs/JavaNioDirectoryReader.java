@@ -58,7 +58,7 @@ final class JavaNioDirectoryReader implements DirectoryReader {
   public void readRoot(Path root, boolean attributes, RawEntry into) throws IOException {
     BasicFileAttributes a = Files.readAttributes(root, BasicFileAttributes.class);
     into.reset(root);
-    fill(into, a);
+    fill(into, a, true);
   }
 
   @Override
@@ -66,14 +66,15 @@ final class JavaNioDirectoryReader implements DirectoryReader {
     return new NioListing(directory.path());
   }
 
-  private static void fill(RawEntry entry, BasicFileAttributes a) {
+  /** The attributes, and with {@code identity} the file key (an allocation: only when links are followed). */
+  private static void fill(RawEntry entry, BasicFileAttributes a, boolean identity) {
     entry.type = a.isRegularFile() ? FileType.FILE
         : a.isSymbolicLink() ? FileType.SYMLINK
         : a.isDirectory() ? FileType.DIRECTORY
         : FileType.OTHER;
     entry.size = a.size();
     entry.lastModifiedMillis = a.lastModifiedTime().toMillis();
-    entry.javaFileKey = a.fileKey();
+    entry.javaFileKey = identity ? a.fileKey() : null;
   }
 
   /**
@@ -158,10 +159,10 @@ final class JavaNioDirectoryReader implements DirectoryReader {
         }
         return Read.TOO_LONG;
       }
-      fill(entry, a);
+      fill(entry, a, followLinks);
       if (followLinks && a.isSymbolicLink()) {
         try {
-          fill(entry, Files.readAttributes(path, BasicFileAttributes.class));
+          fill(entry, Files.readAttributes(path, BasicFileAttributes.class), true);
           entry.followed = true;
         } catch (IOException dangling) {
           // a broken link stays a link, as with find -L
