@@ -12,14 +12,14 @@ package dev.crawler.fs;
  */
 public final class DirectorySession implements AutoCloseable {
   /** {@code null} when the source lists with {@code java.nio}. */
-  private final NativeDirectoryReader.OpenDirectories open;
+  private final DirectoryReader.OpenDirectories open;
 
-  DirectorySession(NativeDirectoryReader.OpenDirectories open) {
+  DirectorySession(DirectoryReader.OpenDirectories open) {
     this.open = open;
   }
 
   /** The directories kept open, for the native reader; {@code null} with {@code java.nio}. */
-  NativeDirectoryReader.OpenDirectories openDirectories() {
+  DirectoryReader.OpenDirectories openDirectories() {
     return open;
   }
 

@@ -43,67 +43,89 @@ public final class FileEntry {
   /** For directories, with ignore files respected: the rules its entries obey; {@code null} otherwise. */
   private final IgnoreRules ignoreRules;
 
-  FileEntry(Path path, FileType type, long size, long lastModifiedMillis, Object fileKey,
-      FileEntry parentDirectory, boolean loop, TreeRoot origin) {
-    this(Objects.requireNonNull(path, "path"), null, type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
-        origin);
-  }
-
-  /** An entry whose path is {@code bytes}, exactly as the filesystem stores them (not copied). */
-  FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, TreeRoot origin) {
-    this(bytes, type, size, lastModifiedMillis, null, null, false, origin);
-  }
-
-  /** The same, with what following links needs: the file key, the parent directory, a loop. */
-  FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
-      FileEntry parentDirectory, boolean loop, TreeRoot origin) {
-    this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
-        origin);
-  }
-
-  /** As above, with what the native reader tells of disk usage and hard links. */
-  FileEntry(byte[] bytes, FileType type, long size, long lastModifiedMillis, long diskBytes, Object hardLinkKey,
-      Object fileKey, FileEntry parentDirectory, boolean loop, TreeRoot origin) {
-    this(null, Objects.requireNonNull(bytes, "bytes"), type, size, lastModifiedMillis, fileKey, parentDirectory, loop,
-        origin, diskBytes, hardLinkKey, null);
-  }
-
-  private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
-      FileEntry parentDirectory, boolean loop, TreeRoot origin) {
-    this(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, -1, null, null);
-  }
-
-  private FileEntry(Path path, byte[] bytes, FileType type, long size, long lastModifiedMillis, Object fileKey,
-      FileEntry parentDirectory, boolean loop, TreeRoot origin, long diskBytes, Object hardLinkKey,
-      IgnoreRules ignoreRules) {
-    this.ignoreRules = ignoreRules;
-    this.diskBytes = diskBytes;
-    this.hardLinkKey = hardLinkKey;
+  /** A copy of {@code from} with another path, or other ignore rules. */
+  private FileEntry(FileEntry from, Path path, byte[] bytes, IgnoreRules ignoreRules) {
     this.path = path;
     this.bytes = bytes;
+    this.type = from.type;
+    this.size = from.size;
+    this.lastModifiedMillis = from.lastModifiedMillis;
+    this.fileKey = from.fileKey;
+    this.parentDirectory = from.parentDirectory;
+    this.loop = from.loop;
+    this.origin = from.origin;
+    this.diskBytes = from.diskBytes;
+    this.hardLinkKey = from.hardLinkKey;
+    this.ignoreRules = ignoreRules;
+  }
+
+  /** An entry of {@code raw}'s path and attributes, and of the given links to the walk. */
+  private FileEntry(RawEntry raw, FileType type, Object fileKey, FileEntry parentDirectory, boolean loop,
+      TreeRoot origin, Object hardLinkKey) {
+    this.path = raw.pathOrNull();
+    this.bytes = raw.bytesOrNull();
     this.type = Objects.requireNonNull(type, "type");
-    this.size = size;
-    this.lastModifiedMillis = lastModifiedMillis;
+    this.size = raw.size;
+    this.lastModifiedMillis = raw.lastModifiedMillis;
     this.fileKey = fileKey;
     this.parentDirectory = parentDirectory;
     this.loop = loop;
     this.origin = origin;
+    this.diskBytes = raw.diskBytes;
+    this.hardLinkKey = hardLinkKey;
+    this.ignoreRules = null;
+  }
+
+  /**
+   * A leaf as read: its type and attributes, and, when it has other names (hard links), its
+   * identity as {@link #hardLinkKey()}.
+   */
+  static FileEntry leaf(RawEntry raw) {
+    return new FileEntry(raw, raw.type, null, null, false, null, raw.links > 1 ? raw.fileKey() : null);
+  }
+
+  /** A directory under {@code origin}, as read, when links are not followed. */
+  static FileEntry directory(RawEntry raw, TreeRoot origin) {
+    return new FileEntry(raw, FileType.DIRECTORY, null, null, false, origin, null);
+  }
+
+  /**
+   * A directory when links are followed: it remembers its identity and its parent, so that a link
+   * below it back to it is told; a loop itself if it is a followed link to an ancestor.
+   *
+   * @param parent the directory it was listed in; {@code null} for a root
+   * @param loop whether it is a followed link to {@code parent} or one of its ancestors
+   */
+  static FileEntry followedDirectory(RawEntry raw, TreeRoot origin, FileEntry parent, boolean loop) {
+    return new FileEntry(raw, FileType.DIRECTORY, raw.fileKey(), parent, loop, origin, null);
   }
 
   /**
    * An entry {@code java.nio} cannot read, its path being too long to open by name ({@code
    * PATH_MAX}): a branch of type {@link FileType#UNKNOWN}, whose listing fails saying so.
    */
-  static FileEntry beyondPathMax(Path path) {
-    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
+  static FileEntry beyondPathMax(RawEntry raw) {
+    return unread(raw);
   }
 
   /** An entry known not to be a directory, whose attributes were not read. */
-  static FileEntry unread(Path path) {
-    return new FileEntry(path, FileType.UNKNOWN, -1, -1, null, null, false, null);
+  static FileEntry unread(RawEntry raw) {
+    return new FileEntry(raw, FileType.UNKNOWN, null, null, false, null, null); // nothing was read into raw
   }
 
-  /** The path, resolved from the crawl's root as given. Its exact bytes: {@link #pathBytes()}. */
+  /**
+   * An entry as {@link FileEntryCodec} carries it: its path, type, size and time, and for a
+   * directory its root; no other link to the walk.
+   */
+  static FileEntry decoded(RawEntry raw, TreeRoot origin) {
+    return new FileEntry(raw, raw.type, null, null, false, origin, null);
+  }
+
+  /**
+   * The path, resolved from the crawl's root as given. Its exact bytes: {@link #pathBytes()}.
+   *
+   * @return the path; for an entry the native reader found, made from its bytes on first use
+   */
   public Path path() {
     Path p = path;
     if (p == null) {
@@ -138,8 +160,7 @@ public final class FileEntry {
     Path path = path();
     Path absolute = path.toAbsolutePath().normalize();
     return absolute.equals(path) ? this
-        : new FileEntry(absolute, null, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin,
-            diskBytes, hardLinkKey, ignoreRules);
+        : new FileEntry(this, absolute, null, ignoreRules);
   }
 
   /**
@@ -158,14 +179,12 @@ public final class FileEntry {
     while (start < b.length - 1 && b[start] == '/') {
       start++;
     }
-    return new FileEntry(null, Arrays.copyOfRange(b, start, b.length), type, size, lastModifiedMillis,
-        fileKey, parentDirectory, loop, origin, diskBytes, hardLinkKey, ignoreRules);
+    return new FileEntry(this, null, Arrays.copyOfRange(b, start, b.length), ignoreRules);
   }
 
   /** This directory with the ignore rules its entries obey. */
   FileEntry withIgnoreRules(IgnoreRules rules) {
-    return new FileEntry(path, bytes, type, size, lastModifiedMillis, fileKey, parentDirectory, loop, origin, diskBytes,
-        hardLinkKey, rules);
+    return new FileEntry(this, path, bytes, rules);
   }
 
   /** The ignore rules this directory's entries obey; {@code null} unless ignore files are respected. */
@@ -173,6 +192,11 @@ public final class FileEntry {
     return ignoreRules;
   }
 
+  /**
+   * What kind of entry this is.
+   *
+   * @return its type; {@link FileType#UNKNOWN} when it was not read
+   */
   public FileType type() {
     return type;
   }
@@ -181,12 +205,18 @@ public final class FileEntry {
    * Size in bytes, as {@code stat} reports it (for a directory, the directory's own size); -1 when
    * not read: for an entry of type {@link FileType#UNKNOWN}, and, with {@link
    * FileTreeOptions#readLeafAttributes()} off, for entries whose type the directory listing told.
+   *
+   * @return the size in bytes, or -1
    */
   public long size() {
     return size;
   }
 
-  /** Last modification, milliseconds since the epoch; -1 when not read, as for {@link #size()}. */
+  /**
+   * Last modification, milliseconds since the epoch.
+   *
+   * @return the time, or -1 when not read, as for {@link #size()}
+   */
   public long lastModifiedMillis() {
     return lastModifiedMillis;
   }
@@ -195,6 +225,8 @@ public final class FileEntry {
    * Disk space the entry takes, in bytes: its {@code st_blocks} times 512, what {@code du} adds up.
    * -1 when not known: with {@code java.nio}, which cannot read it, or when attributes were not read
    * (see {@link FileTreeSource#canReadDiskUsage()}).
+   *
+   * @return the bytes it takes on disk, or -1
    */
   public long diskUsage() {
     return diskBytes;
@@ -204,12 +236,18 @@ public final class FileEntry {
    * For an entry that is not a directory and has other names (hard links): a key equal for every
    * name of the same file, so that a total can count it once, as {@code du} does. {@code null}
    * otherwise, and whenever the reader could not tell (as {@link #diskUsage()}).
+   *
+   * @return the key (compare with {@code equals}), or {@code null}
    */
   public Object hardLinkKey() {
     return hardLinkKey;
   }
 
-  /** Whether this is a followed link to an ancestor directory (reported as an error, not entered). */
+  /**
+   * Whether this is a followed link to an ancestor directory (reported as an error, not entered).
+   *
+   * @return {@code true} for a loop; always {@code false} unless links are followed
+   */
   public boolean isLoop() {
     return loop;
   }

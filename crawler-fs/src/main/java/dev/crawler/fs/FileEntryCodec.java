@@ -63,7 +63,12 @@ final class FileEntryCodec implements NodeCodec<FileEntry> {
         throw new IllegalArgumentException("an entry under root " + root + ", and this source has " + roots.size());
       }
       TreeRoot origin = root < 0 ? null : roots.get(root).origin();
-      return new FileEntry(PathBytes.toPath(path), type, size, mtime, null, null, false, origin);
+      RawEntry raw = new RawEntry();
+      raw.reset(PathBytes.toPath(path));
+      raw.type = type;
+      raw.size = size;
+      raw.lastModifiedMillis = mtime;
+      return FileEntry.decoded(raw, origin);
     } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new IllegalArgumentException("not an encoded file entry", e);
     }

@@ -26,48 +26,111 @@ import java.util.Objects;
 public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
     boolean readLeafAttributes, IgnoreFiles ignoreFiles) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param followLinks see the class comment
+   * @param oneFileSystem see the class comment
+   * @param skipHidden see the class comment
+   * @param excludes see the class comment; copied
+   * @param readLeafAttributes see the class comment
+   * @param ignoreFiles see the class comment; {@code null} for none
+   */
   public FileTreeOptions {
     excludes = List.copyOf(Objects.requireNonNull(excludes, "excludes"));
   }
 
-  /** Options that respect no ignore file. */
+  /**
+   * Options that respect no ignore file.
+   *
+   * @param followLinks see the class comment
+   * @param oneFileSystem see the class comment
+   * @param skipHidden see the class comment
+   * @param excludes see the class comment; copied
+   * @param readLeafAttributes see the class comment
+   */
   public FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
       boolean readLeafAttributes) {
     this(followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, null);
   }
 
-  /** Options that read every entry's attributes. */
+  /**
+   * Options that read every entry's attributes and respect no ignore file.
+   *
+   * @param followLinks see the class comment
+   * @param oneFileSystem see the class comment
+   * @param skipHidden see the class comment
+   * @param excludes see the class comment; copied
+   */
   public FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes) {
     this(followLinks, oneFileSystem, skipHidden, excludes, true);
   }
 
-  /** Everything off but {@code readLeafAttributes}, no excludes. */
+  /**
+   * Everything off but {@code readLeafAttributes}, no excludes, no ignore files.
+   *
+   * @return the defaults
+   */
   public static FileTreeOptions defaults() {
     return new FileTreeOptions(false, false, false, List.of(), true);
   }
 
+  /**
+   * These options with another {@link #followLinks()}.
+   *
+   * @param follow the new value
+   * @return the options with it, the others unchanged
+   */
   public FileTreeOptions withFollowLinks(boolean follow) {
     return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes, readLeafAttributes, ignoreFiles);
   }
 
+  /**
+   * These options with another {@link #oneFileSystem()}.
+   *
+   * @param one the new value
+   * @return the options with it, the others unchanged
+   */
   public FileTreeOptions withOneFileSystem(boolean one) {
     return new FileTreeOptions(followLinks, one, skipHidden, excludes, readLeafAttributes, ignoreFiles);
   }
 
+  /**
+   * These options with another {@link #skipHidden()}.
+   *
+   * @param skip the new value
+   * @return the options with it, the others unchanged
+   */
   public FileTreeOptions withSkipHidden(boolean skip) {
     return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes, readLeafAttributes, ignoreFiles);
   }
 
+  /**
+   * These options with another {@link #excludes()}.
+   *
+   * @param globs the new value
+   * @return the options with it, the others unchanged
+   */
   public FileTreeOptions withExcludes(List<String> globs) {
     return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs, readLeafAttributes, ignoreFiles);
   }
 
+  /**
+   * These options with another {@link #readLeafAttributes()}.
+   *
+   * @param read the new value
+   * @return the options with it, the others unchanged
+   */
   public FileTreeOptions withReadLeafAttributes(boolean read) {
     return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, read, ignoreFiles);
   }
 
-  /** These options with the given ignore files respected; {@code null} for none. */
+  /**
+   * These options with the given ignore files respected.
+   *
+   * @param files the ignore files; {@code null} for none
+   * @return the options with them, the others unchanged
+   */
   public FileTreeOptions withIgnoreFiles(IgnoreFiles files) {
     return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, files);
   }

@@ -4,12 +4,10 @@ import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.Children;
 import dev.crawler.core.spi.NodeCodec;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -68,16 +66,13 @@ import org.slf4j.LoggerFactory;
 public final class FileTreeSource implements BranchSource<FileEntry, DirectorySession> {
   private static final Logger log = LoggerFactory.getLogger(FileTreeSource.class);
   /** Filesystem types whose directory link counts are 2 plus the number of subdirectories. */
-  static final String LINK_COUNT_FILESYSTEMS = "ext2, ext3, ext4, xfs, tmpfs";
-  private static final Set<String> LINK_COUNT_TYPES = Set.of(LINK_COUNT_FILESYSTEMS.split(", "));
+  static final String LINK_COUNT_FILESYSTEMS = JavaNioDirectoryReader.LINK_COUNT_FILESYSTEMS;
   /**
    * The longest path, its terminating NUL included, that Linux opens by name: 4,096 bytes. The
    * native reader lists below it (see the class comment); code that opens an entry by its path
    * cannot.
    */
-  public static final int PATH_MAX = NativeDirectoryReader.PATH_MAX;
-  /** A listing's subdirectory count when it is not known: every entry is read. */
-  private static final int UNKNOWN_COUNT = -1;
+  public static final int PATH_MAX = DirectoryReader.PATH_MAX;
 
   private final FileTreeOptions options;
   /** The entries of the roots, in the order given. */
@@ -88,15 +83,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   private final boolean filtering;
   /** Whether entries that cannot be directories are left unread (the leaf optimization). */
   private final boolean skipLeaves;
-  /** Per device ({@code unix:dev}): whether its filesystem keeps directory link counts. */
-  private final Map<Object, Boolean> keepsLinkCounts = new ConcurrentHashMap<>();
-  /** Lists directories when not {@code null}; else {@code java.nio} does. */
-  private final NativeDirectoryReader nativeReader;
+  /** Reads the directories; what their entries become is decided here. */
+  private final DirectoryReader reader;
 
-  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, List<BasicFileAttributes> rootAttributes,
-      NativeDirectoryReader reader) throws IOException {
+  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, DirectoryReader reader) throws IOException {
     this.options = options;
-    this.nativeReader = reader;
+    this.reader = reader;
     for (String glob : options.excludes()) {
       PathMatcher matcher;
       try {
@@ -111,19 +103,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     }
     this.filtering = options.skipHidden() || !options.excludes().isEmpty();
     List<FileEntry> entries = new ArrayList<>(rootPaths.size());
-    for (int i = 0; i < rootPaths.size(); i++) {
-      Path path = rootPaths.get(i);
-      Object device = !options.oneFileSystem() ? null
-          : nativeReader != null ? (Object) nativeReader.device(PathBytes.of(path)) : device(path);
-      TreeRoot origin = new TreeRoot(path, device);
-      FileEntry root = directory(path, rootAttributes.get(i), null, origin);
-      if (nativeReader != null && (options.followLinks() || options.readLeafAttributes())) {
-        // Loops are told by the reader's keys, and disk usage comes from it alone.
-        long[] key = nativeReader.fileKey(PathBytes.of(path));
-        root = new FileEntry(PathBytes.of(path), FileType.DIRECTORY, root.size(), root.lastModifiedMillis(),
-            options.readLeafAttributes() ? key[2] : -1, null,
-            options.followLinks() ? new NativeFileKey(key[0], key[1]) : null, null, false, origin);
-      }
+    RawEntry raw = new RawEntry();
+    for (Path path : rootPaths) {
+      TreeRoot origin = new TreeRoot(path, options.oneFileSystem() ? reader.device(path) : null);
+      reader.readRoot(path, options.readLeafAttributes(), raw);
+      FileEntry root = options.followLinks() ? FileEntry.followedDirectory(raw, origin, null, false)
+          : FileEntry.directory(raw, origin);
       if (options.ignoreFiles() != null) {
         root = root.withIgnoreRules(IgnoreRules.above(path, IgnoreRules.text(root.sharedPathBytes()),
             options.ignoreFiles()));
@@ -168,22 +153,21 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   }
 
   /** {@link #over(List, FileTreeOptions)} with the given reader; {@code null} for {@code java.nio}. */
-  static FileTreeSource over(List<Path> roots, FileTreeOptions options, NativeDirectoryReader reader)
+  static FileTreeSource over(List<Path> roots, FileTreeOptions options, DirectoryReader reader)
       throws IOException {
     Objects.requireNonNull(roots, "roots");
     Objects.requireNonNull(options, "options");
     if (roots.isEmpty()) {
       throw new IllegalArgumentException("no root directory given");
     }
-    List<BasicFileAttributes> attributes = new ArrayList<>(roots.size());
     for (Path root : roots) {
+      // java.nio's exceptions name the root: NoSuchFileException, AccessDeniedException, ...
       BasicFileAttributes a = Files.readAttributes(Objects.requireNonNull(root, "root"), BasicFileAttributes.class);
       if (!a.isDirectory()) {
         throw new NotDirectoryException(root.toString());
       }
-      attributes.add(a);
     }
-    return new FileTreeSource(List.copyOf(roots), options, attributes, reader);
+    return new FileTreeSource(List.copyOf(roots), options, reader != null ? reader : new JavaNioDirectoryReader());
   }
 
   /**
@@ -216,20 +200,28 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
    * @return the reader's name
    */
   public String readerName() {
-    return nativeReader != null ? "getdents64" : "java.nio";
+    return reader.name();
   }
 
   /** Whether directories are read natively ({@link NativeDirectoryReader}) rather than with java.nio. */
   boolean readsNatively() {
-    return nativeReader != null;
+    return reader instanceof NativeDirectoryReader;
   }
 
-  /** The first root directory's entry: the branch to start a crawl at. */
+  /**
+   * The first root directory's entry: the branch to start a crawl at.
+   *
+   * @return the first root's entry
+   */
   public FileEntry root() {
     return roots.get(0);
   }
 
-  /** Every root directory's entry, in the order given: the branches to start a crawl at. */
+  /**
+   * Every root directory's entry, in the order given: the branches to start a crawl at.
+   *
+   * @return the roots' entries, unmodifiable
+   */
   public List<FileEntry> roots() {
     return roots;
   }
@@ -254,6 +246,11 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     return new FileEntryCodec(roots);
   }
 
+  /**
+   * How this source walks.
+   *
+   * @return the options it was built with
+   */
   public FileTreeOptions options() {
     return options;
   }
@@ -261,7 +258,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   /** A session for one worker: with the native reader, the directories it keeps open. */
   @Override
   public DirectorySession open() {
-    return new DirectorySession(nativeReader == null ? null : nativeReader.openDirectories());
+    return new DirectorySession(reader.openDirectories());
   }
 
   @Override
@@ -285,7 +282,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     if (dir.type() == FileType.UNKNOWN) { // java.nio met it past PATH_MAX: see listEntries
       throw beyondPathMax(dir.path());
     }
-    NativeDirectoryReader.OpenDirectories open = session == null ? null : session.openDirectories();
+    DirectoryReader.OpenDirectories open = session == null ? null : session.openDirectories();
     if (dir.ignoreRules() == null) {
       listEntries(open, dir, new LeafGroups(out));
       return;
@@ -302,87 +299,69 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     return new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
         "File name too long: not listed, its path has %,d bytes, and java.nio opens only paths under %,d "
             + "(PATH_MAX); the native reader (Java 22+ on Linux) lists at any depth", length,
-        NativeDirectoryReader.PATH_MAX));
+        PATH_MAX));
   }
 
-  /** Lists a directory's entries, those left out by options (not by ignore files) excepted. */
-  private void listEntries(NativeDirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
+  /**
+   * Lists a directory's entries, those left out by options (not by ignore files) excepted: the one
+   * place that decides, whichever reader reads, which directories are entered (the device), which
+   * entries are left out (filters), which are read (attributes, links, the link count), and what
+   * each becomes (a leaf, a branch, a loop, a branch past {@code PATH_MAX}).
+   */
+  private void listEntries(DirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
       throws IOException {
-    if (nativeReader != null) {
-      listNatively(open, dir, out);
-      return;
-    }
     TreeRoot origin = dir.origin();
-    Object rootDevice = origin.device();
-    // One stat of the directory serves both the filesystem check and the link count.
-    Map<String, Object> unix = skipLeaves || rootDevice != null ? unixAttributes(dir.path()) : null;
-    if (rootDevice != null && !dir.path().equals(origin.path())
-        && !rootDevice.equals(unix != null ? unix.get("dev") : device(dir.path()))) {
-      return; // another filesystem: visited, not entered
-    }
-    int subdirectoriesLeft = skipLeaves && unix != null ? subdirectoryCount(dir.path(), unix) : UNKNOWN_COUNT;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
-      for (Path path : entries) {
-        if (excluded(path, origin)) {
+    boolean follow = options.followLinks();
+    boolean attributes = options.readLeafAttributes();
+    try (DirectoryReader.Listing listing = reader.open(open, dir)) {
+      if (origin.device() != null && !origin.device().equals(listing.device())) {
+        return; // another filesystem: visited, not entered (a root is on its own, links followed or not)
+      }
+      int subdirectoriesLeft = skipLeaves ? listing.subdirectoryCount() : -1;
+      RawEntry raw = new RawEntry(); // one per listing, refilled entry after entry
+      while (listing.next(raw)) {
+        if (filtering && excluded(raw, origin)) {
           continue; // even if it is a directory: the count then stays high, which is only slower
         }
-        if (subdirectoriesLeft == 0) {
-          out.leaf(FileEntry.unread(path));
+        FileType told = raw.type;
+        if (attributes || told == null || follow && (told == FileType.SYMLINK || told == FileType.DIRECTORY)) {
+          if (subdirectoriesLeft == 0) {
+            out.leaf(FileEntry.unread(raw)); // no directory is left: no need to read what it is
+            continue;
+          }
+          DirectoryReader.Read read = listing.read(raw, attributes, follow);
+          if (read == DirectoryReader.Read.VANISHED) {
+            log.debug("{} vanished while listing {}", raw.path(), dir.path());
+            continue;
+          } else if (read == DirectoryReader.Read.TOO_LONG) {
+            out.branch(FileEntry.beyondPathMax(raw)); // visited, and its listing fails saying so (list)
+            continue;
+          }
+        }
+        if (raw.type != FileType.DIRECTORY) {
+          out.leaf(FileEntry.leaf(raw));
           continue;
         }
-        BasicFileAttributes attributes;
-        try {
-          attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException vanished) {
-          log.debug("{} vanished while listing {}", path, dir.path());
-          continue;
-        } catch (FileSystemException e) {
-          if (PathBytes.of(path).length < NativeDirectoryReader.PATH_MAX) {
-            throw e;
-          }
-          // Too long to read by path: visited, and its listing fails saying so (list, above).
-          out.branch(FileEntry.beyondPathMax(path));
-          continue;
+        if (subdirectoriesLeft > 0) {
+          subdirectoriesLeft--;
         }
-        if (attributes.isSymbolicLink() && options.followLinks()) {
-          addFollowed(dir, path, attributes, out);
-        } else if (attributes.isDirectory()) {
-          if (subdirectoriesLeft > 0) {
-            subdirectoriesLeft--;
-          }
-          out.branch(directory(path, attributes, dir, dir.origin()));
-        } else {
-          out.leaf(leaf(path, attributes));
+        if (!follow) {
+          out.branch(FileEntry.directory(raw, origin));
+        } else { // a followed link to an ancestor is a loop, listed as an error
+          out.branch(FileEntry.followedDirectory(raw, origin, dir, raw.followed && isAncestor(raw.fileKey(), dir)));
         }
       }
     }
   }
 
-  private void listNatively(NativeDirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
-      throws IOException {
-    TreeRoot origin = dir.origin();
-    // A root is on its own device, so the check can include it: the listing follows a root link too.
-    long device = origin.device() == null ? NativeDirectoryReader.ANY_DEVICE : (Long) origin.device();
-    boolean follow = options.followLinks();
-    nativeReader.list(open, dir.sharedPathBytes(), options.readLeafAttributes(), follow, device,
-        (path, nameStart, type, size, modified, diskBytes, links, fileDevice, inode, followed) -> {
-          if (filtering && excluded(path, nameStart, origin)) {
-            return;
-          }
-          if (type != FileType.DIRECTORY) {
-            Object hardLink = links > 1 ? new NativeFileKey(fileDevice, inode) : null;
-            out.leaf(new FileEntry(path, type, size, modified, diskBytes, hardLink, null, null, false, null));
-          } else if (!follow) {
-            out.branch(new FileEntry(path, type, size, modified, diskBytes, null, null, null, false, origin));
-          } else { // as addFollowed: a followed link to an ancestor is a loop, listed as an error
-            Object key = new NativeFileKey(fileDevice, inode);
-            boolean loop = false;
-            for (FileEntry ancestor = dir; followed && ancestor != null; ancestor = ancestor.parentDirectory()) {
-              loop |= key.equals(ancestor.fileKey());
-            }
-            out.branch(new FileEntry(path, type, size, modified, diskBytes, null, key, dir, loop, origin));
-          }
-        });
+  /** Whether {@code key} is the file key of {@code dir} or of one of its ancestors. */
+  private static boolean isAncestor(Object key, FileEntry dir) {
+    for (FileEntry ancestor = dir; key != null && ancestor != null; ancestor = ancestor.parentDirectory()) {
+      if (key.equals(ancestor.fileKey())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -489,49 +468,16 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     }
   }
 
-  /** A directory's identity for the native reader: device and inode, as {@code find -L} tells loops. */
-  private record NativeFileKey(long device, long inode) {}
-
-  /** {@link #excluded(Path, TreeRoot)} for a path in bytes, made a Path only for globs. */
-  private boolean excluded(byte[] path, int nameStart, TreeRoot origin) {
-    if (options.skipHidden() && path[nameStart] == '.') {
+  /** Whether options leave an entry out (hidden, or matching an exclude), with its subtree. */
+  private boolean excluded(RawEntry entry, TreeRoot origin) {
+    if (options.skipHidden() && entry.isHidden()) {
       return true;
     }
-    return (!nameExcludes.isEmpty() || !pathExcludes.isEmpty()) && excluded(PathBytes.toPath(path), origin);
-  }
-
-  /** A followed link: the target's type and attributes; a loop if it is an ancestor. */
-  private void addFollowed(FileEntry dir, Path link, BasicFileAttributes linkAttributes, Children<FileEntry> out) {
-    BasicFileAttributes target;
-    try {
-      target = Files.readAttributes(link, BasicFileAttributes.class);
-    } catch (IOException dangling) {
-      out.leaf(leaf(link, linkAttributes)); // a broken link stays a link, as with find -L
-      return;
+    if (nameExcludes.isEmpty() && pathExcludes.isEmpty()) {
+      return false; // no glob: the path need not be made (from the native reader's bytes)
     }
-    if (!target.isDirectory()) {
-      out.leaf(leaf(link, target));
-      return;
-    }
-    Object key = target.fileKey();
-    for (FileEntry ancestor = dir; ancestor != null; ancestor = ancestor.parentDirectory()) {
-      if (key != null && key.equals(ancestor.fileKey())) {
-        out.branch(new FileEntry(link, FileType.DIRECTORY, target.size(),
-            target.lastModifiedTime().toMillis(), key, dir, true, dir.origin()));
-        return;
-      }
-    }
-    out.branch(directory(link, target, dir, dir.origin()));
-  }
-
-  private boolean excluded(Path path, TreeRoot origin) {
-    if (!filtering) {
-      return false; // the common case: no name is looked at (getFileName parses the whole path)
-    }
+    Path path = entry.path();
     Path name = path.getFileName();
-    if (options.skipHidden() && name.toString().startsWith(".")) {
-      return true;
-    }
     for (PathMatcher matcher : nameExcludes) {
       if (matcher.matches(name)) {
         return true;
@@ -546,57 +492,5 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
       }
     }
     return false;
-  }
-
-  private FileEntry directory(Path path, BasicFileAttributes attributes, FileEntry parent, TreeRoot origin) {
-    boolean follow = options.followLinks();
-    return new FileEntry(path, FileType.DIRECTORY, attributes.size(), attributes.lastModifiedTime().toMillis(),
-        follow ? attributes.fileKey() : null, follow ? parent : null, false, origin);
-  }
-
-  private static FileEntry leaf(Path path, BasicFileAttributes attributes) {
-    FileType type = attributes.isRegularFile() ? FileType.FILE
-        : attributes.isSymbolicLink() ? FileType.SYMLINK
-        : attributes.isDirectory() ? FileType.DIRECTORY
-        : FileType.OTHER;
-    return new FileEntry(path, type, attributes.size(), attributes.lastModifiedTime().toMillis(), null, null, false,
-        null);
-  }
-
-  /** The directory's {@code unix:nlink} and {@code unix:dev}, or {@code null} without a unix view. */
-  private static Map<String, Object> unixAttributes(Path dir) throws IOException {
-    try {
-      return Files.readAttributes(dir, "unix:nlink,dev");
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /**
-   * How many subdirectories a directory has, from its link count, or {@link #UNKNOWN_COUNT} when
-   * its filesystem is not known to keep that count.
-   */
-  private int subdirectoryCount(Path dir, Map<String, Object> unix) throws IOException {
-    int links = (Integer) unix.get("nlink");
-    if (links < 2) {
-      return UNKNOWN_COUNT;
-    }
-    Boolean kept = keepsLinkCounts.get(unix.get("dev"));
-    if (kept == null) {
-      String type = Files.getFileStore(dir).type();
-      kept = LINK_COUNT_TYPES.contains(type);
-      log.debug("{} is on {}: link counts {}", dir, type, kept ? "trusted" : "not trusted");
-      keepsLinkCounts.put(unix.get("dev"), kept);
-    }
-    return kept ? links - 2 : UNKNOWN_COUNT;
-  }
-
-  /** The device a path lives on: {@code unix:dev} where supported, else its file store. */
-  private static Object device(Path path) throws IOException {
-    try {
-      return Files.getAttribute(path, "unix:dev");
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      return Files.getFileStore(path);
-    }
   }
 }

@@ -18,7 +18,11 @@ public enum FileType {
    */
   UNKNOWN;
 
-  /** The one-letter code used by {@code find -type}: f, d, l or o. */
+  /**
+   * The one-letter code used by {@code find -type}.
+   *
+   * @return f, d, l or o; {@code ?} for {@link #UNKNOWN}
+   */
   public char letter() {
     return switch (this) {
       case FILE -> 'f';

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
- * The bookkeeping of {@link NativeDirectoryReader.OpenDirectories}: at most {@link #CAPACITY}
+ * The bookkeeping of {@link DirectoryReader.OpenDirectories}: at most {@link #CAPACITY}
  * directories, by their path's bytes, with their open descriptors, the least recently used closed
  * first. Not thread-safe: confined to one worker, as its session is.
  *
@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
  * shorter than {@code PATH_MAX} at a time. So descriptors stay bounded (this many per worker)
  * whatever the depth, and only directories deeper than about {@code PATH_MAX} ever come here.
  */
-final class OpenDirectoryCache implements NativeDirectoryReader.OpenDirectories {
+final class OpenDirectoryCache implements DirectoryReader.OpenDirectories {
   /** Directories kept per worker. */
   static final int CAPACITY = 8;
 

@@ -20,6 +20,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
 /**
  * {@link NativeDirectoryReader} on Linux (x86-64 and AArch64) through the Foreign Function and
@@ -132,7 +133,7 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     };
     LinuxDirectoryReader reader = new LinuxDirectoryReader(oDirectory);
     try {
-      reader.device(new byte[] {'/'}); // every call works here, or the JDK path is used
+      reader.device(Path.of("/")); // every call works here, or the JDK path is used
     } catch (IOException e) {
       throw new UnsupportedOperationException("statx fails: " + e.getMessage(), e);
     }
@@ -171,102 +172,142 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   }
 
   @Override
+  public String name() {
+    return "getdents64";
+  }
+
+  @Override
   public OpenDirectories openDirectories() {
     return new OpenDirectoryCache(this::closeQuietly);
   }
 
   @Override
-  public boolean list(OpenDirectories open, byte[] directory, boolean readAttributes, boolean followLinks,
-      long device, Entries entries) throws IOException {
+  public Listing open(OpenDirectories open, FileEntry directory) throws IOException {
     Buffers b = buffers.get();
     OpenDirectoryCache cache = (OpenDirectoryCache) open;
-    int fd = directory.length < PATH_MAX ? openDirectory(b, directory) : openBelow(b, cache, directory);
-    boolean keep = false; // set once listed whole, when a child may need this directory open
-    try {
-      if (device != ANY_DEVICE) {
-        stat(b, fd, b.empty, AT_EMPTY_PATH, STATX_TYPE, directory);
-        if (deviceOf(b.stat) != device) {
-          return false;
-        }
-      }
-      boolean hasDirectories = false;
-      int separator = directory.length > 0 && directory[directory.length - 1] == '/' ? 0 : 1;
-      int nameStart = directory.length + separator;
+    byte[] path = directory.sharedPathBytes();
+    int fd = path.length < PATH_MAX ? openDirectory(b, path) : openBelow(b, cache, path);
+    return new NativeListing(b, cache, path, fd);
+  }
+
+  /**
+   * One open directory, read a buffer of {@code getdents64} at a time into the thread's buffer.
+   * Confined to the thread that opened it: the buffer is that thread's.
+   */
+  private final class NativeListing implements Listing {
+    private final Buffers b;
+    private final OpenDirectoryCache cache;
+    private final byte[] directory;
+    private final int fd;
+    /** Where an entry's name starts in its path: after the directory and a slash unless it ends with one. */
+    private final int nameStart;
+    /** Bytes of the buffer that {@code getdents64} filled, and where the next record starts. */
+    private long filled;
+    private long at;
+    /** Where the current entry's record starts: its name is NUL-terminated there, for statx. */
+    private long record;
+    private boolean hasDirectories;
+    /** Set once listed whole: only then may the directory be kept open. */
+    private boolean listedWhole;
+
+    NativeListing(Buffers b, OpenDirectoryCache cache, byte[] directory, int fd) {
+      this.b = b;
+      this.cache = cache;
+      this.directory = directory;
+      this.fd = fd;
+      boolean endsWithSlash = directory.length > 0 && directory[directory.length - 1] == '/';
+      this.nameStart = directory.length + (endsWithSlash ? 0 : 1);
+    }
+
+    @Override
+    public Object device() throws IOException {
+      stat(b, fd, b.empty, AT_EMPTY_PATH, STATX_TYPE, directory);
+      return deviceOf(b.stat);
+    }
+
+    @Override
+    public int subdirectoryCount() {
+      return -1; // the listing tells types
+    }
+
+    @Override
+    public boolean next(RawEntry into) throws IOException {
       MemorySegment dirents = b.dirents;
       while (true) {
-        long filled = getdents(b, fd, directory);
-        if (filled == 0) {
-          keep = hasDirectories && cache != null && directory.length >= KEEP_OPEN_FROM;
-          return true;
+        if (at >= filled) {
+          filled = getdents(b, fd, directory);
+          at = 0;
+          if (filled == 0) {
+            listedWhole = true;
+            return false;
+          }
         }
-        for (long at = 0; at < filled; ) {
-          int length = Short.toUnsignedInt(dirents.get(JAVA_SHORT, at + D_RECLEN));
-          byte dType = dirents.get(JAVA_BYTE, at + D_TYPE);
-          // The name ends at its NUL (the padding after it is not zeroed: whatever the buffer held).
-          long name = at + D_NAME;
-          long nameEnd = name;
-          while (dirents.get(JAVA_BYTE, nameEnd) != 0) {
-            nameEnd++;
-          }
-          int nameLength = (int) (nameEnd - name);
-          long record = at;
-          at += length;
-          if (isDotOrDotDot(dirents, name, nameLength)) {
-            continue;
-          }
-          byte[] path = new byte[nameStart + nameLength];
-          System.arraycopy(directory, 0, path, 0, directory.length);
-          if (separator == 1) {
-            path[directory.length] = '/';
-          }
-          MemorySegment.copy(dirents, JAVA_BYTE, name, path, nameStart, nameLength);
-          FileType type = typeOf(dType);
-          long size = -1;
-          long modified = -1;
-          long diskBytes = -1;
-          long links = -1;
-          long fileDevice = -1;
-          long inode = -1;
-          boolean followed = false;
-          // Following links, a link's target and a directory's identity (for loops) need a statx.
-          if (readAttributes || type == null
-              || followLinks && (type == FileType.SYMLINK || type == FileType.DIRECTORY)) {
-            int mask = readAttributes || followLinks ? STATX_ATTRIBUTES : STATX_TYPE;
-            // The name is NUL-terminated in the listing buffer: statx reads it there.
-            MemorySegment entryName = dirents.asSlice(record + D_NAME);
-            if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
-              continue; // vanished since the listing, as java.nio leaves it out
-            }
-            type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
-            if (followLinks && type == FileType.SYMLINK) {
-              // The target's attributes, as java.nio reads a followed link; a link whose target
-              // cannot be read (dangling, a loop of links, no permission) stays a link.
-              if (statTarget(b, fd, entryName, mask)) {
-                type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
-                followed = true;
-              } else if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
-                continue;
-              }
-            }
-            if (readAttributes) {
-              size = b.stat.get(JAVA_LONG, STX_SIZE);
-              modified = b.stat.get(JAVA_LONG, STX_MTIME_SEC) * 1000
-                  + Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_MTIME_NSEC)) / 1_000_000;
-              diskBytes = b.stat.get(JAVA_LONG, STX_BLOCKS) * 512; // st_blocks counts 512-byte units
-              links = Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_NLINK));
-            }
-            if (readAttributes || followLinks) {
-              fileDevice = deviceOf(b.stat);
-              inode = b.stat.get(JAVA_LONG, STX_INO);
-            }
-          }
-          hasDirectories |= type == FileType.DIRECTORY;
-          entries.entry(path, nameStart, type, size, modified, diskBytes, links, fileDevice, inode, followed);
+        int length = Short.toUnsignedInt(dirents.get(JAVA_SHORT, at + D_RECLEN));
+        byte dType = dirents.get(JAVA_BYTE, at + D_TYPE);
+        // The name ends at its NUL (the padding after it is not zeroed: whatever the buffer held).
+        long name = at + D_NAME;
+        long nameEnd = name;
+        while (dirents.get(JAVA_BYTE, nameEnd) != 0) {
+          nameEnd++;
+        }
+        int nameLength = (int) (nameEnd - name);
+        record = at;
+        at += length;
+        if (isDotOrDotDot(dirents, name, nameLength)) {
+          continue;
+        }
+        byte[] path = new byte[nameStart + nameLength];
+        System.arraycopy(directory, 0, path, 0, directory.length);
+        if (nameStart > directory.length) {
+          path[directory.length] = '/';
+        }
+        MemorySegment.copy(dirents, JAVA_BYTE, name, path, nameStart, nameLength);
+        FileType type = typeOf(dType);
+        hasDirectories |= type == FileType.DIRECTORY;
+        into.reset(path, nameStart, type);
+        return true;
+      }
+    }
+
+    @Override
+    public Read read(RawEntry entry, boolean attributes, boolean followLinks) throws IOException {
+      // Following links, a link's target and a directory's identity (for loops) need every field.
+      int mask = attributes || followLinks ? STATX_ATTRIBUTES : STATX_TYPE;
+      // The name is NUL-terminated in the listing buffer: statx reads it there.
+      MemorySegment entryName = b.dirents.asSlice(record + D_NAME);
+      byte[] path = entry.bytesOrNull();
+      if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
+        return Read.VANISHED;
+      }
+      FileType type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
+      if (followLinks && type == FileType.SYMLINK) {
+        // The target's attributes; a link whose target cannot be read stays a link.
+        if (statTarget(b, fd, entryName, mask)) {
+          type = typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE)));
+          entry.followed = true;
+        } else if (!stat(b, fd, entryName, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, path)) {
+          return Read.VANISHED;
         }
       }
-    } finally {
-      if (keep) {
-        cache.keep(directory, fd);
+      entry.type = type;
+      hasDirectories |= type == FileType.DIRECTORY;
+      if (attributes) {
+        entry.size = b.stat.get(JAVA_LONG, STX_SIZE);
+        entry.lastModifiedMillis = modifiedMillis(b.stat);
+        entry.diskBytes = b.stat.get(JAVA_LONG, STX_BLOCKS) * 512; // st_blocks counts 512-byte units
+        entry.links = Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_NLINK));
+      }
+      if (attributes || followLinks) {
+        entry.device = deviceOf(b.stat);
+        entry.inode = b.stat.get(JAVA_LONG, STX_INO);
+      }
+      return Read.READ;
+    }
+
+    @Override
+    public void close() {
+      if (listedWhole && hasDirectories && cache != null && directory.length >= KEEP_OPEN_FROM) {
+        cache.keep(directory, fd); // a child's path may reach PATH_MAX: opened relative to this one
       } else {
         closeQuietly(fd);
       }
@@ -320,17 +361,35 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   }
 
   @Override
-  public long device(byte[] path) throws IOException {
-    return fileKey(path)[0];
+  public Object device(Path path) throws IOException {
+    byte[] bytes = PathBytes.of(path);
+    Buffers b = buffers.get();
+    if (!stat(b, AT_FDCWD, b.cString(bytes), 0, STATX_TYPE, bytes)) {
+      throw new NoSuchFileException(path.toString());
+    }
+    return deviceOf(b.stat);
   }
 
   @Override
-  public long[] fileKey(byte[] path) throws IOException {
+  public void readRoot(Path root, boolean attributes, RawEntry into) throws IOException {
+    byte[] bytes = PathBytes.of(root);
     Buffers b = buffers.get();
-    if (!stat(b, AT_FDCWD, b.cString(path), 0, STATX_TYPE | STATX_INO | STATX_BLOCKS, path)) {
-      throw new NoSuchFileException(text(path));
+    if (!stat(b, AT_FDCWD, b.cString(bytes), 0, STATX_ATTRIBUTES, bytes)) {
+      throw new NoSuchFileException(root.toString());
     }
-    return new long[] {deviceOf(b.stat), b.stat.get(JAVA_LONG, STX_INO), b.stat.get(JAVA_LONG, STX_BLOCKS) * 512};
+    into.reset(bytes, bytes.length, typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE))));
+    into.size = b.stat.get(JAVA_LONG, STX_SIZE);
+    into.lastModifiedMillis = modifiedMillis(b.stat);
+    if (attributes) {
+      into.diskBytes = b.stat.get(JAVA_LONG, STX_BLOCKS) * 512;
+    }
+    into.device = deviceOf(b.stat);
+    into.inode = b.stat.get(JAVA_LONG, STX_INO);
+  }
+
+  private static long modifiedMillis(MemorySegment stat) {
+    return stat.get(JAVA_LONG, STX_MTIME_SEC) * 1000
+        + Integer.toUnsignedLong(stat.get(JAVA_INT, STX_MTIME_NSEC)) / 1_000_000;
   }
 
   /** statx of a link's target into {@code b.stat}; {@code false} if it cannot be read, for any reason. */

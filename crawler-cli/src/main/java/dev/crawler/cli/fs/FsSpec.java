@@ -3,6 +3,7 @@ package dev.crawler.cli.fs;
 import dev.crawler.cli.common.UserError;
 import dev.crawler.cli.kafka.KafkaRun;
 import dev.crawler.fs.FileTreeOptions;
+import dev.crawler.fs.FileTreeOptionsCodec;
 import dev.crawler.fs.FileTreeSource;
 import dev.crawler.fs.PathBytes;
 import dev.crawler.kafka.CrawlSpec;
@@ -22,13 +23,7 @@ public final class FsSpec {
   private FsSpec() {}
 
   public static CrawlSpec of(List<Path> roots, FileTreeOptions options) {
-    List<String> arguments = new ArrayList<>();
-    arguments.add("one-file-system=" + options.oneFileSystem());
-    arguments.add("skip-hidden=" + options.skipHidden());
-    arguments.add("read-leaf-attributes=" + options.readLeafAttributes());
-    for (String glob : options.excludes()) {
-      arguments.add("exclude=" + glob);
-    }
+    List<String> arguments = new ArrayList<>(FileTreeOptionsCodec.encode(options));
     arguments.add("starter-host=" + KafkaRun.hostName());
     arguments.add("starter-dir=" + base64(Path.of("").toAbsolutePath()));
     for (Path root : roots) {
@@ -93,7 +88,7 @@ public final class FsSpec {
           device = Long.parseLong(value.substring(0, value.indexOf(':')));
           inode = Long.parseLong(value.substring(value.indexOf(':') + 1));
         }
-        default -> { } // the walk's options: see source()
+        default -> { } // the walk's options (FileTreeOptionsCodec)
       }
     }
     if (given != null) {
@@ -121,25 +116,21 @@ public final class FsSpec {
 
   /** The source the spec describes, as this process sees the filesystem. */
   public static FileTreeSource source(CrawlSpec spec) throws IOException {
-    boolean oneFileSystem = false;
-    boolean skipHidden = false;
-    boolean readLeaves = true;
-    List<String> excludes = new ArrayList<>();
     List<Path> roots = new ArrayList<>();
     for (String argument : spec.arguments()) {
       int eq = argument.indexOf('=');
       String key = argument.substring(0, eq);
       String value = argument.substring(eq + 1);
       switch (key) {
-        case "one-file-system" -> oneFileSystem = Boolean.parseBoolean(value);
-        case "skip-hidden" -> skipHidden = Boolean.parseBoolean(value);
-        case "read-leaf-attributes" -> readLeaves = Boolean.parseBoolean(value);
-        case "exclude" -> excludes.add(value);
         case "root" -> roots.add(path(value));
         case "starter-host", "starter-dir", "root-absolute", "root-real", "root-key" -> { } // see checkRoots
-        default -> throw new IllegalArgumentException("this crawl was started by a newer crawl: '" + key + "'");
+        default -> {
+          if (!FileTreeOptionsCodec.isOption(argument)) {
+            throw new IllegalArgumentException("this crawl was started by a newer crawl: '" + key + "'");
+          }
+        }
       }
     }
-    return FileTreeSource.over(roots, new FileTreeOptions(false, oneFileSystem, skipHidden, excludes, readLeaves));
+    return FileTreeSource.over(roots, FileTreeOptionsCodec.decode(spec.arguments()));
   }
 }
