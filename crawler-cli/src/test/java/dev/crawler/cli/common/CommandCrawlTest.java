@@ -26,7 +26,8 @@ class CommandCrawlTest {
     TreeSource source = new TreeSource(TREE);
     try (CommandCrawl session = session()) {
       session.cancel(); // as a command that cannot run does before the handle is here
-      CrawlReport<Integer> report = session.await(session.start(() -> Crawler.over(source).workers(2).start(0)));
+      CrawlReport<Integer> report = session.await(session.start(
+          () -> Crawler.over(source).workers(2).start(0, visit -> {})));
       assertEquals(Outcome.CANCELLED, report.outcome());
     }
   }
