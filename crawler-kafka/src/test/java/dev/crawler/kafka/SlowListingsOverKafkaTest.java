@@ -58,7 +58,7 @@ class SlowListingsOverKafkaTest {
     broker.close();
   }
 
-  /** What a crawl came to: its report, or the engine's failure. */
+  /** A crawl that ended, its invariants checked: its report and what it delivered. */
   private record Ran(DistributedReport<Integer> report, VisitRecorder visits) {}
 
   /**
@@ -180,8 +180,9 @@ class SlowListingsOverKafkaTest {
 
   @Test
   void manySlowListingsInOneSlice_theCrawlEnds_complete_everyNodeOnce() throws Exception {
-    // Twelve branches, each listed in twice the timeout, four workers: a held slice takes them all
-    // (held while its first calls run), and nothing reaches the broker before the last returns.
+    // Twelve branches, each listed in twice the timeout, four workers: a slice is held open while
+    // its first calls run, its other workers list more slow branches into it, and nothing it holds
+    // reaches the broker before its last call returns; what it set aside follows the same way.
     Tree tree = Tree.flat(12, 10);
     int root = 0;
     Ran ran = crawl(tree, node -> node != root, 16L * 1024 * 1024);
