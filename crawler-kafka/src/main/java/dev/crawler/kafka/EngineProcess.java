@@ -78,6 +78,18 @@ import org.slf4j.LoggerFactory;
  * slice still runs, the slice's time is not up, and the other workers go on listing into it
  * ({@link LocalDescent}). Measured in {@code kafka-benchmarks.md} ("Slow listings").
  *
+ * <h2>Lone transactions</h2>
+ * Past 16 MB the records go out, the broker's clock starts, and a slow call still running may
+ * outlast the timeout: the broker aborts the transaction. Taken again together, the same branches
+ * would be aborted again, for ever. So after a transaction that Kafka failed, the next one is
+ * <em>lone</em>: it takes one branch, lists only that one (whatever it finds is set aside, for any
+ * process) and holds everything until its call returns, so a slow call that fits the timeout alone
+ * commits, and every lone transaction that commits takes one branch off the topic. A branch whose
+ * lone transaction fails {@value #LONE_OVERRUNS} times after running longer than the transaction
+ * timeout (its own listing sends more than the cap, then runs on past the timeout) is reported as
+ * a branch error that names the transaction timeout to raise, and its offset committed: the crawl
+ * ends {@code PARTIAL} instead of retrying it for ever.
+ *
  * <h2>Memory</h2>
  * Bounded by the batch ({@link KafkaCrawlSettings#batch()}), the local pending cap, the records a
  * transaction holds (16 MB and one pack of visits) and the listings in flight:
@@ -98,6 +110,11 @@ public final class EngineProcess<T, S> {
    * clock has not started, and a slice waiting for one slow listing call may go on listing.
    */
   private static final long HELD_BYTES = 16L * 1024 * 1024;
+  /**
+   * How many lone transactions of one branch may fail after outlasting the transaction timeout
+   * before that branch is reported as a branch error: see "Lone transactions" above.
+   */
+  static final int LONE_OVERRUNS = 3;
   /** A slice is at least this many listing calls long, within the transaction timeout: see {@link #slice()}. */
   private static final int SLICE_CALLS = 8;
   /**
@@ -140,6 +157,30 @@ public final class EngineProcess<T, S> {
   private long listings;
   private long visits;
   private long errors;
+  /** The most bytes a transaction holds unsent: {@link #HELD_BYTES} but in tests. */
+  private long heldBytes = HELD_BYTES;
+  /**
+   * Whether the next transaction is lone (see "Lone transactions" above): set as a transaction
+   * begins, cleared when it commits or is undone for a rebalance, so it stays set after one that
+   * Kafka failed. Run's thread only.
+   */
+  private boolean lone;
+  /** The branch the open transaction took alone, or {@code null}. Run's thread only. */
+  private Taken loneBranch;
+  /** The open transaction's begin, on {@link #time}. Run's thread only. */
+  private long transactionBegan;
+  /**
+   * Lone transactions that failed after outlasting the transaction timeout, by the branch they
+   * took; an entry goes when its branch commits. Run's thread only.
+   */
+  private final Map<Taken, Integer> overruns = new HashMap<>();
+
+  /** A branch record taken from the topic: where it is, which is what a retry takes again. */
+  private record Taken(TopicPartition partition, long offset) {
+    static Taken of(ConsumerRecord<?, ?> record) {
+      return new Taken(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+  }
 
   private EngineProcess(KafkaCrawlSettings settings, BranchSource<T, S> source, NodeCodec<T> codec, String process,
       TimeSource time) {
@@ -181,6 +222,17 @@ public final class EngineProcess<T, S> {
   }
 
   /**
+   * Sets the most bytes a transaction holds unsent ({@link HeldSends}), before {@link #run()}: for
+   * tests, which reach the cap with a few records.
+   *
+   * @return this process
+   */
+  EngineProcess<T, S> heldBytes(long bytes) {
+    this.heldBytes = bytes;
+    return this;
+  }
+
+  /**
    * Lists branches until the crawl's end is announced, or {@link #stop()}.
    *
    * @return what this process did
@@ -196,6 +248,7 @@ public final class EngineProcess<T, S> {
       abandon(); // its producer may wait for ever on topics that are gone
     });
     long unreachableSince = -1;
+    long committedBefore = -1; // transactions committed when unreachableSince was set
     try {
       while (!ended.get()) {
         try {
@@ -211,7 +264,11 @@ public final class EngineProcess<T, S> {
             break;
           }
           long now = time.nanoTime();
-          unreachableSince = unreachableSince < 0 ? now : unreachableSince;
+          if (unreachableSince < 0 || transactions != committedBefore) {
+            // First failure, or one after a commit: Kafka was reachable in between.
+            unreachableSince = now;
+            committedBefore = transactions;
+          }
           if (now - unreachableSince > 3 * settings.brokerTimeout().toNanos()) {
             throw new KafkaCrawlException("lost Kafka at " + settings.bootstrap() + ": " + e.getMessage(), e);
           }
@@ -294,7 +351,12 @@ public final class EngineProcess<T, S> {
                 return; // abandon() found no producer to close: this thread closes it
               }
             }
-            transaction(records, consumer, producer);
+            try {
+              transaction(records, consumer, producer);
+            } catch (KafkaException e) {
+              noteOverrun();
+              throw e;
+            }
           }
         }
       } finally {
@@ -371,20 +433,31 @@ public final class EngineProcess<T, S> {
    */
   private void transaction(ConsumerRecords<String, byte[]> first, KafkaConsumer<String, byte[]> consumer,
       KafkaProducer<String, byte[]> producer) throws KafkaCrawlException, InterruptedException {
+    boolean alone = lone;
+    lone = true; // until it commits or is undone: if Kafka fails it, the next one is lone
     long sliceStarts = time.nanoTime();
-    long sliceEnds = sliceStarts + slice();
+    transactionBegan = sliceStarts;
+    long sliceEnds = sliceStarts + (alone ? 0 : slice()); // alone: its seed only, all it finds set aside
     ConsumerGroupMetadata generation = consumer.groupMetadata();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     producer.beginTransaction();
-    HeldSends sends = new HeldSends(producer::send, HELD_BYTES);
+    HeldSends sends = new HeldSends(producer::send, heldBytes);
     VisitPacker packer = new VisitPacker(
         pack -> sends.send(new ProducerRecord<>(settings.visitsTopic(), null, pack)), PACK_BYTES);
     AtomicLong failed = new AtomicLong();
     long taken = 0;
     long sent = 0;
     long listed = 0;
-    List<ConsumerRecord<String, byte[]>> records = take(first, sliceEnds, consumer);
-    while (true) {
+    List<ConsumerRecord<String, byte[]>> records = alone ? PollTake.first(first, 1, consumer)
+        : take(first, sliceEnds, consumer);
+    loneBranch = alone ? Taken.of(records.get(0)) : null;
+    if (alone && overruns.getOrDefault(loneBranch, 0) >= LONE_OVERRUNS) {
+      giveUp(records.get(0), offsets, sends);
+      failed.incrementAndGet();
+      taken = 1;
+      records = List.of();
+    }
+    while (!records.isEmpty()) {
       taken += records.size();
       LocalDescent<T, S> descent = crawlLocally(records, offsets, sliceEnds, packer, failed, sends, producer);
       List<Placed<T>> frontier = descent.frontier();
@@ -431,6 +504,10 @@ public final class EngineProcess<T, S> {
       undo(producer, consumer);
       return;
     }
+    lone = false;
+    if (loneBranch != null) {
+      overruns.remove(loneBranch);
+    }
     log.debug("process {}: committed {} taken, {} listed, {} visited, {} sent on, in {} ms", process, taken, listed,
         packer.visits(), sent, (time.nanoTime() - sliceStarts) / 1_000_000);
     sliceNanos = Math.min(settings.slice().toNanos(), 2 * sliceNanos);
@@ -438,6 +515,38 @@ public final class EngineProcess<T, S> {
     listings += listed;
     visits += packer.visits();
     errors += failed.get();
+  }
+
+  /**
+   * Counts a failure of the open transaction against the branch it took alone, if it ran longer
+   * than the transaction timeout: that branch's own listing outlasts the timeout after its records
+   * started the broker's clock.
+   */
+  private void noteOverrun() {
+    if (loneBranch != null && time.nanoTime() - transactionBegan > settings.transactionTimeout().toNanos()) {
+      int times = overruns.merge(loneBranch, 1, Integer::sum);
+      log.info("process {}: a transaction of one branch alone outlasted the transaction timeout ({}), {} time(s)",
+          process, settings.transactionTimeout(), times);
+    }
+  }
+
+  /**
+   * Reports the branch {@code record} holds as a branch error in the open transaction, instead of
+   * listing it again, and takes its offset: its lone transactions failed {@value #LONE_OVERRUNS}
+   * times past the transaction timeout.
+   */
+  private void giveUp(ConsumerRecord<String, byte[]> record, Map<TopicPartition, OffsetAndMetadata> offsets,
+      HeldSends sends) {
+    Wire.Branch branch = Wire.branch(record.value());
+    T node = codec.decode(branch.node());
+    byte[] visitBytes = leanVisits ? codec.encodeForVisit(node) : branch.node();
+    String message = "its listing outlasted the transaction timeout (" + settings.transactionTimeout().toMillis()
+        + " ms) in " + LONE_OVERRUNS + " transactions of its own, each aborted by the broker: raise the crawl's"
+        + " transaction timeout (the brokers' transaction.max.timeout.ms bounds it)";
+    log.warn("process {}: branch {} not listed: {}", process, node, message);
+    sends.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR,
+        Wire.failure(new Wire.Failure(process, branch.depth(), visitBytes, message, LONE_OVERRUNS))));
+    offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
   }
 
   /**
@@ -533,6 +642,7 @@ public final class EngineProcess<T, S> {
     abort(producer);
     rewind(consumer);
     sliceNanos = firstSlice();
+    lone = false; // a rebalance, not Kafka's timeout: nothing to learn about the branches
     log.debug("process {}: the group rebalanced during a transaction; aborted it", process);
   }
 
