@@ -19,7 +19,12 @@ public record SrvDiscovery(String domain, String dnsServer) {
   /** How long the records read are used before they are read again. */
   public static final java.time.Duration CACHED_FOR = java.time.Duration.ofMinutes(5);
 
-  /** Validates: a domain of DNS labels, and no scheme or path in the DNS server. */
+  /**
+   * Validates: a domain of DNS labels, and no scheme or path in the DNS server.
+   *
+   * @param domain the DNS domain; a trailing dot is dropped
+   * @param dnsServer {@code host} or {@code host:port}, or {@code null} for the system's
+   */
   public SrvDiscovery {
     Objects.requireNonNull(domain, "domain");
     domain = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
@@ -31,7 +36,12 @@ public record SrvDiscovery(String domain, String dnsServer) {
     }
   }
 
-  /** The domain's records, the system's DNS server asked. */
+  /**
+   * The domain's records, the system's DNS server asked.
+   *
+   * @param domain the DNS domain, such as {@code example.com}
+   * @return where to find the servers
+   */
   public static SrvDiscovery of(String domain) {
     return new SrvDiscovery(domain, null);
   }
@@ -41,6 +51,8 @@ public record SrvDiscovery(String domain, String dnsServer) {
    * dc=example,dc=com} is {@code example.com}; other components before them are skipped ({@code
    * ou=people,dc=example,dc=com} too).
    *
+   * @param dn a DN, such as a search base
+   * @return the DNS domain its {@code dc} components name
    * @throws IllegalArgumentException if the DN is malformed or does not end in {@code dc} components
    */
   public static String domainOf(String dn) {
@@ -67,7 +79,11 @@ public record SrvDiscovery(String domain, String dnsServer) {
     return domain.toString();
   }
 
-  /** The name of the records asked for: {@code _ldap._tcp.DOMAIN}. */
+  /**
+   * The name of the records asked for.
+   *
+   * @return {@code _ldap._tcp.DOMAIN}
+   */
   public String recordName() {
     return "_ldap._tcp." + domain;
   }
