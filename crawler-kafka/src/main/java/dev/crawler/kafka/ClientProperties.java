@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigException;
@@ -18,20 +21,30 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>A key the crawl sets itself is refused when read, never silently overridden: exactly once
  * rests on some (isolation.level, enable.idempotence, transactional.id, acks, group.id,
  * enable.auto.commit), every wait being bounded on others (its timeouts), and the rest are the
- * crawl's flags (bootstrap.servers is {@code --kafka}). See {@link Clients#CRAWL_KEYS}.
+ * crawl's flags (bootstrap.servers is {@code --kafka}). See {@link Clients#CRAWL_KEYS}. One of
+ * them is the crawl's to take, not to refuse: {@value #TRANSACTION_TIMEOUT} becomes the crawl's
+ * transaction timeout ({@link KafkaCrawlSettings#withClient}), for listings slower than its
+ * default allows; the brokers' {@code transaction.max.timeout.ms} (15 minutes by default) bounds
+ * it.
  *
  * <p>Immutable and thread-safe. {@link #toString()} names the keys, never their values.
  */
 public final class ClientProperties {
   /** No file: the crawl's own settings alone, PLAINTEXT. */
-  public static final ClientProperties NONE = new ClientProperties(Map.of(), "no client properties");
+  public static final ClientProperties NONE = new ClientProperties(Map.of(), "no client properties", null);
+
+  /** The one key of {@link Clients#CRAWL_KEYS} a file may give: the crawl's transaction timeout. */
+  public static final String TRANSACTION_TIMEOUT = "transaction.timeout.ms";
 
   private final Map<String, String> values;
   private final String source;
+  /** {@value #TRANSACTION_TIMEOUT}, taken out of {@link #values}; {@code null} when not given. */
+  private final Duration transactionTimeout;
 
-  private ClientProperties(Map<String, String> values, String source) {
+  private ClientProperties(Map<String, String> values, String source, Duration transactionTimeout) {
     this.values = values;
     this.source = source;
+    this.transactionTimeout = transactionTimeout;
   }
 
   /**
@@ -65,13 +78,15 @@ public final class ClientProperties {
    * @return the settings
    */
   public static ClientProperties of(Map<String, String> values, String source) {
-    for (String key : values.keySet()) {
+    Map<String, String> clients = new HashMap<>(values);
+    Duration transactionTimeout = transactionTimeout(clients.remove(TRANSACTION_TIMEOUT), source);
+    for (String key : clients.keySet()) {
       if (Clients.CRAWL_KEYS.contains(key)) {
         throw new IllegalArgumentException(source + " sets " + key + ", which the crawl sets itself (its exactly-once "
             + "delivery, its timeouts and its flags depend on those keys): remove it");
       }
     }
-    ClientProperties properties = new ClientProperties(Map.copyOf(values), source);
+    ClientProperties properties = new ClientProperties(Map.copyOf(clients), source, transactionTimeout);
     try {
       Clients.check(properties);
     } catch (ConfigException e) {
@@ -80,7 +95,35 @@ public final class ClientProperties {
     return properties;
   }
 
-  /** The settings, to add to every client's. */
+  private static Duration transactionTimeout(String millis, String source) {
+    if (millis == null) {
+      return null;
+    }
+    long value;
+    try {
+      value = Long.parseLong(millis);
+    } catch (NumberFormatException e) {
+      value = -1;
+    }
+    if (value < 3_000 || value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(source + " sets " + TRANSACTION_TIMEOUT + " to '" + millis
+          + "': give a number of milliseconds from 3000 (a transaction lasts at least its one-second slice and"
+          + " a listing), such as 60000");
+    }
+    return Duration.ofMillis(value);
+  }
+
+  /**
+   * The crawl's transaction timeout, when the file gives {@value #TRANSACTION_TIMEOUT}: how long
+   * one transaction may list, its slowest listing included, before the broker aborts it.
+   *
+   * @return the timeout given, or empty for the crawl's default
+   */
+  public Optional<Duration> transactionTimeout() {
+    return Optional.ofNullable(transactionTimeout);
+  }
+
+  /** The settings, to add to every client's ({@value #TRANSACTION_TIMEOUT} aside). */
   Map<String, String> values() {
     return values;
   }
@@ -100,11 +143,15 @@ public final class ClientProperties {
    * @return whether no setting is given
    */
   public boolean isEmpty() {
-    return values.isEmpty();
+    return values.isEmpty() && transactionTimeout == null;
   }
 
   @Override
   public String toString() {
-    return source + " " + new TreeMap<>(values).keySet();
+    TreeMap<String, String> keys = new TreeMap<>(values);
+    if (transactionTimeout != null) {
+      keys.put(TRANSACTION_TIMEOUT, "");
+    }
+    return source + " " + keys.keySet();
   }
 }

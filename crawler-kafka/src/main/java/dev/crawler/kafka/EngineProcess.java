@@ -542,7 +542,8 @@ public final class EngineProcess<T, S> {
     byte[] visitBytes = leanVisits ? codec.encodeForVisit(node) : branch.node();
     String message = "its listing outlasted the transaction timeout (" + settings.transactionTimeout().toMillis()
         + " ms) in " + LONE_OVERRUNS + " transactions of its own, each aborted by the broker: raise the crawl's"
-        + " transaction timeout (the brokers' transaction.max.timeout.ms bounds it)";
+        + " transaction timeout (" + ClientProperties.TRANSACTION_TIMEOUT + " in the client properties, which"
+        + " the brokers' transaction.max.timeout.ms bounds)";
     log.warn("process {}: branch {} not listed: {}", process, node, message);
     sends.send(new ProducerRecord<>(settings.eventsTopic(), Wire.ERROR,
         Wire.failure(new Wire.Failure(process, branch.depth(), visitBytes, message, LONE_OVERRUNS))));

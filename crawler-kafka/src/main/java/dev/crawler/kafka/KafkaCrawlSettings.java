@@ -188,8 +188,9 @@ public record KafkaCrawlSettings(String bootstrap, String crawlId, int partition
    * @return the new settings
    */
   public KafkaCrawlSettings withClient(ClientProperties properties) {
-    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers, transactionTimeout, sessionTimeout,
-        brokerTimeout, slice, localPending, properties, topics);
+    return new KafkaCrawlSettings(bootstrap, crawlId, partitions, batch, workers,
+        properties.transactionTimeout().orElse(transactionTimeout), sessionTimeout, brokerTimeout, slice,
+        localPending, properties, topics);
   }
 
   /**

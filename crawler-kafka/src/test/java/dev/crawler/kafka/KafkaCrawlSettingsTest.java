@@ -2,9 +2,13 @@ package dev.crawler.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,30 @@ class KafkaCrawlSettingsTest {
     assertEquals("lz4", Clients.producerConfig(settings).get("compression.type"));
     KafkaCrawlSettings zstd = settings.withClient(ClientProperties.of(Map.of("compression.type", "zstd"), "test"));
     assertEquals("zstd", Clients.transactionalConfig(zstd, "t").get("compression.type"));
+  }
+
+  /**
+   * The transaction timeout is the one key the crawl sets that a file may give: it becomes the
+   * crawl's own (listings slower than the default allows), never a client setting beside it.
+   */
+  @Test
+  void aFileGivesTheTransactionTimeout_theCrawlTakesIt() {
+    ClientProperties file = ClientProperties.of(
+        Map.of("transaction.timeout.ms", "120000", "security.protocol", "SASL_SSL"), "client.properties");
+    assertEquals(Optional.of(Duration.ofMinutes(2)), file.transactionTimeout());
+    assertEquals(Map.of("security.protocol", "SASL_SSL"), file.values());
+    KafkaCrawlSettings settings = KafkaCrawlSettings.of("127.0.0.1:9092", "c1").withClient(file);
+    assertEquals(Duration.ofMinutes(2), settings.transactionTimeout());
+    assertEquals(120_000, Clients.transactionalConfig(settings, "t").get("transaction.timeout.ms"));
+    assertEquals(KafkaCrawlSettings.of("127.0.0.1:9092", "c1").transactionTimeout(),
+        KafkaCrawlSettings.of("127.0.0.1:9092", "c1").withClient(ClientProperties.NONE).transactionTimeout());
+    for (String bad : List.of("0", "-5", "2999", "ten", "99999999999")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ClientProperties.of(Map.of("transaction.timeout.ms", bad), "client.properties"));
+      assertTrue(e.getMessage().contains("milliseconds"), e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> ClientProperties.of(Map.of("session.timeout.ms", "60000"), "client.properties"));
   }
 
   @Test

@@ -46,7 +46,9 @@ public final class KafkaRun {
       + "them: security.protocol, sasl.*, ssl.* (SASL_SSL, TLS, mTLS, SCRAM, OAuth). Passwords go there, never on "
       + "the command line. Each process reads its own file: nothing of it goes to Kafka or to the other processes. "
       + "Keys the crawl sets itself are refused: isolation.level, enable.idempotence, transactional.id, acks, "
-      + "group.id, its timeouts, bootstrap.servers (that is --kafka).";
+      + "group.id, its timeouts, bootstrap.servers (that is --kafka); but transaction.timeout.ms is taken as the "
+      + "crawl's transaction timeout (default 10000): raise it when a crawl ends PARTIAL because a listing outlasted "
+      + "it (the brokers' transaction.max.timeout.ms, 15 minutes by default, bounds it).";
 
   private KafkaRun() {}
 
