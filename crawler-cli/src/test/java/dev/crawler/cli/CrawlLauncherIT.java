@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -166,6 +168,54 @@ class CrawlLauncherIT {
     String completion = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertEquals(0, bash.waitFor(), completion);
     assertTrue(completion.startsWith("complete ") && completion.endsWith(" crawl"), completion);
+  }
+
+  /**
+   * The JVM's options as the launcher gives them: a stand-in {@code java} of the given major
+   * version prints its environment's malloc arena limit and its arguments. Two malloc arenas and,
+   * on 22+, a periodic malloc_trim keep native memory that threads freed from staying resident
+   * (ldap-benchmarks.md); the user's own options and arena limit win.
+   */
+  @ParameterizedTest(name = "Java {0}")
+  @ValueSource(ints = {17, 25})
+  void jvmOptions_giveNativeMemoryBack_theUsersWin(int major) throws Exception {
+    Path home = tmp.resolve("jdk" + major);
+    Files.createDirectories(home.resolve("bin"));
+    Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + major + ".0.1\"\n");
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\nprintf '%s\\n' \"$@\"\n");
+    assertTrue(java.toFile().setExecutable(true));
+
+    List<String> defaults = stubbedJava(home, null, null);
+    assertEquals("MALLOC_ARENA_MAX=2", defaults.get(0), defaults.toString());
+    assertTrue(defaults.containsAll(List.of("-XX:+UseParallelGC", "-Xmn16m")), defaults.toString());
+    assertEquals(major >= 22, defaults.contains("-XX:TrimNativeHeapInterval=500"), defaults.toString());
+
+    List<String> users = stubbedJava(home, "-Xmx1g", "8");
+    assertEquals("MALLOC_ARENA_MAX=8", users.get(0), users.toString());
+    assertTrue(users.contains("-Xmx1g"), users.toString());
+    assertFalse(users.stream().anyMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval") || o.equals("-Xmn16m")),
+        users.toString());
+  }
+
+  /** What the stand-in java in {@code home} printed when the launcher ran {@code crawl fs .} on it. */
+  private List<String> stubbedJava(Path home, String javaOpts, String arenas) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(REPO.resolve("crawl").toString(), "fs", ".").directory(tmp.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("JAVA_HOME", home.toString());
+    env.put("CRAWL_NO_CDS", "1"); // no training run on the stand-in
+    env.remove("CRAWL_JAVA_OPTS");
+    env.remove("MALLOC_ARENA_MAX");
+    if (javaOpts != null) {
+      env.put("CRAWL_JAVA_OPTS", javaOpts);
+    }
+    if (arenas != null) {
+      env.put("MALLOC_ARENA_MAX", arenas);
+    }
+    Process p = builder.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out.lines().toList();
   }
 
   @Test
