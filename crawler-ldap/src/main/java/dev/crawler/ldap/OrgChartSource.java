@@ -475,9 +475,10 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
       }
       List<Branch> records = new ArrayList<>(fetched.size());
       for (Fetched report : fetched) {
-        // A record for each report, before their reports are asked for: the sizer and the cycle
-        // check walk from it up the chain. A cycle marker's serves only to carry that chain.
-        Branch record = new Branch(report, branch);
+        // A record for each report asked about, before their reports are asked for: the sizer and
+        // the cycle check walk from it up the chain. A cycle marker's serves only to carry that
+        // chain; anyone else is a leaf, and needs none.
+        Branch record = report.needsQuery() || report.cycle() ? new Branch(report, branch) : null;
         records.add(record);
         if (report.needsQuery()) {
           listable.add(record);
