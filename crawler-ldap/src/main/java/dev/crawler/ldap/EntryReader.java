@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns directory entries into {@link Person}s, as the settings name the attributes, and reads
+ * Turns directory entries into {@link Fetched} people, as the settings name the attributes, and reads
  * the back-link to reports when one is in use. Immutable and thread-safe.
  *
  * <p>A back-link's count is exact or not used: a back-link the server sent in ranges ({@code
@@ -64,12 +64,10 @@ final class EntryReader {
    * The person an entry describes.
    *
    * @param connection where the rest of a back-link sent in ranges is read
-   * @param manager who they were found under; {@code null} for a root or an audit
    * @param cycle whether they are among their own managers
    */
-  Person person(LDAPConnection connection, SearchResultEntry entry, Person manager, boolean cycle)
-      throws LDAPException {
-    return person(connection, entry, DnNormalizer.normalize(entry.getDN()), manager, cycle);
+  Fetched person(LDAPConnection connection, SearchResultEntry entry, boolean cycle) throws LDAPException {
+    return person(connection, entry, DnNormalizer.normalize(entry.getDN()), cycle);
   }
 
   /**
@@ -77,11 +75,10 @@ final class EntryReader {
    *
    * @param connection where the rest of a back-link sent in ranges is read
    * @param normalizedDn the entry's DN, normalized ({@link DnNormalizer})
-   * @param manager who they were found under; {@code null} for a root or an audit
    * @param cycle whether they are among their own managers
    */
-  Person person(LDAPConnection connection, SearchResultEntry entry, String normalizedDn, Person manager,
-      boolean cycle) throws LDAPException {
+  Fetched person(LDAPConnection connection, SearchResultEntry entry, String normalizedDn, boolean cycle)
+      throws LDAPException {
     int linked = -1;
     if (backLink != null) {
       try {
@@ -98,9 +95,9 @@ final class EntryReader {
     if (allUser || operational) {
       addTheRest(entry, values);
     }
-    return new Person(entry.getDN(), normalizedDn, entry.getAttributeValue(uidAttribute),
+    return new Fetched(entry.getDN(), normalizedDn, entry.getAttributeValue(uidAttribute),
         entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
-        entry.getAttributeValue(managerAttribute), manager, cycle, linked, values, isDisabled(entry));
+        entry.getAttributeValue(managerAttribute), cycle, isDisabled(entry), linked, values);
   }
 
   /**

@@ -327,11 +327,12 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
                 .map(SearchResultEntry::getDN).collect(Collectors.joining("; "))
                 + (found.size() > 3 ? "; ..." : "") + "); name the root by its DN");
       }
-      Person root = reader.person(connection, found.get(0), null, false);
-      root.setReports(needsQuery(root)
-          ? reports.reportsOf(connection, List.of(root)).getOrDefault(root.normalizedDn(), List.of())
-          : List.of());
-      return root;
+      Fetched root = reader.person(connection, found.get(0), false);
+      Branch branch = new Branch(root, null);
+      List<Fetched> below = root.needsQuery()
+          ? reports.reportsOf(connection, List.of(branch)).getOrDefault(root.normalizedDn(), List.of())
+          : List.of();
+      return new Person(root, below.size(), branch.reportsFound(below));
     } finally {
       connection.close();
     }
@@ -452,43 +453,62 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
     return settings.managersPerListing();
   }
 
+  /**
+   * Lists {@code managers}: asks for their reports' reports (see the overview), then hands each
+   * report over as a new, finished {@link Person}. What changes as the crawl goes (the reports
+   * still to be listed, the sizer's counts) is in the source's {@code Branch} records, never in a
+   * person already handed over.
+   */
   @Override
   public void listAll(LdapSession session, List<Person> managers, List<? extends Children<Person>> out)
       throws Exception {
-    List<Person> listable = new ArrayList<>();
+    List<Branch> listable = new ArrayList<>();
+    List<List<Branch>> below = new ArrayList<>(managers.size());
     for (Person manager : managers) {
       if (manager.isCycle()) {
         throw new ManagerCycleException(manager + " is among their own reports, directly or not (" + manager.dn() + ")");
       }
-      for (Person report : manager.reports()) {
-        if (needsQuery(report)) {
-          listable.add(report);
+      Branch branch = manager.branch();
+      List<Fetched> fetched = branch == null ? List.of() : branch.reports();
+      if (fetched == null) {
+        throw new IllegalStateException(manager + " was listed already"); // the engine lists a branch once it succeeds
+      }
+      List<Branch> records = new ArrayList<>(fetched.size());
+      for (Fetched report : fetched) {
+        // A record for each report asked about, before their reports are asked for: the sizer and
+        // the cycle check walk from it up the chain. A cycle marker's serves only to carry that
+        // chain; anyone else is a leaf, and needs none.
+        Branch record = report.needsQuery() || report.cycle() ? new Branch(report, branch) : null;
+        records.add(record);
+        if (report.needsQuery()) {
+          listable.add(record);
         }
       }
+      below.add(records);
     }
     // Nobody to ask about (leaves, or people the back-link links to nobody): no connection needed.
-    Map<String, List<Person>> next = listable.isEmpty() ? Map.of() : reports.reportsOf(session.connection(), listable);
+    Map<String, List<Fetched>> next = listable.isEmpty() ? Map.of() : reports.reportsOf(session.connection(), listable);
     for (int i = 0; i < managers.size(); i++) {
-      for (Person report : managers.get(i).reports()) {
-        if (report.isCycle()) {
-          out.get(i).branch(report); // listing it reports the cycle
+      Branch branch = managers.get(i).branch();
+      List<Fetched> fetched = branch == null ? List.of() : branch.reports();
+      for (int r = 0; r < fetched.size(); r++) {
+        Fetched report = fetched.get(r);
+        if (report.cycle()) {
+          out.get(i).branch(new Person(report, -1, below.get(i).get(r))); // listing it reports the cycle
           continue;
         }
-        report.setReports(next.getOrDefault(report.normalizedDn(), List.of()));
-        if (report.reportCount() > 0) {
-          out.get(i).branch(report);
+        List<Fetched> theirs = next.getOrDefault(report.normalizedDn(), List.of());
+        if (theirs.isEmpty()) {
+          out.get(i).leaf(new Person(report, 0, null));
         } else {
-          out.get(i).leaf(report);
+          out.get(i).branch(new Person(report, theirs.size(), below.get(i).get(r).reportsFound(theirs)));
         }
       }
     }
     for (Person manager : managers) {
-      manager.reportsListed(); // for good: the engine lists a branch again only after a failed listing
+      if (manager.branch() != null) {
+        manager.branch().listed(); // for good: the engine lists a branch again only after a failed listing
+      }
     }
-  }
-
-  /** Whether a person's reports must be asked for: not for a cycle, nor for someone linked to nobody. */
-  private static boolean needsQuery(Person person) {
-    return !person.isCycle() && person.linkedReports() != 0;
   }
 }

@@ -1,19 +1,15 @@
 package dev.crawler.ldap;
 
-import com.unboundid.ldap.sdk.DN;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One person of an org chart, as read from the directory: DN, uid, name, title, mail, manager,
- * and (once known) how many people report to them. Two people are equal when their DNs are equal
- * by LDAP's rules (case, spacing). Thread-safe: what the public methods return does not change
- * once the person is published to the crawl. Package-private state the source keeps for the crawl
- * does: the list of reports, dropped once listed, and the counts {@link QuerySizer} reads.
+ * and how many people report to them. Two people are equal when their DNs are equal by LDAP's
+ * rules (case, spacing). Immutable, so thread-safe: every field is final, and nothing a crawl does
+ * after handing a person over changes what its methods return. What the source keeps while it
+ * crawls (the reports still to be listed, the counts {@code QuerySizer} estimates from) is in a
+ * {@code Branch} record the source owns, which this object only refers to.
  *
  * <p>A person's reports are fetched together with those of all their siblings, in one query, when
  * their manager is listed: so a person's visit already says how many reports they have, and
@@ -33,9 +29,6 @@ public final class Person {
   private final String title;
   private final String mail;
   private final String managerDn;
-  private final Person manager;
-  /** Levels below the crawl's root: 0 for the root. */
-  private final int depth;
   private final boolean cycle;
   /** Whether Active Directory says the account is disabled ({@code userAccountControl} bit 0x2). */
   private final boolean disabled;
@@ -46,63 +39,33 @@ public final class Person {
   private final int linkedReports;
   /** The extra attributes asked for, by name, in the order asked; immutable. */
   private final Map<String, List<String>> attributes;
+  /** How many reports; -1 when not known (a cycle marker, or someone read by the audit). */
+  private final int reportCount;
   /**
-   * Written by the source before the person is handed to the crawl; null until then, and again
-   * once they have been listed, so that a crawl keeps only its frontier (and their managers) alive.
+   * The source's record of this person as a branch: {@code null} for a leaf, and for a person
+   * decoded from a visit. Never exposed; see {@link Branch} for who changes what in it, and when.
    */
-  private List<Person> reports;
-  /** How many reports; -1 until known. Written with {@link #reports}, kept after it is dropped. */
-  private int reportCount = -1;
-  /**
-   * For someone with reports: how many of their descendants, by levels below them, have had
-   * their reports counted, and how many reports those were ({@link QuerySizer}'s estimates). Set
-   * with the reports, before publication; the counts are atomic, as every worker adds to them.
-   */
-  private AtomicLongArray descendantReports;
-
-  Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
-      int linkedReports) {
-    this(dn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, Map.of());
-  }
-
-  Person(DN dn, String uid, String name, String title, String mail, String managerDn, Person manager, boolean cycle,
-      int linkedReports, Map<String, List<String>> attributes) {
-    this(Objects.requireNonNull(dn, "dn").toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, manager,
-        cycle, linkedReports, attributes);
-  }
+  private final Branch branch;
 
   /**
-   * @param dn the DN as the server wrote it
-   * @param normalizedDn the same DN normalized ({@link DnNormalizer})
+   * @param entry what the directory says of them
+   * @param reportCount how many reports they have; -1 if not known
+   * @param branch the source's record, for a person handed over as a branch; else {@code null}
    */
-  Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
-      Person manager, boolean cycle, int linkedReports, Map<String, List<String>> attributes) {
-    this(dn, normalizedDn, uid, name, title, mail, managerDn, manager, cycle, linkedReports, attributes, false);
-  }
-
-  /**
-   * @param dn the DN as the server wrote it
-   * @param normalizedDn the same DN normalized ({@link DnNormalizer})
-   * @param disabled whether the directory says the account is disabled
-   */
-  Person(String dn, String normalizedDn, String uid, String name, String title, String mail, String managerDn,
-      Person manager, boolean cycle, int linkedReports, Map<String, List<String>> attributes,
-      boolean disabled) {
-    this.dn = Objects.requireNonNull(dn, "dn");
-    this.normalizedDn = Objects.requireNonNull(normalizedDn, "normalizedDn");
-    this.uid = uid;
-    this.name = name;
-    this.title = title;
-    this.mail = mail;
-    this.managerDn = managerDn;
-    this.manager = manager;
-    this.depth = manager == null ? 0 : manager.depth + 1;
-    this.cycle = cycle;
-    this.disabled = disabled;
-    this.linkedReports = linkedReports;
-    this.attributes = attributes.isEmpty()
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  Person(Fetched entry, int reportCount, Branch branch) {
+    this.dn = entry.dn();
+    this.normalizedDn = entry.normalizedDn();
+    this.uid = entry.uid();
+    this.name = entry.name();
+    this.title = entry.title();
+    this.mail = entry.mail();
+    this.managerDn = entry.managerDn();
+    this.cycle = entry.cycle();
+    this.disabled = entry.disabled();
+    this.linkedReports = entry.linkedReports();
+    this.attributes = entry.attributes();
+    this.reportCount = reportCount;
+    this.branch = branch;
   }
 
   /**
@@ -150,16 +113,6 @@ public final class Person {
     return managerDn;
   }
 
-  /** The manager through whom the crawl reached this person; {@code null} for the root. */
-  Person manager() {
-    return manager;
-  }
-
-  /** Levels below the person the crawl started at (found by {@code findRoot}): 0 for them. */
-  int depth() {
-    return depth;
-  }
-
   /**
    * Whether this is a person met again below themselves: a manager cycle (someone who manages,
    * directly or not, one of their own managers). Such a person is reported as a branch error and
@@ -193,7 +146,10 @@ public final class Person {
     return disabled;
   }
 
-  /** @return how many people report to this person; -1 if not known yet */
+  /**
+   * @return how many people report to this person; -1 if not known (a cycle marker, or a person
+   *     read by {@link OrgChartSource#outOfReach})
+   */
   public int reportCount() {
     return reportCount;
   }
@@ -207,31 +163,15 @@ public final class Person {
     return linkedReports;
   }
 
-  List<Person> reports() {
-    return reports;
+  /** The source's record of this person as a branch; {@code null} for a leaf or a decoded visit. */
+  Branch branch() {
+    return branch;
   }
 
-  void setReports(List<Person> reports) {
-    this.reports = List.copyOf(reports);
-    this.reportCount = reports.size();
-    if (!reports.isEmpty()) {
-      this.descendantReports = new AtomicLongArray(2 * QuerySizer.RELATIVE_LEVELS);
-    }
-  }
-
-  /** For a person decoded from a visit, which carries the count but not the reports. */
-  void restoreReportCount(int count) {
-    this.reportCount = count;
-  }
-
-  /** Drops the reports once the listing that needed them has succeeded; their count stays. */
-  void reportsListed() {
-    this.reports = null;
-  }
-
-  /** See {@link #descendantReports}; {@code null} for someone without reports (or not listed yet). */
-  AtomicLongArray descendantReports() {
-    return descendantReports;
+  /** What the directory said of them, as the source read it. */
+  Fetched entry() {
+    return new Fetched(dn, normalizedDn, uid, name, title, mail, managerDn, cycle, disabled, linkedReports,
+        attributes);
   }
 
   @Override

@@ -32,25 +32,26 @@ final class PersonCodec implements NodeCodec<Person> {
 
   @Override
   public byte[] encode(Person person) {
-    List<Person> reports = person.reports();
+    Branch branch = person.branch();
+    List<Fetched> reports = branch == null ? null : branch.reports();
     if (reports == null && person.reportCount() != 0 && !person.isCycle()) {
-      // Listed already (its reports dropped): another process could not list it.
-      throw new IllegalStateException(person + " was listed here; its reports are gone");
+      // Listed already (its reports dropped), or a visit: another process could not list it.
+      throw new IllegalStateException(person + " was listed here, or is a visit; its reports are not here");
     }
     return write(out -> {
       out.writeByte(LISTABLE);
       List<String> managers = new ArrayList<>();
-      for (Person m = person.manager(); m != null; m = m.manager()) {
-        managers.add(m.dn());
+      for (Branch m = branch == null ? null : branch.manager; m != null; m = m.manager) {
+        managers.add(m.dn);
       }
       out.writeInt(managers.size());
       for (int i = managers.size() - 1; i >= 0; i--) { // from the root down
         writeString(out, managers.get(i));
       }
-      writeFields(out, person);
+      writeFields(out, person.entry());
       out.writeInt(reports == null ? 0 : reports.size());
       if (reports != null) {
-        for (Person report : reports) {
+        for (Fetched report : reports) {
           writeFields(out, report);
         }
       }
@@ -61,7 +62,7 @@ final class PersonCodec implements NodeCodec<Person> {
   public byte[] encodeForVisit(Person person) {
     return write(out -> {
       out.writeByte(VISIT);
-      writeFields(out, person);
+      writeFields(out, person.entry());
       out.writeInt(person.reportCount());
     });
   }
@@ -71,42 +72,45 @@ final class PersonCodec implements NodeCodec<Person> {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte kind = in.readByte();
       if (kind == VISIT) {
-        Person person = readFields(in, null);
-        person.restoreReportCount(in.readInt());
-        return person;
+        Fetched person = readFields(in);
+        return new Person(person, in.readInt(), null);
       }
       if (kind != LISTABLE) {
         throw new IllegalArgumentException("not an encoded person (kind " + kind + ")");
       }
-      Person manager = null;
+      // The managers' records: DNs alone, for the cycle check and to be sent on. Their counts are
+      // not known here, so the sizer estimates this person's reports' reports without them.
+      Branch manager = null;
       int managers = in.readInt();
       for (int i = 0; i < managers; i++) {
-        manager = new Person(dn(readString(in)), null, null, null, null, null, manager, false, -1);
+        DN dn = dn(readString(in));
+        manager = new Branch(dn.toString(), dn.toNormalizedString(), -1, manager);
       }
-      Person person = readFields(in, manager);
+      Fetched person = readFields(in);
       int n = in.readInt();
-      List<Person> reports = new ArrayList<>(n);
+      List<Fetched> reports = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        reports.add(readFields(in, person));
+        reports.add(readFields(in));
       }
-      if (!person.isCycle()) {
-        person.setReports(reports);
+      Branch branch = new Branch(person, manager);
+      if (person.cycle()) {
+        return new Person(person, -1, branch);
       }
-      return person;
+      return new Person(person, reports.size(), branch.reportsFound(reports));
     } catch (IOException e) {
       throw new IllegalArgumentException("not an encoded person: " + e, e);
     }
   }
 
-  private static void writeFields(DataOutputStream out, Person p) throws IOException {
+  private static void writeFields(DataOutputStream out, Fetched p) throws IOException {
     writeString(out, p.dn());
     writeString(out, p.uid());
     writeString(out, p.name());
     writeString(out, p.title());
     writeString(out, p.mail());
     writeString(out, p.managerDn());
-    out.writeBoolean(p.isCycle());
-    out.writeBoolean(p.isDisabled());
+    out.writeBoolean(p.cycle());
+    out.writeBoolean(p.disabled());
     out.writeInt(p.linkedReports());
     out.writeInt(p.attributes().size());
     for (Map.Entry<String, List<String>> attribute : p.attributes().entrySet()) {
@@ -118,7 +122,7 @@ final class PersonCodec implements NodeCodec<Person> {
     }
   }
 
-  private static Person readFields(DataInputStream in, Person manager) throws IOException {
+  private static Fetched readFields(DataInputStream in) throws IOException {
     DN dn = dn(readString(in));
     String uid = readString(in);
     String name = readString(in);
@@ -139,8 +143,8 @@ final class PersonCodec implements NodeCodec<Person> {
       }
       attributes.put(key, List.copyOf(list));
     }
-    return new Person(dn.toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, manager, cycle, linked,
-        attributes, disabled);
+    return new Fetched(dn.toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, cycle, disabled,
+        linked, attributes);
   }
 
   private static DN dn(String text) {

@@ -23,6 +23,9 @@ import java.util.function.ToIntFunction;
  * not), and divisions differ, so a mean over the whole level misleads exactly where it matters.
  * Until the limit and an estimate are known, queries have at most {@code maxTerms} terms.
  *
+ * <p>The managers it sizes, and their relatives' counts, are the source's {@link Branch} records,
+ * not the people the crawl is handed.
+ *
  * <p>Thread-safe: shared by every worker. Estimates are hints, so a stale read between workers
  * costs at most one more split, never a wrong result.
  */
@@ -74,7 +77,7 @@ final class QuerySizer {
   }
 
   /** Notes what one query found: {@code reports} people for one manager. */
-  void found(Person manager, int reports) {
+  void found(Branch manager, int reports) {
     found(List.of(manager), m -> reports);
   }
 
@@ -83,18 +86,18 @@ final class QuerySizer {
    * first and added once per ancestor: the managers of one query are mostly siblings and cousins,
    * and every worker adds to the same few ancestors.
    */
-  void found(List<Person> managers, ToIntFunction<Person> reports) {
+  void found(List<Branch> managers, ToIntFunction<Branch> reports) {
     Map<AtomicLongArray, long[]> sums = new IdentityHashMap<>();
-    for (Person manager : managers) {
+    for (Branch manager : managers) {
       int n = reports.applyAsInt(manager);
-      int d = Math.min(manager.depth(), DEPTHS - 1);
+      int d = Math.min(manager.depth, DEPTHS - 1);
       asked[d].increment();
       found[d].add(n);
       if (n > 0) {
         managing[d].increment();
       }
-      Person ancestor = manager.manager();
-      for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager()) {
+      Branch ancestor = manager.manager;
+      for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager) {
         AtomicLongArray counts = ancestor.descendantReports();
         if (counts == null) {
           break;
@@ -118,8 +121,8 @@ final class QuerySizer {
    * least {@code floor} reports: how a query that hit the limit is cut again, with the reports per
    * manager its partial result showed.
    */
-  List<List<Person>> chunks(List<Person> managers, double floor, int termCap) {
-    List<List<Person>> chunks = new ArrayList<>();
+  List<List<Branch>> chunks(List<Branch> managers, double floor, int termCap) {
+    List<List<Branch>> chunks = new ArrayList<>();
     for (int from = 0; from < managers.size(); ) {
       int end = chunkEnd(managers, from, floor, termCap);
       chunks.add(managers.subList(from, end));
@@ -133,7 +136,7 @@ final class QuerySizer {
    * ReportQuery cuts the next query only after this one has answered and {@link #found} has
    * noted what it found, so each query is sized with everything known by then.
    */
-  List<Person> firstChunk(List<Person> managers) {
+  List<Branch> firstChunk(List<Branch> managers) {
     return firstChunk(managers, maxTerms);
   }
 
@@ -141,12 +144,12 @@ final class QuerySizer {
    * As {@link #firstChunk(List)}, with at most {@code termCap} terms: what the server answers in
    * time ({@link TermCap}).
    */
-  List<Person> firstChunk(List<Person> managers, int termCap) {
+  List<Branch> firstChunk(List<Branch> managers, int termCap) {
     return managers.subList(0, managers.isEmpty() ? 0 : chunkEnd(managers, 0, 0, termCap));
   }
 
   /** Where the query from {@code from} ends: one manager at least, then up to the term cap or the budget. */
-  private int chunkEnd(List<Person> managers, int from, double floor, int termCap) {
+  private int chunkEnd(List<Branch> managers, int from, double floor, int termCap) {
     int terms = Math.max(1, Math.min(maxTerms, termCap));
     int known = limit.get();
     double budget = known > 0 ? known : Double.MAX_VALUE;
@@ -166,8 +169,8 @@ final class QuerySizer {
    * the limit aimed at for how sure that count is. A query's managers may mix exact counts and
    * estimates; each keeps its own margin.
    */
-  private double shareOfLimit(Person manager, double floor) {
-    int linked = manager.linkedReports();
+  private double shareOfLimit(Branch manager, double floor) {
+    int linked = manager.linkedReports;
     if (linked >= 0 && linked >= floor) {
       return linked / EXACT_FILL;
     }
@@ -178,12 +181,12 @@ final class QuerySizer {
    * Reports expected for one manager: the back-link's count, else their nearest relatives' mean,
    * else the mean of those with reports at their level, else at the nearest level above, else 0.
    */
-  double expectedReports(Person manager) {
-    if (manager.linkedReports() >= 0) {
-      return manager.linkedReports();
+  double expectedReports(Branch manager) {
+    if (manager.linkedReports >= 0) {
+      return manager.linkedReports;
     }
-    Person ancestor = manager.manager();
-    for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager()) {
+    Branch ancestor = manager.manager;
+    for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager) {
       AtomicLongArray counts = ancestor.descendantReports();
       if (counts == null) {
         break;
@@ -204,7 +207,7 @@ final class QuerySizer {
     // the level's average. Sized by the mean, the first queries into each such team hit the
     // limit: 6% of the entries read at 200,000 people were thrown away; 1-4% with this, for no
     // more queries (crawler-bench/ldap-bench).
-    for (int d = Math.min(manager.depth(), DEPTHS - 1); d >= 0; d--) {
+    for (int d = Math.min(manager.depth, DEPTHS - 1); d >= 0; d--) {
       long n = asked[d].sum();
       if (n >= MIN_SAMPLE) {
         long managers = managing[d].sum();

@@ -167,7 +167,7 @@ final class ReachAudit {
       OutOfReach.Part part = parts.get(heads.group(i));
       Person person;
       try {
-        person = reader.person(connection, at.entry(), null, false);
+        person = new Person(reader.person(connection, at.entry(), false), -1, null);
       } catch (LDAPException e) {
         throw new Unchecked(e);
       }

@@ -67,16 +67,16 @@ final class ReportQuery {
    * The reports of each of {@code managers}, by the manager's normalized DN, in as few queries as
    * the limit allows.
    */
-  Map<String, List<Person>> reportsOf(LDAPConnection connection, List<Person> managers) throws LDAPException {
+  Map<String, List<Fetched>> reportsOf(LDAPConnection connection, List<Branch> managers) throws LDAPException {
     if (!limitLearned) {
       learnLimit(connection);
     }
     Managers batch = new Managers(managers);
-    Map<String, List<Person>> result = new HashMap<>();
-    Deque<List<Person>> retries = new ArrayDeque<>();
+    Map<String, List<Fetched>> result = new HashMap<>();
+    Deque<List<Branch>> retries = new ArrayDeque<>();
     int next = 0; // managers[next..] are not cut into queries yet
     while (!retries.isEmpty() || next < managers.size()) {
-      List<Person> chunk;
+      List<Branch> chunk;
       if (retries.isEmpty()) {
         chunk = sizer.firstChunk(managers.subList(next, managers.size()), termCap.get());
         next += chunk.size();
@@ -88,10 +88,10 @@ final class ReportQuery {
         continue; // cut again: its pieces are on `retries`
       }
       assign(connection, entries, batch, result);
-      sizer.found(chunk, manager -> result.getOrDefault(manager.normalizedDn(), List.of()).size());
+      sizer.found(chunk, manager -> result.getOrDefault(manager.normalizedDn, List.of()).size());
     }
-    for (Person manager : managers) {
-      if (manager.linkedReports() > result.getOrDefault(manager.normalizedDn(), List.of()).size()) {
+    for (Branch manager : managers) {
+      if (manager.linkedReports > result.getOrDefault(manager.normalizedDn, List.of()).size()) {
         findMissing(connection, manager, result);
       }
     }
@@ -102,17 +102,17 @@ final class ReportQuery {
    * Looks for the reports {@code manager}'s back-link names that their answer lacked, and adds
    * those that are people in the crawl's base and scope naming this manager (see the overview).
    */
-  private void findMissing(LDAPConnection connection, Person manager, Map<String, List<Person>> result)
+  private void findMissing(LDAPConnection connection, Branch manager, Map<String, List<Fetched>> result)
       throws LDAPException {
-    List<Person> found = result.computeIfAbsent(manager.normalizedDn(), k -> new ArrayList<>());
+    List<Fetched> found = result.computeIfAbsent(manager.normalizedDn, k -> new ArrayList<>());
     Set<String> have = new HashSet<>();
-    for (Person p : found) {
+    for (Fetched p : found) {
       have.add(p.normalizedDn());
     }
-    SearchResultEntry self = search.read(connection, manager.dn(), reader.backLink());
+    SearchResultEntry self = search.read(connection, manager.dn, reader.backLink());
     if (self == null) {
-      throw new TruncatedAnswerException("the directory names " + manager.linkedReports() + " reports of "
-          + manager.dn() + ", " + found.size() + " were found, and the entry is gone: its reports are not known whole");
+      throw new TruncatedAnswerException("the directory names " + manager.linkedReports + " reports of "
+          + manager.dn + ", " + found.size() + " were found, and the entry is gone: its reports are not known whole");
     }
     int added = 0;
     for (String value : reader.linkedDns(connection, self)) {
@@ -126,23 +126,23 @@ final class ReportQuery {
       }
       String reportDn = DnNormalizer.normalize(entry.getDN());
       if (have.add(reportDn)) {
-        found.add(reader.person(connection, entry, reportDn, manager, isAncestor(reportDn, manager)));
+        found.add(reader.person(connection, entry, reportDn, manager.isSelfOrAbove(reportDn)));
         added++;
       }
     }
     if (added > 0) {
       log.warn("{}: the answer held {} of the {} reports the back-link names; {} more found by looking them up "
-          + "(a server or proxy dropped entries from a successful answer)", manager.dn(), found.size() - added,
-          manager.linkedReports(), added);
+          + "(a server or proxy dropped entries from a successful answer)", manager.dn, found.size() - added,
+          manager.linkedReports, added);
     } else {
       log.debug("{}: {} reports of the {} the back-link names; the rest are not people in the base and scope",
-          manager.dn(), found.size(), manager.linkedReports());
+          manager.dn, found.size(), manager.linkedReports);
     }
   }
 
-  private boolean namesManager(SearchResultEntry entry, Person manager) {
+  private boolean namesManager(SearchResultEntry entry, Branch manager) {
     for (String value : reader.managerValues(entry)) {
-      if (value.equals(manager.dn()) || manager.normalizedDn().equals(EntryReader.normalizedOrNull(value))) {
+      if (value.equals(manager.dn) || manager.normalizedDn.equals(EntryReader.normalizedOrNull(value))) {
         return true;
       }
     }
@@ -164,22 +164,22 @@ final class ReportQuery {
    * cost more than a third of a worker's time at 200,000 people.
    */
   private static final class Managers {
-    private final List<Person> managers;
-    private final Map<String, Person> byWrittenDn;
+    private final List<Branch> managers;
+    private final Map<String, Branch> byWrittenDn;
     /** Made at the first value not written as any manager's DN is: rarely, if ever. */
-    private Map<String, Person> byNormalizedDn;
+    private Map<String, Branch> byNormalizedDn;
 
-    Managers(List<Person> managers) {
+    Managers(List<Branch> managers) {
       this.managers = managers;
       this.byWrittenDn = new HashMap<>(managers.size() * 4 / 3 + 1);
-      for (Person m : managers) {
-        byWrittenDn.put(m.dn(), m);
+      for (Branch m : managers) {
+        byWrittenDn.put(m.dn, m);
       }
     }
 
     /** The manager a value names, or {@code null} if it names none of them (or is not a DN). */
-    Person named(String value) {
-      Person manager = byWrittenDn.get(value);
+    Branch named(String value) {
+      Branch manager = byWrittenDn.get(value);
       if (manager != null) {
         return manager;
       }
@@ -189,8 +189,8 @@ final class ReportQuery {
       }
       if (byNormalizedDn == null) {
         byNormalizedDn = new HashMap<>(managers.size() * 4 / 3 + 1);
-        for (Person m : managers) {
-          byNormalizedDn.put(m.normalizedDn(), m);
+        for (Branch m : managers) {
+          byNormalizedDn.put(m.normalizedDn, m);
         }
       }
       return byNormalizedDn.get(normalized);
@@ -201,11 +201,11 @@ final class ReportQuery {
    * The reports of one chunk of managers, or {@code null} if its query hit the limit and was cut
    * again into {@code retries}.
    */
-  private List<SearchResultEntry> query(LDAPConnection connection, List<Person> chunk, Managers batch,
-      Deque<List<Person>> retries) throws LDAPException {
+  private List<SearchResultEntry> query(LDAPConnection connection, List<Branch> chunk, Managers batch,
+      Deque<List<Branch>> retries) throws LDAPException {
     Filter[] terms = new Filter[chunk.size()];
     for (int t = 0; t < terms.length; t++) {
-      terms[t] = Filter.createEqualityFilter(managerAttribute, chunk.get(t).dn());
+      terms[t] = Filter.createEqualityFilter(managerAttribute, chunk.get(t).dn);
     }
     if (terms.length == 1) {
       return search.allMatching(connection, terms[0]);
@@ -233,7 +233,7 @@ final class ReportQuery {
         floor = reportsPerManagerSeen(e.getSearchEntries(), batch);
       }
       // Each piece at most half as large, so that this ends with single managers at worst.
-      List<List<Person>> pieces = sizer.chunks(chunk, floor, Math.min((chunk.size() + 1) / 2, termCap.get()));
+      List<List<Branch>> pieces = sizer.chunks(chunk, floor, Math.min((chunk.size() + 1) / 2, termCap.get()));
       for (int i = pieces.size() - 1; i >= 0; i--) {
         retries.push(pieces.get(i));
       }
@@ -247,11 +247,11 @@ final class ReportQuery {
    * of its managers than the estimate that let it grow too large.
    */
   private double reportsPerManagerSeen(List<SearchResultEntry> partial, Managers batch) {
-    Set<Person> seen = new HashSet<>();
+    Set<Branch> seen = new HashSet<>();
     int matched = 0;
     for (SearchResultEntry entry : partial) {
       for (String value : reader.managerValues(entry)) {
-        Person manager = batch.named(value);
+        Branch manager = batch.named(value);
         if (manager != null) {
           seen.add(manager);
           matched++;
@@ -263,7 +263,7 @@ final class ReportQuery {
 
   /** Files each entry under every manager of the batch it names, flagging manager cycles. */
   private void assign(LDAPConnection connection, List<SearchResultEntry> entries, Managers batch,
-      Map<String, List<Person>> result) throws LDAPException {
+      Map<String, List<Fetched>> result) throws LDAPException {
     for (SearchResultEntry entry : entries) {
       String[] managers = reader.managerValues(entry);
       if (managers.length == 0) {
@@ -271,22 +271,13 @@ final class ReportQuery {
       }
       String self = DnNormalizer.normalize(entry.getDN());
       for (String value : managers) {
-        Person manager = batch.named(value);
+        Branch manager = batch.named(value);
         if (manager == null) {
           continue;
         }
-        result.computeIfAbsent(manager.normalizedDn(), k -> new ArrayList<>())
-            .add(reader.person(connection, entry, self, manager, isAncestor(self, manager)));
+        result.computeIfAbsent(manager.normalizedDn, k -> new ArrayList<>())
+            .add(reader.person(connection, entry, self, manager.isSelfOrAbove(self)));
       }
     }
-  }
-
-  private static boolean isAncestor(String normalizedDn, Person manager) {
-    for (Person p = manager; p != null; p = p.manager()) {
-      if (p.normalizedDn().equals(normalizedDn)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

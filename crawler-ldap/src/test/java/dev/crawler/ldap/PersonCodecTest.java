@@ -86,7 +86,7 @@ class PersonCodecTest {
       assertEquals(ceo.reportCount(), fromVisit.reportCount());
       assertEquals(ceo.attributes(), fromVisit.attributes());
       assertArrayEquals(whole, codec.encode(codec.decode(whole)), "decode then encode gives the same bytes");
-      ceo.reportsListed();
+      ceo.branch().listed();
       assertThrows(IllegalStateException.class, () -> codec.encode(ceo));
       assertThrows(IllegalArgumentException.class, () -> codec.decode(new byte[] {9, 0, 0}));
       assertThrows(IllegalArgumentException.class, () -> codec.decode(new byte[] {2, 0, 0, 0, 100}));

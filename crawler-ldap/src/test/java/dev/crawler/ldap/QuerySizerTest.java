@@ -3,44 +3,51 @@ package dev.crawler.ldap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.unboundid.ldap.sdk.DN;
-import com.unboundid.ldap.sdk.LDAPException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** How the managers of one listing are cut into queries. */
 class QuerySizerTest {
-  private final Person root = person("root", null, -1);
+  private final Branch root = person("root", null, -1);
 
-  private static Person person(String uid, Person manager, int linkedReports) {
-    try {
-      return new Person(new DN("uid=" + uid + ",ou=people"), uid, null, null, null, null, manager, false,
-          linkedReports);
-    } catch (LDAPException e) {
-      throw new IllegalArgumentException(e);
-    }
+  /** The source's record of someone about to be asked about, as ReportQuery hands them to the sizer. */
+  private static Branch person(String uid, Branch manager, int linkedReports) {
+    String dn = "uid=" + uid + ",ou=people";
+    return new Branch(dn, dn, linkedReports, manager);
   }
 
-  private List<Person> reportsOf(Person manager, int n, int linked) {
-    List<Person> people = new ArrayList<>();
+  /** What listing {@code manager} notes: their reports, which gives them counts for the sizer. */
+  private static void setReports(Branch manager, List<Branch> reports) {
+    manager.reportsFound(reports.stream()
+        .map(r -> new Fetched(r.dn, r.normalizedDn, null, null, null, null, manager.dn, false, false, -1, Map.of()))
+        .toList());
+  }
+
+  private static String uid(Branch b) {
+    return b.dn.substring(4, b.dn.indexOf(','));
+  }
+
+  private List<Branch> reportsOf(Branch manager, int n, int linked) {
+    List<Branch> people = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      people.add(person(manager.uid() + "-" + i, manager, linked));
+      people.add(person(uid(manager) + "-" + i, manager, linked));
     }
     return people;
   }
 
-  private static List<Integer> sizes(List<List<Person>> chunks) {
+  private static List<Integer> sizes(List<List<Branch>> chunks) {
     return chunks.stream().map(List::size).toList();
   }
 
   /** The managers cut as ReportQuery cuts them: one first chunk at a time, from what is left. */
-  private static List<List<Person>> cut(QuerySizer sizer, List<Person> managers) {
-    List<List<Person>> chunks = new ArrayList<>();
+  private static List<List<Branch>> cut(QuerySizer sizer, List<Branch> managers) {
+    List<List<Branch>> chunks = new ArrayList<>();
     for (int next = 0; next < managers.size(); ) {
-      List<Person> chunk = sizer.firstChunk(managers.subList(next, managers.size()));
+      List<Branch> chunk = sizer.firstChunk(managers.subList(next, managers.size()));
       chunks.add(chunk);
       next += chunk.size();
     }
@@ -58,14 +65,14 @@ class QuerySizerTest {
   @Test
   void withTheLimitAndAMeanFanOut_queriesAimBelowTheLimit() {
     QuerySizer sizer = new QuerySizer(200);
-    List<Person> vps = reportsOf(root, 100, -1);
-    for (Person vp : vps) {
+    List<Branch> vps = reportsOf(root, 100, -1);
+    for (Branch vp : vps) {
       sizer.found(vp, 10); // every manager at depth 1 has had 10 reports
     }
     assertEquals(List.of(100), sizes(cut(sizer, vps)), "no limit known yet");
     sizer.limitHit(500);
     assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "50% of 500 is 25 managers of 10");
-    List<Person> deeper = reportsOf(vps.get(0), 300, -1);
+    List<Branch> deeper = reportsOf(vps.get(0), 300, -1);
     assertEquals(Collections.nCopies(12, 25), sizes(cut(sizer, deeper)), "depth 2 has no sample yet: depth 1's mean");
   }
 
@@ -74,11 +81,11 @@ class QuerySizerTest {
   void firstChunk_isSizedWithWhatTheEarlierQueriesFound() {
     QuerySizer sizer = new QuerySizer(40);
     sizer.limitHit(500);
-    List<Person> siblings = reportsOf(root, 80, -1);
-    List<Person> first = sizer.firstChunk(siblings);
+    List<Branch> siblings = reportsOf(root, 80, -1);
+    List<Branch> first = sizer.firstChunk(siblings);
     assertEquals(40, first.size(), "nothing known of them: the term cap");
     sizer.found(first, m -> 20); // each had 20 reports
-    List<Person> next = sizer.firstChunk(siblings.subList(40, 80));
+    List<Branch> next = sizer.firstChunk(siblings.subList(40, 80));
     assertEquals(12, next.size(), "50% of 500 over the 20 their siblings had");
     assertEquals(siblings.subList(40, 52), next);
   }
@@ -87,7 +94,7 @@ class QuerySizerTest {
   void theBackLinkCountsAreUsedAsTheyAre() {
     QuerySizer sizer = new QuerySizer(200);
     sizer.limitHit(100);
-    List<Person> managers = new ArrayList<>(reportsOf(root, 3, 50)); // 50 + 50 > 50
+    List<Branch> managers = new ArrayList<>(reportsOf(root, 3, 50)); // 50 + 50 > 50
     managers.addAll(reportsOf(person("leafy", root, -1), 5, 0));
     assertEquals(List.of(1, 1, 6), sizes(cut(sizer, managers)));
   }
@@ -98,10 +105,10 @@ class QuerySizerTest {
     QuerySizer sizer = new QuerySizer(1000);
     sizer.limitHit(500);
     assertEquals(List.of(45, 45, 10), sizes(cut(sizer, reportsOf(root, 100, 10))), "90% of 500 over 10 each");
-    List<Person> vps = reportsOf(root, 100, -1);
+    List<Branch> vps = reportsOf(root, 100, -1);
     sizer.found(vps, m -> 10);
     assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "estimated at 10 each: 50% of 500");
-    List<Person> mixed = new ArrayList<>(reportsOf(root, 20, 10)); // 20 x 10 / 0.9 = 222 of 500
+    List<Branch> mixed = new ArrayList<>(reportsOf(root, 20, 10)); // 20 x 10 / 0.9 = 222 of 500
     mixed.addAll(reportsOf(vps.get(0), 30, -1)); // estimated at 10: 20 of 500 each, so 13 more fit
     assertEquals(List.of(33, 17), sizes(cut(sizer, mixed)), "each count keeps its own margin");
   }
@@ -110,16 +117,16 @@ class QuerySizerTest {
   void theEstimateFollowsTheNearestRelatives_notTheLevelsMean() {
     QuerySizer sizer = new QuerySizer(1000);
     sizer.limitHit(500);
-    Person a = person("a", root, -1);
-    Person b = person("b", root, -1);
-    root.setReports(List.of(a, b));
-    List<Person> directors = reportsOf(a, 20, -1); // a's reports all manage ten people
-    List<Person> leads = reportsOf(b, 20, -1); // b's manage nobody
-    a.setReports(directors);
-    b.setReports(leads);
+    Branch a = person("a", root, -1);
+    Branch b = person("b", root, -1);
+    setReports(root, List.of(a, b));
+    List<Branch> directors = reportsOf(a, 20, -1); // a's reports all manage ten people
+    List<Branch> leads = reportsOf(b, 20, -1); // b's manage nobody
+    setReports(a, directors);
+    setReports(b, leads);
     sizer.found(directors, d -> 10);
     sizer.found(leads, l -> 0);
-    Person c = person("c", root, -1); // not listed: nothing known of their reports' relatives
+    Branch c = person("c", root, -1); // not listed: nothing known of their reports' relatives
     // Relatives are alike, so one whose relatives are unknown is sized as the level's managers are
     // (10), not by the level's mean (5): half of a query sized by the mean would hit the limit.
     assertEquals(10, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the mean of those at the level who manage");
@@ -130,15 +137,15 @@ class QuerySizerTest {
 
     // One level down: directors' reports have 3 each; someone whose siblings are unknown yet is
     // estimated from their cousins (a's grandchildren), not from the whole level.
-    List<Person> teams = new ArrayList<>();
-    for (Person director : directors.subList(0, 10)) {
-      List<Person> team = reportsOf(director, 4, -1);
-      director.setReports(team);
+    List<Branch> teams = new ArrayList<>();
+    for (Branch director : directors.subList(0, 10)) {
+      List<Branch> team = reportsOf(director, 4, -1);
+      setReports(director, team);
       teams.addAll(team);
     }
     sizer.found(teams, p -> 3);
-    Person lonely = directors.get(15);
-    lonely.setReports(reportsOf(lonely, 1, -1));
+    Branch lonely = directors.get(15);
+    setReports(lonely, reportsOf(lonely, 1, -1));
     assertEquals(3, sizer.expectedReports(person("cousin", lonely, -1)), 1e-9, "cousins");
   }
 
@@ -147,11 +154,11 @@ class QuerySizerTest {
   void aLevelWhereNobodyManages_expectsNoReports_notTheLevelAbove() {
     QuerySizer sizer = new QuerySizer(1000);
     sizer.limitHit(500);
-    List<Person> managers = reportsOf(root, 20, -1);
+    List<Branch> managers = reportsOf(root, 20, -1);
     sizer.found(managers, m -> 8);
-    List<Person> staff = reportsOf(managers.get(0), 20, -1);
+    List<Branch> staff = reportsOf(managers.get(0), 20, -1);
     sizer.found(staff, p -> 0);
-    Person stranger = person("stranger", managers.get(1), -1); // at the staff's level, relatives unknown
+    Branch stranger = person("stranger", managers.get(1), -1); // at the staff's level, relatives unknown
     assertEquals(0, sizer.expectedReports(stranger), 1e-9);
     assertEquals(8, sizer.expectedReports(person("newcomer", root, -1)), 1e-9, "the managers' level");
   }
@@ -160,7 +167,7 @@ class QuerySizerTest {
   void aQueryCutAgain_expectsAtLeastTheFloor_andHalvesAtWorst() {
     QuerySizer sizer = new QuerySizer(400);
     sizer.limitHit(500);
-    List<Person> unknown = reportsOf(root, 200, -1);
+    List<Branch> unknown = reportsOf(root, 200, -1);
     assertEquals(List.of(200), sizes(cut(sizer, unknown)), "nothing known: one query");
     assertEquals(List.of(25, 25, 25, 25, 25, 25, 25, 25), sizes(sizer.chunks(unknown, 10, 100)),
         "its partial result showed 10 reports a manager");
@@ -173,8 +180,8 @@ class QuerySizerTest {
     SplittableRandom random = new SplittableRandom(11);
     for (int round = 0; round < 200; round++) {
       QuerySizer sizer = new QuerySizer(1 + random.nextInt(50));
-      List<Person> managers = reportsOf(root, random.nextInt(300), -1);
-      for (Person m : managers) {
+      List<Branch> managers = reportsOf(root, random.nextInt(300), -1);
+      for (Branch m : managers) {
         if (random.nextBoolean()) {
           sizer.found(m, random.nextInt(30));
         }
@@ -182,8 +189,8 @@ class QuerySizerTest {
       if (random.nextBoolean()) {
         sizer.limitHit(1 + random.nextInt(500));
       }
-      List<Person> joined = new ArrayList<>();
-      List<List<Person>> chunks = random.nextBoolean()
+      List<Branch> joined = new ArrayList<>();
+      List<List<Branch>> chunks = random.nextBoolean()
           ? cut(sizer, managers)
           : sizer.chunks(managers, random.nextInt(40), random.nextInt(60));
       chunks.forEach(chunk -> {
