@@ -150,6 +150,6 @@ class FindOrphansCommandTest {
     assertEquals(0, help.exit());
     String text = help.text().replaceAll("\\s+", " ");
     assertTrue(text.contains("Exit status 1 when anyone is out of reach, 0 when nobody is."), text);
-    assertTrue(text.contains("or --find-orphans found people out of reach"), text);
+    assertTrue(text.contains("--find-orphans found people out of reach"), text);
   }
 }
