@@ -66,7 +66,6 @@ class OrgChartSourceTest {
     }
   }
 
-  /** Each demo person's uid with their manager's uid: the tree a crawl from the CEO must find. */
   /** Each person's uid with their manager's uid ({@code null} for the top): what a crawl must find. */
   static Map<String, String> managerByUid(List<DemoPerson> people) {
     Map<String, String> uidByDn = new HashMap<>();
