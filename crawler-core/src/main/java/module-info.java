@@ -1,7 +1,7 @@
 /**
  * The crawl engine ({@link dev.crawler.core}) and its service-provider interface ({@link
- * dev.crawler.core.spi}). The engine's own classes are package-private; these two packages are
- * the whole API.
+ * dev.crawler.core.spi}). The engine's own classes are package-private; these two packages are the
+ * whole API.
  */
 module dev.crawler.core {
   requires com.google.common;

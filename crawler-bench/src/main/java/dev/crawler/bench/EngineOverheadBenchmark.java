@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The engine's own cost per node, with listings that cost nothing: a balanced tree of 299,593
- * nodes (fan-out 8, depth 6), reported in nanoseconds per node.
+ * The engine's own cost per node, with listings that cost nothing: a balanced tree of 299,593 nodes
+ * (fan-out 8, depth 6), reported in nanoseconds per node.
  *
  * <p>{@code java -jar crawler-bench/target/benchmarks.jar EngineOverhead}
  */
@@ -52,7 +52,8 @@ public class EngineOverheadBenchmark {
   @Benchmark
   @OperationsPerInvocation(NODES)
   public long pushConsumer(Blackhole blackhole) throws Exception {
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, blackhole::consume)) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(workers).start(0, blackhole::consume)) {
       return crawl.await().visits();
     }
   }

@@ -21,9 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The plain-Java walkers {@code crawl fs} is compared with, printing one path per line:
- * {@code walk DIR} (single-thread {@code Files.walkFileTree}) and {@code pool N DIR} (a fixed pool
- * of N threads, one task per directory, one lstat per entry, as crawl does).
+ * The plain-Java walkers {@code crawl fs} is compared with, printing one path per line: {@code walk
+ * DIR} (single-thread {@code Files.walkFileTree}) and {@code pool N DIR} (a fixed pool of N
+ * threads, one task per directory, one lstat per entry, as crawl does).
  */
 public final class FsPeers {
   private FsPeers() {}
@@ -39,24 +39,28 @@ public final class FsPeers {
   }
 
   private static void walk(Path root, OutputStream out) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        line(out, dir);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            line(out, dir);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        line(out, file);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            line(out, file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private static void line(OutputStream out, Path path) throws IOException {
@@ -81,7 +85,8 @@ public final class FsPeers {
         ByteArrayOutputStream lines = new ByteArrayOutputStream(4096);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
           for (Path p : entries) {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes a =
+                Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             lines.write(p.toString().getBytes(StandardCharsets.UTF_8));
             lines.write('\n');
             if (a.isDirectory()) {

@@ -9,9 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Writes the benchmark tree: 100 top directories × 1,000 subdirectories (100,100 directories),
- * 10 small files in each subdirectory (1,000,000 files), and a symlink in every tenth one.
- * Usage: {@code FsTreeGenerator DIR}.
+ * Writes the benchmark tree: 100 top directories × 1,000 subdirectories (100,100 directories), 10
+ * small files in each subdirectory (1,000,000 files), and a symlink in every tenth one. Usage:
+ * {@code FsTreeGenerator DIR}.
  */
 public final class FsTreeGenerator {
   private FsTreeGenerator() {}
@@ -22,18 +22,21 @@ public final class FsTreeGenerator {
     List<Future<?>> parts = new ArrayList<>();
     for (int top = 0; top < 100; top++) {
       int t = top;
-      parts.add(pool.submit(() -> {
-        for (int sub = 0; sub < 1000; sub++) {
-          Path dir = Files.createDirectories(root.resolve("top" + t).resolve("dir" + sub));
-          for (int f = 0; f < 10; f++) {
-            Files.write(dir.resolve("file" + f + ".dat"), new byte[(t * 31 + sub * 7 + f) % 4096]);
-          }
-          if (sub % 10 == 0) {
-            Files.createSymbolicLink(dir.resolve("link"), Path.of("file0.dat"));
-          }
-        }
-        return null;
-      }));
+      parts.add(
+          pool.submit(
+              () -> {
+                for (int sub = 0; sub < 1000; sub++) {
+                  Path dir = Files.createDirectories(root.resolve("top" + t).resolve("dir" + sub));
+                  for (int f = 0; f < 10; f++) {
+                    Files.write(
+                        dir.resolve("file" + f + ".dat"), new byte[(t * 31 + sub * 7 + f) % 4096]);
+                  }
+                  if (sub % 10 == 0) {
+                    Files.createSymbolicLink(dir.resolve("link"), Path.of("file0.dat"));
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> part : parts) {
       part.get();

@@ -42,17 +42,18 @@ public final class KafkaBench {
   private KafkaBench() {}
 
   /** Integers as four bytes. */
-  static final NodeCodec<Integer> CODEC = new NodeCodec<>() {
-    @Override
-    public byte[] encode(Integer node) {
-      return ByteBuffer.allocate(4).putInt(node).array();
-    }
+  static final NodeCodec<Integer> CODEC =
+      new NodeCodec<>() {
+        @Override
+        public byte[] encode(Integer node) {
+          return ByteBuffer.allocate(4).putInt(node).array();
+        }
 
-    @Override
-    public Integer decode(byte[] bytes) {
-      return ByteBuffer.wrap(bytes).getInt();
-    }
-  };
+        @Override
+        public Integer decode(byte[] bytes) {
+          return ByteBuffer.wrap(bytes).getInt();
+        }
+      };
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("engine")) {
@@ -78,10 +79,18 @@ public final class KafkaBench {
     Tree tree = tree(treeSpec);
     long branches = IntStream.range(0, tree.size()).filter(tree::isBranch).count();
     int all = processes * workers;
-    System.out.printf(Locale.ROOT, "tree %s: %,d nodes, %,d branches; %d ms a listing; %d processes x %d workers%n%n",
-        treeSpec, tree.size(), branches, latencyMicros / 1000, processes, workers);
-    System.out.println("| crawl | wall s | ideal s | efficiency | idle worker-us per branch | first commit s"
-        + " | CPU s | peak heap MB per process |");
+    System.out.printf(
+        Locale.ROOT,
+        "tree %s: %,d nodes, %,d branches; %d ms a listing; %d processes x %d workers%n%n",
+        treeSpec,
+        tree.size(),
+        branches,
+        latencyMicros / 1000,
+        processes,
+        workers);
+    System.out.println(
+        "| crawl | wall s | ideal s | efficiency | idle worker-us per branch | first commit s"
+            + " | CPU s | peak heap MB per process |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
     for (int run = 0; run < runs; run++) {
       local(tree, all, latencyMicros, branches);
@@ -90,26 +99,44 @@ public final class KafkaBench {
   }
 
   /** The in-JVM engine with every worker in one process: the baseline. */
-  private static void local(Tree tree, int workers, long latencyMicros, long branches) throws Exception {
+  private static void local(Tree tree, int workers, long latencyMicros, long branches)
+      throws Exception {
     SlowTree slow = new SlowTree(tree, latencyMicros * 1000, 0);
-    BranchSource<Integer, Void> source = (session, node, out) -> slow.list(node, out::leaf, out::branch);
+    BranchSource<Integer, Void> source =
+        (session, node, out) -> slow.list(node, out::leaf, out::branch);
     ScenarioTable.resetHeapPeaks();
     LongAdder visits = new LongAdder();
     long cpuBefore = cpuMillis();
     long start = System.nanoTime();
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, v -> visits.increment())) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(workers).start(0, v -> visits.increment())) {
       CrawlReport<Integer> report = crawl.await();
       if (report.outcome() != Outcome.COMPLETE || visits.sum() != tree.size()) {
-        throw new IllegalStateException("local crawl ended " + report.outcome() + " with " + visits.sum() + " visits");
+        throw new IllegalStateException(
+            "local crawl ended " + report.outcome() + " with " + visits.sum() + " visits");
       }
     }
     long wall = System.nanoTime() - start;
-    row("in-JVM engine, " + workers + " workers", wall, slow.totalListingNanos(), workers, branches, -1,
-        cpuMillis() - cpuBefore, List.of(ScenarioTable.heapPeakBytes() >> 20));
+    row(
+        "in-JVM engine, " + workers + " workers",
+        wall,
+        slow.totalListingNanos(),
+        workers,
+        branches,
+        -1,
+        cpuMillis() - cpuBefore,
+        List.of(ScenarioTable.heapPeakBytes() >> 20));
   }
 
-  private static void distributed(String bootstrap, String treeSpec, Tree tree, int processes, int workers,
-      long latencyMicros, long branches) throws Exception {
+  private static void distributed(
+      String bootstrap,
+      String treeSpec,
+      Tree tree,
+      int processes,
+      int workers,
+      long latencyMicros,
+      long branches)
+      throws Exception {
     String crawlId = "bench-" + Long.toHexString(System.nanoTime());
     KafkaCrawlSettings settings = settings(bootstrap, crawlId, workers);
     LongAdder visits = new LongAdder();
@@ -117,23 +144,39 @@ public final class KafkaBench {
     // from its seeding, as the in-JVM engine's is, not three JVMs' start-up.
     List<Process> engines = new ArrayList<>();
     for (int p = 0; p < processes; p++) {
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx1g"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
       // -Dbench.engineJvm="-XX:..." adds JVM options (a profiler, say) to every engine.
       String extra = System.getProperty("bench.engineJvm", "").replace("{p}", "p" + p);
       if (!extra.isBlank()) {
         command.addAll(List.of(extra.trim().split("\\s+")));
       }
       // Logging settings given to the bench (-Dorg.slf4j.simpleLogger...) go to the engines too.
-      System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j."))
+      System.getProperties().stringPropertyNames().stream()
+          .filter(k -> k.startsWith("org.slf4j."))
           .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), KafkaBench.class.getName(), "engine",
-          bootstrap, crawlId, "p" + p, treeSpec, String.valueOf(workers), String.valueOf(latencyMicros)));
-      engines.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+      command.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              KafkaBench.class.getName(),
+              "engine",
+              bootstrap,
+              crawlId,
+              "p" + p,
+              treeSpec,
+              String.valueOf(workers),
+              String.valueOf(latencyMicros)));
+      engines.add(
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
     List<BufferedReader> outputs = new ArrayList<>();
     for (Process engine : engines) {
-      BufferedReader output = new BufferedReader(new InputStreamReader(engine.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader output =
+          new BufferedReader(
+              new InputStreamReader(engine.getInputStream(), StandardCharsets.UTF_8));
       output.readLine(); // "ready"
       outputs.add(output);
     }
@@ -141,13 +184,24 @@ public final class KafkaBench {
     long cpuBefore = cpuMillis();
     long start = System.nanoTime();
     DistributedReport<Integer> report;
-    try (DistributedCrawl<Integer> crawl = DistributedCrawl.start(settings, new CrawlSpec("bench", List.of(treeSpec)),
-        0, CODEC, v -> visits.increment())) {
-      crawl.onTransaction(counts -> {
-        long t = (System.nanoTime() - start) / 1_000_000;
-        timeline.merge(counts.process(), new long[] {t, t, 1}, (a, b) -> new long[] {a[0], b[1], a[2] + 1});
-      });
-      System.err.printf(Locale.ROOT, "topics created and the root seeded in %d ms%n",
+    try (DistributedCrawl<Integer> crawl =
+        DistributedCrawl.start(
+            settings,
+            new CrawlSpec("bench", List.of(treeSpec)),
+            0,
+            CODEC,
+            v -> visits.increment())) {
+      crawl.onTransaction(
+          counts -> {
+            long t = (System.nanoTime() - start) / 1_000_000;
+            timeline.merge(
+                counts.process(),
+                new long[] {t, t, 1},
+                (a, b) -> new long[] {a[0], b[1], a[2] + 1});
+          });
+      System.err.printf(
+          Locale.ROOT,
+          "topics created and the root seeded in %d ms%n",
           (System.nanoTime() - start) / 1_000_000);
       for (Process engine : engines) {
         engine.getOutputStream().write('\n');
@@ -158,8 +212,16 @@ public final class KafkaBench {
     long wall = System.nanoTime() - start;
     long cpu = cpuMillis() - cpuBefore;
     System.err.println("bench CPU " + cpu + " ms during the crawl");
-    timeline.forEach((p, t) -> System.err.printf(Locale.ROOT, "%s: first commit at %d ms, last at %d ms, %d in all;"
-        + " the end at %d ms%n", p, t[0], t[1], t[2], wall / 1_000_000));
+    timeline.forEach(
+        (p, t) ->
+            System.err.printf(
+                Locale.ROOT,
+                "%s: first commit at %d ms, last at %d ms, %d in all;" + " the end at %d ms%n",
+                p,
+                t[0],
+                t[1],
+                t[2],
+                wall / 1_000_000));
     long listingNanos = 0;
     List<Long> heaps = new ArrayList<>();
     for (int p = 0; p < processes; p++) {
@@ -181,13 +243,29 @@ public final class KafkaBench {
       }
     }
     if (visits.sum() != tree.size() || report.report().listings() != branches) {
-      throw new IllegalStateException("distributed crawl: " + visits.sum() + " visits, " + report.report().listings()
-          + " listings, of " + tree.size() + " nodes and " + branches + " branches");
+      throw new IllegalStateException(
+          "distributed crawl: "
+              + visits.sum()
+              + " visits, "
+              + report.report().listings()
+              + " listings, of "
+              + tree.size()
+              + " nodes and "
+              + branches
+              + " branches");
     }
-    long transactions = report.processes().values().stream().mapToLong(ProcessCounts::transactions).sum();
+    long transactions =
+        report.processes().values().stream().mapToLong(ProcessCounts::transactions).sum();
     long firstCommit = timeline.values().stream().mapToLong(t -> t[0]).min().orElse(-1);
-    row("Kafka, " + processes + " x " + workers + " workers, " + transactions + " transactions", wall, listingNanos,
-        processes * workers, branches, firstCommit * 1_000_000, cpu, heaps);
+    row(
+        "Kafka, " + processes + " x " + workers + " workers, " + transactions + " transactions",
+        wall,
+        listingNanos,
+        processes * workers,
+        branches,
+        firstCommit * 1_000_000,
+        cpu,
+        heaps);
   }
 
   private static KafkaCrawlSettings settings(String bootstrap, String crawlId, int workers) {
@@ -197,14 +275,21 @@ public final class KafkaBench {
   /** One engine process: crawls until the end, then prints its listing time and peak heap. */
   private static void engine(String[] args) throws Exception {
     SlowTree slow = new SlowTree(tree(args[4]), Long.parseLong(args[6]) * 1000, 0);
-    BranchSource<Integer, Void> source = (session, node, out) -> slow.list(node, out::leaf, out::branch);
+    BranchSource<Integer, Void> source =
+        (session, node, out) -> slow.list(node, out::leaf, out::branch);
     System.out.println("ready");
     System.out.flush();
     System.in.read(); // the crawl is seeded
     long cpuBefore = cpuMillis();
-    EngineProcess.of(settings(args[1], args[2], Integer.parseInt(args[5])), source, CODEC, args[3]).run();
-    System.out.println("engine " + slow.totalListingNanos() + " " + (ScenarioTable.heapPeakBytes() >> 20) + " "
-        + (cpuMillis() - cpuBefore));
+    EngineProcess.of(settings(args[1], args[2], Integer.parseInt(args[5])), source, CODEC, args[3])
+        .run();
+    System.out.println(
+        "engine "
+            + slow.totalListingNanos()
+            + " "
+            + (ScenarioTable.heapPeakBytes() >> 20)
+            + " "
+            + (cpuMillis() - cpuBefore));
   }
 
   /**
@@ -213,20 +298,35 @@ public final class KafkaBench {
    * @param firstCommitNanos from the seeding to the first committed transaction, or -1
    * @param cpuMillis CPU time of every process of the crawl (not the broker's), during the crawl
    */
-  private static void row(String what, long wallNanos, long listingNanos, int workers, long branches,
-      long firstCommitNanos, long cpuMillis, List<Long> heaps) {
+  private static void row(
+      String what,
+      long wallNanos,
+      long listingNanos,
+      int workers,
+      long branches,
+      long firstCommitNanos,
+      long cpuMillis,
+      List<Long> heaps) {
     double ideal = listingNanos / (double) workers;
     double idlePerBranch = (wallNanos * (double) workers - listingNanos) / branches / 1000;
-    System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f | %s | %.1f | %s |%n", what, wallNanos / 1e9,
-        ideal / 1e9, ideal / wallNanos, idlePerBranch,
-        firstCommitNanos < 0 ? "" : String.format(Locale.ROOT, "%.2f", firstCommitNanos / 1e9), cpuMillis / 1e3,
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %.2f | %.2f | %.2f | %.0f | %s | %.1f | %s |%n",
+        what,
+        wallNanos / 1e9,
+        ideal / 1e9,
+        ideal / wallNanos,
+        idlePerBranch,
+        firstCommitNanos < 0 ? "" : String.format(Locale.ROOT, "%.2f", firstCommitNanos / 1e9),
+        cpuMillis / 1e3,
         heaps.toString().replaceAll("[\\[\\]]", ""));
   }
 
   /** This JVM's CPU time so far. */
   static long cpuMillis() {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime() / 1_000_000;
+            .getProcessCpuTime()
+        / 1_000_000;
   }
 
   /** {@code heavy:SEED:N} or {@code balanced:FANOUT:LEVELS}. */
@@ -235,7 +335,9 @@ public final class KafkaBench {
     return switch (p[0]) {
       case "heavy" -> Tree.heavyTailed(Long.parseLong(p[1]), Integer.parseInt(p[2]));
       case "balanced" -> Tree.balanced(Integer.parseInt(p[1]), Integer.parseInt(p[2]));
-      default -> throw new IllegalArgumentException("tree spec " + spec + ": heavy:SEED:N or balanced:FANOUT:LEVELS");
+      default ->
+          throw new IllegalArgumentException(
+              "tree spec " + spec + ": heavy:SEED:N or balanced:FANOUT:LEVELS");
     };
   }
 }

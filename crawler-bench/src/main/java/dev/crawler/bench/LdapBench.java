@@ -49,23 +49,26 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * An org chart in a real OpenLDAP slapd, reached through a proxy that adds latency to every
- * search, crawled three ways: one unlimited subtree search by the administrator (what the size
- * limit forbids the crawling account), a naive pool that sends one query per person, and this
- * project's crawl as the limited account. Two rows bound what any walk could do: the same OR
- * queries a crawl sends, but cut with the generated chart in hand (no query hits the limit, none
- * is small), with every person as a term, and with only the managers (what a back-link such as
- * directReports allows). Prints a Markdown table.
+ * An org chart in a real OpenLDAP slapd, reached through a proxy that adds latency to every search,
+ * crawled three ways: one unlimited subtree search by the administrator (what the size limit
+ * forbids the crawling account), a naive pool that sends one query per person, and this project's
+ * crawl as the limited account. Two rows bound what any walk could do: the same OR queries a crawl
+ * sends, but cut with the generated chart in hand (no query hits the limit, none is small), with
+ * every person as a term, and with only the managers (what a back-link such as directReports
+ * allows). Prints a Markdown table.
  *
  * <p>{@code java -cp benchmarks.jar dev.crawler.bench.LdapBench [--people 200000] [--limit 500]
  * [--latency-ms 2] [--workers 8,32,64] [--naive]}
  */
 public final class LdapBench {
   private static final String BASE = "ou=people," + Slapd.SUFFIX;
+
   /** The back-link to reports in the generated chart: see orgChart. */
   private static final String BACK_LINK = "seeAlso";
+
   /** In --workers: the crawl with no workers(n) call, as a user who does not choose. */
   private static final int DEFAULT_WORKERS = 0;
+
   private static final String[] ATTRIBUTES = {"uid", "cn", "title", "mail", "manager"};
 
   private LdapBench() {}
@@ -83,8 +86,11 @@ public final class LdapBench {
         case "--people" -> people = Integer.parseInt(args[++i]);
         case "--limit" -> limit = Integer.parseInt(args[++i]);
         case "--latency-ms" -> latencyMs = Long.parseLong(args[++i]);
-        case "--workers" -> workers = Arrays.stream(args[++i].split(","))
-            .mapToInt(w -> w.equals("default") ? DEFAULT_WORKERS : Integer.parseInt(w)).toArray();
+        case "--workers" ->
+            workers =
+                Arrays.stream(args[++i].split(","))
+                    .mapToInt(w -> w.equals("default") ? DEFAULT_WORKERS : Integer.parseInt(w))
+                    .toArray();
         case "--naive" -> naive = true;
         case "--or-terms" -> orTerms = Integer.parseInt(args[++i]);
         case "--per-listing" -> perListing = Integer.parseInt(args[++i]);
@@ -94,29 +100,47 @@ public final class LdapBench {
     run(people, limit, latencyMs, workers, naive, orTerms, perListing);
   }
 
-  private static void run(int people, int limit, long latencyMs, int[] workers, boolean naive, int orTerms, int perListing)
+  private static void run(
+      int people,
+      int limit,
+      long latencyMs,
+      int[] workers,
+      boolean naive,
+      int orTerms,
+      int perListing)
       throws Exception {
     Path dir = Files.createTempDirectory("crawler-ldap-bench");
     try (Slapd slapd = Slapd.start(dir, limit)) {
       long t0 = System.nanoTime();
       List<Entry> entries = orgChart(people);
       load(slapd, entries);
-      System.err.printf(Locale.ROOT, "loaded %,d people in %.1f s%n", people, (System.nanoTime() - t0) / 1e9);
-      LDAPListener proxy = new LDAPListener(new LDAPListenerConfig(0,
-          new SlowProxyHandler(new ProxyRequestHandler(new SingleServerSet("127.0.0.1", slapd.port)), latencyMs * 1_000_000)));
+      System.err.printf(
+          Locale.ROOT, "loaded %,d people in %.1f s%n", people, (System.nanoTime() - t0) / 1e9);
+      LDAPListener proxy =
+          new LDAPListener(
+              new LDAPListenerConfig(
+                  0,
+                  new SlowProxyHandler(
+                      new ProxyRequestHandler(new SingleServerSet("127.0.0.1", slapd.port)),
+                      latencyMs * 1_000_000)));
       proxy.startListening();
       try {
         int port = proxy.getListenPort();
         Rows rows = new Rows(slapd, people);
-        System.out.printf("| method | people | W | wall s | LDAP operations | entries read | CPU s, this JVM / slapd "
-            + "| peak live heap MiB | vs single search | vs ideal walk |%n");
+        System.out.printf(
+            "| method | people | W | wall s | LDAP operations | entries read | CPU s, this JVM /"
+                + " slapd | peak live heap MiB | vs single search | vs ideal walk |%n");
         System.out.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
         Run single = rows.median(() -> singleSearch(port, people));
         rows.print("one unlimited subtree search (administrator)", 1, single);
         Run ideal = rows.median(() -> idealWalk(port, 32, entries, limit, false));
-        rows.print("ideal walk: the crawl's OR queries cut knowing the chart, everyone a term", 32, ideal);
+        rows.print(
+            "ideal walk: the crawl's OR queries cut knowing the chart, everyone a term", 32, ideal);
         Run idealManagers = rows.median(() -> idealWalk(port, 32, entries, limit, true));
-        rows.print("ideal walk: the crawl's OR queries cut knowing the chart, managers only (as with a back-link)", 32,
+        rows.print(
+            "ideal walk: the crawl's OR queries cut knowing the chart, managers only (as with a"
+                + " back-link)",
+            32,
             idealManagers);
         // The crawl's own warm-up, before its first row: with only each row's two, the first crawl
         // row took 0.5 s longer (and 1 s more CPU) than the same row run again after another.
@@ -125,12 +149,25 @@ public final class LdapBench {
         }
         for (int w : workers) {
           Run crawl = rows.median(() -> crawl(port, w, people, orTerms, perListing, null));
-          rows.print(String.format(Locale.ROOT, "crawl, limited account (size limit %d), OR of <= %d, %d managers per listing",
-              limit, orTerms, perListing), w == DEFAULT_WORKERS ? "default" : Integer.toString(w), crawl);
+          rows.print(
+              String.format(
+                  Locale.ROOT,
+                  "crawl, limited account (size limit %d), OR of <= %d, %d managers per listing",
+                  limit,
+                  orTerms,
+                  perListing),
+              w == DEFAULT_WORKERS ? "default" : Integer.toString(w),
+              crawl);
         }
-        Run linked = rows.median(() -> crawl(port, DEFAULT_WORKERS, people, orTerms, perListing, BACK_LINK));
-        rows.print("crawl as above, with a back-link to reports (" + BACK_LINK + "); against the managers-only ideal walk",
-            "default", linked, idealManagers);
+        Run linked =
+            rows.median(() -> crawl(port, DEFAULT_WORKERS, people, orTerms, perListing, BACK_LINK));
+        rows.print(
+            "crawl as above, with a back-link to reports ("
+                + BACK_LINK
+                + "); against the managers-only ideal walk",
+            "default",
+            linked,
+            idealManagers);
         if (naive) {
           Run pool = rows.once(() -> naivePool(port, 8, entries));
           rows.print("naive pool, one query per person", 8, pool);
@@ -142,7 +179,13 @@ public final class LdapBench {
   }
 
   /** One way of reading the chart: its wall time, operations, entries read and CPU used. */
-  record Run(double seconds, long operations, long entries, double jvmCpu, double slapdCpu, long liveHeapGrowth) {}
+  record Run(
+      double seconds,
+      long operations,
+      long entries,
+      double jvmCpu,
+      double slapdCpu,
+      long liveHeapGrowth) {}
 
   /** Something that reads the chart once and says {seconds, operations[, entries]}. */
   interface Method {
@@ -150,9 +193,9 @@ public final class LdapBench {
   }
 
   /**
-   * Runs methods and prints their rows, with ratios to the first row (the single search) and to
-   * the second (the ideal walk with everyone a term). CPU is measured around each run: this JVM's
-   * (the method and the latency proxy) and slapd's.
+   * Runs methods and prints their rows, with ratios to the first row (the single search) and to the
+   * second (the ideal walk with everyone a term). CPU is measured around each run: this JVM's (the
+   * method and the latency proxy) and slapd's.
    */
   static final class Rows {
     private final Slapd slapd;
@@ -167,8 +210,8 @@ public final class LdapBench {
 
     /**
      * Two warm-up runs, not counted (the JIT compiles the crawler's code in its first runs, as
-     * hyperfine warms its commands; with one, the first crawl row still paid 0.5-1 s of CPU more than
-     * the same crawl later), then three; the one with the median wall time.
+     * hyperfine warms its commands; with one, the first crawl row still paid 0.5-1 s of CPU more
+     * than the same crawl later), then three; the one with the median wall time.
      */
     Run median(Method method) throws Exception {
       once(method);
@@ -207,22 +250,41 @@ public final class LdapBench {
       print(method, workers, run, null);
     }
 
-    /** With {@code reference} the ideal walk this row is compared to; {@code null} for the first. */
+    /**
+     * With {@code reference} the ideal walk this row is compared to; {@code null} for the first.
+     */
     void print(String method, String workers, Run run, Run reference) {
       if (single == null) {
         single = run;
       } else if (ideal == null) {
         ideal = run;
       }
-      System.out.printf(Locale.ROOT, "| %s | %d | %s | %.2f | %,d | %,d | %.1f / %.1f | %s | %.2f | %s |%n", method, people, workers,
-          run.seconds(), run.operations(), run.entries(), run.jvmCpu(), run.slapdCpu(),
-          run.liveHeapGrowth() < 0 ? "no GC" : String.format(Locale.ROOT, "%,d", run.liveHeapGrowth() >> 20), run.seconds() / single.seconds(),
-          run == single ? "" : String.format(Locale.ROOT, "%.2f", run.seconds() / (reference == null ? ideal : reference).seconds()));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %s | %.2f | %,d | %,d | %.1f / %.1f | %s | %.2f | %s |%n",
+          method,
+          people,
+          workers,
+          run.seconds(),
+          run.operations(),
+          run.entries(),
+          run.jvmCpu(),
+          run.slapdCpu(),
+          run.liveHeapGrowth() < 0
+              ? "no GC"
+              : String.format(Locale.ROOT, "%,d", run.liveHeapGrowth() >> 20),
+          run.seconds() / single.seconds(),
+          run == single
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "%.2f",
+                  run.seconds() / (reference == null ? ideal : reference).seconds()));
     }
 
     /**
-     * The most heap in use right after any collection while it is open: the live data at its
-     * peak, as near as collections show it; -1 if none ran.
+     * The most heap in use right after any collection while it is open: the live data at its peak,
+     * as near as collections show it; -1 if none ran.
      */
     private static final class LiveHeap implements AutoCloseable {
       private final AtomicLong peak = new AtomicLong(-1);
@@ -231,23 +293,30 @@ public final class LdapBench {
       LiveHeap() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
           NotificationEmitter emitter = (NotificationEmitter) gc;
-          NotificationListener listener = (notification, handback) -> {
-            if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-              GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
-                  .from((CompositeData) notification.getUserData());
-              long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                  .mapToLong(MemoryUsage::getUsed).sum();
-              peak.accumulateAndGet(used, Math::max);
-            }
-          };
+          NotificationListener listener =
+              (notification, handback) -> {
+                if (notification
+                    .getType()
+                    .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                  GarbageCollectionNotificationInfo info =
+                      GarbageCollectionNotificationInfo.from(
+                          (CompositeData) notification.getUserData());
+                  long used =
+                      info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                          .mapToLong(MemoryUsage::getUsed)
+                          .sum();
+                  peak.accumulateAndGet(used, Math::max);
+                }
+              };
           emitter.addNotificationListener(listener, null, null);
-          removals.add(() -> {
-            try {
-              emitter.removeNotificationListener(listener);
-            } catch (ListenerNotFoundException e) {
-              throw new IllegalStateException(e);
-            }
-          });
+          removals.add(
+              () -> {
+                try {
+                  emitter.removeNotificationListener(listener);
+                } catch (ListenerNotFoundException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
         }
       }
 
@@ -263,11 +332,14 @@ public final class LdapBench {
 
     private static double jvmCpu() {
       return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-          .getProcessCpuTime() / 1e9;
+              .getProcessCpuTime()
+          / 1e9;
     }
   }
 
-  /** A chart where each manager has 4 to 15 reports, filled breadth first: about one in ten manages. */
+  /**
+   * A chart where each manager has 4 to 15 reports, filled breadth first: about one in ten manages.
+   */
   static List<Entry> orgChart(int people) {
     SplittableRandom random = new SplittableRandom(1);
     List<Entry> entries = new ArrayList<>(people);
@@ -315,14 +387,18 @@ public final class LdapBench {
     List<Future<?>> parts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int part = t;
-      parts.add(pool.submit(() -> {
-        try (LDAPConnection admin = new LDAPConnection("127.0.0.1", slapd.port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
-          for (int i = part; i < entries.size(); i += threads) {
-            admin.add(entries.get(i));
-          }
-        }
-        return null;
-      }));
+      parts.add(
+          pool.submit(
+              () -> {
+                try (LDAPConnection admin =
+                    new LDAPConnection(
+                        "127.0.0.1", slapd.port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
+                  for (int i = part; i < entries.size(); i += threads) {
+                    admin.add(entries.get(i));
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> f : parts) {
       f.get();
@@ -331,27 +407,43 @@ public final class LdapBench {
   }
 
   private static double[] singleSearch(int port, int people) throws Exception {
-    try (LDAPConnection admin = new LDAPConnection("127.0.0.1", port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
+    try (LDAPConnection admin =
+        new LDAPConnection("127.0.0.1", port, Slapd.ADMIN_DN, Slapd.ADMIN_PASSWORD)) {
       long start = System.nanoTime();
-      List<SearchResultEntry> all = admin.search(new SearchRequest(BASE, SearchScope.SUB,
-          Filter.createEqualityFilter("objectClass", "inetOrgPerson"), ATTRIBUTES)).getSearchEntries();
+      List<SearchResultEntry> all =
+          admin
+              .search(
+                  new SearchRequest(
+                      BASE,
+                      SearchScope.SUB,
+                      Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
+                      ATTRIBUTES))
+              .getSearchEntries();
       double seconds = (System.nanoTime() - start) / 1e9;
       check(all.size() == people, "single search returned " + all.size());
       return new double[] {seconds, 1, people};
     }
   }
 
-  /** A crawl from p0; {@code backLink} names the attribute listing a person's reports, or is {@code null}. */
-  private static double[] crawl(int port, int workers, int people, int orTerms, int perListing, String backLink)
+  /**
+   * A crawl from p0; {@code backLink} names the attribute listing a person's reports, or is {@code
+   * null}.
+   */
+  private static double[] crawl(
+      int port, int workers, int people, int orTerms, int perListing, String backLink)
       throws Exception {
-    LdapSettings settings = LdapSettings.builder("127.0.0.1", port, BASE)
-        .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
-        .batchSize(orTerms).managersPerListing(perListing).build();
+    LdapSettings settings =
+        LdapSettings.builder("127.0.0.1", port, BASE)
+            .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
+            .batchSize(orTerms)
+            .managersPerListing(perListing)
+            .build();
     if (backLink != null) {
       settings = settings.toBuilder().reportsAttribute(backLink).build();
     }
     OrgChartSource source = OrgChartSource.of(settings);
-    // Visits per person, by the number in the uid "p<i>": a check that costs the crawl next to nothing.
+    // Visits per person, by the number in the uid "p<i>": a check that costs the crawl next to
+    // nothing.
     AtomicIntegerArray visits = new AtomicIntegerArray(people);
     long start = System.nanoTime();
     Person root = source.findRoot("p0");
@@ -360,11 +452,18 @@ public final class LdapBench {
     if (workers != DEFAULT_WORKERS) {
       crawler.workers(workers);
     }
-    try (Crawl<Person> crawl = crawler.start(root, v -> visits.incrementAndGet(Integer.parseInt(v.node().uid(), 1, v.node().uid().length(), 10)))) {
+    try (Crawl<Person> crawl =
+        crawler.start(
+            root,
+            v ->
+                visits.incrementAndGet(
+                    Integer.parseInt(v.node().uid(), 1, v.node().uid().length(), 10)))) {
       report = crawl.await();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    check(report.outcome() == Outcome.COMPLETE, "crawl ended " + report.outcome() + " " + report.errors());
+    check(
+        report.outcome() == Outcome.COMPLETE,
+        "crawl ended " + report.outcome() + " " + report.errors());
     for (int i = 0; i < people; i++) {
       check(visits.get(i) == 1, "the crawl visited p" + i + " " + visits.get(i) + " times");
     }
@@ -374,12 +473,13 @@ public final class LdapBench {
   /**
    * The OR-of-managers queries with perfect knowledge: the generated chart says how many reports
    * each person has, so no query hits the limit, and each is cut as full as 60% of the limit
-   * allows, sent by {@code threads} connections. With {@code managersOnly}, people without
-   * reports are left out, as a back-link allows. The crawl aims at 50% of the limit with
-   * estimated counts and at 90% with a back-link's exact ones, so with a back-link it sends fewer
-   * queries than this walk; the walk stays as the issue measured it.
+   * allows, sent by {@code threads} connections. With {@code managersOnly}, people without reports
+   * are left out, as a back-link allows. The crawl aims at 50% of the limit with estimated counts
+   * and at 90% with a back-link's exact ones, so with a back-link it sends fewer queries than this
+   * walk; the walk stays as the issue measured it.
    */
-  private static double[] idealWalk(int port, int threads, List<Entry> entries, int limit, boolean managersOnly)
+  private static double[] idealWalk(
+      int port, int threads, List<Entry> entries, int limit, boolean managersOnly)
       throws Exception {
     Map<String, Integer> reports = new HashMap<>();
     for (Entry e : entries) {
@@ -391,7 +491,9 @@ public final class LdapBench {
     List<List<String>> queries = new ArrayList<>();
     List<String> query = new ArrayList<>();
     int expected = 0;
-    int terms = LdapSettings.of("x", 1, "o=x").batchSize(); // the crawl's defaults; the 60% fill is the walk's own
+    int terms =
+        LdapSettings.of("x", 1, "o=x")
+            .batchSize(); // the crawl's defaults; the 60% fill is the walk's own
     for (Entry e : entries) {
       int n = reports.getOrDefault(e.getDN(), 0);
       if (managersOnly && n == 0) {
@@ -413,16 +515,31 @@ public final class LdapBench {
     long start = System.nanoTime();
     List<Future<?>> parts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      parts.add(pool.submit(() -> {
-        try (LDAPConnection c = new LDAPConnection("127.0.0.1", port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
-          for (List<String> q; (q = pending.poll()) != null; ) {
-            Filter[] or = q.stream().map(dn -> Filter.createEqualityFilter("manager", dn)).toArray(Filter[]::new);
-            read.addAndGet(c.search(new SearchRequest(BASE, SearchScope.SUB, Filter.createANDFilter(
-                Filter.createEqualityFilter("objectClass", "inetOrgPerson"), Filter.createORFilter(or)), ATTRIBUTES)).getEntryCount());
-          }
-        }
-        return null;
-      }));
+      parts.add(
+          pool.submit(
+              () -> {
+                try (LDAPConnection c =
+                    new LDAPConnection(
+                        "127.0.0.1", port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
+                  for (List<String> q; (q = pending.poll()) != null; ) {
+                    Filter[] or =
+                        q.stream()
+                            .map(dn -> Filter.createEqualityFilter("manager", dn))
+                            .toArray(Filter[]::new);
+                    read.addAndGet(
+                        c.search(
+                                new SearchRequest(
+                                    BASE,
+                                    SearchScope.SUB,
+                                    Filter.createANDFilter(
+                                        Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
+                                        Filter.createORFilter(or)),
+                                    ATTRIBUTES))
+                            .getEntryCount());
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> f : parts) {
       f.get();
@@ -436,13 +553,16 @@ public final class LdapBench {
   /** What people write first: a pool, one (manager=dn) query per person found. */
   private static double[] naivePool(int port, int threads, List<Entry> entries) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    ThreadLocal<LDAPConnection> connection = ThreadLocal.withInitial(() -> {
-      try {
-        return new LDAPConnection("127.0.0.1", port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    ThreadLocal<LDAPConnection> connection =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                return new LDAPConnection(
+                    "127.0.0.1", port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     List<LDAPConnection> opened = new CopyOnWriteArrayList<>();
     AtomicLong pending = new AtomicLong(1);
     AtomicLong ops = new AtomicLong();
@@ -464,8 +584,10 @@ public final class LdapBench {
             opened.add(c);
           }
           ops.incrementAndGet();
-          for (SearchResultEntry e : c.search(BASE, SearchScope.SUB, Filter.createEqualityFilter("manager", dn), ATTRIBUTES)
-              .getSearchEntries()) {
+          for (SearchResultEntry e :
+              c.search(
+                      BASE, SearchScope.SUB, Filter.createEqualityFilter("manager", dn), ATTRIBUTES)
+                  .getSearchEntries()) {
             found.incrementAndGet();
             pending.incrementAndGet();
             pool.execute(new Query(e.getDN()));

@@ -17,12 +17,12 @@ import java.util.SplittableRandom;
  * Serves an org chart of several shapes (issue 25, §4) from a real OpenLDAP slapd, through a proxy
  * adding latency to every search, for {@code crawler-bench/ldap-shapes-bench} to crawl with the
  * {@code crawl} command and dump with {@code ldapsearch}: the root {@code uid=ceo}; six mega
- * managers with 1,500-2,300 direct reports; chains of 30 single-report levels; wide and flat
- * teams of 200-400; everyone else in a tree of 4-15 reports a manager. The crawling account
- * ({@link Slapd#CRAWLER_DN}) has the size limit and no paging; the administrator pages.
+ * managers with 1,500-2,300 direct reports; chains of 30 single-report levels; wide and flat teams
+ * of 200-400; everyone else in a tree of 4-15 reports a manager. The crawling account ({@link
+ * Slapd#CRAWLER_DN}) has the size limit and no paging; the administrator pages.
  *
- * <p>Prints {@code PORT n} (the proxy's) and a summary of the shapes on stdout once it serves,
- * then serves until its standard input closes.
+ * <p>Prints {@code PORT n} (the proxy's) and a summary of the shapes on stdout once it serves, then
+ * serves until its standard input closes.
  */
 public final class LdapShapes {
   static final String BASE = "ou=people," + Slapd.SUFFIX;
@@ -46,9 +46,15 @@ public final class LdapShapes {
       long t0 = System.nanoTime();
       int[] managerOf = shapes(people);
       LdapBench.load(slapd, entries(managerOf));
-      System.err.printf(Locale.ROOT, "loaded %,d people in %.1f s%n", people, (System.nanoTime() - t0) / 1e9);
-      LDAPListener proxy = new LDAPListener(new LDAPListenerConfig(0, new SlowProxyHandler(
-          new ProxyRequestHandler(new SingleServerSet("127.0.0.1", slapd.port)), latencyMs * 1_000_000)));
+      System.err.printf(
+          Locale.ROOT, "loaded %,d people in %.1f s%n", people, (System.nanoTime() - t0) / 1e9);
+      LDAPListener proxy =
+          new LDAPListener(
+              new LDAPListenerConfig(
+                  0,
+                  new SlowProxyHandler(
+                      new ProxyRequestHandler(new SingleServerSet("127.0.0.1", slapd.port)),
+                      latencyMs * 1_000_000)));
       proxy.startListening();
       try {
         System.out.println("PORT " + proxy.getListenPort());
@@ -73,7 +79,9 @@ public final class LdapShapes {
       managerOf[next++] = 0;
     }
     int mega = 0;
-    for (int m = 0; m < 6; m++) { // six mega managers, under the first VPs, 1,500-2,300 reports each
+    for (int m = 0;
+        m < 6;
+        m++) { // six mega managers, under the first VPs, 1,500-2,300 reports each
       int manager = next;
       managerOf[next++] = 1 + m % vps;
       int reports = 1_500 + random.nextInt(801);
@@ -112,8 +120,13 @@ public final class LdapShapes {
         queue.add(next++);
       }
     }
-    System.err.printf(Locale.ROOT, "shapes: 6 mega managers with %,d reports, %d chains of 30, %d wide teams, "
-        + "the rest a tree of 4-15 reports%n", mega, chains, wide);
+    System.err.printf(
+        Locale.ROOT,
+        "shapes: 6 mega managers with %,d reports, %d chains of 30, %d wide teams, "
+            + "the rest a tree of 4-15 reports%n",
+        mega,
+        chains,
+        wide);
     return managerOf;
   }
 
@@ -129,7 +142,8 @@ public final class LdapShapes {
       e.addAttribute("title", i == 0 ? "CEO" : "Staff");
       e.addAttribute("mail", uid + "@example.com");
       if (managerOf[i] >= 0) {
-        e.addAttribute("manager", "uid=" + (managerOf[i] == 0 ? "ceo" : "p" + managerOf[i]) + "," + BASE);
+        e.addAttribute(
+            "manager", "uid=" + (managerOf[i] == 0 ? "ceo" : "p" + managerOf[i]) + "," + BASE);
       }
       entries.add(e);
     }

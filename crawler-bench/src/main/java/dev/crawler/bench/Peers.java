@@ -28,8 +28,14 @@ final class Peers {
   private Peers() {}
 
   static List<Peer> all() {
-    return List.of(new Sequential(), new PoolWithQueue(), new ForkJoin(false), new ForkJoin(true),
-        new GoPort(), new VirtualThreads(), new Engine());
+    return List.of(
+        new Sequential(),
+        new PoolWithQueue(),
+        new ForkJoin(false),
+        new ForkJoin(true),
+        new GoPort(),
+        new VirtualThreads(),
+        new Engine());
   }
 
   /** One thread, an explicit stack. */
@@ -49,13 +55,16 @@ final class Peers {
         int node = stack[--top];
         int[][] ref = {stack};
         int[] size = {top};
-        tree.list(node, visit, branch -> {
-          visit.accept(branch);
-          if (size[0] == ref[0].length) {
-            ref[0] = Arrays.copyOf(ref[0], size[0] * 2);
-          }
-          ref[0][size[0]++] = branch;
-        });
+        tree.list(
+            node,
+            visit,
+            branch -> {
+              visit.accept(branch);
+              if (size[0] == ref[0].length) {
+                ref[0] = Arrays.copyOf(ref[0], size[0] * 2);
+              }
+              ref[0][size[0]++] = branch;
+            });
         stack = ref[0];
         top = size[0];
       }
@@ -71,8 +80,9 @@ final class Peers {
 
     @Override
     public void crawl(SlowTree tree, int workers, IntConsumer visit) throws Exception {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>());
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
       taskPerBranch(pool, tree, visit, Runnable::run);
     }
   }
@@ -119,27 +129,29 @@ final class Peers {
       @Override
       protected void compute() {
         List<Branch> subs = new ArrayList<>();
-        IntConsumer branch = b -> {
-          visit.accept(b);
-          subs.add(new Branch(tree, b, visit, managed));
-        };
+        IntConsumer branch =
+            b -> {
+              visit.accept(b);
+              subs.add(new Branch(tree, b, visit, managed));
+            };
         if (managed) {
           try {
-            ForkJoinPool.managedBlock(new ForkJoinPool.ManagedBlocker() {
-              boolean done;
+            ForkJoinPool.managedBlock(
+                new ForkJoinPool.ManagedBlocker() {
+                  boolean done;
 
-              @Override
-              public boolean block() {
-                tree.list(node, visit, branch);
-                done = true;
-                return true;
-              }
+                  @Override
+                  public boolean block() {
+                    tree.list(node, visit, branch);
+                    done = true;
+                    return true;
+                  }
 
-              @Override
-              public boolean isReleasable() {
-                return done;
-              }
-            });
+                  @Override
+                  public boolean isReleasable() {
+                    return done;
+                  }
+                });
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -170,18 +182,21 @@ final class Peers {
       List<Thread> threads = new ArrayList<>();
       AtomicReference<Throwable> failure = new AtomicReference<>();
       for (int w = 0; w < workers; w++) {
-        Thread t = new Thread(() -> {
-          try {
-            while (true) {
-              walk(tree, handoff.take(), visit, handoff, pending, done);
-            }
-          } catch (InterruptedException e) {
-            // done
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-            done.countDown();
-          }
-        }, "go-port-" + w);
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    while (true) {
+                      walk(tree, handoff.take(), visit, handoff, pending, done);
+                    }
+                  } catch (InterruptedException e) {
+                    // done
+                  } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    done.countDown();
+                  }
+                },
+                "go-port-" + w);
         threads.add(t);
         t.start();
       }
@@ -197,9 +212,17 @@ final class Peers {
       }
     }
 
-    /** walk(b): list b, and for each sub-branch offer it, else descend (explicit frames, not recursion). */
-    private static void walk(SlowTree tree, int root, IntConsumer visit, SynchronousQueue<Integer> handoff,
-        AtomicLong pending, CountDownLatch done) {
+    /**
+     * walk(b): list b, and for each sub-branch offer it, else descend (explicit frames, not
+     * recursion).
+     */
+    private static void walk(
+        SlowTree tree,
+        int root,
+        IntConsumer visit,
+        SynchronousQueue<Integer> handoff,
+        AtomicLong pending,
+        CountDownLatch done) {
       ArrayDeque<int[]> frames = new ArrayDeque<>(); // [next index, branches...]
       frames.push(listing(tree, root, visit));
       while (!frames.isEmpty()) {
@@ -222,13 +245,16 @@ final class Peers {
     private static int[] listing(SlowTree tree, int node, IntConsumer visit) {
       int[][] out = {new int[9]};
       int[] size = {1};
-      tree.list(node, visit, b -> {
-        visit.accept(b);
-        if (size[0] == out[0].length) {
-          out[0] = Arrays.copyOf(out[0], size[0] * 2);
-        }
-        out[0][size[0]++] = b;
-      });
+      tree.list(
+          node,
+          visit,
+          b -> {
+            visit.accept(b);
+            if (size[0] == out[0].length) {
+              out[0] = Arrays.copyOf(out[0], size[0] * 2);
+            }
+            out[0][size[0]++] = b;
+          });
       int[] frame = Arrays.copyOf(out[0], size[0]);
       frame[0] = 1;
       return frame;
@@ -250,17 +276,22 @@ final class Peers {
     @Override
     public void crawl(SlowTree tree, int workers, IntConsumer visit) throws Exception {
       // Reflection keeps the build's floor at 17.
-      ExecutorService executor = (ExecutorService) Executors.class
-          .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      ExecutorService executor =
+          (ExecutorService)
+              Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
       Semaphore permits = new Semaphore(workers);
-      taskPerBranch(executor, tree, visit, listing -> {
-        permits.acquire();
-        try {
-          listing.run();
-        } finally {
-          permits.release();
-        }
-      });
+      taskPerBranch(
+          executor,
+          tree,
+          visit,
+          listing -> {
+            permits.acquire();
+            try {
+              listing.run();
+            } finally {
+              permits.release();
+            }
+          });
     }
   }
 
@@ -272,11 +303,12 @@ final class Peers {
   /**
    * The crawl both executor peers share: the root visited, then one task per branch on {@code
    * executor}, each listing its branch through {@code guard} and submitting a task per sub-branch;
-   * a counter of branches not yet listed says when the crawl ends. The first failure ends it too and
-   * is rethrown. The executor is shut down before this returns.
+   * a counter of branches not yet listed says when the crawl ends. The first failure ends it too
+   * and is rethrown. The executor is shut down before this returns.
    */
-  private static void taskPerBranch(ExecutorService executor, SlowTree tree, IntConsumer visit,
-      ListingGuard guard) throws InterruptedException {
+  private static void taskPerBranch(
+      ExecutorService executor, SlowTree tree, IntConsumer visit, ListingGuard guard)
+      throws InterruptedException {
     AtomicLong pending = new AtomicLong(1);
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -291,11 +323,16 @@ final class Peers {
       @Override
       public void run() {
         try {
-          guard.run(() -> tree.list(node, visit, branch -> {
-            visit.accept(branch);
-            pending.incrementAndGet();
-            executor.execute(new ListTask(branch));
-          }));
+          guard.run(
+              () ->
+                  tree.list(
+                      node,
+                      visit,
+                      branch -> {
+                        visit.accept(branch);
+                        pending.incrementAndGet();
+                        executor.execute(new ListTask(branch));
+                      }));
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
           done.countDown();
@@ -323,8 +360,10 @@ final class Peers {
 
     @Override
     public void crawl(SlowTree tree, int workers, IntConsumer visit) throws Exception {
-      BranchSource<Integer, Void> source = (session, node, out) -> tree.list(node, out::leaf, out::branch);
-      try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, v -> visit.accept(v.node()))) {
+      BranchSource<Integer, Void> source =
+          (session, node, out) -> tree.list(node, out::leaf, out::branch);
+      try (Crawl<Integer> crawl =
+          Crawler.over(source).workers(workers).start(0, v -> visit.accept(v.node()))) {
         CrawlReport<Integer> report = crawl.await();
         if (report.outcome() != Outcome.COMPLETE) {
           throw new IllegalStateException("crawl ended " + report.outcome(), report.failure());

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
 
 /**
- * Crawls the same synthetic trees with every {@link Peer} and prints one Markdown table: wall
- * time, efficiency against the ideal, nanoseconds per node at zero latency, peak threads, peak
- * heap. Every peer's first run on each row is verified (every node exactly once).
+ * Crawls the same synthetic trees with every {@link Peer} and prints one Markdown table: wall time,
+ * efficiency against the ideal, nanoseconds per node at zero latency, peak threads, peak heap.
+ * Every peer's first run on each row is verified (every node exactly once).
  *
  * <p>Efficiency = ideal / actual, where ideal = max(total listing time / W, critical path): the
  * time W perfectly fed workers would need, measured from the peer's own listings.
@@ -36,19 +36,25 @@ public final class ScenarioTable {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
-        case "--workers" -> workers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-        case "--latency-us" -> latenciesMicros = Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong).toArray();
+        case "--workers" ->
+            workers = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--latency-us" ->
+            latenciesMicros =
+                Arrays.stream(args[++i].split(",")).mapToLong(Long::parseLong).toArray();
         case "--peers" -> peerFilter = args[++i];
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     List<Peer> peers = new ArrayList<>();
     for (Peer peer : Peers.all()) {
-      if (peer.available() && (peerFilter == null || Arrays.asList(peerFilter.split(",")).contains(peer.name()))) {
+      if (peer.available()
+          && (peerFilter == null || Arrays.asList(peerFilter.split(",")).contains(peer.name()))) {
         peers.add(peer);
       }
     }
-    System.out.println("| tree | nodes | W | latency | peer | wall ms | efficiency | ns/node | peak threads | peak heap MB |");
+    System.out.println(
+        "| tree | nodes | W | latency | peer | wall ms | efficiency | ns/node | peak threads | peak"
+            + " heap MB |");
     System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
     for (long micros : latenciesMicros) {
       for (Tree tree : trees(micros, quick)) {
@@ -69,20 +75,34 @@ public final class ScenarioTable {
     if (latencyMicros == 0) {
       return quick
           ? List.of(Tree.balanced(8, 5), Tree.wide(50_000, 20, 1), Tree.chain(100_000, 10))
-          : List.of(Tree.balanced(8, 6), Tree.heavyTailed(1, 400_000), Tree.wide(50_000, 20, 1),
+          : List.of(
+              Tree.balanced(8, 6),
+              Tree.heavyTailed(1, 400_000),
+              Tree.wide(50_000, 20, 1),
               Tree.chain(100_000, 10));
     }
     return quick
         ? List.of(Tree.balanced(8, 4), Tree.wide(5_000, 20, 1))
-        : List.of(Tree.balanced(8, 6), Tree.heavyTailed(1, 60_000), Tree.wide(50_000, 20, 1),
+        : List.of(
+            Tree.balanced(8, 6),
+            Tree.heavyTailed(1, 60_000),
+            Tree.wide(50_000, 20, 1),
             Tree.chain(2_000, 1));
   }
 
   private static String row(Tree shape, int workers, long latencyMicros, Peer peer) {
     SlowTree tree = new SlowTree(shape, latencyMicros * 1_000, 0);
-    String prefix = String.format(Locale.ROOT, "| %s | %d | %d | %s | %s |", shape, shape.size(), workers,
-        latencyMicros == 0 ? "0" : latencyMicros >= 1000 ? latencyMicros / 1000 + " ms" : latencyMicros + " µs",
-        peer.name());
+    String prefix =
+        String.format(
+            Locale.ROOT,
+            "| %s | %d | %d | %s | %s |",
+            shape,
+            shape.size(),
+            workers,
+            latencyMicros == 0
+                ? "0"
+                : latencyMicros >= 1000 ? latencyMicros / 1000 + " ms" : latencyMicros + " µs",
+            peer.name());
     try {
       // A verified run first: it is also the warm-up.
       AtomicIntegerArray counts = new AtomicIntegerArray(shape.size());
@@ -118,11 +138,17 @@ public final class ScenarioTable {
       }
       int peakThreads = THREADS.getPeakThreadCount() - baseThreads;
       long heapMb = heapPeakBytes() >> 20;
-      return prefix + String.format(Locale.ROOT, " %.0f | %s | %s | %d | %d |",
-          wallNanos / 1e6,
-          ideal == 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) ideal / wallNanos),
-          latencyMicros == 0 ? String.format(Locale.ROOT, "%.0f", (double) wallNanos / shape.size()) : "",
-          Math.max(peakThreads, 0), heapMb);
+      return prefix
+          + String.format(
+              Locale.ROOT,
+              " %.0f | %s | %s | %d | %d |",
+              wallNanos / 1e6,
+              ideal == 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) ideal / wallNanos),
+              latencyMicros == 0
+                  ? String.format(Locale.ROOT, "%.0f", (double) wallNanos / shape.size())
+                  : "",
+              Math.max(peakThreads, 0),
+              heapMb);
     } catch (Throwable e) {
       Throwable root = e;
       while (root.getCause() != null) {
@@ -132,7 +158,8 @@ public final class ScenarioTable {
     }
   }
 
-  private static long timed(SlowTree tree, int workers, Peer peer, IntConsumer visit) throws Exception {
+  private static long timed(SlowTree tree, int workers, Peer peer, IntConsumer visit)
+      throws Exception {
     long start = System.nanoTime();
     peer.crawl(tree, workers, visit);
     return System.nanoTime() - start;
@@ -148,7 +175,10 @@ public final class ScenarioTable {
     }
   }
 
-  /** The sum of the heap pools' peaks since the last reset: an upper bound of the heap in use at once. */
+  /**
+   * The sum of the heap pools' peaks since the last reset: an upper bound of the heap in use at
+   * once.
+   */
   static long heapPeakBytes() {
     long total = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -31,7 +31,8 @@ final class SlowProxyHandler extends LDAPListenerRequestHandler {
   }
 
   @Override
-  public LDAPListenerRequestHandler newInstance(LDAPListenerClientConnection connection) throws LDAPException {
+  public LDAPListenerRequestHandler newInstance(LDAPListenerClientConnection connection)
+      throws LDAPException {
     return new SlowProxyHandler(delegate.newInstance(connection), latencyNanos);
   }
 
@@ -41,43 +42,51 @@ final class SlowProxyHandler extends LDAPListenerRequestHandler {
   }
 
   @Override
-  public LDAPMessage processSearchRequest(int id, SearchRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processSearchRequest(
+      int id, SearchRequestProtocolOp request, List<Control> controls) {
     LockSupport.parkNanos(latencyNanos);
     return delegate.processSearchRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processAddRequest(int id, AddRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processAddRequest(
+      int id, AddRequestProtocolOp request, List<Control> controls) {
     return delegate.processAddRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processBindRequest(int id, BindRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processBindRequest(
+      int id, BindRequestProtocolOp request, List<Control> controls) {
     return delegate.processBindRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processCompareRequest(int id, CompareRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processCompareRequest(
+      int id, CompareRequestProtocolOp request, List<Control> controls) {
     return delegate.processCompareRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processDeleteRequest(int id, DeleteRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processDeleteRequest(
+      int id, DeleteRequestProtocolOp request, List<Control> controls) {
     return delegate.processDeleteRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processExtendedRequest(int id, ExtendedRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processExtendedRequest(
+      int id, ExtendedRequestProtocolOp request, List<Control> controls) {
     return delegate.processExtendedRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processModifyRequest(int id, ModifyRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processModifyRequest(
+      int id, ModifyRequestProtocolOp request, List<Control> controls) {
     return delegate.processModifyRequest(id, request, controls);
   }
 
   @Override
-  public LDAPMessage processModifyDNRequest(int id, ModifyDNRequestProtocolOp request, List<Control> controls) {
+  public LDAPMessage processModifyDNRequest(
+      int id, ModifyDNRequestProtocolOp request, List<Control> controls) {
     return delegate.processModifyDNRequest(id, request, controls);
   }
 }

@@ -7,9 +7,9 @@ import java.util.function.IntConsumer;
 
 /**
  * A synthetic {@link Tree} whose listings cost time: each waits {@code latencyNanos} (parkNanos,
- * since {@code Thread.sleep} rounds sub-millisecond waits up on JDK 17) and then spins for
- * {@code cpuNanos}. Measures the time listings really took, overshoot included, so a peer's
- * efficiency is judged against what its own listings cost. Thread-safe.
+ * since {@code Thread.sleep} rounds sub-millisecond waits up on JDK 17) and then spins for {@code
+ * cpuNanos}. Measures the time listings really took, overshoot included, so a peer's efficiency is
+ * judged against what its own listings cost. Thread-safe.
  */
 final class SlowTree {
   final Tree tree;

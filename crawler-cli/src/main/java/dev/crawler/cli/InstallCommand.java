@@ -17,40 +17,43 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code crawl install}: puts the command where a user's shell finds it, from a clone: {@code
  * PREFIX/bin/crawl} (the launcher, which then runs the installed jar and never builds), {@code
  * PREFIX/lib/crawl/} (the jar, the launcher's JDK lookup, the native directory reader when the
- * launcher built one, and its sources, from which an installed launcher on a JDK 22+ builds it
- * when it was not), {@code PREFIX/share/man/man1/} (where man looks for commands in {@code
- * PREFIX/bin}), and {@code PREFIX/share/bash-completion/completions/crawl} (where bash-completion
- * loads it from on first use). Each file is written aside and renamed into place, so a crawl that
- * runs meanwhile sees the old install or the new one. Run again to update.
+ * launcher built one, and its sources, from which an installed launcher on a JDK 22+ builds it when
+ * it was not), {@code PREFIX/share/man/man1/} (where man looks for commands in {@code PREFIX/bin}),
+ * and {@code PREFIX/share/bash-completion/completions/crawl} (where bash-completion loads it from
+ * on first use). Each file is written aside and renamed into place, so a crawl that runs meanwhile
+ * sees the old install or the new one. Run again to update.
  *
  * <p>The launcher tells it where its own files are ({@code crawl.launcher}, {@code crawl.jdks},
- * {@code crawl.native}, {@code crawl.nativeSources} system properties); the build sets them
- * too, to lay out the distribution archive ({@code crawler-cli/target/crawl-VERSION.tar.gz}); run without them, as from the jar alone, it says to
- * run it through the launcher.
+ * {@code crawl.native}, {@code crawl.nativeSources} system properties); the build sets them too, to
+ * lay out the distribution archive ({@code crawler-cli/target/crawl-VERSION.tar.gz}); run without
+ * them, as from the jar alone, it says to run it through the launcher.
  */
 @Command(
     name = "install",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = {"Install crawl for this user: the command, its jar, man pages and bash completion.",
-        "Then crawl runs from any directory (PREFIX/bin on PATH), man crawl-fs works, and completion "
-            + "loads by itself. Run again to update."})
+    description = {
+      "Install crawl for this user: the command, its jar, man pages and bash completion.",
+      "Then crawl runs from any directory (PREFIX/bin on PATH), man crawl-fs works, and completion "
+          + "loads by itself. Run again to update."
+    })
 final class InstallCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--prefix", paramLabel = "DIR", description = "Where to install (default: ~/.local, so "
-      + "~/.local/bin/crawl).")
+  @Option(
+      names = "--prefix",
+      paramLabel = "DIR",
+      description = "Where to install (default: ~/.local, so " + "~/.local/bin/crawl).")
   Path prefix;
 
   @Override
@@ -60,7 +63,9 @@ final class InstallCommand implements Callable<Integer> {
     if (launcher == null || jdks == null) {
       throw new UserError("run install through the crawl launcher, from a clone: ./crawl install");
     }
-    Path target = (prefix != null ? prefix : Path.of(System.getProperty("user.home"), ".local")).toAbsolutePath();
+    Path target =
+        (prefix != null ? prefix : Path.of(System.getProperty("user.home"), ".local"))
+            .toAbsolutePath();
     Path bin = target.resolve("bin");
     Path lib = target.resolve("lib").resolve("crawl");
     try {
@@ -75,24 +80,37 @@ final class InstallCommand implements Callable<Integer> {
         deleteTree(lib.resolve("native")); // one built for an earlier jar would not fit this one
       }
       String sources = System.getProperty("crawl.nativeSources");
-      if (sources != null && Files.isDirectory(Path.of(sources))
+      if (sources != null
+          && Files.isDirectory(Path.of(sources))
           && !Path.of(sources).toAbsolutePath().equals(lib.resolve("native-src"))) {
-        copyTree(Path.of(sources), lib.resolve("native-src")); // the launcher builds the reader on 22+
+        copyTree(
+            Path.of(sources), lib.resolve("native-src")); // the launcher builds the reader on 22+
       }
       CommandLine root = spec.commandLine().getParent();
-      List<Path> pages = ManPages.writeAll(target.resolve("share").resolve("man").resolve("man1"), root);
-      Path completions = Files.createDirectories(target.resolve("share").resolve("bash-completion").resolve("completions"));
+      List<Path> pages =
+          ManPages.writeAll(target.resolve("share").resolve("man").resolve("man1"), root);
+      Path completions =
+          Files.createDirectories(
+              target.resolve("share").resolve("bash-completion").resolve("completions"));
       write(completions.resolve("crawl"), AutoComplete.bash("crawl", root));
-      copy(Path.of(launcher), bin.resolve("crawl"), true); // last: a launcher finds everything it needs
+      copy(
+          Path.of(launcher),
+          bin.resolve("crawl"),
+          true); // last: a launcher finds everything it needs
     } catch (AccessDeniedException e) {
-      throw new UserError("cannot write " + e.getFile() + ": permission denied (choose another --prefix)", e);
+      throw new UserError(
+          "cannot write " + e.getFile() + ": permission denied (choose another --prefix)", e);
     } catch (FileSystemException e) {
       throw new UserError("cannot install into " + target + ": " + e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
-    err.println("crawl: installed into " + target + ": bin/crawl, lib/crawl/, the man pages and bash completion");
+    err.println(
+        "crawl: installed into "
+            + target
+            + ": bin/crawl, lib/crawl/, the man pages and bash completion");
     if (!onPath(bin)) {
-      err.println("crawl: " + bin + " is not on PATH; add it (in ~/.profile: PATH=\"" + bin + ":$PATH\")");
+      err.println(
+          "crawl: " + bin + " is not on PATH; add it (in ~/.profile: PATH=\"" + bin + ":$PATH\")");
     }
     err.flush();
     return ExitCodes.OK;
@@ -100,16 +118,20 @@ final class InstallCommand implements Callable<Integer> {
 
   /** The jar this command runs from. */
   private static Path jar() throws URISyntaxException, UserError {
-    Path jar = Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar =
+        Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     if (!Files.isRegularFile(jar)) {
-      throw new UserError("crawl runs from " + jar + ", not from a jar: build it first (./crawl --version)");
+      throw new UserError(
+          "crawl runs from " + jar + ", not from a jar: build it first (./crawl --version)");
     }
     return jar;
   }
 
   private static boolean onPath(Path bin) {
     String path = System.getenv("PATH");
-    return path != null && Stream.of(path.split(":")).anyMatch(p -> !p.isEmpty() && Path.of(p).toAbsolutePath().equals(bin));
+    return path != null
+        && Stream.of(path.split(":"))
+            .anyMatch(p -> !p.isEmpty() && Path.of(p).toAbsolutePath().equals(bin));
   }
 
   /** Copies {@code from} aside and renames it over {@code to}. */

@@ -10,7 +10,8 @@ public final class Main {
       // directory reader runs, when held workers start) joins the command's --debug lines on
       // stderr. Set before the first logger exists: slf4j-simple reads levels as loggers are made.
       System.setProperty("org.slf4j.simpleLogger.log.dev.crawler", "debug");
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn"); // off without --debug
+      System.setProperty(
+          "org.slf4j.simpleLogger.log.org.apache.kafka", "warn"); // off without --debug
     }
     System.exit(CrawlCommand.commandLine().execute(args));
   }

@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code crawl generate-man-pages [DIR]}: man pages in section 1 for {@code crawl} and each of its
@@ -34,42 +34,57 @@ import picocli.CommandLine;
     name = "generate-man-pages",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = {"Write man pages for crawl and its commands (crawl.1, crawl-fs.1, ...) into DIR.",
-        "Then: man crawl-fs (DIR in your MANPATH), or man -l DIR/crawl-fs.1."})
+    description = {
+      "Write man pages for crawl and its commands (crawl.1, crawl-fs.1, ...) into DIR.",
+      "Then: man crawl-fs (DIR in your MANPATH), or man -l DIR/crawl-fs.1."
+    })
 final class ManPages implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DIR", arity = "0..1", description = "Where to write them (default: ~/.local/share/man/man1, "
-      + "which man searches when ~/.local/bin is on PATH).")
+  @Parameters(
+      paramLabel = "DIR",
+      arity = "0..1",
+      description =
+          "Where to write them (default: ~/.local/share/man/man1, "
+              + "which man searches when ~/.local/bin is on PATH).")
   Path dir;
 
   @Override
   public Integer call() throws IOException {
-    Path target = dir != null ? dir : Path.of(System.getProperty("user.home"), ".local", "share", "man", "man1");
+    Path target =
+        dir != null
+            ? dir
+            : Path.of(System.getProperty("user.home"), ".local", "share", "man", "man1");
     List<Path> written = writeAll(target, spec.commandLine().getParent());
     PrintWriter err = spec.commandLine().getErr();
-    err.println("crawl: wrote " + written.size() + " man pages to " + target + " (man crawl, man crawl-fs, ...)");
+    err.println(
+        "crawl: wrote "
+            + written.size()
+            + " man pages to "
+            + target
+            + " (man crawl, man crawl-fs, ...)");
     err.flush();
     return ExitCodes.OK;
   }
 
   /**
-   * Writes the pages of {@code root} and its crawling commands into {@code target}, made if missing.
+   * Writes the pages of {@code root} and its crawling commands into {@code target}, made if
+   * missing.
    *
    * @return the files written
    */
   static List<Path> writeAll(Path target, CommandLine root) throws IOException {
     Files.createDirectories(target);
-    String version = new Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
+    String version =
+        new Version().getVersion()[0].replaceFirst("^crawl ", "").replaceFirst(" \\(.*", "");
     List<Path> written = new ArrayList<>();
     written.add(write(target, root.getCommandSpec(), version));
     writeSubcommands(target, root, version, written);
     return written;
   }
 
-  private static void writeSubcommands(Path target, CommandLine command, String version, List<Path> written)
-      throws IOException {
+  private static void writeSubcommands(
+      Path target, CommandLine command, String version, List<Path> written) throws IOException {
     for (CommandLine sub : command.getSubcommands().values()) {
       if (isDocumented(sub.getCommandSpec())) {
         written.add(write(target, sub.getCommandSpec(), version));
@@ -79,8 +94,14 @@ final class ManPages implements Callable<Integer> {
   }
 
   /** The pages there are: help, completion and this one are named in crawl(1) alone. */
-  private static final List<String> PAGES = List.of("crawl-fs", "crawl-ldap", "crawl-join", "crawl-attach",
-      "crawl-crawls", "crawl-crawls-delete");
+  private static final List<String> PAGES =
+      List.of(
+          "crawl-fs",
+          "crawl-ldap",
+          "crawl-join",
+          "crawl-attach",
+          "crawl-crawls",
+          "crawl-crawls-delete");
 
   private static boolean isDocumented(CommandSpec command) {
     return PAGES.contains(pageName(command));
@@ -103,10 +124,20 @@ final class ManPages implements Callable<Integer> {
   static String page(CommandSpec command, String version, LocalDate date) {
     StringBuilder roff = new StringBuilder();
     String name = pageName(command);
-    roff.append(".TH ").append(quoted(name.toUpperCase(Locale.ROOT))).append(" 1 ").append(quoted(date.toString()))
-        .append(' ').append(quoted("crawl " + version)).append(' ').append(quoted("User Commands")).append('\n');
-    roff.append(".SH NAME\n").append(escape(name)).append(" \\- ")
-        .append(escape(firstSentence(String.join(" ", command.usageMessage().description())))).append('\n');
+    roff.append(".TH ")
+        .append(quoted(name.toUpperCase(Locale.ROOT)))
+        .append(" 1 ")
+        .append(quoted(date.toString()))
+        .append(' ')
+        .append(quoted("crawl " + version))
+        .append(' ')
+        .append(quoted("User Commands"))
+        .append('\n');
+    roff.append(".SH NAME\n")
+        .append(escape(name))
+        .append(" \\- ")
+        .append(escape(firstSentence(String.join(" ", command.usageMessage().description()))))
+        .append('\n');
 
     roff.append(".SH SYNOPSIS\n.B ").append(escape(command.qualifiedName())).append('\n');
     if (!command.subcommands().isEmpty() && command.userObject() instanceof Callable) {
@@ -118,8 +149,12 @@ final class ManPages implements Callable<Integer> {
       roff.append("[\\fIOPTION\\fR...]");
       for (PositionalParamSpec p : command.positionalParameters()) {
         boolean optional = p.arity().min() == 0;
-        roff.append(optional ? " [" : " ").append("\\fI").append(escape(p.paramLabel())).append("\\fR")
-            .append(p.arity().max() > 1 ? "..." : "").append(optional ? "]" : "");
+        roff.append(optional ? " [" : " ")
+            .append("\\fI")
+            .append(escape(p.paramLabel()))
+            .append("\\fR")
+            .append(p.arity().max() > 1 ? "..." : "")
+            .append(optional ? "]" : "");
       }
       roff.append('\n');
     }
@@ -161,8 +196,12 @@ final class ManPages implements Callable<Integer> {
           continue;
         }
         roff.append(".TP\n.B ").append(escape(sub.getKey())).append('\n');
-        roff.append(escape(firstSentence(String.join(" ", subcommand.usageMessage().description()))));
-        roff.append(isDocumented(subcommand) ? ". See \\fB" + escape(pageName(subcommand)) + "\\fR(1)." : "")
+        roff.append(
+            escape(firstSentence(String.join(" ", subcommand.usageMessage().description()))));
+        roff.append(
+                isDocumented(subcommand)
+                    ? ". See \\fB" + escape(pageName(subcommand)) + "\\fR(1)."
+                    : "")
             .append('\n');
       }
     }
@@ -170,15 +209,24 @@ final class ManPages implements Callable<Integer> {
     Map<String, String> exitCodes = command.usageMessage().exitCodeList();
     if (!exitCodes.isEmpty()) {
       roff.append(".SH EXIT STATUS\n");
-      exitCodes.forEach((code, meaning) -> roff.append(".TP\n.B ").append(escape(code.strip())).append('\n')
-          .append(escape(text(meaning))).append('\n'));
+      exitCodes.forEach(
+          (code, meaning) ->
+              roff.append(".TP\n.B ")
+                  .append(escape(code.strip()))
+                  .append('\n')
+                  .append(escape(text(meaning)))
+                  .append('\n'));
     }
 
     List<String[]> examples = EXAMPLES.getOrDefault(name, List.<String[]>of());
     if (!examples.isEmpty()) {
       roff.append(".SH EXAMPLES\n");
       for (String[] example : examples) {
-        roff.append(".TP\n.B ").append(escape(example[0])).append('\n').append(escape(example[1])).append('\n');
+        roff.append(".TP\n.B ")
+            .append(escape(example[0]))
+            .append('\n')
+            .append(escape(example[1]))
+            .append('\n');
       }
     }
 
@@ -191,42 +239,98 @@ final class ManPages implements Callable<Integer> {
         seeAlso.add("\\fB" + escape(other) + "\\fR(1)");
       }
     }
-    roff.append(String.join(", ", seeAlso)).append(", \\fBfind\\fR(1), \\fBfd\\fR(1), \\fBldapsearch\\fR(1)\n");
+    roff.append(String.join(", ", seeAlso))
+        .append(", \\fBfind\\fR(1), \\fBfd\\fR(1), \\fBldapsearch\\fR(1)\n");
     return roff.toString();
   }
 
   /** What each page shows in EXAMPLES: a command line and what it does. */
-  private static final Map<String, List<String[]>> EXAMPLES = Map.of(
-      "crawl", List.of(
-          new String[] {"crawl fs /data", "Every entry under /data, one path per line, as find prints them."},
-          new String[] {"crawl ldap --root ceo --tree", "The embedded demo org chart, drawn from the CEO down."},
-          new String[] {"crawl install", "Install crawl, its man pages and completion under ~/.local."}),
-      "crawl-fs", List.of(
-          new String[] {"crawl fs -t f -e log -S +10m /var", "Log files over 10 MB."},
-          new String[] {"crawl fs -0 -g '*.tmp' . | xargs -0 rm", "Remove temporary files, whatever their names."},
-          new String[] {"crawl fs --summary --apparent-size ~", "Bytes, files and directories per top-level entry."},
-          new String[] {"crawl fs -e jpg -x convert {} {.}.png", "Convert every JPEG, one command per file."},
-          new String[] {"crawl fs --gitignore -p -g '**/src/**/*.java' .", "Java sources git does not ignore."}),
-      "crawl-ldap", List.of(
-          new String[] {"crawl ldap --root ceo --csv title department", "The demo chart as CSV, with two more columns."},
-          new String[] {"crawl ldap -H ldaps://dc1.example.com -b dc=example,dc=com -D crawler@example.com "
-              + "-y ~/.pw --root jdoe --html > chart.html", "jdoe's part of an Active Directory as one offline page."},
-          new String[] {"crawl ldap --root ceo --stats --find-orphans", "Who is reached, and who is out of reach and why."}),
-      "crawl-join", List.<String[]>of(
-          new String[] {"crawl join --kafka broker:9092 --crawl ID", "Add this machine's workers to crawl ID until it "
-              + "ends; its starter prints the results."}),
-      "crawl-attach", List.<String[]>of(
-          new String[] {"crawl attach --kafka broker:9092 --crawl ID > entries.txt", "Every entry of crawl ID, once, "
-              + "from its start to its end, whether its starter is still there or not."},
-          new String[] {"crawl attach --kafka broker:9092 --crawl ID --csv", "An org chart's crawl as CSV."}),
-      "crawl-crawls", List.<String[]>of(
-          new String[] {"crawl crawls --kafka broker:9092", "The crawls at that broker: state, visits, size, age, and "
-              + "when each is cleaned up."}),
-      "crawl-crawls-delete", List.<String[]>of(
-          new String[] {"crawl crawls delete ID --kafka broker:9092", "Delete crawl ID, unless a process lists or "
-              + "reads it; its id can then be used again."},
-          new String[] {"crawl crawls delete --expired --kafka broker:9092", "Delete every finished crawl past its "
-              + "grace period that no process reads (from cron, say)."}));
+  private static final Map<String, List<String[]>> EXAMPLES =
+      Map.of(
+          "crawl",
+              List.of(
+                  new String[] {
+                    "crawl fs /data",
+                    "Every entry under /data, one path per line, as find prints them."
+                  },
+                  new String[] {
+                    "crawl ldap --root ceo --tree",
+                    "The embedded demo org chart, drawn from the CEO down."
+                  },
+                  new String[] {
+                    "crawl install", "Install crawl, its man pages and completion under ~/.local."
+                  }),
+          "crawl-fs",
+              List.of(
+                  new String[] {"crawl fs -t f -e log -S +10m /var", "Log files over 10 MB."},
+                  new String[] {
+                    "crawl fs -0 -g '*.tmp' . | xargs -0 rm",
+                    "Remove temporary files, whatever their names."
+                  },
+                  new String[] {
+                    "crawl fs --summary --apparent-size ~",
+                    "Bytes, files and directories per top-level entry."
+                  },
+                  new String[] {
+                    "crawl fs -e jpg -x convert {} {.}.png",
+                    "Convert every JPEG, one command per file."
+                  },
+                  new String[] {
+                    "crawl fs --gitignore -p -g '**/src/**/*.java' .",
+                    "Java sources git does not ignore."
+                  }),
+          "crawl-ldap",
+              List.of(
+                  new String[] {
+                    "crawl ldap --root ceo --csv title department",
+                    "The demo chart as CSV, with two more columns."
+                  },
+                  new String[] {
+                    "crawl ldap -H ldaps://dc1.example.com -b dc=example,dc=com -D"
+                        + " crawler@example.com -y ~/.pw --root jdoe --html > chart.html",
+                    "jdoe's part of an Active Directory as one offline page."
+                  },
+                  new String[] {
+                    "crawl ldap --root ceo --stats --find-orphans",
+                    "Who is reached, and who is out of reach and why."
+                  }),
+          "crawl-join",
+              List.<String[]>of(
+                  new String[] {
+                    "crawl join --kafka broker:9092 --crawl ID",
+                    "Add this machine's workers to crawl ID until it "
+                        + "ends; its starter prints the results."
+                  }),
+          "crawl-attach",
+              List.<String[]>of(
+                  new String[] {
+                    "crawl attach --kafka broker:9092 --crawl ID > entries.txt",
+                    "Every entry of crawl ID, once, "
+                        + "from its start to its end, whether its starter is still there or not."
+                  },
+                  new String[] {
+                    "crawl attach --kafka broker:9092 --crawl ID --csv",
+                    "An org chart's crawl as CSV."
+                  }),
+          "crawl-crawls",
+              List.<String[]>of(
+                  new String[] {
+                    "crawl crawls --kafka broker:9092",
+                    "The crawls at that broker: state, visits, size, age, and "
+                        + "when each is cleaned up."
+                  }),
+          "crawl-crawls-delete",
+              List.<String[]>of(
+                  new String[] {
+                    "crawl crawls delete ID --kafka broker:9092",
+                    "Delete crawl ID, unless a process lists or "
+                        + "reads it; its id can then be used again."
+                  },
+                  new String[] {
+                    "crawl crawls delete --expired --kafka broker:9092",
+                    "Delete every finished crawl past its "
+                        + "grace period that no process reads (from cron, say)."
+                  }));
 
   /** Description lines as paragraphs: picocli's {@code %n} breaks a line, as in --help. */
   private static void paragraphs(StringBuilder roff, String[] lines) {
@@ -252,7 +356,8 @@ final class ManPages implements Callable<Integer> {
   private static String firstSentence(String description) {
     String text = text(description).replace('\n', ' ').strip();
     // A sentence ends at ". ", but not at an ellipsis ("crawl fs ... --kafka").
-    java.util.regex.Matcher end = java.util.regex.Pattern.compile("(?<!\\.)\\.(\\s|$)").matcher(text);
+    java.util.regex.Matcher end =
+        java.util.regex.Pattern.compile("(?<!\\.)\\.(\\s|$)").matcher(text);
     return end.find() ? text.substring(0, end.start()) : text;
   }
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One run of {@code crawl} in this JVM, as {@code main} would run it: the exit code, stdout's
- * exact bytes, stderr's text. The one way the command's tests run it.
+ * One run of {@code crawl} in this JVM, as {@code main} would run it: the exit code, stdout's exact
+ * bytes, stderr's text. The one way the command's tests run it.
  */
 public record CliRun(int exit, byte[] out, String err) {
 

@@ -20,8 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrawlLauncherIT {
   private static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private record Result(int exit, byte[] out, String err) {}
 
@@ -29,7 +28,9 @@ class CrawlLauncherIT {
     return runWith(null, args);
   }
 
-  /** @param javaHome JAVA_HOME for the launcher, "" for none, {@code null} for the inherited one */
+  /**
+   * @param javaHome JAVA_HOME for the launcher, "" for none, {@code null} for the inherited one
+   */
   private static Result runWith(String javaHome, String... args) throws Exception {
     String[] command = new String[args.length + 1];
     command[0] = REPO.resolve("crawl").toString();
@@ -43,13 +44,15 @@ class CrawlLauncherIT {
     Process p = builder.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = new Thread(() -> {
-      try {
-        p.getErrorStream().transferTo(err);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                p.getErrorStream().transferTo(err);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     drain.start();
     p.getInputStream().transferTo(out);
     int exit = p.waitFor();
@@ -73,8 +76,11 @@ class CrawlLauncherIT {
     String home = System.getProperty("java.home");
     Result result = runWith(home, "fs", "--debug", root.toString());
     assertEquals(0, result.exit(), result.err());
-    assertEquals("crawl: running on " + home + "/bin/java (from JAVA_HOME)", result.err().lines().findFirst().orElse(""));
-    assertEquals(root + "\n" + root.resolve("f") + "\n", new String(result.out(), StandardCharsets.UTF_8));
+    assertEquals(
+        "crawl: running on " + home + "/bin/java (from JAVA_HOME)",
+        result.err().lines().findFirst().orElse(""));
+    assertEquals(
+        root + "\n" + root.resolve("f") + "\n", new String(result.out(), StandardCharsets.UTF_8));
   }
 
   /** The library logs through SLF4J at debug level; --debug shows those lines, and only --debug. */
@@ -82,7 +88,8 @@ class CrawlLauncherIT {
   void debug_showsTheLibrarysDebugLog() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("logged"));
     Files.writeString(root.resolve("f"), "x");
-    String line = "DEBUG directories are listed with "; // NativeDirectoryReader says which reader runs
+    String line =
+        "DEBUG directories are listed with "; // NativeDirectoryReader says which reader runs
     Result debug = run("fs", "--debug", root.toString());
     assertEquals(0, debug.exit(), debug.err());
     assertTrue(debug.err().contains(line), debug.err());
@@ -100,12 +107,16 @@ class CrawlLauncherIT {
     Result result = runWith("", "fs", "--debug", tmp.toString());
     assertEquals(0, result.exit(), result.err());
     String first = result.err().lines().findFirst().orElse("");
-    java.util.regex.Matcher running = java.util.regex.Pattern.compile("crawl: running on (.*)/bin/java .*").matcher(first);
-    org.junit.jupiter.api.Assumptions.assumeTrue(running.matches(), "no JDK found by the launcher: " + first);
+    java.util.regex.Matcher running =
+        java.util.regex.Pattern.compile("crawl: running on (.*)/bin/java .*").matcher(first);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        running.matches(), "no JDK found by the launcher: " + first);
     String release = Files.readString(Path.of(running.group(1), "release"));
-    java.util.regex.Matcher version = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
+    java.util.regex.Matcher version =
+        java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
     assertTrue(version.find(), release);
-    org.junit.jupiter.api.Assumptions.assumeTrue(Integer.parseInt(version.group(1)) >= 22,
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Integer.parseInt(version.group(1)) >= 22,
         "the newest JDK here is " + version.group(1) + ": no native reader to expect");
     assertTrue(result.err().contains("DEBUG directories are listed with getdents64"), result.err());
   }
@@ -121,9 +132,15 @@ class CrawlLauncherIT {
     for (int i = 0; i < 20; i++) {
       Files.createDirectories(root.resolve("d" + i));
     }
-    Process p = new ProcessBuilder(REPO.resolve("crawl").toString(), "fs", "--rate", "2", "-j", "1", root.toString())
-        .directory(REPO.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    Process p =
+        new ProcessBuilder(
+                REPO.resolve("crawl").toString(), "fs", "--rate", "2", "-j", "1", root.toString())
+            .directory(REPO.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       assertEquals(root.toString(), lines.readLine());
       assertTrue(lines.readLine().startsWith(root + "/d"));
       assertTrue(p.isAlive(), "the first results came only at the end of the crawl");
@@ -144,28 +161,44 @@ class CrawlLauncherIT {
     assertEquals(0, install.exit(), install.err());
     assertTrue(install.err().startsWith("crawl: installed into " + prefix), install.err());
     Path links = Files.createDirectories(tmp.resolve("elsewhere"));
-    Path link = Files.createSymbolicLink(links.resolve("crawl"), prefix.resolve("bin").resolve("crawl"));
+    Path link =
+        Files.createSymbolicLink(links.resolve("crawl"), prefix.resolve("bin").resolve("crawl"));
     Path root = Files.createDirectories(tmp.resolve("installed-tree"));
     TestTrees.populate(root);
-    Process p = new ProcessBuilder(link.toString(), "fs", "-0", root.toString()).directory(links.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(link.toString(), "fs", "-0", root.toString())
+            .directory(links.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     assertEquals(0, p.waitFor());
     assertEquals(TestTrees.find(root), TestTrees.splitNul(out));
     assertFalse(Files.exists(prefix.resolve("bin").resolve("pom.xml")));
     String path = prefix.resolve("bin") + ":" + System.getenv("PATH");
     if (Files.isExecutable(Path.of("/usr/bin/man"))) {
-      ProcessBuilder manWithPath = new ProcessBuilder("man", "-w", "crawl-fs").directory(links.toFile()).redirectErrorStream(true);
+      ProcessBuilder manWithPath =
+          new ProcessBuilder("man", "-w", "crawl-fs")
+              .directory(links.toFile())
+              .redirectErrorStream(true);
       manWithPath.environment().put("PATH", path);
       manWithPath.environment().remove("MANPATH");
       Process found = manWithPath.start();
-      String where = new String(found.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String where =
+          new String(found.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       assertEquals(0, found.waitFor(), where);
       assertEquals(prefix.resolve("share/man/man1/crawl-fs.1").toString(), where);
     }
-    Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p crawl", "bash",
-        prefix.resolve("share/bash-completion/completions/crawl").toString()).redirectErrorStream(true).start();
-    String completion = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Process bash =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "source \"$1\" && complete -p crawl",
+                "bash",
+                prefix.resolve("share/bash-completion/completions/crawl").toString())
+            .redirectErrorStream(true)
+            .start();
+    String completion =
+        new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertEquals(0, bash.waitFor(), completion);
     assertTrue(completion.startsWith("complete ") && completion.endsWith(" crawl"), completion);
   }
@@ -183,24 +216,32 @@ class CrawlLauncherIT {
     Files.createDirectories(home.resolve("bin"));
     Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + major + ".0.1\"\n");
     Path java = home.resolve("bin/java");
-    Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\nprintf '%s\\n' \"$@\"\n");
+    Files.writeString(
+        java,
+        "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\nprintf '%s\\n' \"$@\"\n");
     assertTrue(java.toFile().setExecutable(true));
 
     List<String> defaults = stubbedJava(home, null, null);
     assertEquals("MALLOC_ARENA_MAX=2", defaults.get(0), defaults.toString());
     assertTrue(defaults.containsAll(List.of("-XX:+UseParallelGC", "-Xmn16m")), defaults.toString());
-    assertEquals(major >= 22, defaults.contains("-XX:TrimNativeHeapInterval=500"), defaults.toString());
+    assertEquals(
+        major >= 22, defaults.contains("-XX:TrimNativeHeapInterval=500"), defaults.toString());
 
     List<String> users = stubbedJava(home, "-Xmx1g", "8");
     assertEquals("MALLOC_ARENA_MAX=8", users.get(0), users.toString());
     assertTrue(users.contains("-Xmx1g"), users.toString());
-    assertFalse(users.stream().anyMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval") || o.equals("-Xmn16m")),
+    assertFalse(
+        users.stream()
+            .anyMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval") || o.equals("-Xmn16m")),
         users.toString());
   }
 
-  /** What the stand-in java in {@code home} printed when the launcher ran {@code crawl fs .} on it. */
+  /**
+   * What the stand-in java in {@code home} printed when the launcher ran {@code crawl fs .} on it.
+   */
   private List<String> stubbedJava(Path home, String javaOpts, String arenas) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(REPO.resolve("crawl").toString(), "fs", ".").directory(tmp.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(REPO.resolve("crawl").toString(), "fs", ".").directory(tmp.toFile());
     Map<String, String> env = builder.environment();
     env.put("JAVA_HOME", home.toString());
     env.put("CRAWL_NO_CDS", "1"); // no training run on the stand-in
@@ -223,8 +264,10 @@ class CrawlLauncherIT {
     Result result = runWith("", "fs", "--debug", tmp.toString());
     assertEquals(0, result.exit(), result.err());
     String first = result.err().lines().findFirst().orElse("");
-    org.junit.jupiter.api.Assertions.assertTrue(first.matches("crawl: running on .*/bin/java \\(the newest JDK 17\\+ found\\)")
-        || first.equals("crawl: running on java (from PATH)"), first);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        first.matches("crawl: running on .*/bin/java \\(the newest JDK 17\\+ found\\)")
+            || first.equals("crawl: running on java (from PATH)"),
+        first);
     Result quiet = runWith("", "fs", tmp.toString());
     assertEquals("", quiet.err(), "nothing about Java without --debug");
   }
@@ -239,14 +282,30 @@ class CrawlLauncherIT {
   void aClassDataArchiveIsMadeOnceAndUsedSilently(String which) throws Exception {
     String javaHome = which.isEmpty() ? "" : System.getProperty("java.home");
     Result debug = runWith(javaHome, "fs", "--debug", tmp.toString());
-    String java = debug.err().lines().findFirst().orElse("").replaceFirst("^crawl: running on (.*)/bin/java .*$", "$1");
+    String java =
+        debug
+            .err()
+            .lines()
+            .findFirst()
+            .orElse("")
+            .replaceFirst("^crawl: running on (.*)/bin/java .*$", "$1");
     Path release = Path.of(java, "release");
-    String version = Files.isRegularFile(release)
-        ? Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION=")).findFirst().orElse("")
-        : "";
+    String version =
+        Files.isRegularFile(release)
+            ? Files.readAllLines(release).stream()
+                .filter(l -> l.startsWith("JAVA_VERSION="))
+                .findFirst()
+                .orElse("")
+            : "";
     String major = version.replaceFirst("^JAVA_VERSION=\"(\\d+).*$", "$1");
-    org.junit.jupiter.api.Assumptions.assumeTrue(major.matches("\\d+"), "no release file at " + java);
-    Path archive = REPO.resolve("crawler-cli/target/crawl-java" + major + java.replaceAll("[^A-Za-z0-9.-]", "_") + ".jsa");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        major.matches("\\d+"), "no release file at " + java);
+    Path archive =
+        REPO.resolve(
+            "crawler-cli/target/crawl-java"
+                + major
+                + java.replaceAll("[^A-Za-z0-9.-]", "_")
+                + ".jsa");
     Path root = Files.createDirectories(tmp.resolve("tree"));
     TestTrees.populate(root);
     Files.deleteIfExists(archive);
@@ -263,7 +322,10 @@ class CrawlLauncherIT {
     Files.deleteIfExists(archive); // the next run makes a good one again
   }
 
-  /** A JDK that cannot make an archive costs one try per jar, not one per run, and runs as well without. */
+  /**
+   * A JDK that cannot make an archive costs one try per jar, not one per run, and runs as well
+   * without.
+   */
   @Test
   void anArchiveThatCannotBeMade_isTriedOnce() throws Exception {
     Path realJava = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -272,9 +334,15 @@ class CrawlLauncherIT {
     Files.copy(Path.of(System.getProperty("java.home"), "release"), jdk.resolve("release"));
     Path tries = tmp.resolve("dump-tries");
     Path launcher = jdk.resolve("bin/java");
-    Files.writeString(launcher, "#!/bin/sh\n"
-        + "for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && { echo try >> '" + tries + "'; exit 1; }; done\n"
-        + "exec '" + realJava + "' \"$@\"\n");
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\n"
+            + "for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && { echo try >> '"
+            + tries
+            + "'; exit 1; }; done\n"
+            + "exec '"
+            + realJava
+            + "' \"$@\"\n");
     assertTrue(launcher.toFile().setExecutable(true));
     Path root = Files.createDirectories(tmp.resolve("tree"));
     TestTrees.populate(root);
@@ -285,14 +353,18 @@ class CrawlLauncherIT {
       assertEquals(TestTrees.find(root), TestTrees.splitNul(result.out()), "run " + run);
     }
     assertEquals(java.util.List.of("try"), Files.readAllLines(tries));
-    try (var marks = Files.newDirectoryStream(REPO.resolve("crawler-cli/target"), "*jdk-that-cannot-dump.jsa")) {
+    try (var marks =
+        Files.newDirectoryStream(REPO.resolve("crawler-cli/target"), "*jdk-that-cannot-dump.jsa")) {
       for (Path mark : marks) {
         Files.delete(mark); // the empty archive that marks the try: this JDK is gone with tmp
       }
     }
   }
 
-  /** Kafka's clients log each retry; a user sees only the command's line (the client's is for --debug). */
+  /**
+   * Kafka's clients log each retry; a user sees only the command's line (the client's is for
+   * --debug).
+   */
   @Test
   void unreachableKafka_isOneLine_withoutTheClientsLog() throws Exception {
     Result result = run("join", "--kafka", "127.0.0.1:1", "--crawl", "x");

@@ -18,16 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The distribution archive the build makes ({@code target/crawl-VERSION.tar.gz}), as someone who
- * does not build from source uses it: unpacked with tar, run from another directory with a home
- * of its own. It crawls as find lists, man finds its pages, bash loads its completion, and on a
- * JDK 22+ it reads directories natively although the archive was built on Java 17, which cannot
- * compile the reader.
+ * does not build from source uses it: unpacked with tar, run from another directory with a home of
+ * its own. It crawls as find lists, man finds its pages, bash loads its completion, and on a JDK
+ * 22+ it reads directories natively although the archive was built on Java 17, which cannot compile
+ * the reader.
  */
 class DistributionArchiveIT {
   private static final Path TARGET = Path.of("target").toAbsolutePath();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path home;
   private Path crawl;
@@ -36,13 +35,16 @@ class DistributionArchiveIT {
   void unpack() throws Exception {
     Path archive;
     try (Stream<Path> files = Files.list(TARGET)) {
-      List<Path> archives = files.filter(f -> f.getFileName().toString().matches("crawl-.*\\.tar\\.gz")).toList();
+      List<Path> archives =
+          files.filter(f -> f.getFileName().toString().matches("crawl-.*\\.tar\\.gz")).toList();
       assertEquals(1, archives.size(), "archives in target/: " + archives);
       archive = archives.get(0);
     }
     Path unpacked = Files.createDirectories(tmp.resolve("opt"));
-    Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", unpacked.toString())
-        .redirectErrorStream(true).start();
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", unpacked.toString())
+            .redirectErrorStream(true)
+            .start();
     String said = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, tar.waitFor(), said);
     String top = archive.getFileName().toString().replaceFirst("\\.tar\\.gz$", "");
@@ -58,8 +60,10 @@ class DistributionArchiveIT {
     String[] command = new String[args.length + 1];
     command[0] = crawl.toString();
     System.arraycopy(args, 0, command, 1, args.length);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(elsewhere.toFile())
-        .redirectError(tmp.resolve("stderr").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(elsewhere.toFile())
+            .redirectError(tmp.resolve("stderr").toFile());
     builder.environment().put("HOME", home.toString());
     builder.environment().remove("XDG_CACHE_HOME");
     builder.environment().remove("JAVA_HOME");
@@ -87,13 +91,22 @@ class DistributionArchiveIT {
       man.environment().put("PATH", crawl.getParent() + ":" + System.getenv("PATH"));
       man.environment().remove("MANPATH");
       Process found = man.start();
-      String where = new String(found.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String where =
+          new String(found.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       assertEquals(0, found.waitFor(), where);
       assertEquals(prefix.resolve("share/man/man1/crawl-ldap.1").toString(), where);
     }
-    Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p crawl", "bash",
-        prefix.resolve("share/bash-completion/completions/crawl").toString()).redirectErrorStream(true).start();
-    String completion = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Process bash =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "source \"$1\" && complete -p crawl",
+                "bash",
+                prefix.resolve("share/bash-completion/completions/crawl").toString())
+            .redirectErrorStream(true)
+            .start();
+    String completion =
+        new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertEquals(0, bash.waitFor(), completion);
     assertTrue(completion.startsWith("complete ") && completion.endsWith(" crawl"), completion);
   }
@@ -106,9 +119,12 @@ class DistributionArchiveIT {
     String first = result.err().lines().findFirst().orElse("");
     Matcher running = Pattern.compile("crawl: running on (.*)/bin/java .*").matcher(first);
     Assumptions.assumeTrue(running.matches(), "no JDK found by the launcher: " + first);
-    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(Path.of(running.group(1), "release")));
+    Matcher version =
+        Pattern.compile("JAVA_VERSION=\"(\\d+)")
+            .matcher(Files.readString(Path.of(running.group(1), "release")));
     assertTrue(version.find());
-    Assumptions.assumeTrue(Integer.parseInt(version.group(1)) >= 22, "the newest JDK here is " + version.group(1));
+    Assumptions.assumeTrue(
+        Integer.parseInt(version.group(1)) >= 22, "the newest JDK here is " + version.group(1));
     assertTrue(result.err().contains("DEBUG directories are listed with getdents64"), result.err());
   }
 }

@@ -9,8 +9,10 @@ import java.io.OutputStream;
  */
 public final class FullDisk extends OutputStream {
   public static final String REASON = "No space left on device";
+
   /** Writes tried; written by the crawl's threads. */
-  public final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+  public final java.util.concurrent.atomic.AtomicInteger writes =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public void write(int b) throws IOException {

@@ -24,18 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
  * invariant checker, without naming crawler-core's dependencies, which its descriptor declares. An
  * IT because it needs the packaged jars: crawler-core's name is in its {@code module-info.class},
  * the others' in their manifests ({@code Automatic-Module-Name}), and a directory of classes has
- * none. One javac, in
- * this JVM, and one JVM for the program.
+ * none. One javac, in this JVM, and one JVM for the program.
  */
 class ModulePathIT {
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   /** The library's jars (not their test jars) and what a program needs beside them. */
-  private static final Pattern MODULE_JARS = Pattern.compile(
-      "(crawler-(core|testing|fs|ldap|kafka)|guava|failureaccess|slf4j-api"
-          + "|junit-jupiter-api|junit-platform-commons|opentest4j|apiguardian-api)-[0-9][^/]*(?<!-tests)\\.jar");
+  private static final Pattern MODULE_JARS =
+      Pattern.compile(
+          "(crawler-(core|testing|fs|ldap|kafka)|guava|failureaccess|slf4j-api"
+              + "|junit-jupiter-api|junit-platform-commons|opentest4j|apiguardian-api)-[0-9][^/]*(?<!-tests)\\.jar");
 
-  private static final String MODULE_INFO = """
+  private static final String MODULE_INFO =
+      """
       module demo {
         requires dev.crawler.core;
         requires dev.crawler.testing;
@@ -45,7 +47,8 @@ class ModulePathIT {
       }
       """;
 
-  private static final String MAIN = """
+  private static final String MAIN =
+      """
       package demo;
 
       import dev.crawler.core.Crawl;
@@ -90,19 +93,31 @@ class ModulePathIT {
       """;
 
   private static final List<String> NAMES =
-      List.of("dev.crawler.core", "dev.crawler.testing", "dev.crawler.fs", "dev.crawler.ldap", "dev.crawler.kafka");
+      List.of(
+          "dev.crawler.core",
+          "dev.crawler.testing",
+          "dev.crawler.fs",
+          "dev.crawler.ldap",
+          "dev.crawler.kafka");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aModularProgram_requiresTheLibraryByName_andCrawls() throws Exception {
-    List<String> jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> MODULE_JARS.matcher(Path.of(entry).getFileName().toString()).matches())
-        .collect(Collectors.toList());
+    List<String> jars =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(entry -> MODULE_JARS.matcher(Path.of(entry).getFileName().toString()).matches())
+            .collect(Collectors.toList());
     for (String module : List.of("core", "testing", "fs", "ldap", "kafka")) {
-      assertTrue(jars.stream().anyMatch(jar -> Path.of(jar).getFileName().toString().startsWith("crawler-" + module + "-")),
-          "crawler-" + module + "'s jar on the class path (build with -am, to package it): " + jars);
+      assertTrue(
+          jars.stream()
+              .anyMatch(
+                  jar ->
+                      Path.of(jar).getFileName().toString().startsWith("crawler-" + module + "-")),
+          "crawler-"
+              + module
+              + "'s jar on the class path (build with -am, to package it): "
+              + jars);
     }
     String modulePath = String.join(File.pathSeparator, jars);
 
@@ -112,23 +127,47 @@ class ModulePathIT {
     Files.writeString(src.resolve("demo/Main.java"), MAIN);
     Path classes = tmp.resolve("classes");
     ByteArrayOutputStream javacOut = new ByteArrayOutputStream();
-    int javac = ToolProvider.getSystemJavaCompiler().run(null, javacOut, javacOut,
-        "-Xlint:all,-requires-automatic", "-Werror", "-d", classes.toString(), "--module-path", modulePath,
-        src.resolve("module-info.java").toString(), src.resolve("demo/Main.java").toString());
+    int javac =
+        ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                javacOut,
+                javacOut,
+                "-Xlint:all,-requires-automatic",
+                "-Werror",
+                "-d",
+                classes.toString(),
+                "--module-path",
+                modulePath,
+                src.resolve("module-info.java").toString(),
+                src.resolve("demo/Main.java").toString());
     assertEquals(0, javac, "javac: " + javacOut.toString(StandardCharsets.UTF_8));
 
     // The library modules are named on the command line, so each must resolve by its name.
-    List<String> command = Stream.concat(
-        Stream.of(JAVA, "--module-path", modulePath + File.pathSeparator + classes,
-            "--add-modules", String.join(",", NAMES), "-m", "demo/demo.Main"),
-        NAMES.stream()).collect(Collectors.toList());
-    Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
-        .redirectError(tmp.resolve("err").toFile()).start();
+    List<String> command =
+        Stream.concat(
+                Stream.of(
+                    JAVA,
+                    "--module-path",
+                    modulePath + File.pathSeparator + classes,
+                    "--add-modules",
+                    String.join(",", NAMES),
+                    "-m",
+                    "demo/demo.Main"),
+                NAMES.stream())
+            .collect(Collectors.toList());
+    Process p =
+        new ProcessBuilder(command)
+            .redirectInput(new File("/dev/null"))
+            .redirectError(tmp.resolve("err").toFile())
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = p.waitFor();
-    assertEquals(0, exit, "exit; stdout: " + out + "stderr: " + Files.readString(tmp.resolve("err")));
-    String expected = NAMES.stream().map(name -> name + " true\n").collect(Collectors.joining())
-        + "dev.crawler.core automatic false COMPLETE 7\n";
+    assertEquals(
+        0, exit, "exit; stdout: " + out + "stderr: " + Files.readString(tmp.resolve("err")));
+    String expected =
+        NAMES.stream().map(name -> name + " true\n").collect(Collectors.joining())
+            + "dev.crawler.core automatic false COMPLETE 7\n";
     assertEquals(expected, out);
   }
 }

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The branches of a crawl that failed for good: kept for the report, told to the user's listener
- * as they happen, and, under {@link ErrorPolicy#FAIL_FAST}, the end of the crawl. Thread-safe.
+ * The branches of a crawl that failed for good: kept for the report, told to the user's listener as
+ * they happen, and, under {@link ErrorPolicy#FAIL_FAST}, the end of the crawl. Thread-safe.
  */
 final class BranchFailures<T> {
   private static final Logger log = LoggerFactory.getLogger(BranchFailures.class);

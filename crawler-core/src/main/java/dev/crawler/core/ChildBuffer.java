@@ -9,8 +9,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Collects one listing's children so they are committed only if the listing succeeds, or, for
- * leaves, when the source calls {@link #commitLeaves()}. Reused by one worker for all its
- * listings; not thread-safe.
+ * leaves, when the source calls {@link #commitLeaves()}. Reused by one worker for all its listings;
+ * not thread-safe.
  */
 final class ChildBuffer<T> implements Children<T> {
   /** Where committed leaves go: the worker that owns the buffer, for the branch being listed. */
@@ -22,11 +22,16 @@ final class ChildBuffer<T> implements Children<T> {
   final List<T> leaves = new ArrayList<>();
   final List<T> branches = new ArrayList<>();
   private final LeafCommitter<T> committer;
+
   /** The branch whose children this buffer takes next; set by the worker before each listing. */
   private Task<T> task;
+
   private boolean open;
   private boolean committed;
-  /** What the consumer (or sink) threw while committed leaves were delivered: the crawl's failure. */
+
+  /**
+   * What the consumer (or sink) threw while committed leaves were delivered: the crawl's failure.
+   */
   private RuntimeException deliveryFailure;
 
   ChildBuffer(LeafCommitter<T> committer) {
@@ -90,7 +95,8 @@ final class ChildBuffer<T> implements Children<T> {
       // The crawl stopped (the worker's deliver says so this way) or the thread was interrupted:
       // keep the interrupt for the engine to see, and leave list() without a checked exception.
       Thread.currentThread().interrupt();
-      CancellationException stopped = new CancellationException("the crawl stopped while leaves were delivered");
+      CancellationException stopped =
+          new CancellationException("the crawl stopped while leaves were delivered");
       stopped.initCause(e);
       throw stopped;
     } catch (RuntimeException e) {

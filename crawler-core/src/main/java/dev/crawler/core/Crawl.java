@@ -6,20 +6,20 @@ import java.util.stream.Stream;
 
 /**
  * A running crawl: its results, its progress, and the means to stop it. Returned by {@link
- * Crawler#start}. Thread-safe: any thread may call any method, the crawl's own threads included
- * (a push consumer, an error listener or the source may call {@link #cancel()} or {@link #close()};
+ * Crawler#start}. Thread-safe: any thread may call any method, the crawl's own threads included (a
+ * push consumer, an error listener or the source may call {@link #cancel()} or {@link #close()};
  * only the waits, {@link #await()} and {@link #await(Duration)}, refuse to run there, since they
  * would wait for themselves).
  *
  * <p>What the waits wait for: every worker to leave the code it is running. A stop interrupts the
- * workers, and each stops within its current call of the source ({@code open}, {@code list},
- * {@code close}) or of the consumer or listener. A call that ignores interrupts keeps its worker,
- * and so {@link #await()} and {@link #close()}, until it returns; {@link #await(Duration)} always
- * returns by its timeout. Such a call never holds up the other workers: a worker whose {@code
- * open()} blocks holds no branch, and the peers whose sessions opened crawl the whole tree.
+ * workers, and each stops within its current call of the source ({@code open}, {@code list}, {@code
+ * close}) or of the consumer or listener. A call that ignores interrupts keeps its worker, and so
+ * {@link #await()} and {@link #close()}, until it returns; {@link #await(Duration)} always returns
+ * by its timeout. Such a call never holds up the other workers: a worker whose {@code open()}
+ * blocks holds no branch, and the peers whose sessions opened crawl the whole tree.
  *
- * <p>Always close a crawl, best with try-with-resources: {@link #close()} cancels it if it is
- * still running and waits until every worker thread has exited and every session is closed.
+ * <p>Always close a crawl, best with try-with-resources: {@link #close()} cancels it if it is still
+ * running and waits until every worker thread has exited and every session is closed.
  *
  * <pre>{@code
  * try (Crawl<Path> crawl = Crawler.over(source).workers(8).start(root);
@@ -41,10 +41,10 @@ public interface Crawl<T> extends AutoCloseable {
    * through a bounded buffer. Workers wait when the buffer is full, so a slow reader slows the
    * crawl instead of filling memory. The stream ends when the crawl ends, however it ends: the
    * visits handed over before a stop are still read, then the stream ends. Closing the stream
-   * before its end cancels the crawl, and from then on the stream hands out nothing, not even
-   * what was buffered; no worker waits on the buffer after a close or a stop, whatever the source
-   * did with its interrupt. Read the stream before calling {@link #await()} from the same thread:
-   * a full buffer that nobody reads holds the workers until the crawl is cancelled or closed.
+   * before its end cancels the crawl, and from then on the stream hands out nothing, not even what
+   * was buffered; no worker waits on the buffer after a close or a stop, whatever the source did
+   * with its interrupt. Read the stream before calling {@link #await()} from the same thread: a
+   * full buffer that nobody reads holds the workers until the crawl is cancelled or closed.
    *
    * @return the stream of visits, in no particular order beyond a parent before its children
    * @throws IllegalStateException if the crawl was started with a consumer, or if called twice
@@ -77,16 +77,16 @@ public interface Crawl<T> extends AutoCloseable {
    *
    * @return the report; the same object on every call
    * @throws InterruptedException if this thread is interrupted while waiting; the crawl goes on
-   * @throws IllegalStateException if called on one of the crawl's own threads, where it would
-   *     wait for itself
+   * @throws IllegalStateException if called on one of the crawl's own threads, where it would wait
+   *     for itself
    */
   CrawlReport<T> await() throws InterruptedException;
 
   /**
    * Waits at most {@code timeout} for the crawl to end.
    *
-   * @param timeout the longest wait; zero or negative does not wait, and one too long for a
-   *     {@code long} of nanoseconds ({@code ChronoUnit.FOREVER}) waits as {@link #await()} does
+   * @param timeout the longest wait; zero or negative does not wait, and one too long for a {@code
+   *     long} of nanoseconds ({@code ChronoUnit.FOREVER}) waits as {@link #await()} does
    * @return the report
    * @throws InterruptedException if this thread is interrupted while waiting; the crawl goes on
    * @throws TimeoutException if the crawl is still running after {@code timeout}; it goes on

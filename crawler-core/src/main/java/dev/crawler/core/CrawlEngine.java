@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * One running crawl: builds what its workers coordinate through, starts them, and is the handle
- * the user holds.
+ * One running crawl: builds what its workers coordinate through, starts them, and is the handle the
+ * user holds.
  */
 final class CrawlEngine<T, S> implements Crawl<T> {
   /*
@@ -118,17 +118,22 @@ final class CrawlEngine<T, S> implements Crawl<T> {
   private final List<Worker<T, S>> workers;
   private final Tally tally;
   private final int id;
+
   /** Counted down by each worker after it closed its session. */
   private final CountDownLatch exited;
+
   private final AtomicInteger live;
   private final long startNanos;
   private final Deadline deadline;
+
   /** Stops the crawl when the deadline passes; set by start(), {@code null} without a deadline. */
   private volatile TimeSource.Timer deadlineTimer;
+
   private volatile long endNanos;
   private volatile CrawlReport<T> report;
 
-  private CrawlEngine(CrawlSettings<T, S> settings, List<T> roots, Consumer<? super Visit<T>> consumer) {
+  private CrawlEngine(
+      CrawlSettings<T, S> settings, List<T> roots, Consumer<? super Visit<T>> consumer) {
     this.settings = settings;
     this.time = settings.time();
     this.id = CRAWL_IDS.incrementAndGet();
@@ -160,14 +165,27 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     }
     // The roots and the Phaser's initial party go to the first worker whose session opens.
     Roots<T> unclaimed = new Roots<>(rootTasks);
-    Coordination<T, S> coordination = new Coordination<>(
-        settings, stop, deadline, exchange, pending, pacer, seen, failures, sink,
-        new ReserveWorkers(settings.startWorkers(), n), unclaimed, this::workerExited);
+    Coordination<T, S> coordination =
+        new Coordination<>(
+            settings,
+            stop,
+            deadline,
+            exchange,
+            pending,
+            pacer,
+            seen,
+            failures,
+            sink,
+            new ReserveWorkers(settings.startWorkers(), n),
+            unclaimed,
+            this::workerExited);
     SplittableRandom jitter = new SplittableRandom(settings.seed());
     List<Worker<T, S>> list = new ArrayList<>(n);
     List<WorkerStats> stats = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Worker<T, S> worker = new Worker<>(coordination, i, stacks.get(i), "crawler-worker-" + id + "-" + i, jitter.split());
+      Worker<T, S> worker =
+          new Worker<>(
+              coordination, i, stacks.get(i), "crawler-worker-" + id + "-" + i, jitter.split());
       list.add(worker);
       stats.add(worker.stats);
     }
@@ -177,11 +195,15 @@ final class CrawlEngine<T, S> implements Crawl<T> {
     this.live = new AtomicInteger(n);
   }
 
-  static <T, S> CrawlEngine<T, S> start(CrawlSettings<T, S> settings, List<T> roots, Consumer<? super Visit<T>> consumer) {
+  static <T, S> CrawlEngine<T, S> start(
+      CrawlSettings<T, S> settings, List<T> roots, Consumer<? super Visit<T>> consumer) {
     CrawlEngine<T, S> engine = new CrawlEngine<>(settings, roots, consumer);
     if (engine.deadline.isSet()) {
-      engine.deadlineTimer = engine.time.schedule(Deadline.cappedNanos(settings.deadline()),
-          () -> engine.stop.stop(Outcome.TIMED_OUT, null), "crawler-deadline-" + engine.id);
+      engine.deadlineTimer =
+          engine.time.schedule(
+              Deadline.cappedNanos(settings.deadline()),
+              () -> engine.stop.stop(Outcome.TIMED_OUT, null),
+              "crawler-deadline-" + engine.id);
     }
     int started = 0;
     try {
@@ -299,8 +321,8 @@ final class CrawlEngine<T, S> implements Crawl<T> {
   }
 
   /**
-   * Whether the caller is one of this crawl's workers: inside the push consumer, the error
-   * listener or the source, whose calls all run on worker threads.
+   * Whether the caller is one of this crawl's workers: inside the push consumer, the error listener
+   * or the source, whose calls all run on worker threads.
    */
   private boolean onOwnThread() {
     Thread current = Thread.currentThread();
@@ -313,8 +335,11 @@ final class CrawlEngine<T, S> implements Crawl<T> {
   }
 
   private void checkNotOnOwnThread(String method) {
-    checkState(!onOwnThread(), "%s was called on one of the crawl's own threads (from a consumer, a listener or the "
-        + "source): it would wait for itself; call cancel() or close() there instead", method);
+    checkState(
+        !onOwnThread(),
+        "%s was called on one of the crawl's own threads (from a consumer, a listener or the "
+            + "source): it would wait for itself; call cancel() or close() there instead",
+        method);
   }
 
   /** Joins every thread (they are past their last action) and builds the report once. */

@@ -3,9 +3,9 @@ package dev.crawler.core;
 import java.time.Duration;
 
 /**
- * A live, approximate snapshot of a running crawl, for progress displays. The counters are read
- * one by one without stopping the workers, so they need not be mutually consistent; each is exact
- * for some moment during the call. Immutable and thread-safe.
+ * A live, approximate snapshot of a running crawl, for progress displays. The counters are read one
+ * by one without stopping the workers, so they need not be mutually consistent; each is exact for
+ * some moment during the call. Immutable and thread-safe.
  *
  * @param visits nodes delivered so far (see {@link CrawlReport#visits()})
  * @param branches branch visits so far

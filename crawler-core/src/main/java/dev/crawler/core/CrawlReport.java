@@ -11,23 +11,24 @@ import java.util.Objects;
  * shared. Immutable and thread-safe.
  *
  * <p>When each counter is incremented:
+ *
  * <ul>
  *   <li>{@code visits}: once per node delivered to the consumer or the stream; equals {@code
- *       branches + leaves}.</li>
- *   <li>{@code listings}: once per call of {@code BranchSource.list} or {@code listAll} (a batch
- *       of branches listed in one call counts one), so a listing retried twice counts three;
- *       {@code retries} counts the calls after the first for the same branch or batch.</li>
- *   <li>{@code errors}: once per branch that failed for good (after its retries).</li>
+ *       branches + leaves}.
+ *   <li>{@code listings}: once per call of {@code BranchSource.list} or {@code listAll} (a batch of
+ *       branches listed in one call counts one), so a listing retried twice counts three; {@code
+ *       retries} counts the calls after the first for the same branch or batch.
+ *   <li>{@code errors}: once per branch that failed for good (after its retries).
  *   <li>{@code duplicatesSkipped}: once per node dropped because its key had been seen (only with
- *       {@code Crawler.distinctBy}).</li>
- *   <li>{@code handoffs}: once per branch passed to an idle worker through the synchronous
- *       handoff; {@code steals}: once per branch an idle worker took from a busy worker's pending
- *       stack; {@code localDescents}: once per branch a worker took from its own stack. The three
- *       add up to the branches listed or attempted, less the first root.</li>
- *   <li>{@code unlisted}: branches found but never listed because the crawl stopped early.</li>
- *   <li>{@code maxDepth}: the greatest depth of any visit.</li>
+ *       {@code Crawler.distinctBy}).
+ *   <li>{@code handoffs}: once per branch passed to an idle worker through the synchronous handoff;
+ *       {@code steals}: once per branch an idle worker took from a busy worker's pending stack;
+ *       {@code localDescents}: once per branch a worker took from its own stack. The three add up
+ *       to the branches listed or attempted, less the first root.
+ *   <li>{@code unlisted}: branches found but never listed because the crawl stopped early.
+ *   <li>{@code maxDepth}: the greatest depth of any visit.
  *   <li>{@code workerBusy}: per worker, the time spent on branches (listing, retrying, delivering
- *       visits), as opposed to waiting for work.</li>
+ *       visits), as opposed to waiting for work.
  * </ul>
  *
  * @param outcome how the crawl ended
@@ -88,19 +89,21 @@ public record CrawlReport<T>(
    */
   public CrawlReport {
     Objects.requireNonNull(outcome, "outcome");
-    checkArgument((failure != null) == (outcome == Outcome.FAILED),
+    checkArgument(
+        (failure != null) == (outcome == Outcome.FAILED),
         "a failure cause is given exactly when the outcome is FAILED (outcome %s, failure %s)",
-        outcome, failure);
+        outcome,
+        failure);
     errors = List.copyOf(errors);
     workerBusy = List.copyOf(workerBusy);
     Objects.requireNonNull(elapsed, "elapsed");
   }
 
   /**
-   * A builder of a report that ended {@code outcome}: every count starts at 0, the lists empty,
-   * the failure {@code null} and the time zero, so a caller names only what it counted, and a
-   * component added later breaks no caller. {@code visits} is not set: it is {@code branches +
-   * leaves}, as the class comment says.
+   * A builder of a report that ended {@code outcome}: every count starts at 0, the lists empty, the
+   * failure {@code null} and the time zero, so a caller names only what it counted, and a component
+   * added later breaks no caller. {@code visits} is not set: it is {@code branches + leaves}, as
+   * the class comment says.
    *
    * @param outcome how the crawl ended
    * @param <T> the node type
@@ -111,9 +114,9 @@ public record CrawlReport<T>(
   }
 
   /**
-   * Builds a {@link CrawlReport} by name rather than by position. Each setter replaces the value
-   * it names and returns this builder; {@link #build()} checks the whole as the record's
-   * constructor does. Not thread-safe: one thread fills it, and the report it builds is immutable.
+   * Builds a {@link CrawlReport} by name rather than by position. Each setter replaces the value it
+   * names and returns this builder; {@link #build()} checks the whole as the record's constructor
+   * does. Not thread-safe: one thread fills it, and the report it builds is immutable.
    *
    * @param <T> the node type
    */
@@ -300,8 +303,23 @@ public record CrawlReport<T>(
      *     other way round
      */
     public CrawlReport<T> build() {
-      return new CrawlReport<>(outcome, failure, branches + leaves, branches, leaves, listings, retries, errors,
-          duplicatesSkipped, handoffs, steals, localDescents, unlisted, maxDepth, workerBusy, elapsed);
+      return new CrawlReport<>(
+          outcome,
+          failure,
+          branches + leaves,
+          branches,
+          leaves,
+          listings,
+          retries,
+          errors,
+          duplicatesSkipped,
+          handoffs,
+          steals,
+          localDescents,
+          unlisted,
+          maxDepth,
+          workerBusy,
+          elapsed);
     }
   }
 

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory effects: the winning {@code stop} sets the decision before it runs the engine's stop
  * action (release the visit buffer, interrupt the workers), so a worker that sees the effect of
- * that action, an interrupt or a released wait, then sees {@link #isRunning()} false. The
- * engine's rule for waits rests on this (see CrawlEngine's overview).
+ * that action, an interrupt or a released wait, then sees {@link #isRunning()} false. The engine's
+ * rule for waits rests on this (see CrawlEngine's overview).
  */
 final class CrawlStop {
   private static final Logger log = LoggerFactory.getLogger(CrawlStop.class);
@@ -21,6 +21,7 @@ final class CrawlStop {
   record Decision(Outcome outcome, Throwable cause) {}
 
   private final AtomicReference<Decision> decision = new AtomicReference<>();
+
   /** Run once, by the winning stop, after the decision is set. */
   private final Runnable onStop;
 

@@ -8,8 +8,8 @@ import com.google.common.annotations.VisibleForTesting;
 import dev.crawler.core.spi.BranchSource;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -28,12 +28,13 @@ import java.util.function.Function;
  * }</pre>
  *
  * <h2>How the work is shared</h2>
- * A fixed set of peer workers, each with its own session and its own stack of pending branches.
- * A worker lists a branch, delivers the leaves, pushes the sub-branches, and goes on with the
- * newest, depth first. Idle workers are fed the oldest pending branches, the largest subtrees:
- * handed over through a synchronous handoff when they are waiting, or taken from a busy worker's
- * stack when they have just become idle. The crawl ends the moment no branch is pending anywhere.
- * No recursion: a tree a million levels deep needs no larger thread stack.
+ *
+ * A fixed set of peer workers, each with its own session and its own stack of pending branches. A
+ * worker lists a branch, delivers the leaves, pushes the sub-branches, and goes on with the newest,
+ * depth first. Idle workers are fed the oldest pending branches, the largest subtrees: handed over
+ * through a synchronous handoff when they are waiting, or taken from a busy worker's stack when
+ * they have just become idle. The crawl ends the moment no branch is pending anywhere. No
+ * recursion: a tree a million levels deep needs no larger thread stack.
  *
  * <p>A builder is not thread-safe; configure it on one thread. {@link #start} may be called more
  * than once: each call starts an independent crawl with the settings as they are.
@@ -44,8 +45,10 @@ import java.util.function.Function;
 public final class Crawler<T, S> {
   /** Default number of workers: listings are latency-bound, so more than the cores pay off. */
   public static final int DEFAULT_WORKERS = 8;
+
   /** Default capacity of the buffer behind {@link Crawl#visits()}, in visits. */
   public static final int DEFAULT_BUFFER = 4096;
+
   /**
    * The most workers a crawl may have: the one bound that the builder, a source's {@link
    * BranchSource#preferredWorkers()}, the Kafka engine and the command line all check against.
@@ -92,18 +95,22 @@ public final class Crawler<T, S> {
    */
   public Crawler<T, S> workers(int workers) {
     checkState(this.workers == -1, "workers was already set to %s", this.workers);
-    checkArgument(workers >= 1 && workers <= MAX_WORKERS, "workers (%s) must be from 1 to %s", workers, MAX_WORKERS);
+    checkArgument(
+        workers >= 1 && workers <= MAX_WORKERS,
+        "workers (%s) must be from 1 to %s",
+        workers,
+        MAX_WORKERS);
     this.workers = workers;
     return this;
   }
 
   /**
-   * How many of the workers list from the start; the others open their sessions and wait until
-   * a quarter of some worker's recent listings (over about 16) took longer than 1 ms, a sign that
+   * How many of the workers list from the start; the others open their sessions and wait until a
+   * quarter of some worker's recent listings (over about 16) took longer than 1 ms, a sign that
    * listings wait on I/O rather than the CPU, and then join for the rest of the crawl. A single
-   * slow listing (a JIT warm-up, a preemption, one huge directory) does not release them.
-   * Default: all of them. For a source that is CPU-bound when its data is cached and I/O-bound
-   * when not, such as a filesystem: as many as the cores when warm, more when cold.
+   * slow listing (a JIT warm-up, a preemption, one huge directory) does not release them. Default:
+   * all of them. For a source that is CPU-bound when its data is cached and I/O-bound when not,
+   * such as a filesystem: as many as the cores when warm, more when cold.
    *
    * @param startWorkers at least 1; above {@link #workers} it means all of them
    * @return this builder
@@ -124,8 +131,10 @@ public final class Crawler<T, S> {
    */
   public Crawler<T, S> rateLimit(double listingsPerSecond) {
     checkState(this.rateLimit == -1, "rateLimit was already set to %s", this.rateLimit);
-    checkArgument(listingsPerSecond > 0 && Double.isFinite(listingsPerSecond),
-        "rateLimit (%s) must be positive and finite", listingsPerSecond);
+    checkArgument(
+        listingsPerSecond > 0 && Double.isFinite(listingsPerSecond),
+        "rateLimit (%s) must be positive and finite",
+        listingsPerSecond);
     this.rateLimit = listingsPerSecond;
     return this;
   }
@@ -140,14 +149,15 @@ public final class Crawler<T, S> {
   public Crawler<T, S> deadline(Duration deadline) {
     checkState(this.deadline == null, "deadline was already set to %s", this.deadline);
     requireNonNull(deadline, "deadline");
-    checkArgument(deadline.compareTo(Duration.ZERO) > 0, "deadline (%s) must be positive", deadline);
+    checkArgument(
+        deadline.compareTo(Duration.ZERO) > 0, "deadline (%s) must be positive", deadline);
     this.deadline = deadline;
     return this;
   }
 
   /**
-   * The depth below which nothing is listed: branches at this depth are visited but not listed.
-   * 0 visits only the root. Default: no limit.
+   * The depth below which nothing is listed: branches at this depth are visited but not listed. 0
+   * visits only the root. Default: no limit.
    *
    * @param maxDepth not negative
    * @return this builder
@@ -185,9 +195,9 @@ public final class Crawler<T, S> {
 
   /**
    * Visits each node at most once by {@code key}: a node whose key was already seen is dropped
-   * (and, if a branch, not listed), which also stops cycles in data that is not quite a tree.
-   * Keys are kept for the whole crawl, so memory grows with the number of nodes. Default: every
-   * node the source yields is visited.
+   * (and, if a branch, not listed), which also stops cycles in data that is not quite a tree. Keys
+   * are kept for the whole crawl, so memory grows with the number of nodes. Default: every node the
+   * source yields is visited.
    *
    * @param key maps a node to a key with {@code equals} and {@code hashCode}; thread-safe
    * @return this builder
@@ -207,7 +217,8 @@ public final class Crawler<T, S> {
    */
   public Crawler<T, S> bufferSize(int visits) {
     checkState(this.bufferSize == -1, "bufferSize was already set to %s", this.bufferSize);
-    checkArgument(visits >= 1 && visits <= (1 << 24), "bufferSize (%s) must be from 1 to 16777216", visits);
+    checkArgument(
+        visits >= 1 && visits <= (1 << 24), "bufferSize (%s) must be from 1 to 16777216", visits);
     this.bufferSize = visits;
     return this;
   }
@@ -219,15 +230,16 @@ public final class Crawler<T, S> {
    * @return this builder
    */
   public Crawler<T, S> threadFactory(ThreadFactory factory) {
-    checkState(this.threadFactory == null, "threadFactory was already set to %s", this.threadFactory);
+    checkState(
+        this.threadFactory == null, "threadFactory was already set to %s", this.threadFactory);
     this.threadFactory = requireNonNull(factory, "factory");
     return this;
   }
 
   /**
    * Called on the worker thread each time a branch fails for good, as it happens, for example to
-   * print errors while the crawl goes on. The report lists the same errors at the end. An
-   * exception thrown by the listener fails the crawl.
+   * print errors while the crawl goes on. The report lists the same errors at the end. An exception
+   * thrown by the listener fails the crawl.
    *
    * @param listener thread-safe; called concurrently from several workers
    * @return this builder
@@ -273,7 +285,8 @@ public final class Crawler<T, S> {
    * @return the running crawl; close it
    */
   public Crawl<T> start(T root, Consumer<? super Visit<T>> consumer) {
-    return CrawlEngine.start(settings(), List.of(requireNonNull(root, "root")), requireNonNull(consumer, "consumer"));
+    return CrawlEngine.start(
+        settings(), List.of(requireNonNull(root, "root")), requireNonNull(consumer, "consumer"));
   }
 
   /**
@@ -281,8 +294,8 @@ public final class Crawler<T, S> {
    * workers share all the roots' work, so none idles while another root's subtree is still being
    * listed, as they would if each root were crawled in turn. Each root is visited at depth 0.
    *
-   * @param roots one or more branches; with {@code distinctBy}, a root whose key was already
-   *     given is crawled once
+   * @param roots one or more branches; with {@code distinctBy}, a root whose key was already given
+   *     is crawled once
    * @return the running crawl; close it
    */
   public Crawl<T> startAll(List<? extends T> roots) {
@@ -312,8 +325,11 @@ public final class Crawler<T, S> {
 
   private int preferredWorkers() {
     int preferred = source.preferredWorkers();
-    checkArgument(preferred >= 0 && preferred <= MAX_WORKERS,
-        "the source's preferredWorkers() (%s) must be from 0 to %s", preferred, MAX_WORKERS);
+    checkArgument(
+        preferred >= 0 && preferred <= MAX_WORKERS,
+        "the source's preferredWorkers() (%s) must be from 0 to %s",
+        preferred,
+        MAX_WORKERS);
     return preferred == 0 ? DEFAULT_WORKERS : preferred;
   }
 

@@ -3,14 +3,16 @@ package dev.crawler.core;
 import java.time.Duration;
 
 /**
- * The time a whole crawl may take, on the crawl's {@link TimeSource}. Immutable and thread-safe.
- * A deadline bounds the crawl; a listing's own timeout, if any, is the source's business (Okio's
+ * The time a whole crawl may take, on the crawl's {@link TimeSource}. Immutable and thread-safe. A
+ * deadline bounds the crawl; a listing's own timeout, if any, is the source's business (Okio's
  * {@code Timeout} keeps the two apart in the same way).
  */
 final class Deadline {
   private final TimeSource time;
+
   /** Clock reading at which the deadline passes; meaningful only if {@link #set}. */
   private final long atNanos;
+
   private final boolean set;
 
   private Deadline(TimeSource time, long atNanos, boolean set) {
@@ -20,8 +22,8 @@ final class Deadline {
   }
 
   /**
-   * The longest wait the engine schedules or compares, about 146 years: clock readings are
-   * compared by difference, which stays exact while it is below half the range of a {@code long}.
+   * The longest wait the engine schedules or compares, about 146 years: clock readings are compared
+   * by difference, which stays exact while it is below half the range of a {@code long}.
    */
   static final long LONGEST_NANOS = Long.MAX_VALUE / 2;
 
@@ -30,7 +32,9 @@ final class Deadline {
    * deadline past {@link #LONGEST_NANOS} is taken as that: it never passes in practice.
    */
   static Deadline of(TimeSource time, long startNanos, Duration after) {
-    return after == null ? new Deadline(time, 0, false) : new Deadline(time, startNanos + cappedNanos(after), true);
+    return after == null
+        ? new Deadline(time, 0, false)
+        : new Deadline(time, startNanos + cappedNanos(after), true);
   }
 
   /**

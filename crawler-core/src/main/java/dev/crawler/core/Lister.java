@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * One worker's session and its listings, each retried under the crawl's policy. Confined to its
  * worker's thread: the session is opened, used and closed there ({@link BranchSource}'s promise).
  *
- * <p>A listing answers {@link Result#LISTED}, {@link Result#FAILED} (for good: the last failure
- * and the attempts are kept for the caller to report) or {@link Result#STOPPED} (the crawl stopped
+ * <p>A listing answers {@link Result#LISTED}, {@link Result#FAILED} (for good: the last failure and
+ * the attempts are kept for the caller to report) or {@link Result#STOPPED} (the crawl stopped
  * before or during it: nobody's fault, nothing to report). It never reports anything itself: the
  * worker decides whom a failure blames, a branch or, for a batch, nobody yet.
  */
@@ -22,7 +22,11 @@ final class Lister<T, S> {
   private static final Logger log = LoggerFactory.getLogger(Lister.class);
 
   /** How a listing ended. */
-  enum Result { LISTED, FAILED, STOPPED }
+  enum Result {
+    LISTED,
+    FAILED,
+    STOPPED
+  }
 
   /** One call of the source: {@code list} or {@code listAll}. */
   private interface Call {
@@ -33,19 +37,30 @@ final class Lister<T, S> {
   private final RetryPolicy retry;
   private final CrawlStop stop;
   private final Deadline deadline;
+
   /** {@code null} without a rate limit. */
   private final Pacer pacer;
+
   private final TimeSource time;
   private final WorkerStats stats;
+
   /** Picks each backoff's jitter; seeded per worker, so a crawl's waits can be replayed. */
   private final SplittableRandom jitter;
+
   private S session;
   private boolean sessionOpen;
+
   /** What made the last FAILED listing fail, and after how many attempts. */
   private Exception lastFailure;
+
   private int lastAttempts;
 
-  Lister(CrawlSettings<T, S> settings, CrawlStop stop, Deadline deadline, Pacer pacer, WorkerStats stats,
+  Lister(
+      CrawlSettings<T, S> settings,
+      CrawlStop stop,
+      Deadline deadline,
+      Pacer pacer,
+      WorkerStats stats,
       SplittableRandom jitter) {
     this.source = settings.source();
     this.retry = settings.retryPolicy();
@@ -64,7 +79,8 @@ final class Lister<T, S> {
 
   /** Lists several branches in one call; {@code outs.get(i)} receives the children of the i-th. */
   Result listAll(List<T> branches, List<ChildBuffer<T>> outs) throws Exception {
-    return attempt("a batch of " + branches.size(), () -> source.listAll(session, branches, outs), outs);
+    return attempt(
+        "a batch of " + branches.size(), () -> source.listAll(session, branches, outs), outs);
   }
 
   /** The failure of the last listing that ended {@link Result#FAILED}. */
@@ -177,7 +193,8 @@ final class Lister<T, S> {
     if (!stop.isRunning()) {
       return false;
     }
-    long wait = Math.min(retry.backoffNanos(failedAttempts, jitter.nextDouble()), deadline.nanosLeft());
+    long wait =
+        Math.min(retry.backoffNanos(failedAttempts, jitter.nextDouble()), deadline.nanosLeft());
     time.sleep(wait);
     return true;
   }
@@ -202,9 +219,9 @@ final class Lister<T, S> {
   }
 
   /**
-   * Closes the session if one is open; a failure to close, an {@link Error} included, is logged
-   * and otherwise ignored, as {@link BranchSource#close} promises. The session is given up either
-   * way: nothing else can be done with it, and the crawl's outcome does not hang on it.
+   * Closes the session if one is open; a failure to close, an {@link Error} included, is logged and
+   * otherwise ignored, as {@link BranchSource#close} promises. The session is given up either way:
+   * nothing else can be done with it, and the crawl's outcome does not hang on it.
    */
   void closeSession() {
     if (!sessionOpen) {

@@ -17,14 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Pacer {
   private final TimeSource time;
   private final long intervalNanos;
+
   /** How late a waiter may wake for its slot and still use it. */
   private final long lateAfterNanos;
+
   /** Clock reading at which the next permit is free. Advanced by CAS by every acquirer. */
   private final AtomicLong nextFree;
 
   Pacer(double permitsPerSecond, TimeSource time) {
-    checkArgument(permitsPerSecond > 0 && Double.isFinite(permitsPerSecond),
-        "permitsPerSecond (%s) must be positive and finite", permitsPerSecond);
+    checkArgument(
+        permitsPerSecond > 0 && Double.isFinite(permitsPerSecond),
+        "permitsPerSecond (%s) must be positive and finite",
+        permitsPerSecond);
     this.time = time;
     this.intervalNanos = Math.max(1L, (long) (1e9 / permitsPerSecond));
     this.lateAfterNanos = Math.max(intervalNanos, 1_000_000L);
@@ -32,12 +36,12 @@ final class Pacer {
   }
 
   /**
-   * Takes the next free slot and waits until it comes. A slot the caller wakes up for too late
-   * (by more than an interval, and more than a millisecond: its thread was not run in time, in a
-   * GC pause, a stopped process, on a busy machine) is given up and a new one taken, so the
-   * listings whose slots passed during a stall do not all start together when it ends. A slot is
-   * given up at most once per acquire, and the millisecond keeps a very high rate, whose interval
-   * is shorter than a thread's wake-up, from giving up every slot.
+   * Takes the next free slot and waits until it comes. A slot the caller wakes up for too late (by
+   * more than an interval, and more than a millisecond: its thread was not run in time, in a GC
+   * pause, a stopped process, on a busy machine) is given up and a new one taken, so the listings
+   * whose slots passed during a stall do not all start together when it ends. A slot is given up at
+   * most once per acquire, and the millisecond keeps a very high rate, whose interval is shorter
+   * than a thread's wake-up, from giving up every slot.
    *
    * @throws InterruptedException if interrupted while waiting; the slot is then lost, which only
    *     makes the limit stricter
@@ -56,7 +60,7 @@ final class Pacer {
 
   /** Takes the next free slot, at {@code now} or later. */
   private long reserve(long now) {
-    for (;;) {
+    for (; ; ) {
       long free = nextFree.get();
       // A slot left unused in the past is not saved up: that is what makes this burst-free.
       long slot = free - now < 0 ? now : free;

@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * <p>After the n-th failed attempt (n from 1) the worker waits {@code min(maxBackoff,
  * initialBackoff * multiplier^(n-1))}, reduced by a random fraction of at most {@code jitter}, so
- * that workers that failed together do not retry together. The wait is interruptible (a cancel
- * ends it) and never runs past the crawl's deadline. Immutable and thread-safe.
+ * that workers that failed together do not retry together. The wait is interruptible (a cancel ends
+ * it) and never runs past the crawl's deadline. Immutable and thread-safe.
  *
  * @param maxAttempts attempts per listing, including the first; 1 means no retry
  * @param initialBackoff the wait after the first failure
@@ -21,7 +21,11 @@ import java.util.Objects;
  * @param jitter the largest fraction of a wait taken off at random, from 0 (none) to 1
  */
 public record RetryPolicy(
-    int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    double multiplier,
+    double jitter) {
 
   /**
    * Checks the components.
@@ -36,9 +40,13 @@ public record RetryPolicy(
     checkArgument(maxAttempts >= 1, "maxAttempts (%s) must be at least 1", maxAttempts);
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
-    checkArgument(!initialBackoff.isNegative(), "initialBackoff (%s) must not be negative", initialBackoff);
-    checkArgument(maxBackoff.compareTo(initialBackoff) >= 0,
-        "maxBackoff (%s) must not be less than initialBackoff (%s)", maxBackoff, initialBackoff);
+    checkArgument(
+        !initialBackoff.isNegative(), "initialBackoff (%s) must not be negative", initialBackoff);
+    checkArgument(
+        maxBackoff.compareTo(initialBackoff) >= 0,
+        "maxBackoff (%s) must not be less than initialBackoff (%s)",
+        maxBackoff,
+        initialBackoff);
     checkArgument(multiplier >= 1.0, "multiplier (%s) must be at least 1", multiplier);
     checkArgument(jitter >= 0.0 && jitter <= 1.0, "jitter (%s) must be between 0 and 1", jitter);
   }

@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Until then the roots are covered by the {@link PendingWork}'s initial party, which passes to
  * the claimer with them, so the crawl cannot complete before they are listed. No worker is chosen
- * in advance: when worker 0 held the roots, an {@code open()} that blocked on it (a connection
- * that hangs) left every other worker idle with nothing to steal for as long as it blocked.
+ * in advance: when worker 0 held the roots, an {@code open()} that blocked on it (a connection that
+ * hangs) left every other worker idle with nothing to steal for as long as it blocked.
  */
 final class Roots<T> {
   private final AtomicReference<List<Task<T>>> unclaimed;
 
-  /** @param tasks the roots, at least one, in the order given */
+  /**
+   * @param tasks the roots, at least one, in the order given
+   */
   Roots(List<Task<T>> tasks) {
     this.unclaimed = new AtomicReference<>(List.copyOf(tasks));
   }

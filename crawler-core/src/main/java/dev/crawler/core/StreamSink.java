@@ -18,8 +18,8 @@ import java.util.stream.StreamSupport;
  * Thread-safe.
  *
  * <p>Workers hand over visits in batches (one listing's worth, at most {@code batchSize}) to
- * amortize the lock. At most {@code capacity} visits wait in the buffer: a worker whose batch
- * does not fit waits (back-pressure) until the reader takes some.
+ * amortize the lock. At most {@code capacity} visits wait in the buffer: a worker whose batch does
+ * not fit waits (back-pressure) until the reader takes some.
  */
 final class StreamSink<T> implements VisitSink<T> {
   /*
@@ -43,24 +43,36 @@ final class StreamSink<T> implements VisitSink<T> {
   private final int batchSize;
   private final int capacity;
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled when the reader frees space, and when the buffer stops accepting. */
   private final Condition spaceFreed = lock.newCondition();
+
   /** Signalled when a batch or the end is added, and when the reader closes. */
   private final Condition batchAdded = lock.newCondition();
+
   /** Batches of visits, oldest first. Guarded by {@link #lock}. */
   private final ArrayDeque<List<Visit<T>>> batches = new ArrayDeque<>();
+
   /** Visits in {@link #batches}. Guarded by {@link #lock}. */
   private int buffered;
-  /** False once the crawl stopped or the reader closed: batches are dropped. Guarded by {@link #lock}. */
+
+  /**
+   * False once the crawl stopped or the reader closed: batches are dropped. Guarded by {@link
+   * #lock}.
+   */
   private boolean accepting = true;
+
   /** Set by {@link #finish()}: no batch follows. Guarded by {@link #lock}. */
   private boolean finished;
+
   /**
    * Set when the stream is closed: the reader takes nothing more. Written under {@link #lock};
    * volatile so the reader can check it for every visit without the lock.
    */
   private volatile boolean readerClosed;
+
   private final AtomicBoolean opened = new AtomicBoolean();
+
   /** Cancels the crawl; run when the stream is closed or its reader interrupted. */
   private final Runnable cancel;
 
@@ -153,9 +165,9 @@ final class StreamSink<T> implements VisitSink<T> {
   /**
    * The stream was closed: cancel the crawl, then drop what is buffered and release every worker.
    * In that order: the cancel sets the outcome first (CrawlEngine.stop), so a crawl whose visits
-   * were dropped can never end COMPLETE. Dropping first let the released workers race through
-   * the rest of the tree while this thread had not yet cancelled, and a crawl the reader had left
-   * after 100 of 37,449 visits ended COMPLETE (CrawlStopTest, under a loaded machine).
+   * were dropped can never end COMPLETE. Dropping first let the released workers race through the
+   * rest of the tree while this thread had not yet cancelled, and a crawl the reader had left after
+   * 100 of 37,449 visits ended COMPLETE (CrawlStopTest, under a loaded machine).
    */
   private void closeByReader() {
     cancel.run();

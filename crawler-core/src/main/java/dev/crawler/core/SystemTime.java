@@ -24,15 +24,18 @@ final class SystemTime implements TimeSource {
   @Override
   public Timer schedule(long delayNanos, Runnable action, String name) {
     CountDownLatch cancelled = new CountDownLatch(1);
-    Thread thread = new Thread(() -> {
-      try {
-        if (!cancelled.await(delayNanos, TimeUnit.NANOSECONDS)) {
-          action.run();
-        }
-      } catch (InterruptedException e) {
-        // Nobody else interrupts this thread: treat it as a cancel.
-      }
-    }, name);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                if (!cancelled.await(delayNanos, TimeUnit.NANOSECONDS)) {
+                  action.run();
+                }
+              } catch (InterruptedException e) {
+                // Nobody else interrupts this thread: treat it as a cancel.
+              }
+            },
+            name);
     thread.setDaemon(true);
     thread.start();
     return new Timer() {

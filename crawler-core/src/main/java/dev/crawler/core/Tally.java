@@ -12,6 +12,7 @@ import java.util.List;
  */
 final class Tally {
   private final List<WorkerStats> workers;
+
   /** Branches the crawl started with: the roots, pushed by no worker. */
   private final int roots;
 
@@ -33,7 +34,8 @@ final class Tally {
   }
 
   /** The report of a crawl whose workers have all been joined. */
-  <T> CrawlReport<T> report(CrawlStop.Decision how, List<BranchError<T>> errors, long elapsedNanos) {
+  <T> CrawlReport<T> report(
+      CrawlStop.Decision how, List<BranchError<T>> errors, long elapsedNanos) {
     Outcome outcome = how.outcome();
     if (outcome == Outcome.COMPLETE && !errors.isEmpty()) {
       outcome = Outcome.PARTIAL;

@@ -1,8 +1,8 @@
 package dev.crawler.core;
 
 /**
- * Where workers deliver visits: straight to a consumer, or into the bounded buffer behind a
- * stream. Thread-safe; each worker uses its own {@link Emitter}.
+ * Where workers deliver visits: straight to a consumer, or into the bounded buffer behind a stream.
+ * Thread-safe; each worker uses its own {@link Emitter}.
  */
 interface VisitSink<T> {
 
@@ -18,15 +18,15 @@ interface VisitSink<T> {
   /**
    * A new outlet for one worker.
    *
-   * @param stats the worker's counters: a visit is counted when it is actually handed over (to
-   *     the consumer, or into the stream's buffer), so a visit dropped by a stop is not counted
+   * @param stats the worker's counters: a visit is counted when it is actually handed over (to the
+   *     consumer, or into the stream's buffer), so a visit dropped by a stop is not counted
    */
   Emitter<T> newEmitter(WorkerStats stats);
 
   /**
    * Called by every stop of the crawl, before any worker is interrupted: from then on visits are
-   * dropped, and a worker waiting to hand some over returns at once, whatever its interrupt
-   * status. A sink whose emitters never wait may ignore it.
+   * dropped, and a worker waiting to hand some over returns at once, whatever its interrupt status.
+   * A sink whose emitters never wait may ignore it.
    */
   default void stopAccepting() {}
 

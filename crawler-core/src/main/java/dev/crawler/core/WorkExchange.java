@@ -54,19 +54,27 @@ final class WorkExchange<T> {
 
   /** Direct transfer of branches (with their party) from a busy worker to a parked one. */
   private final SynchronousQueue<List<Task<T>>> handoff = new SynchronousQueue<>();
+
   /** Workers that found every stack empty and are parked, or about to park, on the handoff. */
   private final AtomicInteger idlePeers = new AtomicInteger();
+
   /** Workers in {@link #spinForWork} now. */
   private final AtomicInteger spinners = new AtomicInteger();
+
   /** One fewer than the cores: a spinner must not take the core of the last busy worker. */
   private static final int MAX_SPINNERS = Runtime.getRuntime().availableProcessors() - 1;
+
   /** A worker spins only if its last branch took less: several times a park and unpark. */
   static final long SPIN_AFTER_BRANCHES_UNDER_NANOS = 50_000;
+
   /** Steal attempts before parking: tens of microseconds, a park and unpark's cost. */
   private static final int SPIN_TRIES = 4000;
+
   /** Every worker's stack, by worker index. */
   private final List<WorkStack<T>> stacks;
+
   private final CrawlStop stop;
+
   /** The most branches that move together: the source's batch limit. */
   private final int groupLimit;
 
@@ -81,19 +89,20 @@ final class WorkExchange<T> {
   }
 
   /**
-   * Waits for work while holding no party: steals if any peer has pending branches, else parks
-   * on the handoff. The party comes with the branches.
+   * Waits for work while holding no party: steals if any peer has pending branches, else parks on
+   * the handoff. The party comes with the branches.
    *
    * @param thief the idle worker's index
    * @param stats the idle worker's counters: the branches stolen or handed over are counted there
-   * @param lastBusyNanos how long the worker's last branch took: it spins before parking only
-   *     after a fast one (see {@link #spinForWork})
+   * @param lastBusyNanos how long the worker's last branch took: it spins before parking only after
+   *     a fast one (see {@link #spinForWork})
    * @param into where the branches go: one, or up to the source's batch limit
    * @return {@code false} once the crawl has stopped, with nothing added to {@code into}
-   * @throws InterruptedException if interrupted while parked: the crawl stopped, or someone
-   *     outside the engine interrupted the worker
+   * @throws InterruptedException if interrupted while parked: the crawl stopped, or someone outside
+   *     the engine interrupted the worker
    */
-  boolean acquire(int thief, WorkerStats stats, long lastBusyNanos, List<Task<T>> into) throws InterruptedException {
+  boolean acquire(int thief, WorkerStats stats, long lastBusyNanos, List<Task<T>> into)
+      throws InterruptedException {
     while (stop.isRunning()) {
       int stolen = steal(thief, into);
       if (stolen == 0 && lastBusyNanos < SPIN_AFTER_BRANCHES_UNDER_NANOS) {
@@ -131,13 +140,13 @@ final class WorkExchange<T> {
    * #MAX_SPINNERS} peers are doing so already: a branch that appears meanwhile is taken without a
    * park and an unpark, which on a deep chain with no latency cost more than the listing itself
    * (two workers swap roles at every side branch). Bounded by count, not by time, so it also ends
-   * under a test's clock that stands still; and by the number of spinners, so spinning never
-   * takes a core from a worker that has work (on 2 cores: one spinner; on 1 core: none).
+   * under a test's clock that stands still; and by the number of spinners, so spinning never takes
+   * a core from a worker that has work (on 2 cores: one spinner; on 1 core: none).
    *
    * <p>Only after a fast branch ({@link #SPIN_AFTER_BRANCHES_UNDER_NANOS}): when listings are slow,
-   * new work comes a listing apart, a spin would end before it, and a park costs little against
-   * the listing. Spinning there cost efficiency on the chain at 1 ms per listing (0.84 of 64
-   * workers against 0.98), since a spinner keeps the owner from handing off (below).
+   * new work comes a listing apart, a spin would end before it, and a park costs little against the
+   * listing. Spinning there cost efficiency on the chain at 1 ms per listing (0.84 of 64 workers
+   * against 0.98), since a spinner keeps the owner from handing off (below).
    */
   private int spinForWork(int thief, List<Task<T>> into) {
     if (spinners.get() >= MAX_SPINNERS) {
@@ -164,8 +173,8 @@ final class WorkExchange<T> {
   /**
    * Offers the oldest pending branches of {@code own} to parked peers while there are both.
    *
-   * @param holdingNext whether the owner already holds the branch it lists next, outside its
-   *     stack; if not, the stack's newest branch is kept for it
+   * @param holdingNext whether the owner already holds the branch it lists next, outside its stack;
+   *     if not, the stack's newest branch is kept for it
    */
   void feedIdlePeers(WorkStack<T> own, boolean holdingNext) {
     // The owner's next branch never moves: it would only bounce between workers.

@@ -10,9 +10,8 @@ import java.util.List;
  *
  * <p>The owner pushes the branches a listing yields and pops the newest, so it goes down depth
  * first and its stack stays short. Peers take the <em>oldest</em> entries, the shallowest and so
- * probably the largest subtrees (ARCHITECTURE.md, invariant 5), as work-stealing schedulers do:
- * one for a source that lists one branch per call, up to its batch limit for one that lists
- * several.
+ * probably the largest subtrees (ARCHITECTURE.md, invariant 5), as work-stealing schedulers do: one
+ * for a source that lists one branch per call, up to its batch limit for one that lists several.
  *
  * <p>The monitor also orders the {@link PendingWork} parties: the owner gives its party back only
  * under the monitor and only when the stack is empty, and a peer that removes an entry takes a
@@ -23,7 +22,10 @@ import java.util.List;
 final class WorkStack<T> {
   private final ArrayDeque<Task<T>> tasks = new ArrayDeque<>();
   private final PendingWork pending;
-  /** Mirror of {@code tasks.size()}, written under the monitor, read racily by peers and progress. */
+
+  /**
+   * Mirror of {@code tasks.size()}, written under the monitor, read racily by peers and progress.
+   */
   private volatile int size;
 
   WorkStack(PendingWork pending) {
@@ -83,8 +85,8 @@ final class WorkStack<T> {
 
   /**
    * Owner: removes the oldest pending branches to hand them to an idle peer, taking one party for
-   * them; {@code null} unless more than {@code keep} are pending. As many as {@code max}, never more
-   * than half (rounded up) of those above {@code keep}.
+   * them; {@code null} unless more than {@code keep} are pending. As many as {@code max}, never
+   * more than half (rounded up) of those above {@code keep}.
    *
    * @param keep how many pending branches to leave: at least 1 unless the owner holds its next
    *     branch outside the stack, so that a worker's next branch never bounces between workers

@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadFactory;
 /**
  * One peer worker: its thread, pending stack, counters and {@link Lister}, and the loop that lists
  * branches until the crawl stops. It sees the crawl only through its {@link Coordination}. Fields
- * other than {@link #stack} and {@link #stats} are confined to the worker's own thread. See
- * {@link CrawlEngine}'s overview for the scheme.
+ * other than {@link #stack} and {@link #stats} are confined to the worker's own thread. See {@link
+ * CrawlEngine}'s overview for the scheme.
  */
 final class Worker<T, S> implements Runnable {
   private final Coordination<T, S> crawl;
@@ -22,36 +22,50 @@ final class Worker<T, S> implements Runnable {
   private final Lister<T, S> lister;
   private final String name;
   private final int maxDepth;
+
   /** Most branches listed in one call: the source's {@code batchLimit()}, at least 1. */
   private final int batchLimit;
+
   /** One buffer per branch of a batch; buffers.get(0) serves single listings. */
   private final List<ChildBuffer<T>> buffers = new ArrayList<>();
+
   private final List<Task<T>> batch = new ArrayList<>();
   private final List<T> batchNodes = new ArrayList<>();
   private final List<Task<T>> newTasks = new ArrayList<>();
   private final VisitSink.Emitter<T> emitter;
+
   /** This worker's recent listings, while workers are held in reserve: whether listings wait. */
   private final ReserveWorkers.Witness reserveWitness;
+
   /**
-   * The mean time a listing (of a branch or a batch) took in the last busy stretch: whether
-   * waiting by spinning pays.
+   * The mean time a listing (of a branch or a batch) took in the last busy stretch: whether waiting
+   * by spinning pays.
    */
   private long lastBusyNanos;
+
   /** When the current busy stretch began: the worker got work and has not run out since. */
   private long stretchBegan;
+
   /** Listings in the current busy stretch; 0 while the worker is not in one. */
   private int stretchListings;
+
   /** Written once by start(), before the thread runs; read by other threads after that. */
   private volatile Thread thread;
 
-  Worker(Coordination<T, S> crawl, int index, WorkStack<T> stack, String name, SplittableRandom jitter) {
+  Worker(
+      Coordination<T, S> crawl,
+      int index,
+      WorkStack<T> stack,
+      String name,
+      SplittableRandom jitter) {
     this.crawl = crawl;
     this.stop = crawl.stop();
     this.index = index;
     this.stack = stack;
     this.name = name;
     this.maxDepth = crawl.settings().maxDepth();
-    this.lister = new Lister<>(crawl.settings(), stop, crawl.deadline(), crawl.pacer(), stats, jitter);
+    this.lister =
+        new Lister<>(crawl.settings(), stop, crawl.deadline(), crawl.pacer(), stats, jitter);
     this.emitter = crawl.sink().newEmitter(stats);
     this.reserveWitness = crawl.reserve().newWitness();
     this.batchLimit = crawl.exchange().groupLimit(); // read once: a steal never brings more
@@ -232,7 +246,11 @@ final class Worker<T, S> implements Runnable {
       commit(task, buffers.get(0));
     } else if (result == Result.FAILED) {
       stats.add(Counter.ERRORS, 1);
-      crawl.failures().report(new BranchError<>(task.node(), task.depth(), lister.lastFailure(), lister.lastAttempts()));
+      crawl
+          .failures()
+          .report(
+              new BranchError<>(
+                  task.node(), task.depth(), lister.lastFailure(), lister.lastAttempts()));
     }
   }
 
@@ -254,7 +272,8 @@ final class Worker<T, S> implements Runnable {
         commit(tasks.get(i), buffers.get(i));
       }
     } else if (result == Result.FAILED) {
-      boolean[] committed = new boolean[tasks.size()]; // read first: listAlone reuses buffers.get(0)
+      boolean[] committed =
+          new boolean[tasks.size()]; // read first: listAlone reuses buffers.get(0)
       for (int i = 0; i < tasks.size(); i++) {
         committed[i] = buffers.get(i).hasCommitted();
       }
@@ -290,7 +309,10 @@ final class Worker<T, S> implements Runnable {
     }
   }
 
-  /** Delivers leaves of {@code task}'s branch: at its commit, or earlier when the source commits them. */
+  /**
+   * Delivers leaves of {@code task}'s branch: at its commit, or earlier when the source commits
+   * them.
+   */
   private void deliverLeaves(Task<T> task, List<T> leaves) throws InterruptedException {
     int depth = task.depth() + 1;
     T parent = task.node();

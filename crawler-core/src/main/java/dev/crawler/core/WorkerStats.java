@@ -6,19 +6,31 @@ import java.lang.invoke.VarHandle;
 /**
  * One worker's counters. Single writer (the worker), any number of readers.
  *
- * <p>The worker updates with opaque writes (plain stores on x86, no fence on the hot path);
- * readers during the crawl see each value whole and eventually current. After the worker thread
- * has been joined every value is exact, since {@code join} happens-after the thread's writes.
+ * <p>The worker updates with opaque writes (plain stores on x86, no fence on the hot path); readers
+ * during the crawl see each value whole and eventually current. After the worker thread has been
+ * joined every value is exact, since {@code join} happens-after the thread's writes.
  */
 final class WorkerStats {
   /** What is counted; see {@link CrawlReport} for when each is incremented. */
   enum Counter {
-    BRANCHES, LEAVES, LISTINGS, RETRIES, ERRORS, DUPLICATES, HANDOFFS, STEALS, LOCAL_DESCENTS,
-    PUSHED, PROCESSED, BUSY_NANOS, MAX_DEPTH
+    BRANCHES,
+    LEAVES,
+    LISTINGS,
+    RETRIES,
+    ERRORS,
+    DUPLICATES,
+    HANDOFFS,
+    STEALS,
+    LOCAL_DESCENTS,
+    PUSHED,
+    PROCESSED,
+    BUSY_NANOS,
+    MAX_DEPTH
   }
 
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
   private static final int COUNTERS = Counter.values().length;
+
   /** Padding so two workers' counters never share a cache line. */
   private static final int PAD = 8;
 

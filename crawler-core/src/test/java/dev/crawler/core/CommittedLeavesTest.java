@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * delivery fails the crawl, as it would after the listing; a stop during it ends the crawl.
  */
 class CommittedLeavesTest {
-  private static final RetryPolicy FIVE_ATTEMPTS = new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0.0);
+  private static final RetryPolicy FIVE_ATTEMPTS =
+      new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(1), 1.0, 0.0);
 
   /** Root 0 has branches 1..subs; branch b has leaves b * 1,000,000 + i. */
   private static final class WideSource implements BranchSource<Integer, Void> {
@@ -42,13 +43,17 @@ class CommittedLeavesTest {
     final int leaves;
     final int commitEvery;
     final int batchLimit;
+
     /** Branch whose listing throws (transiently) after its failAfter-th leaf, failures times. */
     volatile int failBranch = -1;
+
     volatile int failAfter;
     final AtomicInteger failuresLeft = new AtomicInteger(Integer.MAX_VALUE);
     final Map<Integer, AtomicInteger> listings = new ConcurrentHashMap<>();
+
     /** Leaves the consumer had received when each commit returned, against those committed. */
     final List<String> lateCommits = Collections.synchronizedList(new ArrayList<>());
+
     final AtomicInteger delivered = new AtomicInteger();
     final AtomicReference<Throwable> sawInList = new AtomicReference<>();
 
@@ -78,7 +83,13 @@ class CommittedLeavesTest {
             int before = delivered.get();
             out.commitLeaves();
             if (batchLimit == 1 && delivered.get() - before < commitEvery) {
-              lateCommits.add(branch + ": " + (delivered.get() - before) + " of " + commitEvery + " delivered at commit");
+              lateCommits.add(
+                  branch
+                      + ": "
+                      + (delivered.get() - before)
+                      + " of "
+                      + commitEvery
+                      + " delivered at commit");
             }
           }
         }
@@ -126,7 +137,8 @@ class CommittedLeavesTest {
     WideSource source = new WideSource(3, 10_000, 1_000, 1);
     LeafCounter counter = new LeafCounter(source);
     try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).start(0, counter)) {
-      CrawlReport<Integer> report = CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "wide crawl");
+      CrawlReport<Integer> report =
+          CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "wide crawl");
       assertEquals(Outcome.COMPLETE, report.outcome());
     }
     assertEquals(List.of(), source.lateCommits, "leaves waited for the end of their listing");
@@ -140,8 +152,10 @@ class CommittedLeavesTest {
     source.failBranch = 2;
     source.failAfter = 2_500; // after two commits
     LeafCounter counter = new LeafCounter(source);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).retry(FIVE_ATTEMPTS).start(0, counter)) {
-      CrawlReport<Integer> report = CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "failing crawl");
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(1).retry(FIVE_ATTEMPTS).start(0, counter)) {
+      CrawlReport<Integer> report =
+          CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "failing crawl");
       assertEquals(Outcome.PARTIAL, report.outcome());
       assertEquals(1, report.errors().size());
       BranchError<Integer> error = report.errors().get(0);
@@ -167,8 +181,10 @@ class CommittedLeavesTest {
     source.failAfter = 500;
     source.failuresLeft.set(2);
     LeafCounter counter = new LeafCounter(source);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).retry(FIVE_ATTEMPTS).start(0, counter)) {
-      CrawlReport<Integer> report = CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "retried crawl");
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(1).retry(FIVE_ATTEMPTS).start(0, counter)) {
+      CrawlReport<Integer> report =
+          CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "retried crawl");
       assertEquals(Outcome.COMPLETE, report.outcome());
       assertEquals(2, report.retries());
     }
@@ -178,14 +194,17 @@ class CommittedLeavesTest {
 
   /** In a batch, the branches that committed are reported; the others are listed again alone. */
   @Test
-  void aBatchThatFailsAfterACommit_reportsTheCommittedBranches_andRelistsTheRest() throws Exception {
+  void aBatchThatFailsAfterACommit_reportsTheCommittedBranches_andRelistsTheRest()
+      throws Exception {
     WideSource source = new WideSource(4, 3_000, 1_000, 4);
     source.failBranch = 3;
     source.failAfter = 1_500; // batches list their branches in turn: newest first
     source.failuresLeft.set(1);
     LeafCounter counter = new LeafCounter(source);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).retry(FIVE_ATTEMPTS).start(0, counter)) {
-      CrawlReport<Integer> report = CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "batch crawl");
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(1).retry(FIVE_ATTEMPTS).start(0, counter)) {
+      CrawlReport<Integer> report =
+          CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "batch crawl");
       assertEquals(Outcome.PARTIAL, report.outcome());
       Set<Integer> failed = new HashSet<>();
       report.errors().forEach(e -> failed.add(e.branch()));
@@ -208,12 +227,19 @@ class CommittedLeavesTest {
     WideSource source = new WideSource(1, 5_000, 1_000, 1);
     IllegalStateException boom = new IllegalStateException("consumer broke");
     AtomicInteger leaves = new AtomicInteger();
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(2).retry(FIVE_ATTEMPTS).start(0, v -> {
-      if (v.kind() == Visit.Kind.LEAF && leaves.incrementAndGet() == 1_500) {
-        throw boom;
-      }
-    })) {
-      CrawlReport<Integer> report = CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "consumer failure");
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(2)
+            .retry(FIVE_ATTEMPTS)
+            .start(
+                0,
+                v -> {
+                  if (v.kind() == Visit.Kind.LEAF && leaves.incrementAndGet() == 1_500) {
+                    throw boom;
+                  }
+                })) {
+      CrawlReport<Integer> report =
+          CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "consumer failure");
       assertEquals(Outcome.FAILED, report.outcome());
       assertSame(boom, report.failure());
     }
@@ -224,14 +250,21 @@ class CommittedLeavesTest {
   void aCancelDuringACommit_endsTheCrawl_andTheSourceSeesACancellation() throws Exception {
     WideSource source = new WideSource(2, 100_000, 1_000, 1);
     AtomicInteger leaves = new AtomicInteger();
-    CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>(); // the consumer may run before start returns
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).start(0, v -> {
-      if (v.kind() == Visit.Kind.LEAF && leaves.incrementAndGet() == 1_500) {
-        handle.join().cancel();
-      }
-    })) {
+    CompletableFuture<Crawl<Integer>> handle =
+        new CompletableFuture<>(); // the consumer may run before start returns
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(1)
+            .start(
+                0,
+                v -> {
+                  if (v.kind() == Visit.Kind.LEAF && leaves.incrementAndGet() == 1_500) {
+                    handle.join().cancel();
+                  }
+                })) {
       handle.complete(crawl);
-      CrawlReport<Integer> report = CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "cancelled crawl");
+      CrawlReport<Integer> report =
+          CrawlInvariants.awaitOrDump(crawl, Duration.ofSeconds(30), "cancelled crawl");
       assertEquals(Outcome.CANCELLED, report.outcome());
     }
     assertInstanceOf(CancellationException.class, source.sawInList.get());

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Invariants 1-4 over the product tree shape × workers × seed: every node exactly once, with the
- * right depth, parent and kind; the crawl ends; every session closed; Phaser parties bounded by
- * the workers; no recursion (the deep chains would overflow the stack otherwise).
+ * right depth, parent and kind; the crawl ends; every session closed; Phaser parties bounded by the
+ * workers; no recursion (the deep chains would overflow the stack otherwise).
  */
 class CrawlInvariantsTest {
   private static final int SEEDS = Integer.getInteger("crawler.property.seeds", 3);
@@ -29,13 +29,14 @@ class CrawlInvariantsTest {
   static Stream<Arguments> shapes() {
     List<Arguments> product = new ArrayList<>();
     for (long seed = 1; seed <= SEEDS; seed++) {
-      List<Tree> trees = List.of(
-          Tree.balanced(8, 5),
-          Tree.heavyTailed(seed, 60_000),
-          Tree.wide(100_000, 20, seed),
-          Tree.chain(200_000, (int) seed + 5),
-          Tree.single(),
-          Tree.withEmptyListings(seed, 20_000));
+      List<Tree> trees =
+          List.of(
+              Tree.balanced(8, 5),
+              Tree.heavyTailed(seed, 60_000),
+              Tree.wide(100_000, 20, seed),
+              Tree.chain(200_000, (int) seed + 5),
+              Tree.single(),
+              Tree.withEmptyListings(seed, 20_000));
       for (Tree tree : trees) {
         for (int workers : WORKERS) {
           product.add(Arguments.of(tree, workers, seed));
@@ -59,12 +60,15 @@ class CrawlInvariantsTest {
     assertEquals(Outcome.COMPLETE, report.outcome());
     assertCrawlInvariants(report, visits, source, Expect.everything());
     assertEquals(workers, source.sessionsOpened(), "one session per worker");
-    assertTrue(peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
+    assertTrue(
+        peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
     assertEquals(tree.height(), report.maxDepth());
     assertEquals(0, report.unlisted());
     long branches = visits.visited().stream().filter(tree::isBranch).count();
     assertEquals(branches, report.listings(), "one listing per branch");
-    assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents(),
+    assertEquals(
+        branches - 1,
+        report.handoffs() + report.steals() + report.localDescents(),
         "every branch but the root moved exactly once");
   }
 
@@ -74,7 +78,8 @@ class CrawlInvariantsTest {
     TreeSource source = new TreeSource(tree);
     VisitRecorder visits = new VisitRecorder(tree);
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).bufferSize(1 + (int) seed * 100).start(0);
+    try (Crawl<Integer> crawl =
+            Crawler.over(source).workers(workers).bufferSize(1 + (int) seed * 100).start(0);
         Stream<Visit<Integer>> stream = crawl.visits()) {
       stream.forEach(visits);
       report = crawl.await();
@@ -97,18 +102,25 @@ class CrawlInvariantsTest {
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
     assertCrawlInvariants(report, visits, source, Expect.everything());
-    assertTrue(peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
+    assertTrue(
+        peak <= 2 * workers, "Phaser parties peaked at " + peak + " for " + workers + " workers");
     long branches = visits.visited().stream().filter(tree::isBranch).count();
     assertEquals(branches, source.listings(), "each branch listed once by the source");
     assertTrue(report.listings() <= branches, "batches make fewer engine listings than branches");
-    assertTrue(source.largestBatch() <= batchLimit, "a batch of " + source.largestBatch() + " over the limit " + batchLimit);
-    assertEquals(branches - 1, report.handoffs() + report.steals() + report.localDescents(),
+    assertTrue(
+        source.largestBatch() <= batchLimit,
+        "a batch of " + source.largestBatch() + " over the limit " + batchLimit);
+    assertEquals(
+        branches - 1,
+        report.handoffs() + report.steals() + report.localDescents(),
         "every branch but the root moved exactly once, in a group or alone");
   }
 
   static Stream<Arguments> depthLimits() {
     List<Arguments> product = new ArrayList<>();
-    for (Tree tree : List.of(Tree.balanced(4, 4), Tree.heavyTailed(3, 5_000), Tree.chain(50, 3), Tree.single())) {
+    for (Tree tree :
+        List.of(
+            Tree.balanced(4, 4), Tree.heavyTailed(3, 5_000), Tree.chain(50, 3), Tree.single())) {
       for (int maxDepth : new int[] {0, 1, 2, 3}) {
         for (int workers : new int[] {1, 8}) {
           product.add(Arguments.of(tree, maxDepth, workers));
@@ -118,19 +130,25 @@ class CrawlInvariantsTest {
     return product.stream();
   }
 
-  /** maxDepth(n) visits exactly the nodes at depth 0..n and lists only those above n; 0 is the root alone. */
+  /**
+   * maxDepth(n) visits exactly the nodes at depth 0..n and lists only those above n; 0 is the root
+   * alone.
+   */
   @ParameterizedTest(name = "{0} maxDepth={1} workers={2}")
   @MethodSource("depthLimits")
-  void maxDepth_visitsDepthsUpToTheLimit_andListsAboveIt(Tree tree, int maxDepth, int workers) throws Exception {
+  void maxDepth_visitsDepthsUpToTheLimit_andListsAboveIt(Tree tree, int maxDepth, int workers)
+      throws Exception {
     TreeSource source = new TreeSource(tree);
     VisitRecorder visits = new VisitRecorder(tree);
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).maxDepth(maxDepth).start(0, visits)) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(workers).maxDepth(maxDepth).start(0, visits)) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
     assertCrawlInvariants(report, visits, source, Expect.everything().maxDepth(maxDepth));
-    long listedBranches = visits.visited().stream().filter(n -> tree.isBranch(n) && tree.depth(n) < maxDepth).count();
+    long listedBranches =
+        visits.visited().stream().filter(n -> tree.isBranch(n) && tree.depth(n) < maxDepth).count();
     assertEquals(listedBranches, source.listings(), "only branches above the limit are listed");
     assertEquals(Math.min(maxDepth, tree.height()), report.maxDepth());
   }

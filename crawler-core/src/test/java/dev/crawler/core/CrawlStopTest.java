@@ -1,7 +1,7 @@
 package dev.crawler.core;
 
-import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,12 +36,14 @@ class CrawlStopTest {
   /** A source whose listings block until interrupted, after signalling that they started. */
   private static TreeSource blockingSource(Tree tree, CountDownLatch listingStarted) {
     CountDownLatch never = new CountDownLatch(1);
-    return new TreeSource(tree).hook((node, n) -> {
-      if (node != 0) {
-        listingStarted.countDown();
-        never.await();
-      }
-    });
+    return new TreeSource(tree)
+        .hook(
+            (node, n) -> {
+              if (node != 0) {
+                listingStarted.countDown();
+                never.await();
+              }
+            });
   }
 
   @ParameterizedTest(name = "workers={0}")
@@ -90,8 +92,12 @@ class CrawlStopTest {
     // Each listing takes one (fake) second; the deadline is ten seconds.
     TreeSource source = new TreeSource(TREE).hook((node, n) -> time.advance(1_000_000_000L));
     VisitRecorder visits = new VisitRecorder(TREE);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).timeSource(time)
-        .deadline(Duration.ofSeconds(10)).start(0, visits)) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(1)
+            .timeSource(time)
+            .deadline(Duration.ofSeconds(10))
+            .start(0, visits)) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.TIMED_OUT, report.outcome());
       assertEquals(10, report.listings());
@@ -100,17 +106,24 @@ class CrawlStopTest {
     }
   }
 
-  /** The backstop reads the injected clock: a listing hung past the fake deadline is interrupted. */
+  /**
+   * The backstop reads the injected clock: a listing hung past the fake deadline is interrupted.
+   */
   @Test
   void deadline_byTheInjectedClock_interruptsAHungListing_withoutRealWaiting() throws Exception {
     FakeTime time = new FakeTime();
     CountDownLatch started = new CountDownLatch(1);
     TreeSource source = blockingSource(TREE, started);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).timeSource(time)
-        .deadline(Duration.ofHours(1)).start(0, v -> {})) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(1)
+            .timeSource(time)
+            .deadline(Duration.ofHours(1))
+            .start(0, v -> {})) {
       started.await();
       time.advance(Duration.ofMinutes(59).toNanos());
-      assertThrows(TimeoutException.class, () -> crawl.await(Duration.ofMillis(50)), "not yet: 59 minutes");
+      assertThrows(
+          TimeoutException.class, () -> crawl.await(Duration.ofMillis(50)), "not yet: 59 minutes");
       time.advance(Duration.ofMinutes(1).toNanos());
       assertEquals(Outcome.TIMED_OUT, crawl.await().outcome());
     }
@@ -121,7 +134,8 @@ class CrawlStopTest {
   void deadline_inRealTime_interruptsAHungListing() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     TreeSource source = blockingSource(TREE, started);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(3).deadline(Duration.ofMillis(200)).start(0, v -> {})) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(3).deadline(Duration.ofMillis(200)).start(0, v -> {})) {
       assertEquals(Outcome.TIMED_OUT, crawl.await().outcome());
     }
     assertCleanShutdown(source);
@@ -159,14 +173,16 @@ class CrawlStopTest {
     CountDownLatch started = new CountDownLatch(1);
     TreeSource source = blockingSource(TREE, started);
     try (Crawl<Integer> crawl = Crawler.over(source).workers(2).start(0)) {
-      Thread canceller = new Thread(() -> {
-        try {
-          started.await();
-          crawl.cancel();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread canceller =
+          new Thread(
+              () -> {
+                try {
+                  started.await();
+                  crawl.cancel();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       canceller.start();
       long read = crawl.visits().count(); // returns once the crawl has stopped
       canceller.join();
@@ -193,11 +209,16 @@ class CrawlStopTest {
     TreeSource source = new TreeSource(TREE);
     IllegalStateException boom = new IllegalStateException("consumer broke");
     AtomicInteger seen = new AtomicInteger();
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(4).start(0, v -> {
-      if (seen.incrementAndGet() == 50) {
-        throw boom;
-      }
-    })) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(4)
+            .start(
+                0,
+                v -> {
+                  if (seen.incrementAndGet() == 50) {
+                    throw boom;
+                  }
+                })) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.FAILED, report.outcome());
       assertSame(boom, report.failure());
@@ -208,11 +229,14 @@ class CrawlStopTest {
   @Test
   void sourceThrowsError_failsTheCrawl() throws Exception {
     AssertionError bug = new AssertionError("source bug");
-    TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-      if (n == 20) {
-        throw bug;
-      }
-    });
+    TreeSource source =
+        new TreeSource(TREE)
+            .hook(
+                (node, n) -> {
+                  if (n == 20) {
+                    throw bug;
+                  }
+                });
     try (Crawl<Integer> crawl = Crawler.over(source).workers(4).start(0, v -> {})) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.FAILED, report.outcome());
@@ -223,28 +247,31 @@ class CrawlStopTest {
 
   /**
    * The root's listing blocks until a stop interrupts it, so the crawl can only end through the
-   * failed open. (It used to wait for a latch the failing open() counted down just before it
-   * threw: the root's listing could then finish the tree, and the crawl complete, before the
-   * worker reported its failure. CI caught that as COMPLETE once.) The third open may be any
-   * worker's, the root's holder's included; repeated for the orders the threads can take.
+   * failed open. (It used to wait for a latch the failing open() counted down just before it threw:
+   * the root's listing could then finish the tree, and the crawl complete, before the worker
+   * reported its failure. CI caught that as COMPLETE once.) The third open may be any worker's, the
+   * root's holder's included; repeated for the orders the threads can take.
    */
   @RepeatedTest(50)
   void sessionCannotOpen_failsTheCrawl() throws Exception {
     AtomicInteger opened = new AtomicInteger();
     IOException refused = new IOException("connection refused");
-    TreeSource source = new TreeSource(TREE) {
-      @Override
-      public Session open() throws Exception {
-        if (opened.incrementAndGet() == 3) {
-          throw refused;
-        }
-        return super.open();
-      }
-    }.hook((node, n) -> {
-      if (node == 0) {
-        new CountDownLatch(1).await(); // until the stop's interrupt; a hang fails by timeout
-      }
-    });
+    TreeSource source =
+        new TreeSource(TREE) {
+          @Override
+          public Session open() throws Exception {
+            if (opened.incrementAndGet() == 3) {
+              throw refused;
+            }
+            return super.open();
+          }
+        }.hook(
+            (node, n) -> {
+              if (node == 0) {
+                new CountDownLatch(1)
+                    .await(); // until the stop's interrupt; a hang fails by timeout
+              }
+            });
     try (Crawl<Integer> crawl = Crawler.over(source).workers(5).start(0, v -> {})) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.FAILED, report.outcome());
@@ -256,12 +283,13 @@ class CrawlStopTest {
   @Test
   void noSessionCanOpen_failsTheCrawl() throws Exception {
     IOException badPassword = new IOException("invalid credentials");
-    TreeSource source = new TreeSource(TREE) {
-      @Override
-      public Session open() throws Exception {
-        throw badPassword;
-      }
-    };
+    TreeSource source =
+        new TreeSource(TREE) {
+          @Override
+          public Session open() throws Exception {
+            throw badPassword;
+          }
+        };
     try (Crawl<Integer> crawl = Crawler.over(source).workers(3).start(0, v -> {})) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.FAILED, report.outcome());
@@ -278,24 +306,30 @@ class CrawlStopTest {
     TreeSource source = new TreeSource(tree).failForGood(1).failForGood(12).failForGood(100);
     VisitRecorder visits = new VisitRecorder(tree);
     List<BranchError<Integer>> heard = new CopyOnWriteArrayList<>();
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(3).errorListener(heard::add).start(0, visits)) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(3).errorListener(heard::add).start(0, visits)) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.PARTIAL, report.outcome());
       assertNull(report.failure());
-      assertEquals(Set.of(1, 12, 100), report.errors().stream().map(BranchError::branch).collect(Collectors.toSet()));
+      assertEquals(
+          Set.of(1, 12, 100),
+          report.errors().stream().map(BranchError::branch).collect(Collectors.toSet()));
       assertEquals(Set.copyOf(report.errors()), Set.copyOf(heard));
-      BranchError<Integer> first = report.errors().stream().filter(e -> e.branch() == 1).findFirst().orElseThrow();
+      BranchError<Integer> first =
+          report.errors().stream().filter(e -> e.branch() == 1).findFirst().orElseThrow();
       assertEquals(1, first.depth());
       assertEquals(1, first.attempts());
       assertInstanceOf(TreeSource.InjectedFailure.class, first.cause());
-      assertCrawlInvariants(report, visits, source, Expect.everything().failing(Set.of(1, 12, 100)));
+      assertCrawlInvariants(
+          report, visits, source, Expect.everything().failing(Set.of(1, 12, 100)));
     }
   }
 
   @Test
   void failFast_stopsAtTheFirstError() throws Exception {
     TreeSource source = new TreeSource(TREE).failForGood(3);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(1).onError(ErrorPolicy.FAIL_FAST).start(0, v -> {})) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(1).onError(ErrorPolicy.FAIL_FAST).start(0, v -> {})) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.FAILED, report.outcome());
       assertInstanceOf(TreeSource.InjectedFailure.class, report.failure());
@@ -308,9 +342,14 @@ class CrawlStopTest {
   void errorListenerThrows_failsTheCrawl() throws Exception {
     TreeSource source = new TreeSource(TREE).failForGood(2);
     RuntimeException boom = new RuntimeException("listener broke");
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(2).errorListener(e -> {
-      throw boom;
-    }).start(0, v -> {})) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(2)
+            .errorListener(
+                e -> {
+                  throw boom;
+                })
+            .start(0, v -> {})) {
       assertSame(boom, crawl.await().failure());
     }
     assertCleanShutdown(source);
@@ -320,13 +359,16 @@ class CrawlStopTest {
   void externalInterruptOfAWorker_cancels() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     Thread[] worker = new Thread[1];
-    TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-      if (node != 0) {
-        worker[0] = Thread.currentThread();
-        started.countDown();
-        new CountDownLatch(1).await();
-      }
-    });
+    TreeSource source =
+        new TreeSource(TREE)
+            .hook(
+                (node, n) -> {
+                  if (node != 0) {
+                    worker[0] = Thread.currentThread();
+                    started.countDown();
+                    new CountDownLatch(1).await();
+                  }
+                });
     try (Crawl<Integer> crawl = Crawler.over(source).workers(1).start(0, v -> {})) {
       started.await();
       worker[0].interrupt(); // not the engine's doing: treated as a cancel

@@ -3,23 +3,22 @@ package dev.crawler.core;
 import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.testing.CrawlInvariants.Expect;
 import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
 import dev.crawler.testing.VisitRecorder;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,20 +27,25 @@ import org.junit.jupiter.api.Timeout;
  * Randomized scenarios, many times: tree shape, workers, workers held in reserve, injected
  * permanent and transient failures, a cancel at a random listing, a slow consumer, push or stream
  * delivery. Each run ends with the invariant checker. {@code -Dcrawler.stress.runs=N} sets the
- * count (small by default for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one
- * sequence, and {@code -Dcrawler.stress.runSeed=R} replays the one run a failure names (its
- * message gives the command).
+ * count (small by default for the 2-core CI); {@code -Dcrawler.stress.seed=S} replays one sequence,
+ * and {@code -Dcrawler.stress.runSeed=R} replays the one run a failure names (its message gives the
+ * command).
  */
 class CrawlStressTest {
   private static final int RUNS = Integer.getInteger("crawler.stress.runs", 150);
   private static final long SEED = Long.getLong("crawler.stress.seed", System.nanoTime());
+
   /** One run's own seed, to replay exactly that run; {@code null} for the usual sequence. */
   private static final Long RUN_SEED = Long.getLong("crawler.stress.runSeed");
+
   private static final int[] WORKERS = {1, 2, 3, 8, 64};
-  private static final RetryPolicy QUICK_RETRY = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, 0.0);
+  private static final RetryPolicy QUICK_RETRY =
+      new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, 0.0);
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.MINUTES) // scaled by the run count; each run is guarded below
+  @Timeout(
+      value = 60,
+      unit = TimeUnit.MINUTES) // scaled by the run count; each run is guarded below
   void randomScenarios_keepEveryInvariant() throws Exception {
     SplittableRandom random = new SplittableRandom(SEED);
     long nodesChecked = 0;
@@ -54,9 +58,16 @@ class CrawlStressTest {
       try {
         nodesChecked += runOnce(runSeed);
       } catch (AssertionError | Exception e) {
-        throw new AssertionError("stress run " + run + " of sequence " + SEED + " failed; replay it alone with: "
-            + "mvn -pl crawler-core -am test -Dtest=CrawlStressTest -Dsurefire.failIfNoSpecifiedTests=false "
-            + "-Dcrawler.stress.runSeed=" + runSeed, e);
+        throw new AssertionError(
+            "stress run "
+                + run
+                + " of sequence "
+                + SEED
+                + " failed; replay it alone with: mvn -pl crawler-core -am test"
+                + " -Dtest=CrawlStressTest -Dsurefire.failIfNoSpecifiedTests=false "
+                + "-Dcrawler.stress.runSeed="
+                + runSeed,
+            e);
       }
       if (lastRunCancelled) {
         cancelled++;
@@ -68,34 +79,44 @@ class CrawlStressTest {
         stopsInjected++;
       }
     }
-    System.out.printf("stress: %d crawls, %d with a stop injected (Errors from open, list, close and the consumer; "
-        + "cancel and close from inside), %d cancelled midway, %d with workers held in reserve, %d nodes checked, "
-        + "0 failures (seed %d)%n", runs, stopsInjected, cancelled, held, nodesChecked, SEED);
+    System.out.printf(
+        "stress: %d crawls, %d with a stop injected (Errors from open, list, close and the"
+            + " consumer; cancel and close from inside), %d cancelled midway, %d with workers held"
+            + " in reserve, %d nodes checked, 0 failures (seed %d)%n",
+        runs, stopsInjected, cancelled, held, nodesChecked, SEED);
   }
 
   private boolean lastRunCancelled;
+
   /** How the last run was to be stopped. */
   private StopKind lastRunStop;
+
   /** Whether the last run started with workers held in reserve. */
   private boolean lastRunHeldWorkers;
 
   private long runOnce(long seed) throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
     lastRunHeldWorkers = false;
-    Tree tree = switch (random.nextInt(5)) {
-      case 0 -> Tree.balanced(2 + random.nextInt(8), 2 + random.nextInt(3));
-      case 1 -> Tree.heavyTailed(seed, 2_000 + random.nextInt(30_000));
-      case 2 -> Tree.wide(1_000 + random.nextInt(20_000), random.nextInt(60), seed);
-      case 3 -> Tree.chain(1_000 + random.nextInt(20_000), random.nextInt(10));
-      default -> Tree.withEmptyListings(seed, 1_000 + random.nextInt(10_000));
-    };
+    Tree tree =
+        switch (random.nextInt(5)) {
+          case 0 -> Tree.balanced(2 + random.nextInt(8), 2 + random.nextInt(3));
+          case 1 -> Tree.heavyTailed(seed, 2_000 + random.nextInt(30_000));
+          case 2 -> Tree.wide(1_000 + random.nextInt(20_000), random.nextInt(60), seed);
+          case 3 -> Tree.chain(1_000 + random.nextInt(20_000), random.nextInt(10));
+          default -> Tree.withEmptyListings(seed, 1_000 + random.nextInt(10_000));
+        };
     int workers = WORKERS[random.nextInt(WORKERS.length)];
     int batchLimit = random.nextInt(3) == 0 ? 2 + random.nextInt(6) : 1;
-    StopKind stop = random.nextBoolean() ? StopKind.NONE : StopKind.values()[1 + random.nextInt(StopKind.values().length - 1)];
+    StopKind stop =
+        random.nextBoolean()
+            ? StopKind.NONE
+            : StopKind.values()[1 + random.nextInt(StopKind.values().length - 1)];
     Error injected = new AssertionError("injected by the stress run: " + stop);
     int openFailingAt = 1 + random.nextInt(workers);
-    boolean slowOpen = workers > 1 && random.nextInt(4) == 0; // worker 0's open() waits, deaf to interrupts
-    TreeSource source = new FaultySessions(tree, stop, injected, openFailingAt, slowOpen).batchLimit(batchLimit);
+    boolean slowOpen =
+        workers > 1 && random.nextInt(4) == 0; // worker 0's open() waits, deaf to interrupts
+    TreeSource source =
+        new FaultySessions(tree, stop, injected, openFailingAt, slowOpen).batchLimit(batchLimit);
     Set<Integer> failed = new HashSet<>();
     Set<Integer> faulty = new HashSet<>();
     int faults = random.nextInt(4) == 0 ? 0 : random.nextInt(20);
@@ -124,39 +145,43 @@ class CrawlStressTest {
     long slowListings = startWorkers < workers && random.nextBoolean() ? 6 + random.nextInt(10) : 0;
     CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>();
     if (cancel || slowListings > 0 || stop == StopKind.ERROR_IN_LIST) {
-      source.hook((node, listing) -> {
-        if (listing <= slowListings) {
-          LockSupport.parkNanos(1_500_000); // a listing's latency; a stop's interrupt cuts it short
-        }
-        if (cancel && listing == cancelAt) {
-          handle.thenAccept(Crawl::cancel);
-        }
-        if (stop == StopKind.ERROR_IN_LIST && listing == cancelAt) {
-          throw injected;
-        }
-      });
+      source.hook(
+          (node, listing) -> {
+            if (listing <= slowListings) {
+              LockSupport.parkNanos(
+                  1_500_000); // a listing's latency; a stop's interrupt cuts it short
+            }
+            if (cancel && listing == cancelAt) {
+              handle.thenAccept(Crawl::cancel);
+            }
+            if (stop == StopKind.ERROR_IN_LIST && listing == cancelAt) {
+              throw injected;
+            }
+          });
     }
     boolean stream = random.nextBoolean();
     boolean slowConsumer = random.nextInt(5) == 0;
     VisitRecorder visits = new VisitRecorder(tree);
     AtomicLong consumed = new AtomicLong();
-    Consumer<Visit<Integer>> consumer = v -> {
-      long n = consumed.incrementAndGet();
-      if (stop == StopKind.ERROR_IN_CONSUMER && n == cancelAt) {
-        throw injected;
-      }
-      if (slowConsumer && v.node() % 97 == 0) {
-        LockSupport.parkNanos(20_000);
-      }
-      visits.accept(v);
-      if (stop == StopKind.CANCEL_IN_CONSUMER && n == cancelAt) {
-        handle.join().cancel();
-      }
-      if (stop == StopKind.CLOSE_IN_CONSUMER && n == cancelAt) {
-        handle.join().close();
-      }
-    };
-    Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(workers).retry(QUICK_RETRY);
+    Consumer<Visit<Integer>> consumer =
+        v -> {
+          long n = consumed.incrementAndGet();
+          if (stop == StopKind.ERROR_IN_CONSUMER && n == cancelAt) {
+            throw injected;
+          }
+          if (slowConsumer && v.node() % 97 == 0) {
+            LockSupport.parkNanos(20_000);
+          }
+          visits.accept(v);
+          if (stop == StopKind.CANCEL_IN_CONSUMER && n == cancelAt) {
+            handle.join().cancel();
+          }
+          if (stop == StopKind.CLOSE_IN_CONSUMER && n == cancelAt) {
+            handle.join().close();
+          }
+        };
+    Crawler<Integer, TreeSource.Session> crawler =
+        Crawler.over(source).workers(workers).retry(QUICK_RETRY);
     if (startWorkers < workers) {
       crawler.startWorkers(startWorkers);
       lastRunHeldWorkers = true;
@@ -189,16 +214,20 @@ class CrawlStressTest {
     lastRunCancelled = report.outcome() == Outcome.CANCELLED;
     lastRunStop = stop;
     // A close from the stream's reader hands out nothing more, not even what was buffered.
-    boolean readPartly = stream && (readerStopped || (stop == StopKind.CLOSE_IN_CONSUMER && !report.outcome().ranToEnd()));
+    boolean readPartly =
+        stream
+            && (readerStopped
+                || (stop == StopKind.CLOSE_IN_CONSUMER && !report.outcome().ranToEnd()));
     Expect expect = Expect.everything().failing(failed);
     assertCrawlInvariants(report, visits, source, readPartly ? expect.readPartly() : expect);
     if (!report.outcome().ranToEnd()) {
-      Outcome expected = switch (stop) {
-        case NONE, ERROR_IN_CLOSE -> null;
-        case CANCEL_IN_SOURCE, CANCEL_IN_CONSUMER, CLOSE_IN_CONSUMER -> Outcome.CANCELLED;
-        case ERROR_IN_CONSUMER -> stream ? Outcome.CANCELLED : Outcome.FAILED;
-        case ERROR_IN_LIST, ERROR_IN_OPEN -> Outcome.FAILED;
-      };
+      Outcome expected =
+          switch (stop) {
+            case NONE, ERROR_IN_CLOSE -> null;
+            case CANCEL_IN_SOURCE, CANCEL_IN_CONSUMER, CLOSE_IN_CONSUMER -> Outcome.CANCELLED;
+            case ERROR_IN_CONSUMER -> stream ? Outcome.CANCELLED : Outcome.FAILED;
+            case ERROR_IN_LIST, ERROR_IN_OPEN -> Outcome.FAILED;
+          };
       assertEquals(expected, report.outcome(), "only the run's stop (" + stop + ") ends it early");
       if (expected == Outcome.FAILED) {
         assertSame(injected, report.failure());
@@ -226,7 +255,9 @@ class CrawlStressTest {
     ERROR_IN_CLOSE
   }
 
-  /** A tree source whose sessions may open or close with faults: an Error, or worker 0's slow open. */
+  /**
+   * A tree source whose sessions may open or close with faults: an Error, or worker 0's slow open.
+   */
   private static final class FaultySessions extends TreeSource {
     private final StopKind stop;
     private final Error injected;

@@ -20,13 +20,18 @@ class CrawlerBuilderTest {
   @Test
   void badValues_areRejectedWithTheValueInTheMessage() {
     assertMessage("workers (0) must be from 1 to 10000", () -> Crawler.over(NOTHING).workers(0));
-    assertMessage("rateLimit (-1.0) must be positive and finite", () -> Crawler.over(NOTHING).rateLimit(-1));
-    assertMessage("deadline (PT0S) must be positive", () -> Crawler.over(NOTHING).deadline(Duration.ZERO));
+    assertMessage(
+        "rateLimit (-1.0) must be positive and finite", () -> Crawler.over(NOTHING).rateLimit(-1));
+    assertMessage(
+        "deadline (PT0S) must be positive", () -> Crawler.over(NOTHING).deadline(Duration.ZERO));
     assertMessage("maxDepth (-2) must not be negative", () -> Crawler.over(NOTHING).maxDepth(-2));
-    assertMessage("bufferSize (0) must be from 1 to 16777216", () -> Crawler.over(NOTHING).bufferSize(0));
-    assertMessage("maxAttempts (0) must be at least 1",
+    assertMessage(
+        "bufferSize (0) must be from 1 to 16777216", () -> Crawler.over(NOTHING).bufferSize(0));
+    assertMessage(
+        "maxAttempts (0) must be at least 1",
         () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, 1, 0));
-    assertMessage("jitter (2.0) must be between 0 and 1",
+    assertMessage(
+        "jitter (2.0) must be between 0 and 1",
         () -> new RetryPolicy(2, Duration.ZERO, Duration.ZERO, 1, 2));
   }
 
@@ -60,17 +65,23 @@ class CrawlerBuilderTest {
   void workers_default_toWhatTheSourcePrefers_elseTheEngineDefault() throws Exception {
     for (int[] preferredAndRun : new int[][] {{3, 3}, {0, Crawler.DEFAULT_WORKERS}}) {
       AtomicInteger sessions = new AtomicInteger();
-      try (Crawl<String> crawl = Crawler.over(preferring(preferredAndRun[0], sessions)).start("r", v -> {})) {
+      try (Crawl<String> crawl =
+          Crawler.over(preferring(preferredAndRun[0], sessions)).start("r", v -> {})) {
         crawl.await();
       }
-      assertEquals(preferredAndRun[1], sessions.get(), "sessions when the source prefers " + preferredAndRun[0]);
+      assertEquals(
+          preferredAndRun[1],
+          sessions.get(),
+          "sessions when the source prefers " + preferredAndRun[0]);
     }
     AtomicInteger sessions = new AtomicInteger();
-    try (Crawl<String> crawl = Crawler.over(preferring(3, sessions)).workers(2).start("r", v -> {})) {
+    try (Crawl<String> crawl =
+        Crawler.over(preferring(3, sessions)).workers(2).start("r", v -> {})) {
       crawl.await();
     }
     assertEquals(2, sessions.get(), "the caller's choice wins");
-    assertMessage("the source's preferredWorkers() (-1) must be from 0 to 10000",
+    assertMessage(
+        "the source's preferredWorkers() (-1) must be from 0 to 10000",
         () -> Crawler.over(preferring(-1, sessions)).start("r", v -> {}));
   }
 
@@ -83,10 +94,11 @@ class CrawlerBuilderTest {
 
   @Test
   void maxDepth_visitsButDoesNotListTheLastLevel() throws Exception {
-    BranchSource<String, Void> deep = (session, branch, out) -> {
-      out.branch(branch + "/a");
-      out.leaf(branch + "/f");
-    };
+    BranchSource<String, Void> deep =
+        (session, branch, out) -> {
+          out.branch(branch + "/a");
+          out.leaf(branch + "/f");
+        };
     try (Crawl<String> crawl = Crawler.over(deep).workers(2).maxDepth(2).start("r", v -> {})) {
       CrawlReport<String> report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome());
@@ -99,16 +111,23 @@ class CrawlerBuilderTest {
   @Test
   void distinctBy_stopsCyclesAndCountsDuplicates() throws Exception {
     // Not a tree: node i lists (2i mod 100) and (2i+1 mod 100), so everything repeats.
-    BranchSource<Integer, Void> graph = (session, node, out) -> {
-      out.branch((2 * node) % 100);
-      out.branch((2 * node + 1) % 100);
-    };
+    BranchSource<Integer, Void> graph =
+        (session, node, out) -> {
+          out.branch((2 * node) % 100);
+          out.branch((2 * node + 1) % 100);
+        };
     Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    try (Crawl<Integer> crawl = Crawler.over(graph).workers(4).distinctBy(n -> n).start(1, v -> {
-      if (!seen.add(v.node())) {
-        throw new AssertionError("visited twice: " + v.node());
-      }
-    })) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(graph)
+            .workers(4)
+            .distinctBy(n -> n)
+            .start(
+                1,
+                v -> {
+                  if (!seen.add(v.node())) {
+                    throw new AssertionError("visited twice: " + v.node());
+                  }
+                })) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome());
       assertEquals(100, report.visits());
@@ -119,8 +138,7 @@ class CrawlerBuilderTest {
 
   @Test
   void childrenUsedAfterTheListing_isRejected() throws Exception {
-    AtomicReference<Children<String>> kept =
-        new AtomicReference<>();
+    AtomicReference<Children<String>> kept = new AtomicReference<>();
     BranchSource<String, Void> leaky = (session, branch, out) -> kept.set(out);
     try (Crawl<String> crawl = Crawler.over(leaky).workers(1).start("r", v -> {})) {
       crawl.await();

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link TimeSource} that never waits: {@code sleep} advances the clock and records the wait,
- * and a scheduled action runs on the thread that moves the clock past its time. Thread-safe.
- * Guava's {@code FakeStopwatch} and Caffeine's {@code FakeTicker} in spirit.
+ * A {@link TimeSource} that never waits: {@code sleep} advances the clock and records the wait, and
+ * a scheduled action runs on the thread that moves the clock past its time. Thread-safe. Guava's
+ * {@code FakeStopwatch} and Caffeine's {@code FakeTicker} in spirit.
  */
 final class FakeTime implements TimeSource {
   private long now = 1_000_000_000L; // guarded by this
@@ -72,13 +72,14 @@ final class FakeTime implements TimeSource {
   private void runDue() {
     List<Runnable> due = new ArrayList<>();
     synchronized (this) {
-      scheduled.removeIf(s -> {
-        if (s.due - now <= 0) {
-          due.add(s.action);
-          return true;
-        }
-        return false;
-      });
+      scheduled.removeIf(
+          s -> {
+            if (s.due - now <= 0) {
+              due.add(s.action);
+              return true;
+            }
+            return false;
+          });
     }
     due.forEach(Runnable::run);
   }

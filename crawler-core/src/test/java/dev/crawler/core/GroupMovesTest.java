@@ -18,11 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * For a source that lists several branches per call, a steal or a handoff moves up to its batch
- * limit of branches at once, never more than half of what the victim has spare, the oldest
- * first, under one party; for a source that lists one branch per call, exactly one.
+ * limit of branches at once, never more than half of what the victim has spare, the oldest first,
+ * under one party; for a source that lists one branch per call, exactly one.
  */
 class GroupMovesTest {
   private final AtomicInteger allDone = new AtomicInteger();
+
   /** One party, the owner's: as a worker holds while it processes a branch. */
   private final PendingWork pending = new PendingWork(allDone::incrementAndGet);
 
@@ -68,8 +69,16 @@ class GroupMovesTest {
   }
 
   @ParameterizedTest(name = "{0} pending, keep {1}, limit {2}: {3} handed over")
-  @CsvSource({"100, 1, 16, 16", "10, 1, 16, 5", "10, 2, 16, 4", "2, 1, 16, 1", "1, 1, 16, 0", "100, 1, 1, 1"})
-  void handOff_takesUpToTheLimit_ofWhatIsSpare_andPutBackRestoresTheOrder(int size, int keep, int limit, int handed) {
+  @CsvSource({
+    "100, 1, 16, 16",
+    "10, 1, 16, 5",
+    "10, 2, 16, 4",
+    "2, 1, 16, 1",
+    "1, 1, 16, 0",
+    "100, 1, 1, 1"
+  })
+  void handOff_takesUpToTheLimit_ofWhatIsSpare_andPutBackRestoresTheOrder(
+      int size, int keep, int limit, int handed) {
     WorkStack<Integer> own = new WorkStack<>(pending);
     own.pushAll(tasks(0, size));
 
@@ -97,19 +106,22 @@ class GroupMovesTest {
   @RepeatedTest(50)
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void anIdleWorkerGetsAGroup_stolenOrHandedOver() throws Exception {
-    CrawlStop stop = new CrawlStop(() -> { });
+    CrawlStop stop = new CrawlStop(() -> {});
     WorkStack<Integer> owner = new WorkStack<>(pending);
     WorkStack<Integer> idle = new WorkStack<>(pending);
     WorkExchange<Integer> exchange = new WorkExchange<>(List.of(owner, idle), stop, 16);
     WorkerStats stats = new WorkerStats();
     List<Task<Integer>> got = new ArrayList<>();
-    CompletableFuture<Boolean> acquired = CompletableFuture.supplyAsync(() -> {
-      try {
-        return exchange.acquire(1, stats, Long.MAX_VALUE, got); // a slow last branch: no spinning
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Boolean> acquired =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return exchange.acquire(
+                    1, stats, Long.MAX_VALUE, got); // a slow last branch: no spinning
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     owner.pushAll(tasks(0, 10));
     while (!acquired.isDone()) {
       exchange.feedIdlePeers(owner, false);
@@ -119,7 +131,8 @@ class GroupMovesTest {
     assertTrue(acquired.get());
     assertEquals(5, got.size(), "got " + nodes(got));
     assertEquals(nodes(tasks(0, 5)), nodes(got), "the oldest five");
-    assertEquals(5, stats.get(Counter.STEALS) + stats.get(Counter.HANDOFFS), "each branch counted once");
+    assertEquals(
+        5, stats.get(Counter.STEALS) + stats.get(Counter.HANDOFFS), "each branch counted once");
     assertEquals(5, owner.size());
   }
 }

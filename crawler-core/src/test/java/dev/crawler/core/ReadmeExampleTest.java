@@ -25,14 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "library in 20 lines", exactly as written there: taken out of README.md, compiled
- * with the JDK's compiler against this module's classes, run, and its output checked. A README
- * edit that breaks the example breaks this test.
+ * with the JDK's compiler against this module's classes, run, and its output checked. A README edit
+ * that breaks the example breaks this test.
  */
 class ReadmeExampleTest {
   private static final Path README = Path.of("..", "README.md");
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   @Test
   void readmeLibraryExample_compilesRuns_andPrintsTheWholeChart() throws Exception {
@@ -42,27 +41,50 @@ class ReadmeExampleTest {
     for (String line : snippet.lines().toList()) {
       (line.startsWith("import ") ? imports : body).append(line).append('\n');
     }
-    String source = imports + "public class ReadmeSnippet {\n  public static void main(String[] args) throws Exception {\n"
-        + body + "  }\n}\n";
+    String source =
+        imports
+            + "public class ReadmeSnippet {\n"
+            + "  public static void main(String[] args) throws Exception {\n"
+            + body
+            + "  }\n}\n";
     Path file = work.resolve("ReadmeSnippet.java");
     Files.writeString(file, source);
-    String classes = Path.of(Crawler.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    String classes =
+        Path.of(Crawler.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
-    int compiled = javac.run(null, null, new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        diagnostics.write(b);
-      }
-    }, true), "-classpath", classes, "-d", work.toString(), file.toString());
-    assertEquals(0, compiled, "the README's example does not compile:\n" + diagnostics + "\n" + source);
+    int compiled =
+        javac.run(
+            null,
+            null,
+            new PrintStream(
+                new OutputStream() {
+                  @Override
+                  public void write(int b) {
+                    diagnostics.write(b);
+                  }
+                },
+                true),
+            "-classpath",
+            classes,
+            "-d",
+            work.toString(),
+            file.toString());
+    assertEquals(
+        0, compiled, "the README's example does not compile:\n" + diagnostics + "\n" + source);
 
     String output = runMain(work);
     List<String> lines = output.lines().toList();
     assertEquals("COMPLETE: 6 people", lines.get(lines.size() - 1), output);
-    Map<String, Integer> depthByName = lines.subList(0, lines.size() - 1).stream()
-        .collect(Collectors.toMap(String::strip, l -> (l.length() - l.stripLeading().length()) / 2));
-    assertEquals(Map.of("ceo", 0, "cto", 1, "cfo", 1, "assistant", 1, "dev1", 2, "dev2", 2), depthByName, output);
+    Map<String, Integer> depthByName =
+        lines.subList(0, lines.size() - 1).stream()
+            .collect(
+                Collectors.toMap(String::strip, l -> (l.length() - l.stripLeading().length()) / 2));
+    assertEquals(
+        Map.of("ceo", 0, "cto", 1, "cfo", 1, "assistant", 1, "dev1", 2, "dev2", 2),
+        depthByName,
+        output);
   }
 
   /** The first Java block after the heading "The library in 20 lines". */
@@ -77,8 +99,9 @@ class ReadmeExampleTest {
   private static String runMain(Path classes) throws Exception {
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-        ReadmeExampleTest.class.getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {classes.toUri().toURL()}, ReadmeExampleTest.class.getClassLoader())) {
       Method main = loader.loadClass("ReadmeSnippet").getMethod("main", String[].class);
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
       main.invoke(null, (Object) new String[0]);

@@ -20,9 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code Crawler.startWorkers(n)}: the other workers wait until a quarter of some worker's recent
- * listings took longer than 1 ms.
- * The clock is a {@link FakeTime}, so whether a listing is slow is decided by the test, never by
- * how loaded the machine is.
+ * listings took longer than 1 ms. The clock is a {@link FakeTime}, so whether a listing is slow is
+ * decided by the test, never by how loaded the machine is.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReserveWorkersTest {
@@ -36,8 +35,12 @@ class ReserveWorkersTest {
     TreeSource source = new TreeSource(tree).hook((node, n) -> listers.add(Thread.currentThread()));
     VisitRecorder visits = new VisitRecorder(tree);
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(8).startWorkers(start).timeSource(new FakeTime())
-        .start(0, visits)) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(8)
+            .startWorkers(start)
+            .timeSource(new FakeTime())
+            .start(0, visits)) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
@@ -55,14 +58,20 @@ class ReserveWorkersTest {
   void listingsThatKeepWaiting_releaseTheReserve_forTheRestOfTheCrawl() throws Exception {
     FakeTime time = new FakeTime();
     Tree tree = Tree.balanced(6, 5);
-    TreeSource source = new TreeSource(tree).latency(100_000).hook((node, n) -> {
-      listers.add(Thread.currentThread());
-      if (n % 3 == 1) {
-        time.advance(2_000_000);
-      }
-    });
+    TreeSource source =
+        new TreeSource(tree)
+            .latency(100_000)
+            .hook(
+                (node, n) -> {
+                  listers.add(Thread.currentThread());
+                  if (n % 3 == 1) {
+                    time.advance(2_000_000);
+                  }
+                });
     crawlOf8StartingWith1(tree, source, time);
-    assertTrue(listers.size() > 2, "only " + listers.size() + " threads listed after the reserve was released");
+    assertTrue(
+        listers.size() > 2,
+        "only " + listers.size() + " threads listed after the reserve was released");
   }
 
   /**
@@ -73,21 +82,29 @@ class ReserveWorkersTest {
   void occasionalSlowListings_leaveTheReserveWaiting() throws Exception {
     FakeTime time = new FakeTime();
     Tree tree = Tree.balanced(6, 5);
-    TreeSource source = new TreeSource(tree).hook((node, n) -> {
-      listers.add(Thread.currentThread());
-      if (n <= 3 || n % 20 == 0) {
-        time.advance(2_000_000);
-      }
-    });
+    TreeSource source =
+        new TreeSource(tree)
+            .hook(
+                (node, n) -> {
+                  listers.add(Thread.currentThread());
+                  if (n <= 3 || n % 20 == 0) {
+                    time.advance(2_000_000);
+                  }
+                });
     crawlOf8StartingWith1(tree, source, time);
     assertEquals(1, listers.size(), "the reserve was released");
   }
 
-  /** Crawls {@code tree} with 8 workers, 1 listing from the start, and checks that it completed whole. */
-  private static void crawlOf8StartingWith1(Tree tree, TreeSource source, FakeTime time) throws Exception {
+  /**
+   * Crawls {@code tree} with 8 workers, 1 listing from the start, and checks that it completed
+   * whole.
+   */
+  private static void crawlOf8StartingWith1(Tree tree, TreeSource source, FakeTime time)
+      throws Exception {
     VisitRecorder visits = new VisitRecorder(tree);
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(8).startWorkers(1).timeSource(time).start(0, visits)) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(8).startWorkers(1).timeSource(time).start(0, visits)) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
@@ -98,13 +115,20 @@ class ReserveWorkersTest {
   @RepeatedTest(20)
   void aStop_releasesTheReserve() throws Exception {
     CountDownLatch listing = new CountDownLatch(1);
-    TreeSource source = new TreeSource(Tree.balanced(4, 3)).hook((node, n) -> {
-      listing.countDown();
-      new CountDownLatch(1).await(); // blocks until the stop interrupts it
-    });
+    TreeSource source =
+        new TreeSource(Tree.balanced(4, 3))
+            .hook(
+                (node, n) -> {
+                  listing.countDown();
+                  new CountDownLatch(1).await(); // blocks until the stop interrupts it
+                });
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(4).startWorkers(1).timeSource(new FakeTime())
-        .start(0, v -> { })) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(4)
+            .startWorkers(1)
+            .timeSource(new FakeTime())
+            .start(0, v -> {})) {
       listing.await();
       crawl.cancel();
       report = crawl.await();

@@ -66,11 +66,18 @@ class SeveralRootsTest {
     VisitLog<Integer, Integer> log = new VisitLog<>(n -> n);
     List<String> wrongKind = new CopyOnWriteArrayList<>();
     CrawlReport<Integer> report;
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).startAll(roots, log.andThen(v -> {
-      if (v.isBranch() != tree.isBranch(v.node()) || v.depth() != tree.depth(v.node()) - 1) {
-        wrongKind.add(v.node() + " as " + v.kind() + " at depth " + v.depth());
-      }
-    }))) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(workers)
+            .startAll(
+                roots,
+                log.andThen(
+                    v -> {
+                      if (v.isBranch() != tree.isBranch(v.node())
+                          || v.depth() != tree.depth(v.node()) - 1) {
+                        wrongKind.add(v.node() + " as " + v.kind() + " at depth " + v.depth());
+                      }
+                    }))) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());
@@ -78,21 +85,27 @@ class SeveralRootsTest {
     assertCrawlInvariants(report, log, expectedParents, Set.of());
     assertEquals(0, report.unlisted());
     // The other roots wait on worker 0's stack like any pending branch: only the first is held.
-    assertEquals(report.listings() - 1, report.handoffs() + report.steals() + report.localDescents(),
+    assertEquals(
+        report.listings() - 1,
+        report.handoffs() + report.steals() + report.localDescents(),
         "every branch but the first root moved once");
     assertCleanShutdown(source);
   }
 
   @ParameterizedTest(name = "{0} workers={1}")
   @MethodSource("forests")
-  void startAll_withDistinctBy_crawlsARepeatedRootOnce_andMaxDepthZero_visitsTheRootsAlone(Tree tree, int workers)
-      throws Exception {
+  void startAll_withDistinctBy_crawlsARepeatedRootOnce_andMaxDepthZero_visitsTheRootsAlone(
+      Tree tree, int workers) throws Exception {
     List<Integer> two = branchesUnderTheTop(tree, 2);
     List<Integer> roots = List.of(two.get(0), two.get(1), two.get(0));
     TreeSource source = new TreeSource(tree);
     AtomicInteger visits = new AtomicInteger();
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).distinctBy(n -> n).maxDepth(0)
-        .startAll(roots, v -> visits.incrementAndGet())) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(workers)
+            .distinctBy(n -> n)
+            .maxDepth(0)
+            .startAll(roots, v -> visits.incrementAndGet())) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome());
       assertEquals(2, report.visits());
@@ -107,7 +120,8 @@ class SeveralRootsTest {
   void startAll_stream_endsAfterEveryRoot(Tree tree, int workers) throws Exception {
     List<Integer> roots = branchesUnderTheTop(tree, 2);
     TreeSource source = new TreeSource(tree);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(workers).bufferSize(5).startAll(roots);
+    try (Crawl<Integer> crawl =
+            Crawler.over(source).workers(workers).bufferSize(5).startAll(roots);
         Stream<Visit<Integer>> stream = crawl.visits()) {
       long roots0 = stream.filter(v -> v.depth() == 0).count();
       assertEquals(2, roots0);

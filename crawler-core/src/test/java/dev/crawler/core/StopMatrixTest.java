@@ -5,7 +5,6 @@ import static dev.crawler.testing.CrawlInvariants.awaitOrDump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.testing.CrawlInvariants.Expect;
 import dev.crawler.testing.Tree;
@@ -28,15 +27,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Invariant 2, stop by stop: every way a crawl can stop (Errors from every method of the source,
  * the consumer and the listener; close and cancel from inside) × push and stream delivery × buffer
- * sizes × sources that propagate, swallow or ignore interrupts, open slowly and close slowly. Each case ends the
- * crawl with the outcome that stop promises, visits nothing twice, closes every session on its
- * own thread and leaves no thread behind. {@code -Dcrawler.stress.stopRepeats=N} repeats each case
- * (2 by default).
+ * sizes × sources that propagate, swallow or ignore interrupts, open slowly and close slowly. Each
+ * case ends the crawl with the outcome that stop promises, visits nothing twice, closes every
+ * session on its own thread and leaves no thread behind. {@code -Dcrawler.stress.stopRepeats=N}
+ * repeats each case (2 by default).
  */
 class StopMatrixTest {
   private static final int REPEATS = Integer.getInteger("crawler.stress.stopRepeats", 2);
+
   /** 600 branches of 5 leaves; at 1 ms per listing even 8 workers need 75 ms. */
   private static final Tree TREE = Tree.flat(600, 5);
+
   private static final int WORKERS = 8;
   private static final Duration ENDS_WITHIN = Duration.ofSeconds(30);
 
@@ -46,12 +47,17 @@ class StopMatrixTest {
     CANCEL(Outcome.CANCELLED),
     DEADLINE(Outcome.TIMED_OUT),
     FAIL_FAST(Outcome.FAILED),
-    /** Push: the consumer throws (FAILED). Stream: the reader's action throws, which closes the stream. */
+    /**
+     * Push: the consumer throws (FAILED). Stream: the reader's action throws, which closes the
+     * stream.
+     */
     CONSUMER_THROWS(null),
     /** Stream only: the reader closes the stream after 50 visits. */
     STREAM_CLOSED(Outcome.CANCELLED),
     SOURCE_THROWS_ERROR(Outcome.FAILED),
-    /** Push: the consumer throws an Error (FAILED). Stream: the reader's action does (CANCELLED). */
+    /**
+     * Push: the consumer throws an Error (FAILED). Stream: the reader's action does (CANCELLED).
+     */
     CONSUMER_THROWS_ERROR(null),
     /** The third worker's open() throws an Error. */
     OPEN_THROWS_ERROR(Outcome.FAILED),
@@ -106,56 +112,63 @@ class StopMatrixTest {
 
   @ParameterizedTest(name = "{0} {1} buffer={2} {3}")
   @MethodSource("cases")
-  void everyStop_endsTheCrawl_cleanly(Stop stop, String delivery, int buffer, Behaviour behaviour) throws Exception {
+  void everyStop_endsTheCrawl_cleanly(Stop stop, String delivery, int buffer, Behaviour behaviour)
+      throws Exception {
     for (int i = 0; i < REPEATS; i++) {
       runOnce(stop, delivery.equals("stream"), buffer, behaviour);
     }
   }
 
-  private void runOnce(Stop stop, boolean stream, int buffer, Behaviour behaviour) throws Exception {
+  private void runOnce(Stop stop, boolean stream, int buffer, Behaviour behaviour)
+      throws Exception {
     CompletableFuture<Crawl<Integer>> handle = new CompletableFuture<>();
     AssertionError sourceBug = new AssertionError("source bug");
     AtomicInteger opens = new AtomicInteger();
-    TreeSource source = new TreeSource(TREE) {
-      @Override
-      public Session open() throws Exception {
-        if (behaviour == Behaviour.OPENS_SLOWLY && Thread.currentThread().getName().endsWith("-0")) {
-          waitDeaf(20_000_000L);
-        }
-        if (stop == Stop.OPEN_THROWS_ERROR && opens.incrementAndGet() == 3) {
-          throw sourceBug;
-        }
-        return super.open();
-      }
+    TreeSource source =
+        new TreeSource(TREE) {
+          @Override
+          public Session open() throws Exception {
+            if (behaviour == Behaviour.OPENS_SLOWLY
+                && Thread.currentThread().getName().endsWith("-0")) {
+              waitDeaf(20_000_000L);
+            }
+            if (stop == Stop.OPEN_THROWS_ERROR && opens.incrementAndGet() == 3) {
+              throw sourceBug;
+            }
+            return super.open();
+          }
 
-      @Override
-      public void close(Session session) {
-        if (behaviour == Behaviour.CLOSES_SLOWLY) {
-          waitDeaf(20_000_000L);
-        }
-        super.close(session);
-        if (stop == Stop.CLOSE_THROWS_ERROR) {
-          throw sourceBug;
-        }
-      }
+          @Override
+          public void close(Session session) {
+            if (behaviour == Behaviour.CLOSES_SLOWLY) {
+              waitDeaf(20_000_000L);
+            }
+            super.close(session);
+            if (stop == Stop.CLOSE_THROWS_ERROR) {
+              throw sourceBug;
+            }
+          }
 
-      @Override
-      public boolean isTransient(Exception failure) {
-        if (stop == Stop.IS_TRANSIENT_THROWS_ERROR) {
-          throw sourceBug;
-        }
-        return super.isTransient(failure);
-      }
-    }.hook((node, n) -> {
-      if (stop == Stop.CANCEL && n == 100) {
-        handle.thenAccept(Crawl::cancel);
-      }
-      if (stop == Stop.SOURCE_THROWS_ERROR && n == 100) {
-        throw sourceBug;
-      }
-      listFor(behaviour);
-    });
-    if (stop == Stop.FAIL_FAST || stop == Stop.IS_TRANSIENT_THROWS_ERROR || stop == Stop.LISTENER_THROWS_ERROR) {
+          @Override
+          public boolean isTransient(Exception failure) {
+            if (stop == Stop.IS_TRANSIENT_THROWS_ERROR) {
+              throw sourceBug;
+            }
+            return super.isTransient(failure);
+          }
+        }.hook(
+            (node, n) -> {
+              if (stop == Stop.CANCEL && n == 100) {
+                handle.thenAccept(Crawl::cancel);
+              }
+              if (stop == Stop.SOURCE_THROWS_ERROR && n == 100) {
+                throw sourceBug;
+              }
+              listFor(behaviour);
+            });
+    if (stop == Stop.FAIL_FAST
+        || stop == Stop.IS_TRANSIENT_THROWS_ERROR
+        || stop == Stop.LISTENER_THROWS_ERROR) {
       source.failForGood(300);
     }
     Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(WORKERS);
@@ -166,32 +179,35 @@ class StopMatrixTest {
       crawler.onError(ErrorPolicy.FAIL_FAST);
     }
     if (stop == Stop.LISTENER_THROWS_ERROR) {
-      crawler.errorListener(e -> {
-        throw sourceBug;
-      });
+      crawler.errorListener(
+          e -> {
+            throw sourceBug;
+          });
     }
     RuntimeException consumerBug = new RuntimeException("consumer bug");
     Error consumerError = new AssertionError("consumer error");
     AtomicInteger consumed = new AtomicInteger();
     VisitRecorder visits = new VisitRecorder(TREE);
-    Consumer<Visit<Integer>> consumer = v -> {
-      // Counted before the visit is recorded, so the visit that stops the crawl is not recorded:
-      // the stream's reader drops it too.
-      boolean fiftieth = consumed.incrementAndGet() == 50;
-      if (fiftieth && stop == Stop.CONSUMER_THROWS) {
-        throw consumerBug;
-      }
-      if (fiftieth && stop == Stop.CONSUMER_THROWS_ERROR) {
-        throw consumerError;
-      }
-      visits.accept(v);
-      if (fiftieth && stop == Stop.CLOSE_FROM_CONSUMER) {
-        handle.join().close();
-      }
-      if (fiftieth && stop == Stop.CANCEL_FROM_CONSUMER) {
-        handle.join().cancel();
-      }
-    };
+    Consumer<Visit<Integer>> consumer =
+        v -> {
+          // Counted before the visit is recorded, so the visit that stops the crawl is not
+          // recorded:
+          // the stream's reader drops it too.
+          boolean fiftieth = consumed.incrementAndGet() == 50;
+          if (fiftieth && stop == Stop.CONSUMER_THROWS) {
+            throw consumerBug;
+          }
+          if (fiftieth && stop == Stop.CONSUMER_THROWS_ERROR) {
+            throw consumerError;
+          }
+          visits.accept(v);
+          if (fiftieth && stop == Stop.CLOSE_FROM_CONSUMER) {
+            handle.join().close();
+          }
+          if (fiftieth && stop == Stop.CANCEL_FROM_CONSUMER) {
+            handle.join().cancel();
+          }
+        };
     String what = stop + (stream ? " stream buffer=" + buffer : " push") + " " + behaviour;
     Crawl<Integer> crawl;
     if (stream) {
@@ -215,15 +231,21 @@ class StopMatrixTest {
     CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, what);
     crawl.close();
     boolean consumerThrows = stop == Stop.CONSUMER_THROWS || stop == Stop.CONSUMER_THROWS_ERROR;
-    Outcome expected = consumerThrows ? (stream ? Outcome.CANCELLED : Outcome.FAILED) : stop.outcome;
+    Outcome expected =
+        consumerThrows ? (stream ? Outcome.CANCELLED : Outcome.FAILED) : stop.outcome;
     assertEquals(expected, report.outcome(), what);
     if (expected == Outcome.FAILED) {
-      Throwable cause = switch (stop) {
-        case CONSUMER_THROWS -> consumerBug;
-        case CONSUMER_THROWS_ERROR -> consumerError;
-        case SOURCE_THROWS_ERROR, OPEN_THROWS_ERROR, IS_TRANSIENT_THROWS_ERROR, LISTENER_THROWS_ERROR -> sourceBug;
-        default -> null;
-      };
+      Throwable cause =
+          switch (stop) {
+            case CONSUMER_THROWS -> consumerBug;
+            case CONSUMER_THROWS_ERROR -> consumerError;
+            case SOURCE_THROWS_ERROR,
+                OPEN_THROWS_ERROR,
+                IS_TRANSIENT_THROWS_ERROR,
+                LISTENER_THROWS_ERROR ->
+                sourceBug;
+            default -> null;
+          };
       if (cause != null) {
         assertSame(cause, report.failure(), what);
       }

@@ -25,17 +25,17 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>{@code Crawl.cancel}, stops every worker within one listing: {@code
- *       CrawlStopTest.cancel_interruptsListingsInProgress}; here, that no listing starts after it.</li>
+ *       CrawlStopTest.cancel_interruptsListingsInProgress}; here, that no listing starts after it.
  *   <li>{@code Crawl.close}, cancels and waits for workers and sessions: {@code
- *       CrawlStopTest.close_cancelsARunningCrawlAndWaitsForItsWorkers}.</li>
+ *       CrawlStopTest.close_cancelsARunningCrawlAndWaitsForItsWorkers}.
  *   <li>{@code Crawl.visits}, closing early cancels, and nothing is handed out after the close:
- *       {@code StreamCloseTest}; the stream ends however the crawl ends: {@code StopMatrixTest}.</li>
+ *       {@code StreamCloseTest}; the stream ends however the crawl ends: {@code StopMatrixTest}.
  *   <li>{@code Crawl.await(Duration)}, throws and the crawl goes on: {@code
- *       CrawlStopTest.await_withTimeout_throwsWhileRunningAndTheCrawlGoesOn}.</li>
- *   <li>{@code Crawler.deadline}, interrupts and ends TIMED_OUT: {@code CrawlStopTest.deadline_*}.</li>
+ *       CrawlStopTest.await_withTimeout_throwsWhileRunningAndTheCrawlGoesOn}.
+ *   <li>{@code Crawler.deadline}, interrupts and ends TIMED_OUT: {@code CrawlStopTest.deadline_*}.
  *   <li>{@code Crawler.start(root, consumer)}, a throwing consumer fails the crawl; {@code
  *       Crawler.errorListener}, a throwing listener fails it; {@code BranchSource}, a throwing
- *       {@code open} or an {@code Error} from {@code list} fails it: {@code CrawlStopTest}.</li>
+ *       {@code open} or an {@code Error} from {@code list} fails it: {@code CrawlStopTest}.
  * </ul>
  */
 class StoppingPromisesTest {
@@ -47,17 +47,23 @@ class StoppingPromisesTest {
     CountDownLatch handleSet = new CountDownLatch(1);
     AtomicInteger startedAfterCancel = new AtomicInteger();
     AtomicReference<Crawl<Integer>> handle = new AtomicReference<>();
-    TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-      if (cancelled.getCount() == 0) {
-        startedAfterCancel.incrementAndGet();
-      }
-      if (n == 30) {
-        handleSet.await(); // the crawl may get here before start() has returned
-        handle.get().cancel();
-        cancelled.countDown();
-      }
-    });
-    Crawl<Integer> crawl = Crawler.over(source).workers(1).start(0, v -> {}); // one worker: no listing in flight elsewhere
+    TreeSource source =
+        new TreeSource(TREE)
+            .hook(
+                (node, n) -> {
+                  if (cancelled.getCount() == 0) {
+                    startedAfterCancel.incrementAndGet();
+                  }
+                  if (n == 30) {
+                    handleSet.await(); // the crawl may get here before start() has returned
+                    handle.get().cancel();
+                    cancelled.countDown();
+                  }
+                });
+    Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(1)
+            .start(0, v -> {}); // one worker: no listing in flight elsewhere
     handle.set(crawl);
     handleSet.countDown();
     try (crawl) {
@@ -111,10 +117,13 @@ class StoppingPromisesTest {
   @Test
   void crawl_close_interruptedCaller_stillWaits_thenRestoresTheInterrupt() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-      started.countDown();
-      new CountDownLatch(1).await(); // until the cancel's interrupt
-    });
+    TreeSource source =
+        new TreeSource(TREE)
+            .hook(
+                (node, n) -> {
+                  started.countDown();
+                  new CountDownLatch(1).await(); // until the cancel's interrupt
+                });
     Crawl<Integer> crawl = Crawler.over(source).workers(3).start(0, v -> {});
     started.await();
     Thread.currentThread().interrupt();
@@ -129,14 +138,18 @@ class StoppingPromisesTest {
   @Test
   void crawl_visits_endsWhenTheDeadlinePasses_withWhatWasHandedOver() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-      if (node != 0) {
-        never.await();
-      }
-    });
+    TreeSource source =
+        new TreeSource(TREE)
+            .hook(
+                (node, n) -> {
+                  if (node != 0) {
+                    never.await();
+                  }
+                });
     // 300 ms, not less: on a loaded machine (two cores, several builds) the first visit once came
     // after a 50 ms deadline, and the check below needs the root listed in time.
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(2).deadline(Duration.ofMillis(300)).start(0);
+    try (Crawl<Integer> crawl =
+            Crawler.over(source).workers(2).deadline(Duration.ofMillis(300)).start(0);
         Stream<Visit<Integer>> visits = crawl.visits()) {
       long read = visits.count();
       CrawlReport<Integer> report = crawl.await();
@@ -149,13 +162,14 @@ class StoppingPromisesTest {
 
   @Test
   void branchSource_close_throwing_isIgnored_andTheOutcomeStands() throws Exception {
-    TreeSource source = new TreeSource(TREE) {
-      @Override
-      public void close(Session session) {
-        super.close(session);
-        throw new IllegalStateException("close failed");
-      }
-    };
+    TreeSource source =
+        new TreeSource(TREE) {
+          @Override
+          public void close(Session session) {
+            super.close(session);
+            throw new IllegalStateException("close failed");
+          }
+        };
     try (Crawl<Integer> crawl = Crawler.over(source).workers(3).start(0, v -> {})) {
       CrawlReport<Integer> report = crawl.await();
       assertEquals(Outcome.COMPLETE, report.outcome());
@@ -167,15 +181,16 @@ class StoppingPromisesTest {
   @Test
   void branchSource_open_transientFailure_isRetried() throws Exception {
     AtomicInteger opens = new AtomicInteger();
-    TreeSource source = new TreeSource(TREE) {
-      @Override
-      public Session open() throws Exception {
-        if (opens.incrementAndGet() == 1) {
-          throw new TreeSource.InjectedFailure("busy", true);
-        }
-        return super.open();
-      }
-    };
+    TreeSource source =
+        new TreeSource(TREE) {
+          @Override
+          public Session open() throws Exception {
+            if (opens.incrementAndGet() == 1) {
+              throw new TreeSource.InjectedFailure("busy", true);
+            }
+            return super.open();
+          }
+        };
     RetryPolicy quick = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1.0, 0.0);
     try (Crawl<Integer> crawl = Crawler.over(source).workers(1).retry(quick).start(0, v -> {})) {
       assertEquals(Outcome.COMPLETE, crawl.await().outcome());
@@ -188,13 +203,16 @@ class StoppingPromisesTest {
   void branchSource_exceptionAfterTheCancel_isNotABranchError() throws Exception {
     AtomicReference<Crawl<Integer>> handle = new AtomicReference<>();
     CountDownLatch ready = new CountDownLatch(1);
-    TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-      if (n == 5) {
-        ready.await();
-        handle.get().cancel();
-        throw new IOException("connection reset by the cancel");
-      }
-    });
+    TreeSource source =
+        new TreeSource(TREE)
+            .hook(
+                (node, n) -> {
+                  if (n == 5) {
+                    ready.await();
+                    handle.get().cancel();
+                    throw new IOException("connection reset by the cancel");
+                  }
+                });
     Crawl<Integer> crawl = Crawler.over(source).workers(1).start(0, v -> {});
     handle.set(crawl);
     ready.countDown();

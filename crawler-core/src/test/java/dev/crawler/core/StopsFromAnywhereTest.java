@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 26's stops, one test each, every one of which hung or crashed before its fix: an {@link
  * Error} from {@code close()}, {@code close()} and {@code await()} called from inside the crawl,
- * waits too long for a {@code long} of nanoseconds, an {@code open()} that blocks on one worker,
- * a thread factory that fails halfway, and a rate limit after a stall.
+ * waits too long for a {@code long} of nanoseconds, an {@code open()} that blocks on one worker, a
+ * thread factory that fails halfway, and a rate limit after a stall.
  */
 class StopsFromAnywhereTest {
   private static final Tree TREE = Tree.balanced(8, 3);
@@ -68,12 +68,15 @@ class StopsFromAnywhereTest {
     Crawl<Integer> crawl = Crawler.over(source).workers(4).start(0);
     // Read on another thread, so a stream that never ends fails this test with a dump, not by the
     // suite's timeout.
-    CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-      try (Stream<Visit<Integer>> s = crawl.visits()) {
-        s.forEach(visits);
-      }
-    });
-    CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, "close() throws an Error, stream");
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (Stream<Visit<Integer>> s = crawl.visits()) {
+                s.forEach(visits);
+              }
+            });
+    CrawlReport<Integer> report =
+        awaitOrDump(crawl, ENDS_WITHIN, "close() throws an Error, stream");
     reader.get();
     crawl.close();
     assertEquals(Outcome.COMPLETE, report.outcome());
@@ -87,14 +90,19 @@ class StopsFromAnywhereTest {
     CountDownLatch handleSet = new CountDownLatch(1);
     AtomicInteger seen = new AtomicInteger();
     VisitRecorder visits = new VisitRecorder(TREE);
-    Crawl<Integer> crawl = Crawler.over(source).workers(4).start(0, v -> {
-      visits.accept(v);
-      if (seen.incrementAndGet() == 50) {
-        awaitQuietly(handleSet);
-        handle.get().close();
-        handle.get().close(); // idempotent there too
-      }
-    });
+    Crawl<Integer> crawl =
+        Crawler.over(source)
+            .workers(4)
+            .start(
+                0,
+                v -> {
+                  visits.accept(v);
+                  if (seen.incrementAndGet() == 50) {
+                    awaitQuietly(handleSet);
+                    handle.get().close();
+                    handle.get().close(); // idempotent there too
+                  }
+                });
     handle.set(crawl);
     handleSet.countDown();
     CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, "close() inside the consumer");
@@ -108,18 +116,23 @@ class StopsFromAnywhereTest {
     for (String where : List.of("source", "listener")) {
       AtomicReference<Crawl<Integer>> handle = new AtomicReference<>();
       CountDownLatch handleSet = new CountDownLatch(1);
-      TreeSource source = new TreeSource(TREE).hook((node, n) -> {
-        if (where.equals("source") && n == 5) {
-          handleSet.await();
-          handle.get().close();
-        }
-      }).failForGood(1);
+      TreeSource source =
+          new TreeSource(TREE)
+              .hook(
+                  (node, n) -> {
+                    if (where.equals("source") && n == 5) {
+                      handleSet.await();
+                      handle.get().close();
+                    }
+                  })
+              .failForGood(1);
       Crawler<Integer, TreeSource.Session> crawler = Crawler.over(source).workers(3);
       if (where.equals("listener")) {
-        crawler.errorListener(e -> {
-          awaitQuietly(handleSet);
-          handle.get().close();
-        });
+        crawler.errorListener(
+            e -> {
+              awaitQuietly(handleSet);
+              handle.get().close();
+            });
       }
       Crawl<Integer> crawl = crawler.start(0, v -> {});
       handle.set(crawl);
@@ -137,27 +150,35 @@ class StopsFromAnywhereTest {
       AtomicReference<Crawl<Integer>> handle = new AtomicReference<>();
       CountDownLatch handleSet = new CountDownLatch(1);
       TreeSource source = new TreeSource(TREE);
-      Crawl<Integer> crawl = Crawler.over(source).workers(2).start(0, v -> {
-        if (v.node() == 0) {
-          awaitQuietly(handleSet);
-          try {
-            if (timed) {
-              handle.get().await(Duration.ofSeconds(1));
-            } else {
-              handle.get().await();
-            }
-          } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError(e);
-          }
-        }
-      });
+      Crawl<Integer> crawl =
+          Crawler.over(source)
+              .workers(2)
+              .start(
+                  0,
+                  v -> {
+                    if (v.node() == 0) {
+                      awaitQuietly(handleSet);
+                      try {
+                        if (timed) {
+                          handle.get().await(Duration.ofSeconds(1));
+                        } else {
+                          handle.get().await();
+                        }
+                      } catch (InterruptedException | TimeoutException e) {
+                        throw new AssertionError(e);
+                      }
+                    }
+                  });
       handle.set(crawl);
       handleSet.countDown();
       CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, "await() inside the consumer");
       crawl.close();
       assertEquals(Outcome.FAILED, report.outcome());
-      assertTrue(report.failure() instanceof IllegalStateException, String.valueOf(report.failure()));
-      assertTrue(report.failure().getMessage().contains("would wait for itself"), report.failure().getMessage());
+      assertTrue(
+          report.failure() instanceof IllegalStateException, String.valueOf(report.failure()));
+      assertTrue(
+          report.failure().getMessage().contains("would wait for itself"),
+          report.failure().getMessage());
       assertCleanShutdown(source);
     }
   }
@@ -166,10 +187,14 @@ class StopsFromAnywhereTest {
   void crawl_await_withWaitsTooLongForNanoseconds_orNegative_behavesLikeAWait() throws Exception {
     Duration forever = ChronoUnit.FOREVER.getDuration();
     TreeSource source = new TreeSource(TREE);
-    try (Crawl<Integer> crawl = Crawler.over(source).workers(2).deadline(forever).start(0, v -> {})) {
+    try (Crawl<Integer> crawl =
+        Crawler.over(source).workers(2).deadline(forever).start(0, v -> {})) {
       CrawlReport<Integer> report = crawl.await(forever);
       assertEquals(Outcome.COMPLETE, report.outcome());
-      assertSame(report, crawl.await(Duration.ofSeconds(-5)), "a finished crawl answers a negative wait at once");
+      assertSame(
+          report,
+          crawl.await(Duration.ofSeconds(-5)),
+          "a finished crawl answers a negative wait at once");
       assertSame(report, crawl.await(Duration.ofSeconds(Long.MAX_VALUE)));
     }
     CountDownLatch release = new CountDownLatch(1);
@@ -193,26 +218,34 @@ class StopsFromAnywhereTest {
   void branchSource_openBlockingOnOneWorker_theOthersTakeTheRoot() throws Exception {
     for (int startWorkers : new int[] {4, 1}) {
       CountDownLatch letOpen = new CountDownLatch(1);
-      TreeSource source = new TreeSource(TREE) {
-        @Override
-        public Session open() throws Exception {
-          if (Thread.currentThread().getName().endsWith("-0")) {
-            awaitDeaf(letOpen);
-          }
-          return super.open();
-        }
-      }.latency(2_000_000L); // slow listings release the reserve, when there is one
+      TreeSource source =
+          new TreeSource(TREE) {
+            @Override
+            public Session open() throws Exception {
+              if (Thread.currentThread().getName().endsWith("-0")) {
+                awaitDeaf(letOpen);
+              }
+              return super.open();
+            }
+          }.latency(2_000_000L); // slow listings release the reserve, when there is one
       VisitRecorder visits = new VisitRecorder(TREE);
       CountDownLatch allSeen = new CountDownLatch(TREE.size());
-      Crawl<Integer> crawl = Crawler.over(source).workers(4).startWorkers(startWorkers).start(0, v -> {
-        visits.accept(v);
-        allSeen.countDown();
-      });
+      Crawl<Integer> crawl =
+          Crawler.over(source)
+              .workers(4)
+              .startWorkers(startWorkers)
+              .start(
+                  0,
+                  v -> {
+                    visits.accept(v);
+                    allSeen.countDown();
+                  });
       String what = "worker 0's open() blocks, startWorkers " + startWorkers;
       if (!allSeen.await(ENDS_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
         letOpen.countDown();
         crawl.close();
-        throw new AssertionError(what + ": " + allSeen.getCount() + " of " + TREE.size() + " nodes unvisited");
+        throw new AssertionError(
+            what + ": " + allSeen.getCount() + " of " + TREE.size() + " nodes unvisited");
       }
       assertFalse(crawl.isDone(), "the blocked worker is still in open()");
       letOpen.countDown();
@@ -231,20 +264,28 @@ class StopsFromAnywhereTest {
       AtomicInteger made = new AtomicInteger();
       List<Thread> threads = new ArrayList<>();
       RuntimeException refused = new IllegalStateException("no more threads");
-      ThreadFactory factory = r -> {
-        if (made.incrementAndGet() == 3) {
-          if (returnsNull) {
-            return null;
-          }
-          throw refused;
-        }
-        Thread t = new Thread(r, "crawler-worker-test-" + made.get());
-        t.setDaemon(true);
-        threads.add(t);
-        return t;
-      };
-      RuntimeException thrown = assertThrows(RuntimeException.class,
-          () -> Crawler.over(source).workers(4).deadline(Duration.ofMinutes(5)).threadFactory(factory).start(0, v -> {}));
+      ThreadFactory factory =
+          r -> {
+            if (made.incrementAndGet() == 3) {
+              if (returnsNull) {
+                return null;
+              }
+              throw refused;
+            }
+            Thread t = new Thread(r, "crawler-worker-test-" + made.get());
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+          };
+      RuntimeException thrown =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  Crawler.over(source)
+                      .workers(4)
+                      .deadline(Duration.ofMinutes(5))
+                      .threadFactory(factory)
+                      .start(0, v -> {}));
       if (!returnsNull) {
         assertSame(refused, thrown);
       }
@@ -263,24 +304,25 @@ class StopsFromAnywhereTest {
   void pacer_afterAStall_keepsStartsSpaced() throws Exception {
     AtomicLong clock = new AtomicLong();
     AtomicLong stallOnNextWait = new AtomicLong();
-    TimeSource stalling = new TimeSource() {
-      @Override
-      public long nanoTime() {
-        return clock.get();
-      }
+    TimeSource stalling =
+        new TimeSource() {
+          @Override
+          public long nanoTime() {
+            return clock.get();
+          }
 
-      @Override
-      public void sleep(long nanos) {
-        if (nanos > 0) {
-          clock.addAndGet(nanos + stallOnNextWait.getAndSet(0));
-        }
-      }
+          @Override
+          public void sleep(long nanos) {
+            if (nanos > 0) {
+              clock.addAndGet(nanos + stallOnNextWait.getAndSet(0));
+            }
+          }
 
-      @Override
-      public Timer schedule(long delayNanos, Runnable action, String name) {
-        throw new UnsupportedOperationException();
-      }
-    };
+          @Override
+          public Timer schedule(long delayNanos, Runnable action, String name) {
+            throw new UnsupportedOperationException();
+          }
+        };
     long interval = 10_000_000L; // 100 per second
     Pacer pacer = new Pacer(100, stalling);
     List<Long> starts = new ArrayList<>();
@@ -292,8 +334,14 @@ class StopsFromAnywhereTest {
       starts.add(clock.get());
     }
     for (int i = 1; i < starts.size(); i++) {
-      assertTrue(starts.get(i) - starts.get(i - 1) >= interval,
-          "start " + i + " came " + (starts.get(i) - starts.get(i - 1)) / 1_000 + " µs after the one before: " + starts);
+      assertTrue(
+          starts.get(i) - starts.get(i - 1) >= interval,
+          "start "
+              + i
+              + " came "
+              + (starts.get(i) - starts.get(i - 1)) / 1_000
+              + " µs after the one before: "
+              + starts);
     }
     assertNoCrawlerThreads();
   }
@@ -303,23 +351,24 @@ class StopsFromAnywhereTest {
   void pacer_onAMachineThatAlwaysWakesLate_givesUpASlotAtMostOnce() throws Exception {
     AtomicLong clock = new AtomicLong();
     AtomicInteger sleeps = new AtomicInteger();
-    TimeSource late = new TimeSource() {
-      @Override
-      public long nanoTime() {
-        return clock.get();
-      }
+    TimeSource late =
+        new TimeSource() {
+          @Override
+          public long nanoTime() {
+            return clock.get();
+          }
 
-      @Override
-      public void sleep(long nanos) {
-        sleeps.incrementAndGet();
-        clock.addAndGet(Math.max(0, nanos) + 50_000_000L); // every wake-up 50 ms late
-      }
+          @Override
+          public void sleep(long nanos) {
+            sleeps.incrementAndGet();
+            clock.addAndGet(Math.max(0, nanos) + 50_000_000L); // every wake-up 50 ms late
+          }
 
-      @Override
-      public Timer schedule(long delayNanos, Runnable action, String name) {
-        throw new UnsupportedOperationException();
-      }
-    };
+          @Override
+          public Timer schedule(long delayNanos, Runnable action, String name) {
+            throw new UnsupportedOperationException();
+          }
+        };
     Pacer pacer = new Pacer(1000, late);
     for (int i = 0; i < 100; i++) {
       pacer.acquire();
@@ -335,7 +384,10 @@ class StopsFromAnywhereTest {
     }
   }
 
-  /** Waits for {@code latch} whatever interrupts come, and restores them: an open() that ignores them. */
+  /**
+   * Waits for {@code latch} whatever interrupts come, and restores them: an open() that ignores
+   * them.
+   */
   private static void awaitDeaf(CountDownLatch latch) {
     boolean interrupted = false;
     while (true) {

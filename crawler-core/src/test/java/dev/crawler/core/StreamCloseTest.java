@@ -1,7 +1,7 @@
 package dev.crawler.core;
 
-import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static dev.crawler.testing.CrawlInvariants.assertCleanShutdown;
+import static dev.crawler.testing.CrawlInvariants.assertCrawlInvariants;
 import static dev.crawler.testing.CrawlInvariants.awaitOrDump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +12,8 @@ import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
 import dev.crawler.testing.VisitRecorder;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.Spliterator;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,20 +26,21 @@ import org.junit.jupiter.api.Timeout;
  * A reader that closes {@link Crawl#visits()} early must end the crawl, whatever the source does
  * with the interrupt that stops it: once the reader is gone, no worker may wait on the buffer.
  *
- * <p>{@code -Dcrawler.stress.closes=N} sets how many randomized early closes the stress test
- * makes (300 by default: enough to catch a 1% race with a probability of 95%);
- * {@code -Dcrawler.stress.seed=S} replays one sequence.
+ * <p>{@code -Dcrawler.stress.closes=N} sets how many randomized early closes the stress test makes
+ * (300 by default: enough to catch a 1% race with a probability of 95%); {@code
+ * -Dcrawler.stress.seed=S} replays one sequence.
  */
 class StreamCloseTest {
   private static final int CLOSES = Integer.getInteger("crawler.stress.closes", 300);
   private static final long SEED = Long.getLong("crawler.stress.seed", System.nanoTime());
+
   /** Generous: a crawl stopped by a close ends within one listing, a few milliseconds here. */
   private static final Duration ENDS_WITHIN = Duration.ofSeconds(30);
 
   /**
    * The pattern an outside run found hanging in 9 of 807 early closes: listings that sleep and let
-   * the {@link InterruptedException} propagate, a small buffer, a reader that takes five visits
-   * and closes the stream. The interrupt of the cancel is consumed by the listing; the worker then
+   * the {@link InterruptedException} propagate, a small buffer, a reader that takes five visits and
+   * closes the stream. The interrupt of the cancel is consumed by the listing; the worker then
    * flushed its visits into a full buffer that nobody would read again, and waited forever.
    */
   @Test
@@ -47,7 +48,9 @@ class StreamCloseTest {
   void earlyClose_sourcePropagatesInterrupts_smallBuffer_ends() throws Exception {
     Tree tree = Tree.flat(2_000, 10);
     for (int run = 0; run < 40; run++) {
-      TreeSource source = new TreeSource(tree).hook((node, n) -> Thread.sleep(ThreadLocalRandom.current().nextInt(1, 21)));
+      TreeSource source =
+          new TreeSource(tree)
+              .hook((node, n) -> Thread.sleep(ThreadLocalRandom.current().nextInt(1, 21)));
       Crawl<Integer> crawl = Crawler.over(source).workers(16).bufferSize(8).start(0);
       AtomicInteger read = new AtomicInteger();
       try (Stream<Visit<Integer>> visits = crawl.visits()) {
@@ -81,16 +84,33 @@ class StreamCloseTest {
     for (int run = 0; run < CLOSES; run++) {
       long seed = sequence.nextLong();
       SplittableRandom random = new SplittableRandom(seed);
-      Tree tree = random.nextBoolean() ? Tree.flat(200 + random.nextInt(2_000), random.nextInt(20))
-          : Tree.balanced(2 + random.nextInt(6), 3 + random.nextInt(3));
+      Tree tree =
+          random.nextBoolean()
+              ? Tree.flat(200 + random.nextInt(2_000), random.nextInt(20))
+              : Tree.balanced(2 + random.nextInt(6), 3 + random.nextInt(3));
       Listing listing = Listing.values()[random.nextInt(Listing.values().length)];
       int workers = workerCounts[random.nextInt(workerCounts.length)];
       int bufferSize = 1 + random.nextInt(16);
       int toRead = random.nextInt(50);
       boolean slowReader = random.nextBoolean();
-      String what = "run " + run + ": " + tree + " " + listing + " workers=" + workers + " buffer=" + bufferSize
-          + " read=" + toRead + (slowReader ? " slow reader" : "") + "; replay with -Dcrawler.stress.closes="
-          + CLOSES + " -Dcrawler.stress.seed=" + SEED;
+      String what =
+          "run "
+              + run
+              + ": "
+              + tree
+              + " "
+              + listing
+              + " workers="
+              + workers
+              + " buffer="
+              + bufferSize
+              + " read="
+              + toRead
+              + (slowReader ? " slow reader" : "")
+              + "; replay with -Dcrawler.stress.closes="
+              + CLOSES
+              + " -Dcrawler.stress.seed="
+              + SEED;
       SplittableRandom latency = random.split();
       TreeSource source = new TreeSource(tree).hook((node, n) -> list(listing, latency));
       VisitRecorder visits = new VisitRecorder(tree);
@@ -103,10 +123,12 @@ class StreamCloseTest {
         }
       }
       stream.close();
-      assertFalse(reader.tryAdvance(visits), "a visit was delivered after the stream was closed; " + what);
+      assertFalse(
+          reader.tryAdvance(visits), "a visit was delivered after the stream was closed; " + what);
       CrawlReport<Integer> report = awaitOrDump(crawl, ENDS_WITHIN, what);
       crawl.close();
-      assertTrue(report.outcome() == Outcome.CANCELLED || report.outcome() == Outcome.COMPLETE, what);
+      assertTrue(
+          report.outcome() == Outcome.CANCELLED || report.outcome() == Outcome.COMPLETE, what);
       assertCrawlInvariants(report, visits, source, Expect.everything().readPartly());
     }
   }

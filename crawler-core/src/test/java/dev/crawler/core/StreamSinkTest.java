@@ -19,19 +19,23 @@ class StreamSinkTest {
     WorkerStats stats = new WorkerStats();
     AtomicLong acceptedDuringCancel = new AtomicLong(-1);
     StreamSink<Integer>[] sink = newSinkArray();
-    sink[0] = new StreamSink<>(16, () -> {
-      VisitSink.Emitter<Integer> late = sink[0].newEmitter(stats);
-      try {
-        late.emit(new Visit<>(7, Visit.Kind.LEAF, 1, 0));
-        late.flush();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      acceptedDuringCancel.set(stats.get(WorkerStats.Counter.LEAVES));
-    });
+    sink[0] =
+        new StreamSink<>(
+            16,
+            () -> {
+              VisitSink.Emitter<Integer> late = sink[0].newEmitter(stats);
+              try {
+                late.emit(new Visit<>(7, Visit.Kind.LEAF, 1, 0));
+                late.flush();
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+              acceptedDuringCancel.set(stats.get(WorkerStats.Counter.LEAVES));
+            });
     Stream<Visit<Integer>> visits = sink[0].stream();
     visits.close();
-    assertEquals(1, acceptedDuringCancel.get(), "a batch offered while the cancel runs is still taken");
+    assertEquals(
+        1, acceptedDuringCancel.get(), "a batch offered while the cancel runs is still taken");
     // After the close, nothing is taken any more, and the reader gets nothing.
     VisitSink.Emitter<Integer> after = sink[0].newEmitter(stats);
     after.emit(new Visit<>(8, Visit.Kind.LEAF, 1, 0));

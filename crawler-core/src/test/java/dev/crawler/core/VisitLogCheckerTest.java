@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checkers for any source ({@link CrawlInvariants#assertCrawlInvariants(CrawlReport, VisitLog,
- * Map, Set)} and {@link CrawlInvariants#assertVisitedOnce}) fail on what a source's test must catch, given visits no engine would deliver: the
- * engine never lets it fail, so these crawls are written by hand.
+ * Map, Set)} and {@link CrawlInvariants#assertVisitedOnce}) fail on what a source's test must
+ * catch, given visits no engine would deliver: the engine never lets it fail, so these crawls are
+ * written by hand.
  */
 class VisitLogCheckerTest {
   /** a, with b below it, with c below b; b's listing failed. */
@@ -33,9 +34,13 @@ class VisitLogCheckerTest {
   void assertCrawlInvariants_childOfAFailedBranchVisited_fails() {
     VisitLog<String, String> visits = visits(List.of("a", "b", "c"));
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> CrawlInvariants.assertCrawlInvariants(partial(3), visits, PARENTS, Set.of("b")));
-    assertTrue(failure.getMessage().contains("c visited, but its parent's listing failed"), failure.getMessage());
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () -> CrawlInvariants.assertCrawlInvariants(partial(3), visits, PARENTS, Set.of("b")));
+    assertTrue(
+        failure.getMessage().contains("c visited, but its parent's listing failed"),
+        failure.getMessage());
   }
 
   @Test
@@ -52,10 +57,13 @@ class VisitLogCheckerTest {
     visits.accept(new Visit<>("b", Visit.Kind.LEAF, 2, "a"));
     visits.accept(new Visit<>("c", Visit.Kind.LEAF, 2, "b"));
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> CrawlInvariants.assertVisitedOnce(partial(3), visits));
-    assertTrue(failure.getMessage().contains("b at depth 2, its parent a at 0"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("c delivered as a child of b, a leaf"), failure.getMessage());
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class, () -> CrawlInvariants.assertVisitedOnce(partial(3), visits));
+    assertTrue(
+        failure.getMessage().contains("b at depth 2, its parent a at 0"), failure.getMessage());
+    assertTrue(
+        failure.getMessage().contains("c delivered as a child of b, a leaf"), failure.getMessage());
   }
 
   @Test
@@ -63,8 +71,9 @@ class VisitLogCheckerTest {
     VisitLog<String, String> visits = visits(List.of("a", "b"));
     visits.accept(new Visit<>("b", Visit.Kind.BRANCH, 1, "a"));
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> CrawlInvariants.assertVisitedOnce(partial(3), visits));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class, () -> CrawlInvariants.assertVisitedOnce(partial(3), visits));
     assertTrue(failure.getMessage().contains("b visited 2 times"), failure.getMessage());
   }
 
@@ -72,15 +81,24 @@ class VisitLogCheckerTest {
     VisitLog<String, String> visits = new VisitLog<>(node -> node);
     for (int depth = 0; depth < nodes.size(); depth++) {
       String node = nodes.get(depth);
-      visits.accept(new Visit<>(node, node.equals("c") ? Visit.Kind.LEAF : Visit.Kind.BRANCH, depth,
-          PARENTS.get(node)));
+      visits.accept(
+          new Visit<>(
+              node,
+              node.equals("c") ? Visit.Kind.LEAF : Visit.Kind.BRANCH,
+              depth,
+              PARENTS.get(node)));
     }
     return visits;
   }
 
   private static CrawlReport<String> partial(long visits) {
     BranchError<String> error = new BranchError<>("b", 1, new IOException("listing failed"), 1);
-    return CrawlReport.<String>builder(Outcome.PARTIAL).branches(visits - 1).leaves(1).listings(2)
-        .errors(List.of(error)).maxDepth((int) visits - 1).build();
+    return CrawlReport.<String>builder(Outcome.PARTIAL)
+        .branches(visits - 1)
+        .leaves(1)
+        .listings(2)
+        .errors(List.of(error))
+        .maxDepth((int) visits - 1)
+        .build();
   }
 }

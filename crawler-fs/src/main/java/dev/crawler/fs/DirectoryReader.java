@@ -7,8 +7,8 @@ import java.nio.file.Path;
  * Reads directories for {@link FileTreeSource}, and only reads: it yields each entry's path, the
  * type the listing tells and the attributes asked for, as {@link RawEntry}s. What an entry becomes
  * (left out by a filter, a leaf, a branch, a loop, a directory on another device not entered, a
- * branch past {@code PATH_MAX}) is decided once, above the readers, by the source, whichever
- * reader lists. Two implementations: {@link JavaNioDirectoryReader} everywhere, and {@link
+ * branch past {@code PATH_MAX}) is decided once, above the readers, by the source, whichever reader
+ * lists. Two implementations: {@link JavaNioDirectoryReader} everywhere, and {@link
  * NativeDirectoryReader}'s ({@code getdents64}) on Java 22+ on Linux. Implementations are
  * thread-safe; a {@link Listing} is confined to the thread that opened it.
  */
@@ -104,9 +104,9 @@ interface DirectoryReader {
     /**
      * Reads the entry {@link #next} just started: its type; with {@code followLinks} its identity
      * (what tells a loop); with {@code attributes} its size, time, and what this reader can tell of
-     * disk usage, links and identity (what tells hard links). Following
-     * links, a link's target is read instead ({@link RawEntry#followed}), and a link whose target
-     * cannot be read (dangling, a loop of links, no permission) stays a link, as with {@code find -L}.
+     * disk usage, links and identity (what tells hard links). Following links, a link's target is
+     * read instead ({@link RawEntry#followed}), and a link whose target cannot be read (dangling, a
+     * loop of links, no permission) stays a link, as with {@code find -L}.
      *
      * @param entry the entry {@link #next} filled
      * @param attributes whether every attribute is asked for

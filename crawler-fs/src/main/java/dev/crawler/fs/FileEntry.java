@@ -23,24 +23,36 @@ public final class FileEntry {
    * so publishing it through a plain field is safe.
    */
   private Path path;
+
   /** The path's exact bytes, when the entry was created from them; {@code null} otherwise. */
   private final byte[] bytes;
+
   private final FileType type;
   private final long size;
   private final long lastModifiedMillis;
+
   /** Set only for directories when links are followed; {@code null} otherwise. */
   private final Object fileKey;
+
   /** Set only for directories when links are followed; {@code null} otherwise. */
   private final FileEntry parentDirectory;
+
   /** A directory reached through a link to one of its own ancestors: listed as a loop error. */
   private final boolean loop;
+
   /** For directories: the root of the crawl they were found under; {@code null} for leaves. */
   private final TreeRoot origin;
+
   /** Disk space taken, in bytes ({@code st_blocks} times 512); -1 when not known. */
   private final long diskBytes;
+
   /** Device and inode of an entry with other names (hard links); {@code null} otherwise. */
   private final Object hardLinkKey;
-  /** For directories, with ignore files respected: the rules its entries obey; {@code null} otherwise. */
+
+  /**
+   * For directories, with ignore files respected: the rules its entries obey; {@code null}
+   * otherwise.
+   */
   private final IgnoreRules ignoreRules;
 
   /** A copy of {@code from} with another path, or other ignore rules. */
@@ -60,8 +72,14 @@ public final class FileEntry {
   }
 
   /** An entry of {@code raw}'s path and attributes, and of the given links to the walk. */
-  private FileEntry(RawEntry raw, FileType type, Object fileKey, FileEntry parentDirectory, boolean loop,
-      TreeRoot origin, Object hardLinkKey) {
+  private FileEntry(
+      RawEntry raw,
+      FileType type,
+      Object fileKey,
+      FileEntry parentDirectory,
+      boolean loop,
+      TreeRoot origin,
+      Object hardLinkKey) {
     this.path = raw.pathOrNull();
     this.bytes = raw.bytesOrNull();
     this.type = Objects.requireNonNull(type, "type");
@@ -81,7 +99,8 @@ public final class FileEntry {
    * identity as {@link #hardLinkKey()}.
    */
   static FileEntry leaf(RawEntry raw) {
-    return new FileEntry(raw, raw.type, null, null, false, null, raw.links > 1 ? raw.fileKey() : null);
+    return new FileEntry(
+        raw, raw.type, null, null, false, null, raw.links > 1 ? raw.fileKey() : null);
   }
 
   /** A directory under {@code origin}, as read, when links are not followed. */
@@ -96,7 +115,8 @@ public final class FileEntry {
    * @param parent the directory it was listed in; {@code null} for a root
    * @param loop whether it is a followed link to {@code parent} or one of its ancestors
    */
-  static FileEntry followedDirectory(RawEntry raw, TreeRoot origin, FileEntry parent, boolean loop) {
+  static FileEntry followedDirectory(
+      RawEntry raw, TreeRoot origin, FileEntry parent, boolean loop) {
     return new FileEntry(raw, FileType.DIRECTORY, raw.fileKey(), parent, loop, origin, null);
   }
 
@@ -110,7 +130,8 @@ public final class FileEntry {
 
   /** An entry known not to be a directory, whose attributes were not read. */
   static FileEntry unread(RawEntry raw) {
-    return new FileEntry(raw, FileType.UNKNOWN, null, null, false, null, null); // nothing was read into raw
+    return new FileEntry(
+        raw, FileType.UNKNOWN, null, null, false, null, null); // nothing was read into raw
   }
 
   /**
@@ -136,8 +157,8 @@ public final class FileEntry {
   }
 
   /**
-   * The path's exact bytes, as the filesystem stores them (see {@link PathBytes}): what {@code crawl
-   * fs} prints. Cheap for entries the native reader found, which keep them.
+   * The path's exact bytes, as the filesystem stores them (see {@link PathBytes}): what {@code
+   * crawl fs} prints. Cheap for entries the native reader found, which keep them.
    *
    * @return a new array each call
    */
@@ -159,8 +180,7 @@ public final class FileEntry {
   public FileEntry absolute() {
     Path path = path();
     Path absolute = path.toAbsolutePath().normalize();
-    return absolute.equals(path) ? this
-        : new FileEntry(this, absolute, null, ignoreRules);
+    return absolute.equals(path) ? this : new FileEntry(this, absolute, null, ignoreRules);
   }
 
   /**
@@ -187,7 +207,9 @@ public final class FileEntry {
     return new FileEntry(this, path, bytes, rules);
   }
 
-  /** The ignore rules this directory's entries obey; {@code null} unless ignore files are respected. */
+  /**
+   * The ignore rules this directory's entries obey; {@code null} unless ignore files are respected.
+   */
   IgnoreRules ignoreRules() {
     return ignoreRules;
   }
@@ -223,8 +245,8 @@ public final class FileEntry {
 
   /**
    * Disk space the entry takes, in bytes: its {@code st_blocks} times 512, what {@code du} adds up.
-   * -1 when not known: with {@code java.nio}, which cannot read it, or when attributes were not read
-   * (see {@link FileTreeSource#canReadDiskUsage()}).
+   * -1 when not known: with {@code java.nio}, which cannot read it, or when attributes were not
+   * read (see {@link FileTreeSource#canReadDiskUsage()}).
    *
    * @return the bytes it takes on disk, or -1
    */
@@ -266,7 +288,8 @@ public final class FileEntry {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof FileEntry that && Arrays.equals(sharedPathBytes(), that.sharedPathBytes());
+    return other instanceof FileEntry that
+        && Arrays.equals(sharedPathBytes(), that.sharedPathBytes());
   }
 
   @Override

@@ -14,8 +14,8 @@ import java.util.List;
  * Entries of one {@link FileTreeSource} as bytes: the path's exact bytes (any name survives, as in
  * {@code crawl fs}'s output), type, size, modification time, and which of the source's roots it
  * lies under. Decoding in another process needs a source built with the same roots and options.
- * Links are not followed across processes: loop detection needs every ancestor's file key, which
- * an entry does not carry (see {@link FileTreeSource#codec()}). Immutable and thread-safe.
+ * Links are not followed across processes: loop detection needs every ancestor's file key, which an
+ * entry does not carry (see {@link FileTreeSource#codec()}). Immutable and thread-safe.
  */
 final class FileEntryCodec implements NodeCodec<FileEntry> {
   private final List<FileEntry> roots;
@@ -60,7 +60,8 @@ final class FileEntryCodec implements NodeCodec<FileEntry> {
       long mtime = in.getLong();
       byte[] path = Arrays.copyOfRange(bytes, in.position(), bytes.length);
       if (root >= roots.size()) {
-        throw new IllegalArgumentException("an entry under root " + root + ", and this source has " + roots.size());
+        throw new IllegalArgumentException(
+            "an entry under root " + root + ", and this source has " + roots.size());
       }
       TreeRoot origin = root < 0 ? null : roots.get(root).origin();
       RawEntry raw = new RawEntry();

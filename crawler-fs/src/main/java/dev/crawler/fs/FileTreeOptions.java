@@ -6,25 +6,30 @@ import java.util.Objects;
 /**
  * How a {@link FileTreeSource} walks: links, filesystems, hidden entries, excludes. Immutable.
  *
- * @param followLinks follow symbolic links; a link back to an ancestor directory is reported
- *     once as a loop and not entered. Default off: links are entries of type {@code SYMLINK}.
+ * @param followLinks follow symbolic links; a link back to an ancestor directory is reported once
+ *     as a loop and not entered. Default off: links are entries of type {@code SYMLINK}.
  * @param oneFileSystem do not list directories on another filesystem than the root's (they are
  *     still visited), like {@code find -xdev}. Default off.
  * @param skipHidden leave out entries whose name starts with a dot, and their subtrees. Default
  *     off: an inventory includes everything, as {@code find} and {@code du} do.
- * @param excludes globs; a matching entry is left out with its whole subtree. A glob without
- *     {@code /} matches the entry's name, one with {@code /} its path relative to the root.
- * @param readLeafAttributes read the type, size and modification time of every entry. Default
- *     on. Off, for a crawl that needs only paths or types, entries are not {@code lstat}ed when
- *     that can be helped, and have size and modification time -1. With the native reader (see
- *     {@link FileTreeSource}) every entry still has its type, from the listing. With {@code
- *     java.nio}, only entries that cannot be directories are left unread, with type {@link
- *     FileType#UNKNOWN}, and the option is ignored when following links.
+ * @param excludes globs; a matching entry is left out with its whole subtree. A glob without {@code
+ *     /} matches the entry's name, one with {@code /} its path relative to the root.
+ * @param readLeafAttributes read the type, size and modification time of every entry. Default on.
+ *     Off, for a crawl that needs only paths or types, entries are not {@code lstat}ed when that
+ *     can be helped, and have size and modification time -1. With the native reader (see {@link
+ *     FileTreeSource}) every entry still has its type, from the listing. With {@code java.nio},
+ *     only entries that cannot be directories are left unread, with type {@link FileType#UNKNOWN},
+ *     and the option is ignored when following links.
  * @param ignoreFiles leave out what git ignores and what {@code .ignore} files name, as {@link
  *     IgnoreFiles} says; {@code null} (the default) to ignore nothing, as {@code find} does
  */
-public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
-    boolean readLeafAttributes, IgnoreFiles ignoreFiles) {
+public record FileTreeOptions(
+    boolean followLinks,
+    boolean oneFileSystem,
+    boolean skipHidden,
+    List<String> excludes,
+    boolean readLeafAttributes,
+    IgnoreFiles ignoreFiles) {
 
   /**
    * Validates and copies.
@@ -49,7 +54,11 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @param excludes see the class comment; copied
    * @param readLeafAttributes see the class comment
    */
-  public FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes,
+  public FileTreeOptions(
+      boolean followLinks,
+      boolean oneFileSystem,
+      boolean skipHidden,
+      List<String> excludes,
       boolean readLeafAttributes) {
     this(followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, null);
   }
@@ -62,7 +71,8 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @param skipHidden see the class comment
    * @param excludes see the class comment; copied
    */
-  public FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes) {
+  public FileTreeOptions(
+      boolean followLinks, boolean oneFileSystem, boolean skipHidden, List<String> excludes) {
     this(followLinks, oneFileSystem, skipHidden, excludes, true);
   }
 
@@ -82,7 +92,8 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @return the options with it, the others unchanged
    */
   public FileTreeOptions withFollowLinks(boolean follow) {
-    return new FileTreeOptions(follow, oneFileSystem, skipHidden, excludes, readLeafAttributes, ignoreFiles);
+    return new FileTreeOptions(
+        follow, oneFileSystem, skipHidden, excludes, readLeafAttributes, ignoreFiles);
   }
 
   /**
@@ -92,7 +103,8 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @return the options with it, the others unchanged
    */
   public FileTreeOptions withOneFileSystem(boolean one) {
-    return new FileTreeOptions(followLinks, one, skipHidden, excludes, readLeafAttributes, ignoreFiles);
+    return new FileTreeOptions(
+        followLinks, one, skipHidden, excludes, readLeafAttributes, ignoreFiles);
   }
 
   /**
@@ -102,7 +114,8 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @return the options with it, the others unchanged
    */
   public FileTreeOptions withSkipHidden(boolean skip) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skip, excludes, readLeafAttributes, ignoreFiles);
+    return new FileTreeOptions(
+        followLinks, oneFileSystem, skip, excludes, readLeafAttributes, ignoreFiles);
   }
 
   /**
@@ -112,7 +125,8 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @return the options with it, the others unchanged
    */
   public FileTreeOptions withExcludes(List<String> globs) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, globs, readLeafAttributes, ignoreFiles);
+    return new FileTreeOptions(
+        followLinks, oneFileSystem, skipHidden, globs, readLeafAttributes, ignoreFiles);
   }
 
   /**
@@ -132,6 +146,7 @@ public record FileTreeOptions(boolean followLinks, boolean oneFileSystem, boolea
    * @return the options with them, the others unchanged
    */
   public FileTreeOptions withIgnoreFiles(IgnoreFiles files) {
-    return new FileTreeOptions(followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, files);
+    return new FileTreeOptions(
+        followLinks, oneFileSystem, skipHidden, excludes, readLeafAttributes, files);
   }
 }

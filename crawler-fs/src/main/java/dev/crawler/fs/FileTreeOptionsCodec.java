@@ -15,9 +15,9 @@ import java.util.Set;
  * excludes file's path bytes in Base64 (empty for none).
  *
  * <p>Versioned by its keys, as the crawl's other arguments are: the first three are always written
- * (what every version has read), and an option added later is written only when it differs from
- * its default, so a process that does not know its key refuses only a crawl that needs it ("started
- * by a newer crawl"), and reads every other. A key absent reads as its default.
+ * (what every version has read), and an option added later is written only when it differs from its
+ * default, so a process that does not know its key refuses only a crawl that needs it ("started by
+ * a newer crawl"), and reads every other. A key absent reads as its default.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,7 +29,8 @@ public final class FileTreeOptionsCodec {
   private static final String FOLLOW_LINKS = "follow-links";
   private static final String IGNORE_FILES = "ignore-files";
   private static final Set<String> KEYS =
-      Set.of(ONE_FILE_SYSTEM, SKIP_HIDDEN, READ_LEAF_ATTRIBUTES, EXCLUDE, FOLLOW_LINKS, IGNORE_FILES);
+      Set.of(
+          ONE_FILE_SYSTEM, SKIP_HIDDEN, READ_LEAF_ATTRIBUTES, EXCLUDE, FOLLOW_LINKS, IGNORE_FILES);
 
   private FileTreeOptionsCodec() {}
 
@@ -52,7 +53,10 @@ public final class FileTreeOptionsCodec {
     }
     if (options.ignoreFiles() != null) {
       Path global = options.ignoreFiles().globalExcludes();
-      arguments.add(IGNORE_FILES + "=" + (global == null ? "" : Base64.getEncoder().encodeToString(PathBytes.of(global))));
+      arguments.add(
+          IGNORE_FILES
+              + "="
+              + (global == null ? "" : Base64.getEncoder().encodeToString(PathBytes.of(global))));
     }
     return arguments;
   }
@@ -93,8 +97,13 @@ public final class FileTreeOptionsCodec {
         case READ_LEAF_ATTRIBUTES -> options = options.withReadLeafAttributes(bool(key, value));
         case EXCLUDE -> excludes.add(value);
         case FOLLOW_LINKS -> options = options.withFollowLinks(bool(key, value));
-        case IGNORE_FILES -> options = options.withIgnoreFiles(new IgnoreFiles(value.isEmpty() ? null
-            : PathBytes.toPath(Base64.getDecoder().decode(value))));
+        case IGNORE_FILES ->
+            options =
+                options.withIgnoreFiles(
+                    new IgnoreFiles(
+                        value.isEmpty()
+                            ? null
+                            : PathBytes.toPath(Base64.getDecoder().decode(value))));
         default -> throw new AssertionError(key); // every key in KEYS has its case
       }
     }

@@ -16,10 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>On Java 22 or later on Linux, with native access enabled ({@code crawl} enables it), directories
- * are read by a {@link NativeDirectoryReader}: {@code getdents64} tells each entry's type, so an
- * entry costs no system call of its own unless its size and time are asked for ({@link
- * FileTreeOptions#readLeafAttributes()}) or links are followed, and names stay bytes. Wherever
- * that reader is not available, {@code java.nio} lists, as follows.
+ * <p>On Java 22 or later on Linux, with native access enabled ({@code crawl} enables it),
+ * directories are read by a {@link NativeDirectoryReader}: {@code getdents64} tells each entry's
+ * type, so an entry costs no system call of its own unless its size and time are asked for ({@link
+ * FileTreeOptions#readLeafAttributes()}) or links are followed, and names stay bytes. Wherever that
+ * reader is not available, {@code java.nio} lists, as follows.
  *
  * <p>With {@code java.nio}, each entry costs one {@code lstat} (Java 17 cannot learn an entry's
  * type from the directory listing alone), unless {@link FileTreeOptions#readLeafAttributes()} is
@@ -50,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * lstat}ed. A leaf directory, the most common kind, costs one {@code stat} for all its entries. The
  * count is trusted only on filesystems known to keep it ({@value #LINK_COUNT_FILESYSTEMS});
  * elsewhere (a link count below 2, as btrfs and overlayfs report, or any other filesystem) every
- * entry is read. A subdirectory created while its parent is being listed may be missed, as with any walk.
+ * entry is read. A subdirectory created while its parent is being listed may be missed, as with any
+ * walk.
  *
  * <p>A directory that cannot be listed (permission denied, vanished, a link loop) fails as a
  * branch: the crawl reports it with its path and reason, and goes on. An entry that vanishes
@@ -65,8 +63,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileTreeSource implements BranchSource<FileEntry, DirectorySession> {
   private static final Logger log = LoggerFactory.getLogger(FileTreeSource.class);
+
   /** Filesystem types whose directory link counts are 2 plus the number of subdirectories. */
   static final String LINK_COUNT_FILESYSTEMS = JavaNioDirectoryReader.LINK_COUNT_FILESYSTEMS;
+
   /**
    * The longest path, its terminating NUL included, that Linux opens by name: 4,096 bytes. The
    * native reader lists below it (see the class comment); code that opens an entry by its path
@@ -75,18 +75,24 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   public static final int PATH_MAX = DirectoryReader.PATH_MAX;
 
   private final FileTreeOptions options;
+
   /** The entries of the roots, in the order given. */
   private final List<FileEntry> roots;
+
   private final List<PathMatcher> nameExcludes = new ArrayList<>();
   private final List<PathMatcher> pathExcludes = new ArrayList<>();
+
   /** Whether any entry can be excluded: hidden ones skipped, or excludes given. */
   private final boolean filtering;
+
   /** Whether entries that cannot be directories are left unread (the leaf optimization). */
   private final boolean skipLeaves;
+
   /** Reads the directories; what their entries become is decided here. */
   private final DirectoryReader reader;
 
-  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, DirectoryReader reader) throws IOException {
+  private FileTreeSource(List<Path> rootPaths, FileTreeOptions options, DirectoryReader reader)
+      throws IOException {
     this.options = options;
     this.reader = reader;
     for (String glob : options.excludes()) {
@@ -94,8 +100,13 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
       try {
         matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
       } catch (PatternSyntaxException e) { // getMessage() spans three lines
-        throw new IllegalArgumentException("bad exclude glob '" + glob + "': " + e.getDescription()
-            + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""), e);
+        throw new IllegalArgumentException(
+            "bad exclude glob '"
+                + glob
+                + "': "
+                + e.getDescription()
+                + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""),
+            e);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("bad exclude glob '" + glob + "': " + e.getMessage(), e);
       }
@@ -107,11 +118,15 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     for (Path path : rootPaths) {
       TreeRoot origin = new TreeRoot(path, options.oneFileSystem() ? reader.device(path) : null);
       reader.readRoot(path, options.readLeafAttributes(), raw);
-      FileEntry root = options.followLinks() ? FileEntry.followedDirectory(raw, origin, null, false)
-          : FileEntry.directory(raw, origin);
+      FileEntry root =
+          options.followLinks()
+              ? FileEntry.followedDirectory(raw, origin, null, false)
+              : FileEntry.directory(raw, origin);
       if (options.ignoreFiles() != null) {
-        root = root.withIgnoreRules(IgnoreRules.above(path, IgnoreRules.text(root.sharedPathBytes()),
-            options.ignoreFiles()));
+        root =
+            root.withIgnoreRules(
+                IgnoreRules.above(
+                    path, IgnoreRules.text(root.sharedPathBytes()), options.ignoreFiles()));
       }
       entries.add(root);
     }
@@ -135,9 +150,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   }
 
   /**
-   * A source for the trees under several roots, crawled as one ({@code Crawler.startAll(source.roots())}),
-   * as {@code find a b c} walks each in turn. Each root is followed if it is a link; excludes with
-   * a {@code /} and {@code oneFileSystem} apply to each tree from its own root.
+   * A source for the trees under several roots, crawled as one ({@code
+   * Crawler.startAll(source.roots())}), as {@code find a b c} walks each in turn. Each root is
+   * followed if it is a link; excludes with a {@code /} and {@code oneFileSystem} apply to each
+   * tree from its own root.
    *
    * @param roots existing directories, at least one
    * @param options how to walk
@@ -152,7 +168,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     return over(roots, options, NativeDirectoryReader.SYSTEM);
   }
 
-  /** {@link #over(List, FileTreeOptions)} with the given reader; {@code null} for {@code java.nio}. */
+  /**
+   * {@link #over(List, FileTreeOptions)} with the given reader; {@code null} for {@code java.nio}.
+   */
   static FileTreeSource over(List<Path> roots, FileTreeOptions options, DirectoryReader reader)
       throws IOException {
     Objects.requireNonNull(roots, "roots");
@@ -162,12 +180,14 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     }
     for (Path root : roots) {
       // java.nio's exceptions name the root: NoSuchFileException, AccessDeniedException, ...
-      BasicFileAttributes a = Files.readAttributes(Objects.requireNonNull(root, "root"), BasicFileAttributes.class);
+      BasicFileAttributes a =
+          Files.readAttributes(Objects.requireNonNull(root, "root"), BasicFileAttributes.class);
       if (!a.isDirectory()) {
         throw new NotDirectoryException(root.toString());
       }
     }
-    return new FileTreeSource(List.copyOf(roots), options, reader != null ? reader : new JavaNioDirectoryReader());
+    return new FileTreeSource(
+        List.copyOf(roots), options, reader != null ? reader : new JavaNioDirectoryReader());
   }
 
   /**
@@ -179,7 +199,8 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
    * @return {@code true} if types cost no {@code lstat}
    */
   public static boolean listingTellsTypes() {
-    return NativeDirectoryReader.SYSTEM != null; // following links, it reads links' targets, and only those
+    return NativeDirectoryReader.SYSTEM
+        != null; // following links, it reads links' targets, and only those
   }
 
   /**
@@ -203,7 +224,10 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
     return reader.name();
   }
 
-  /** Whether directories are read natively ({@link NativeDirectoryReader}) rather than with java.nio. */
+  /**
+   * Whether directories are read natively ({@link NativeDirectoryReader}) rather than with
+   * java.nio.
+   */
   boolean readsNatively() {
     return reader instanceof NativeDirectoryReader;
   }
@@ -236,12 +260,14 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
    */
   public NodeCodec<FileEntry> codec() {
     if (options.followLinks()) {
-      throw new UnsupportedOperationException("links cannot be followed in a crawl across processes: "
-          + "telling a loop needs every ancestor of a directory, and only the directory crosses");
+      throw new UnsupportedOperationException(
+          "links cannot be followed in a crawl across processes: telling a loop needs every"
+              + " ancestor of a directory, and only the directory crosses");
     }
     if (options.ignoreFiles() != null) {
-      throw new UnsupportedOperationException("ignore files cannot be respected in a crawl across processes: "
-          + "the rules a directory obeys come from its ancestors, and only the directory crosses");
+      throw new UnsupportedOperationException(
+          "ignore files cannot be respected in a crawl across processes: the rules a directory"
+              + " obeys come from its ancestors, and only the directory crosses");
     }
     return new FileEntryCodec(roots);
   }
@@ -275,7 +301,8 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
    *     directory open (deep directories are then opened from the working directory each time)
    */
   @Override
-  public void list(DirectorySession session, FileEntry dir, Children<FileEntry> out) throws IOException {
+  public void list(DirectorySession session, FileEntry dir, Children<FileEntry> out)
+      throws IOException {
     if (dir.isLoop()) {
       throw new FileSystemLoopException(dir.path().toString());
     }
@@ -296,10 +323,15 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   /** Why java.nio does not list a directory this deep, in one line that names the limit. */
   private static FileSystemException beyondPathMax(Path path) {
     int length = PathBytes.of(path).length;
-    return new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
-        "File name too long: not listed, its path has %,d bytes, and java.nio opens only paths under %,d "
-            + "(PATH_MAX); the native reader (Java 22+ on Linux) lists at any depth", length,
-        PATH_MAX));
+    return new FileSystemException(
+        path.toString(),
+        null,
+        String.format(
+            Locale.ROOT,
+            "File name too long: not listed, its path has %,d bytes, and java.nio opens only paths"
+                + " under %,d (PATH_MAX); the native reader (Java 22+ on Linux) lists at any depth",
+            length,
+            PATH_MAX));
   }
 
   /**
@@ -308,14 +340,16 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
    * entries are left out (filters), which are read (attributes, links, the link count), and what
    * each becomes (a leaf, a branch, a loop, a branch past {@code PATH_MAX}).
    */
-  private void listEntries(DirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
+  private void listEntries(
+      DirectoryReader.OpenDirectories open, FileEntry dir, Children<FileEntry> out)
       throws IOException {
     TreeRoot origin = dir.origin();
     boolean follow = options.followLinks();
     boolean attributes = options.readLeafAttributes();
     try (DirectoryReader.Listing listing = reader.open(open, dir)) {
       if (origin.device() != null && !origin.device().equals(listing.device())) {
-        return; // another filesystem: visited, not entered (a root is on its own, links followed or not)
+        return; // another filesystem: visited, not entered (a root is on its own, links followed or
+        // not)
       }
       int subdirectoriesLeft = skipLeaves ? listing.subdirectoryCount() : -1;
       RawEntry raw = new RawEntry(); // one per listing, refilled entry after entry
@@ -324,7 +358,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
           continue; // even if it is a directory: the count then stays high, which is only slower
         }
         FileType told = raw.type;
-        if (attributes || told == null || follow && (told == FileType.SYMLINK || told == FileType.DIRECTORY)) {
+        if (attributes
+            || told == null
+            || follow && (told == FileType.SYMLINK || told == FileType.DIRECTORY)) {
           if (subdirectoriesLeft == 0) {
             out.leaf(FileEntry.unread(raw)); // no directory is left: no need to read what it is
             continue;
@@ -334,7 +370,8 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
             log.debug("{} vanished while listing {}", raw.path(), dir.path());
             continue;
           } else if (read == DirectoryReader.Read.TOO_LONG) {
-            out.branch(FileEntry.beyondPathMax(raw)); // visited, and its listing fails saying so (list)
+            out.branch(
+                FileEntry.beyondPathMax(raw)); // visited, and its listing fails saying so (list)
             continue;
           }
         }
@@ -348,7 +385,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
         if (!follow) {
           out.branch(FileEntry.directory(raw, origin));
         } else { // a followed link to an ancestor is a loop, listed as an error
-          out.branch(FileEntry.followedDirectory(raw, origin, dir, raw.followed && isAncestor(raw.fileKey(), dir)));
+          out.branch(
+              FileEntry.followedDirectory(
+                  raw, origin, dir, raw.followed && isAncestor(raw.fileKey(), dir)));
         }
       }
     }
@@ -356,7 +395,9 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
 
   /** Whether {@code key} is the file key of {@code dir} or of one of its ancestors. */
   private static boolean isAncestor(Object key, FileEntry dir) {
-    for (FileEntry ancestor = dir; key != null && ancestor != null; ancestor = ancestor.parentDirectory()) {
+    for (FileEntry ancestor = dir;
+        key != null && ancestor != null;
+        ancestor = ancestor.parentDirectory()) {
       if (key.equals(ancestor.fileKey())) {
         return true;
       }
@@ -373,6 +414,7 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
   private static final class LeafGroups implements Children<FileEntry> {
     /** Leaves per group: large enough that most directories commit once, at the end. */
     static final int GROUP = 4096;
+
     private final Children<FileEntry> out;
     private int inGroup;
 
@@ -397,13 +439,15 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
 
   /**
    * A directory's entries, held until it is read whole: then its ignore files are known, and the
-   * entries they and the directories above leave out are dropped. {@code .git} entries are
-   * always dropped. Confined to the listing thread.
+   * entries they and the directories above leave out are dropped. {@code .git} entries are always
+   * dropped. Confined to the listing thread.
    */
   private static final class IgnoreListing implements Children<FileEntry> {
     private final byte[] dirPath;
+
     /** Where an entry's name starts in its path's bytes. */
     private final int nameStart;
+
     private final List<FileEntry> entries = new ArrayList<>();
     private final List<Boolean> branches = new ArrayList<>();
     private boolean hasDotIgnore;
@@ -412,7 +456,8 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
 
     IgnoreListing(byte[] dirPath) {
       this.dirPath = dirPath;
-      this.nameStart = dirPath.length + (dirPath.length > 0 && dirPath[dirPath.length - 1] == '/' ? 0 : 1);
+      this.nameStart =
+          dirPath.length + (dirPath.length > 0 && dirPath[dirPath.length - 1] == '/' ? 0 : 1);
     }
 
     @Override
@@ -451,8 +496,12 @@ public final class FileTreeSource implements BranchSource<FileEntry, DirectorySe
 
     void emitUnignored(FileEntry dir, Children<FileEntry> out) throws IOException {
       // Most directories hold no ignore file: they keep their parent's rules, with no path decoded.
-      IgnoreRules rules = !hasDotIgnore && !hasGitignore && !hasGit ? dir.ignoreRules()
-          : dir.ignoreRules().forEntriesOf(dir.path(), IgnoreRules.text(dirPath), hasDotIgnore, hasGitignore, hasGit);
+      IgnoreRules rules =
+          !hasDotIgnore && !hasGitignore && !hasGit
+              ? dir.ignoreRules()
+              : dir.ignoreRules()
+                  .forEntriesOf(
+                      dir.path(), IgnoreRules.text(dirPath), hasDotIgnore, hasGitignore, hasGit);
       for (int i = 0; i < entries.size(); i++) {
         FileEntry entry = entries.get(i);
         boolean branch = branches.get(i);

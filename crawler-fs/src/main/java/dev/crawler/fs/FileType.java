@@ -12,9 +12,9 @@ public enum FileType {
   OTHER,
   /**
    * Not read: an entry known not to be a directory, when {@link
-   * FileTreeOptions#readLeafAttributes()} is off; or, with {@code java.nio}, an entry whose path is too long to read ({@code PATH_MAX}),
-   * visited as a branch whose listing fails. Its letter is {@code ?}, which {@link #ofLetter} does
-   * not accept.
+   * FileTreeOptions#readLeafAttributes()} is off; or, with {@code java.nio}, an entry whose path is
+   * too long to read ({@code PATH_MAX}), visited as a branch whose listing fails. Its letter is
+   * {@code ?}, which {@link #ofLetter} does not accept.
    */
   UNKNOWN;
 

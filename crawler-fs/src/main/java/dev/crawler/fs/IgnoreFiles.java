@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rules, in the order they win (the first that matches an entry decides, and a {@code !}
  * rule keeps the entry):
+ *
  * <ol>
  *   <li>{@code .ignore} files, in the entry's directory and every directory above it, the nearest
  *       first, inside a git work tree or not;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  *       nearest first; then the work tree's {@code .git/info/exclude}; then the global excludes
  *       file below.
  * </ol>
+ *
  * Rules are git's ({@code gitignore(5)}), as JGit implements them. A directory left out is not
  * listed, so nothing under it can come back, as in git. {@code .git} entries themselves are left
  * out. A nested work tree starts afresh: the outer tree's {@code .gitignore} files do not reach
@@ -54,7 +56,8 @@ public record IgnoreFiles(Path globalExcludes) {
   static IgnoreFiles gitDefaults(Map<String, String> env) {
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
     String xdg = env.get("XDG_CONFIG_HOME");
-    Path xdgGit = xdg != null && !xdg.isEmpty() ? Path.of(xdg, "git") : Path.of(home, ".config", "git");
+    Path xdgGit =
+        xdg != null && !xdg.isEmpty() ? Path.of(xdg, "git") : Path.of(home, ".config", "git");
     List<Path> configs = new ArrayList<>();
     if (env.get("GIT_CONFIG_NOSYSTEM") == null) {
       configs.add(Path.of("/etc/gitconfig"));

@@ -34,10 +34,14 @@ final class IgnoreRules {
    * directory: {@code prefix} + the path after its first {@code strip} characters.
    */
   private record Layer(IgnoreNode rules, String prefix, int strip, Layer next) {
-    /** The first rule that decides for {@code path}, here or in the layers after: {@code null} if none. */
+    /**
+     * The first rule that decides for {@code path}, here or in the layers after: {@code null} if
+     * none.
+     */
     Boolean decide(String path, boolean directory) {
       for (Layer layer = this; layer != null; layer = layer.next) {
-        Boolean ignored = layer.rules.checkIgnored(layer.prefix + path.substring(layer.strip), directory);
+        Boolean ignored =
+            layer.rules.checkIgnored(layer.prefix + path.substring(layer.strip), directory);
         if (ignored != null) {
           return ignored;
         }
@@ -48,16 +52,24 @@ final class IgnoreRules {
 
   /** {@code .ignore} files, the nearest first. */
   private final Layer dotIgnores;
+
   /** {@code .gitignore} files, the nearest first, then the work tree's exclude and global files. */
   private final Layer gitignores;
+
   /** Whether the directory is inside a git work tree. */
   private final boolean inWorkTree;
+
   /** The global excludes file's rules; {@code null} if there are none. */
   private final IgnoreNode globalExcludes;
+
   /** Whether the directory itself is ignored, as a root can be: then so is every entry under it. */
   private final boolean ignoresAll;
 
-  private IgnoreRules(Layer dotIgnores, Layer gitignores, boolean inWorkTree, IgnoreNode globalExcludes,
+  private IgnoreRules(
+      Layer dotIgnores,
+      Layer gitignores,
+      boolean inWorkTree,
+      IgnoreNode globalExcludes,
       boolean ignoresAll) {
     this.dotIgnores = dotIgnores;
     this.gitignores = gitignores;
@@ -67,10 +79,10 @@ final class IgnoreRules {
   }
 
   /**
-   * The rules for the entries of a crawl's root: those of the ignore files in the directories
-   * above it. A walk from inside a work tree obeys the {@code .gitignore} files up to the work
-   * tree's root, and finds nothing at all if the root itself, or a directory between it and the
-   * work tree's root, is ignored: {@code git status} run there shows nothing either. The root's own
+   * The rules for the entries of a crawl's root: those of the ignore files in the directories above
+   * it. A walk from inside a work tree obeys the {@code .gitignore} files up to the work tree's
+   * root, and finds nothing at all if the root itself, or a directory between it and the work
+   * tree's root, is ignored: {@code git status} run there shows nothing either. The root's own
    * ignore files are read when it is listed.
    *
    * @param root the root as the crawl was given it
@@ -81,7 +93,8 @@ final class IgnoreRules {
   static IgnoreRules above(Path root, String rootText, IgnoreFiles files) throws IOException {
     IgnoreNode global = files.globalExcludes() == null ? null : read(files.globalExcludes());
     Path absolute = root.toAbsolutePath().normalize();
-    List<Path> ancestors = new ArrayList<>(); // from the filesystem's root down to the root's parent
+    List<Path> ancestors =
+        new ArrayList<>(); // from the filesystem's root down to the root's parent
     for (Path dir = absolute.getParent(); dir != null; dir = dir.getParent()) {
       ancestors.add(0, dir);
     }
@@ -89,8 +102,13 @@ final class IgnoreRules {
     IgnoreRules rules = new IgnoreRules(null, null, false, global, false);
     for (int i = 0; i < ancestors.size() && !rules.ignoresAll; i++) {
       Path dir = ancestors.get(i);
-      rules = rules.forEntriesOf(dir, dir.toString(), true, true,
-          Files.exists(dir.resolve(GIT), LinkOption.NOFOLLOW_LINKS));
+      rules =
+          rules.forEntriesOf(
+              dir,
+              dir.toString(),
+              true,
+              true,
+              Files.exists(dir.resolve(GIT), LinkOption.NOFOLLOW_LINKS));
       Path next = i + 1 < ancestors.size() ? ancestors.get(i + 1) : absolute;
       if (rules.ignores(next.toString(), true)) {
         rules = new IgnoreRules(null, null, rules.inWorkTree, global, true);
@@ -98,8 +116,12 @@ final class IgnoreRules {
     }
     String absoluteText = absolute.toString();
     int strip = childStrip(rootText);
-    return new IgnoreRules(rebase(rules.dotIgnores, absoluteText, strip), rebase(rules.gitignores, absoluteText, strip),
-        rules.inWorkTree, global, rules.ignoresAll);
+    return new IgnoreRules(
+        rebase(rules.dotIgnores, absoluteText, strip),
+        rebase(rules.gitignores, absoluteText, strip),
+        rules.inWorkTree,
+        global,
+        rules.ignoresAll);
   }
 
   /**
@@ -111,13 +133,15 @@ final class IgnoreRules {
     if (layers == null) {
       return null;
     }
-    String rootFromLayer = absoluteRoot.length() <= layers.strip ? "" : absoluteRoot.substring(layers.strip) + "/";
-    return new Layer(layers.rules, rootFromLayer, rootStrip, rebase(layers.next, absoluteRoot, rootStrip));
+    String rootFromLayer =
+        absoluteRoot.length() <= layers.strip ? "" : absoluteRoot.substring(layers.strip) + "/";
+    return new Layer(
+        layers.rules, rootFromLayer, rootStrip, rebase(layers.next, absoluteRoot, rootStrip));
   }
 
   /**
-   * The rules for the entries of {@code dir}, a directory these rules apply to (as one of their
-   * own entries), given which ignore files and {@code .git} its listing held.
+   * The rules for the entries of {@code dir}, a directory these rules apply to (as one of their own
+   * entries), given which ignore files and {@code .git} its listing held.
    *
    * @param dir the directory
    * @param dirText its path, decoded as {@link #ignores} is given paths
@@ -126,7 +150,8 @@ final class IgnoreRules {
    * @param hasGit whether it holds {@code .git}: the root of a work tree
    * @throws IOException if an ignore file's path is too long to read
    */
-  IgnoreRules forEntriesOf(Path dir, String dirText, boolean hasDotIgnore, boolean hasGitignore, boolean hasGit)
+  IgnoreRules forEntriesOf(
+      Path dir, String dirText, boolean hasDotIgnore, boolean hasGitignore, boolean hasGit)
       throws IOException {
     if (ignoresAll || !hasDotIgnore && !hasGit && !(hasGitignore && inWorkTree)) {
       return this;
@@ -188,15 +213,19 @@ final class IgnoreRules {
    * An ignore file's rules; {@code null} if it does not exist, cannot be read, is not a regular
    * file (git reads no ignore file through a symbolic link), or has no rules.
    *
-   * @throws IOException if its path is too long to open ({@code PATH_MAX}): its rules would be
-   *     left out silently, and what it ignores printed, so its directory's listing fails instead
+   * @throws IOException if its path is too long to open ({@code PATH_MAX}): its rules would be left
+   *     out silently, and what it ignores printed, so its directory's listing fails instead
    */
   private static IgnoreNode read(Path file) throws IOException {
     if (PathBytes.of(file).length >= NativeDirectoryReader.PATH_MAX) {
-      throw new FileSystemException(file.toString(), null, "File name too long: an ignore file "
-          + "whose path reaches PATH_MAX (4,096 bytes) cannot be read, so its directory is not listed");
+      throw new FileSystemException(
+          file.toString(),
+          null,
+          "File name too long: an ignore file whose path reaches PATH_MAX (4,096 bytes) cannot be"
+              + " read, so its directory is not listed");
     }
-    try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (InputStream in =
+        Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       IgnoreNode rules = new IgnoreNode();
       rules.parse(file.toString(), in);
       return rules.getRules().isEmpty() ? null : rules;

@@ -20,14 +20,16 @@ import org.slf4j.LoggerFactory;
  * per entry read (Java 17 cannot learn an entry's type from the listing alone). It tells a
  * directory's subdirectory count from its link count (2 plus its subdirectories, the "leaf
  * optimization" of {@code find} and {@code fts}) on filesystems known to keep it ({@value
- * #LINK_COUNT_FILESYSTEMS}), so the source can leave entries unread that cannot be directories.
- * It cannot open a path of {@link #PATH_MAX} bytes or more, nor tell disk usage or hard links.
+ * #LINK_COUNT_FILESYSTEMS}), so the source can leave entries unread that cannot be directories. It
+ * cannot open a path of {@link #PATH_MAX} bytes or more, nor tell disk usage or hard links.
  * Thread-safe: its one shared state is a concurrent map of which devices keep link counts.
  */
 final class JavaNioDirectoryReader implements DirectoryReader {
   private static final Logger log = LoggerFactory.getLogger(JavaNioDirectoryReader.class);
+
   /** Filesystem types whose directory link counts are 2 plus the number of subdirectories. */
   static final String LINK_COUNT_FILESYSTEMS = "ext2, ext3, ext4, xfs, tmpfs";
+
   private static final Set<String> LINK_COUNT_TYPES = Set.of(LINK_COUNT_FILESYSTEMS.split(", "));
 
   /** Per device ({@code unix:dev}): whether its filesystem keeps directory link counts. */
@@ -66,25 +68,32 @@ final class JavaNioDirectoryReader implements DirectoryReader {
     return new NioListing(directory.path());
   }
 
-  /** The attributes, and with {@code identity} the file key (an allocation: only when links are followed). */
+  /**
+   * The attributes, and with {@code identity} the file key (an allocation: only when links are
+   * followed).
+   */
   private static void fill(RawEntry entry, BasicFileAttributes a, boolean identity) {
-    entry.type = a.isRegularFile() ? FileType.FILE
-        : a.isSymbolicLink() ? FileType.SYMLINK
-        : a.isDirectory() ? FileType.DIRECTORY
-        : FileType.OTHER;
+    entry.type =
+        a.isRegularFile()
+            ? FileType.FILE
+            : a.isSymbolicLink()
+                ? FileType.SYMLINK
+                : a.isDirectory() ? FileType.DIRECTORY : FileType.OTHER;
     entry.size = a.size();
     entry.lastModifiedMillis = a.lastModifiedTime().toMillis();
     entry.javaFileKey = identity ? a.fileKey() : null;
   }
 
   /**
-   * One directory: its stream is opened at the first entry, so that a directory the source does
-   * not enter (another device) is never opened. Confined to the listing thread.
+   * One directory: its stream is opened at the first entry, so that a directory the source does not
+   * enter (another device) is never opened. Confined to the listing thread.
    */
   private final class NioListing implements Listing {
     private final Path dir;
+
     /** The directory's {@code unix:nlink} and {@code unix:dev}; read once, for both. */
     private Map<String, Object> unix;
+
     private boolean unixRead;
     private DirectoryStream<Path> stream;
     private Iterator<Path> entries;
@@ -119,7 +128,9 @@ final class JavaNioDirectoryReader implements DirectoryReader {
       return kept ? links - 2 : -1;
     }
 
-    /** The directory's {@code unix:nlink} and {@code unix:dev}, or {@code null} without a unix view. */
+    /**
+     * The directory's {@code unix:nlink} and {@code unix:dev}, or {@code null} without a unix view.
+     */
     private Map<String, Object> unix() throws IOException {
       if (!unixRead) {
         unixRead = true;

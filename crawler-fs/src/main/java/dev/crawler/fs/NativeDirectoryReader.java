@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * <p>What it saves over {@code java.nio}: the listing tells each entry's type ({@code d_type}), so
  * no entry is {@code lstat}ed unless its size or time is asked for or its filesystem does not say
  * the type; names stay bytes from the kernel to the output; and one system call returns many
- * entries ({@code getdents64} into a reused buffer). A directory of {@link #PATH_MAX} bytes or
- * more is opened relative to the nearest ancestor kept in the worker's {@link OpenDirectories}, or
- * else one piece of its path shorter than {@code PATH_MAX} after another from the working
- * directory; a directory whose children may reach the limit is then kept there. Its {@link
+ * entries ({@code getdents64} into a reused buffer). A directory of {@link #PATH_MAX} bytes or more
+ * is opened relative to the nearest ancestor kept in the worker's {@link OpenDirectories}, or else
+ * one piece of its path shorter than {@code PATH_MAX} after another from the working directory; a
+ * directory whose children may reach the limit is then kept there. Its {@link
  * Listing#subdirectoryCount()} is always -1: the listing tells types. Its devices are {@code
  * Long}s, numbered as {@code stat}'s {@code st_dev}; a read entry's identity is its device and
  * inode.
@@ -26,11 +26,11 @@ interface NativeDirectoryReader extends DirectoryReader {
   NativeDirectoryReader SYSTEM = load();
 
   /**
-   * The native reader, when this JVM can use it: Java 22 or later, Linux, native access enabled
-   * for this code ({@code --enable-native-access=ALL-UNNAMED}, or {@code Enable-Native-Access} in
-   * an executable jar's manifest: without it Java prints a warning, and a library must not cause
-   * one), its class compiled into this build, and the system property {@code crawler.fs.reader}
-   * not set to {@code java}.
+   * The native reader, when this JVM can use it: Java 22 or later, Linux, native access enabled for
+   * this code ({@code --enable-native-access=ALL-UNNAMED}, or {@code Enable-Native-Access} in an
+   * executable jar's manifest: without it Java prints a warning, and a library must not cause one),
+   * its class compiled into this build, and the system property {@code crawler.fs.reader} not set
+   * to {@code java}.
    *
    * @return the reader, or {@code null} to list with {@code java.nio}
    */
@@ -45,14 +45,20 @@ interface NativeDirectoryReader extends DirectoryReader {
       why = "not Linux";
     } else {
       try {
-        boolean enabled = (Boolean) Module.class.getMethod("isNativeAccessEnabled")
-            .invoke(NativeDirectoryReader.class.getModule());
+        boolean enabled =
+            (Boolean)
+                Module.class
+                    .getMethod("isNativeAccessEnabled")
+                    .invoke(NativeDirectoryReader.class.getModule());
         if (!enabled) {
           why = "native access is not enabled (--enable-native-access=ALL-UNNAMED)";
         } else {
-          Object reader = Class.forName("dev.crawler.fs.LinuxDirectoryReader").getDeclaredMethod("create")
-              .invoke(null);
-          log.debug("directories are listed with getdents64 (Java {})", Runtime.version().feature());
+          Object reader =
+              Class.forName("dev.crawler.fs.LinuxDirectoryReader")
+                  .getDeclaredMethod("create")
+                  .invoke(null);
+          log.debug(
+              "directories are listed with getdents64 (Java {})", Runtime.version().feature());
           return (NativeDirectoryReader) reader;
         }
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {

@@ -8,24 +8,28 @@ import java.util.function.IntConsumer;
  * directories, by their path's bytes, with their open descriptors, the least recently used closed
  * first. Not thread-safe: confined to one worker, as its session is.
  *
- * <p>Why so few: the engine walks depth first, and a worker's next branch is almost always a
- * child of the directory it just listed, so the parent is what a deep listing needs; a branch
- * another worker stole, or a sibling popped long after its parent was evicted, is opened from
- * the nearest ancestor still here, or else from the working directory, one piece of its path
- * shorter than {@code PATH_MAX} at a time. So descriptors stay bounded (this many per worker)
- * whatever the depth, and only directories deeper than about {@code PATH_MAX} ever come here.
+ * <p>Why so few: the engine walks depth first, and a worker's next branch is almost always a child
+ * of the directory it just listed, so the parent is what a deep listing needs; a branch another
+ * worker stole, or a sibling popped long after its parent was evicted, is opened from the nearest
+ * ancestor still here, or else from the working directory, one piece of its path shorter than
+ * {@code PATH_MAX} at a time. So descriptors stay bounded (this many per worker) whatever the
+ * depth, and only directories deeper than about {@code PATH_MAX} ever come here.
  */
 final class OpenDirectoryCache implements DirectoryReader.OpenDirectories {
   /** Directories kept per worker. */
   static final int CAPACITY = 8;
 
   private final IntConsumer closer;
+
   /** Index 0 is the least recently used; {@code size} entries are valid. */
   private final byte[][] paths = new byte[CAPACITY][];
+
   private final int[] descriptors = new int[CAPACITY];
   private int size;
 
-  /** @param closer closes a descriptor this cache lets go */
+  /**
+   * @param closer closes a descriptor this cache lets go
+   */
   OpenDirectoryCache(IntConsumer closer) {
     this.closer = closer;
   }
@@ -40,7 +44,8 @@ final class OpenDirectoryCache implements DirectoryReader.OpenDirectories {
     for (int i = 0; i < size; i++) {
       byte[] candidate = paths[i];
       int n = candidate.length;
-      if (n < path.length && (best < 0 || n > paths[best].length)
+      if (n < path.length
+          && (best < 0 || n > paths[best].length)
           && (candidate[n - 1] == '/' || path[n] == '/')
           && Arrays.equals(candidate, 0, n, path, 0, n)) {
         best = i;

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * <p>{@link Path#toString()} decodes names with the JVM's file-name charset and replaces what it
  * cannot decode (U+FFFD under UTF-8, {@code ?} under the C locale), so a name that is not valid
  * UTF-8 would be printed as a different name. The JDK keeps the raw bytes, and {@link Path#toUri()}
- * percent-encodes them; this class decodes that for the rare names that need it, and takes the
- * fast path ({@code toString} encoded as UTF-8) for all others.
+ * percent-encodes them; this class decodes that for the rare names that need it, and takes the fast
+ * path ({@code toString} encoded as UTF-8) for all others.
  */
 public final class PathBytes {
   private static final boolean UTF8_NAMES =
@@ -40,7 +40,8 @@ public final class PathBytes {
     }
     byte[] base = uriBytes(Path.of("").toAbsolutePath());
     int skip = base.length + (base.length > 0 && base[base.length - 1] == '/' ? 0 : 1);
-    byte[] relative = Arrays.copyOfRange(absolute, Math.min(skip, absolute.length), absolute.length);
+    byte[] relative =
+        Arrays.copyOfRange(absolute, Math.min(skip, absolute.length), absolute.length);
     return trimTrailingSlash(relative, text);
   }
 
@@ -64,9 +65,12 @@ public final class PathBytes {
     }
     for (byte b : bytes) {
       int c = b & 0xff;
-      if (c >= 0x80 || c < 0x20 || c == '%' || c == ' ' || c == '#' || c == '?' || c == '"' || c == '<' || c == '>'
-          || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '[' || c == ']') {
-        uri.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+      if (c >= 0x80 || c < 0x20 || c == '%' || c == ' ' || c == '#' || c == '?' || c == '"'
+          || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|'
+          || c == '}' || c == '[' || c == ']') {
+        uri.append('%')
+            .append(Character.forDigit(c >> 4, 16))
+            .append(Character.forDigit(c & 0xf, 16));
       } else {
         uri.append((char) c);
       }

@@ -13,29 +13,49 @@ import java.nio.file.Path;
  * <p>Not thread-safe: confined to the thread that lists, like the listing that fills it.
  */
 final class RawEntry {
-  /** The path's bytes, as the native reader found them; {@code null} when {@link #path} came first. */
+  /**
+   * The path's bytes, as the native reader found them; {@code null} when {@link #path} came first.
+   */
   private byte[] bytes;
+
   /** Where the name starts in {@link #bytes}; meaningful only with bytes. */
   private int nameStart;
+
   /** The path: as java.nio found it, or made from {@link #bytes} on first use. */
   private Path path;
 
-  /** The entry's type: what the listing told, then what was read; {@code null} when not known yet. */
+  /**
+   * The entry's type: what the listing told, then what was read; {@code null} when not known yet.
+   */
   FileType type;
+
   /** Size in bytes; -1 when not read. */
   long size;
+
   /** Last modification, milliseconds since the epoch; -1 when not read. */
   long lastModifiedMillis;
+
   /** Disk space taken ({@code st_blocks} times 512); -1 when not read. */
   long diskBytes;
+
   /** Number of names (hard links); -1 when not read. */
   long links;
-  /** Device ({@link DirectoryReader#device} numbering) and inode, from a native read; -1 when not read. */
+
+  /**
+   * Device ({@link DirectoryReader#device} numbering) and inode, from a native read; -1 when not
+   * read.
+   */
   long device;
+
   /** See {@link #device}. */
   long inode;
-  /** The identity java.nio gives ({@code BasicFileAttributes.fileKey()}); {@code null} when not read. */
+
+  /**
+   * The identity java.nio gives ({@code BasicFileAttributes.fileKey()}); {@code null} when not
+   * read.
+   */
   Object javaFileKey;
+
   /** Whether this is a link, followed: type and attributes are its target's. */
   boolean followed;
 
@@ -66,7 +86,9 @@ final class RawEntry {
     followed = false;
   }
 
-  /** The path's bytes if the reader found them so; else {@code null} (then {@link #path()} is set). */
+  /**
+   * The path's bytes if the reader found them so; else {@code null} (then {@link #path()} is set).
+   */
   byte[] bytesOrNull() {
     return bytes;
   }

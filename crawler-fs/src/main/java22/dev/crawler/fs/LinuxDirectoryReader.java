@@ -29,11 +29,14 @@ import java.nio.file.Path;
  * only for the attributes asked for. Compiled only by a JDK 22 or later (see the crawler-fs pom);
  * thread-safe: the only state is each thread's own buffers.
  */
-@SuppressWarnings("restricted") // Linker.downcallHandle, MemorySegment.reinterpret: see NativeDirectoryReader.load
+@SuppressWarnings("restricted") // Linker.downcallHandle, MemorySegment.reinterpret: see
+// NativeDirectoryReader.load
 final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int O_CLOEXEC = 0x80000;
+
   /** The same on x86-64 and AArch64: a descriptor that only names a directory, to open below it. */
   private static final int O_PATH = 0x200000;
+
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int AT_NO_AUTOMOUNT = 0x800;
@@ -44,9 +47,11 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int STATX_INO = 0x100;
   private static final int STATX_SIZE = 0x200;
   private static final int STATX_BLOCKS = 0x400;
+
   /** What an entry's attributes take: type, size, time, disk usage, links, identity. */
-  private static final int STATX_ATTRIBUTES = STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO | STATX_BLOCKS
-      | STATX_NLINK;
+  private static final int STATX_ATTRIBUTES =
+      STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO | STATX_BLOCKS | STATX_NLINK;
+
   private static final int ENOENT = 2;
   private static final int EPERM = 1;
   private static final int EACCES = 13;
@@ -54,9 +59,10 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   private static final int ELOOP = 40;
   private static final int EINTR = 4;
   private static final int ENAMETOOLONG = 36;
+
   /**
-   * A directory at least this long may have a child too long to open by path (its path, a slash
-   * and a name of up to 255 bytes reaching {@code PATH_MAX}): such a directory is kept open.
+   * A directory at least this long may have a child too long to open by path (its path, a slash and
+   * a name of up to 255 bytes reaching {@code PATH_MAX}): such a directory is kept open.
    */
   private static final int KEEP_OPEN_FROM = PATH_MAX - 1 - 255;
 
@@ -87,7 +93,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
   private static final int BUFFER_SIZE = 64 * 1024;
   private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final VarHandle ERRNO =
+      CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
   private final int openFlags;
   private final MethodHandle open;
@@ -104,33 +111,50 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     Linker.Option errno = Linker.Option.captureCallState("errno");
     this.openFlags = oDirectory | O_CLOEXEC; // O_RDONLY is 0; O_DIRECTORY fails at once on a FIFO
     // open is variadic (the mode): called with the fixed arguments only, as for O_RDONLY.
-    this.open = linker.downcallHandle(libc.find("open").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
-    this.openat = linker.downcallHandle(libc.find("openat").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
-    this.getdents64 = linker.downcallHandle(libc.find("getdents64").orElseThrow(),
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno);
-    this.statx = linker.downcallHandle(libc.find("statx").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
-    this.close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    this.strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
-        FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    this.open =
+        linker.downcallHandle(
+            libc.find("open").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+            errno);
+    this.openat =
+        linker.downcallHandle(
+            libc.find("openat").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+            errno);
+    this.getdents64 =
+        linker.downcallHandle(
+            libc.find("getdents64").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+            errno);
+    this.statx =
+        linker.downcallHandle(
+            libc.find("statx").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
+            errno);
+    this.close =
+        linker.downcallHandle(
+            libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    this.strerror =
+        linker.downcallHandle(
+            libc.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
   }
 
   /**
    * The reader for this machine, called by {@link NativeDirectoryReader#load()}.
    *
    * @return the reader
-   * @throws UnsupportedOperationException on an architecture whose {@code O_DIRECTORY} it does not know
+   * @throws UnsupportedOperationException on an architecture whose {@code O_DIRECTORY} it does not
+   *     know
    * @throws java.util.NoSuchElementException if the C library lacks a function (glibc before 2.30)
    */
   static NativeDirectoryReader create() {
     String arch = System.getProperty("os.arch");
-    int oDirectory = switch (arch) {
-      case "amd64", "x86_64" -> 0x10000;
-      case "aarch64" -> 0x4000;
-      default -> throw new UnsupportedOperationException("no O_DIRECTORY known for " + arch);
-    };
+    int oDirectory =
+        switch (arch) {
+          case "amd64", "x86_64" -> 0x10000;
+          case "aarch64" -> 0x4000;
+          default -> throw new UnsupportedOperationException("no O_DIRECTORY known for " + arch);
+        };
     LinuxDirectoryReader reader = new LinuxDirectoryReader(oDirectory);
     try {
       reader.device(Path.of("/")); // every call works here, or the JDK path is used
@@ -142,12 +166,15 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
   /** One thread's buffers: the listing, a statx result, a C string, the call's errno. */
   private static final class Buffers {
-    final Arena arena = Arena.ofAuto(); // freed with the thread's buffers, when they are unreachable
+    final Arena arena =
+        Arena.ofAuto(); // freed with the thread's buffers, when they are unreachable
     final MemorySegment callState = arena.allocate(CALL_STATE);
     final MemorySegment dirents = arena.allocate(BUFFER_SIZE, 8);
     final MemorySegment stat = arena.allocate(STATX_SIZEOF, 8);
+
     /** "": with AT_EMPTY_PATH, statx of the open descriptor itself. */
     final MemorySegment empty = arena.allocate(1);
+
     MemorySegment path = arena.allocate(4096);
 
     /** {@code bytes} with a terminating NUL, in this thread's path buffer. */
@@ -199,14 +226,23 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     private final OpenDirectoryCache cache;
     private final byte[] directory;
     private final int fd;
-    /** Where an entry's name starts in its path: after the directory and a slash unless it ends with one. */
+
+    /**
+     * Where an entry's name starts in its path: after the directory and a slash unless it ends with
+     * one.
+     */
     private final int nameStart;
+
     /** Bytes of the buffer that {@code getdents64} filled, and where the next record starts. */
     private long filled;
+
     private long at;
+
     /** Where the current entry's record starts: its name is NUL-terminated there, for statx. */
     private long record;
+
     private boolean hasDirectories;
+
     /** Set once listed whole: only then may the directory be kept open. */
     private boolean listedWhole;
 
@@ -294,7 +330,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
       if (attributes) {
         entry.size = b.stat.get(JAVA_LONG, STX_SIZE);
         entry.lastModifiedMillis = modifiedMillis(b.stat);
-        entry.diskBytes = b.stat.get(JAVA_LONG, STX_BLOCKS) * 512; // st_blocks counts 512-byte units
+        entry.diskBytes =
+            b.stat.get(JAVA_LONG, STX_BLOCKS) * 512; // st_blocks counts 512-byte units
         entry.links = Integer.toUnsignedLong(b.stat.get(JAVA_INT, STX_NLINK));
       }
       if (attributes || followLinks) {
@@ -353,11 +390,13 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     }
   }
 
-  private int openAt(Buffers b, int base, byte[] path, int from, int to, int flags, byte[] pathForErrors)
+  private int openAt(
+      Buffers b, int base, byte[] path, int from, int to, int flags, byte[] pathForErrors)
       throws IOException {
     MemorySegment name = from == to ? b.cString(new byte[] {'.'}) : b.cString(path, from, to);
-    return (int) retryingInterrupted(b, pathForErrors,
-        () -> (int) openat.invokeExact(b.callState, base, name, flags));
+    return (int)
+        retryingInterrupted(
+            b, pathForErrors, () -> (int) openat.invokeExact(b.callState, base, name, flags));
   }
 
   @Override
@@ -377,7 +416,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     if (!stat(b, AT_FDCWD, b.cString(bytes), 0, STATX_ATTRIBUTES, bytes)) {
       throw new NoSuchFileException(root.toString());
     }
-    into.reset(bytes, bytes.length, typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE))));
+    into.reset(
+        bytes, bytes.length, typeOfMode(Short.toUnsignedInt(b.stat.get(JAVA_SHORT, STX_MODE))));
     into.size = b.stat.get(JAVA_LONG, STX_SIZE);
     into.lastModifiedMillis = modifiedMillis(b.stat);
     if (attributes) {
@@ -392,7 +432,10 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
         + Integer.toUnsignedLong(stat.get(JAVA_INT, STX_MTIME_NSEC)) / 1_000_000;
   }
 
-  /** statx of a link's target into {@code b.stat}; {@code false} if it cannot be read, for any reason. */
+  /**
+   * statx of a link's target into {@code b.stat}; {@code false} if it cannot be read, for any
+   * reason.
+   */
   private boolean statTarget(Buffers b, int dirFd, MemorySegment name, int mask) {
     int result;
     try {
@@ -405,11 +448,15 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
 
   private int openDirectory(Buffers b, byte[] directory) throws IOException {
     MemorySegment name = b.cString(directory);
-    return (int) retryingInterrupted(b, directory, () -> (int) open.invokeExact(b.callState, name, openFlags));
+    return (int)
+        retryingInterrupted(
+            b, directory, () -> (int) open.invokeExact(b.callState, name, openFlags));
   }
 
   private long getdents(Buffers b, int fd, byte[] directory) throws IOException {
-    return retryingInterrupted(b, directory,
+    return retryingInterrupted(
+        b,
+        directory,
         () -> (long) getdents64.invokeExact(b.callState, fd, b.dirents, (long) BUFFER_SIZE));
   }
 
@@ -419,7 +466,9 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     long invoke() throws Throwable;
   }
 
-  /** {@code call}'s result, called again while it fails with EINTR; java.nio's exception otherwise. */
+  /**
+   * {@code call}'s result, called again while it fails with EINTR; java.nio's exception otherwise.
+   */
   private long retryingInterrupted(Buffers b, byte[] path, Call call) throws IOException {
     while (true) {
       long result;
@@ -438,7 +487,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
   }
 
   /** statx into {@code b.stat}; {@code false} if the entry does not exist (any more). */
-  private boolean stat(Buffers b, int dirFd, MemorySegment name, int flags, int mask, byte[] pathForErrors)
+  private boolean stat(
+      Buffers b, int dirFd, MemorySegment name, int flags, int mask, byte[] pathForErrors)
       throws IOException {
     int result;
     try {
@@ -488,11 +538,16 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
     };
   }
 
-  /** The device as glibc's {@code makedev} numbers it: the {@code st_dev} that {@code stat} gives. */
+  /**
+   * The device as glibc's {@code makedev} numbers it: the {@code st_dev} that {@code stat} gives.
+   */
   private static long deviceOf(MemorySegment stat) {
     long major = Integer.toUnsignedLong(stat.get(JAVA_INT, STX_DEV_MAJOR));
     long minor = Integer.toUnsignedLong(stat.get(JAVA_INT, STX_DEV_MINOR));
-    return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    return ((major & 0xfffff000L) << 32)
+        | ((major & 0xfffL) << 8)
+        | ((minor & 0xffffff00L) << 12)
+        | (minor & 0xffL);
   }
 
   /** The exception java.nio throws for {@code errno} on {@code path} (sun.nio.fs.UnixException). */
@@ -503,7 +558,8 @@ final class LinuxDirectoryReader implements NativeDirectoryReader {
       case ENOENT -> new NoSuchFileException(file);
       case ENOTDIR -> new NotDirectoryException(file);
       case ELOOP ->
-          new FileSystemException(file, null, message(errno) + " or unable to access attributes of symbolic link");
+          new FileSystemException(
+              file, null, message(errno) + " or unable to access attributes of symbolic link");
       default -> new FileSystemException(file, null, message(errno));
     };
   }

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Entries cross processes as bytes: every name, type, size, time and root survives the trip. */
 class FileEntryCodecTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   Path root;
 
   @BeforeEach
@@ -33,23 +32,37 @@ class FileEntryCodecTest {
 
   @Test
   void everyEntry_roundTrips_exactBytesTypeSizeTimeAndRoot() throws Exception {
-    FileTreeSource source = FileTreeSource.over(List.of(root.resolve("d1"), root), FileTreeOptions.defaults());
+    FileTreeSource source =
+        FileTreeSource.over(List.of(root.resolve("d1"), root), FileTreeOptions.defaults());
     NodeCodec<FileEntry> codec = source.codec();
     Set<String> checked = ConcurrentHashMap.newKeySet();
-    try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).startAll(source.roots(), v -> {
-      FileEntry entry = v.node();
-      FileEntry back = codec.decode(codec.encode(entry));
-      assertArrayEquals(PathBytes.of(entry.path()), PathBytes.of(back.path()), entry.toString());
-      assertEquals(entry.type(), back.type());
-      assertEquals(entry.size(), back.size());
-      assertEquals(entry.lastModifiedMillis(), back.lastModifiedMillis());
-      assertEquals(entry.origin(), back.origin(), "the same root: relative excludes and -x keep working");
-      checked.add(TestTrees.bytesOf(entry.path()));
-    })) {
+    try (Crawl<FileEntry> crawl =
+        Crawler.over(source)
+            .workers(2)
+            .startAll(
+                source.roots(),
+                v -> {
+                  FileEntry entry = v.node();
+                  FileEntry back = codec.decode(codec.encode(entry));
+                  assertArrayEquals(
+                      PathBytes.of(entry.path()), PathBytes.of(back.path()), entry.toString());
+                  assertEquals(entry.type(), back.type());
+                  assertEquals(entry.size(), back.size());
+                  assertEquals(entry.lastModifiedMillis(), back.lastModifiedMillis());
+                  assertEquals(
+                      entry.origin(),
+                      back.origin(),
+                      "the same root: relative excludes and -x keep working");
+                  checked.add(TestTrees.bytesOf(entry.path()));
+                })) {
       crawl.await();
     }
-    assertEquals(TestTrees.find(root), Set.copyOf(checked), "every entry checked (d1's are under root too)");
-    assertEquals(true, checked.contains(root + "/odd/bad\u00ffbyte"), "a name that is not UTF-8 was checked");
+    assertEquals(
+        TestTrees.find(root), Set.copyOf(checked), "every entry checked (d1's are under root too)");
+    assertEquals(
+        true,
+        checked.contains(root + "/odd/bad\u00ffbyte"),
+        "a name that is not UTF-8 was checked");
   }
 
   @Test
@@ -62,7 +75,10 @@ class FileEntryCodecTest {
     try (Crawl<FileEntry> crawl = Crawler.over(source).workers(1).start(decoded, log)) {
       report = crawl.await();
     }
-    assertCrawlInvariants(report, log, TestTrees.parentsOf(TestTrees.find(root), Set.of(TestTrees.bytesOf(root))),
+    assertCrawlInvariants(
+        report,
+        log,
+        TestTrees.parentsOf(TestTrees.find(root), Set.of(TestTrees.bytesOf(root))),
         Set.of());
   }
 
@@ -73,7 +89,8 @@ class FileEntryCodecTest {
       Path p = tmp.resolve(name);
       assertArrayEquals(PathBytes.of(p), PathBytes.of(PathBytes.toPath(PathBytes.of(p))), name);
       Path relative = Path.of("rel", name);
-      assertArrayEquals(PathBytes.of(relative), PathBytes.of(PathBytes.toPath(PathBytes.of(relative))), name);
+      assertArrayEquals(
+          PathBytes.of(relative), PathBytes.of(PathBytes.toPath(PathBytes.of(relative))), name);
     }
     byte[] raw = PathBytes.of(root.resolve("odd")).clone();
     byte[] name = {'/', 'b', 'a', 'd', (byte) 0xff, 'b', 'y', 't', 'e'};
@@ -86,7 +103,8 @@ class FileEntryCodecTest {
 
   @Test
   void followingLinks_hasNoCodec_andForeignBytesAreRefused() throws Exception {
-    FileTreeSource following = FileTreeSource.over(root, FileTreeOptions.defaults().withFollowLinks(true));
+    FileTreeSource following =
+        FileTreeSource.over(root, FileTreeOptions.defaults().withFollowLinks(true));
     assertThrows(UnsupportedOperationException.class, following::codec);
     NodeCodec<FileEntry> codec = FileTreeSource.over(root, FileTreeOptions.defaults()).codec();
     assertThrows(IllegalArgumentException.class, () -> codec.decode(new byte[] {1}));

@@ -3,7 +3,6 @@ package dev.crawler.fs;
 import static dev.crawler.testing.CrawlInvariants.assertVisitedOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
@@ -41,16 +40,68 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IgnoreFilesTest {
   /** Names that the patterns below can meet, each as a file or a directory. */
-  private static final List<String> NAMES = List.of("a", "b", "build", "src", "logs", "tmp", "doc", "deep", "x",
-      "b.txt", "x.log", "keep.log", "note.txt", "c.txt", "Ab.TXT", "sp ace", "!bang", "#hash", "trailing", "é.log");
-  /** gitignore lines: globs, anchors, negations, directory-only rules, escapes, comments. */
-  private static final List<String> PATTERNS = List.of("*.log", "!keep.log", "build/", "/build", "tmp", "doc/*.txt",
-      "**/deep", "a/**/b.txt", "[ab]*", "?.txt", "*.TXT", "# comment", "", "src/", "!src/keep.log", "logs/**",
-      "!logs/keep.log", "\\!bang", "\\#hash", "sp ace", "trailing   ", "x/", "/a/b", "*/note.txt", "!*/", "deep/x",
-      "[!a-c]*.txt", "b", "!b.txt", "**/logs/*.log", "*.l?g", "a/", "!a/", "é.*");
+  private static final List<String> NAMES =
+      List.of(
+          "a",
+          "b",
+          "build",
+          "src",
+          "logs",
+          "tmp",
+          "doc",
+          "deep",
+          "x",
+          "b.txt",
+          "x.log",
+          "keep.log",
+          "note.txt",
+          "c.txt",
+          "Ab.TXT",
+          "sp ace",
+          "!bang",
+          "#hash",
+          "trailing",
+          "é.log");
 
-  @TempDir
-  Path tmp;
+  /** gitignore lines: globs, anchors, negations, directory-only rules, escapes, comments. */
+  private static final List<String> PATTERNS =
+      List.of(
+          "*.log",
+          "!keep.log",
+          "build/",
+          "/build",
+          "tmp",
+          "doc/*.txt",
+          "**/deep",
+          "a/**/b.txt",
+          "[ab]*",
+          "?.txt",
+          "*.TXT",
+          "# comment",
+          "",
+          "src/",
+          "!src/keep.log",
+          "logs/**",
+          "!logs/keep.log",
+          "\\!bang",
+          "\\#hash",
+          "sp ace",
+          "trailing   ",
+          "x/",
+          "/a/b",
+          "*/note.txt",
+          "!*/",
+          "deep/x",
+          "[!a-c]*.txt",
+          "b",
+          "!b.txt",
+          "**/logs/*.log",
+          "*.l?g",
+          "a/",
+          "!a/",
+          "é.*");
+
+  @TempDir Path tmp;
 
   /** The reader the tests' sources use; {@code null} for java.nio. */
   NativeDirectoryReader reader() {
@@ -79,10 +130,14 @@ class IgnoreFilesTest {
     IgnoreFiles files = new IgnoreFiles(global);
     boolean readAttributes = random.nextBoolean();
 
-    assertEquals(gitUntracked(repo, global), crawledFiles(repo, files, readAttributes, 1 + random.nextInt(4)),
+    assertEquals(
+        gitUntracked(repo, global),
+        crawledFiles(repo, files, readAttributes, 1 + random.nextInt(4)),
         "from the work tree's root, seed " + seed);
     Path inside = randomDirectory(repo, random);
-    assertEquals(gitUntracked(inside, global), crawledFiles(inside, files, readAttributes, 2),
+    assertEquals(
+        gitUntracked(inside, global),
+        crawledFiles(inside, files, readAttributes, 2),
         "from " + repo.relativize(inside) + ", seed " + seed);
   }
 
@@ -100,7 +155,8 @@ class IgnoreFilesTest {
       Files.writeString(dir.resolve("x.tmp"), "");
     }
     Set<String> crawled = crawledFiles(outer, new IgnoreFiles(null), true, 2);
-    assertEquals(Set.of(".gitignore", "x.tmp", "vendor/inner/.gitignore", "vendor/inner/x.log"), crawled);
+    assertEquals(
+        Set.of(".gitignore", "x.tmp", "vendor/inner/.gitignore", "vendor/inner/x.log"), crawled);
     // git agrees about each tree on its own (it lists the nested one as a directory).
     assertEquals(Set.of(".gitignore", "x.log"), gitUntracked(inner, null));
   }
@@ -113,19 +169,24 @@ class IgnoreFilesTest {
     Files.writeString(repo.resolve(".gitignore"), "*.log\n");
     Files.writeString(repo.resolve(".ignore"), "!keep.log\nsecret\n");
     Files.writeString(repo.resolve("sub/.ignore"), "*.txt\n");
-    for (String name : List.of("x.log", "keep.log", "secret", "sub/a.txt", "sub/keep.log", "sub/b")) {
+    for (String name :
+        List.of("x.log", "keep.log", "secret", "sub/a.txt", "sub/keep.log", "sub/b")) {
       Files.writeString(repo.resolve(name), "");
     }
-    assertEquals(Set.of(".gitignore", ".ignore", "keep.log", "sub/.ignore", "sub/keep.log", "sub/b"),
+    assertEquals(
+        Set.of(".gitignore", ".ignore", "keep.log", "sub/.ignore", "sub/keep.log", "sub/b"),
         crawledFiles(repo, new IgnoreFiles(null), true, 2));
 
-    Path plain = tmp.resolve("plain"); // no .git: .gitignore files mean nothing, .ignore files still do
+    Path plain =
+        tmp.resolve("plain"); // no .git: .gitignore files mean nothing, .ignore files still do
     Files.createDirectories(plain);
     Files.writeString(plain.resolve(".gitignore"), "*.log\n");
     Files.writeString(plain.resolve(".ignore"), "*.txt\n");
     Files.writeString(plain.resolve("a.log"), "");
     Files.writeString(plain.resolve("a.txt"), "");
-    assertEquals(Set.of(".gitignore", ".ignore", "a.log"), crawledFiles(plain, new IgnoreFiles(null), true, 1));
+    assertEquals(
+        Set.of(".gitignore", ".ignore", "a.log"),
+        crawledFiles(plain, new IgnoreFiles(null), true, 1));
   }
 
   @Test
@@ -135,19 +196,22 @@ class IgnoreFilesTest {
     git(repo, "init", "-q");
     Files.writeString(repo.resolve(".gitignore"), "build/\n!build/keep/\n");
     Files.writeString(repo.resolve("build/keep/a"), "");
-    Files.setPosixFilePermissions(repo.resolve("build"), PosixFilePermissions.fromString(
-        "---------"));
+    Files.setPosixFilePermissions(
+        repo.resolve("build"), PosixFilePermissions.fromString("---------"));
     try {
       // An unreadable ignored directory is no error: it is never opened.
-      FileTreeSource source = FileTreeSource.over(List.of(repo),
-          FileTreeOptions.defaults().withIgnoreFiles(new IgnoreFiles(null)), reader());
-      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(), v -> { })) {
+      FileTreeSource source =
+          FileTreeSource.over(
+              List.of(repo),
+              FileTreeOptions.defaults().withIgnoreFiles(new IgnoreFiles(null)),
+              reader());
+      try (Crawl<FileEntry> crawl = Crawler.over(source).workers(2).start(source.root(), v -> {})) {
         CrawlReport<FileEntry> report = crawl.await();
         assertEquals(Outcome.COMPLETE, report.outcome(), report.errors().toString());
       }
     } finally {
-      Files.setPosixFilePermissions(repo.resolve("build"), PosixFilePermissions.fromString(
-          "rwx------"));
+      Files.setPosixFilePermissions(
+          repo.resolve("build"), PosixFilePermissions.fromString("rwx------"));
     }
     assertEquals(gitUntracked(repo, null), crawledFiles(repo, new IgnoreFiles(null), true, 2));
     assertEquals(Set.of(".gitignore"), gitUntracked(repo, null));
@@ -159,20 +223,35 @@ class IgnoreFilesTest {
     Files.createDirectories(home.resolve(".config/git"));
     Map<String, String> env = Map.of("HOME", home.toString(), "GIT_CONFIG_NOSYSTEM", "1");
     assertEquals(home.resolve(".config/git/ignore"), IgnoreFiles.gitDefaults(env).globalExcludes());
-    assertEquals(tmp.resolve("xdg/git/ignore"), IgnoreFiles.gitDefaults(Map.of("HOME", home.toString(),
-        "XDG_CONFIG_HOME", tmp.resolve("xdg").toString(), "GIT_CONFIG_NOSYSTEM", "1")).globalExcludes());
+    assertEquals(
+        tmp.resolve("xdg/git/ignore"),
+        IgnoreFiles.gitDefaults(
+                Map.of(
+                    "HOME",
+                    home.toString(),
+                    "XDG_CONFIG_HOME",
+                    tmp.resolve("xdg").toString(),
+                    "GIT_CONFIG_NOSYSTEM",
+                    "1"))
+            .globalExcludes());
     Files.writeString(home.resolve(".config/git/config"), "[core]\n\texcludesFile = ~/from-xdg\n");
     assertEquals(home.resolve("from-xdg"), IgnoreFiles.gitDefaults(env).globalExcludes());
-    Files.writeString(home.resolve(".gitconfig"), "[user]\n\tname = x\n[core]\n\texcludesfile = /etc/from-home\n");
+    Files.writeString(
+        home.resolve(".gitconfig"),
+        "[user]\n\tname = x\n[core]\n\texcludesfile = /etc/from-home\n");
     assertEquals(Path.of("/etc/from-home"), IgnoreFiles.gitDefaults(env).globalExcludes());
-    Files.writeString(home.resolve(".gitconfig"), "[core\n"); // unreadable: git's default order goes on
+    Files.writeString(
+        home.resolve(".gitconfig"), "[core\n"); // unreadable: git's default order goes on
     assertEquals(home.resolve("from-xdg"), IgnoreFiles.gitDefaults(env).globalExcludes());
   }
 
   @Test
   void codec_isRefused_sinceRulesComeFromAncestors() throws Exception {
-    FileTreeSource source = FileTreeSource.over(List.of(tmp),
-        FileTreeOptions.defaults().withIgnoreFiles(new IgnoreFiles(null)), reader());
+    FileTreeSource source =
+        FileTreeSource.over(
+            List.of(tmp),
+            FileTreeOptions.defaults().withIgnoreFiles(new IgnoreFiles(null)),
+            reader());
     assertThrows(UnsupportedOperationException.class, source::codec);
   }
 
@@ -208,7 +287,11 @@ class IgnoreFilesTest {
   private static Path randomDirectory(Path repo, Random random) throws IOException {
     List<Path> dirs;
     try (var walk = Files.walk(repo)) {
-      dirs = walk.filter(Files::isDirectory).filter(p -> !repo.relativize(p).startsWith(".git")).sorted().toList();
+      dirs =
+          walk.filter(Files::isDirectory)
+              .filter(p -> !repo.relativize(p).startsWith(".git"))
+              .sorted()
+              .toList();
     }
     return dirs.get(random.nextInt(dirs.size()));
   }
@@ -220,10 +303,13 @@ class IgnoreFilesTest {
   @Test
   void ignoreFilePastPathMax_failsItsDirectory_neverSkippedSilently() throws Exception {
     Path root = Files.createDirectory(tmp.resolve("deep-ignore"));
-    TestTrees.shell(root, "set -e; s=$(printf 'd/%.0s' {1..1100}); mkdir -p \"$s$s\"; cd \"$s\"; cd \"$s\"\n"
-        + "echo '*.log' > .ignore; touch a.log b.txt; mkdir shallow-enough");
+    TestTrees.shell(
+        root,
+        "set -e; s=$(printf 'd/%.0s' {1..1100}); mkdir -p \"$s$s\"; cd \"$s\"; cd \"$s\"\n"
+            + "echo '*.log' > .ignore; touch a.log b.txt; mkdir shallow-enough");
     try {
-      FileTreeOptions options = FileTreeOptions.defaults().withIgnoreFiles(IgnoreFiles.gitDefaults());
+      FileTreeOptions options =
+          FileTreeOptions.defaults().withIgnoreFiles(IgnoreFiles.gitDefaults());
       FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
       VisitLog<FileEntry, Path> log = new VisitLog<>(FileEntry::path);
       CrawlReport<FileEntry> report;
@@ -231,14 +317,21 @@ class IgnoreFilesTest {
         report = crawl.await();
       }
       assertVisitedOnce(report, log);
-      Set<String> found = log.counts().keySet().stream().map(path -> path.getFileName().toString())
-          .collect(Collectors.toSet());
+      Set<String> found =
+          log.counts().keySet().stream()
+              .map(path -> path.getFileName().toString())
+              .collect(Collectors.toSet());
       assertEquals(Outcome.PARTIAL, report.outcome());
       assertEquals(1, report.errors().size(), report.errors().toString());
       String reason = FileErrors.reason(report.errors().get(0).cause());
       // java.nio stops above it, at the first directory past the limit.
-      assertEquals(true, reason.startsWith(reader() != null ? "File name too long: an ignore file whose path reaches "
-          + "PATH_MAX" : "File name too long: not listed"), reason);
+      assertEquals(
+          true,
+          reason.startsWith(
+              reader() != null
+                  ? "File name too long: an ignore file whose path reaches " + "PATH_MAX"
+                  : "File name too long: not listed"),
+          reason);
       assertEquals(false, found.contains("a.log"), "what the ignore file names is never printed");
     } finally {
       TestTrees.shell(tmp, "rm -rf deep-ignore");
@@ -246,9 +339,10 @@ class IgnoreFilesTest {
   }
 
   /** Files (not directories) a crawl from {@code root} visits, relative to it. */
-  private Set<String> crawledFiles(Path root, IgnoreFiles files, boolean readAttributes, int workers)
-      throws Exception {
-    FileTreeOptions options = FileTreeOptions.defaults().withReadLeafAttributes(readAttributes).withIgnoreFiles(files);
+  private Set<String> crawledFiles(
+      Path root, IgnoreFiles files, boolean readAttributes, int workers) throws Exception {
+    FileTreeOptions options =
+        FileTreeOptions.defaults().withReadLeafAttributes(readAttributes).withIgnoreFiles(files);
     FileTreeSource source = FileTreeSource.over(List.of(root), options, reader());
     VisitLog<FileEntry, FileEntry> log = new VisitLog<>(entry -> entry);
     try (Crawl<FileEntry> crawl = Crawler.over(source).workers(workers).start(source.root(), log)) {
@@ -265,7 +359,10 @@ class IgnoreFilesTest {
     return found;
   }
 
-  /** What git lists as untracked and not ignored under {@code dir}: every file, since nothing is tracked. */
+  /**
+   * What git lists as untracked and not ignored under {@code dir}: every file, since nothing is
+   * tracked.
+   */
   private Set<String> gitUntracked(Path dir, Path globalExcludes) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     if (globalExcludes != null) {
@@ -273,16 +370,19 @@ class IgnoreFilesTest {
     }
     command.addAll(List.of("ls-files", "-z", "--others", "--exclude-standard"));
     String out = git(dir, command.subList(1, command.size()).toArray(String[]::new));
-    return out.isEmpty() ? Set.of()
-        : Arrays.stream(out.split("\0")).filter(p -> !p.endsWith("/")).collect(Collectors.toCollection(
-            TreeSet::new));
+    return out.isEmpty()
+        ? Set.of()
+        : Arrays.stream(out.split("\0"))
+            .filter(p -> !p.endsWith("/"))
+            .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Runs git in {@code dir} with no user or system configuration; its stdout. */
   private String git(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
     builder.environment().put("HOME", tmp.toString());
     builder.environment().put("XDG_CONFIG_HOME", tmp.resolve("no-xdg").toString());

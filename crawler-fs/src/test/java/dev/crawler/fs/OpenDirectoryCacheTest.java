@@ -29,11 +29,14 @@ class OpenDirectoryCacheTest {
     int at = cache.nearestAncestor(b("/a/bb/c/d"));
     assertEquals(11, cache.descriptor(at));
     assertEquals("/a/bb/c/".length(), cache.remainderStart(at, b("/a/bb/c/d")));
-    assertEquals(10, cache.descriptor(cache.nearestAncestor(b("/a/bbb/x")))); // /a/b is no ancestor of /a/bbb
+    assertEquals(
+        10,
+        cache.descriptor(cache.nearestAncestor(b("/a/bbb/x")))); // /a/b is no ancestor of /a/bbb
     at = cache.nearestAncestor(b("/z/y"));
     assertEquals(13, cache.descriptor(at));
     assertEquals(1, cache.remainderStart(at, b("/z/y")));
-    assertEquals(13, cache.descriptor(cache.nearestAncestor(b("/a")))); // itself is not its ancestor; / is
+    assertEquals(
+        13, cache.descriptor(cache.nearestAncestor(b("/a")))); // itself is not its ancestor; / is
     OpenDirectoryCache relative = new OpenDirectoryCache(closed::add);
     assertEquals(-1, relative.nearestAncestor(b("a/b")));
     relative.keep(b("a"), 20);

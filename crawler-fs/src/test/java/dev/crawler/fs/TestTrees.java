@@ -22,9 +22,9 @@ public final class TestTrees {
   private TestTrees() {}
 
   /**
-   * A tree with what trips walkers up: nesting, empty directories, hidden entries, links to a
-   * file, to a directory, to an ancestor, a dangling link, a FIFO, and names with a newline, a
-   * space, a star, and bytes that are not UTF-8.
+   * A tree with what trips walkers up: nesting, empty directories, hidden entries, links to a file,
+   * to a directory, to an ancestor, a dangling link, a FIFO, and names with a newline, a space, a
+   * star, and bytes that are not UTF-8.
    *
    * @param root the directory to fill, made if missing
    * @return {@code root}, so a test's set-up is one line
@@ -47,13 +47,17 @@ public final class TestTrees {
     Files.createSymbolicLink(root.resolve("links/to-dir"), Path.of("../d1"));
     Files.createSymbolicLink(root.resolve("links/to-ancestor"), Path.of(".."));
     Files.createSymbolicLink(root.resolve("links/dangling"), Path.of("nowhere"));
-    shell(root, "mkfifo pipe && mkdir -p odd && touch \"odd/with space\" 'odd/star*man' "
-        + "\"odd/$(printf 'new\\nline')\" \"odd/$(printf 'bad\\377byte')\" \"odd/$(printf 'caf\\303\\251')\"");
+    shell(
+        root,
+        "mkfifo pipe && mkdir -p odd && touch \"odd/with space\" 'odd/star*man' \"odd/$(printf"
+            + " 'new\\n"
+            + "line')\" \"odd/$(printf 'bad\\377byte')\" \"odd/$(printf 'caf\\303\\251')\"");
     return root;
   }
 
   /** The paths {@code find} prints for {@code root} with extra arguments, as byte strings. */
-  public static Set<String> find(Path root, String... args) throws IOException, InterruptedException {
+  public static Set<String> find(Path root, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("find");
     if (args.length > 0 && args[0].equals("-L")) {
@@ -107,7 +111,8 @@ public final class TestTrees {
   }
 
   public static void shell(Path dir, String script) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).inheritIO().start();
+    Process p =
+        new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IOException("shell failed: " + script);
     }

@@ -15,29 +15,30 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Kafka client settings from a properties file, as Kafka's own tools take them: how to reach a
  * secured cluster (security.protocol, sasl.*, ssl.*: SASL_SSL, TLS, mTLS, SCRAM, OAuth) and any
- * other key Kafka's clients know, given to every client a crawl makes. Passwords stay in the
- * file, never on a command line. Each process reads its own: nothing of it is written to Kafka.
+ * other key Kafka's clients know, given to every client a crawl makes. Passwords stay in the file,
+ * never on a command line. Each process reads its own: nothing of it is written to Kafka.
  *
  * <p>A key the crawl sets itself is refused when read, never silently overridden: exactly once
  * rests on some (isolation.level, enable.idempotence, transactional.id, acks, group.id,
  * enable.auto.commit), every wait being bounded on others (its timeouts), and the rest are the
- * crawl's flags (bootstrap.servers is {@code --kafka}). See {@link Clients#CRAWL_KEYS}. One of
- * them is the crawl's to take, not to refuse: {@value #TRANSACTION_TIMEOUT} becomes the crawl's
- * transaction timeout ({@link KafkaCrawlSettings#withClient}), for listings slower than its
- * default allows; the brokers' {@code transaction.max.timeout.ms} (15 minutes by default) bounds
- * it.
+ * crawl's flags (bootstrap.servers is {@code --kafka}). See {@link Clients#CRAWL_KEYS}. One of them
+ * is the crawl's to take, not to refuse: {@value #TRANSACTION_TIMEOUT} becomes the crawl's
+ * transaction timeout ({@link KafkaCrawlSettings#withClient}), for listings slower than its default
+ * allows; the brokers' {@code transaction.max.timeout.ms} (15 minutes by default) bounds it.
  *
  * <p>Immutable and thread-safe. {@link #toString()} names the keys, never their values.
  */
 public final class ClientProperties {
   /** No file: the crawl's own settings alone, PLAINTEXT. */
-  public static final ClientProperties NONE = new ClientProperties(Map.of(), "no client properties", null);
+  public static final ClientProperties NONE =
+      new ClientProperties(Map.of(), "no client properties", null);
 
   /** The one key of {@link Clients#CRAWL_KEYS} a file may give: the crawl's transaction timeout. */
   public static final String TRANSACTION_TIMEOUT = "transaction.timeout.ms";
 
   private final Map<String, String> values;
   private final String source;
+
   /** {@value #TRANSACTION_TIMEOUT}, taken out of {@link #values}; {@code null} when not given. */
   private final Duration transactionTimeout;
 
@@ -51,8 +52,8 @@ public final class ClientProperties {
    * Reads a properties file (ISO 8859-1 with escapes, as Kafka's tools read it).
    *
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException naming the key, if the file sets a key the crawl sets
-   *     itself or a value Kafka's clients refuse
+   * @throws IllegalArgumentException naming the key, if the file sets a key the crawl sets itself
+   *     or a value Kafka's clients refuse
    * @param file the properties file
    * @return its settings
    */
@@ -82,11 +83,16 @@ public final class ClientProperties {
     Duration transactionTimeout = transactionTimeout(clients.remove(TRANSACTION_TIMEOUT), source);
     for (String key : clients.keySet()) {
       if (Clients.CRAWL_KEYS.contains(key)) {
-        throw new IllegalArgumentException(source + " sets " + key + ", which the crawl sets itself (its exactly-once "
-            + "delivery, its timeouts and its flags depend on those keys): remove it");
+        throw new IllegalArgumentException(
+            source
+                + " sets "
+                + key
+                + ", which the crawl sets itself (its exactly-once "
+                + "delivery, its timeouts and its flags depend on those keys): remove it");
       }
     }
-    ClientProperties properties = new ClientProperties(Map.copyOf(clients), source, transactionTimeout);
+    ClientProperties properties =
+        new ClientProperties(Map.copyOf(clients), source, transactionTimeout);
     try {
       Clients.check(properties);
     } catch (ConfigException e) {
@@ -106,9 +112,14 @@ public final class ClientProperties {
       value = -1;
     }
     if (value < 3_000 || value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(source + " sets " + TRANSACTION_TIMEOUT + " to '" + millis
-          + "': give a number of milliseconds from 3000 (a transaction lasts at least its one-second slice and"
-          + " a listing), such as 60000");
+      throw new IllegalArgumentException(
+          source
+              + " sets "
+              + TRANSACTION_TIMEOUT
+              + " to '"
+              + millis
+              + "': give a number of milliseconds from 3000 (a transaction lasts at least its"
+              + " one-second slice and a listing), such as 60000");
     }
     return Duration.ofMillis(value);
   }

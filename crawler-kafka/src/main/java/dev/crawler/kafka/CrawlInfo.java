@@ -9,17 +9,29 @@ import java.util.Objects;
  *
  * @param id the crawl's id
  * @param state running, finished, or abandoned (see {@link State})
- * @param outcome for a finished crawl, {@code COMPLETE}, or {@code PARTIAL} when a branch failed; else {@code null}
+ * @param outcome for a finished crawl, {@code COMPLETE}, or {@code PARTIAL} when a branch failed;
+ *     else {@code null}
  * @param started when its spec was written (the broker's record time); {@code null} if it has none
  * @param ended when its end was written; {@code null} unless finished
  * @param visits the visits it committed so far (the roots' and every process's)
- * @param bytes the bytes its topics hold on the brokers' disks, every replica; -1 if the broker would not say
+ * @param bytes the bytes its topics hold on the brokers' disks, every replica; -1 if the broker
+ *     would not say
  * @param processes members of its engine group: the processes listing it
- * @param readers members of its readers group: processes that follow it from outside ({@link ReaderPresence})
+ * @param readers members of its readers group: processes that follow it from outside ({@link
+ *     ReaderPresence})
  * @param lifetime how long it outlives its end
  */
-public record CrawlInfo(String id, State state, Outcome outcome, Instant started, Instant ended, long visits,
-    long bytes, int processes, int readers, CrawlLifetime lifetime) {
+public record CrawlInfo(
+    String id,
+    State state,
+    Outcome outcome,
+    Instant started,
+    Instant ended,
+    long visits,
+    long bytes,
+    int processes,
+    int readers,
+    CrawlLifetime lifetime) {
 
   /** Where a crawl is in its life. */
   public enum State {
@@ -67,6 +79,8 @@ public record CrawlInfo(String id, State state, Outcome outcome, Instant started
    * @return when it is due, or {@code null}
    */
   public Instant cleanupDue() {
-    return state != State.FINISHED || lifetime.kept() || ended == null ? null : ended.plus(lifetime.grace());
+    return state != State.FINISHED || lifetime.kept() || ended == null
+        ? null
+        : ended.plus(lifetime.grace());
   }
 }

@@ -28,7 +28,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creating a crawl's topics, and finding a crawl that exists: what start and join need of the admin. */
+/**
+ * Creating a crawl's topics, and finding a crawl that exists: what start and join need of the
+ * admin.
+ */
 final class CrawlTopics {
   private static final Logger log = LoggerFactory.getLogger(CrawlTopics.class);
 
@@ -39,8 +42,8 @@ final class CrawlTopics {
    * where clients may not create topics) if they fit: the partitions the crawl writes to, records
    * deleted only by age or size (never compacted), and nothing written yet.
    *
-   * @throws KafkaCrawlException if Kafka cannot be reached, a crawl with this id exists, or a
-   *     topic of its name exists and does not fit
+   * @throws KafkaCrawlException if Kafka cannot be reached, a crawl with this id exists, or a topic
+   *     of its name exists and does not fit
    */
   static void create(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
     Map<String, Integer> partitions = new LinkedHashMap<>();
@@ -52,18 +55,31 @@ final class CrawlTopics {
       int brokers = reach(admin, settings);
       int replicas = settings.topics().replicasOn(brokers);
       if (replicas > brokers) {
-        throw new KafkaCrawlException("the crawl's topics need " + replicas + " replicas, and Kafka at "
-            + settings.bootstrap() + " has " + brokers + (brokers == 1 ? " broker" : " brokers")
-            + ": ask for " + brokers + " or fewer");
+        throw new KafkaCrawlException(
+            "the crawl's topics need "
+                + replicas
+                + " replicas, and Kafka at "
+                + settings.bootstrap()
+                + " has "
+                + brokers
+                + (brokers == 1 ? " broker" : " brokers")
+                + ": ask for "
+                + brokers
+                + " or fewer");
       }
       Set<String> names = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
       List<String> existing = partitions.keySet().stream().filter(names::contains).toList();
       if (!existing.isEmpty()) {
         checkFit(admin, settings, partitions, existing);
       }
-      List<NewTopic> missing = partitions.entrySet().stream().filter(t -> !names.contains(t.getKey()))
-          .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) replicas)
-              .configs(configs(settings, t.getKey(), replicas))).toList();
+      List<NewTopic> missing =
+          partitions.entrySet().stream()
+              .filter(t -> !names.contains(t.getKey()))
+              .map(
+                  t ->
+                      new NewTopic(t.getKey(), t.getValue(), (short) replicas)
+                          .configs(configs(settings, t.getKey(), replicas)))
+              .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(timeout, TimeUnit.MILLISECONDS);
       }
@@ -71,8 +87,15 @@ final class CrawlTopics {
       if (e.getCause() instanceof TopicExistsException) { // another starter of this id, just now
         throw existsAlready(settings, e);
       }
-      throw refused(settings, e.getCause()).orElseGet(() -> new KafkaCrawlException(
-          "cannot create the crawl's topics at " + settings.bootstrap() + ": " + e.getCause().getMessage(), e));
+      throw refused(settings, e.getCause())
+          .orElseGet(
+              () ->
+                  new KafkaCrawlException(
+                      "cannot create the crawl's topics at "
+                          + settings.bootstrap()
+                          + ": "
+                          + e.getCause().getMessage(),
+                      e));
     } catch (TimeoutException e) {
       throw unreachable(settings, e);
     }
@@ -80,15 +103,16 @@ final class CrawlTopics {
 
   /**
    * What a topic of the crawl is made with: records deleted by age alone, never compacted; the
-   * events kept whole (the end is their sum from the first), the branches and visits as long as
-   * the settings say; a majority of the replicas in sync for a write to count.
+   * events kept whole (the end is their sum from the first), the branches and visits as long as the
+   * settings say; a majority of the replicas in sync for a write to count.
    */
   static Map<String, String> configs(KafkaCrawlSettings settings, String topic, int replicas) {
     Map<String, String> configs = new LinkedHashMap<>();
     configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     configs.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMillis(settings, topic)));
     configs.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
-    configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(TopicSettings.minInSync(replicas)));
+    configs.put(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(TopicSettings.minInSync(replicas)));
     return configs;
   }
 
@@ -98,51 +122,86 @@ final class CrawlTopics {
   }
 
   /** Refuses topics that exist and do not fit a new crawl: a used crawl's above all. */
-  private static void checkFit(Admin admin, KafkaCrawlSettings settings, Map<String, Integer> partitions,
-      List<String> existing) throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
+  private static void checkFit(
+      Admin admin,
+      KafkaCrawlSettings settings,
+      Map<String, Integer> partitions,
+      List<String> existing)
+      throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
     long timeout = settings.brokerTimeout().toMillis();
-    if (existing.contains(settings.eventsTopic()) && !unused(admin, settings, settings.eventsTopic(), 1)) {
+    if (existing.contains(settings.eventsTopic())
+        && !unused(admin, settings, settings.eventsTopic(), 1)) {
       throw existsAlready(settings, null);
     }
-    Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames()
-        .get(timeout, TimeUnit.MILLISECONDS);
+    Map<String, TopicDescription> described =
+        admin.describeTopics(existing).allTopicNames().get(timeout, TimeUnit.MILLISECONDS);
     for (String topic : existing) {
       int have = described.get(topic).partitions().size();
       if (have != partitions.get(topic)) {
-        throw new KafkaCrawlException("the topic " + topic + " exists with " + have + " partitions; the crawl needs "
-            + partitions.get(topic) + ": create it so, or delete it");
+        throw new KafkaCrawlException(
+            "the topic "
+                + topic
+                + " exists with "
+                + have
+                + " partitions; the crawl needs "
+                + partitions.get(topic)
+                + ": create it so, or delete it");
       }
     }
-    List<ConfigResource> resources = existing.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
-        .toList();
-    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(timeout, TimeUnit.MILLISECONDS);
+    List<ConfigResource> resources =
+        existing.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, Config> configs =
+        admin.describeConfigs(resources).all().get(timeout, TimeUnit.MILLISECONDS);
     for (ConfigResource resource : resources) {
       ConfigEntry policy = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
       if (policy != null && !TopicConfig.CLEANUP_POLICY_DELETE.equals(policy.value())) {
-        throw new KafkaCrawlException("the topic " + resource.name() + " has " + TopicConfig.CLEANUP_POLICY_CONFIG
-            + "=" + policy.value() + "; the crawl needs " + TopicConfig.CLEANUP_POLICY_DELETE
-            + " (compaction would drop its records)");
+        throw new KafkaCrawlException(
+            "the topic "
+                + resource.name()
+                + " has "
+                + TopicConfig.CLEANUP_POLICY_CONFIG
+                + "="
+                + policy.value()
+                + "; the crawl needs "
+                + TopicConfig.CLEANUP_POLICY_DELETE
+                + " (compaction would drop its records)");
       }
       ConfigEntry bytes = configs.get(resource).get(TopicConfig.RETENTION_BYTES_CONFIG);
       if (bytes != null && bytes.value() != null && Long.parseLong(bytes.value()) >= 0) {
-        throw new KafkaCrawlException("the topic " + resource.name() + " has " + TopicConfig.RETENTION_BYTES_CONFIG
-            + "=" + bytes.value() + "; the crawl needs -1 (records deleted by size would be lost to it): set it so");
+        throw new KafkaCrawlException(
+            "the topic "
+                + resource.name()
+                + " has "
+                + TopicConfig.RETENTION_BYTES_CONFIG
+                + "="
+                + bytes.value()
+                + "; the crawl needs -1 (records deleted by size would be lost to it): set it so");
       }
       long want = retentionMillis(settings, resource.name());
       ConfigEntry ms = configs.get(resource).get(TopicConfig.RETENTION_MS_CONFIG);
       long have = ms == null || ms.value() == null ? -1 : Long.parseLong(ms.value());
       if (have >= 0 && (want < 0 || have < want)) {
         boolean events = resource.name().equals(settings.eventsTopic());
-        throw new KafkaCrawlException("the topic " + resource.name() + " has " + TopicConfig.RETENTION_MS_CONFIG
-            + "=" + have + "; the crawl needs " + (events ? "-1 (its end is the sum of every event since the first)"
-                : want < 0 ? "-1 (it keeps them as long as the topic lives, unless asked for less)"
-                : want + " or more, or -1")
-            + ": set it so");
+        throw new KafkaCrawlException(
+            "the topic "
+                + resource.name()
+                + " has "
+                + TopicConfig.RETENTION_MS_CONFIG
+                + "="
+                + have
+                + "; the crawl needs "
+                + (events
+                    ? "-1 (its end is the sum of every event since the first)"
+                    : want < 0
+                        ? "-1 (it keeps them as long as the topic lives, unless asked for less)"
+                        : want + " or more, or -1")
+                + ": set it so");
       }
     }
     for (String topic : existing) {
       if (!unused(admin, settings, topic, partitions.get(topic))) {
-        throw new KafkaCrawlException("the topic " + topic + " holds records already; a new crawl needs it empty");
+        throw new KafkaCrawlException(
+            "the topic " + topic + " holds records already; a new crawl needs it empty");
       }
     }
   }
@@ -150,14 +209,15 @@ final class CrawlTopics {
   /**
    * Refuses to seed a crawl whose events were written since {@link #create} looked. Called by the
    * starter after its transactional producer's {@code initTransactions}, which fences (and rolls
-   * back) any other starter of the same id: whoever seeds second sees the first's records, or
-   * its aborted transaction's marker, and stops here; whoever was fenced fails to commit. So two
+   * back) any other starter of the same id: whoever seeds second sees the first's records, or its
+   * aborted transaction's marker, and stops here; whoever was fenced fails to commit. So two
    * starters of one id, with topics that existed before, never both seed.
    *
    * @return the topics the crawl is seeded on, to be recorded with its spec
    * @throws KafkaCrawlException if anything was ever written to the crawl's events
    */
-  static TopicIds checkUnseeded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  static TopicIds checkUnseeded(KafkaCrawlSettings settings)
+      throws KafkaCrawlException, InterruptedException {
     try (Admin admin = admin(settings)) {
       if (!unused(admin, settings, settings.eventsTopic(), 1)) {
         throw existsAlready(settings, null);
@@ -173,9 +233,13 @@ final class CrawlTopics {
   /** The crawl's topics as they are now: ids and partitions. */
   private static TopicIds ids(Admin admin, KafkaCrawlSettings settings)
       throws ExecutionException, TimeoutException, InterruptedException {
-    List<String> names = List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
-    Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
-        .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    List<String> names =
+        List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
+    Map<String, TopicDescription> described =
+        admin
+            .describeTopics(names)
+            .allTopicNames()
+            .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
     Map<String, TopicIds.Topic> topics = new LinkedHashMap<>();
     for (String name : names) {
       TopicDescription d = described.get(name);
@@ -184,21 +248,34 @@ final class CrawlTopics {
     return new TopicIds(topics);
   }
 
-  /** Whether nothing was ever written to the first {@code partitions} partitions of {@code topic}. */
-  private static boolean unused(Admin admin, KafkaCrawlSettings settings, String topic, int partitions)
+  /**
+   * Whether nothing was ever written to the first {@code partitions} partitions of {@code topic}.
+   */
+  private static boolean unused(
+      Admin admin, KafkaCrawlSettings settings, String topic, int partitions)
       throws ExecutionException, TimeoutException, InterruptedException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     // The latest offset counts every record and transaction marker ever written, committed or not.
-    return admin.listOffsets(latest).all().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .values().stream().allMatch(offset -> offset.offset() == 0);
+    return admin
+        .listOffsets(latest)
+        .all()
+        .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .values()
+        .stream()
+        .allMatch(offset -> offset.offset() == 0);
   }
 
   static KafkaCrawlException existsAlready(KafkaCrawlSettings settings, Exception cause) {
-    return new KafkaCrawlException("a crawl with id " + settings.crawlId() + " exists already at "
-        + settings.bootstrap() + ": pick another id", cause);
+    return new KafkaCrawlException(
+        "a crawl with id "
+            + settings.crawlId()
+            + " exists already at "
+            + settings.bootstrap()
+            + ": pick another id",
+        cause);
   }
 
   /**
@@ -206,18 +283,30 @@ final class CrawlTopics {
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with this id
    */
-  static CrawlSpec spec(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  static CrawlSpec spec(KafkaCrawlSettings settings)
+      throws KafkaCrawlException, InterruptedException {
     long started = System.nanoTime();
     try (Admin admin = admin(settings)) {
       // No describeCluster first, as create() does: listing the topics fails in the same ways, as
       // clearly (unreachable, refused), and a joiner's start-up waits for every round trip.
-      Set<String> names = admin.listTopics().names().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      Set<String> names =
+          admin
+              .listTopics()
+              .names()
+              .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!names.contains(settings.eventsTopic()) || !names.contains(settings.branchesTopic())) {
-        throw new KafkaCrawlException("no crawl with id " + settings.crawlId() + " at " + settings.bootstrap()
-            + " (crawl fs ... --kafka starts one and prints its id)");
+        throw new KafkaCrawlException(
+            "no crawl with id "
+                + settings.crawlId()
+                + " at "
+                + settings.bootstrap()
+                + " (crawl fs ... --kafka starts one and prints its id)");
       }
       CrawlSpec spec = readSpec(settings, admin);
-      log.debug("read the spec of crawl {} in {} ms", settings.crawlId(), (System.nanoTime() - started) / 1_000_000);
+      log.debug(
+          "read the spec of crawl {} in {} ms",
+          settings.crawlId(),
+          (System.nanoTime() - started) / 1_000_000);
       return spec;
     } catch (ExecutionException e) {
       throw refused(settings, e.getCause()).orElseGet(() -> unreachable(settings, e));
@@ -226,7 +315,10 @@ final class CrawlTopics {
     }
   }
 
-  /** The spec at the head of the events, once its topics' ids (right after it) are checked against {@code admin}'s. */
+  /**
+   * The spec at the head of the events, once its topics' ids (right after it) are checked against
+   * {@code admin}'s.
+   */
   private static CrawlSpec readSpec(KafkaCrawlSettings settings, Admin admin)
       throws KafkaCrawlException, InterruptedException {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
@@ -253,7 +345,8 @@ final class CrawlTopics {
     if (spec != null) {
       return spec;
     }
-    throw new KafkaCrawlException("the crawl " + settings.crawlId() + " has no spec yet: is it still starting?");
+    throw new KafkaCrawlException(
+        "the crawl " + settings.crawlId() + " has no spec yet: is it still starting?");
   }
 
   /**
@@ -269,15 +362,21 @@ final class CrawlTopics {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
     long start = reader.beginningOffsets(List.of(events)).get(events);
     if (start > 0) {
-      throw new KafkaCrawlException("the events of crawl " + settings.crawlId() + " at " + settings.bootstrap()
-          + " were deleted up to offset " + start + " (retention, or deleted records): its end can no longer be"
-          + " told, so it cannot be followed");
+      throw new KafkaCrawlException(
+          "the events of crawl "
+              + settings.crawlId()
+              + " at "
+              + settings.bootstrap()
+              + " were deleted up to offset "
+              + start
+              + " (retention, or deleted records): its end can no longer be"
+              + " told, so it cannot be followed");
     }
   }
 
   /**
-   * The crawl's first client, which is where bad client settings show (a missing truststore, a
-   * JAAS line that does not parse): such a failure is the settings' fault, said in one line.
+   * The crawl's first client, which is where bad client settings show (a missing truststore, a JAAS
+   * line that does not parse): such a failure is the settings' fault, said in one line.
    */
   static Admin admin(KafkaCrawlSettings settings) throws KafkaCrawlException {
     try {
@@ -287,8 +386,12 @@ final class CrawlTopics {
       while (cause.getCause() != null) {
         cause = cause.getCause();
       }
-      throw new KafkaCrawlException("cannot make a Kafka client with " + settings.client().source() + ": "
-          + cause.getMessage(), e);
+      throw new KafkaCrawlException(
+          "cannot make a Kafka client with "
+              + settings.client().source()
+              + ": "
+              + cause.getMessage(),
+          e);
     }
   }
 
@@ -298,9 +401,14 @@ final class CrawlTopics {
    *
    * @return how many brokers the cluster has
    */
-  static int reach(Admin admin, KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  static int reach(Admin admin, KafkaCrawlSettings settings)
+      throws KafkaCrawlException, InterruptedException {
     try {
-      return admin.describeCluster().nodes().get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS).size();
+      return admin
+          .describeCluster()
+          .nodes()
+          .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .size();
     } catch (ExecutionException e) {
       throw refused(settings, e.getCause()).orElseGet(() -> unreachable(settings, e));
     } catch (TimeoutException e) {
@@ -311,19 +419,37 @@ final class CrawlTopics {
   /** A broker's refusal of this client, said as such, if {@code cause} is one. */
   static Optional<KafkaCrawlException> refused(KafkaCrawlSettings settings, Throwable cause) {
     if (cause instanceof AuthenticationException) {
-      return Optional.of(new KafkaCrawlException("Kafka at " + settings.bootstrap()
-          + " refused this client" + (settings.client().isEmpty() ? "" : " (check " + settings.client().source() + ")")
-          + ": " + cause.getMessage(), cause));
+      return Optional.of(
+          new KafkaCrawlException(
+              "Kafka at "
+                  + settings.bootstrap()
+                  + " refused this client"
+                  + (settings.client().isEmpty()
+                      ? ""
+                      : " (check " + settings.client().source() + ")")
+                  + ": "
+                  + cause.getMessage(),
+              cause));
     }
     if (cause instanceof AuthorizationException) {
-      return Optional.of(new KafkaCrawlException("Kafka at " + settings.bootstrap()
-          + " does not allow this client: " + cause.getMessage(), cause));
+      return Optional.of(
+          new KafkaCrawlException(
+              "Kafka at "
+                  + settings.bootstrap()
+                  + " does not allow this client: "
+                  + cause.getMessage(),
+              cause));
     }
     return Optional.empty();
   }
 
   static KafkaCrawlException unreachable(KafkaCrawlSettings settings, Exception e) {
-    return new KafkaCrawlException("cannot reach Kafka at " + settings.bootstrap() + " within "
-        + settings.brokerTimeout().toSeconds() + " s (is the broker running, and on that port?)", e);
+    return new KafkaCrawlException(
+        "cannot reach Kafka at "
+            + settings.bootstrap()
+            + " within "
+            + settings.brokerTimeout().toSeconds()
+            + " s (is the broker running, and on that port?)",
+        e);
   }
 }

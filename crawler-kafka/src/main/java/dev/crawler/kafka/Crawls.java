@@ -25,10 +25,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -38,22 +38,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The crawls at a broker, and the end of their lives: listing them with their state and size,
- * deleting one, and the cleanup of finished crawls whose grace period has passed. Stateless;
- * each call makes its own clients.
+ * deleting one, and the cleanup of finished crawls whose grace period has passed. Stateless; each
+ * call makes its own clients.
  *
  * <h2>When a crawl may be deleted</h2>
+ *
  * A crawl is <em>in use</em> while its engine group ({@code crawler.ID}) or its readers group
- * ({@link #readersGroup}) has a member: a process that lists it, or one that follows its visits
- * or events from outside ({@link ReaderPresence}: the starter, an attach). The cleanup ({@link
+ * ({@link #readersGroup}) has a member: a process that lists it, or one that follows its visits or
+ * events from outside ({@link ReaderPresence}: the starter, an attach). The cleanup ({@link
  * #sweep}) deletes only a crawl that is finished, not kept, past its grace period since its end,
- * and not in use; {@link #delete} deletes one that is not in use, or any when forced. The check
- * and the deletion are two steps: a reader that joins between them finds the topics gone and
- * fails (that is the one race left, and it costs no wrong output). A reader joins its group
- * before it reads, so one that was reading when the check ran is always seen.
+ * and not in use; {@link #delete} deletes one that is not in use, or any when forced. The check and
+ * the deletion are two steps: a reader that joins between them finds the topics gone and fails
+ * (that is the one race left, and it costs no wrong output). A reader joins its group before it
+ * reads, so one that was reading when the check ran is always seen.
  *
  * <p>Deleting removes the branches and visits topics, then the events topic (so a deletion cut
- * short leaves the end in sight of the next cleanup), then both groups. Transactional ids cannot
- * be deleted through Kafka's admin API: the broker forgets each one after {@code
+ * short leaves the end in sight of the next cleanup), then both groups. Transactional ids cannot be
+ * deleted through Kafka's admin API: the broker forgets each one after {@code
  * transactional.id.expiration.ms} (7 days by default) without use, and their number per crawl is
  * bounded by its process slots, not by how often processes restarted. Once deleted, the crawl's id
  * can be used again.
@@ -66,7 +67,8 @@ public final class Crawls {
   private Crawls() {}
 
   /**
-   * The group a process that follows crawl {@code crawlId} from outside joins: see {@link ReaderPresence}.
+   * The group a process that follows crawl {@code crawlId} from outside joins: see {@link
+   * ReaderPresence}.
    *
    * @param crawlId the crawl
    * @return the group's id
@@ -84,7 +86,8 @@ public final class Crawls {
    * @return the crawls, by id
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static List<CrawlInfo> list(KafkaCrawlSettings access) throws KafkaCrawlException, InterruptedException {
+  public static List<CrawlInfo> list(KafkaCrawlSettings access)
+      throws KafkaCrawlException, InterruptedException {
     return read(access, id -> true);
   }
 
@@ -96,10 +99,12 @@ public final class Crawls {
    * @return what it is now
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static CrawlInfo describe(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  public static CrawlInfo describe(KafkaCrawlSettings settings)
+      throws KafkaCrawlException, InterruptedException {
     List<CrawlInfo> found = read(settings, settings.crawlId()::equals);
     if (found.isEmpty()) {
-      throw new KafkaCrawlException("no crawl with id " + settings.crawlId() + " at " + settings.bootstrap());
+      throw new KafkaCrawlException(
+          "no crawl with id " + settings.crawlId() + " at " + settings.bootstrap());
     }
     return found.get(0);
   }
@@ -128,7 +133,8 @@ public final class Crawls {
    * stay until their members leave (they are said in {@link Deleted#groupsLeft()}), and those
    * processes lose the crawl.
    *
-   * @throws KafkaCrawlException if Kafka cannot be reached, no crawl has that id, or (unforced) it is in use
+   * @throws KafkaCrawlException if Kafka cannot be reached, no crawl has that id, or (unforced) it
+   *     is in use
    * @param settings names the crawl and how to reach it
    * @param force whether to delete a crawl in use too
    * @return what was deleted, and the groups left
@@ -146,9 +152,9 @@ public final class Crawls {
   }
 
   /**
-   * Deletes the topics and groups of the crawls {@code ids} at {@code access}'s broker, all at once:
-   * the branches and visits topics, then the events (a deletion cut short leaves the end for the
-   * next cleanup), then, once the broker no longer lists them, the groups.
+   * Deletes the topics and groups of the crawls {@code ids} at {@code access}'s broker, all at
+   * once: the branches and visits topics, then the events (a deletion cut short leaves the end for
+   * the next cleanup), then, once the broker no longer lists them, the groups.
    *
    * @return the groups left because they still have members
    */
@@ -170,7 +176,8 @@ public final class Crawls {
       deleteTopics(admin, data, timeout);
       deleteTopics(admin, events, timeout);
       awaitGone(admin, access, Set.copyOf(data), Set.copyOf(events), timeout);
-      for (Map.Entry<String, KafkaFuture<Void>> group : admin.deleteConsumerGroups(groups).deletedGroups().entrySet()) {
+      for (Map.Entry<String, KafkaFuture<Void>> group :
+          admin.deleteConsumerGroups(groups).deletedGroups().entrySet()) {
         try {
           group.getValue().get(timeout, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -182,9 +189,18 @@ public final class Crawls {
         }
       }
     } catch (ExecutionException e) {
-      throw CrawlTopics.refused(access, e.getCause()).orElseGet(() -> new KafkaCrawlException(
-          "cannot delete the crawl" + (ids.size() == 1 ? " " : "s ") + String.join(", ", ids) + " at "
-              + access.bootstrap() + ": " + e.getCause().getMessage(), e));
+      throw CrawlTopics.refused(access, e.getCause())
+          .orElseGet(
+              () ->
+                  new KafkaCrawlException(
+                      "cannot delete the crawl"
+                          + (ids.size() == 1 ? " " : "s ")
+                          + String.join(", ", ids)
+                          + " at "
+                          + access.bootstrap()
+                          + ": "
+                          + e.getCause().getMessage(),
+                      e));
     } catch (TimeoutException e) {
       throw CrawlTopics.unreachable(access, e);
     }
@@ -192,18 +208,23 @@ public final class Crawls {
   }
 
   /**
-   * Waits until the broker no longer lists the deleted topics, so that the ids can be used again
-   * at once: the controller has deleted them when {@code deleteTopics} answers, the brokers learn
-   * it a moment later.
+   * Waits until the broker no longer lists the deleted topics, so that the ids can be used again at
+   * once: the controller has deleted them when {@code deleteTopics} answers, the brokers learn it a
+   * moment later.
    */
-  private static void awaitGone(Admin admin, KafkaCrawlSettings access, Set<String> data, Set<String> events,
-      long timeout) throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
+  private static void awaitGone(
+      Admin admin, KafkaCrawlSettings access, Set<String> data, Set<String> events, long timeout)
+      throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     while (admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS).stream()
         .anyMatch(t -> data.contains(t) || events.contains(t))) {
       if (System.nanoTime() > deadline) {
-        throw new KafkaCrawlException("the broker at " + access.bootstrap() + " still lists deleted topics "
-            + timeout / 1000 + " s after it deleted them");
+        throw new KafkaCrawlException(
+            "the broker at "
+                + access.bootstrap()
+                + " still lists deleted topics "
+                + timeout / 1000
+                + " s after it deleted them");
       }
       Thread.sleep(50); // the brokers' metadata follows the controller within milliseconds
     }
@@ -211,11 +232,13 @@ public final class Crawls {
 
   private static void deleteTopics(Admin admin, List<String> topics, long timeout)
       throws ExecutionException, TimeoutException, InterruptedException {
-    for (Map.Entry<String, KafkaFuture<Void>> topic : admin.deleteTopics(topics).topicNameValues().entrySet()) {
+    for (Map.Entry<String, KafkaFuture<Void>> topic :
+        admin.deleteTopics(topics).topicNameValues().entrySet()) {
       try {
         topic.getValue().get(timeout, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) { // gone already: what we wanted
+        if (!(e.getCause()
+            instanceof UnknownTopicOrPartitionException)) { // gone already: what we wanted
           throw e;
         }
       }
@@ -224,8 +247,8 @@ public final class Crawls {
 
   /**
    * The cleanup: deletes every finished crawl at {@code access}'s broker that is not kept, whose
-   * grace period had passed at {@code now}, and that no process lists or reads when they are
-   * listed (see the class comment for the race this leaves).
+   * grace period had passed at {@code now}, and that no process lists or reads when they are listed
+   * (see the class comment for the race this leaves).
    *
    * @return the ids of the crawls it deleted
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawls cannot be read
@@ -243,7 +266,9 @@ public final class Crawls {
       }
     }
     if (!due.isEmpty()) {
-      remove(access, due); // all at once: 41 crawls one by one took 32 s, most of it waiting for each to go
+      remove(
+          access,
+          due); // all at once: 41 crawls one by one took 32 s, most of it waiting for each to go
       log.info("the cleanup deleted the crawls {} at {}", due, access.bootstrap());
     }
     return due;
@@ -260,11 +285,21 @@ public final class Crawls {
   public static void setLifetime(KafkaCrawlSettings settings, CrawlLifetime lifetime)
       throws KafkaCrawlException, InterruptedException {
     try (KafkaProducer<String, byte[]> producer = Clients.plain(settings)) {
-      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.LIFETIME, Wire.lifetime(lifetime))).get();
+      producer
+          .send(
+              new ProducerRecord<>(settings.eventsTopic(), Wire.LIFETIME, Wire.lifetime(lifetime)))
+          .get();
     } catch (ExecutionException | KafkaException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw CrawlTopics.refused(settings, cause).orElseGet(() -> new KafkaCrawlException(
-          "cannot write how long the crawl " + settings.crawlId() + " is kept: " + cause.getMessage(), cause));
+      throw CrawlTopics.refused(settings, cause)
+          .orElseGet(
+              () ->
+                  new KafkaCrawlException(
+                      "cannot write how long the crawl "
+                          + settings.crawlId()
+                          + " is kept: "
+                          + cause.getMessage(),
+                      cause));
     }
   }
 
@@ -277,12 +312,18 @@ public final class Crawls {
   public static String whyInUse(CrawlInfo crawl) {
     List<String> who = new ArrayList<>();
     if (crawl.processes() > 0) {
-      who.add(crawl.processes() + (crawl.processes() == 1 ? " process lists it" : " processes list it"));
+      who.add(
+          crawl.processes()
+              + (crawl.processes() == 1 ? " process lists it" : " processes list it"));
     }
     if (crawl.readers() > 0) {
-      who.add(crawl.readers() + (crawl.readers() == 1 ? " process reads it" : " processes read it"));
+      who.add(
+          crawl.readers() + (crawl.readers() == 1 ? " process reads it" : " processes read it"));
     }
-    return "the crawl " + crawl.id() + " is " + (crawl.state() == CrawlInfo.State.FINISHED ? "finished, but " : "running: ")
+    return "the crawl "
+        + crawl.id()
+        + " is "
+        + (crawl.state() == CrawlInfo.State.FINISHED ? "finished, but " : "running: ")
         + String.join(" and ", who);
   }
 
@@ -313,14 +354,25 @@ public final class Crawls {
       Map<String, KafkaFuture<ConsumerGroupDescription>> described =
           admin.describeConsumerGroups(groups).describedGroups();
       for (String id : topics.keySet()) {
-        members.put(id, new int[] {members(described.get(PREFIX + id), timeout),
-            members(described.get(readersGroup(id)), timeout)});
+        members.put(
+            id,
+            new int[] {
+              members(described.get(PREFIX + id), timeout),
+              members(described.get(readersGroup(id)), timeout)
+            });
       }
       sizes(admin, topics, bytes, timeout);
       events = events(access, admin, topics);
     } catch (ExecutionException e) {
-      throw CrawlTopics.refused(access, e.getCause()).orElseGet(() -> new KafkaCrawlException(
-          "cannot list the crawls at " + access.bootstrap() + ": " + e.getCause().getMessage(), e));
+      throw CrawlTopics.refused(access, e.getCause())
+          .orElseGet(
+              () ->
+                  new KafkaCrawlException(
+                      "cannot list the crawls at "
+                          + access.bootstrap()
+                          + ": "
+                          + e.getCause().getMessage(),
+                      e));
     } catch (TimeoutException e) {
       throw CrawlTopics.unreachable(access, e);
     }
@@ -329,11 +381,23 @@ public final class Crawls {
       String id = crawl.getKey();
       EventSummary e = events.getOrDefault(id, new EventSummary());
       int[] m = members.get(id);
-      CrawlInfo.State state = e.ended != null ? CrawlInfo.State.FINISHED
-          : m[0] > 0 ? CrawlInfo.State.RUNNING : CrawlInfo.State.ABANDONED;
+      CrawlInfo.State state =
+          e.ended != null
+              ? CrawlInfo.State.FINISHED
+              : m[0] > 0 ? CrawlInfo.State.RUNNING : CrawlInfo.State.ABANDONED;
       Outcome outcome = e.ended == null ? null : e.errors > 0 ? Outcome.PARTIAL : Outcome.COMPLETE;
-      crawls.add(new CrawlInfo(id, state, outcome, e.started, e.ended, e.visits, bytes.getOrDefault(id, -1L), m[0],
-          m[1], e.lifetime));
+      crawls.add(
+          new CrawlInfo(
+              id,
+              state,
+              outcome,
+              e.started,
+              e.ended,
+              e.visits,
+              bytes.getOrDefault(id, -1L),
+              m[0],
+              m[1],
+              e.lifetime));
     }
     return crawls;
   }
@@ -364,14 +428,18 @@ public final class Crawls {
   }
 
   /** Bytes on disk per crawl, every replica; none where the broker does not say (no permission). */
-  private static void sizes(Admin admin, Map<String, Set<String>> topics, Map<String, Long> bytes, long timeout)
+  private static void sizes(
+      Admin admin, Map<String, Set<String>> topics, Map<String, Long> bytes, long timeout)
       throws TimeoutException, InterruptedException {
     Map<String, String> crawlOf = new HashMap<>();
     topics.forEach((id, names) -> names.forEach(name -> crawlOf.put(name, id)));
     try {
       Collection<Node> nodes = admin.describeCluster().nodes().get(timeout, TimeUnit.MILLISECONDS);
-      var dirs = admin.describeLogDirs(nodes.stream().map(Node::id).toList()).allDescriptions()
-          .get(timeout, TimeUnit.MILLISECONDS);
+      var dirs =
+          admin
+              .describeLogDirs(nodes.stream().map(Node::id).toList())
+              .allDescriptions()
+              .get(timeout, TimeUnit.MILLISECONDS);
       for (Map<String, LogDirDescription> broker : dirs.values()) {
         for (LogDirDescription dir : broker.values()) {
           for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
@@ -402,20 +470,23 @@ public final class Crawls {
    * reading started; fails rather than answer from part of them. A crawl whose events topic is gone
    * by then (deleted meanwhile) is left out of {@code topics}.
    */
-  private static Map<String, EventSummary> events(KafkaCrawlSettings access, Admin admin,
-      Map<String, Set<String>> topics) throws KafkaCrawlException, ExecutionException, TimeoutException,
-      InterruptedException {
+  private static Map<String, EventSummary> events(
+      KafkaCrawlSettings access, Admin admin, Map<String, Set<String>> topics)
+      throws KafkaCrawlException, ExecutionException, TimeoutException, InterruptedException {
     long timeout = access.brokerTimeout().toMillis();
     Map<TopicPartition, String> partitions = new HashMap<>();
-    topics.forEach((id, names) -> {
-      String events = PREFIX + id + ".events";
-      if (names.contains(events)) {
-        partitions.put(new TopicPartition(events, 0), id);
-      }
-    });
+    topics.forEach(
+        (id, names) -> {
+          String events = PREFIX + id + ".events";
+          if (names.contains(events)) {
+            partitions.put(new TopicPartition(events, 0), id);
+          }
+        });
     Map<String, EventSummary> summaries = new HashMap<>();
-    Map<TopicPartition, Long> starts = offsets(admin, partitions.keySet(), OffsetSpec.earliest(), timeout);
-    Map<TopicPartition, Long> ends = offsets(admin, partitions.keySet(), OffsetSpec.latest(), timeout);
+    Map<TopicPartition, Long> starts =
+        offsets(admin, partitions.keySet(), OffsetSpec.earliest(), timeout);
+    Map<TopicPartition, Long> ends =
+        offsets(admin, partitions.keySet(), OffsetSpec.latest(), timeout);
     for (TopicPartition partition : partitions.keySet()) {
       if (!starts.containsKey(partition) || !ends.containsKey(partition)) {
         topics.remove(partitions.get(partition)); // deleted since the topics were listed
@@ -435,8 +506,12 @@ public final class Crawls {
         if (!records.isEmpty()) {
           lastNews = System.nanoTime();
         } else if (System.nanoTime() - lastNews > quiet.toNanos()) {
-          throw new KafkaCrawlException("cannot read the crawls' events at " + access.bootstrap() + " to their end within "
-              + quiet.toSeconds() + " s (was a crawl deleted meanwhile? then try again)");
+          throw new KafkaCrawlException(
+              "cannot read the crawls' events at "
+                  + access.bootstrap()
+                  + " to their end within "
+                  + quiet.toSeconds()
+                  + " s (was a crawl deleted meanwhile? then try again)");
         }
         for (ConsumerRecord<String, byte[]> record : records) {
           String id = partitions.get(new TopicPartition(record.topic(), record.partition()));
@@ -445,22 +520,32 @@ public final class Crawls {
         }
       }
     } catch (KafkaException e) {
-      throw CrawlTopics.refused(access, e).orElseGet(() -> new KafkaCrawlException(
-          "cannot read the crawls' events at " + access.bootstrap() + ": " + e.getMessage(), e));
+      throw CrawlTopics.refused(access, e)
+          .orElseGet(
+              () ->
+                  new KafkaCrawlException(
+                      "cannot read the crawls' events at "
+                          + access.bootstrap()
+                          + ": "
+                          + e.getMessage(),
+                      e));
     }
     return summaries;
   }
 
   /** The committed offsets {@code spec} names, of the partitions that still exist. */
-  private static Map<TopicPartition, Long> offsets(Admin admin, Set<TopicPartition> partitions, OffsetSpec spec,
-      long timeout) throws ExecutionException, TimeoutException, InterruptedException {
+  private static Map<TopicPartition, Long> offsets(
+      Admin admin, Set<TopicPartition> partitions, OffsetSpec spec, long timeout)
+      throws ExecutionException, TimeoutException, InterruptedException {
     Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
     partitions.forEach(partition -> wanted.put(partition, spec));
     var result = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
     Map<TopicPartition, Long> offsets = new HashMap<>();
     for (TopicPartition partition : partitions) {
       try {
-        offsets.put(partition, result.partitionResult(partition).get(timeout, TimeUnit.MILLISECONDS).offset());
+        offsets.put(
+            partition,
+            result.partitionResult(partition).get(timeout, TimeUnit.MILLISECONDS).offset());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;
@@ -470,7 +555,8 @@ public final class Crawls {
     return offsets;
   }
 
-  private static boolean reachedEnds(KafkaConsumer<String, byte[]> reader, Map<TopicPartition, Long> ends) {
+  private static boolean reachedEnds(
+      KafkaConsumer<String, byte[]> reader, Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       if (reader.position(end.getKey()) < end.getValue()) {
         return false;

@@ -33,19 +33,20 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The start and the end of a distributed crawl: creates its topics, seeds the root, delivers
- * every visit as it commits, and announces the end when no branch is left anywhere. The engine
- * processes ({@link EngineProcess}) do the listing; this runs in the process that started the
- * crawl (which usually runs an engine process too). Thread-safe.
+ * The start and the end of a distributed crawl: creates its topics, seeds the root, delivers every
+ * visit as it commits, and announces the end when no branch is left anywhere. The engine processes
+ * ({@link EngineProcess}) do the listing; this runs in the process that started the crawl (which
+ * usually runs an engine process too). Thread-safe.
  *
  * <h2>The end</h2>
+ *
  * The crawl has ended when its committed events sum to 0 after the seed: {@link EndRule}, the one
  * place that rule is summed, holds the proof that this is exact. The watcher feeds it every event;
  * once it holds, and the topics are the crawl's own, the watcher reads the visits to their end and
  * announces the end for the engine processes, unless one did first.
  *
- * <p>Waiting costs nothing: the watcher sits in a long poll of the events and visits and wakes
- * when a transaction commits; the end is seen with the last transaction's records.
+ * <p>Waiting costs nothing: the watcher sits in a long poll of the events and visits and wakes when
+ * a transaction commits; the end is seen with the last transaction's records.
  */
 public final class DistributedCrawl<T> implements AutoCloseable {
   private static final Duration LONG_POLL = Duration.ofSeconds(30);
@@ -55,11 +56,15 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private final Consumer<? super Visit<T>> visits;
   private final KafkaConsumer<String, byte[]> reader;
   private final Thread watcher;
+
   /** Keeps a cleanup from deleting the crawl while the watcher reads it: see {@link Crawls}. */
   private final ReaderPresence presence;
+
   private final CountDownLatch done = new CountDownLatch(1);
+
   /** The crawl's elapsed time, and what counts as a poll that waited out its whole time. */
   private final TimeSource time;
+
   private final long startNanos;
   // Written by the watcher; read by progress() and, after done, by await().
   private final AtomicLong visitCount = new AtomicLong();
@@ -70,35 +75,47 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private final List<BranchError<T>> errors = new ArrayList<>(); // watcher only, until done
   private final Map<String, ProcessCounts> processes = new HashMap<>(); // watcher only, until done
   private volatile int maxDepth;
+
   /** Told of every committed transaction of an engine process, on the watcher thread. */
   private volatile Consumer<? super ProcessCounts> transactionListener = counts -> {};
+
   private volatile Throwable failure;
   private volatile long endNanos;
+
   /** Set by close(): the watcher stops following at its next step. */
   private volatile boolean closing;
-  /** Why the crawl's topics are not those it started on, once the guard found it; then the watcher is woken. */
+
+  /**
+   * Why the crawl's topics are not those it started on, once the guard found it; then the watcher
+   * is woken.
+   */
   private volatile KafkaCrawlException lostTopics;
+
   private final TopicGuard guard;
 
-  private DistributedCrawl(KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
+  private DistributedCrawl(
+      KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits) {
     this.settings = settings;
     this.time = TimeSource.SYSTEM;
     this.startNanos = time.nanoTime();
     this.codec = codec;
     this.visits = visits;
     this.reader = Clients.follower(settings);
-    this.guard = new TopicGuard(settings, lost -> {
-      lostTopics = lost;
-      reader.wakeup();
-    });
+    this.guard =
+        new TopicGuard(
+            settings,
+            lost -> {
+              lostTopics = lost;
+              reader.wakeup();
+            });
     this.watcher = new Thread(this::watch, "crawler-kafka-watch-" + settings.crawlId());
     this.watcher.setDaemon(true);
     this.presence = ReaderPresence.start(settings);
   }
 
   /**
-   * Creates the crawl's topics, seeds {@code root}, and starts delivering visits to {@code
-   * visits} (on a thread of its own, one at a time). Engine processes then do the work.
+   * Creates the crawl's topics, seeds {@code root}, and starts delivering visits to {@code visits}
+   * (on a thread of its own, one at a time). Engine processes then do the work.
    *
    * @param spec what a process needs to join: see {@link CrawlSpec}
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
@@ -110,8 +127,13 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * @return the crawl, followed from now
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, T root, NodeCodec<T> codec,
-      Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
+  public static <T> DistributedCrawl<T> start(
+      KafkaCrawlSettings settings,
+      CrawlSpec spec,
+      T root,
+      NodeCodec<T> codec,
+      Consumer<? super Visit<T>> visits)
+      throws KafkaCrawlException, InterruptedException {
     return start(settings, spec, List.of(root), codec, visits);
   }
 
@@ -129,8 +151,13 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * @throws KafkaCrawlException if Kafka cannot be reached or the crawl id is taken
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static <T> DistributedCrawl<T> start(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots,
-      NodeCodec<T> codec, Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
+  public static <T> DistributedCrawl<T> start(
+      KafkaCrawlSettings settings,
+      CrawlSpec spec,
+      List<T> roots,
+      NodeCodec<T> codec,
+      Consumer<? super Visit<T>> visits)
+      throws KafkaCrawlException, InterruptedException {
     if (roots.isEmpty()) {
       throw new IllegalArgumentException("no root to crawl");
     }
@@ -146,14 +173,16 @@ public final class DistributedCrawl<T> implements AutoCloseable {
 
   /**
    * Writes the spec, the roots and their visits in one transaction, unless anything was ever
-   * written to the crawl's events (another starter of this id, even one that passed
-   * {@link CrawlTopics#create} at the same time as this one).
+   * written to the crawl's events (another starter of this id, even one that passed {@link
+   * CrawlTopics#create} at the same time as this one).
    *
    * @return the ids of the topics it seeded, as it wrote them on the events
    */
-  static <T> TopicIds seed(KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
+  static <T> TopicIds seed(
+      KafkaCrawlSettings settings, CrawlSpec spec, List<T> roots, NodeCodec<T> codec)
       throws KafkaCrawlException, InterruptedException {
-    try (KafkaProducer<String, byte[]> producer = Clients.transactional(settings, settings.group() + ".seed")) {
+    try (KafkaProducer<String, byte[]> producer =
+        Clients.transactional(settings, settings.group() + ".seed")) {
       producer.initTransactions(); // fences any other starter of this id: see checkUnseeded
       TopicIds topics = CrawlTopics.checkUnseeded(settings);
       producer.beginTransaction();
@@ -163,29 +192,38 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       List<Wire.VisitRecord> rootVisits = new ArrayList<>(roots.size());
       for (T root : roots) {
         byte[] rootBytes = codec.encode(root);
-        producer.send(new ProducerRecord<>(settings.branchesTopic(), partition++ % settings.partitions(), null,
-            Wire.branch(new Wire.Branch(0, rootBytes))));
+        producer.send(
+            new ProducerRecord<>(
+                settings.branchesTopic(),
+                partition++ % settings.partitions(),
+                null,
+                Wire.branch(new Wire.Branch(0, rootBytes))));
         rootVisits.add(new Wire.VisitRecord(true, 0, codec.encodeForVisit(root), null));
       }
       producer.send(new ProducerRecord<>(settings.visitsTopic(), null, Wire.visits(rootVisits)));
-      producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
-          Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
+      producer.send(
+          new ProducerRecord<>(
+              settings.eventsTopic(),
+              Wire.DELTA,
+              Wire.delta(new Wire.Delta("seed", roots.size(), 0, roots.size(), 0))));
       producer.commitTransaction();
       return topics;
-    } catch (ProducerFencedException e) { // another starter of this id took over: it seeds, or nobody
+    } catch (
+        ProducerFencedException e) { // another starter of this id took over: it seeds, or nobody
       throw CrawlTopics.existsAlready(settings, e);
     } catch (KafkaException e) {
-      throw new KafkaCrawlException("cannot seed the crawl at " + settings.bootstrap() + ": " + e.getMessage(), e);
+      throw new KafkaCrawlException(
+          "cannot seed the crawl at " + settings.bootstrap() + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Follows a crawl that exists, started by another process, from its start: delivers every
-   * visit committed so far and every visit to come, each once, and reports the whole crawl, as
-   * {@link #start} does for the process that started it. For a process that prints a crawl whose
-   * starter went away: it ends as soon as it has delivered everything, if the crawl has ended;
-   * else it waits for the end like the starter (it lists nothing: run an {@link EngineProcess}
-   * beside it if nobody else lists).
+   * Follows a crawl that exists, started by another process, from its start: delivers every visit
+   * committed so far and every visit to come, each once, and reports the whole crawl, as {@link
+   * #start} does for the process that started it. For a process that prints a crawl whose starter
+   * went away: it ends as soon as it has delivered everything, if the crawl has ended; else it
+   * waits for the end like the starter (it lists nothing: run an {@link EngineProcess} beside it if
+   * nobody else lists).
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or there is no crawl with that id
    * @param settings names the crawl and how to reach it
@@ -195,30 +233,34 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * @return the crawl, followed from its start
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static <T> DistributedCrawl<T> attach(KafkaCrawlSettings settings, NodeCodec<T> codec,
-      Consumer<? super Visit<T>> visits) throws KafkaCrawlException, InterruptedException {
-    CrawlTopics.spec(settings); // a crawl that exists: the watcher would wait for ever on missing topics
+  public static <T> DistributedCrawl<T> attach(
+      KafkaCrawlSettings settings, NodeCodec<T> codec, Consumer<? super Visit<T>> visits)
+      throws KafkaCrawlException, InterruptedException {
+    CrawlTopics.spec(
+        settings); // a crawl that exists: the watcher would wait for ever on missing topics
     DistributedCrawl<T> crawl = new DistributedCrawl<>(settings, codec, visits);
     crawl.watcher.start();
     return crawl;
   }
 
   /**
-   * Whether the crawl has ended, as far as its committed events show now: its end announced, or
-   * its balance 0 ({@link EndRule}). Reads the events from their start to their committed
-   * end. {@code false} may be stale by the time it returns; {@code true} never is.
+   * Whether the crawl has ended, as far as its committed events show now: its end announced, or its
+   * balance 0 ({@link EndRule}). Reads the events from their start to their committed end. {@code
+   * false} may be stale by the time it returns; {@code true} never is.
    *
    * @throws KafkaCrawlException if Kafka cannot be reached, or the events cannot be read
    * @param settings names the crawl and how to reach it
    * @return whether it has ended
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static boolean hasEnded(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  public static boolean hasEnded(KafkaCrawlSettings settings)
+      throws KafkaCrawlException, InterruptedException {
     TopicPartition events = new TopicPartition(settings.eventsTopic(), 0);
     try (KafkaConsumer<String, byte[]> reader = Clients.reader(settings)) {
       reader.assign(List.of(events));
       reader.seekToBeginning(List.of(events));
-      long end = reader.endOffsets(List.of(events)).get(events); // read_committed: the last stable offset
+      long end =
+          reader.endOffsets(List.of(events)).get(events); // read_committed: the last stable offset
       EndRule rule = new EndRule(settings);
       while (reader.position(events) < end) {
         if (Thread.interrupted()) {
@@ -233,8 +275,14 @@ public final class DistributedCrawl<T> implements AutoCloseable {
       }
       return rule.ended();
     } catch (KafkaException | IllegalArgumentException e) {
-      throw new KafkaCrawlException("cannot read the events of crawl " + settings.crawlId() + " at "
-          + settings.bootstrap() + ": " + e.getMessage(), e);
+      throw new KafkaCrawlException(
+          "cannot read the events of crawl "
+              + settings.crawlId()
+              + " at "
+              + settings.bootstrap()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -271,16 +319,23 @@ public final class DistributedCrawl<T> implements AutoCloseable {
             balance.set(rule.balance());
             listings.addAndGet(delta.listings());
             if (!delta.process().equals("seed")) {
-              ProcessCounts counts = processes.merge(delta.process(),
-                  new ProcessCounts(delta.process(), 0, 0, 0, 0).plus(delta), (a, b) -> a.plus(delta));
+              ProcessCounts counts =
+                  processes.merge(
+                      delta.process(),
+                      new ProcessCounts(delta.process(), 0, 0, 0, 0).plus(delta),
+                      (a, b) -> a.plus(delta));
               transactionListener.accept(counts);
             }
           } else if (Wire.TOPICS.equals(record.key())) {
             guard.expect(TopicIds.fromBytes(record.value()));
           } else if (Wire.ERROR.equals(record.key())) {
             Wire.Failure f = Wire.failure(record.value());
-            errors.add(new BranchError<>(codec.decode(f.node()), f.depth(), new RemoteFailure(f.process(), f.message()),
-                f.attempts()));
+            errors.add(
+                new BranchError<>(
+                    codec.decode(f.node()),
+                    f.depth(),
+                    new RemoteFailure(f.process(), f.message()),
+                    f.attempts()));
           }
         }
         if (visitsEnd == null && rule.balanced()) {
@@ -299,8 +354,11 @@ public final class DistributedCrawl<T> implements AutoCloseable {
         EndRule.announce(settings);
       }
     } catch (WakeupException closed) {
-      failure = lostTopics != null ? lostTopics
-          : new KafkaCrawlException("the crawl " + settings.crawlId() + " was closed before its end");
+      failure =
+          lostTopics != null
+              ? lostTopics
+              : new KafkaCrawlException(
+                  "the crawl " + settings.crawlId() + " was closed before its end");
     } catch (Exception | Error e) {
       // A reader that cannot go on (its position past a topic's end: the topic was made again) is
       // most clearly explained by the guard, when it can tell.
@@ -319,11 +377,16 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   /** The end of {@code partition}'s log, counting records of transactions not yet decided. */
   private long logEnd(TopicPartition partition) throws KafkaCrawlException, InterruptedException {
     try (Admin admin = Clients.admin(settings)) {
-      return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
+      return admin
+          .listOffsets(
+              Map.of(partition, OffsetSpec.latest()),
               new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-          .partitionResult(partition).get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS).offset();
+          .partitionResult(partition)
+          .get(settings.brokerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .offset();
     } catch (ExecutionException | TimeoutException e) {
-      throw new KafkaCrawlException("cannot read where the visits of crawl " + settings.crawlId() + " end: " + e, e);
+      throw new KafkaCrawlException(
+          "cannot read where the visits of crawl " + settings.crawlId() + " end: " + e, e);
     }
   }
 
@@ -353,7 +416,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * @return the spec its starter wrote
    * @throws InterruptedException if interrupted while waiting for Kafka
    */
-  public static CrawlSpec specOf(KafkaCrawlSettings settings) throws KafkaCrawlException, InterruptedException {
+  public static CrawlSpec specOf(KafkaCrawlSettings settings)
+      throws KafkaCrawlException, InterruptedException {
     return CrawlTopics.spec(settings);
   }
 
@@ -363,7 +427,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
     }
     T node = codec.decode(v.node());
     T parent = v.parent() == null ? null : codec.decode(v.parent());
-    visits.accept(new Visit<>(node, v.branch() ? Visit.Kind.BRANCH : Visit.Kind.LEAF, v.depth(), parent));
+    visits.accept(
+        new Visit<>(node, v.branch() ? Visit.Kind.BRANCH : Visit.Kind.LEAF, v.depth(), parent));
     visitCount.incrementAndGet();
     if (v.branch()) {
       branchVisits.incrementAndGet();
@@ -394,7 +459,8 @@ public final class DistributedCrawl<T> implements AutoCloseable {
    * @throws KafkaCrawlException if the crawl could not be followed to its end
    * @throws InterruptedException if interrupted while waiting
    */
-  public DistributedReport<T> await(Duration timeout) throws InterruptedException, KafkaCrawlException {
+  public DistributedReport<T> await(Duration timeout)
+      throws InterruptedException, KafkaCrawlException {
     if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
       return null;
     }
@@ -405,19 +471,22 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   private DistributedReport<T> report() throws KafkaCrawlException {
     Throwable e = failure;
     if (e != null) {
-      throw e instanceof KafkaCrawlException k ? k
-          : new KafkaCrawlException("following the crawl " + settings.crawlId() + " failed: " + e, e);
+      throw e instanceof KafkaCrawlException k
+          ? k
+          : new KafkaCrawlException(
+              "following the crawl " + settings.crawlId() + " failed: " + e, e);
     }
     long all = visitCount.get();
     long branches = branchVisits.get();
-    CrawlReport<T> report = CrawlReport.<T>builder(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL)
-        .branches(branches)
-        .leaves(all - branches)
-        .listings(listings.get())
-        .errors(errors)
-        .maxDepth(maxDepth)
-        .elapsed(Duration.ofNanos(endNanos - startNanos))
-        .build();
+    CrawlReport<T> report =
+        CrawlReport.<T>builder(errors.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL)
+            .branches(branches)
+            .leaves(all - branches)
+            .listings(listings.get())
+            .errors(errors)
+            .maxDepth(maxDepth)
+            .elapsed(Duration.ofNanos(endNanos - startNanos))
+            .build();
     return new DistributedReport<>(settings.crawlId(), report, processes);
   }
 
@@ -429,7 +498,14 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   public CrawlProgress progress() {
     long all = visitCount.get();
     long branches = branchVisits.get();
-    return new CrawlProgress(all, branches, all - branches, listings.get(), 0, Math.max(0, balance.get()), 0,
+    return new CrawlProgress(
+        all,
+        branches,
+        all - branches,
+        listings.get(),
+        0,
+        Math.max(0, balance.get()),
+        0,
         Duration.ofNanos((done.getCount() == 0 ? endNanos : time.nanoTime()) - startNanos));
   }
 
@@ -458,9 +534,9 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   }
 
   /**
-   * Stops following the crawl (the engine processes go on until one of them announces the end),
-   * and waits for the watcher to stop; called from the visits consumer (the watcher's own thread),
-   * it returns at once and the watcher stops after the current visit.
+   * Stops following the crawl (the engine processes go on until one of them announces the end), and
+   * waits for the watcher to stop; called from the visits consumer (the watcher's own thread), it
+   * returns at once and the watcher stops after the current visit.
    */
   @Override
   public void close() {
@@ -478,6 +554,7 @@ public final class DistributedCrawl<T> implements AutoCloseable {
   public static final class RemoteFailure extends Exception {
     /** Serialization version. */
     private static final long serialVersionUID = 1L;
+
     /** The engine process that listed the branch. */
     private final String process;
 

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param processes per engine process, by id
  * @param <T> the node type
  */
-public record DistributedReport<T>(String crawlId, CrawlReport<T> report, Map<String, ProcessCounts> processes) {
+public record DistributedReport<T>(
+    String crawlId, CrawlReport<T> report, Map<String, ProcessCounts> processes) {
   /**
    * Copies the processes' map.
    *

@@ -16,42 +16,48 @@ import org.slf4j.LoggerFactory;
 /**
  * A thread that follows the crawl's events until its end, then runs an action once. The end is
  * announced by whoever sees the balance reach 0 first: the process that started the crawl, or any
- * engine process (so a crawl whose starter went away still ends). What the end is, and why 0
- * means done, is {@link EndRule}'s: this only feeds it the events and acts on it. It waits in a long poll, so an idle crawl costs no busy loop, and {@link #close()}
- * wakes and joins it.
+ * engine process (so a crawl whose starter went away still ends). What the end is, and why 0 means
+ * done, is {@link EndRule}'s: this only feeds it the events and acts on it. It waits in a long
+ * poll, so an idle crawl costs no busy loop, and {@link #close()} wakes and joins it.
  *
  * <p>It never dies silently: a watcher that stopped following the events would leave its process
  * polling for branches forever. When it cannot follow them (a record that does not decode, a
  * consumer that fails), it says so through {@code onFailure}, once, and the process fails. When it
  * finds the crawl's topics lost or made again ({@link TopicGuard}), or the head of its events gone,
- * it fails the process too, and never announces an end over them. When it
- * sees the end but cannot announce it, the end still holds (the balance is committed, and every
- * other watcher sums it too): it warns and runs {@code onEnd}.
+ * it fails the process too, and never announces an end over them. When it sees the end but cannot
+ * announce it, the end still holds (the balance is committed, and every other watcher sums it too):
+ * it warns and runs {@code onEnd}.
  */
 final class EndWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EndWatch.class);
   private final KafkaCrawlSettings settings;
+
   /**
-   * Made on the watcher's thread (a consumer takes a few hundred milliseconds to make on a cold JVM,
-   * which a joining process would otherwise wait for). Set before {@link #closing} is read there,
-   * and read after it is set by {@link #close()}: so either close() wakes it, or the thread sees
-   * closing before it polls.
+   * Made on the watcher's thread (a consumer takes a few hundred milliseconds to make on a cold
+   * JVM, which a joining process would otherwise wait for). Set before {@link #closing} is read
+   * there, and read after it is set by {@link #close()}: so either close() wakes it, or the thread
+   * sees closing before it polls.
    */
   private volatile KafkaConsumer<String, byte[]> reader;
+
   private volatile boolean closing;
   private final Thread thread;
   private final Consumer<Exception> onFailure;
   private final AtomicBoolean failed = new AtomicBoolean();
+
   /** Tells this process when the crawl's topics are not those it started on. */
   private final TopicGuard guard;
 
   private EndWatch(KafkaCrawlSettings settings, Runnable onEnd, Consumer<Exception> onFailure) {
     this.settings = settings;
     this.onFailure = onFailure;
-    this.guard = new TopicGuard(settings, lost -> {
-      fail(lost);
-      wakeReader();
-    });
+    this.guard =
+        new TopicGuard(
+            settings,
+            lost -> {
+              fail(lost);
+              wakeReader();
+            });
     this.thread = new Thread(() -> watch(onEnd), "crawler-kafka-end-" + settings.crawlId());
     this.thread.setDaemon(true);
   }
@@ -60,10 +66,11 @@ final class EndWatch implements AutoCloseable {
    * Starts watching.
    *
    * @param onEnd run once, on the watcher's thread, when the crawl has ended
-   * @param onFailure run once, instead, when the events cannot be followed or the topics were lost (on the
-   *     watcher's thread, or the topics' guard's)
+   * @param onFailure run once, instead, when the events cannot be followed or the topics were lost
+   *     (on the watcher's thread, or the topics' guard's)
    */
-  static EndWatch start(KafkaCrawlSettings settings, Runnable onEnd, Consumer<Exception> onFailure) {
+  static EndWatch start(
+      KafkaCrawlSettings settings, Runnable onEnd, Consumer<Exception> onFailure) {
     EndWatch watch = new EndWatch(settings, onEnd, onFailure);
     watch.thread.start();
     return watch;
@@ -86,7 +93,9 @@ final class EndWatch implements AutoCloseable {
       made.assign(List.of(events));
       made.seekToBeginning(List.of(events));
       checkHead();
-      EndRule rule = new EndRule(settings); // also refuses a head that went between the check and the first poll
+      EndRule rule =
+          new EndRule(
+              settings); // also refuses a head that went between the check and the first poll
       while (true) {
         for (ConsumerRecord<String, byte[]> record : made.poll(Duration.ofSeconds(30))) {
           rule.accept(record);
@@ -176,7 +185,10 @@ final class EndWatch implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | RuntimeException e) {
-      log.warn("crawl {} ended, but the end could not be announced: {}", settings.crawlId(), e.toString());
+      log.warn(
+          "crawl {} ended, but the end could not be announced: {}",
+          settings.crawlId(),
+          e.toString());
     }
   }
 

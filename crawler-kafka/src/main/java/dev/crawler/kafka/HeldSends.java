@@ -7,11 +7,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What one transaction sends, held in memory until {@link #release()} or until it holds more than
- * its limit, then sent in order and from there on sent at once. The broker times a transaction
- * from its first record, not from its begin: while nothing is sent, a transaction waiting for one
- * slow listing call (a minute, against a timeout of seconds) cannot time out, so its other
- * workers may go on listing into it ({@link LocalDescent}'s held slices). Memory is bounded by the
- * limit and one record.
+ * its limit, then sent in order and from there on sent at once. The broker times a transaction from
+ * its first record, not from its begin: while nothing is sent, a transaction waiting for one slow
+ * listing call (a minute, against a timeout of seconds) cannot time out, so its other workers may
+ * go on listing into it ({@link LocalDescent}'s held slices). Memory is bounded by the limit and
+ * one record.
  *
  * <p>Thread-safe: the local engine's workers send visits and errors concurrently; records reach
  * {@code send} in the order they came, under this object's lock.
@@ -19,10 +19,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class HeldSends {
   private final Consumer<ProducerRecord<String, byte[]>> send;
   private final long limitBytes;
+
   /** Guarded by this: held, in order; empty once released. */
   private final List<ProducerRecord<String, byte[]>> held = new ArrayList<>();
+
   /** Guarded by this: the bytes of the held records' values and keys. */
   private long heldBytes;
+
   /** Guarded by this: set once, by {@link #release()}; every record is then sent at once. */
   private boolean released;
 
@@ -42,7 +45,9 @@ final class HeldSends {
       return;
     }
     held.add(record);
-    heldBytes += (record.value() == null ? 0 : record.value().length) + (record.key() == null ? 0 : record.key().length());
+    heldBytes +=
+        (record.value() == null ? 0 : record.value().length)
+            + (record.key() == null ? 0 : record.key().length());
     if (heldBytes > limitBytes) {
       release();
     }

@@ -12,11 +12,11 @@ import java.util.Arrays;
  * <p>Two medians over the last {@value #CALLS} calls: the time of one listing call (what a worker
  * that started a call just before the slice ended still needs), and the time per branch listed (a
  * call may list several branches at once, as {@code listAll} does). Medians, because listings of
- * one source differ by orders of magnitude: a manager with thousands of reports, whose answer
- * comes in many requests, takes a minute where the others take a second, and one such call must
- * not make every later transaction list a single branch. A source that becomes slower moves the
- * medians within {@value #CALLS}/2 calls; a transaction that outlived its timeout meanwhile is
- * aborted and listed again, at the new pace.
+ * one source differ by orders of magnitude: a manager with thousands of reports, whose answer comes
+ * in many requests, takes a minute where the others take a second, and one such call must not make
+ * every later transaction list a single branch. A source that becomes slower moves the medians
+ * within {@value #CALLS}/2 calls; a transaction that outlived its timeout meanwhile is aborted and
+ * listed again, at the new pace.
  *
  * <p>Thread-safe: the local workers record concurrently; the samples are kept under this object's
  * lock (a store per listing call, which itself talks to a source; a sort of {@value #CALLS} numbers
@@ -27,14 +27,19 @@ final class ListingPace {
 
   /** About how long one call may take: bounds what a call lists together. */
   private final long callBudgetNanos;
+
   /** Guarded by this: the last calls' times, a ring. */
   private final long[] callNanos = new long[CALLS];
+
   /** Guarded by this: the last calls' times per branch, a ring beside {@link #callNanos}. */
   private final long[] branchNanos = new long[CALLS];
+
   /** Guarded by this: calls recorded, ever. */
   private long calls;
 
-  /** @param callBudgetNanos about how long one listing call may take ({@link #batchLimit}) */
+  /**
+   * @param callBudgetNanos about how long one listing call may take ({@link #batchLimit})
+   */
   ListingPace(long callBudgetNanos) {
     this.callBudgetNanos = callBudgetNanos;
   }
@@ -72,11 +77,11 @@ final class ListingPace {
   }
 
   /**
-   * How many branches one listing call may list together: the source's limit, cut to what the
-   * call budget holds at the measured time per branch, at least 1. A source that answers many
-   * branches in one request (an LDAP query with an OR of managers, cut in two while the answer is
-   * too large) can take many times a branch's time for one call, and a transaction waits for its
-   * calls in flight when its slice is up.
+   * How many branches one listing call may list together: the source's limit, cut to what the call
+   * budget holds at the measured time per branch, at least 1. A source that answers many branches
+   * in one request (an LDAP query with an OR of managers, cut in two while the answer is too large)
+   * can take many times a branch's time for one call, and a transaction waits for its calls in
+   * flight when its slice is up.
    */
   synchronized int batchLimit(int sourceLimit) {
     if (calls == 0 || sourceLimit <= 1) {

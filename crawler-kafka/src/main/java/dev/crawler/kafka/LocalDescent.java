@@ -14,15 +14,15 @@ import java.util.function.BooleanSupplier;
 /**
  * One transaction's local crawl: a {@link BranchSource} that lists through the real source while
  * the transaction's budget lasts, and after that sets aside, unlisted, every branch the local
- * engine asks it to list: the frontier, which goes back to the branches topic for any process.
- * So a process descends into what it took (its own workers, handoff and stealing), and a
- * transaction still ends soon and holds a bounded number of branches.
+ * engine asks it to list: the frontier, which goes back to the branches topic for any process. So a
+ * process descends into what it took (its own workers, handoff and stealing), and a transaction
+ * still ends soon and holds a bounded number of branches.
  *
- * <p>The budget is spent when the slice's time is up, or when more than {@code maxPending}
- * branches wait in the local engine (found, not yet listed). Once spent it stays spent: the local
- * engine then drains in no more time than its listings in flight take, since a set-aside branch
- * costs no listing. So a transaction lasts at most its slice and one listing call, however many
- * branches it took.
+ * <p>The budget is spent when the slice's time is up, or when more than {@code maxPending} branches
+ * wait in the local engine (found, not yet listed). Once spent it stays spent: the local engine
+ * then drains in no more time than its listings in flight take, since a set-aside branch costs no
+ * listing. So a transaction lasts at most its slice and one listing call, however many branches it
+ * took.
  *
  * <p>Seeds, the branches the transaction took from Kafka, are listed until the slice's time is up
  * (the pending cap bounds what is found, not what was taken); a seed whose turn comes later is set
@@ -36,9 +36,9 @@ import java.util.function.BooleanSupplier;
  * idle until it ends. While such a call, begun before the slice's time was up, still runs, and
  * {@code mayHold} says the transaction can keep what it finds (nothing it sent has started the
  * broker's clock: see {@link HeldSends}), the slice's time is not up: the other workers go on
- * listing seeds and found branches, in this transaction, until the last such call returns or
- * {@code mayHold} says no. Once over, the hold never starts again, so the descent still drains in
- * one call's time after it.
+ * listing seeds and found branches, in this transaction, until the last such call returns or {@code
+ * mayHold} says no. Once over, the hold never starts again, so the descent still drains in one
+ * call's time after it.
  *
  * <p>Every listing call through the real source is timed into a {@link ListingPace}, which sizes
  * what the next transactions take, and how many branches one call lists together (read once per
@@ -54,16 +54,22 @@ import java.util.function.BooleanSupplier;
 final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S> {
 
   /**
-   * A node of the distributed crawl, placed: its depth in the whole crawl and its bytes. Equal
-   * when the nodes are equal, so a source's distinct-check sees nodes, not placements.
+   * A node of the distributed crawl, placed: its depth in the whole crawl and its bytes. Equal when
+   * the nodes are equal, so a source's distinct-check sees nodes, not placements.
    */
   static final class Placed<T> {
     final T node;
     final int depth;
+
     /** What lists it in another process ({@link NodeCodec#encode}); {@code null} for a leaf. */
     final byte[] bytes;
-    /** What its visit, and its children's visits as their parent, carry ({@link NodeCodec#encodeForVisit}). */
+
+    /**
+     * What its visit, and its children's visits as their parent, carry ({@link
+     * NodeCodec#encodeForVisit}).
+     */
     final byte[] visitBytes;
+
     /** Taken from Kafka by this transaction, rather than found in it. */
     final boolean seed;
 
@@ -101,26 +107,40 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
 
   private final BranchSource<T, S> source;
   private final NodeCodec<T> codec;
-  /** Whether the codec's visit bytes differ from its listing bytes: else one encoding serves both. */
+
+  /**
+   * Whether the codec's visit bytes differ from its listing bytes: else one encoding serves both.
+   */
   private final boolean lean;
+
   private final TimeSource clock;
   private final long sliceEnds;
   private final long maxPending;
   private final ListingPace pace;
+
   /** Listing calls that always go ahead, even when the slice's time is up. */
   private final int alwaysListed;
+
   /** Listing calls begun: once {@link #alwaysListed} have, a seed may be set aside. */
   private final AtomicInteger listingsBegun = new AtomicInteger();
+
   /** Found and not yet listed or set aside: the local engine's pending branches. */
   private final AtomicLong pending = new AtomicLong();
+
   /** Set once, never cleared: a transaction's budget is not refilled. */
   private volatile boolean spent;
+
   /** Whether the transaction can keep on listing past its slice: see "Held slices" above. */
   private final BooleanSupplier mayHold;
-  /** Listing calls begun before the slice's time was up and still running: they hold the slice open. */
+
+  /**
+   * Listing calls begun before the slice's time was up and still running: they hold the slice open.
+   */
   private final AtomicInteger holders = new AtomicInteger();
+
   /** Set once, never cleared: the slice's time is up and no longer held open. */
   private volatile boolean holdOver;
+
   private final AtomicLong listed = new AtomicLong();
   private final ConcurrentLinkedQueue<Placed<T>> frontier = new ConcurrentLinkedQueue<>();
 
@@ -130,10 +150,18 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    * @param sliceNanos how long the transaction lists before it sets branches aside
    * @param maxPending the most branches found and unlisted before found ones are set aside
    * @param pace where each listing call's time goes
-   * @param alwaysListed how many listing calls go ahead even when the slice's time is up: at least 1
+   * @param alwaysListed how many listing calls go ahead even when the slice's time is up: at least
+   *     1
    */
-  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, TimeSource clock, long sliceNanos,
-      long maxPending, ListingPace pace, int alwaysListed) {
+  LocalDescent(
+      BranchSource<T, S> source,
+      NodeCodec<T> codec,
+      int seeds,
+      TimeSource clock,
+      long sliceNanos,
+      long maxPending,
+      ListingPace pace,
+      int alwaysListed) {
     this(source, codec, seeds, clock, sliceNanos, maxPending, pace, alwaysListed, () -> false);
   }
 
@@ -142,8 +170,16 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
    * {@code mayHold} says yes (see "Held slices" above). {@code mayHold} is asked by the workers,
    * concurrently; once it says no, the hold is over for this descent.
    */
-  LocalDescent(BranchSource<T, S> source, NodeCodec<T> codec, int seeds, TimeSource clock, long sliceNanos,
-      long maxPending, ListingPace pace, int alwaysListed, BooleanSupplier mayHold) {
+  LocalDescent(
+      BranchSource<T, S> source,
+      NodeCodec<T> codec,
+      int seeds,
+      TimeSource clock,
+      long sliceNanos,
+      long maxPending,
+      ListingPace pace,
+      int alwaysListed,
+      BooleanSupplier mayHold) {
     this.mayHold = Objects.requireNonNull(mayHold, "mayHold");
     this.source = source;
     this.codec = codec;
@@ -164,16 +200,18 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
     return LEAN.get(codec.getClass());
   }
 
-  private static final ClassValue<Boolean> LEAN = new ClassValue<>() {
-    @Override
-    protected Boolean computeValue(Class<?> codecClass) {
-      try {
-        return codecClass.getMethod("encodeForVisit", Object.class).getDeclaringClass() != NodeCodec.class;
-      } catch (NoSuchMethodException e) {
-        throw new AssertionError("NodeCodec declares encodeForVisit", e);
-      }
-    }
-  };
+  private static final ClassValue<Boolean> LEAN =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> codecClass) {
+          try {
+            return codecClass.getMethod("encodeForVisit", Object.class).getDeclaringClass()
+                != NodeCodec.class;
+          } catch (NoSuchMethodException e) {
+            throw new AssertionError("NodeCodec declares encodeForVisit", e);
+          }
+        }
+      };
 
   /** The branches set aside: visited in this transaction, to be listed by whoever takes them. */
   List<Placed<T>> frontier() {
@@ -306,8 +344,8 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
   }
 
   /**
-   * Whether the slice's time is up: past its end, and not held open by a call begun before it
-   * that still runs (while the transaction may hold: see "Held slices" above).
+   * Whether the slice's time is up: past its end, and not held open by a call begun before it that
+   * still runs (while the transaction may hold: see "Held slices" above).
    */
   private boolean timeUp() {
     if (clock.nanoTime() - sliceEnds < 0) {
@@ -356,17 +394,18 @@ final class LocalDescent<T, S> implements BranchSource<LocalDescent.Placed<T>, S
         // leaves its count high: that only makes the budget end sooner.
         pending.incrementAndGet();
         byte[] bytes = codec.encode(node); // now, while the node holds what its listing needs
-        out.branch(new Placed<>(node, depth, bytes, lean ? codec.encodeForVisit(node) : bytes, false));
+        out.branch(
+            new Placed<>(node, depth, bytes, lean ? codec.encodeForVisit(node) : bytes, false));
       }
 
       /**
-       * Forwarded, so a huge listing holds only what it added since its last commit here too.
-       * Exact over Kafka: the local engine delivers committed leaves to the transaction's visits,
-       * not to the world. If the listing then fails, the local engine reports it as a branch error
-       * (as in one JVM), and the error commits with the leaves. If the transaction aborts
-       * (rebalance, a local crawl that failed, a process killed), the leaves abort with it, and
-       * whoever takes the branch again lists it whole in a transaction of its own. Either way
-       * each leaf is read once by {@code read_committed} readers.
+       * Forwarded, so a huge listing holds only what it added since its last commit here too. Exact
+       * over Kafka: the local engine delivers committed leaves to the transaction's visits, not to
+       * the world. If the listing then fails, the local engine reports it as a branch error (as in
+       * one JVM), and the error commits with the leaves. If the transaction aborts (rebalance, a
+       * local crawl that failed, a process killed), the leaves abort with it, and whoever takes the
+       * branch again lists it whole in a transaction of its own. Either way each leaf is read once
+       * by {@code read_committed} readers.
        */
       @Override
       public void commitLeaves() {

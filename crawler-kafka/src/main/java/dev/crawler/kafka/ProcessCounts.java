@@ -9,9 +9,14 @@ package dev.crawler.kafka;
  * @param visits visits it committed
  * @param errors branches that failed for good in it
  */
-public record ProcessCounts(String process, long transactions, long listings, long visits, long errors) {
+public record ProcessCounts(
+    String process, long transactions, long listings, long visits, long errors) {
   ProcessCounts plus(Wire.Delta d) {
-    return new ProcessCounts(process, transactions + 1, listings + d.listings(), visits + d.visits(),
+    return new ProcessCounts(
+        process,
+        transactions + 1,
+        listings + d.listings(),
+        visits + d.visits(),
         errors + d.errors());
   }
 }

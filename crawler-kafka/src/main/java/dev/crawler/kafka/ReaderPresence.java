@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says to the broker that this process reads a crawl (follows its visits or events from outside
- * its engine group: the starter's watcher, an attach), so that no cleanup deletes the crawl under
- * it: while it is open, this process is a member of the crawl's readers group ({@link
+ * Says to the broker that this process reads a crawl (follows its visits or events from outside its
+ * engine group: the starter's watcher, an attach), so that no cleanup deletes the crawl under it:
+ * while it is open, this process is a member of the crawl's readers group ({@link
  * Crawls#readersGroup}), which {@link Crawls} looks at before it deletes anything. A member that
  * dies stays one for the consumer's session timeout (45 s by default), which only delays a cleanup.
  *
@@ -36,7 +36,10 @@ public final class ReaderPresence implements AutoCloseable {
   private final Thread thread;
   private final Duration brokerTimeout;
   private volatile boolean closing;
-  /** Counted down once the broker gave this member its share: from then on, it shows in the group. */
+
+  /**
+   * Counted down once the broker gave this member its share: from then on, it shows in the group.
+   */
   private final CountDownLatch joined = new CountDownLatch(1);
 
   private ReaderPresence(KafkaCrawlSettings settings) {
@@ -44,17 +47,20 @@ public final class ReaderPresence implements AutoCloseable {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, Crawls.readersGroup(settings.crawlId()));
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "crawler-reader-" + settings.crawlId());
     this.brokerTimeout = settings.brokerTimeout();
-    this.member = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    member.subscribe(List.of(settings.eventsTopic()), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+    this.member =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    member.subscribe(
+        List.of(settings.eventsTopic()),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        member.pause(partitions); // a presence, not a reader: it never takes a record
-        joined.countDown();
-      }
-    });
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            member.pause(partitions); // a presence, not a reader: it never takes a record
+            joined.countDown();
+          }
+        });
     this.thread = new Thread(this::keep, "crawler-kafka-reader-" + settings.crawlId());
     this.thread.setDaemon(true);
   }
@@ -81,9 +87,12 @@ public final class ReaderPresence implements AutoCloseable {
       // close() wants us gone
     } catch (KafkaException e) {
       // The crawl's readers are only the cleanup's business: losing the presence costs no output.
-      log.warn("cannot keep this process among the readers of a crawl (a cleanup may not see it): {}", e.toString());
+      log.warn(
+          "cannot keep this process among the readers of a crawl (a cleanup may not see it): {}",
+          e.toString());
     } finally {
-      // Leaves the group at once; with the broker gone, after the broker timeout rather than the client's 30 s.
+      // Leaves the group at once; with the broker gone, after the broker timeout rather than the
+      // client's 30 s.
       member.close(CloseOptions.timeout(brokerTimeout));
     }
   }

@@ -20,19 +20,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches that a crawl's topics are still those it started on ({@link TopicIds}): every {@link
  * #EVERY} it asks the admin for their ids and partitions, and tells {@code onLoss}, once, when a
- * topic is gone (twice in a row, since a broker may not know a new topic yet), was made again
- * under its name (its id changed: a broker that lost its log auto-creates topics on the next
- * request), or has other partitions than it was made with (only more branches partitions are
- * harmless: every partition of the branches is read; the events and visits are read from
- * partition 0 alone). A broker that does not answer decides nothing: the processes' own
- * timeouts handle an unreachable Kafka. {@link #verify()} asks once, at once, for the end: a
- * crawl is never reported ended over topics it did not start on.
+ * topic is gone (twice in a row, since a broker may not know a new topic yet), was made again under
+ * its name (its id changed: a broker that lost its log auto-creates topics on the next request), or
+ * has other partitions than it was made with (only more branches partitions are harmless: every
+ * partition of the branches is read; the events and visits are read from partition 0 alone). A
+ * broker that does not answer decides nothing: the processes' own timeouts handle an unreachable
+ * Kafka. {@link #verify()} asks once, at once, for the end: a crawl is never reported ended over
+ * topics it did not start on.
  *
  * <p>Thread-safe: {@link #expect} and {@link #verify} from any thread; the checks run on a timer
  * thread of its own, started by the first {@link #expect}.
  */
 final class TopicGuard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicGuard.class);
+
   /** How often the topics are checked while a crawl runs. */
   static final Duration EVERY = Duration.ofSeconds(5);
 
@@ -40,12 +41,16 @@ final class TopicGuard implements AutoCloseable {
   private final Consumer<KafkaCrawlException> onLoss;
   private final Duration every;
   private volatile TopicIds expected;
+
   /** Guarded by this. */
   private Admin admin;
+
   /** Guarded by this. */
   private ScheduledExecutorService timer;
+
   /** Guarded by this. */
   private boolean closed;
+
   /** Timer thread only: checks in a row that found a topic missing. */
   private int missingInARow;
 
@@ -63,12 +68,15 @@ final class TopicGuard implements AutoCloseable {
   synchronized void expect(TopicIds ids) {
     expected = ids;
     if (timer == null && !closed) {
-      timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "crawler-kafka-topics-" + settings.crawlId());
-        t.setDaemon(true);
-        return t;
-      });
-      timer.scheduleWithFixedDelay(this::tick, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "crawler-kafka-topics-" + settings.crawlId());
+                t.setDaemon(true);
+                return t;
+              });
+      timer.scheduleWithFixedDelay(
+          this::tick, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -81,7 +89,8 @@ final class TopicGuard implements AutoCloseable {
     KafkaCrawlException lost;
     try {
       lost = check(false);
-    } catch (KafkaCrawlException | RuntimeException e) { // closed meanwhile, or a client that cannot be made
+    } catch (KafkaCrawlException
+        | RuntimeException e) { // closed meanwhile, or a client that cannot be made
       log.debug("checking the topics of crawl {} failed", settings.crawlId(), e);
       return;
     } catch (InterruptedException e) {
@@ -143,16 +152,21 @@ final class TopicGuard implements AutoCloseable {
     }
   }
 
-  /** @return the loss, or {@code null} if the topics are the crawl's (or, unless {@code atEnd}, undecided) */
-  private KafkaCrawlException check(boolean atEnd) throws KafkaCrawlException, InterruptedException {
+  /**
+   * @return the loss, or {@code null} if the topics are the crawl's (or, unless {@code atEnd},
+   *     undecided)
+   */
+  private KafkaCrawlException check(boolean atEnd)
+      throws KafkaCrawlException, InterruptedException {
     return check(admin(), atEnd);
   }
 
-  private KafkaCrawlException check(Admin admin, boolean atEnd) throws KafkaCrawlException, InterruptedException {
+  private KafkaCrawlException check(Admin admin, boolean atEnd)
+      throws KafkaCrawlException, InterruptedException {
     TopicIds ids = expected;
     long timeout = settings.brokerTimeout().toMillis();
-    Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(ids.topics().keySet())
-        .topicNameValues();
+    Map<String, KafkaFuture<TopicDescription>> described =
+        admin.describeTopics(ids.topics().keySet()).topicNameValues();
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, TopicIds.Topic> want : ids.topics().entrySet()) {
       String topic = want.getKey();
@@ -165,26 +179,49 @@ final class TopicGuard implements AutoCloseable {
           continue;
         }
         if (atEnd) {
-          throw new KafkaCrawlException("cannot check the topics of crawl " + settings.crawlId() + " at "
-              + settings.bootstrap() + " at its end: " + e.getCause().getMessage(), e);
+          throw new KafkaCrawlException(
+              "cannot check the topics of crawl "
+                  + settings.crawlId()
+                  + " at "
+                  + settings.bootstrap()
+                  + " at its end: "
+                  + e.getCause().getMessage(),
+              e);
         }
         return null;
       } catch (TimeoutException e) {
         if (atEnd) {
-          throw new KafkaCrawlException("cannot reach Kafka at " + settings.bootstrap() + " to check the topics of"
-              + " crawl " + settings.crawlId() + " at its end", e);
+          throw new KafkaCrawlException(
+              "cannot reach Kafka at "
+                  + settings.bootstrap()
+                  + " to check the topics of"
+                  + " crawl "
+                  + settings.crawlId()
+                  + " at its end",
+              e);
         }
         return null;
       }
       if (!have.topicId().equals(want.getValue().id())) {
-        return lost(topic + " was deleted and made again (its id is " + have.topicId() + ", not "
-            + want.getValue().id() + ")");
+        return lost(
+            topic
+                + " was deleted and made again (its id is "
+                + have.topicId()
+                + ", not "
+                + want.getValue().id()
+                + ")");
       }
       int partitions = have.partitions().size();
-      boolean grownBranches = topic.equals(settings.branchesTopic()) && partitions > want.getValue().partitions();
+      boolean grownBranches =
+          topic.equals(settings.branchesTopic()) && partitions > want.getValue().partitions();
       if (partitions != want.getValue().partitions() && !grownBranches) {
-        return lost(topic + " has " + partitions + " partitions, not the " + want.getValue().partitions()
-            + " it was made with");
+        return lost(
+            topic
+                + " has "
+                + partitions
+                + " partitions, not the "
+                + want.getValue().partitions()
+                + " it was made with");
       }
     }
     if (missing.isEmpty()) {
@@ -194,18 +231,28 @@ final class TopicGuard implements AutoCloseable {
     if (!atEnd && ++missingInARow < 2) {
       return null; // a broker that does not know a topic yet: ask again
     }
-    return lost(String.join(" and ", missing) + (missing.size() == 1 ? " is" : " are") + " gone (deleted, or a"
-        + " broker lost its log)");
+    return lost(
+        String.join(" and ", missing)
+            + (missing.size() == 1 ? " is" : " are")
+            + " gone (deleted, or a"
+            + " broker lost its log)");
   }
 
   private KafkaCrawlException lost(String what) {
-    return new KafkaCrawlException("the crawl " + settings.crawlId() + " lost its records at " + settings.bootstrap()
-        + ": the topic " + what + "; it cannot end: start it again");
+    return new KafkaCrawlException(
+        "the crawl "
+            + settings.crawlId()
+            + " lost its records at "
+            + settings.bootstrap()
+            + ": the topic "
+            + what
+            + "; it cannot end: start it again");
   }
 
   private synchronized Admin admin() throws KafkaCrawlException {
     if (closed) {
-      throw new KafkaCrawlException("the topics' watch of crawl " + settings.crawlId() + " is closed");
+      throw new KafkaCrawlException(
+          "the topics' watch of crawl " + settings.crawlId() + " is closed");
     }
     if (admin == null) {
       admin = CrawlTopics.admin(settings);

@@ -15,10 +15,9 @@ import org.apache.kafka.common.Uuid;
  * Which topics a crawl runs on: each topic's id, which Kafka gives a topic when it is created and
  * never again to another of the same name, and its partition count. Written by the starter in the
  * seed's transaction, right after the spec ({@link Wire#TOPICS}), so that every process can tell
- * its crawl's topics from ones deleted and made again under the same names (by hand, or by a
- * broker that lost its log and auto-created them on the next request): those hold none of the
- * crawl's records, and a crawl that went on over them would wait for ever, or end wrongly.
- * Immutable.
+ * its crawl's topics from ones deleted and made again under the same names (by hand, or by a broker
+ * that lost its log and auto-created them on the next request): those hold none of the crawl's
+ * records, and a crawl that went on over them would wait for ever, or end wrongly. Immutable.
  *
  * @param topics per topic name, in the order written: its id and partition count
  */

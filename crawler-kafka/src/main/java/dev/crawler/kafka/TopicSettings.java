@@ -12,9 +12,9 @@ import java.time.Duration;
  *
  * @param replication replicas of each topic; 0 for the default: 3, or as many brokers as the
  *     cluster has if fewer. {@code min.insync.replicas} is a majority of them ({@link #minInSync})
- * @param retention how long Kafka keeps the branches and visits, or {@code null} for as long as
- *     the topics live: a branch not yet listed when its record is deleted would be lost to the
- *     crawl, so give one only if the crawl surely ends well within it
+ * @param retention how long Kafka keeps the branches and visits, or {@code null} for as long as the
+ *     topics live: a branch not yet listed when its record is deleted would be lost to the crawl,
+ *     so give one only if the crawl surely ends well within it
  */
 public record TopicSettings(int replication, Duration retention) {
   /** 3 replicas (fewer on a smaller cluster), records kept as long as the topics. */
@@ -28,10 +28,15 @@ public record TopicSettings(int replication, Duration retention) {
    *     topics live
    */
   public TopicSettings {
-    checkArgument(replication >= 0 && replication <= Short.MAX_VALUE, "replication (%s) must be from 1 to %s",
-        replication, Short.MAX_VALUE);
-    checkArgument(retention == null || !retention.isNegative() && !retention.isZero(),
-        "retention (%s) must be positive", retention);
+    checkArgument(
+        replication >= 0 && replication <= Short.MAX_VALUE,
+        "replication (%s) must be from 1 to %s",
+        replication,
+        Short.MAX_VALUE);
+    checkArgument(
+        retention == null || !retention.isNegative() && !retention.isZero(),
+        "retention (%s) must be positive",
+        retention);
   }
 
   /** The replicas to make each topic with, on a cluster of {@code brokers}. */
@@ -41,8 +46,8 @@ public record TopicSettings(int replication, Duration retention) {
 
   /**
    * {@code min.insync.replicas} for {@code replicas}: a majority, so a write acknowledged by all
-   * in-sync replicas survives the loss of a minority, and one broker down (of three) blocks nothing;
-   * with one or two replicas, one.
+   * in-sync replicas survives the loss of a minority, and one broker down (of three) blocks
+   * nothing; with one or two replicas, one.
    */
   static int minInSync(int replicas) {
     return replicas <= 2 ? 1 : replicas / 2 + 1;

@@ -25,16 +25,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code Children.commitLeaves()} over Kafka, on a real broker with engines in JVMs of their own:
- * a huge listing's committed leaves go into the open transaction, so they count exactly when it
+ * {@code Children.commitLeaves()} over Kafka, on a real broker with engines in JVMs of their own: a
+ * huge listing's committed leaves go into the open transaction, so they count exactly when it
  * commits. A listing that fails after a commit is one branch error, its committed leaves visited
- * once; a process killed after a commit (its transaction aborted by the broker) leaves nothing,
- * and the branch is listed whole again by another process, each leaf once.
+ * once; a process killed after a commit (its transaction aborted by the broker) leaves nothing, and
+ * the branch is listed whole again by another process, each leaf once.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CommittedLeavesOverKafkaTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static KafkaBroker broker;
   private final List<Process> engines = new ArrayList<>();
 
@@ -60,9 +59,18 @@ class CommittedLeavesOverKafkaTest {
     return "leaves-" + Long.toHexString(System.nanoTime());
   }
 
-  private Process engine(String crawl, String process, WideLeavesSource.Mode mode) throws Exception {
-    Process p = KafkaBroker.java(List.of("-Xmx256m", LeavesEngineMain.class.getName(), broker.bootstrap(), crawl,
-        process, mode.name()), dir.resolve(crawl + "-" + process + ".log"));
+  private Process engine(String crawl, String process, WideLeavesSource.Mode mode)
+      throws Exception {
+    Process p =
+        KafkaBroker.java(
+            List.of(
+                "-Xmx256m",
+                LeavesEngineMain.class.getName(),
+                broker.bootstrap(),
+                crawl,
+                process,
+                mode.name()),
+            dir.resolve(crawl + "-" + process + ".log"));
     engines.add(p);
     return p;
   }
@@ -81,8 +89,12 @@ class CommittedLeavesOverKafkaTest {
   }
 
   private static DistributedCrawl<Integer> start(String crawl, Once visits) throws Exception {
-    return DistributedCrawl.start(TreeEngineMain.settings(broker.bootstrap(), crawl),
-        new CrawlSpec("wide", List.of()), 0, TreeEngineMain.CODEC, visits);
+    return DistributedCrawl.start(
+        TreeEngineMain.settings(broker.bootstrap(), crawl),
+        new CrawlSpec("wide", List.of()),
+        0,
+        TreeEngineMain.CODEC,
+        visits);
   }
 
   @Test
@@ -100,28 +112,44 @@ class CommittedLeavesOverKafkaTest {
       }
     }
     assertEquals(Outcome.PARTIAL, report.report().outcome());
-    assertEquals(List.of(WideLeavesSource.ODD_BRANCH), report.report().errors().stream().map(BranchError::branch)
-        .toList(), "one error, not one per attempt or process");
-    assertEquals(1, report.report().errors().get(0).attempts(), "a listing that committed leaves is never retried");
+    assertEquals(
+        List.of(WideLeavesSource.ODD_BRANCH),
+        report.report().errors().stream().map(BranchError::branch).toList(),
+        "one error, not one per attempt or process");
+    assertEquals(
+        1,
+        report.report().errors().get(0).attempts(),
+        "a listing that committed leaves is never retried");
     assertEquals(Set.of(), visits.twice);
     assertEquals(WideLeavesSource.nodesWhenTheOddBranchFailed(), visits.seen.size());
     assertEquals(visits.seen.size(), report.report().visits());
   }
 
   @Test
-  void aProcessKilledAfterACommit_abortsItsLeaves_andAnotherListsTheBranchWhole_eachLeafOnce() throws Exception {
+  void aProcessKilledAfterACommit_abortsItsLeaves_andAnotherListsTheBranchWhole_eachLeafOnce()
+      throws Exception {
     String crawl = newCrawl();
     Once visits = new Once();
     DistributedReport<Integer> report;
     try (DistributedCrawl<Integer> distributed = start(crawl, visits)) {
-      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          TestClasspath.get(), "-Xmx256m", LeavesEngineMain.class.getName(), broker.bootstrap(), crawl, "doomed",
-          WideLeavesSource.Mode.HANG_AFTER_COMMIT.name());
+      List<String> command =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-cp",
+              TestClasspath.get(),
+              "-Xmx256m",
+              LeavesEngineMain.class.getName(),
+              broker.bootstrap(),
+              crawl,
+              "doomed",
+              WideLeavesSource.Mode.HANG_AFTER_COMMIT.name());
       Process doomed = new ProcessBuilder(command).redirectErrorStream(true).start();
       engines.add(doomed);
-      // Alone, it lists every branch, the odd one too: it commits that one's first leaves, says so, and hangs.
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(doomed.getInputStream(),
-          StandardCharsets.UTF_8))) {
+      // Alone, it lists every branch, the odd one too: it commits that one's first leaves, says so,
+      // and hangs.
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         do {
           line = out.readLine();
@@ -131,7 +159,8 @@ class CommittedLeavesOverKafkaTest {
         doomed.destroyForcibly(); // kill -9 with its transaction open, committed leaves and all
         doomed.waitFor();
         report = distributed.await();
-        assertTrue(survivor.waitFor(60, TimeUnit.SECONDS), "the survivor did not exit after the end");
+        assertTrue(
+            survivor.waitFor(60, TimeUnit.SECONDS), "the survivor did not exit after the end");
         assertEquals(0, survivor.exitValue());
       }
     }

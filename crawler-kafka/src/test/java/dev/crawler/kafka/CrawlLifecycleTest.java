@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CrawlLifecycleTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static KafkaBroker broker;
   private static final AtomicInteger CRAWLS = new AtomicInteger();
   private final List<Process> engines = new ArrayList<>();
@@ -67,16 +66,28 @@ class CrawlLifecycleTest {
     return TreeEngineMain.settings(broker.bootstrap(), crawl);
   }
 
-  private Process engine(String crawl, String process, String tree, int latencyMicros) throws Exception {
-    Process p = KafkaBroker.java(List.of("-Xmx256m", TreeEngineMain.class.getName(), broker.bootstrap(), crawl,
-        process, tree, "2", String.valueOf(latencyMicros)), dir.resolve(crawl + "-" + process + ".log"));
+  private Process engine(String crawl, String process, String tree, int latencyMicros)
+      throws Exception {
+    Process p =
+        KafkaBroker.java(
+            List.of(
+                "-Xmx256m",
+                TreeEngineMain.class.getName(),
+                broker.bootstrap(),
+                crawl,
+                process,
+                tree,
+                "2",
+                String.valueOf(latencyMicros)),
+            dir.resolve(crawl + "-" + process + ".log"));
     engines.add(p);
     return p;
   }
 
-  private static DistributedCrawl<Integer> start(String crawl, String tree, VisitRecorder visits) throws Exception {
-    return DistributedCrawl.start(settings(crawl), new CrawlSpec("tree", List.of(tree)), 0, TreeEngineMain.CODEC,
-        visits);
+  private static DistributedCrawl<Integer> start(String crawl, String tree, VisitRecorder visits)
+      throws Exception {
+    return DistributedCrawl.start(
+        settings(crawl), new CrawlSpec("tree", List.of(tree)), 0, TreeEngineMain.CODEC, visits);
   }
 
   /** Runs a crawl of {@code tree} to its end with one engine process; returns what it visited. */
@@ -85,7 +96,8 @@ class CrawlLifecycleTest {
     try (DistributedCrawl<Integer> distributed = start(crawl, tree, visits)) {
       Process p = engine(crawl, "p", tree, 0);
       DistributedReport<Integer> report = distributed.await();
-      assertCrawlInvariants(report.report(), visits, new TreeSource(TreeEngineMain.tree(tree)), Expect.everything());
+      assertCrawlInvariants(
+          report.report(), visits, new TreeSource(TreeEngineMain.tree(tree)), Expect.everything());
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the engine did not exit after the end");
     }
     return visits;
@@ -100,12 +112,14 @@ class CrawlLifecycleTest {
     String finished = newCrawl();
     String running = newCrawl();
     String abandoned = newCrawl();
-    Instant before = Instant.now().minusSeconds(60); // the broker's record times come from this machine's clock
+    Instant before =
+        Instant.now().minusSeconds(60); // the broker's record times come from this machine's clock
     finish(finished, "balanced:3:3");
     // Its starter follows it (a reader) and stops: then nobody lists or reads it.
     start(abandoned, "balanced:3:3", new VisitRecorder(Tree.balanced(3, 3))).close();
     CountDownLatch listing = new CountDownLatch(1);
-    try (DistributedCrawl<Integer> slow = start(running, "balanced:8:5", new VisitRecorder(Tree.balanced(8, 5)))) {
+    try (DistributedCrawl<Integer> slow =
+        start(running, "balanced:8:5", new VisitRecorder(Tree.balanced(8, 5)))) {
       slow.onTransaction(counts -> listing.countDown());
       engine(running, "slow", "balanced:8:5", 20_000); // about a minute alone
       assertTrue(listing.await(2, TimeUnit.MINUTES), "the slow engine never committed");
@@ -116,7 +130,9 @@ class CrawlLifecycleTest {
       assertEquals(Outcome.COMPLETE, f.outcome());
       assertEquals(Tree.balanced(3, 3).size(), f.visits());
       assertTrue(f.bytes() > 0, "bytes " + f.bytes());
-      assertTrue(f.started().isAfter(before) && !f.ended().isBefore(f.started()), f.started() + " " + f.ended());
+      assertTrue(
+          f.started().isAfter(before) && !f.ended().isBefore(f.started()),
+          f.started() + " " + f.ended());
       assertEquals(0, f.processes() + f.readers(), "its engine left, its starter stopped reading");
       assertEquals(CrawlLifetime.DEFAULT, f.lifetime());
       assertEquals(f.ended().plus(Duration.ofDays(1)), f.cleanupDue());
@@ -132,15 +148,20 @@ class CrawlLifecycleTest {
       assertEquals(1, r.processes());
       assertEquals(1, r.readers(), "its starter");
 
-      KafkaCrawlException refused = assertThrows(KafkaCrawlException.class,
-          () -> Crawls.delete(settings(running), false));
-      assertEquals("the crawl " + running + " is running: 1 process lists it and 1 process reads it",
+      KafkaCrawlException refused =
+          assertThrows(KafkaCrawlException.class, () -> Crawls.delete(settings(running), false));
+      assertEquals(
+          "the crawl " + running + " is running: 1 process lists it and 1 process reads it",
           refused.getMessage());
-      assertEquals(CrawlInfo.State.RUNNING, Crawls.describe(settings(running)).state(), "refused: nothing deleted");
+      assertEquals(
+          CrawlInfo.State.RUNNING,
+          Crawls.describe(settings(running)).state(),
+          "refused: nothing deleted");
 
       Crawls.Deleted forced = Crawls.delete(settings(running), true);
       assertEquals(running, forced.crawl().id());
-      assertTrue(forced.groupsLeft().contains("crawler." + running), "the engine is still in its group");
+      assertTrue(
+          forced.groupsLeft().contains("crawler." + running), "the engine is still in its group");
       Crawls.delete(settings(abandoned), false);
       Crawls.delete(settings(finished), false);
       List<CrawlInfo> after = Crawls.list(settings("any"));
@@ -148,7 +169,8 @@ class CrawlLifecycleTest {
         assertNull(find(after, gone), gone + " is still listed: " + find(after, gone));
       }
     }
-    KafkaCrawlException none = assertThrows(KafkaCrawlException.class, () -> Crawls.delete(settings(finished), false));
+    KafkaCrawlException none =
+        assertThrows(KafkaCrawlException.class, () -> Crawls.delete(settings(finished), false));
     assertEquals("no crawl with id " + finished + " at " + broker.bootstrap(), none.getMessage());
   }
 
@@ -156,15 +178,21 @@ class CrawlLifecycleTest {
   void aDeletedCrawlsId_canBeUsedAgain_everyNodeOnce() throws Exception {
     String crawl = newCrawl();
     finish(crawl, "balanced:4:4");
-    KafkaCrawlException taken = assertThrows(KafkaCrawlException.class,
-        () -> start(crawl, "heavy:3:2000", new VisitRecorder(TreeEngineMain.tree("heavy:3:2000"))));
+    KafkaCrawlException taken =
+        assertThrows(
+            KafkaCrawlException.class,
+            () ->
+                start(
+                    crawl, "heavy:3:2000", new VisitRecorder(TreeEngineMain.tree("heavy:3:2000"))));
     assertTrue(taken.getMessage().contains("exists already"), taken.getMessage());
     Crawls.delete(settings(crawl), false);
-    // Another tree under the same id: nothing of the first crawl's topics, offsets or transactions shows.
+    // Another tree under the same id: nothing of the first crawl's topics, offsets or transactions
+    // shows.
     VisitRecorder again = finish(crawl, "heavy:3:2000");
     assertEquals(TreeEngineMain.tree("heavy:3:2000").size(), again.total());
     CrawlInfo info = Crawls.describe(settings(crawl));
-    assertEquals(TreeEngineMain.tree("heavy:3:2000").size(), info.visits(), "the new crawl's events alone");
+    assertEquals(
+        TreeEngineMain.tree("heavy:3:2000").size(), info.visits(), "the new crawl's events alone");
   }
 
   @Test
@@ -186,18 +214,30 @@ class CrawlLifecycleTest {
     try (ReaderPresence reader = ReaderPresence.start(settings(read))) {
       assertTrue(reader.awaitMember(Duration.ofMinutes(1)), "the reader never joined its group");
       Instant now = Instant.now();
-      assertEquals(List.of(due), Crawls.sweep(settings("any"), now).stream().filter(ours::contains).toList());
-      assertEquals(List.of(), Crawls.sweep(settings("any"), now).stream().filter(ours::contains).toList());
+      assertEquals(
+          List.of(due),
+          Crawls.sweep(settings("any"), now).stream().filter(ours::contains).toList());
+      assertEquals(
+          List.of(), Crawls.sweep(settings("any"), now).stream().filter(ours::contains).toList());
       assertEquals(1, Crawls.describe(settings(read)).readers());
     }
     Instant now = Instant.now();
-    assertEquals(List.of(read), Crawls.sweep(settings("any"), now).stream().filter(ours::contains).toList(),
+    assertEquals(
+        List.of(read),
+        Crawls.sweep(settings("any"), now).stream().filter(ours::contains).toList(),
         "once its reader left");
     // A day on, the default grace is over too; a kept crawl and one that never ended stay.
-    assertEquals(List.of(notYet),
-        Crawls.sweep(settings("any"), now.plus(Duration.ofDays(2))).stream().filter(ours::contains).toList());
-    Set<String> left = Set.copyOf(Crawls.list(settings("any")).stream().map(CrawlInfo::id)
-        .filter(ours::contains).toList());
+    assertEquals(
+        List.of(notYet),
+        Crawls.sweep(settings("any"), now.plus(Duration.ofDays(2))).stream()
+            .filter(ours::contains)
+            .toList());
+    Set<String> left =
+        Set.copyOf(
+            Crawls.list(settings("any")).stream()
+                .map(CrawlInfo::id)
+                .filter(ours::contains)
+                .toList());
     assertEquals(Set.of(kept, unfinished), left);
   }
 }

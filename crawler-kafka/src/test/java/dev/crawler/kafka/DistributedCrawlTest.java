@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.crawler.core.BranchError;
+import dev.crawler.core.Visit;
 import dev.crawler.testing.CrawlInvariants.Expect;
 import dev.crawler.testing.Tree;
 import dev.crawler.testing.TreeSource;
@@ -19,12 +20,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,27 +44,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.admin.NewPartitions;
-import java.util.stream.IntStream;
-import java.util.function.Consumer;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CountDownLatch;
-import dev.crawler.core.Visit;
 
 /**
- * One crawl across several JVMs on a real broker: engine processes in JVMs of their own, the
- * crawl followed from this one. Every node exactly once, whatever dies or joins.
+ * One crawl across several JVMs on a real broker: engine processes in JVMs of their own, the crawl
+ * followed from this one. Every node exactly once, whatever dies or joins.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DistributedCrawlTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static KafkaBroker broker;
   private static final AtomicInteger CRAWLS = new AtomicInteger();
   private final List<Process> engines = new ArrayList<>();
@@ -81,17 +79,31 @@ class DistributedCrawlTest {
     return "t" + CRAWLS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
   }
 
-  private Process engine(String crawl, String process, String tree, int latencyMicros, int... failing)
+  private Process engine(
+      String crawl, String process, String tree, int latencyMicros, int... failing)
       throws Exception {
     return engine(List.of(), crawl, process, tree, latencyMicros, failing);
   }
 
-  private Process engine(List<String> jvmOptions, String crawl, String process, String tree, int latencyMicros,
-      int... failing) throws Exception {
+  private Process engine(
+      List<String> jvmOptions,
+      String crawl,
+      String process,
+      String tree,
+      int latencyMicros,
+      int... failing)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of("-Xmx256m"));
     args.addAll(jvmOptions);
-    args.addAll(List.of(TreeEngineMain.class.getName(), broker.bootstrap(), crawl, process, tree, "4",
-        String.valueOf(latencyMicros)));
+    args.addAll(
+        List.of(
+            TreeEngineMain.class.getName(),
+            broker.bootstrap(),
+            crawl,
+            process,
+            tree,
+            "4",
+            String.valueOf(latencyMicros)));
     for (int f : failing) {
       args.add(String.valueOf(f));
     }
@@ -100,10 +112,14 @@ class DistributedCrawlTest {
     return p;
   }
 
-  private static DistributedCrawl<Integer> start(String crawl, String tree,
-      Consumer<? super Visit<Integer>> visits) throws Exception {
-    return DistributedCrawl.start(TreeEngineMain.settings(broker.bootstrap(), crawl),
-        new CrawlSpec("tree", List.of(tree)), 0, TreeEngineMain.CODEC, visits);
+  private static DistributedCrawl<Integer> start(
+      String crawl, String tree, Consumer<? super Visit<Integer>> visits) throws Exception {
+    return DistributedCrawl.start(
+        TreeEngineMain.settings(broker.bootstrap(), crawl),
+        new CrawlSpec("tree", List.of(tree)),
+        0,
+        TreeEngineMain.CODEC,
+        visits);
   }
 
   private static void assertExitedCleanly(Process p, String what) throws Exception {
@@ -124,9 +140,13 @@ class DistributedCrawlTest {
         started.add(engine(crawl, "p" + i, spec, 0));
       }
       report = distributed.await();
-      assertEquals(0, distributed.idleWakeups(), "the watcher waits in 30 s long polls and wakes only with news");
+      assertEquals(
+          0,
+          distributed.idleWakeups(),
+          "the watcher waits in 30 s long polls and wakes only with news");
     }
-    // The sessions lived in the engine processes; each checks its own and exits 0 only if all is well.
+    // The sessions lived in the engine processes; each checks its own and exits 0 only if all is
+    // well.
     assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
     for (Process p : started) {
       assertExitedCleanly(p, "an engine process");
@@ -134,7 +154,9 @@ class DistributedCrawlTest {
     long listings = tree.size() == 0 ? 0 : visits.visited().stream().filter(tree::isBranch).count();
     assertEquals(listings, report.report().listings(), "one listing per branch, whole crawl");
     assertTrue(report.processes().size() <= processes);
-    assertEquals(tree.size() - 1, report.processes().values().stream().mapToLong(ProcessCounts::visits).sum(),
+    assertEquals(
+        tree.size() - 1,
+        report.processes().values().stream().mapToLong(ProcessCounts::visits).sum(),
         "per-process visits add up (the root is the seed's)");
   }
 
@@ -151,10 +173,17 @@ class DistributedCrawlTest {
     VisitRecorder visits = new VisitRecorder(tree);
     DistributedReport<Integer> report;
     try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
-      Process slow = engine(List.of("-DtransactionTimeoutMillis=2500"), crawl, "slow", spec, 400_000);
+      Process slow =
+          engine(List.of("-DtransactionTimeoutMillis=2500"), crawl, "slow", spec, 400_000);
       report = distributed.await(Duration.ofMinutes(2));
-      assertNotNull(report, "not done after 2 minutes: " + visits.total() + " of " + tree.size() + " visits\n"
-          + Files.readString(dir.resolve(crawl + "-slow.log")));
+      assertNotNull(
+          report,
+          "not done after 2 minutes: "
+              + visits.total()
+              + " of "
+              + tree.size()
+              + " visits\n"
+              + Files.readString(dir.resolve(crawl + "-slow.log")));
       assertExitedCleanly(slow, "the engine process");
     }
     assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
@@ -171,17 +200,20 @@ class DistributedCrawlTest {
     DistributedReport<Integer> report;
     try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits)) {
       CountDownLatch doomedWorks = new CountDownLatch(1);
-      distributed.onTransaction(counts -> {
-        if (counts.process().equals("doomed")) {
-          doomedWorks.countDown();
-        }
-      });
+      distributed.onTransaction(
+          counts -> {
+            if (counts.process().equals("doomed")) {
+              doomedWorks.countDown();
+            }
+          });
       // 5 ms a listing: a batch takes long enough that the kill lands in the middle of one.
       Process doomed = engine(crawl, "doomed", spec, 5_000);
       Process a = engine(crawl, "a", spec, 5_000);
       Process b = engine(crawl, "b", spec, 5_000);
-      assertTrue(doomedWorks.await(2, TimeUnit.MINUTES), "the doomed process never committed a batch");
-      doomed.destroyForcibly(); // kill -9, in its next batch: that transaction is aborted, its partitions move
+      assertTrue(
+          doomedWorks.await(2, TimeUnit.MINUTES), "the doomed process never committed a batch");
+      doomed.destroyForcibly(); // kill -9, in its next batch: that transaction is aborted, its
+      // partitions move
       doomed.waitFor();
       report = distributed.await();
       assertExitedCleanly(a, "a");
@@ -192,10 +224,16 @@ class DistributedCrawlTest {
     // there could not fail. What the kill must leave: the processes' committed counts add up to
     // the tree once (the killed transaction's visits counted nowhere, its work redone by the
     // living), and the living did some of it.
-    assertEquals(tree.size() - 1, report.processes().values().stream().mapToLong(ProcessCounts::visits).sum(),
-        "per-process visits add up to the tree once (the root is the seed's): " + report.processes());
-    long living = report.processes().entrySet().stream().filter(e -> !e.getKey().equals("doomed"))
-        .mapToLong(e -> e.getValue().visits()).sum();
+    assertEquals(
+        tree.size() - 1,
+        report.processes().values().stream().mapToLong(ProcessCounts::visits).sum(),
+        "per-process visits add up to the tree once (the root is the seed's): "
+            + report.processes());
+    long living =
+        report.processes().entrySet().stream()
+            .filter(e -> !e.getKey().equals("doomed"))
+            .mapToLong(e -> e.getValue().visits())
+            .sum();
     assertTrue(living > 0, "the living processes did none of the work: " + report.processes());
   }
 
@@ -204,7 +242,8 @@ class DistributedCrawlTest {
    * committed after it were never delivered, and the crawl was reported COMPLETE without them.
    */
   @Test
-  void aTransactionLeftOpenOnTheVisits_theWatcherStillDeliversEveryVisitCommittedAfterIt() throws Exception {
+  void aTransactionLeftOpenOnTheVisits_theWatcherStillDeliversEveryVisitCommittedAfterIt()
+      throws Exception {
     String spec = "balanced:5:4";
     Tree tree = TreeEngineMain.tree(spec);
     String crawl = newCrawl();
@@ -212,12 +251,21 @@ class DistributedCrawlTest {
     KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
     DistributedReport<Integer> report;
     try (DistributedCrawl<Integer> distributed = start(crawl, spec, visits);
-        var zombie = Clients.transactional(settings.withTransactionTimeout(Duration.ofSeconds(3)), "zombie")) {
+        var zombie =
+            Clients.transactional(
+                settings.withTransactionTimeout(Duration.ofSeconds(3)), "zombie")) {
       // As a process killed mid-transaction leaves it: open until the broker times it out.
       zombie.initTransactions();
       zombie.beginTransaction();
-      zombie.send(new ProducerRecord<>(settings.visitsTopic(), null,
-          Wire.visits(List.of(new Wire.VisitRecord(false, 1, TreeEngineMain.CODEC.encode(-1), null))))).get();
+      zombie
+          .send(
+              new ProducerRecord<>(
+                  settings.visitsTopic(),
+                  null,
+                  Wire.visits(
+                      List.of(
+                          new Wire.VisitRecord(false, 1, TreeEngineMain.CODEC.encode(-1), null)))))
+          .get();
       engine(crawl, "only", spec, 0);
       report = distributed.await();
     }
@@ -237,23 +285,32 @@ class DistributedCrawlTest {
       assertTrue(!DistributedCrawl.hasEnded(settings), "nobody listed yet");
       engine(crawl, "only", spec, 1_000);
       tenth.await();
-      try (DistributedCrawl<Integer> attached = DistributedCrawl.attach(settings, TreeEngineMain.CODEC,
-          whileRunning)) {
+      try (DistributedCrawl<Integer> attached =
+          DistributedCrawl.attach(settings, TreeEngineMain.CODEC, whileRunning)) {
         running = attached.await();
       }
       started.await();
     }
-    assertCrawlInvariants(running.report(), whileRunning, new TreeSource(tree), Expect.everything());
+    assertCrawlInvariants(
+        running.report(), whileRunning, new TreeSource(tree), Expect.everything());
     assertTrue(DistributedCrawl.hasEnded(settings));
     VisitRecorder afterTheEnd = new VisitRecorder(tree);
     DistributedReport<Integer> ended;
-    try (DistributedCrawl<Integer> attached = DistributedCrawl.attach(settings, TreeEngineMain.CODEC, afterTheEnd)) {
+    try (DistributedCrawl<Integer> attached =
+        DistributedCrawl.attach(settings, TreeEngineMain.CODEC, afterTheEnd)) {
       ended = attached.await();
     }
     assertCrawlInvariants(ended.report(), afterTheEnd, new TreeSource(tree), Expect.everything());
-    KafkaCrawlException unknown = assertThrows(KafkaCrawlException.class, () -> DistributedCrawl.attach(
-        TreeEngineMain.settings(broker.bootstrap(), "no-such-crawl"), TreeEngineMain.CODEC, v -> {}));
-    assertTrue(unknown.getMessage().startsWith("no crawl with id no-such-crawl"), unknown.getMessage());
+    KafkaCrawlException unknown =
+        assertThrows(
+            KafkaCrawlException.class,
+            () ->
+                DistributedCrawl.attach(
+                    TreeEngineMain.settings(broker.bootstrap(), "no-such-crawl"),
+                    TreeEngineMain.CODEC,
+                    v -> {}));
+    assertTrue(
+        unknown.getMessage().startsWith("no crawl with id no-such-crawl"), unknown.getMessage());
   }
 
   @Test
@@ -277,9 +334,14 @@ class DistributedCrawlTest {
     }
     assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
     ProcessCounts late = report.processes().get("late");
-    assertNotNull(late, "the late process committed nothing: " + report.processes() + "\n"
-        + Files.readString(dir.resolve(crawl + "-late.log")));
-    assertTrue(late.visits() > 0 && late.listings() > 0,
+    assertNotNull(
+        late,
+        "the late process committed nothing: "
+            + report.processes()
+            + "\n"
+            + Files.readString(dir.resolve(crawl + "-late.log")));
+    assertTrue(
+        late.visits() > 0 && late.listings() > 0,
         late + "\n" + Files.readString(dir.resolve(crawl + "-late.log")));
   }
 
@@ -294,7 +356,8 @@ class DistributedCrawlTest {
     a = engine(crawl, "a", spec, 1_000);
     b = engine(crawl, "b", spec, 1_000);
     some.await();
-    distributed.close(); // the starter stops following: nobody is left to sum the balance but the engines
+    distributed
+        .close(); // the starter stops following: nobody is left to sum the balance but the engines
     assertExitedCleanly(a, "a");
     assertExitedCleanly(b, "b");
   }
@@ -312,10 +375,12 @@ class DistributedCrawlTest {
       some.await();
       KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl);
       try (var producer = Clients.plain(settings)) {
-        producer.send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA,
-            new byte[] {7})).get();
+        producer
+            .send(new ProducerRecord<>(settings.eventsTopic(), Wire.DELTA, new byte[] {7}))
+            .get();
       }
-      assertTrue(a.waitFor(60, TimeUnit.SECONDS), "the engine did not exit after an event it cannot read");
+      assertTrue(
+          a.waitFor(60, TimeUnit.SECONDS), "the engine did not exit after an event it cannot read");
       assertEquals(4, a.exitValue(), "exit status of a KafkaCrawlException");
       String log = Files.readString(dir.resolve(crawl + "-a.log"));
       assertTrue(log.contains("cannot follow the events of crawl " + crawl), log);
@@ -336,8 +401,11 @@ class DistributedCrawlTest {
       engine(crawl, "y", spec, 0, 3, 50);
       report = distributed.await();
     }
-    assertEquals(List.of(3, 50), report.report().errors().stream().map(BranchError::branch).sorted().toList());
-    assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything().failing(Set.of(3, 50)));
+    assertEquals(
+        List.of(3, 50),
+        report.report().errors().stream().map(BranchError::branch).sorted().toList());
+    assertCrawlInvariants(
+        report.report(), visits, new TreeSource(tree), Expect.everything().failing(Set.of(3, 50)));
   }
 
   @Test
@@ -357,15 +425,18 @@ class DistributedCrawlTest {
       try {
         report = distributed.await(Duration.ofMinutes(3));
       } catch (KafkaCrawlException clearError) {
-        assertTrue(clearError.getMessage().contains(crawl) || clearError.getMessage().contains("Kafka"),
+        assertTrue(
+            clearError.getMessage().contains(crawl) || clearError.getMessage().contains("Kafka"),
             clearError.getMessage());
         // A clear failure for the starter, and the engines must not outlive it polling for ever.
         for (Process p : List.of(a, b)) {
-          assertTrue(p.waitFor(60, TimeUnit.SECONDS), "an engine did not exit after the crawl failed");
+          assertTrue(
+              p.waitFor(60, TimeUnit.SECONDS), "an engine did not exit after the crawl failed");
         }
         return;
       }
-      assertNotNull(report, "the crawl neither finished nor failed within 3 minutes of the restart");
+      assertNotNull(
+          report, "the crawl neither finished nor failed within 3 minutes of the restart");
       assertCrawlInvariants(report.report(), visits, new TreeSource(tree), Expect.everything());
       assertExitedCleanly(a, "a");
       assertExitedCleanly(b, "b");
@@ -380,7 +451,8 @@ class DistributedCrawlTest {
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"made again", "deleted", "events repartitioned"})
-  void topicsLostUnderARunningCrawl_theStarterAndTheEnginesFailInOneLine_neverEnd(String how) throws Exception {
+  void topicsLostUnderARunningCrawl_theStarterAndTheEnginesFailInOneLine_neverEnd(String how)
+      throws Exception {
     String spec = "heavy:9:20000";
     Tree tree = TreeEngineMain.tree(spec);
     String crawl = newCrawl();
@@ -390,11 +462,15 @@ class DistributedCrawlTest {
       Process a = engine(crawl, "a", spec, 2_000);
       Process b = engine(crawl, "b", spec, 2_000);
       some.await();
-      List<String> topics = List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      List<String> topics =
+          List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic());
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
         if (how.equals("events repartitioned")) {
-          admin.createPartitions(Map.of(settings.eventsTopic(), NewPartitions
-              .increaseTo(2))).all().get(1, TimeUnit.MINUTES);
+          admin
+              .createPartitions(Map.of(settings.eventsTopic(), NewPartitions.increaseTo(2)))
+              .all()
+              .get(1, TimeUnit.MINUTES);
         } else {
           admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
         }
@@ -402,12 +478,15 @@ class DistributedCrawlTest {
           // As a broker that lost its log makes them on the next request: one partition each.
           for (int attempt = 0; ; attempt++) {
             try {
-              admin.createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
-                  .all().get(1, TimeUnit.MINUTES);
+              admin
+                  .createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList())
+                  .all()
+                  .get(1, TimeUnit.MINUTES);
               break;
             } catch (ExecutionException stillBeingDeleted) {
-              assertTrue(stillBeingDeleted.getCause() instanceof TopicExistsException
-                  && attempt < 1_000, stillBeingDeleted.toString());
+              assertTrue(
+                  stillBeingDeleted.getCause() instanceof TopicExistsException && attempt < 1_000,
+                  stillBeingDeleted.toString());
             }
           }
         }
@@ -415,13 +494,22 @@ class DistributedCrawlTest {
       KafkaCrawlException lost = null;
       try {
         DistributedReport<Integer> report = distributed.await(Duration.ofMinutes(1));
-        fail(report == null ? "the starter sat silent for a minute"
-            : "the crawl ended " + report.report().outcome() + " over lost topics");
+        fail(
+            report == null
+                ? "the starter sat silent for a minute"
+                : "the crawl ended " + report.report().outcome() + " over lost topics");
       } catch (KafkaCrawlException e) {
         lost = e;
       }
-      assertTrue(lost.getMessage().startsWith("the crawl " + crawl + " lost its records at " + broker.bootstrap()
-          + ": the topic "), lost.getMessage());
+      assertTrue(
+          lost.getMessage()
+              .startsWith(
+                  "the crawl "
+                      + crawl
+                      + " lost its records at "
+                      + broker.bootstrap()
+                      + ": the topic "),
+          lost.getMessage());
       assertTrue(lost.getMessage().endsWith("; it cannot end: start it again"), lost.getMessage());
       assertEquals(1, lost.getMessage().lines().count(), lost.getMessage());
       for (Process p : List.of(a, b)) {
@@ -449,15 +537,28 @@ class DistributedCrawlTest {
     try (DistributedCrawl<Integer> distributed = start(crawl, spec, some)) {
       engine(crawl, "a", spec, 1_000);
       some.await();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-        admin.deleteRecords(Map.of(new TopicPartition(settings.eventsTopic(), 0),
-            RecordsToDelete.beforeOffset(1))).all().get(1, TimeUnit.MINUTES);
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+        admin
+            .deleteRecords(
+                Map.of(
+                    new TopicPartition(settings.eventsTopic(), 0), RecordsToDelete.beforeOffset(1)))
+            .all()
+            .get(1, TimeUnit.MINUTES);
       }
-      String expected = "the events of crawl " + crawl + " at " + broker.bootstrap() + " were deleted up to offset 1";
-      KafkaCrawlException join = assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(settings));
+      String expected =
+          "the events of crawl "
+              + crawl
+              + " at "
+              + broker.bootstrap()
+              + " were deleted up to offset 1";
+      KafkaCrawlException join =
+          assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(settings));
       assertTrue(join.getMessage().startsWith(expected), join.getMessage());
       Process late = engine(crawl, "late", spec, 1_000);
-      assertTrue(late.waitFor(60, TimeUnit.SECONDS), "a process on events without their head did not stop");
+      assertTrue(
+          late.waitFor(60, TimeUnit.SECONDS),
+          "a process on events without their head did not stop");
       assertEquals(4, late.exitValue(), "exit status of a KafkaCrawlException");
       String log = Files.readString(dir.resolve(crawl + "-late.log"));
       assertTrue(log.contains("failed: " + expected), log);
@@ -468,23 +569,43 @@ class DistributedCrawlTest {
 
   @Test
   void badAddresses_andUnknownCrawls_areClearErrors_quickly() throws Exception {
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> KafkaCrawlSettings.of("no-port", "x"));
+    IllegalArgumentException bad =
+        assertThrows(IllegalArgumentException.class, () -> KafkaCrawlSettings.of("no-port", "x"));
     assertTrue(bad.getMessage().startsWith("bad Kafka address 'no-port'"), bad.getMessage());
-    KafkaCrawlSettings nobody = new KafkaCrawlSettings("127.0.0.1:1", "x", 1, 1, 1, Duration.ofSeconds(5),
-        Duration.ofSeconds(6), Duration.ofSeconds(3), Duration.ofSeconds(1), 100);
-    KafkaCrawlException unreachable = assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(nobody));
-    assertTrue(unreachable.getMessage().startsWith("cannot reach Kafka at 127.0.0.1:1"), unreachable.getMessage());
-    KafkaCrawlException missing = assertThrows(KafkaCrawlException.class,
-        () -> CrawlTopics.spec(TreeEngineMain.settings(broker.bootstrap(), "no-such-crawl")));
-    assertTrue(missing.getMessage().startsWith("no crawl with id no-such-crawl"), missing.getMessage());
+    KafkaCrawlSettings nobody =
+        new KafkaCrawlSettings(
+            "127.0.0.1:1",
+            "x",
+            1,
+            1,
+            1,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(6),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(1),
+            100);
+    KafkaCrawlException unreachable =
+        assertThrows(KafkaCrawlException.class, () -> CrawlTopics.spec(nobody));
+    assertTrue(
+        unreachable.getMessage().startsWith("cannot reach Kafka at 127.0.0.1:1"),
+        unreachable.getMessage());
+    KafkaCrawlException missing =
+        assertThrows(
+            KafkaCrawlException.class,
+            () -> CrawlTopics.spec(TreeEngineMain.settings(broker.bootstrap(), "no-such-crawl")));
+    assertTrue(
+        missing.getMessage().startsWith("no crawl with id no-such-crawl"), missing.getMessage());
     String crawl = newCrawl();
-    try (DistributedCrawl<Integer> first = start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2)))) {
-      KafkaCrawlException taken = assertThrows(KafkaCrawlException.class,
-          () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    try (DistributedCrawl<Integer> first =
+        start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2)))) {
+      KafkaCrawlException taken =
+          assertThrows(
+              KafkaCrawlException.class,
+              () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
       assertTrue(taken.getMessage().contains("exists already"), taken.getMessage());
-      assertEquals(new CrawlSpec("tree", List.of("balanced:2:2")), CrawlTopics.spec(
-          TreeEngineMain.settings(broker.bootstrap(), crawl)));
+      assertEquals(
+          new CrawlSpec("tree", List.of("balanced:2:2")),
+          CrawlTopics.spec(TreeEngineMain.settings(broker.bootstrap(), crawl)));
       engine(crawl, "only", "balanced:2:2", 0);
       assertEquals(7, first.await().report().visits());
     }
@@ -504,58 +625,108 @@ class DistributedCrawlTest {
     KafkaCrawlSettings week = TreeEngineMain.settings(broker.bootstrap(), weekLong);
     Map<String, String> kept = Map.of("retention.ms", "-1");
     Map<String, String> aWeek = Map.of("retention.ms", "604800000");
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-      admin.createTopics(List.of(
-          new NewTopic(settings.branchesTopic(), settings.partitions(), (short) 1).configs(kept),
-          new NewTopic(settings.visitsTopic(), 1, (short) 1).configs(kept),
-          new NewTopic(settings.eventsTopic(), 1, (short) 1).configs(kept),
-          new NewTopic(few.branchesTopic(), 3, (short) 1),
-          new NewTopic(compact.visitsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-          // The broker's default retention (7 days): the end needs every event since the first.
-          new NewTopic(expires.eventsTopic(), 1, (short) 1),
-          new NewTopic(week.branchesTopic(), week.partitions(), (short) 1).configs(aWeek),
-          new NewTopic(week.visitsTopic(), 1, (short) 1).configs(aWeek),
-          new NewTopic(week.eventsTopic(), 1, (short) 1).configs(kept)))
-          .all().get(1, TimeUnit.MINUTES);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(settings.branchesTopic(), settings.partitions(), (short) 1)
+                      .configs(kept),
+                  new NewTopic(settings.visitsTopic(), 1, (short) 1).configs(kept),
+                  new NewTopic(settings.eventsTopic(), 1, (short) 1).configs(kept),
+                  new NewTopic(few.branchesTopic(), 3, (short) 1),
+                  new NewTopic(compact.visitsTopic(), 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact")),
+                  // The broker's default retention (7 days): the end needs every event since the
+                  // first.
+                  new NewTopic(expires.eventsTopic(), 1, (short) 1),
+                  new NewTopic(week.branchesTopic(), week.partitions(), (short) 1).configs(aWeek),
+                  new NewTopic(week.visitsTopic(), 1, (short) 1).configs(aWeek),
+                  new NewTopic(week.eventsTopic(), 1, (short) 1).configs(kept)))
+          .all()
+          .get(1, TimeUnit.MINUTES);
     }
-    KafkaCrawlException expired = assertThrows(KafkaCrawlException.class,
-        () -> start(expiring, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
-    assertEquals("the topic " + expires.eventsTopic() + " has retention.ms=604800000; the crawl needs -1 (its end is"
-        + " the sum of every event since the first): set it so", expired.getMessage());
-    KafkaCrawlException forEver = assertThrows(KafkaCrawlException.class,
-        () -> start(weekLong, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
-    assertTrue(forEver.getMessage().startsWith("the topic " + week.branchesTopic() + " has retention.ms=604800000;"
-        + " the crawl needs -1"), forEver.getMessage());
+    KafkaCrawlException expired =
+        assertThrows(
+            KafkaCrawlException.class,
+            () -> start(expiring, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertEquals(
+        "the topic "
+            + expires.eventsTopic()
+            + " has retention.ms=604800000; the crawl needs -1 (its end is"
+            + " the sum of every event since the first): set it so",
+        expired.getMessage());
+    KafkaCrawlException forEver =
+        assertThrows(
+            KafkaCrawlException.class,
+            () -> start(weekLong, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertTrue(
+        forEver
+            .getMessage()
+            .startsWith(
+                "the topic "
+                    + week.branchesTopic()
+                    + " has retention.ms=604800000;"
+                    + " the crawl needs -1"),
+        forEver.getMessage());
     // Asked to keep branches and visits a day, the crawl takes topics that keep them a week.
-    try (DistributedCrawl<Integer> aDay = DistributedCrawl.start(week.withTopics(new TopicSettings(0,
-        Duration.ofDays(1))), new CrawlSpec("tree", List.of("balanced:2:2")), 0, TreeEngineMain.CODEC,
-        new VisitRecorder(Tree.balanced(2, 2)))) {
+    try (DistributedCrawl<Integer> aDay =
+        DistributedCrawl.start(
+            week.withTopics(new TopicSettings(0, Duration.ofDays(1))),
+            new CrawlSpec("tree", List.of("balanced:2:2")),
+            0,
+            TreeEngineMain.CODEC,
+            new VisitRecorder(Tree.balanced(2, 2)))) {
       engine(weekLong, "only", "balanced:2:2", 0);
       assertEquals(7, aDay.await().report().visits());
     }
-    KafkaCrawlException misfit = assertThrows(KafkaCrawlException.class,
-        () -> start(fewPartitions, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
-    assertEquals("the topic " + few.branchesTopic() + " exists with 3 partitions; the crawl needs "
-        + few.partitions() + ": create it so, or delete it", misfit.getMessage());
-    KafkaCrawlException compaction = assertThrows(KafkaCrawlException.class,
-        () -> start(compacted, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
-    assertTrue(compaction.getMessage().startsWith("the topic " + compact.visitsTopic()
-        + " has cleanup.policy=compact; the crawl needs delete"), compaction.getMessage());
+    KafkaCrawlException misfit =
+        assertThrows(
+            KafkaCrawlException.class,
+            () -> start(fewPartitions, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertEquals(
+        "the topic "
+            + few.branchesTopic()
+            + " exists with 3 partitions; the crawl needs "
+            + few.partitions()
+            + ": create it so, or delete it",
+        misfit.getMessage());
+    KafkaCrawlException compaction =
+        assertThrows(
+            KafkaCrawlException.class,
+            () -> start(compacted, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    assertTrue(
+        compaction
+            .getMessage()
+            .startsWith(
+                "the topic "
+                    + compact.visitsTopic()
+                    + " has cleanup.policy=compact; the crawl needs delete"),
+        compaction.getMessage());
 
     // Two starters of one id on topics that existed: the second passes the topics' check before the
     // first seeds, so only the seed itself can refuse it.
     CrawlTopics.create(settings);
     VisitRecorder visits = new VisitRecorder(Tree.balanced(2, 2));
     try (DistributedCrawl<Integer> first = start(crawl, "balanced:2:2", visits)) {
-      KafkaCrawlException second = assertThrows(KafkaCrawlException.class, () -> DistributedCrawl.seed(settings,
-          new CrawlSpec("tree", List.of("balanced:2:2")), List.of(0), TreeEngineMain.CODEC));
+      KafkaCrawlException second =
+          assertThrows(
+              KafkaCrawlException.class,
+              () ->
+                  DistributedCrawl.seed(
+                      settings,
+                      new CrawlSpec("tree", List.of("balanced:2:2")),
+                      List.of(0),
+                      TreeEngineMain.CODEC));
       assertTrue(second.getMessage().contains("exists already"), second.getMessage());
       engine(crawl, "only", "balanced:2:2", 0);
       assertEquals(7, first.await().report().visits());
     }
     assertEquals(7, visits.total(), "every node once");
-    KafkaCrawlException used = assertThrows(KafkaCrawlException.class,
-        () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
+    KafkaCrawlException used =
+        assertThrows(
+            KafkaCrawlException.class,
+            () -> start(crawl, "balanced:2:2", new VisitRecorder(Tree.balanced(2, 2))));
     assertTrue(used.getMessage().contains("exists already"), used.getMessage());
   }
 
@@ -567,48 +738,82 @@ class DistributedCrawlTest {
   @Test
   void theTopicsACrawlMakes_keepItsEventsWhole_andAsManyReplicasAsTheClusterHas() throws Exception {
     String crawl = newCrawl();
-    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl).withPartitions(5)
-        .withTopics(new TopicSettings(0, Duration.ofHours(30)));
+    KafkaCrawlSettings settings =
+        TreeEngineMain.settings(broker.bootstrap(), crawl)
+            .withPartitions(5)
+            .withTopics(new TopicSettings(0, Duration.ofHours(30)));
     VisitRecorder visits = new VisitRecorder(Tree.balanced(2, 2));
-    try (DistributedCrawl<Integer> distributed = DistributedCrawl.start(settings, new CrawlSpec("tree",
-        List.of("balanced:2:2")), 0, TreeEngineMain.CODEC, visits)) {
-      engine(crawl, "only", "balanced:2:2", 0); // its own settings say 12 partitions: it must send to the topic's 5
+    try (DistributedCrawl<Integer> distributed =
+        DistributedCrawl.start(
+            settings,
+            new CrawlSpec("tree", List.of("balanced:2:2")),
+            0,
+            TreeEngineMain.CODEC,
+            visits)) {
+      engine(
+          crawl,
+          "only",
+          "balanced:2:2",
+          0); // its own settings say 12 partitions: it must send to the topic's 5
       assertEquals(7, distributed.await().report().visits());
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-      Map<String, TopicDescription> topics = admin.describeTopics(List.of(
-          settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic())).allTopicNames()
-          .get(1, TimeUnit.MINUTES);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      Map<String, TopicDescription> topics =
+          admin
+              .describeTopics(
+                  List.of(settings.branchesTopic(), settings.visitsTopic(), settings.eventsTopic()))
+              .allTopicNames()
+              .get(1, TimeUnit.MINUTES);
       assertEquals(5, topics.get(settings.branchesTopic()).partitions().size());
       for (var topic : topics.values()) {
         assertEquals(1, topic.partitions().get(0).replicas().size(), "one broker: one replica");
       }
-      var resources = topics.keySet().stream().map(t -> new ConfigResource(
-          ConfigResource.Type.TOPIC, t)).toList();
+      var resources =
+          topics.keySet().stream()
+              .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+              .toList();
       var configs = admin.describeConfigs(resources).all().get(1, TimeUnit.MINUTES);
       for (var resource : resources) {
         var config = configs.get(resource);
         boolean events = resource.name().equals(settings.eventsTopic());
-        assertEquals(events ? "-1" : String.valueOf(Duration.ofHours(30).toMillis()),
-            config.get("retention.ms").value(), resource.name());
+        assertEquals(
+            events ? "-1" : String.valueOf(Duration.ofHours(30).toMillis()),
+            config.get("retention.ms").value(),
+            resource.name());
         assertEquals("-1", config.get("retention.bytes").value(), resource.name());
         assertEquals("1", config.get("min.insync.replicas").value(), resource.name());
         assertEquals("delete", config.get("cleanup.policy").value(), resource.name());
       }
     }
-    KafkaCrawlException tooMany = assertThrows(KafkaCrawlException.class, () -> DistributedCrawl.start(
-        TreeEngineMain.settings(broker.bootstrap(), newCrawl()).withTopics(new TopicSettings(3, null)),
-        new CrawlSpec("tree", List.of("balanced:2:2")), 0, TreeEngineMain.CODEC, new VisitRecorder(Tree.balanced(2,
-            2))));
-    assertEquals("the crawl's topics need 3 replicas, and Kafka at " + broker.bootstrap() + " has 1 broker: ask for 1"
-        + " or fewer", tooMany.getMessage());
-    assertEquals(List.of(1, 1, 2, 3, 3), IntStream.of(1, 2, 3, 4, 5)
-        .mapToObj(TopicSettings::minInSync).toList(), "a majority of 3 or more replicas");
+    KafkaCrawlException tooMany =
+        assertThrows(
+            KafkaCrawlException.class,
+            () ->
+                DistributedCrawl.start(
+                    TreeEngineMain.settings(broker.bootstrap(), newCrawl())
+                        .withTopics(new TopicSettings(3, null)),
+                    new CrawlSpec("tree", List.of("balanced:2:2")),
+                    0,
+                    TreeEngineMain.CODEC,
+                    new VisitRecorder(Tree.balanced(2, 2))));
+    assertEquals(
+        "the crawl's topics need 3 replicas, and Kafka at "
+            + broker.bootstrap()
+            + " has 1 broker: ask for 1"
+            + " or fewer",
+        tooMany.getMessage());
+    assertEquals(
+        List.of(1, 1, 2, 3, 3),
+        IntStream.of(1, 2, 3, 4, 5).mapToObj(TopicSettings::minInSync).toList(),
+        "a majority of 3 or more replicas");
     assertEquals(3, TopicSettings.DEFAULT.replicasOn(5));
     assertEquals(2, TopicSettings.DEFAULT.replicasOn(2));
   }
 
-  /** Records visits and opens a latch when a given count has come: waiting on it needs no polling. */
+  /**
+   * Records visits and opens a latch when a given count has come: waiting on it needs no polling.
+   */
   private static final class Milestone implements Consumer<Visit<Integer>> {
     final VisitRecorder visits;
     final long at;
@@ -628,7 +833,9 @@ class DistributedCrawlTest {
     }
 
     void await() throws InterruptedException {
-      assertTrue(reached.await(2, TimeUnit.MINUTES), "only " + visits.total() + " visits after two minutes");
+      assertTrue(
+          reached.await(2, TimeUnit.MINUTES),
+          "only " + visits.total() + " visits after two minutes");
     }
   }
 }

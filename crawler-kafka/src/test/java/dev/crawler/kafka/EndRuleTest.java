@@ -14,7 +14,11 @@ class EndRuleTest {
   private long offset;
 
   private ConsumerRecord<String, byte[]> delta(String process, long delta) {
-    return new ConsumerRecord<>(settings.eventsTopic(), 0, offset++, Wire.DELTA,
+    return new ConsumerRecord<>(
+        settings.eventsTopic(),
+        0,
+        offset++,
+        Wire.DELTA,
         Wire.delta(new Wire.Delta(process, delta, 0, 0, 0)));
   }
 
@@ -50,8 +54,11 @@ class EndRuleTest {
   void eventsWhoseHeadIsGone_areRefused() {
     offset = 7;
     EndRule rule = new EndRule(settings);
-    KafkaCrawlException e = assertThrows(KafkaCrawlException.class, () -> rule.accept(delta("p", -1)));
-    assertTrue(e.getMessage().startsWith("the events of crawl c1 at localhost:9092 were deleted up to offset 7"),
+    KafkaCrawlException e =
+        assertThrows(KafkaCrawlException.class, () -> rule.accept(delta("p", -1)));
+    assertTrue(
+        e.getMessage()
+            .startsWith("the events of crawl c1 at localhost:9092 were deleted up to offset 7"),
         e.getMessage());
   }
 }

@@ -14,7 +14,8 @@ class HeldSendsTest {
   private final List<String> sent = new ArrayList<>();
 
   private HeldSends held(long limit) {
-    return new HeldSends(record -> sent.add(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)),
+    return new HeldSends(
+        record -> sent.add(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)),
         limit);
   }
 

@@ -20,9 +20,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * A real Apache Kafka broker (KRaft, broker and controller in one) in a JVM of its own, on free
  * loopback ports, with its log in a directory the test owns. {@link #stop()} kills it; {@link
- * #start()} starts it again on the same ports and log, as a restart would. {@link #startSecured} adds a
- * SASL_SSL listener (SCRAM-SHA-512, a certificate from a CA made for the test) for clients; the
- * controller and the broker's own traffic stay PLAINTEXT on loopback.
+ * #start()} starts it again on the same ports and log, as a restart would. {@link #startSecured}
+ * adds a SASL_SSL listener (SCRAM-SHA-512, a certificate from a CA made for the test) for clients;
+ * the controller and the broker's own traffic stay PLAINTEXT on loopback.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
@@ -31,8 +31,10 @@ public final class KafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final Path properties;
+
   /** The SASL_SSL listener's port, or 0 if the broker has none. */
   private final int securePort;
+
   private Process process;
 
   /**
@@ -47,43 +49,66 @@ public final class KafkaBroker implements AutoCloseable {
     this.securePort = ca == null ? 0 : freePort();
     this.properties = dir.resolve("server.properties");
     String secureListener = ca == null ? "" : ",SASL_SSL://127.0.0.1:" + securePort;
-    List<String> secured = ca == null ? List.of() : List.of(
-        "sasl.enabled.mechanisms=SCRAM-SHA-512",
-        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
-            + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-        "ssl.keystore.type=PKCS12",
-        "ssl.keystore.location=" + ca.brokerKeystore(),
-        "ssl.keystore.password=" + ca.password(),
-        "ssl.key.password=" + ca.password());
-    Files.writeString(properties, String.join("\n", secured) + "\n" + String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + secureListener + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secureListener,
-        "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
-        "inter.broker.listener.name=PLAINTEXT",
-        "log.dirs=" + dir.resolve("log"),
-        "num.partitions=1",
-        "auto.create.topics.enable=false",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=4",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "transaction.state.log.num.partitions=4",
-        "group.initial.rebalance.delay.ms=0",
-        // A dead engine's open transaction is aborted, and its partitions move, within seconds.
-        "transaction.max.timeout.ms=60000",
-        "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
-        "group.consumer.session.timeout.ms=6000",
-        "group.consumer.min.session.timeout.ms=2000",
-        "group.min.session.timeout.ms=2000",
-        "") + "\n", StandardCharsets.UTF_8);
-    List<String> format = new ArrayList<>(List.of(
-        "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", properties.toString()));
+    List<String> secured =
+        ca == null
+            ? List.of()
+            : List.of(
+                "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                    + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "ssl.keystore.type=PKCS12",
+                "ssl.keystore.location=" + ca.brokerKeystore(),
+                "ssl.keystore.password=" + ca.password(),
+                "ssl.key.password=" + ca.password());
+    Files.writeString(
+        properties,
+        String.join("\n", secured)
+            + "\n"
+            + String.join(
+                "\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:"
+                    + port
+                    + secureListener
+                    + ",CONTROLLER://127.0.0.1:"
+                    + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secureListener,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + dir.resolve("log"),
+                "num.partitions=1",
+                "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4",
+                "group.initial.rebalance.delay.ms=0",
+                // A dead engine's open transaction is aborted, and its partitions move, within
+                // seconds.
+                "transaction.max.timeout.ms=60000",
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
+                "group.consumer.session.timeout.ms=6000",
+                "group.consumer.min.session.timeout.ms=2000",
+                "group.min.session.timeout.ms=2000",
+                "")
+            + "\n",
+        StandardCharsets.UTF_8);
+    List<String> format =
+        new ArrayList<>(
+            List.of(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                clusterId(),
+                "-c",
+                properties.toString()));
     if (scram != null) {
-      // SCRAM credentials live in the cluster's metadata: written with the first records of the log.
+      // SCRAM credentials live in the cluster's metadata: written with the first records of the
+      // log.
       format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[" + scram + "]"));
     }
     run(format, dir.resolve("format.log"));
@@ -100,7 +125,8 @@ public final class KafkaBroker implements AutoCloseable {
    * As {@link #start(Path)}, with a SASL_SSL listener at {@link #secureBootstrap()} that shows a
    * certificate for 127.0.0.1 signed by {@code ca} and knows one SCRAM-SHA-512 user.
    */
-  public static KafkaBroker startSecured(Path dir, TestCa ca, String user, String password) throws Exception {
+  public static KafkaBroker startSecured(Path dir, TestCa ca, String user, String password)
+      throws Exception {
     KafkaBroker broker = new KafkaBroker(dir, ca, "name=" + user + ",password=" + password);
     broker.start();
     return broker;
@@ -121,10 +147,18 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Starts (again) on the same ports and log; returns once the broker answers. */
   public void start() throws Exception {
-    process = java(List.of("-Xmx512m", "kafka.Kafka", properties.toString()), dir.resolve("broker.log"));
+    process =
+        java(List.of("-Xmx512m", "kafka.Kafka", properties.toString()), dir.resolve("broker.log"));
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "5000",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                "5000"))) {
       while (true) {
         try {
           admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
@@ -134,8 +168,12 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("the broker exited: see " + dir.resolve("broker.log"));
           }
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the broker did not answer within " + READY_WITHIN + ": see "
-                + dir.resolve("broker.log"), notYet);
+            throw new IllegalStateException(
+                "the broker did not answer within "
+                    + READY_WITHIN
+                    + ": see "
+                    + dir.resolve("broker.log"),
+                notYet);
           }
         }
       }
@@ -191,7 +229,10 @@ public final class KafkaBroker implements AutoCloseable {
     command.add("-cp");
     command.add(TestClasspath.get());
     command.addAll(arguments);
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   private static int freePort() throws IOException {

@@ -38,7 +38,8 @@ class KafkaCrawlSettingsTest {
     KafkaCrawlSettings settings = KafkaCrawlSettings.of("127.0.0.1:9092", "c1");
     assertEquals("lz4", Clients.transactionalConfig(settings, "t").get("compression.type"));
     assertEquals("lz4", Clients.producerConfig(settings).get("compression.type"));
-    KafkaCrawlSettings zstd = settings.withClient(ClientProperties.of(Map.of("compression.type", "zstd"), "test"));
+    KafkaCrawlSettings zstd =
+        settings.withClient(ClientProperties.of(Map.of("compression.type", "zstd"), "test"));
     assertEquals("zstd", Clients.transactionalConfig(zstd, "t").get("compression.type"));
   }
 
@@ -48,21 +49,30 @@ class KafkaCrawlSettingsTest {
    */
   @Test
   void aFileGivesTheTransactionTimeout_theCrawlTakesIt() {
-    ClientProperties file = ClientProperties.of(
-        Map.of("transaction.timeout.ms", "120000", "security.protocol", "SASL_SSL"), "client.properties");
+    ClientProperties file =
+        ClientProperties.of(
+            Map.of("transaction.timeout.ms", "120000", "security.protocol", "SASL_SSL"),
+            "client.properties");
     assertEquals(Optional.of(Duration.ofMinutes(2)), file.transactionTimeout());
     assertEquals(Map.of("security.protocol", "SASL_SSL"), file.values());
     KafkaCrawlSettings settings = KafkaCrawlSettings.of("127.0.0.1:9092", "c1").withClient(file);
     assertEquals(Duration.ofMinutes(2), settings.transactionTimeout());
     assertEquals(120_000, Clients.transactionalConfig(settings, "t").get("transaction.timeout.ms"));
-    assertEquals(KafkaCrawlSettings.of("127.0.0.1:9092", "c1").transactionTimeout(),
-        KafkaCrawlSettings.of("127.0.0.1:9092", "c1").withClient(ClientProperties.NONE).transactionTimeout());
+    assertEquals(
+        KafkaCrawlSettings.of("127.0.0.1:9092", "c1").transactionTimeout(),
+        KafkaCrawlSettings.of("127.0.0.1:9092", "c1")
+            .withClient(ClientProperties.NONE)
+            .transactionTimeout());
     for (String bad : List.of("0", "-5", "2999", "ten", "99999999999")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> ClientProperties.of(Map.of("transaction.timeout.ms", bad), "client.properties"));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  ClientProperties.of(Map.of("transaction.timeout.ms", bad), "client.properties"));
       assertTrue(e.getMessage().contains("milliseconds"), e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ClientProperties.of(Map.of("session.timeout.ms", "60000"), "client.properties"));
   }
 
@@ -70,14 +80,27 @@ class KafkaCrawlSettingsTest {
   void withMethods_keepEveryOtherSetting_theClientPropertiesIncluded() {
     ClientProperties secured = ClientProperties.of(Map.of("security.protocol", "SASL_SSL"), "test");
     KafkaCrawlSettings base = KafkaCrawlSettings.of("127.0.0.1:9092", "c1").withClient(secured);
-    KafkaCrawlSettings changed = base.withWorkers(3).withPartitions(5).withBatch(7)
-        .withTransactionTimeout(Duration.ofSeconds(30)).withSessionTimeout(Duration.ofSeconds(12))
-        .withSlice(Duration.ofSeconds(2)).withTopics(new TopicSettings(2, Duration.ofHours(5)))
-        .withClient(secured);
+    KafkaCrawlSettings changed =
+        base.withWorkers(3)
+            .withPartitions(5)
+            .withBatch(7)
+            .withTransactionTimeout(Duration.ofSeconds(30))
+            .withSessionTimeout(Duration.ofSeconds(12))
+            .withSlice(Duration.ofSeconds(2))
+            .withTopics(new TopicSettings(2, Duration.ofHours(5)))
+            .withClient(secured);
     assertSame(secured, changed.client());
-    assertEquals(new TopicSettings(2, Duration.ofHours(5)), changed.withWorkers(4).withPartitions(6).withBatch(8)
-        .withTransactionTimeout(Duration.ofSeconds(31)).withSessionTimeout(Duration.ofSeconds(13))
-        .withSlice(Duration.ofSeconds(3)).withClient(secured).topics());
+    assertEquals(
+        new TopicSettings(2, Duration.ofHours(5)),
+        changed
+            .withWorkers(4)
+            .withPartitions(6)
+            .withBatch(8)
+            .withTransactionTimeout(Duration.ofSeconds(31))
+            .withSessionTimeout(Duration.ofSeconds(13))
+            .withSlice(Duration.ofSeconds(3))
+            .withClient(secured)
+            .topics());
     assertEquals(3, changed.workers());
     assertEquals(5, changed.partitions());
     assertEquals(7, changed.batch());

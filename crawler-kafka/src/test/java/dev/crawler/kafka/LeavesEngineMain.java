@@ -11,10 +11,13 @@ public final class LeavesEngineMain {
 
   public static void main(String[] args) throws Exception {
     KafkaCrawlSettings settings = TreeEngineMain.settings(args[0], args[1]);
-    WideLeavesSource source = new WideLeavesSource(WideLeavesSource.Mode.valueOf(args[3]), () -> Long.MAX_VALUE);
+    WideLeavesSource source =
+        new WideLeavesSource(WideLeavesSource.Mode.valueOf(args[3]), () -> Long.MAX_VALUE);
     try {
-      ProcessCounts counts = EngineProcess.of(settings, source, TreeEngineMain.CODEC, args[2]).run();
-      System.out.println("counts " + counts.transactions() + " " + counts.listings() + " " + counts.visits());
+      ProcessCounts counts =
+          EngineProcess.of(settings, source, TreeEngineMain.CODEC, args[2]).run();
+      System.out.println(
+          "counts " + counts.transactions() + " " + counts.listings() + " " + counts.visits());
     } catch (KafkaCrawlException e) {
       System.out.println("failed: " + e.getMessage());
       System.exit(4);

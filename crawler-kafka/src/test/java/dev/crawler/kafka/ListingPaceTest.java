@@ -25,9 +25,15 @@ class ListingPaceTest {
     pace.record(700 * MS, 1);
     assertTrue(pace.measured());
     assertEquals(700 * MS, pace.callNanos());
-    assertEquals(8 * 5, pace.branchesFor(3_000 * MS, 8, 256), "each worker starts at 0, .7, 1.4, 2.1 and 2.8 s");
+    assertEquals(
+        8 * 5,
+        pace.branchesFor(3_000 * MS, 8, 256),
+        "each worker starts at 0, .7, 1.4, 2.1 and 2.8 s");
     assertEquals(8, pace.branchesFor(100 * MS, 8, 256), "one each, however little time is left");
-    assertEquals(8, pace.branchesFor(-5 * MS, 8, 256), "one each, when the time is up: the first goes ahead");
+    assertEquals(
+        8,
+        pace.branchesFor(-5 * MS, 8, 256),
+        "one each, when the time is up: the first goes ahead");
   }
 
   @Test

@@ -36,12 +36,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LocalDescentTest {
   /** A clock that moves one tick each time it is read: a slice of N ticks ends after N checks. */
   private final AtomicLong ticks = new AtomicLong();
-  private static final RetryPolicy RETRY_AT_ONCE = new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1, 0);
+
+  private static final RetryPolicy RETRY_AT_ONCE =
+      new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 1, 0);
 
   static Stream<Arguments> budgets() {
     List<Arguments> cases = new ArrayList<>();
-    List<Tree> trees = List.of(Tree.balanced(3, 7), Tree.heavyTailed(11, 3_000), Tree.flat(40, 30),
-        Tree.chain(400, 5), Tree.wide(2_000, 10, 3), Tree.single());
+    List<Tree> trees =
+        List.of(
+            Tree.balanced(3, 7),
+            Tree.heavyTailed(11, 3_000),
+            Tree.flat(40, 30),
+            Tree.chain(400, 5),
+            Tree.wide(2_000, 10, 3),
+            Tree.single());
     for (Tree tree : trees) {
       for (int workers : new int[] {1, 4}) {
         for (long slice : new long[] {0, 7, 200, Long.MAX_VALUE / 4}) {
@@ -58,8 +66,8 @@ class LocalDescentTest {
 
   @ParameterizedTest(name = "{0}, W={1}, slice={2} ticks, cap={3}, batch={4}")
   @MethodSource("budgets")
-  void everyNodeOnce_everyBranchListedOnce_whateverTheBudget(Tree tree, int workers, long slice, int cap,
-      int batchLimit) throws Exception {
+  void everyNodeOnce_everyBranchListedOnce_whateverTheBudget(
+      Tree tree, int workers, long slice, int cap, int batchLimit) throws Exception {
     TreeSource source = new TreeSource(tree).batchLimit(batchLimit);
     for (int node = 5; node < tree.size(); node += 31) {
       if (tree.isBranch(node)) {
@@ -73,23 +81,38 @@ class LocalDescentTest {
     int transactions = 0;
     while (!seeds.isEmpty()) {
       assertTrue(++transactions <= tree.size(), "no progress: more transactions than nodes");
-      LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
-          seeds.size(), ticks::incrementAndGet, slice, cap, new ListingPace(Long.MAX_VALUE), 1);
+      LocalDescent<Integer, TreeSource.Session> descent =
+          new LocalDescent<>(
+              source,
+              TreeEngineMain.CODEC,
+              seeds.size(),
+              ticks::incrementAndGet,
+              slice,
+              cap,
+              new ListingPace(Long.MAX_VALUE),
+              1);
       List<String> wrong = new CopyOnWriteArrayList<>();
       CrawlReport<Placed<Integer>> report;
-      try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(workers).retry(RETRY_AT_ONCE).startAll(seeds, visit -> {
-        if (visit.depth() == 0) {
-          return;
-        }
-        int node = visit.node().node;
-        visits.incrementAndGet(node);
-        if (visit.node().depth != tree.depth(node)
-            || TreeEngineMain.CODEC.decode(visit.parent().visitBytes) != tree.parent(node)
-            || TreeEngineMain.CODEC.decode(visit.node().visitBytes) != node
-            || visit.isBranch() != tree.isBranch(node)) {
-          wrong.add(node + " at " + visit.node().depth);
-        }
-      })) {
+      try (Crawl<Placed<Integer>> crawl =
+          Crawler.over(descent)
+              .workers(workers)
+              .retry(RETRY_AT_ONCE)
+              .startAll(
+                  seeds,
+                  visit -> {
+                    if (visit.depth() == 0) {
+                      return;
+                    }
+                    int node = visit.node().node;
+                    visits.incrementAndGet(node);
+                    if (visit.node().depth != tree.depth(node)
+                        || TreeEngineMain.CODEC.decode(visit.parent().visitBytes)
+                            != tree.parent(node)
+                        || TreeEngineMain.CODEC.decode(visit.node().visitBytes) != node
+                        || visit.isBranch() != tree.isBranch(node)) {
+                      wrong.add(node + " at " + visit.node().depth);
+                    }
+                  })) {
         report = crawl.await();
       }
       assertEquals(Outcome.COMPLETE, report.outcome());
@@ -106,7 +129,8 @@ class LocalDescentTest {
       assertEquals(1, visits.get(node), "visits of node " + node);
     }
     long branches = IntStream.range(0, tree.size()).filter(tree::isBranch).count();
-    assertEquals(branches, listings, "every branch listed once, set-aside ones by a later transaction");
+    assertEquals(
+        branches, listings, "every branch listed once, set-aside ones by a later transaction");
     assertEquals(0, source.sessionsNotClosed());
   }
 
@@ -117,47 +141,80 @@ class LocalDescentTest {
    * and its leaves dropped, when the descent did not forward the commit).
    */
   @Test
-  void committedLeaves_reachTheLocalEngineAtOnce_andAFailureAfterACommitIsABranchError() throws Exception {
+  void committedLeaves_reachTheLocalEngineAtOnce_andAFailureAfterACommitIsABranchError()
+      throws Exception {
     AtomicLong delivered = new AtomicLong();
     java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.Set<Integer> twice = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    WideLeavesSource source = new WideLeavesSource(WideLeavesSource.Mode.FAIL_AFTER_COMMIT, delivered::get);
-    LocalDescent<Integer, Void> descent = new LocalDescent<>(source, TreeEngineMain.CODEC, 1, ticks::incrementAndGet,
-        Long.MAX_VALUE / 4, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
+    WideLeavesSource source =
+        new WideLeavesSource(WideLeavesSource.Mode.FAIL_AFTER_COMMIT, delivered::get);
+    LocalDescent<Integer, Void> descent =
+        new LocalDescent<>(
+            source,
+            TreeEngineMain.CODEC,
+            1,
+            ticks::incrementAndGet,
+            Long.MAX_VALUE / 4,
+            1_000_000,
+            new ListingPace(Long.MAX_VALUE),
+            1);
     CrawlReport<Placed<Integer>> report;
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).retry(RETRY_AT_ONCE)
-        .startAll(List.of(seed(0, 0)), visit -> {
-          if (!seen.add(visit.node().node)) {
-            twice.add(visit.node().node);
-          }
-          if (!visit.isBranch()) {
-            delivered.incrementAndGet();
-          }
-        })) {
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent)
+            .workers(1)
+            .retry(RETRY_AT_ONCE)
+            .startAll(
+                List.of(seed(0, 0)),
+                visit -> {
+                  if (!seen.add(visit.node().node)) {
+                    twice.add(visit.node().node);
+                  }
+                  if (!visit.isBranch()) {
+                    delivered.incrementAndGet();
+                  }
+                })) {
       report = crawl.await();
     }
-    assertEquals(0, source.lateCommits.get(), "committed leaves waited for the end of their listing");
+    assertEquals(
+        0, source.lateCommits.get(), "committed leaves waited for the end of their listing");
     assertEquals(Outcome.PARTIAL, report.outcome());
-    assertEquals(List.of(WideLeavesSource.ODD_BRANCH), report.errors().stream().map(e -> e.branch().node).toList());
-    assertEquals(1, report.errors().get(0).attempts(), "a listing that committed leaves is never retried");
+    assertEquals(
+        List.of(WideLeavesSource.ODD_BRANCH),
+        report.errors().stream().map(e -> e.branch().node).toList());
+    assertEquals(
+        1, report.errors().get(0).attempts(), "a listing that committed leaves is never retried");
     assertEquals(java.util.Set.of(), twice);
-    assertEquals(WideLeavesSource.nodesWhenTheOddBranchFailed(), seen.size(),
+    assertEquals(
+        WideLeavesSource.nodesWhenTheOddBranchFailed(),
+        seen.size(),
         "every leaf once, the failed listing's committed ones too");
   }
 
   @Test
-  void aSliceWithNoTimeLeft_listsOneSeed_andSetsAsideTheOtherSeeds_andWhatItFound() throws Exception {
+  void aSliceWithNoTimeLeft_listsOneSeed_andSetsAsideTheOtherSeeds_andWhatItFound()
+      throws Exception {
     Tree tree = Tree.balanced(4, 4);
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            new TreeSource(tree),
+            TreeEngineMain.CODEC,
+            seeds.size(),
+            () -> 0,
+            0,
+            1_000_000,
+            new ListingPace(Long.MAX_VALUE),
+            1);
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
       crawl.await();
     }
     assertEquals(1, descent.listings(), "one listing, so that every transaction makes progress");
     List<Placed<Integer>> frontier = descent.frontier();
-    assertEquals(6, frontier.size(), "two seeds and the listed seed's 4 children, set aside: " + frontier);
-    assertEquals(2, frontier.stream().filter(p -> p.seed).count(), "the two seeds go back as they came");
+    assertEquals(
+        6, frontier.size(), "two seeds and the listed seed's 4 children, set aside: " + frontier);
+    assertEquals(
+        2, frontier.stream().filter(p -> p.seed).count(), "the two seeds go back as they came");
     for (Placed<Integer> p : frontier) {
       assertEquals(tree.depth(p.node), p.depth, p + " keeps its depth");
       assertEquals(p.node, TreeEngineMain.CODEC.decode(p.bytes), p + " keeps its bytes");
@@ -168,22 +225,41 @@ class LocalDescentTest {
   void aSliceWithNoTimeLeft_listsOneSeedPerWorker() throws Exception {
     Tree tree = Tree.balanced(4, 4);
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, seeds.size(), () -> 0, 0, 1_000_000, new ListingPace(Long.MAX_VALUE), 2);
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            new TreeSource(tree),
+            TreeEngineMain.CODEC,
+            seeds.size(),
+            () -> 0,
+            0,
+            1_000_000,
+            new ListingPace(Long.MAX_VALUE),
+            2);
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent).workers(1).startAll(seeds, visit -> {})) {
       crawl.await();
     }
     assertEquals(2, descent.listings(), "two calls go ahead");
-    assertEquals(1 + 8, descent.frontier().size(), "a seed and the listed seeds' 8 children, set aside");
+    assertEquals(
+        1 + 8, descent.frontier().size(), "a seed and the listed seeds' 8 children, set aside");
   }
 
   @Test
   void theLocalCap_doesNotSetSeedsAside_onlyWhatWasFound() throws Exception {
     Tree tree = Tree.balanced(4, 4);
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1), seed(3, 1));
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, seeds.size(), () -> 0, Long.MAX_VALUE / 4, 0, new ListingPace(Long.MAX_VALUE), 1);
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(2).startAll(seeds, visit -> {})) {
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            new TreeSource(tree),
+            TreeEngineMain.CODEC,
+            seeds.size(),
+            () -> 0,
+            Long.MAX_VALUE / 4,
+            0,
+            new ListingPace(Long.MAX_VALUE),
+            1);
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent).workers(2).startAll(seeds, visit -> {})) {
       crawl.await();
     }
     assertEquals(3, descent.listings());
@@ -194,63 +270,94 @@ class LocalDescentTest {
   void everyListingCall_isTimedIntoThePace() throws Exception {
     Tree tree = Tree.balanced(2, 3); // 7 branches
     ListingPace pace = new ListingPace(Long.MAX_VALUE);
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, 1, ticks::incrementAndGet, Long.MAX_VALUE / 4, 1_000_000, pace, 1);
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            new TreeSource(tree),
+            TreeEngineMain.CODEC,
+            1,
+            ticks::incrementAndGet,
+            Long.MAX_VALUE / 4,
+            1_000_000,
+            pace,
+            1);
     assertFalse(pace.measured());
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
       crawl.await();
     }
     assertEquals(7, descent.listings());
     assertTrue(pace.measured());
-    assertTrue(pace.callNanos() >= 1, "a call on this clock takes at least one tick: " + pace.callNanos());
+    assertTrue(
+        pace.callNanos() >= 1, "a call on this clock takes at least one tick: " + pace.callNanos());
   }
 
   @Test
   void theLocalCap_endsTheBudget_beforeTheSlice() throws Exception {
     Tree tree = Tree.balanced(4, 6); // 1,365 branches
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree),
-        TreeEngineMain.CODEC, 1, () -> 0, Long.MAX_VALUE / 4, 10, new ListingPace(Long.MAX_VALUE), 1);
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            new TreeSource(tree),
+            TreeEngineMain.CODEC,
+            1,
+            () -> 0,
+            Long.MAX_VALUE / 4,
+            10,
+            new ListingPace(Long.MAX_VALUE),
+            1);
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> {})) {
       crawl.await();
     }
-    // One worker, depth first: the budget ends once more than 10 branches wait, after a few listings.
+    // One worker, depth first: the budget ends once more than 10 branches wait, after a few
+    // listings.
     assertTrue(descent.listings() < 10, "listings " + descent.listings());
     assertTrue(descent.frontier().size() > 10, "frontier " + descent.frontier().size());
   }
 
   @Test
-  void aCodecWithItsOwnVisitBytes_isUsedForVisits_andTheWholeEncodingForBranches() throws Exception {
+  void aCodecWithItsOwnVisitBytes_isUsedForVisits_andTheWholeEncodingForBranches()
+      throws Exception {
     // Visit bytes are the node's negation: a test can tell which encoding each Placed carries.
-    NodeCodec<Integer> lean = new NodeCodec<>() {
-      @Override
-      public byte[] encode(Integer node) {
-        return TreeEngineMain.CODEC.encode(node);
-      }
+    NodeCodec<Integer> lean =
+        new NodeCodec<>() {
+          @Override
+          public byte[] encode(Integer node) {
+            return TreeEngineMain.CODEC.encode(node);
+          }
 
-      @Override
-      public byte[] encodeForVisit(Integer node) {
-        return TreeEngineMain.CODEC.encode(-node);
-      }
+          @Override
+          public byte[] encodeForVisit(Integer node) {
+            return TreeEngineMain.CODEC.encode(-node);
+          }
 
-      @Override
-      public Integer decode(byte[] bytes) {
-        return TreeEngineMain.CODEC.decode(bytes);
-      }
-    };
+          @Override
+          public Integer decode(byte[] bytes) {
+            return TreeEngineMain.CODEC.decode(bytes);
+          }
+        };
     assertTrue(LocalDescent.leanVisits(lean));
     assertEquals(false, LocalDescent.leanVisits(TreeEngineMain.CODEC));
     Tree tree = Tree.balanced(3, 2);
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(new TreeSource(tree), lean, 1, () -> 0,
-        0, 1_000_000, new ListingPace(Long.MAX_VALUE), 1);
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            new TreeSource(tree),
+            lean,
+            1,
+            () -> 0,
+            0,
+            1_000_000,
+            new ListingPace(Long.MAX_VALUE),
+            1);
     List<Placed<Integer>> found = Collections.synchronizedList(new ArrayList<>());
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)),
-        v -> found.add(v.node()))) {
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent).workers(1).startAll(List.of(seed(0, 0)), v -> found.add(v.node()))) {
       crawl.await();
     }
     assertEquals(4, found.size(), "the root and its 3 children");
     for (Placed<Integer> p : found.subList(1, 4)) {
       assertEquals(-p.node, TreeEngineMain.CODEC.decode(p.visitBytes));
-      assertEquals(p.node, TreeEngineMain.CODEC.decode(p.bytes), "a branch keeps its whole encoding");
+      assertEquals(
+          p.node, TreeEngineMain.CODEC.decode(p.bytes), "a branch keeps its whole encoding");
     }
   }
 
@@ -260,35 +367,56 @@ class LocalDescentTest {
    * below seed 2 were made: the slow call that holds a transaction open. Seed 2's call returns only
    * once the clock moved, so everything below it is found after the slice's time.
    */
-  private LocalDescent<Integer, TreeSource.Session> oneSlowSeed(Tree tree, boolean mayHold, int seed1Waits)
-      throws Exception {
+  private LocalDescent<Integer, TreeSource.Session> oneSlowSeed(
+      Tree tree, boolean mayHold, int seed1Waits) throws Exception {
     AtomicLong clock = new AtomicLong();
     java.util.concurrent.CountDownLatch seed2Begun = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch clockMoved = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch visitedBelow2 = new java.util.concurrent.CountDownLatch(seed1Waits);
-    // Bounded waits, so that code which never lists below seed 2 here fails an assertion, not the timeout.
-    TreeSource source = new TreeSource(tree).hook((node, n) -> {
-      if (node == 1) {
-        seed2Begun.await(20, java.util.concurrent.TimeUnit.SECONDS);
-        clock.set(100);
-        clockMoved.countDown();
-        visitedBelow2.await(20, java.util.concurrent.TimeUnit.SECONDS);
-      } else if (node == 2) {
-        seed2Begun.countDown();
-        clockMoved.await(20, java.util.concurrent.TimeUnit.SECONDS);
-      }
-    });
+    java.util.concurrent.CountDownLatch visitedBelow2 =
+        new java.util.concurrent.CountDownLatch(seed1Waits);
+    // Bounded waits, so that code which never lists below seed 2 here fails an assertion, not the
+    // timeout.
+    TreeSource source =
+        new TreeSource(tree)
+            .hook(
+                (node, n) -> {
+                  if (node == 1) {
+                    seed2Begun.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    clock.set(100);
+                    clockMoved.countDown();
+                    visitedBelow2.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                  } else if (node == 2) {
+                    seed2Begun.countDown();
+                    clockMoved.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                  }
+                });
     List<Placed<Integer>> seeds = List.of(seed(1, 1), seed(2, 1));
-    LocalDescent<Integer, TreeSource.Session> descent = new LocalDescent<>(source, TreeEngineMain.CODEC,
-        seeds.size(), clock::get, 10, 1_000_000, new ListingPace(Long.MAX_VALUE), 1, () -> mayHold);
+    LocalDescent<Integer, TreeSource.Session> descent =
+        new LocalDescent<>(
+            source,
+            TreeEngineMain.CODEC,
+            seeds.size(),
+            clock::get,
+            10,
+            1_000_000,
+            new ListingPace(Long.MAX_VALUE),
+            1,
+            () -> mayHold);
     CrawlReport<Placed<Integer>> report;
-    try (Crawl<Placed<Integer>> crawl = Crawler.over(descent).workers(2).startAll(seeds, visit -> {
-      for (int n = tree.parent(visit.node().node); n > 0 && visit.depth() > 0; n = tree.parent(n)) {
-        if (n == 2) {
-          visitedBelow2.countDown();
-        }
-      }
-    })) {
+    try (Crawl<Placed<Integer>> crawl =
+        Crawler.over(descent)
+            .workers(2)
+            .startAll(
+                seeds,
+                visit -> {
+                  for (int n = tree.parent(visit.node().node);
+                      n > 0 && visit.depth() > 0;
+                      n = tree.parent(n)) {
+                    if (n == 2) {
+                      visitedBelow2.countDown();
+                    }
+                  }
+                })) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome());

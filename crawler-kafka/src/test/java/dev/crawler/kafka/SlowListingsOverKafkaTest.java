@@ -32,20 +32,24 @@ import org.junit.jupiter.api.io.TempDir;
  * Listing calls that outlast the transaction timeout, on a real broker, with an engine process in
  * this JVM (so the test sets its hold cap): the crawl always ends, every node once, and its outcome
  * says what happened. A transaction timed out by the broker is retried alone ({@code
- * EngineProcess}'s lone transactions); a branch that cannot be listed within the timeout even
- * alone becomes a branch error naming the setting, not a retry for ever.
+ * EngineProcess}'s lone transactions); a branch that cannot be listed within the timeout even alone
+ * becomes a branch error naming the setting, not a retry for ever.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SlowListingsOverKafkaTest {
   /** Far below the 16 MB a process holds, and below the slow calls below. */
   private static final Duration TIMEOUT = Duration.ofMillis(2500);
-  /** Twice the transaction timeout: a call of this length outlasts any transaction it runs in once its clock started. */
+
+  /**
+   * Twice the transaction timeout: a call of this length outlasts any transaction it runs in once
+   * its clock started.
+   */
   private static final long SLOW_NANOS = 2 * TIMEOUT.toNanos();
+
   /** How long the crawl may take before the test calls it a hang. */
   private static final Duration HANG = Duration.ofMinutes(2);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static KafkaBroker broker;
 
   @BeforeAll
@@ -68,39 +72,59 @@ class SlowListingsOverKafkaTest {
    * #HANG}, and if the engine did not end cleanly with it.
    */
   private static Ran crawl(Tree tree, IntPredicate slow, long heldBytes) throws Exception {
-    return crawl(new TreeSource(tree).hook((node, n) -> {
-      if (slow.test(node)) {
-        LockSupport.parkNanos(SLOW_NANOS);
-      }
-    }), heldBytes);
+    return crawl(
+        new TreeSource(tree)
+            .hook(
+                (node, n) -> {
+                  if (slow.test(node)) {
+                    LockSupport.parkNanos(SLOW_NANOS);
+                  }
+                }),
+        heldBytes);
   }
 
   /** As above, listing with {@code source}. */
   private static Ran crawl(TreeSource source, long heldBytes) throws Exception {
     Tree tree = source.tree();
     String crawl = "slow-" + Long.toHexString(System.nanoTime());
-    KafkaCrawlSettings settings = TreeEngineMain.settings(broker.bootstrap(), crawl).withWorkers(4)
-        .withTransactionTimeout(TIMEOUT);
+    KafkaCrawlSettings settings =
+        TreeEngineMain.settings(broker.bootstrap(), crawl)
+            .withWorkers(4)
+            .withTransactionTimeout(TIMEOUT);
     VisitRecorder visits = new VisitRecorder(tree);
-    EngineProcess<Integer, TreeSource.Session> engine = EngineProcess.of(settings, source, TreeEngineMain.CODEC, "p0")
-        .heldBytes(heldBytes);
+    EngineProcess<Integer, TreeSource.Session> engine =
+        EngineProcess.of(settings, source, TreeEngineMain.CODEC, "p0").heldBytes(heldBytes);
     CompletableFuture<ProcessCounts> ran = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        ran.complete(engine.run());
-      } catch (Throwable e) {
-        ran.completeExceptionally(e);
-      }
-    }, "engine-p0");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                ran.complete(engine.run());
+              } catch (Throwable e) {
+                ran.completeExceptionally(e);
+              }
+            },
+            "engine-p0");
     DistributedReport<Integer> report;
-    try (DistributedCrawl<Integer> distributed = DistributedCrawl.start(settings, new CrawlSpec("tree", List.of()),
-        0, TreeEngineMain.CODEC, visits)) {
+    try (DistributedCrawl<Integer> distributed =
+        DistributedCrawl.start(
+            settings, new CrawlSpec("tree", List.of()), 0, TreeEngineMain.CODEC, visits)) {
       thread.start();
       report = distributed.await(HANG);
       if (report == null) {
-        fail("the crawl did not end within " + HANG + " (" + visits.total() + " of " + tree.size()
-            + " visits; engine " + (ran.isDone() ? "ended: " + ran.handle((c, e) -> String.valueOf(e)).join()
-            : "running") + ")" + stacks(thread));
+        fail(
+            "the crawl did not end within "
+                + HANG
+                + " ("
+                + visits.total()
+                + " of "
+                + tree.size()
+                + " visits; engine "
+                + (ran.isDone()
+                    ? "ended: " + ran.handle((c, e) -> String.valueOf(e)).join()
+                    : "running")
+                + ")"
+                + stacks(thread));
       }
     } finally {
       engine.abandon();
@@ -113,8 +137,8 @@ class SlowListingsOverKafkaTest {
   }
 
   private static Expect expectFor(DistributedReport<Integer> report) {
-    return Expect.everything().failing(
-        Set.copyOf(report.report().errors().stream().map(BranchError::branch).toList()));
+    return Expect.everything()
+        .failing(Set.copyOf(report.report().errors().stream().map(BranchError::branch).toList()));
   }
 
   private static String stacks(Thread engine) {
@@ -131,7 +155,8 @@ class SlowListingsOverKafkaTest {
   }
 
   @Test
-  void theHoldCapReached_whileOneListingOutlastsTheTimeout_theCrawlEnds_complete_everyNodeOnce() throws Exception {
+  void theHoldCapReached_whileOneListingOutlastsTheTimeout_theCrawlEnds_complete_everyNodeOnce()
+      throws Exception {
     // The root's two branches are listed in one transaction: the fast one's 50,000 leaves fill a
     // pack of visits, which is over the 1-byte cap, so the records go out and the broker's clock
     // starts; the slow one then outlasts the timeout and the broker aborts the transaction. Listed
@@ -139,7 +164,8 @@ class SlowListingsOverKafkaTest {
     Tree tree = Tree.flat(2, 50_000);
     int slow = tree.child(0, 0);
     Ran ran = crawl(tree, node -> node == slow, 1);
-    assertEquals(Outcome.COMPLETE, ran.report().report().outcome(), "each branch fits a transaction alone");
+    assertEquals(
+        Outcome.COMPLETE, ran.report().report().outcome(), "each branch fits a transaction alone");
   }
 
   @Test
@@ -152,23 +178,26 @@ class SlowListingsOverKafkaTest {
   }
 
   @Test
-  void aListingThatSendsThenOutlastsTheTimeout_isABranchErrorNamingTheTimeout_notRetriedForEver() throws Exception {
+  void aListingThatSendsThenOutlastsTheTimeout_isABranchErrorNamingTheTimeout_notRetriedForEver()
+      throws Exception {
     // The slow branch commits its 50,000 leaves (a huge directory's first part), which fill a pack
     // of visits over the cap, and then runs on past the timeout: its transaction's clock started
     // with its own records, so even alone it is aborted every time. After a few tries it is a
     // branch error that says which setting to raise, and the crawl is PARTIAL.
     Tree tree = Tree.flat(2, 50_000);
     int slow = tree.child(0, 0);
-    TreeSource source = new TreeSource(tree) {
-      @Override
-      public void list(Session session, Integer branch, Children<Integer> out) throws Exception {
-        super.list(session, branch, out);
-        if (branch == slow) {
-          out.commitLeaves();
-          LockSupport.parkNanos(SLOW_NANOS);
-        }
-      }
-    };
+    TreeSource source =
+        new TreeSource(tree) {
+          @Override
+          public void list(Session session, Integer branch, Children<Integer> out)
+              throws Exception {
+            super.list(session, branch, out);
+            if (branch == slow) {
+              out.commitLeaves();
+              LockSupport.parkNanos(SLOW_NANOS);
+            }
+          }
+        };
     Ran ran = crawl(source, 1);
     assertEquals(Outcome.PARTIAL, ran.report().report().outcome());
     List<BranchError<Integer>> errors = ran.report().report().errors();

@@ -16,10 +16,14 @@ final class TestClasspath {
   static String get() {
     try {
       String dependencies = Files.readString(Path.of("target", "test-classpath.txt")).strip();
-      return Path.of("target", "test-classes").toAbsolutePath() + File.pathSeparator
-          + Path.of("target", "classes").toAbsolutePath() + File.pathSeparator + dependencies;
+      return Path.of("target", "test-classes").toAbsolutePath()
+          + File.pathSeparator
+          + Path.of("target", "classes").toAbsolutePath()
+          + File.pathSeparator
+          + dependencies;
     } catch (IOException e) {
-      throw new UncheckedIOException("run the tests through Maven: target/test-classpath.txt is missing", e);
+      throw new UncheckedIOException(
+          "run the tests through Maven: target/test-classpath.txt is missing", e);
     }
   }
 }

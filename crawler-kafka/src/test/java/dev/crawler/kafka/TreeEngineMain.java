@@ -10,28 +10,29 @@ import java.util.List;
 /**
  * An engine process over a synthetic tree, in a JVM of its own, as the tests start them: {@code
  * bootstrap crawlId process treeSpec workers latencyMicros [failingBranch...]}. Prints its counts
- * and exits 0; exits 3 if the engine broke the source's contract (a session not closed once, on
- * its own thread), 4 if the crawl could not be followed. The system property {@code
+ * and exits 0; exits 3 if the engine broke the source's contract (a session not closed once, on its
+ * own thread), 4 if the crawl could not be followed. The system property {@code
  * transactionTimeoutMillis}, if set, replaces the settings' transaction timeout.
  */
 public final class TreeEngineMain {
   private TreeEngineMain() {}
 
   /** Integers as four bytes. */
-  static final NodeCodec<Integer> CODEC = new NodeCodec<>() {
-    @Override
-    public byte[] encode(Integer node) {
-      return ByteBuffer.allocate(4).putInt(node).array();
-    }
+  static final NodeCodec<Integer> CODEC =
+      new NodeCodec<>() {
+        @Override
+        public byte[] encode(Integer node) {
+          return ByteBuffer.allocate(4).putInt(node).array();
+        }
 
-    @Override
-    public Integer decode(byte[] bytes) {
-      if (bytes.length != 4) {
-        throw new IllegalArgumentException("not a node: " + bytes.length + " bytes");
-      }
-      return ByteBuffer.wrap(bytes).getInt();
-    }
-  };
+        @Override
+        public Integer decode(byte[] bytes) {
+          if (bytes.length != 4) {
+            throw new IllegalArgumentException("not a node: " + bytes.length + " bytes");
+          }
+          return ByteBuffer.wrap(bytes).getInt();
+        }
+      };
 
   public static void main(String[] args) throws Exception {
     KafkaCrawlSettings settings = settings(args[0], args[1]).withWorkers(Integer.parseInt(args[4]));
@@ -51,7 +52,8 @@ public final class TreeEngineMain {
       System.exit(4);
       return;
     }
-    System.out.println("counts " + counts.transactions() + " " + counts.listings() + " " + counts.visits());
+    System.out.println(
+        "counts " + counts.transactions() + " " + counts.listings() + " " + counts.visits());
     if (source.sessionsNotClosed() != 0 || !source.violations().isEmpty()) {
       System.out.println("contract broken: " + source.violations());
       System.exit(3);
@@ -64,8 +66,17 @@ public final class TreeEngineMain {
    * short slices with a small local cap, so that every crawl sends frontiers through Kafka.
    */
   static KafkaCrawlSettings settings(String bootstrap, String crawlId) {
-    return new KafkaCrawlSettings(bootstrap, crawlId, 12, 128, 4, Duration.ofSeconds(5), Duration.ofSeconds(6),
-        Duration.ofSeconds(20), Duration.ofMillis(300), 500);
+    return new KafkaCrawlSettings(
+        bootstrap,
+        crawlId,
+        12,
+        128,
+        4,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(6),
+        Duration.ofSeconds(20),
+        Duration.ofMillis(300),
+        500);
   }
 
   /** {@code balanced:F:L}, {@code heavy:SEED:N}, {@code flat:B:L}. */

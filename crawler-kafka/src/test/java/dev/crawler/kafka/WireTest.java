@@ -36,10 +36,11 @@ class WireTest {
 
   @Test
   void aPackOfVisitsReadsBackInOrder() {
-    List<Wire.VisitRecord> written = List.of(
-        new Wire.VisitRecord(true, 0, new byte[] {1, 2}, null),
-        new Wire.VisitRecord(false, 1, new byte[0], new byte[] {1, 2}),
-        new Wire.VisitRecord(true, 7, new byte[] {(byte) 0xff}, new byte[] {9}));
+    List<Wire.VisitRecord> written =
+        List.of(
+            new Wire.VisitRecord(true, 0, new byte[] {1, 2}, null),
+            new Wire.VisitRecord(false, 1, new byte[0], new byte[] {1, 2}),
+            new Wire.VisitRecord(true, 7, new byte[] {(byte) 0xff}, new byte[] {9}));
     List<Wire.VisitRecord> read = new ArrayList<>();
     Wire.visits(Wire.visits(written), read::add);
     assertEquals(written.size(), read.size());
@@ -54,10 +55,12 @@ class WireTest {
 
   @Test
   void aCutOrForeignPackIsRefused_notReadPastItsEnd() {
-    byte[] pack = Wire.visits(List.of(new Wire.VisitRecord(true, 3, new byte[] {1, 2, 3}, new byte[] {4})));
+    byte[] pack =
+        Wire.visits(List.of(new Wire.VisitRecord(true, 3, new byte[] {1, 2, 3}, new byte[] {4})));
     for (int length = 1; length < pack.length; length++) {
       byte[] cut = Arrays.copyOf(pack, length);
-      assertThrows(IllegalArgumentException.class, () -> Wire.visits(cut, v -> {}), "cut at " + length);
+      assertThrows(
+          IllegalArgumentException.class, () -> Wire.visits(cut, v -> {}), "cut at " + length);
     }
     byte[] hugeLength = pack.clone();
     hugeLength[5] = 0x7f; // the node's length, now far past the pack's end
@@ -69,7 +72,9 @@ class WireTest {
     List<byte[]> packs = new ArrayList<>();
     VisitPacker packer = new VisitPacker(packs::add, 1000);
     for (int i = 0; i < 1000; i++) {
-      packer.add(new Wire.VisitRecord(i % 3 == 0, i, new byte[] {(byte) i, (byte) (i >> 8)}, new byte[] {1}));
+      packer.add(
+          new Wire.VisitRecord(
+              i % 3 == 0, i, new byte[] {(byte) i, (byte) (i >> 8)}, new byte[] {1}));
     }
     packer.flush();
     packer.flush(); // nothing left: no empty pack
@@ -88,14 +93,18 @@ class WireTest {
 
   @Test
   void eventsReadBack() {
-    assertEquals(new Wire.Delta("p1", -3, 10, 40, 1), Wire.delta(Wire.delta(new Wire.Delta("p1", -3, 10, 40, 1))));
-    Wire.Failure f = Wire.failure(Wire.failure(new Wire.Failure("p2", 4, new byte[] {5}, "gone", 3)));
+    assertEquals(
+        new Wire.Delta("p1", -3, 10, 40, 1),
+        Wire.delta(Wire.delta(new Wire.Delta("p1", -3, 10, 40, 1))));
+    Wire.Failure f =
+        Wire.failure(Wire.failure(new Wire.Failure("p2", 4, new byte[] {5}, "gone", 3)));
     assertEquals("p2", f.process());
     assertEquals(4, f.depth());
     assertArrayEquals(new byte[] {5}, f.node());
     assertEquals("gone", f.message());
     assertEquals(3, f.attempts());
-    assertEquals(new CrawlSpec("fs", List.of("/data", "-x")),
+    assertEquals(
+        new CrawlSpec("fs", List.of("/data", "-x")),
         Wire.spec(Wire.spec(new CrawlSpec("fs", List.of("/data", "-x")))));
   }
 }

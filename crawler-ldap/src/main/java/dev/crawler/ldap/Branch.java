@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * What the source keeps, for the crawl, about a person it hands over as a branch (or whose
- * reports it is about to ask for): their reports until they are listed, the chain of their
- * managers' records (for the cycle check and for a person sent to another process), and the
- * counts {@link QuerySizer} estimates from. The public {@link Person} holds its record in a
- * package-private field and never changes; everything that changes during a crawl is here.
+ * What the source keeps, for the crawl, about a person it hands over as a branch (or whose reports
+ * it is about to ask for): their reports until they are listed, the chain of their managers'
+ * records (for the cycle check and for a person sent to another process), and the counts {@link
+ * QuerySizer} estimates from. The public {@link Person} holds its record in a package-private field
+ * and never changes; everything that changes during a crawl is here.
  *
  * <p>Thread safety, the invariant: {@link #reports} is written once, by the worker whose listing
  * found them, before the person is handed to the engine, and read and then dropped by the one
@@ -16,23 +16,31 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * reads (a listing retried after a failure is handed over again the same way). The counts are
  * atomic, as every worker adds to those of the same few ancestors. The rest is final.
  *
- * <p>Memory: a branch's record holds its manager's, so the records of a branch's ancestors live
- * as long as a branch below them is pending, and go when the last one is listed (the person
- * objects themselves are not held: the chain is made of records).
+ * <p>Memory: a branch's record holds its manager's, so the records of a branch's ancestors live as
+ * long as a branch below them is pending, and go when the last one is listed (the person objects
+ * themselves are not held: the chain is made of records).
  */
 final class Branch {
   /** The person's DN as the server wrote it: what a person sent to another process carries. */
   final String dn;
+
   /** The person's DN normalized: what the cycle check compares. */
   final String normalizedDn;
+
   /** See {@link Fetched#linkedReports}. */
   final int linkedReports;
-  /** The record of the manager through whom the crawl reached the person; {@code null} for the root. */
+
+  /**
+   * The record of the manager through whom the crawl reached the person; {@code null} for the root.
+   */
   final Branch manager;
+
   /** Levels below the crawl's root: 0 for the root. */
   final int depth;
+
   /** Set once their reports are known; {@code null} before, and again once listed. See above. */
   private List<Fetched> reports;
+
   /**
    * For someone with reports: how many of their descendants, by levels below them, have had their
    * reports counted, and how many reports those were ({@link QuerySizer}'s estimates); {@code null}

@@ -30,49 +30,78 @@ import javax.net.ssl.TrustManager;
  * drops it or does not answer the StartTLS or the bind in time is passed over. Every socket comes
  * from the {@link Disconnector}, which can close them all from another thread. With {@link
  * LdapSettings#srv()}, the servers are those DNS names instead ({@link SrvDiscovery}: the SDK's
- * {@link DNSSRVRecordServerSet}, by priority and weight), and a domain without such records is
- * said in one line ({@link #open()}). Immutable and
- * thread-safe; each connection it returns belongs to its caller.
+ * {@link DNSSRVRecordServerSet}, by priority and weight), and a domain without such records is said
+ * in one line ({@link #open()}). Immutable and thread-safe; each connection it returns belongs to
+ * its caller.
  */
 final class Connector {
   private final ServerSet servers;
+
   /** Where the servers are found in DNS, or {@code null} when the settings name them. */
   private final SrvDiscovery srv;
+
   /** Operations each new connection costs: StartTLS, the bind. */
   private final int operationsPerConnection;
+
   private final LdapCounters counters;
 
-  /** @throws GeneralSecurityException if the CA file cannot be read */
-  Connector(LdapSettings settings, LdapCounters counters, Disconnector disconnector) throws GeneralSecurityException {
+  /**
+   * @throws GeneralSecurityException if the CA file cannot be read
+   */
+  Connector(LdapSettings settings, LdapCounters counters, Disconnector disconnector)
+      throws GeneralSecurityException {
     this.counters = counters;
     LDAPConnectionOptions options = new LDAPConnectionOptions();
-    options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
+    options.setConnectTimeoutMillis(
+        (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
     options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
     options.setUseSynchronousMode(true); // one thread per connection: no reader thread needed
     options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(false));
     SSLUtil ssl = null;
     if (settings.security() != LdapSettings.Security.NONE) {
-      TrustManager trust = settings.caFile() == null
-          ? JVMDefaultTrustManager.getInstance()
-          : new PEMFileTrustManager(settings.caFile().toFile());
+      TrustManager trust =
+          settings.caFile() == null
+              ? JVMDefaultTrustManager.getInstance()
+              : new PEMFileTrustManager(settings.caFile().toFile());
       ssl = new SSLUtil(trust);
     }
-    SocketFactory sockets = disconnector.tracking(settings.security() == LdapSettings.Security.LDAPS
-        ? ssl.createSSLSocketFactory() : SocketFactory.getDefault());
-    StartTLSPostConnectProcessor startTls = settings.security() == LdapSettings.Security.STARTTLS
-        ? new StartTLSPostConnectProcessor(ssl.createSSLContext()) : null;
-    SimpleBindRequest bind = settings.bindDn() == null ? null
-        : new SimpleBindRequest(settings.bindDn(), utf8(settings.password()));
+    SocketFactory sockets =
+        disconnector.tracking(
+            settings.security() == LdapSettings.Security.LDAPS
+                ? ssl.createSSLSocketFactory()
+                : SocketFactory.getDefault());
+    StartTLSPostConnectProcessor startTls =
+        settings.security() == LdapSettings.Security.STARTTLS
+            ? new StartTLSPostConnectProcessor(ssl.createSSLContext())
+            : null;
+    SimpleBindRequest bind =
+        settings.bindDn() == null
+            ? null
+            : new SimpleBindRequest(settings.bindDn(), utf8(settings.password()));
     this.srv = settings.srv();
     if (srv != null) {
-      this.servers = new DNSSRVRecordServerSet(srv.recordName(), srv.providerUrl(), null, SrvDiscovery.CACHED_FOR.toMillis(),
-          sockets, options, bind, startTls);
+      this.servers =
+          new DNSSRVRecordServerSet(
+              srv.recordName(),
+              srv.providerUrl(),
+              null,
+              SrvDiscovery.CACHED_FOR.toMillis(),
+              sockets,
+              options,
+              bind,
+              startTls);
     } else {
       List<LdapSettings.Server> all = settings.servers();
-      FailoverServerSet failover = new FailoverServerSet(
-          all.stream().map(LdapSettings.Server::host).toArray(String[]::new),
-          all.stream().mapToInt(LdapSettings.Server::port).toArray(), sockets, options, bind, startTls);
-      failover.setReOrderOnFailover(true); // a server that went down is not tried first for every connection
+      FailoverServerSet failover =
+          new FailoverServerSet(
+              all.stream().map(LdapSettings.Server::host).toArray(String[]::new),
+              all.stream().mapToInt(LdapSettings.Server::port).toArray(),
+              sockets,
+              options,
+              bind,
+              startTls);
+      failover.setReOrderOnFailover(
+          true); // a server that went down is not tried first for every connection
       this.servers = failover;
     }
     this.operationsPerConnection = (startTls == null ? 0 : 1) + (bind == null ? 0 : 1);
@@ -81,9 +110,9 @@ final class Connector {
   /**
    * A new connection, secured and bound, to the first server that answers.
    *
-   * @throws LDAPException if no server can be reached, TLS fails or the bind is refused (the
-   *     last server's failure); {@link ResultCode#CONNECT_ERROR} with one line naming the records
-   *     when DNS has no SRV records for the domain, or cannot be asked
+   * @throws LDAPException if no server can be reached, TLS fails or the bind is refused (the last
+   *     server's failure); {@link ResultCode#CONNECT_ERROR} with one line naming the records when
+   *     DNS has no SRV records for the domain, or cannot be asked
    */
   LDAPConnection open() throws LDAPException {
     LDAPConnection connection;
@@ -97,9 +126,9 @@ final class Connector {
   }
 
   /**
-   * The SDK's failure to read SRV records, said in one line: which records, from which DNS
-   * server, and why in DNS's words. Any other failure (the servers named do not answer, the bind)
-   * as it was.
+   * The SDK's failure to read SRV records, said in one line: which records, from which DNS server,
+   * and why in DNS's words. Any other failure (the servers named do not answer, the bind) as it
+   * was.
    */
   private LDAPException srvFailure(LDAPException e) {
     // The SDK says so in its message (LOCAL_ERROR, "... SRV records with name ..."), with JNDI's
@@ -108,15 +137,30 @@ final class Connector {
       return e;
     }
     Throwable cause = e.getCause();
-    String why = cause instanceof javax.naming.NameNotFoundException ? "no such name"
-        : cause instanceof javax.naming.CommunicationException ? "the DNS server did not answer"
-        : cause != null && cause.getMessage() != null ? cause.getMessage() : "no SRV records";
-    return new LDAPException(ResultCode.CONNECT_ERROR, "no DNS SRV records " + srv.recordName()
-        + (srv.dnsServer() == null ? "" : " at DNS server " + srv.dnsServer()) + " (" + why
-        + "): is " + srv.domain() + " the directory's domain?", e);
+    String why =
+        cause instanceof javax.naming.NameNotFoundException
+            ? "no such name"
+            : cause instanceof javax.naming.CommunicationException
+                ? "the DNS server did not answer"
+                : cause != null && cause.getMessage() != null
+                    ? cause.getMessage()
+                    : "no SRV records";
+    return new LDAPException(
+        ResultCode.CONNECT_ERROR,
+        "no DNS SRV records "
+            + srv.recordName()
+            + (srv.dnsServer() == null ? "" : " at DNS server " + srv.dnsServer())
+            + " ("
+            + why
+            + "): is "
+            + srv.domain()
+            + " the directory's domain?",
+        e);
   }
 
-  /** {@code password} (the settings' copy, cleared here) as UTF-8, every buffer on the way cleared. */
+  /**
+   * {@code password} (the settings' copy, cleared here) as UTF-8, every buffer on the way cleared.
+   */
   private static byte[] utf8(char[] password) {
     ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
     byte[] out = Arrays.copyOf(bytes.array(), bytes.limit());

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * The directory could not be reached for longer than the crawl waits for it ({@link
- * LdapSettings#reconnectFor()}): an outage past the budget, not a passing restart. Thrown by
- * {@link OrgChartSource#open()}, it fails the crawl; its cause is the last failure to connect.
+ * LdapSettings#reconnectFor()}): an outage past the budget, not a passing restart. Thrown by {@link
+ * OrgChartSource#open()}, it fails the crawl; its cause is the last failure to connect.
  */
 public final class DirectoryUnreachableException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -16,8 +16,15 @@ public final class DirectoryUnreachableException extends Exception {
    * @param last the last failure to connect
    */
   DirectoryUnreachableException(Duration budget, String servers, LDAPException last) {
-    super("the directory at " + servers + " has not answered for " + seconds(budget)
-        + ", longer than a crawl waits for it to come back (" + reason(last) + ")", last);
+    super(
+        "the directory at "
+            + servers
+            + " has not answered for "
+            + seconds(budget)
+            + ", longer than a crawl waits for it to come back ("
+            + reason(last)
+            + ")",
+        last);
   }
 
   /** The innermost cause's message, without the SDK's wrapping: "Connection refused". */

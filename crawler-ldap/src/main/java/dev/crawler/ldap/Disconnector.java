@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes, at once and from any thread, every connection that the sources built with it have open
- * or are opening, and refuses new ones. A read blocked on a server that stopped answering (a
- * search, a bind, a connect) then ends at once with a dropped connection, where it would
- * otherwise wait out its timeout: this is how a stop (a deadline, Ctrl-C) bounds every phase,
- * set-up included. Thread-safe; {@link #disconnectAll()} is idempotent and final.
+ * Closes, at once and from any thread, every connection that the sources built with it have open or
+ * are opening, and refuses new ones. A read blocked on a server that stopped answering (a search, a
+ * bind, a connect) then ends at once with a dropped connection, where it would otherwise wait out
+ * its timeout: this is how a stop (a deadline, Ctrl-C) bounds every phase, set-up included.
+ * Thread-safe; {@link #disconnectAll()} is idempotent and final.
  *
  * <pre>{@code
  * Disconnector disconnector = new Disconnector();
@@ -29,18 +29,23 @@ import org.slf4j.LoggerFactory;
 public final class Disconnector {
   private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
 
-  /** Guards {@link #sockets} and {@link #disconnected}; never held across I/O (sockets are closed outside it). */
+  /**
+   * Guards {@link #sockets} and {@link #disconnected}; never held across I/O (sockets are closed
+   * outside it).
+   */
   private final Object lock = new Object();
+
   /** Sockets handed out and not yet seen closed; pruned as new ones are made. */
   private final List<Socket> sockets = new ArrayList<>();
+
   private boolean disconnected;
 
   /** A disconnector with nothing to close yet. */
   public Disconnector() {}
 
   /**
-   * Closes every socket handed out so far and refuses to hand out more. Sockets are closed
-   * outside the lock: a close that blocks (a TLS goodbye) holds up nothing else.
+   * Closes every socket handed out so far and refuses to hand out more. Sockets are closed outside
+   * the lock: a close that blocks (a TLS goodbye) holds up nothing else.
    */
   public void disconnectAll() {
     List<Socket> toClose;
@@ -59,7 +64,9 @@ public final class Disconnector {
     }
   }
 
-  /** @return whether {@link #disconnectAll()} was called */
+  /**
+   * @return whether {@link #disconnectAll()} was called
+   */
   public boolean disconnected() {
     synchronized (lock) {
       return disconnected;
@@ -93,7 +100,8 @@ public final class Disconnector {
       }
 
       @Override
-      public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+          throws IOException {
         return track(base.createSocket(host, port, localHost, localPort));
       }
 
@@ -103,7 +111,8 @@ public final class Disconnector {
       }
 
       @Override
-      public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      public Socket createSocket(
+          InetAddress address, int port, InetAddress localAddress, int localPort)
           throws IOException {
         return track(base.createSocket(address, port, localAddress, localPort));
       }

@@ -10,10 +10,10 @@ import com.unboundid.ldap.sdk.LDAPException;
  * <p>Parsing and normalizing every entry's DN was a third of a crawling worker's CPU at 200,000
  * people (JFR: {@code DN.<init>} and {@code RDN.toNormalizedString}). Most DNs are plain: RDNs of
  * one {@code name=value}, the name a letter then letters, digits or hyphens, the value letters,
- * digits, {@code .-_@} and single inner spaces. For those the normalized form is the DN with
- * ASCII letters in lower case, which this computes in one pass; anything else (escapes, quotes,
- * {@code +}, {@code #}, spaces to trim or collapse, any non-ASCII character) is parsed by the SDK.
- * {@code DnNormalizerTest} checks the two agree on random DNs made to hit the boundary.
+ * digits, {@code .-_@} and single inner spaces. For those the normalized form is the DN with ASCII
+ * letters in lower case, which this computes in one pass; anything else (escapes, quotes, {@code
+ * +}, {@code #}, spaces to trim or collapse, any non-ASCII character) is parsed by the SDK. {@code
+ * DnNormalizerTest} checks the two agree on random DNs made to hit the boundary.
  */
 final class DnNormalizer {
   private DnNormalizer() {}

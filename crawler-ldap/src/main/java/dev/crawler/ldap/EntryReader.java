@@ -14,28 +14,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns directory entries into {@link Fetched} people, as the settings name the attributes, and reads
- * the back-link to reports when one is in use. Immutable and thread-safe.
+ * Turns directory entries into {@link Fetched} people, as the settings name the attributes, and
+ * reads the back-link to reports when one is in use. Immutable and thread-safe.
  *
  * <p>A back-link's count is exact or not used: a back-link the server sent in ranges ({@code
  * directReports;range=0-1499}, past Active Directory's MaxValRange) is read to its end by {@link
  * RangeRetrieval} over the caller's connection. If the server does not follow the ranges, the
  * person's count is unknown (-1), so their reports are asked for by the manager attribute, as
- * without a back-link. Read as plain {@code directReports} only, such a manager counted as
- * linked to nobody, was never asked about, and their whole subtree was missing from a crawl that
- * said COMPLETE.
+ * without a back-link. Read as plain {@code directReports} only, such a manager counted as linked
+ * to nobody, was never asked about, and their whole subtree was missing from a crawl that said
+ * COMPLETE.
  */
 final class EntryReader {
   private static final Logger log = LoggerFactory.getLogger(EntryReader.class);
   private final String uidAttribute;
   private final String managerAttribute;
+
   /** The back-link attribute in use, or {@code null}: decided before the source is built. */
   private final String backLink;
+
   /** Attributes asked for besides the usual ones, carried as they are. */
   private final List<String> extra;
+
   private final RangeRetrieval ranges;
-  /** For {@code *} and {@code +}: whether an attribute has a field of its own (see LdapSettings.isField). */
+
+  /**
+   * For {@code *} and {@code +}: whether an attribute has a field of its own (see
+   * LdapSettings.isField).
+   */
   private final Predicate<String> isField;
+
   private final boolean allUser;
   private final boolean operational;
 
@@ -66,7 +74,8 @@ final class EntryReader {
    * @param connection where the rest of a back-link sent in ranges is read
    * @param cycle whether they are among their own managers
    */
-  Fetched person(LDAPConnection connection, SearchResultEntry entry, boolean cycle) throws LDAPException {
+  Fetched person(LDAPConnection connection, SearchResultEntry entry, boolean cycle)
+      throws LDAPException {
     return person(connection, entry, DnNormalizer.normalize(entry.getDN()), cycle);
   }
 
@@ -77,7 +86,8 @@ final class EntryReader {
    * @param normalizedDn the entry's DN, normalized ({@link DnNormalizer})
    * @param cycle whether they are among their own managers
    */
-  Fetched person(LDAPConnection connection, SearchResultEntry entry, String normalizedDn, boolean cycle)
+  Fetched person(
+      LDAPConnection connection, SearchResultEntry entry, String normalizedDn, boolean cycle)
       throws LDAPException {
     int linked = -1;
     if (backLink != null) {
@@ -95,24 +105,37 @@ final class EntryReader {
     if (allUser || operational) {
       addTheRest(entry, values);
     }
-    return new Fetched(entry.getDN(), normalizedDn, entry.getAttributeValue(uidAttribute),
-        entry.getAttributeValue("cn"), entry.getAttributeValue("title"), entry.getAttributeValue("mail"),
-        entry.getAttributeValue(managerAttribute), cycle, isDisabled(entry), linked, values);
+    return new Fetched(
+        entry.getDN(),
+        normalizedDn,
+        entry.getAttributeValue(uidAttribute),
+        entry.getAttributeValue("cn"),
+        entry.getAttributeValue("title"),
+        entry.getAttributeValue("mail"),
+        entry.getAttributeValue(managerAttribute),
+        cycle,
+        isDisabled(entry),
+        linked,
+        values);
   }
 
   /**
    * For {@code *} or {@code +}: every attribute the server sent besides those named, those with a
    * field of their own, and a back-link sent in ranges ({@code directReports;range=0-1499}). With
-   * {@code +} alone, what the crawl reads for itself (the back-link, {@code userAccountControl})
-   * is left out too: it was not asked for.
+   * {@code +} alone, what the crawl reads for itself (the back-link, {@code userAccountControl}) is
+   * left out too: it was not asked for.
    */
   private void addTheRest(SearchResultEntry entry, Map<String, List<String>> values) {
     Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     named.addAll(values.keySet());
     for (Attribute attribute : entry.getAttributes()) {
       String name = attribute.getName();
-      boolean ours = name.equalsIgnoreCase(DirectoryDefaults.ACCOUNT_CONTROL) || name.equalsIgnoreCase(backLink);
-      if (named.contains(name) || isField.test(name) || hasRangeOption(attribute)
+      boolean ours =
+          name.equalsIgnoreCase(DirectoryDefaults.ACCOUNT_CONTROL)
+              || name.equalsIgnoreCase(backLink);
+      if (named.contains(name)
+          || isField.test(name)
+          || hasRangeOption(attribute)
           || (ours && !allUser)) {
         continue;
       }

@@ -20,12 +20,25 @@ import java.util.Objects;
  * @param linkedReports how many reports the back-link names, exactly; -1 when not known
  * @param attributes the extra attributes asked for, by name, in the order asked
  */
-record Fetched(String dn, String normalizedDn, String uid, String name, String title, String mail,
-    String managerDn, boolean cycle, boolean disabled, int linkedReports, Map<String, List<String>> attributes) {
+record Fetched(
+    String dn,
+    String normalizedDn,
+    String uid,
+    String name,
+    String title,
+    String mail,
+    String managerDn,
+    boolean cycle,
+    boolean disabled,
+    int linkedReports,
+    Map<String, List<String>> attributes) {
   Fetched {
     Objects.requireNonNull(dn, "dn");
     Objects.requireNonNull(normalizedDn, "normalizedDn");
-    attributes = attributes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    attributes =
+        attributes.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 
   /** Whether their reports must be asked for: not for a cycle, nor for someone linked to nobody. */

@@ -9,20 +9,35 @@ import java.util.Set;
  * connection, or a refusal to page. Stateless.
  */
 final class LdapFailures {
-  private static final Set<ResultCode> TRANSIENT = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
-      ResultCode.TIMEOUT, ResultCode.BUSY, ResultCode.UNAVAILABLE, ResultCode.DECODING_ERROR);
-  private static final Set<ResultCode> BREAKS_CONNECTION = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
-      ResultCode.TIMEOUT, ResultCode.DECODING_ERROR);
-  private static final Set<ResultCode> PAGING_REFUSED = Set.of(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
-      ResultCode.UNWILLING_TO_PERFORM, ResultCode.SIZE_LIMIT_EXCEEDED, ResultCode.ADMIN_LIMIT_EXCEEDED,
-      ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+  private static final Set<ResultCode> TRANSIENT =
+      Set.of(
+          ResultCode.SERVER_DOWN,
+          ResultCode.CONNECT_ERROR,
+          ResultCode.TIMEOUT,
+          ResultCode.BUSY,
+          ResultCode.UNAVAILABLE,
+          ResultCode.DECODING_ERROR);
+  private static final Set<ResultCode> BREAKS_CONNECTION =
+      Set.of(
+          ResultCode.SERVER_DOWN,
+          ResultCode.CONNECT_ERROR,
+          ResultCode.TIMEOUT,
+          ResultCode.DECODING_ERROR);
+  private static final Set<ResultCode> PAGING_REFUSED =
+      Set.of(
+          ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+          ResultCode.UNWILLING_TO_PERFORM,
+          ResultCode.SIZE_LIMIT_EXCEEDED,
+          ResultCode.ADMIN_LIMIT_EXCEEDED,
+          ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
 
   private LdapFailures() {}
 
   /** A dropped connection, a timeout, a busy server: the listing may succeed if tried again. */
   static boolean isTransient(Exception failure) {
     return failure instanceof LDAPException e && TRANSIENT.contains(e.getResultCode())
-        || failure instanceof LdapSession.SessionNotOpenedException; // the replacement's open() decides
+        || failure
+            instanceof LdapSession.SessionNotOpenedException; // the replacement's open() decides
   }
 
   /** The connection is unusable afterwards: a new one is needed. */

@@ -33,6 +33,7 @@ public final class LdapSettings {
 
   /** The person filter when none is given: {@code (objectClass=inetOrgPerson)}. */
   static final String DEFAULT_PERSON_FILTER = "(objectClass=inetOrgPerson)";
+
   /** What a person is read for by default besides the uid and manager attributes. */
   static final List<String> DEFAULT_ATTRIBUTES = List.of("cn", "title", "mail");
 
@@ -41,8 +42,10 @@ public final class LdapSettings {
   private final Security security;
   private final Path caFile;
   private final String bindDn;
+
   /** Our own copy, never handed out: {@link #password()} copies it. */
   private final char[] password;
+
   private final String baseDn;
   private final String personFilter;
   private final String uidAttribute;
@@ -109,8 +112,8 @@ public final class LdapSettings {
   }
 
   /**
-   * A builder holding these settings (the password copied), each of which may be set once more:
-   * the way to derive settings from others.
+   * A builder holding these settings (the password copied), each of which may be set once more: the
+   * way to derive settings from others.
    *
    * @return a new builder
    */
@@ -250,7 +253,8 @@ public final class LdapSettings {
     public Builder batchSize(int managersPerQuery) {
       once("batchSize");
       if (managersPerQuery < 1) {
-        throw new IllegalArgumentException("batchSize (" + managersPerQuery + ") must be at least 1");
+        throw new IllegalArgumentException(
+            "batchSize (" + managersPerQuery + ") must be at least 1");
       }
       this.batchSize = managersPerQuery;
       return this;
@@ -265,7 +269,8 @@ public final class LdapSettings {
     public Builder managersPerListing(int managers) {
       once("managersPerListing");
       if (managers < 1) {
-        throw new IllegalArgumentException("managersPerListing (" + managers + ") must be at least 1");
+        throw new IllegalArgumentException(
+            "managersPerListing (" + managers + ") must be at least 1");
       }
       this.managersPerListing = managers;
       return this;
@@ -415,30 +420,42 @@ public final class LdapSettings {
     }
   }
 
-  /** How long a crawl waits by default for the directory to answer again: a restart or a failover. */
+  /**
+   * How long a crawl waits by default for the directory to answer again: a restart or a failover.
+   */
   public static final Duration DEFAULT_RECONNECT_FOR = Duration.ofSeconds(60);
 
-  /** @return the server host name */
+  /**
+   * @return the server host name
+   */
   public String host() {
     return host;
   }
 
-  /** @return the server port */
+  /**
+   * @return the server port
+   */
   public int port() {
     return port;
   }
 
-  /** @return plain, LDAPS, or StartTLS */
+  /**
+   * @return plain, LDAPS, or StartTLS
+   */
   public Security security() {
     return security;
   }
 
-  /** @return the PEM file of trusted CA certificates; {@code null} for the JVM's trust store */
+  /**
+   * @return the PEM file of trusted CA certificates; {@code null} for the JVM's trust store
+   */
   public Path caFile() {
     return caFile;
   }
 
-  /** @return who to bind as; {@code null} for an anonymous crawl */
+  /**
+   * @return who to bind as; {@code null} for an anonymous crawl
+   */
   public String bindDn() {
     return bindDn;
   }
@@ -453,67 +470,93 @@ public final class LdapSettings {
     return password == null ? null : password.clone();
   }
 
-  /** @return where people live */
+  /**
+   * @return where people live
+   */
   public String baseDn() {
     return baseDn;
   }
 
-  /** @return which entries are people; {@code null} for the directory's (see {@link Builder#schema}) */
+  /**
+   * @return which entries are people; {@code null} for the directory's (see {@link Builder#schema})
+   */
   public String personFilter() {
     return personFilter;
   }
 
-  /** @return the attribute a person is named by; {@code null} for the directory's */
+  /**
+   * @return the attribute a person is named by; {@code null} for the directory's
+   */
   public String uidAttribute() {
     return uidAttribute;
   }
 
-  /** @return the DN-valued attribute linking a person to their manager */
+  /**
+   * @return the DN-valued attribute linking a person to their manager
+   */
   public String managerAttribute() {
     return managerAttribute;
   }
 
-  /** @return the back-link listing a person's reports; {@code null} for the directory's */
+  /**
+   * @return the back-link listing a person's reports; {@code null} for the directory's
+   */
   public String reportsAttribute() {
     return reportsAttribute;
   }
 
-  /** @return what is read of each person besides uid and manager, each name once */
+  /**
+   * @return what is read of each person besides uid and manager, each name once
+   */
   public List<String> attributes() {
     return attributes;
   }
 
-  /** @return how long to wait for a connection */
+  /**
+   * @return how long to wait for a connection
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** @return how long to wait for one operation */
+  /**
+   * @return how long to wait for one operation
+   */
   public Duration responseTimeout() {
     return responseTimeout;
   }
 
-  /** @return the most managers whose reports are asked for in one query */
+  /**
+   * @return the most managers whose reports are asked for in one query
+   */
   public int batchSize() {
     return batchSize;
   }
 
-  /** @return the most pending managers listed together in one engine listing */
+  /**
+   * @return the most pending managers listed together in one engine listing
+   */
   public int managersPerListing() {
     return managersPerListing;
   }
 
-  /** @return whether people are the base's direct children only */
+  /**
+   * @return whether people are the base's direct children only
+   */
   public boolean oneLevel() {
     return oneLevel;
   }
 
-  /** @return the servers tried after {@code host:port}, in order; empty for one server */
+  /**
+   * @return the servers tried after {@code host:port}, in order; empty for one server
+   */
   public List<Server> failover() {
     return failover;
   }
 
-  /** @return how long a crawl waits for the directory to answer again */
+  /**
+   * @return how long a crawl waits for the directory to answer again
+   */
   public Duration reconnectFor() {
     return reconnectFor;
   }
@@ -528,8 +571,10 @@ public final class LdapSettings {
 
   /** Among the extra attributes, ldapsearch's name for every user attribute. */
   public static final String ALL_USER_ATTRIBUTES = "*";
+
   /** Among the extra attributes, ldapsearch's name for every operational attribute. */
   public static final String ALL_OPERATIONAL_ATTRIBUTES = "+";
+
   /** Among the extra attributes, ldapsearch's name for none (RFC 4511's "1.1"). */
   public static final String NO_ATTRIBUTES = "1.1";
 
@@ -541,18 +586,29 @@ public final class LdapSettings {
    */
   List<String> extraAttributes() {
     return distinct(attributes).stream()
-        .filter(a -> !isField(a) && !a.equals(ALL_USER_ATTRIBUTES) && !a.equals(ALL_OPERATIONAL_ATTRIBUTES)
-            && !a.equals(NO_ATTRIBUTES))
+        .filter(
+            a ->
+                !isField(a)
+                    && !a.equals(ALL_USER_ATTRIBUTES)
+                    && !a.equals(ALL_OPERATIONAL_ATTRIBUTES)
+                    && !a.equals(NO_ATTRIBUTES))
         .toList();
   }
 
-  /** Whether a person has a field of their own for attribute {@code name}: cn, title, mail, the uid or manager. */
+  /**
+   * Whether a person has a field of their own for attribute {@code name}: cn, title, mail, the uid
+   * or manager.
+   */
   boolean isField(String name) {
     return Set.of("cn", "title", "mail").contains(name.toLowerCase(Locale.ROOT))
-        || name.equalsIgnoreCase(uidAttribute) || name.equalsIgnoreCase(managerAttribute);
+        || name.equalsIgnoreCase(uidAttribute)
+        || name.equalsIgnoreCase(managerAttribute);
   }
 
-  /** @return whether every user attribute is read ({@value #ALL_USER_ATTRIBUTES} among the extra ones) */
+  /**
+   * @return whether every user attribute is read ({@value #ALL_USER_ATTRIBUTES} among the extra
+   *     ones)
+   */
   public boolean readsAllUserAttributes() {
     return attributes.contains(ALL_USER_ATTRIBUTES);
   }
@@ -571,7 +627,9 @@ public final class LdapSettings {
     return names.stream().filter(seen::add).toList();
   }
 
-  /** @return every server, the first ({@code host:port}) first, then the failover ones */
+  /**
+   * @return every server, the first ({@code host:port}) first, then the failover ones
+   */
   public List<Server> servers() {
     List<Server> all = new ArrayList<>(1 + failover.size());
     all.add(new Server(host, port));
@@ -585,14 +643,24 @@ public final class LdapSettings {
    *     _ldap._tcp.example.com})
    */
   public String where() {
-    return srv != null ? srv.toString()
+    return srv != null
+        ? srv.toString()
         : servers().stream().map(Server::toString).collect(Collectors.joining(", "));
   }
 
   /** Never shows the password. */
   @Override
   public String toString() {
-    return "LdapSettings[" + security + " " + where() + ", bind " + (bindDn == null ? "anonymous" : bindDn)
-        + ", base " + baseDn + ", filter " + (personFilter == null ? "the directory's" : personFilter) + "]";
+    return "LdapSettings["
+        + security
+        + " "
+        + where()
+        + ", bind "
+        + (bindDn == null ? "anonymous" : bindDn)
+        + ", base "
+        + baseDn
+        + ", filter "
+        + (personFilter == null ? "the directory's" : personFilter)
+        + "]";
   }
 }

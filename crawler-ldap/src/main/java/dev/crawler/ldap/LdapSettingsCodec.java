@@ -40,6 +40,7 @@ public final class LdapSettingsCodec {
   /** A key this version does not know: the settings were written by a newer one. */
   public static final class UnknownSettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
+
     /** The key not known here. */
     private final String key;
 
@@ -119,7 +120,8 @@ public final class LdapSettingsCodec {
    * @throws IllegalArgumentException for a value it cannot read
    * @throws E from {@code password}
    */
-  public static <E extends Exception> LdapSettings decode(List<String> arguments, Password<E> password) throws E {
+  public static <E extends Exception> LdapSettings decode(
+      List<String> arguments, Password<E> password) throws E {
     String host = null;
     int port = 0;
     String base = null;
@@ -164,25 +166,30 @@ public final class LdapSettingsCodec {
         case "batch" -> batch = Integer.parseInt(value);
         case "per-listing" -> perListing = Integer.parseInt(value);
         case "one-level" -> oneLevel = Boolean.parseBoolean(value);
-        case "failover" -> failover.add(new LdapSettings.Server(value.substring(0, value.lastIndexOf(' ')),
-            Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
+        case "failover" ->
+            failover.add(
+                new LdapSettings.Server(
+                    value.substring(0, value.lastIndexOf(' ')),
+                    Integer.parseInt(value.substring(value.lastIndexOf(' ') + 1))));
         case "reconnect-for" -> reconnectFor = Duration.parse(value);
         case "srv" -> srvDomain = value;
         case "dns-server" -> dnsServer = value;
         default -> throw new UnknownSettingException(key);
       }
     }
-    LdapSettings.Builder b = LdapSettings.builder(host, port, base)
-        .security(security, caFile)
-        .schema(filter, uid, manager)
-        .reportsAttribute(reports)
-        .extraAttributes(attributes)
-        .oneLevel(oneLevel)
-        .failover(failover)
-        .reconnectFor(reconnectFor);
+    LdapSettings.Builder b =
+        LdapSettings.builder(host, port, base)
+            .security(security, caFile)
+            .schema(filter, uid, manager)
+            .reportsAttribute(reports)
+            .extraAttributes(attributes)
+            .oneLevel(oneLevel)
+            .failover(failover)
+            .reconnectFor(reconnectFor);
     if (connect != null || timeout != null) {
       LdapSettings defaults = LdapSettings.of(host, port, base);
-      b.timeouts(connect == null ? defaults.connectTimeout() : connect,
+      b.timeouts(
+          connect == null ? defaults.connectTimeout() : connect,
           timeout == null ? defaults.responseTimeout() : timeout);
     }
     if (batch != null) {

@@ -30,32 +30,41 @@ import org.slf4j.LoggerFactory;
  * Searches for people under the base DN, past any size limit, counting what each costs.
  * Thread-safe: every worker searches through the same instance, each on its own connection.
  *
- * <p>A search that hits "size limit exceeded" is never trusted partially. {@link #allMatching}
- * then pages (the Simple Paged Results control) unless the server has refused paging once, and
- * otherwise splits the filter by the first letters of the uid, {@code (uid=a*)}, {@code
- * (uid=b*)}, ... plus one search for every other uid, recursively, until each piece fits
- * (OpenLDAP refuses paging to limited users by default). Filters are built with the SDK's filter
- * API, so any uid is safe.
+ * <p>A search that hits "size limit exceeded" is never trusted partially. {@link #allMatching} then
+ * pages (the Simple Paged Results control) unless the server has refused paging once, and otherwise
+ * splits the filter by the first letters of the uid, {@code (uid=a*)}, {@code (uid=b*)}, ... plus
+ * one search for every other uid, recursively, until each piece fits (OpenLDAP refuses paging to
+ * limited users by default). Filters are built with the SDK's filter API, so any uid is safe.
  */
 final class LimitedSearch {
   private static final Logger log = LoggerFactory.getLogger(LimitedSearch.class);
+
   /** First characters the uid split tries; uid matching ignores case, so "a" covers "A". */
   private static final String SPLIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-";
 
   private final String baseDn;
   private final DN base;
+
   /** SUB, or ONE for people right under the base (ldapsearch's -s). */
   private final SearchScope scope;
+
   private final Filter personFilter;
   private final String uidAttribute;
+
   /** The attributes read of each person; never changed. */
   private final String[] attributes;
+
   private final LdapCounters counters;
   private final QuerySizer sizer;
+
   /** Set once the server refuses paging; from then on only splitting is used. */
   private final AtomicBoolean pagingRefused = new AtomicBoolean();
 
-  LimitedSearch(LdapSettings settings, Filter personFilter, String[] attributes, LdapCounters counters,
+  LimitedSearch(
+      LdapSettings settings,
+      Filter personFilter,
+      String[] attributes,
+      LdapCounters counters,
       QuerySizer sizer) {
     this.baseDn = settings.baseDn();
     try {
@@ -77,7 +86,8 @@ final class LimitedSearch {
   }
 
   /** A search of people as the caller builds it (a base-scope lookup of the root), counted. */
-  List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request) throws LDAPException {
+  List<SearchResultEntry> search(LDAPConnection connection, SearchRequest request)
+      throws LDAPException {
     stopIfInterrupted();
     counters.operations.increment();
     try {
@@ -85,16 +95,17 @@ final class LimitedSearch {
       counters.entriesRead.add(entries.size());
       return entries;
     } catch (LDAPSearchException e) {
-      counters.entriesRead.add(e.getEntryCount()); // sent and decoded, then thrown away at the size limit
+      counters.entriesRead.add(
+          e.getEntryCount()); // sent and decoded, then thrown away at the size limit
       throw e;
     }
   }
 
   /**
    * Throws if the calling thread was interrupted: the crawl was stopped (its reader went away, the
-   * deadline passed), and a listing that takes many searches (split by uid, paged) ends at its
-   * next one instead of reading the rest for nothing. The SDK's synchronous searches do not look
-   * at the interrupt themselves. The interrupt is kept for the engine to see.
+   * deadline passed), and a listing that takes many searches (split by uid, paged) ends at its next
+   * one instead of reading the rest for nothing. The SDK's synchronous searches do not look at the
+   * interrupt themselves. The interrupt is kept for the engine to see.
    */
   private static void stopIfInterrupted() throws LDAPException {
     if (Thread.currentThread().isInterrupted()) {
@@ -114,13 +125,17 @@ final class LimitedSearch {
   }
 
   /** Every person matching {@code filter}, however many, as a list: see {@link #eachMatching}. */
-  List<SearchResultEntry> allMatching(LDAPConnection connection, Filter filter) throws LDAPException {
+  List<SearchResultEntry> allMatching(LDAPConnection connection, Filter filter)
+      throws LDAPException {
     List<SearchResultEntry> all = new ArrayList<>();
     eachMatching(connection, filter, attributes, all::add);
     return all;
   }
 
-  /** As {@link #eachMatching(LDAPConnection, Filter, String[], EntrySink)}, reading the usual attributes. */
+  /**
+   * As {@link #eachMatching(LDAPConnection, Filter, String[], EntrySink)}, reading the usual
+   * attributes.
+   */
   void eachMatching(LDAPConnection connection, Filter filter, EntrySink each) throws LDAPException {
     eachMatching(connection, filter, attributes, each);
   }
@@ -138,13 +153,15 @@ final class LimitedSearch {
    *
    * @param read the attributes to read of each ({@code "1.1"} for none)
    */
-  void eachMatching(LDAPConnection connection, Filter filter, String[] read, EntrySink each) throws LDAPException {
+  void eachMatching(LDAPConnection connection, Filter filter, String[] read, EntrySink each)
+      throws LDAPException {
     Set<String> seen = new HashSet<>();
-    EntrySink once = entry -> {
-      if (seen.add(DnNormalizer.normalize(entry.getDN()))) {
-        each.accept(entry);
-      }
-    };
+    EntrySink once =
+        entry -> {
+          if (seen.add(DnNormalizer.normalize(entry.getDN()))) {
+            each.accept(entry);
+          }
+        };
     List<SearchResultEntry> first;
     try {
       first = search(connection, request(filter, read));
@@ -168,8 +185,8 @@ final class LimitedSearch {
   /**
    * How many people the base DN holds, if the server says so cheaply: one search for their DNs
    * alone, or, past the size limit, pages of DNs. Empty when the limit stops the search and the
-   * server refuses paging: a count would then cost a search per uid prefix. Entries are counted
-   * as they come, never held. Not counted in {@link LdapCounters}: it is no part of the crawl.
+   * server refuses paging: a count would then cost a search per uid prefix. Entries are counted as
+   * they come, never held. Not counted in {@link LdapCounters}: it is no part of the crawl.
    */
   OptionalLong countPeople(LDAPConnection connection) throws LDAPException {
     CountingListener counter = new CountingListener();
@@ -185,7 +202,7 @@ final class LimitedSearch {
       }
       counter.entries = 0;
       try {
-        pages(connection, () -> everyonesDn(counter), Math.max(1, e.getEntryCount()), page -> { });
+        pages(connection, () -> everyonesDn(counter), Math.max(1, e.getEntryCount()), page -> {});
       } catch (LDAPSearchException refused) {
         if (!LdapFailures.refusesPaging(refused)) {
           throw refused;
@@ -197,19 +214,26 @@ final class LimitedSearch {
     }
   }
 
-  /** A search for every person's DN alone (no attributes), each handed to {@code counter}, none kept. */
+  /**
+   * A search for every person's DN alone (no attributes), each handed to {@code counter}, none
+   * kept.
+   */
   private SearchRequest everyonesDn(CountingListener counter) {
-    return new SearchRequest(counter, baseDn, scope,
-        Filter.createANDFilter(personFilter, Filter.createPresenceFilter("objectClass")), "1.1");
+    return new SearchRequest(
+        counter,
+        baseDn,
+        scope,
+        Filter.createANDFilter(personFilter, Filter.createPresenceFilter("objectClass")),
+        "1.1");
   }
 
   /**
-   * Learns the size limit before the first query is cut, with one search of DNs alone that asks
-   * for at most {@value #PROBE_LIMIT}: "size limit exceeded" after n entries means the limit is n
-   * (or, at {@value #PROBE_LIMIT}, that it is at least that, which sizes queries as well). Without
-   * it, the first queries were cut knowing no limit, and each one over it threw its entries away:
-   * 5,000 of the 25,000 read at 20,000 people. A search that ends within the limit teaches
-   * nothing: the whole directory fits. Any other failure is left to the queries to meet.
+   * Learns the size limit before the first query is cut, with one search of DNs alone that asks for
+   * at most {@value #PROBE_LIMIT}: "size limit exceeded" after n entries means the limit is n (or,
+   * at {@value #PROBE_LIMIT}, that it is at least that, which sizes queries as well). Without it,
+   * the first queries were cut knowing no limit, and each one over it threw its entries away: 5,000
+   * of the 25,000 read at 20,000 people. A search that ends within the limit teaches nothing: the
+   * whole directory fits. Any other failure is left to the queries to meet.
    */
   void learnLimit(LDAPConnection connection) throws LDAPException {
     SearchRequest probe = everyonesDn(new CountingListener());
@@ -224,7 +248,9 @@ final class LimitedSearch {
       } else if (LdapFailures.breaksConnection(e)) {
         throw e;
       } else {
-        log.debug("learning the size limit failed ({}); the first query over it will teach it", e.getResultCode());
+        log.debug(
+            "learning the size limit failed ({}); the first query over it will teach it",
+            e.getResultCode());
       }
     }
   }
@@ -255,7 +281,10 @@ final class LimitedSearch {
     return new SearchRequest(dn, SearchScope.BASE, personFilter, attributes);
   }
 
-  /** The person {@code dn} names, with the usual attributes; {@code null} if no such person. Counted. */
+  /**
+   * The person {@code dn} names, with the usual attributes; {@code null} if no such person.
+   * Counted.
+   */
   SearchResultEntry lookUp(LDAPConnection connection, String dn) throws LDAPException {
     return firstOrNull(connection, lookup(dn));
   }
@@ -264,12 +293,16 @@ final class LimitedSearch {
    * The entry {@code dn} names, whatever it is, with {@code attributes} alone; {@code null} if it
    * does not exist (any more). Counted.
    */
-  SearchResultEntry read(LDAPConnection connection, String dn, String... attributes) throws LDAPException {
-    return firstOrNull(connection,
-        new SearchRequest(dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), attributes));
+  SearchResultEntry read(LDAPConnection connection, String dn, String... attributes)
+      throws LDAPException {
+    return firstOrNull(
+        connection,
+        new SearchRequest(
+            dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), attributes));
   }
 
-  private SearchResultEntry firstOrNull(LDAPConnection connection, SearchRequest request) throws LDAPException {
+  private SearchResultEntry firstOrNull(LDAPConnection connection, SearchRequest request)
+      throws LDAPException {
     try {
       List<SearchResultEntry> found = search(connection, request);
       return found.isEmpty() ? null : found.get(0);
@@ -285,13 +318,16 @@ final class LimitedSearch {
   boolean inScope(String dn) {
     try {
       DN entry = new DN(dn);
-      return scope == SearchScope.ONE ? base.equals(entry.getParent()) : entry.isDescendantOf(base, true);
+      return scope == SearchScope.ONE
+          ? base.equals(entry.getParent())
+          : entry.isDescendantOf(base, true);
     } catch (LDAPException e) {
       return false; // not a DN: names nothing
     }
   }
 
-  private void pagedOrSplit(LDAPConnection connection, Filter filter, String[] read, int limitHint, EntrySink each)
+  private void pagedOrSplit(
+      LDAPConnection connection, Filter filter, String[] read, int limitHint, EntrySink each)
       throws LDAPException {
     if (!pagingRefused.get()) {
       try {
@@ -301,24 +337,30 @@ final class LimitedSearch {
         if (!LdapFailures.refusesPaging(e)) {
           throw e;
         }
-        log.debug("the server refuses paging ({}); splitting queries by uid instead", e.getResultCode());
+        log.debug(
+            "the server refuses paging ({}); splitting queries by uid instead", e.getResultCode());
         pagingRefused.set(true);
       }
     }
     splitByUid(connection, filter, read, each);
   }
 
-  private void paged(LDAPConnection connection, Filter filter, String[] read, int pageSize, EntrySink each)
+  private void paged(
+      LDAPConnection connection, Filter filter, String[] read, int pageSize, EntrySink each)
       throws LDAPException {
-    pages(connection, () -> {
-      counters.operations.increment();
-      return request(filter, read);
-    }, pageSize, page -> {
-      counters.entriesRead.add(page.getEntryCount());
-      for (SearchResultEntry entry : page.getSearchEntries()) {
-        each.accept(entry);
-      }
-    });
+    pages(
+        connection,
+        () -> {
+          counters.operations.increment();
+          return request(filter, read);
+        },
+        pageSize,
+        page -> {
+          counters.entriesRead.add(page.getEntryCount());
+          for (SearchResultEntry entry : page.getSearchEntries()) {
+            each.accept(entry);
+          }
+        });
   }
 
   /** Takes a search's result a page at a time. */
@@ -327,8 +369,9 @@ final class LimitedSearch {
   }
 
   /** Sends a search page by page (Simple Paged Results) until the server's cookie runs out. */
-  private static void pages(LDAPConnection connection, Supplier<SearchRequest> request, int pageSize,
-      PageSink eachPage) throws LDAPException {
+  private static void pages(
+      LDAPConnection connection, Supplier<SearchRequest> request, int pageSize, PageSink eachPage)
+      throws LDAPException {
     ASN1OctetString cookie = null;
     do {
       stopIfInterrupted();
@@ -340,8 +383,10 @@ final class LimitedSearch {
       if (response == null && cookie != null) {
         // A later page without the control: the cookie is lost (another server behind a proxy,
         // a restart), and with it the rest of the answer. Follow-up: the caller splits instead.
-        throw new LDAPSearchException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
-            "a page of a paged search came back without the paged-results control: the rest is lost");
+        throw new LDAPSearchException(
+            ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+            "a page of a paged search came back without the paged-results control: the rest is"
+                + " lost");
       }
       // The first page without it: the server did not page, and success means it sent everything.
       cookie = response == null ? null : response.getCookie();
@@ -378,9 +423,11 @@ final class LimitedSearch {
         }
       }
       Filter others = Filter.createNOTFilter(Filter.createORFilter(starts));
-      Filter rest = prefix.isEmpty()
-          ? Filter.createANDFilter(filter, others)
-          : Filter.createANDFilter(filter, Filter.createSubstringFilter(uidAttribute, prefix, null, null), others);
+      Filter rest =
+          prefix.isEmpty()
+              ? Filter.createANDFilter(filter, others)
+              : Filter.createANDFilter(
+                  filter, Filter.createSubstringFilter(uidAttribute, prefix, null, null), others);
       // Too large here: reported as the listing's error.
       for (SearchResultEntry entry : search(connection, request(rest, read))) {
         each.accept(entry);

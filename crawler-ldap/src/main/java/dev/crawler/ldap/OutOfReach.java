@@ -6,27 +6,31 @@ import java.util.Objects;
 /**
  * A person under the base DN whom no crawl from the root reaches, and why: found by {@link
  * OrgChartSource#outOfReach}. Every person out of reach hangs, through their managers, from a
- * <em>head</em>: someone whose manager is no person the crawl can list (no manager at all, one
- * that does not exist, one outside the base, one the person filter leaves out), or a manager
- * cycle (an island: its members manage each other, and nobody above leads in). The head's reason
- * is theirs too. Immutable.
+ * <em>head</em>: someone whose manager is no person the crawl can list (no manager at all, one that
+ * does not exist, one outside the base, one the person filter leaves out), or a manager cycle (an
+ * island: its members manage each other, and nobody above leads in). The head's reason is theirs
+ * too. Immutable.
  *
  * @param person the person, as read from the directory
  * @param reason why the head of their part of the chart is out of reach
  * @param head the DN of that head: the person themselves, unless they are below someone out of
  *     reach; for a cycle, the member of the cycle their chain leads into (themselves if a member)
- * @param manager for the reasons about a manager, the head's manager value that names no person
- *     the crawl can list; {@code null} otherwise
+ * @param manager for the reasons about a manager, the head's manager value that names no person the
+ *     crawl can list; {@code null} otherwise
  * @param cycle for {@link Reason#CYCLE}, the DNs of the cycle's members, each managed by the next
  *     and the last by the first; empty otherwise
  * @param reports how many people name this person as their manager
  */
-public record OutOfReach(Person person, Reason reason, String head, String manager, List<String> cycle, int reports) {
+public record OutOfReach(
+    Person person, Reason reason, String head, String manager, List<String> cycle, int reports) {
   /** Why a head is out of reach. */
   public enum Reason {
     /** No manager, and not the root. */
     NO_MANAGER("no-manager"),
-    /** The manager value names no entry (deleted, mistyped, not a DN, or unreadable to this account). */
+    /**
+     * The manager value names no entry (deleted, mistyped, not a DN, or unreadable to this
+     * account).
+     */
     MANAGER_DOES_NOT_EXIST("manager-does-not-exist"),
     /** The manager's entry is outside the base DN (or below it, with a one-level scope). */
     MANAGER_OUTSIDE_BASE("manager-outside-base"),
@@ -41,7 +45,10 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
       this.code = code;
     }
 
-    /** @return a stable name for machine-readable output: {@code no-manager}, {@code manager-cycle}, ... */
+    /**
+     * @return a stable name for machine-readable output: {@code no-manager}, {@code manager-cycle},
+     *     ...
+     */
     public String code() {
       return code;
     }
@@ -69,11 +76,14 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
       throw new IllegalArgumentException("a cycle is named for CYCLE, and only for it");
     }
     if ((manager == null) != (reason == Reason.NO_MANAGER || reason == Reason.CYCLE)) {
-      throw new IllegalArgumentException("a manager is named for the reasons about a manager, and only for them");
+      throw new IllegalArgumentException(
+          "a manager is named for the reasons about a manager, and only for them");
     }
   }
 
-  /** @return whether they are below the head, not the head themselves (nor a member of the cycle) */
+  /**
+   * @return whether they are below the head, not the head themselves (nor a member of the cycle)
+   */
   public boolean below() {
     return !person.normalizedDn().equals(EntryReader.normalizedOrNull(head));
   }
@@ -90,15 +100,19 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
 
   /** The line {@link #why()} says, for a head ({@code below == null}) or someone below one. */
   static String why(Reason reason, String below, String manager, List<String> cycle) {
-    String own = switch (reason) {
-      case NO_MANAGER -> below == null ? "no manager" : "who has no manager";
-      case MANAGER_DOES_NOT_EXIST -> (below == null ? "manager " : "whose manager ") + manager + " does not exist";
-      case MANAGER_OUTSIDE_BASE -> (below == null ? "manager " : "whose manager ") + manager
-          + " is outside the base DN";
-      case MANAGER_FILTERED_OUT -> (below == null ? "manager " : "whose manager ") + manager
-          + " is not a person by the filter";
-      case CYCLE -> "in a manager cycle: " + cycleText(cycle);
-    };
+    String own =
+        switch (reason) {
+          case NO_MANAGER -> below == null ? "no manager" : "who has no manager";
+          case MANAGER_DOES_NOT_EXIST ->
+              (below == null ? "manager " : "whose manager ") + manager + " does not exist";
+          case MANAGER_OUTSIDE_BASE ->
+              (below == null ? "manager " : "whose manager ") + manager + " is outside the base DN";
+          case MANAGER_FILTERED_OUT ->
+              (below == null ? "manager " : "whose manager ")
+                  + manager
+                  + " is not a person by the filter";
+          case CYCLE -> "in a manager cycle: " + cycleText(cycle);
+        };
     return below == null ? own : "below " + below + ", " + own;
   }
 
@@ -139,7 +153,10 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
       cycle = List.copyOf(cycle);
     }
 
-    /** @return one line saying why the part is out of reach: as {@link OutOfReach#why()} says of its head */
+    /**
+     * @return one line saying why the part is out of reach: as {@link OutOfReach#why()} says of its
+     *     head
+     */
     public String why() {
       return OutOfReach.why(reason, null, manager, cycle);
     }
@@ -164,7 +181,9 @@ public record OutOfReach(Person person, Reason reason, String head, String manag
       parts = List.copyOf(parts);
     }
 
-    /** @return how many people are out of reach */
+    /**
+     * @return how many people are out of reach
+     */
     public long people() {
       return parts.stream().mapToLong(Part::people).sum();
     }

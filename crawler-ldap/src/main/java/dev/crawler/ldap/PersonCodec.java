@@ -36,35 +36,38 @@ final class PersonCodec implements NodeCodec<Person> {
     List<Fetched> reports = branch == null ? null : branch.reports();
     if (reports == null && person.reportCount() != 0 && !person.isCycle()) {
       // Listed already (its reports dropped), or a visit: another process could not list it.
-      throw new IllegalStateException(person + " was listed here, or is a visit; its reports are not here");
+      throw new IllegalStateException(
+          person + " was listed here, or is a visit; its reports are not here");
     }
-    return write(out -> {
-      out.writeByte(LISTABLE);
-      List<String> managers = new ArrayList<>();
-      for (Branch m = branch == null ? null : branch.manager; m != null; m = m.manager) {
-        managers.add(m.dn);
-      }
-      out.writeInt(managers.size());
-      for (int i = managers.size() - 1; i >= 0; i--) { // from the root down
-        writeString(out, managers.get(i));
-      }
-      writeFields(out, person.entry());
-      out.writeInt(reports == null ? 0 : reports.size());
-      if (reports != null) {
-        for (Fetched report : reports) {
-          writeFields(out, report);
-        }
-      }
-    });
+    return write(
+        out -> {
+          out.writeByte(LISTABLE);
+          List<String> managers = new ArrayList<>();
+          for (Branch m = branch == null ? null : branch.manager; m != null; m = m.manager) {
+            managers.add(m.dn);
+          }
+          out.writeInt(managers.size());
+          for (int i = managers.size() - 1; i >= 0; i--) { // from the root down
+            writeString(out, managers.get(i));
+          }
+          writeFields(out, person.entry());
+          out.writeInt(reports == null ? 0 : reports.size());
+          if (reports != null) {
+            for (Fetched report : reports) {
+              writeFields(out, report);
+            }
+          }
+        });
   }
 
   @Override
   public byte[] encodeForVisit(Person person) {
-    return write(out -> {
-      out.writeByte(VISIT);
-      writeFields(out, person.entry());
-      out.writeInt(person.reportCount());
-    });
+    return write(
+        out -> {
+          out.writeByte(VISIT);
+          writeFields(out, person.entry());
+          out.writeInt(person.reportCount());
+        });
   }
 
   @Override
@@ -143,8 +146,18 @@ final class PersonCodec implements NodeCodec<Person> {
       }
       attributes.put(key, List.copyOf(list));
     }
-    return new Fetched(dn.toString(), dn.toNormalizedString(), uid, name, title, mail, managerDn, cycle, disabled,
-        linked, attributes);
+    return new Fetched(
+        dn.toString(),
+        dn.toNormalizedString(),
+        uid,
+        name,
+        title,
+        mail,
+        managerDn,
+        cycle,
+        disabled,
+        linked,
+        attributes);
   }
 
   private static DN dn(String text) {

@@ -14,14 +14,14 @@ import java.util.function.ToIntFunction;
  * server's size limit, so that few queries fail at the limit and are sent again in pieces (each
  * failure costs a full page of entries for nothing).
  *
- * <p>The limit is learned before the first query ({@link LimitedSearch#learnLimit}), else from
- * the first query that hits it. How many reports a manager has is read from the directory's
- * back-link where there is one; otherwise it is estimated from their nearest relatives at the same
- * level whose reports were already counted: siblings, else cousins, else second cousins, else
- * those with reports at the same depth below the root, else at the nearest depth above. In an
- * org chart, people look like their relatives (a director's reports manage, a team lead's do
- * not), and divisions differ, so a mean over the whole level misleads exactly where it matters.
- * Until the limit and an estimate are known, queries have at most {@code maxTerms} terms.
+ * <p>The limit is learned before the first query ({@link LimitedSearch#learnLimit}), else from the
+ * first query that hits it. How many reports a manager has is read from the directory's back-link
+ * where there is one; otherwise it is estimated from their nearest relatives at the same level
+ * whose reports were already counted: siblings, else cousins, else second cousins, else those with
+ * reports at the same depth below the root, else at the nearest depth above. In an org chart,
+ * people look like their relatives (a director's reports manage, a team lead's do not), and
+ * divisions differ, so a mean over the whole level misleads exactly where it matters. Until the
+ * limit and an estimate are known, queries have at most {@code maxTerms} terms.
  *
  * <p>The managers it sizes, and their relatives' counts, are the source's {@link Branch} records,
  * not the people the crawl is handed.
@@ -30,20 +30,27 @@ import java.util.function.ToIntFunction;
  * costs at most one more split, never a wrong result.
  */
 final class QuerySizer {
-  /** How far up the estimate looks for relatives: parent (siblings), grandparent, great-grandparent. */
+  /**
+   * How far up the estimate looks for relatives: parent (siblings), grandparent, great-grandparent.
+   */
   static final int RELATIVE_LEVELS = 3;
+
   /** Relatives counted before their mean is trusted. */
   private static final int MIN_RELATIVES = 8;
+
   /** Depths tracked separately; deeper managers share the last slot. */
   private static final int DEPTHS = 32;
+
   /** Managers at a depth needed before their mean is trusted. */
   private static final int MIN_SAMPLE = 16;
+
   /**
    * The share of the limit a query aims at: fan-outs vary around their mean. At 0.6, 4-5% of
    * queries hit the limit at 200,000 people and 12-18% of the entries read were thrown away; at
    * 0.5, 6-7%, for 5-10% more queries (crawler-bench/ldap-bench).
    */
   private static final double FILL = 0.5;
+
   /**
    * The share of the limit aimed at with a back-link's exact counts: they miss only when the
    * directory changes between reading a manager and asking for their reports, and such a miss is
@@ -53,10 +60,13 @@ final class QuerySizer {
   private static final double EXACT_FILL = 0.9;
 
   private final int maxTerms;
+
   /** The size limit, once a query has hit it; 0 before. */
   private final AtomicInteger limit = new AtomicInteger();
+
   private final LongAdder[] asked = new LongAdder[DEPTHS];
   private final LongAdder[] found = new LongAdder[DEPTHS];
+
   /** By depth: how many of the managers asked about had any reports. */
   private final LongAdder[] managing = new LongAdder[DEPTHS];
 
@@ -97,7 +107,9 @@ final class QuerySizer {
         managing[d].increment();
       }
       Branch ancestor = manager.manager;
-      for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager) {
+      for (int level = 0;
+          level < RELATIVE_LEVELS && ancestor != null;
+          level++, ancestor = ancestor.manager) {
         AtomicLongArray counts = ancestor.descendantReports();
         if (counts == null) {
           break;
@@ -107,18 +119,19 @@ final class QuerySizer {
         sum[2 * level + 1] += n;
       }
     }
-    sums.forEach((counts, sum) -> {
-      for (int i = 0; i < sum.length; i++) {
-        if (sum[i] != 0) {
-          counts.addAndGet(i, sum[i]);
-        }
-      }
-    });
+    sums.forEach(
+        (counts, sum) -> {
+          for (int i = 0; i < sum.length; i++) {
+            if (sum[i] != 0) {
+              counts.addAndGet(i, sum[i]);
+            }
+          }
+        });
   }
 
   /**
-   * The managers cut into queries of at most {@code termCap} terms, expecting each to have at
-   * least {@code floor} reports: how a query that hit the limit is cut again, with the reports per
+   * The managers cut into queries of at most {@code termCap} terms, expecting each to have at least
+   * {@code floor} reports: how a query that hit the limit is cut again, with the reports per
    * manager its partial result showed.
    */
   List<List<Branch>> chunks(List<Branch> managers, double floor, int termCap) {
@@ -133,8 +146,8 @@ final class QuerySizer {
 
   /**
    * The first query over {@code managers}, at most {@code maxTerms} terms, aiming below the limit:
-   * ReportQuery cuts the next query only after this one has answered and {@link #found} has
-   * noted what it found, so each query is sized with everything known by then.
+   * ReportQuery cuts the next query only after this one has answered and {@link #found} has noted
+   * what it found, so each query is sized with everything known by then.
    */
   List<Branch> firstChunk(List<Branch> managers) {
     return firstChunk(managers, maxTerms);
@@ -148,7 +161,10 @@ final class QuerySizer {
     return managers.subList(0, managers.isEmpty() ? 0 : chunkEnd(managers, 0, 0, termCap));
   }
 
-  /** Where the query from {@code from} ends: one manager at least, then up to the term cap or the budget. */
+  /**
+   * Where the query from {@code from} ends: one manager at least, then up to the term cap or the
+   * budget.
+   */
   private int chunkEnd(List<Branch> managers, int from, double floor, int termCap) {
     int terms = Math.max(1, Math.min(maxTerms, termCap));
     int known = limit.get();
@@ -186,7 +202,9 @@ final class QuerySizer {
       return manager.linkedReports;
     }
     Branch ancestor = manager.manager;
-    for (int level = 0; level < RELATIVE_LEVELS && ancestor != null; level++, ancestor = ancestor.manager) {
+    for (int level = 0;
+        level < RELATIVE_LEVELS && ancestor != null;
+        level++, ancestor = ancestor.manager) {
       AtomicLongArray counts = ancestor.descendantReports();
       if (counts == null) {
         break;

@@ -21,15 +21,17 @@ import java.util.function.Consumer;
  * and held as keys and indexes rather than entries (an entry took about 1 KB a person): each
  * person's DN and manager values. From them: who the root reaches (through any of a person's
  * managers), and, for each person not reached, the head of their part of the chart, by following
- * their first manager who is a person until someone whose managers are none (a head) or a
- * manager met twice (a cycle). A head's manager value is looked up once to say why it names
- * nobody the crawl can list. People in the root's own part of the chart (above the root, and
- * beside it below those) are counted, not named: a crawl from the top reaches them. Those out of
- * reach are then read again to be handed over: one lookup each when they are few, else one more
- * read of everyone. Someone deleted between the two reads is not handed over.
+ * their first manager who is a person until someone whose managers are none (a head) or a manager
+ * met twice (a cycle). A head's manager value is looked up once to say why it names nobody the
+ * crawl can list. People in the root's own part of the chart (above the root, and beside it below
+ * those) are counted, not named: a crawl from the top reaches them. Those out of reach are then
+ * read again to be handed over: one lookup each when they are few, else one more read of everyone.
+ * Someone deleted between the two reads is not handed over.
  */
 final class ReachAudit {
-  /** Up to this many people out of reach are looked up one by one; more cost one read of everyone. */
+  /**
+   * Up to this many people out of reach are looked up one by one; more cost one read of everyone.
+   */
   static final int LOOKUP_MOST = 100;
 
   private final LimitedSearch search;
@@ -59,13 +61,17 @@ final class ReachAudit {
       throws LDAPException {
     Chart chart = new Chart();
     Filter everyone = Filter.createPresenceFilter("objectClass");
-    search.eachMatching(connection, everyone, new String[] {managerAttribute}, entry -> {
-      String self = DnNormalizer.normalize(entry.getDN());
-      if (chart.index.putIfAbsent(self, chart.dns.size()) == null) {
-        chart.dns.add(entry.getDN());
-        chart.managers.add(reader.managerValues(entry));
-      }
-    });
+    search.eachMatching(
+        connection,
+        everyone,
+        new String[] {managerAttribute},
+        entry -> {
+          String self = DnNormalizer.normalize(entry.getDN());
+          if (chart.index.putIfAbsent(self, chart.dns.size()) == null) {
+            chart.dns.add(entry.getDN());
+            chart.managers.add(reader.managerValues(entry));
+          }
+        });
     int n = chart.dns.size();
     // Each person's first manager who is a person (-1: none), and who names each as manager.
     int[] firstManager = new int[n];
@@ -118,8 +124,10 @@ final class ReachAudit {
     }
 
     Heads heads = Heads.of(firstManager, reached, chart.dns);
-    int rootGroup = rootIndex == null || firstManager[rootIndex] < 0 || reached[firstManager[rootIndex]]
-        ? -1 : heads.group(firstManager[rootIndex]);
+    int rootGroup =
+        rootIndex == null || firstManager[rootIndex] < 0 || reached[firstManager[rootIndex]]
+            ? -1
+            : heads.group(firstManager[rootIndex]);
 
     Map<Integer, OutOfReach.Part> parts = new HashMap<>();
     Map<Integer, Long> sizes = new HashMap<>();
@@ -148,32 +156,46 @@ final class ReachAudit {
         for (int member : cycle) {
           members.add(chart.dns.get(member));
         }
-        parts.put(group, new OutOfReach.Part(members.get(0), OutOfReach.Reason.CYCLE, null, members, size.getValue()));
+        parts.put(
+            group,
+            new OutOfReach.Part(
+                members.get(0), OutOfReach.Reason.CYCLE, null, members, size.getValue()));
       } else {
         String[] values = chart.managers.get(group);
-        Why why = values.length == 0 ? new Why(OutOfReach.Reason.NO_MANAGER, null)
-            : judged.get(values[0]);
+        Why why =
+            values.length == 0
+                ? new Why(OutOfReach.Reason.NO_MANAGER, null)
+                : judged.get(values[0]);
         if (why == null) {
           why = new Why(judge(connection, values[0]), values[0]);
           judged.put(values[0], why);
         }
-        parts.put(group, new OutOfReach.Part(chart.dns.get(group), why.reason(), why.manager(), List.of(),
-            size.getValue()));
+        parts.put(
+            group,
+            new OutOfReach.Part(
+                chart.dns.get(group), why.reason(), why.manager(), List.of(), size.getValue()));
       }
     }
 
-    Consumer<SearchResultEntryAt> hand = at -> {
-      int i = at.index();
-      OutOfReach.Part part = parts.get(heads.group(i));
-      Person person;
-      try {
-        person = new Person(reader.person(connection, at.entry(), false), -1, null);
-      } catch (LDAPException e) {
-        throw new Unchecked(e);
-      }
-      each.accept(new OutOfReach(person, part.reason(), chart.dns.get(heads.headOf[i]), part.manager(), part.cycle(),
-          reportsStart[i + 1] - reportsStart[i]));
-    };
+    Consumer<SearchResultEntryAt> hand =
+        at -> {
+          int i = at.index();
+          OutOfReach.Part part = parts.get(heads.group(i));
+          Person person;
+          try {
+            person = new Person(reader.person(connection, at.entry(), false), -1, null);
+          } catch (LDAPException e) {
+            throw new Unchecked(e);
+          }
+          each.accept(
+              new OutOfReach(
+                  person,
+                  part.reason(),
+                  chart.dns.get(heads.headOf[i]),
+                  part.manager(),
+                  part.cycle(),
+                  reportsStart[i + 1] - reportsStart[i]));
+        };
     try {
       if (outCount <= lookupMost) {
         for (int i = 0; i < n; i++) {
@@ -185,12 +207,15 @@ final class ReachAudit {
           }
         }
       } else if (outCount > 0) {
-        search.eachMatching(connection, everyone, entry -> {
-          Integer i = chart.index.get(DnNormalizer.normalize(entry.getDN()));
-          if (i != null && out[i]) {
-            hand.accept(new SearchResultEntryAt(entry, i));
-          }
-        });
+        search.eachMatching(
+            connection,
+            everyone,
+            entry -> {
+              Integer i = chart.index.get(DnNormalizer.normalize(entry.getDN()));
+              if (i != null && out[i]) {
+                hand.accept(new SearchResultEntryAt(entry, i));
+              }
+            });
       }
     } catch (Unchecked e) {
       throw e.getCause();
@@ -222,7 +247,8 @@ final class ReachAudit {
    * Why a manager value names nobody the crawl lists: its entry does not exist, is outside the
    * base, or is there but not a person by the filter. One lookup of the entry alone.
    */
-  private OutOfReach.Reason judge(LDAPConnection connection, String managerValue) throws LDAPException {
+  private OutOfReach.Reason judge(LDAPConnection connection, String managerValue)
+      throws LDAPException {
     if (EntryReader.normalizedOrNull(managerValue) == null) {
       return OutOfReach.Reason.MANAGER_DOES_NOT_EXIST; // not a DN: names nothing
     }
@@ -233,12 +259,14 @@ final class ReachAudit {
       if (LdapFailures.breaksConnection(e) || search.inScope(managerValue)) {
         throw e;
       }
-      return OutOfReach.Reason.MANAGER_OUTSIDE_BASE; // a referral or a refusal out there: it is not here
+      return OutOfReach.Reason
+          .MANAGER_OUTSIDE_BASE; // a referral or a refusal out there: it is not here
     }
     if (entry == null) {
       return OutOfReach.Reason.MANAGER_DOES_NOT_EXIST;
     }
-    return search.inScope(managerValue) ? OutOfReach.Reason.MANAGER_FILTERED_OUT
+    return search.inScope(managerValue)
+        ? OutOfReach.Reason.MANAGER_FILTERED_OUT
         : OutOfReach.Reason.MANAGER_OUTSIDE_BASE;
   }
 
@@ -259,8 +287,10 @@ final class ReachAudit {
    */
   private static final class Heads {
     final int[] headOf;
+
     /** The cycle a member belongs to, by its first member's index; -1 for none. */
     final int[] cycleOf;
+
     final Map<Integer, int[]> cycles = new HashMap<>();
 
     private Heads(int n) {

@@ -20,38 +20,41 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the directory for the reports of several managers at once: {@code (|(manager=a)(manager=b)
  * ...)}, cut by the {@link QuerySizer} into queries that should fit the size limit, and by the
- * {@link TermCap} into queries the server answers in time. Immutable and thread-safe (the sizer
- * and the cap are).
+ * {@link TermCap} into queries the server answers in time. Immutable and thread-safe (the sizer and
+ * the cap are).
  *
  * <p>Queries are cut one at a time, so each is sized with what the ones before it found. A query
  * over several managers that hits the limit is cut again, into pieces at most half as large and
- * sized with the reports per manager its partial result showed, so it ends with single managers
- * at worst; a single manager's query goes through {@link LimitedSearch#allMatching}, which pages
- * or splits by uid.
+ * sized with the reports per manager its partial result showed, so it ends with single managers at
+ * worst; a single manager's query goes through {@link LimitedSearch#allMatching}, which pages or
+ * splits by uid.
  *
  * <p>A query over several managers that the server ends at its time limit ("time limit exceeded",
- * the connection still usable) is cut again the same way, and the {@link TermCap} lowered. One
- * the client gave up waiting for (the response timeout, which leaves the connection unusable)
- * lowers the cap and fails the listing as transient: the engine retries it on a new connection,
- * cut smaller, and only when its tries are spent is it a branch error, never the crawl's failure.
+ * the connection still usable) is cut again the same way, and the {@link TermCap} lowered. One the
+ * client gave up waiting for (the response timeout, which leaves the connection unusable) lowers
+ * the cap and fails the listing as transient: the engine retries it on a new connection, cut
+ * smaller, and only when its tries are spent is it a branch error, never the crawl's failure.
  *
  * <p>With a back-link, every manager's answer is checked against it once the queries are done:
  * fewer reports found than the back-link names may be a truncated answer (a server or proxy that
- * drops entries and says success). The back-link's own values are then read (all ranges), and
- * each value the answer lacked that lies in the base and scope is looked up as a person: found,
- * and naming this manager, they were a report the answer lost, and are added; not a person (the
- * filter leaves them out, a contact, a deleted entry) or managed by someone else since, they are
- * no report of the crawl's. So a manager's reports are whole by the directory's own account.
- * It costs one read and one lookup per such value, only where the counts disagree.
+ * drops entries and says success). The back-link's own values are then read (all ranges), and each
+ * value the answer lacked that lies in the base and scope is looked up as a person: found, and
+ * naming this manager, they were a report the answer lost, and are added; not a person (the filter
+ * leaves them out, a contact, a deleted entry) or managed by someone else since, they are no report
+ * of the crawl's. So a manager's reports are whole by the directory's own account. It costs one
+ * read and one lookup per such value, only where the counts disagree.
  */
 final class ReportQuery {
   private static final Logger log = LoggerFactory.getLogger(ReportQuery.class);
   private final LimitedSearch search;
   private final QuerySizer sizer;
+
   /** How many terms the server answers in time; shared by every worker. */
   private final TermCap termCap;
+
   private final EntryReader reader;
   private final String managerAttribute;
+
   /** Set once the size limit was looked for (LimitedSearch.learnLimit); read before every query. */
   private volatile boolean limitLearned;
 
@@ -67,7 +70,8 @@ final class ReportQuery {
    * The reports of each of {@code managers}, by the manager's normalized DN, in as few queries as
    * the limit allows.
    */
-  Map<String, List<Fetched>> reportsOf(LDAPConnection connection, List<Branch> managers) throws LDAPException {
+  Map<String, List<Fetched>> reportsOf(LDAPConnection connection, List<Branch> managers)
+      throws LDAPException {
     if (!limitLearned) {
       learnLimit(connection);
     }
@@ -102,7 +106,8 @@ final class ReportQuery {
    * Looks for the reports {@code manager}'s back-link names that their answer lacked, and adds
    * those that are people in the crawl's base and scope naming this manager (see the overview).
    */
-  private void findMissing(LDAPConnection connection, Branch manager, Map<String, List<Fetched>> result)
+  private void findMissing(
+      LDAPConnection connection, Branch manager, Map<String, List<Fetched>> result)
       throws LDAPException {
     List<Fetched> found = result.computeIfAbsent(manager.normalizedDn, k -> new ArrayList<>());
     Set<String> have = new HashSet<>();
@@ -111,8 +116,14 @@ final class ReportQuery {
     }
     SearchResultEntry self = search.read(connection, manager.dn, reader.backLink());
     if (self == null) {
-      throw new TruncatedAnswerException("the directory names " + manager.linkedReports + " reports of "
-          + manager.dn + ", " + found.size() + " were found, and the entry is gone: its reports are not known whole");
+      throw new TruncatedAnswerException(
+          "the directory names "
+              + manager.linkedReports
+              + " reports of "
+              + manager.dn
+              + ", "
+              + found.size()
+              + " were found, and the entry is gone: its reports are not known whole");
     }
     int added = 0;
     for (String value : reader.linkedDns(connection, self)) {
@@ -131,18 +142,27 @@ final class ReportQuery {
       }
     }
     if (added > 0) {
-      log.warn("{}: the answer held {} of the {} reports the back-link names; {} more found by looking them up "
-          + "(a server or proxy dropped entries from a successful answer)", manager.dn, found.size() - added,
-          manager.linkedReports, added);
+      log.warn(
+          "{}: the answer held {} of the {} reports the back-link names; {} more found by looking"
+              + " them up (a server or proxy dropped entries from a successful answer)",
+          manager.dn,
+          found.size() - added,
+          manager.linkedReports,
+          added);
     } else {
-      log.debug("{}: {} reports of the {} the back-link names; the rest are not people in the base and scope",
-          manager.dn, found.size(), manager.linkedReports);
+      log.debug(
+          "{}: {} reports of the {} the back-link names; the rest are not people in the base and"
+              + " scope",
+          manager.dn,
+          found.size(),
+          manager.linkedReports);
     }
   }
 
   private boolean namesManager(SearchResultEntry entry, Branch manager) {
     for (String value : reader.managerValues(entry)) {
-      if (value.equals(manager.dn) || manager.normalizedDn.equals(EntryReader.normalizedOrNull(value))) {
+      if (value.equals(manager.dn)
+          || manager.normalizedDn.equals(EntryReader.normalizedOrNull(value))) {
         return true;
       }
     }
@@ -158,14 +178,15 @@ final class ReportQuery {
   }
 
   /**
-   * The managers of one listing, found by the value of a report's manager attribute. That value
-   * is nearly always the manager's DN exactly as the server writes it, so it is looked up as
-   * written first; only a differently spelt DN (case, spacing) is normalized. Parsing every value
-   * cost more than a third of a worker's time at 200,000 people.
+   * The managers of one listing, found by the value of a report's manager attribute. That value is
+   * nearly always the manager's DN exactly as the server writes it, so it is looked up as written
+   * first; only a differently spelt DN (case, spacing) is normalized. Parsing every value cost more
+   * than a third of a worker's time at 200,000 people.
    */
   private static final class Managers {
     private final List<Branch> managers;
     private final Map<String, Branch> byWrittenDn;
+
     /** Made at the first value not written as any manager's DN is: rarely, if ever. */
     private Map<String, Branch> byNormalizedDn;
 
@@ -201,8 +222,9 @@ final class ReportQuery {
    * The reports of one chunk of managers, or {@code null} if its query hit the limit and was cut
    * again into {@code retries}.
    */
-  private List<SearchResultEntry> query(LDAPConnection connection, List<Branch> chunk, Managers batch,
-      Deque<List<Branch>> retries) throws LDAPException {
+  private List<SearchResultEntry> query(
+      LDAPConnection connection, List<Branch> chunk, Managers batch, Deque<List<Branch>> retries)
+      throws LDAPException {
     Filter[] terms = new Filter[chunk.size()];
     for (int t = 0; t < terms.length; t++) {
       terms[t] = Filter.createEqualityFilter(managerAttribute, chunk.get(t).dn);
@@ -219,8 +241,11 @@ final class ReportQuery {
       boolean timeLimit = e.getResultCode() == ResultCode.TIME_LIMIT_EXCEEDED;
       if (timeLimit || e.getResultCode() == ResultCode.TIMEOUT) {
         termCap.timedOut(terms.length);
-        log.debug("a query of {} terms timed out ({}); from now on at most {} terms", terms.length,
-            e.getResultCode(), termCap.get());
+        log.debug(
+            "a query of {} terms timed out ({}); from now on at most {} terms",
+            terms.length,
+            e.getResultCode(),
+            termCap.get());
       }
       if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED && !timeLimit) {
         throw e;
@@ -233,7 +258,8 @@ final class ReportQuery {
         floor = reportsPerManagerSeen(e.getSearchEntries(), batch);
       }
       // Each piece at most half as large, so that this ends with single managers at worst.
-      List<List<Branch>> pieces = sizer.chunks(chunk, floor, Math.min((chunk.size() + 1) / 2, termCap.get()));
+      List<List<Branch>> pieces =
+          sizer.chunks(chunk, floor, Math.min((chunk.size() + 1) / 2, termCap.get()));
       for (int i = pieces.size() - 1; i >= 0; i--) {
         retries.push(pieces.get(i));
       }
@@ -242,9 +268,9 @@ final class ReportQuery {
   }
 
   /**
-   * Reports per manager in the partial result of a query that hit the limit, over the managers
-   * who appear in it: a lower bound, as the query stopped early, and a better guess for the rest
-   * of its managers than the estimate that let it grow too large.
+   * Reports per manager in the partial result of a query that hit the limit, over the managers who
+   * appear in it: a lower bound, as the query stopped early, and a better guess for the rest of its
+   * managers than the estimate that let it grow too large.
    */
   private double reportsPerManagerSeen(List<SearchResultEntry> partial, Managers batch) {
     Set<Branch> seen = new HashSet<>();
@@ -262,8 +288,12 @@ final class ReportQuery {
   }
 
   /** Files each entry under every manager of the batch it names, flagging manager cycles. */
-  private void assign(LDAPConnection connection, List<SearchResultEntry> entries, Managers batch,
-      Map<String, List<Fetched>> result) throws LDAPException {
+  private void assign(
+      LDAPConnection connection,
+      List<SearchResultEntry> entries,
+      Managers batch,
+      Map<String, List<Fetched>> result)
+      throws LDAPException {
     for (SearchResultEntry entry : entries) {
       String[] managers = reader.managerValues(entry);
       if (managers.length == 0) {
@@ -275,7 +305,8 @@ final class ReportQuery {
         if (manager == null) {
           continue;
         }
-        result.computeIfAbsent(manager.normalizedDn, k -> new ArrayList<>())
+        result
+            .computeIfAbsent(manager.normalizedDn, k -> new ArrayList<>())
             .add(reader.person(connection, entry, self, manager.isSelfOrAbove(self)));
       }
     }

@@ -5,11 +5,11 @@ import java.util.Objects;
 
 /**
  * Where to find the directory's servers in DNS instead of naming them: the SRV records {@code
- * _ldap._tcp.DOMAIN}, which is how Active Directory's clients find its domain controllers (and
- * what pam_ldap reads, with libldap's helpers, for a URL with no host, {@code
+ * _ldap._tcp.DOMAIN}, which is how Active Directory's clients find its domain controllers (and what
+ * pam_ldap reads, with libldap's helpers, for a URL with no host, {@code
  * ldap:///dc=example,dc=com}). The records are read when a connection is opened, and read again
- * once {@link #CACHED_FOR} has passed; servers are tried by priority, then by weight, the next
- * when one does not answer. Immutable and thread-safe.
+ * once {@link #CACHED_FOR} has passed; servers are tried by priority, then by weight, the next when
+ * one does not answer. Immutable and thread-safe.
  *
  * @param domain the DNS domain, such as {@code example.com}; a trailing dot is dropped
  * @param dnsServer the DNS server to ask, {@code host} or {@code host:port}; {@code null} for the
@@ -28,7 +28,9 @@ public record SrvDiscovery(String domain, String dnsServer) {
   public SrvDiscovery {
     Objects.requireNonNull(domain, "domain");
     domain = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
-    if (domain.isEmpty() || !domain.matches("[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*")) {
+    if (domain.isEmpty()
+        || !domain.matches(
+            "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*")) {
       throw new IllegalArgumentException("'" + domain + "' is not a DNS domain (like example.com)");
     }
     if (dnsServer != null && (dnsServer.isBlank() || dnsServer.contains("/"))) {
@@ -53,7 +55,8 @@ public record SrvDiscovery(String domain, String dnsServer) {
    *
    * @param dn a DN, such as a search base
    * @return the DNS domain its {@code dc} components name
-   * @throws IllegalArgumentException if the DN is malformed or does not end in {@code dc} components
+   * @throws IllegalArgumentException if the DN is malformed or does not end in {@code dc}
+   *     components
    */
   public static String domainOf(String dn) {
     com.unboundid.ldap.sdk.RDN[] rdns;
@@ -64,17 +67,22 @@ public record SrvDiscovery(String domain, String dnsServer) {
     }
     StringBuilder domain = new StringBuilder();
     for (com.unboundid.ldap.sdk.RDN rdn : rdns) {
-      boolean dc = rdn.getAttributeNames().length == 1 && rdn.getAttributeNames()[0].equalsIgnoreCase("dc");
+      boolean dc =
+          rdn.getAttributeNames().length == 1 && rdn.getAttributeNames()[0].equalsIgnoreCase("dc");
       if (!dc) {
         if (domain.length() > 0) {
-          throw new IllegalArgumentException("'" + dn + "' has " + rdn + " among its dc components");
+          throw new IllegalArgumentException(
+              "'" + dn + "' has " + rdn + " among its dc components");
         }
         continue;
       }
-      domain.append(domain.length() == 0 ? "" : ".").append(rdn.getAttributeValues()[0].toLowerCase(Locale.ROOT));
+      domain
+          .append(domain.length() == 0 ? "" : ".")
+          .append(rdn.getAttributeValues()[0].toLowerCase(Locale.ROOT));
     }
     if (domain.length() == 0) {
-      throw new IllegalArgumentException("'" + dn + "' names no DNS domain: it has no dc components");
+      throw new IllegalArgumentException(
+          "'" + dn + "' names no DNS domain: it has no dc components");
     }
     return domain.toString();
   }
@@ -88,7 +96,10 @@ public record SrvDiscovery(String domain, String dnsServer) {
     return "_ldap._tcp." + domain;
   }
 
-  /** JNDI's DNS provider URL for the server asked: {@code dns://host:port}, or {@code null} for the system's. */
+  /**
+   * JNDI's DNS provider URL for the server asked: {@code dns://host:port}, or {@code null} for the
+   * system's.
+   */
   String providerUrl() {
     return dnsServer == null ? null : "dns://" + dnsServer;
   }

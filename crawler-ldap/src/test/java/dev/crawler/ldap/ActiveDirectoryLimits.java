@@ -18,17 +18,19 @@ import java.util.Locale;
 
 /**
  * Active Directory's limits put in front of UnboundID's in-memory server, which enforces neither:
- * MaxValRange (at most {@value #MAX_VAL_RANGE} values of a multi-valued attribute in one read,
- * the rest by range retrieval, {@code attr;range=low-high}) on one attribute, and MaxPageSize (at
- * most {@value #MAX_PAGE_SIZE} entries a page; pair it with {@code setMaxSizeLimit(MAX_PAGE_SIZE)}
- * for searches without paging). As MS-ADTS 3.1.1.3.1.3.3 describes range retrieval:
+ * MaxValRange (at most {@value #MAX_VAL_RANGE} values of a multi-valued attribute in one read, the
+ * rest by range retrieval, {@code attr;range=low-high}) on one attribute, and MaxPageSize (at most
+ * {@value #MAX_PAGE_SIZE} entries a page; pair it with {@code setMaxSizeLimit(MAX_PAGE_SIZE)} for
+ * searches without paging). As MS-ADTS 3.1.1.3.1.3.3 describes range retrieval:
+ *
  * <ul>
  *   <li>an attribute of more than MaxValRange values, asked for without a range, comes back as
- *       {@code attr;range=0-1499};</li>
- *   <li>{@code attr;range=low-high} (high a number or {@code *}) returns from value {@code low}
- *       at most MaxValRange values, named {@code attr;range=low-end}, where end is {@code *} when
- *       the last value is among them.</li>
+ *       {@code attr;range=0-1499};
+ *   <li>{@code attr;range=low-high} (high a number or {@code *}) returns from value {@code low} at
+ *       most MaxValRange values, named {@code attr;range=low-end}, where end is {@code *} when the
+ *       last value is among them.
  * </ul>
+ *
  * Thread-safe: the range asked for travels with each request as a property.
  */
 final class ActiveDirectoryLimits extends InMemoryOperationInterceptor {
@@ -37,6 +39,7 @@ final class ActiveDirectoryLimits extends InMemoryOperationInterceptor {
   private static final String RANGE = ActiveDirectoryLimits.class.getName() + ".range";
 
   private final String attribute;
+
   /** Whether ranged reads are answered at all: off, the server "forgets" ranges past the first. */
   private final boolean honourRanges;
 
@@ -54,7 +57,8 @@ final class ActiveDirectoryLimits extends InMemoryOperationInterceptor {
       String range = rangeOption(a);
       if (range != null && Attribute.getBaseName(a).equalsIgnoreCase(attribute)) {
         request.setProperty(RANGE, parse(range));
-        attributes.add(honourRanges ? attribute : a); // unanswered: the base server knows no such option
+        attributes.add(
+            honourRanges ? attribute : a); // unanswered: the base server knows no such option
         rewritten = true;
       } else {
         attributes.add(a);
@@ -64,16 +68,19 @@ final class ActiveDirectoryLimits extends InMemoryOperationInterceptor {
     if (rewritten) {
       changed.setAttributes(attributes);
     }
-    SimplePagedResultsControl paged = (SimplePagedResultsControl) asked.getControl(
-        SimplePagedResultsControl.PAGED_RESULTS_OID);
+    SimplePagedResultsControl paged =
+        (SimplePagedResultsControl) asked.getControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
     if (paged == null && asked.hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
       throw new LDAPException(ResultCode.PROTOCOL_ERROR, "undecodable paged results control");
     }
     if (paged != null && paged.getSize() > MAX_PAGE_SIZE) {
       List<Control> controls = new ArrayList<>();
       for (Control c : asked.getControls()) {
-        controls.add(c.getOID().equals(SimplePagedResultsControl.PAGED_RESULTS_OID)
-            ? new SimplePagedResultsControl(MAX_PAGE_SIZE, paged.getCookie(), paged.isCritical()) : c);
+        controls.add(
+            c.getOID().equals(SimplePagedResultsControl.PAGED_RESULTS_OID)
+                ? new SimplePagedResultsControl(
+                    MAX_PAGE_SIZE, paged.getCookie(), paged.isCritical())
+                : c);
       }
       changed.setControls(controls);
       rewritten = true;
@@ -99,7 +106,9 @@ final class ActiveDirectoryLimits extends InMemoryOperationInterceptor {
     String[] shown = low > end ? new String[0] : Arrays.copyOfRange(values, low, end + 1);
     Entry answer = entry.duplicate();
     answer.removeAttribute(attribute);
-    answer.addAttribute(new Attribute(attribute + ";range=" + low + "-" + (last ? "*" : String.valueOf(end)), shown));
+    answer.addAttribute(
+        new Attribute(
+            attribute + ";range=" + low + "-" + (last ? "*" : String.valueOf(end)), shown));
     result.setSearchEntry(answer);
   }
 
@@ -117,7 +126,9 @@ final class ActiveDirectoryLimits extends InMemoryOperationInterceptor {
     int dash = range.indexOf('-');
     try {
       String high = range.substring(dash + 1);
-      return new int[] {Integer.parseInt(range.substring(0, dash)), high.equals("*") ? -1 : Integer.parseInt(high)};
+      return new int[] {
+        Integer.parseInt(range.substring(0, dash)), high.equals("*") ? -1 : Integer.parseInt(high)
+      };
     } catch (RuntimeException e) {
       throw new LDAPException(ResultCode.PROTOCOL_ERROR, "bad range " + range);
     }

@@ -48,8 +48,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A chart shaped as Active Directory serves it, with AD's production limits in front of the
  * in-memory server ({@link ActiveDirectoryLimits}: MaxValRange 1,500 on {@code directReports},
  * MaxPageSize 1,000): about 5,000 people, one manager ({@code bigboss}, under {@code vp}) with
- * 2,000 direct reports, 20 of whom manage 10 people each. Every crawl is checked against the chart the test
- * wrote, each person reached exactly once.
+ * 2,000 direct reports, 20 of whom manage 10 people each. Every crawl is checked against the chart
+ * the test wrote, each person reached exactly once.
  */
 class ActiveDirectoryLimitsTest {
   private static final int BIG = 2_000;
@@ -83,29 +83,41 @@ class ActiveDirectoryLimitsTest {
     return managerOf;
   }
 
-  /** An in-memory directory holding {@link #chart()}, {@code directReports} kept on each manager, AD's limits in front. */
+  /**
+   * An in-memory directory holding {@link #chart()}, {@code directReports} kept on each manager,
+   * AD's limits in front.
+   */
   private static final class AdLikeDirectory implements AutoCloseable {
     final InMemoryDirectoryServer server;
     final Map<String, String> managerOf = chart();
 
-    AdLikeDirectory(boolean announceActiveDirectory, InMemoryOperationInterceptor... more) throws Exception {
+    AdLikeDirectory(boolean announceActiveDirectory, InMemoryOperationInterceptor... more)
+        throws Exception {
       this(announceActiveDirectory, true, more);
     }
 
-    AdLikeDirectory(boolean announceActiveDirectory, boolean honourRanges, InMemoryOperationInterceptor... more)
+    AdLikeDirectory(
+        boolean announceActiveDirectory, boolean honourRanges, InMemoryOperationInterceptor... more)
         throws Exception {
       InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
-      config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default",
-          InetAddress.getByName("127.0.0.1"), 0, null));
-      config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), new Schema(new Entry(
-          "dn: cn=schema",
-          "objectClass: subschema",
-          "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' "
-              + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )",
-          "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY directReports )"))));
+      config.setListenerConfigs(
+          InMemoryListenerConfig.createLDAPConfig(
+              "default", InetAddress.getByName("127.0.0.1"), 0, null));
+      config.setSchema(
+          Schema.mergeSchemas(
+              Schema.getDefaultStandardSchema(),
+              new Schema(
+                  new Entry(
+                      "dn: cn=schema",
+                      "objectClass: subschema",
+                      "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' "
+                          + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )",
+                      "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY"
+                          + " directReports )"))));
       if (announceActiveDirectory) {
-        config.setCustomRootDSEAttributes(List.of(
-            new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
+        config.setCustomRootDSEAttributes(
+            List.of(
+                new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
       }
       config.setEqualityIndexAttributes("manager", "uid");
       config.setMaxSizeLimit(ActiveDirectoryLimits.MAX_PAGE_SIZE);
@@ -113,16 +125,22 @@ class ActiveDirectoryLimitsTest {
       for (InMemoryOperationInterceptor m : more) {
         config.addInMemoryOperationInterceptor(m);
       }
-      config.addInMemoryOperationInterceptor(new ActiveDirectoryLimits("directReports", honourRanges));
+      config.addInMemoryOperationInterceptor(
+          new ActiveDirectoryLimits("directReports", honourRanges));
       server = new InMemoryDirectoryServer(config);
       server.add("dn: dc=example,dc=com", "objectClass: top", "objectClass: domain", "dc: example");
-      server.add("dn: " + DemoDirectory.BASE_DN, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
+      server.add(
+          "dn: " + DemoDirectory.BASE_DN,
+          "objectClass: top",
+          "objectClass: organizationalUnit",
+          "ou: people");
       Map<String, List<String>> reports = new HashMap<>();
-      managerOf.forEach((uid, manager) -> {
-        if (manager != null) {
-          reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(dn(uid));
-        }
-      });
+      managerOf.forEach(
+          (uid, manager) -> {
+            if (manager != null) {
+              reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(dn(uid));
+            }
+          });
       for (Map.Entry<String, String> person : managerOf.entrySet()) {
         String uid = person.getKey();
         Entry entry = new Entry(dn(uid));
@@ -150,14 +168,16 @@ class ActiveDirectoryLimitsTest {
     LdapSettings settings() {
       return LdapSettings.builder("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
           .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-          .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30)).build();
+          .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30))
+          .build();
     }
 
     /** Everyone at or below {@code root}, with their manager ({@code null} for the root). */
     Map<String, String> below(String root) {
       Map<String, String> expected = new HashMap<>();
       expected.put(root, null);
-      for (Map.Entry<String, String> p : managerOf.entrySet()) { // managers come before their reports
+      for (Map.Entry<String, String> p :
+          managerOf.entrySet()) { // managers come before their reports
         if (p.getValue() != null && expected.containsKey(p.getValue())) {
           expected.put(p.getKey(), p.getValue());
         }
@@ -171,8 +191,9 @@ class ActiveDirectoryLimitsTest {
     }
   }
 
-  private static CrawlReport<Person> crawl(OrgChartSource source, String root, int workers,
-      VisitLog<Person, String> log) throws Exception {
+  private static CrawlReport<Person> crawl(
+      OrgChartSource source, String root, int workers, VisitLog<Person, String> log)
+      throws Exception {
     Person start = source.findRoot(root);
     Crawler<Person, ?> crawler = Crawler.over(source).distinctBy(Person::key);
     if (workers > 0) {
@@ -192,8 +213,10 @@ class ActiveDirectoryLimitsTest {
   @CsvSource({"announced,1", "announced,0", "named,3", "none,1", "none,0"})
   void everyoneOnce_pastMaxValRangeAndMaxPageSize(String backLink, int workers) throws Exception {
     try (AdLikeDirectory directory = new AdLikeDirectory(backLink.equals("announced"))) {
-      LdapSettings settings = backLink.equals("named")
-          ? directory.settings().toBuilder().reportsAttribute("directReports").build() : directory.settings();
+      LdapSettings settings =
+          backLink.equals("named")
+              ? directory.settings().toBuilder().reportsAttribute("directReports").build()
+              : directory.settings();
       OrgChartSource source = OrgChartSource.of(settings);
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       CrawlReport<Person> report = crawl(source, "ceo", workers, log);
@@ -242,25 +265,29 @@ class ActiveDirectoryLimitsTest {
    * reports fails, naming them, and the crawl is PARTIAL, not COMPLETE.
    */
   @Test
-  void fewerReportsThanTheBackLink_thatCannotBeFollowedUp_isABranchError_namingTheManager() throws Exception {
+  void fewerReportsThanTheBackLink_thatCannotBeFollowedUp_isABranchError_namingTheManager()
+      throws Exception {
     String manager = AdLikeDirectory.dn("dir3-m4");
-    InMemoryOperationInterceptor lossy = new InMemoryOperationInterceptor() {
-      @Override
-      public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
-        if (request.getRequest().getScope() == SearchScope.BASE && request.getRequest().getBaseDN().equals(manager)
-            && request.getRequest().getAttributeList().equals(List.of("directReports"))) {
-          throw new LDAPException(ResultCode.NO_SUCH_OBJECT, "gone");
-        }
-      }
+    InMemoryOperationInterceptor lossy =
+        new InMemoryOperationInterceptor() {
+          @Override
+          public void processSearchRequest(InMemoryInterceptedSearchRequest request)
+              throws LDAPException {
+            if (request.getRequest().getScope() == SearchScope.BASE
+                && request.getRequest().getBaseDN().equals(manager)
+                && request.getRequest().getAttributeList().equals(List.of("directReports"))) {
+              throw new LDAPException(ResultCode.NO_SUCH_OBJECT, "gone");
+            }
+          }
 
-      @Override
-      public void processSearchEntry(InMemoryInterceptedSearchEntry entry) {
-        if (entry.getRequest().getFilter().toString().contains("(manager=")
-            && entry.getSearchEntry().getDN().equals(AdLikeDirectory.dn("dir3-m4-e7"))) {
-          entry.setSearchEntry(null);
-        }
-      }
-    };
+          @Override
+          public void processSearchEntry(InMemoryInterceptedSearchEntry entry) {
+            if (entry.getRequest().getFilter().toString().contains("(manager=")
+                && entry.getSearchEntry().getDN().equals(AdLikeDirectory.dn("dir3-m4-e7"))) {
+              entry.setSearchEntry(null);
+            }
+          }
+        };
     try (AdLikeDirectory directory = new AdLikeDirectory(true, lossy)) {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
@@ -268,9 +295,11 @@ class ActiveDirectoryLimitsTest {
       assertEquals(Outcome.PARTIAL, report.outcome());
       List<BranchError<Person>> errors = report.errors();
       assertEquals(1, errors.size(), errors::toString);
-      assertEquals("dir3", errors.get(0).branch().uid(), "the listing that asked for dir3-m4's reports");
+      assertEquals(
+          "dir3", errors.get(0).branch().uid(), "the listing that asked for dir3-m4's reports");
       assertInstanceOf(TruncatedAnswerException.class, errors.get(0).cause());
-      assertTrue(errors.get(0).cause().getMessage().contains(manager), errors.get(0).cause().getMessage());
+      assertTrue(
+          errors.get(0).cause().getMessage().contains(manager), errors.get(0).cause().getMessage());
       assertCrawlInvariants(report, log, directory.managerOf, Set.of("dir3"));
     }
   }
@@ -283,18 +312,23 @@ class ActiveDirectoryLimitsTest {
   @ParameterizedTest(name = "workers {0}")
   @CsvSource({"1", "0"})
   void anAnswerWithFewerReportsThanTheBackLink_isFollowedUp(int workers) throws Exception {
-    Set<String> dropped = Set.of(AdLikeDirectory.dn("dir3-m4-e7"), AdLikeDirectory.dn("big1234"),
-        AdLikeDirectory.dn("dir5"));
-    InMemoryOperationInterceptor lossy = new InMemoryOperationInterceptor() {
-      @Override
-      public void processSearchEntry(InMemoryInterceptedSearchEntry entry) {
-        Filter filter = entry.getRequest().getFilter();
-        if (!filter.toString().contains("(manager=") || !dropped.contains(entry.getSearchEntry().getDN())) {
-          return; // drops only from report listings: a lookup of the person finds them
-        }
-        entry.setSearchEntry(null);
-      }
-    };
+    Set<String> dropped =
+        Set.of(
+            AdLikeDirectory.dn("dir3-m4-e7"),
+            AdLikeDirectory.dn("big1234"),
+            AdLikeDirectory.dn("dir5"));
+    InMemoryOperationInterceptor lossy =
+        new InMemoryOperationInterceptor() {
+          @Override
+          public void processSearchEntry(InMemoryInterceptedSearchEntry entry) {
+            Filter filter = entry.getRequest().getFilter();
+            if (!filter.toString().contains("(manager=")
+                || !dropped.contains(entry.getSearchEntry().getDN())) {
+              return; // drops only from report listings: a lookup of the person finds them
+            }
+            entry.setSearchEntry(null);
+          }
+        };
     try (AdLikeDirectory directory = new AdLikeDirectory(true, lossy)) {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
@@ -305,42 +339,54 @@ class ActiveDirectoryLimitsTest {
   }
 
   /**
-   * A continuation page that comes back without the paged-results control (a proxy that strips
-   * it, another server behind it): the cookie is lost, and with it the rest of the answer. Taken
-   * for the end, 600 of bigboss's reports and their subtrees were missing from a COMPLETE crawl
-   * without the back-link; the search is split by uid instead.
+   * A continuation page that comes back without the paged-results control (a proxy that strips it,
+   * another server behind it): the cookie is lost, and with it the rest of the answer. Taken for
+   * the end, 600 of bigboss's reports and their subtrees were missing from a COMPLETE crawl without
+   * the back-link; the search is split by uid instead.
    */
   @ParameterizedTest(name = "back-link announced {0}")
   @CsvSource({"false", "true"})
-  void aPageWithoutItsControl_isALostCookie_andTheRestIsFoundBySplitting(boolean announce) throws Exception {
+  void aPageWithoutItsControl_isALostCookie_andTheRestIsFoundBySplitting(boolean announce)
+      throws Exception {
     AtomicBoolean lost = new AtomicBoolean();
-    InMemoryOperationInterceptor smallPagesLosingTheCookieOnce = new InMemoryOperationInterceptor() {
-      @Override
-      public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
-        SimplePagedResultsControl paged = paged(request.getRequest());
-        if (paged != null) {
-          SearchRequest smaller = request.getRequest().duplicate();
-          smaller.setControls(new SimplePagedResultsControl(700, paged.getCookie(), paged.isCritical()));
-          request.setRequest(smaller);
-        }
-      }
+    InMemoryOperationInterceptor smallPagesLosingTheCookieOnce =
+        new InMemoryOperationInterceptor() {
+          @Override
+          public void processSearchRequest(InMemoryInterceptedSearchRequest request)
+              throws LDAPException {
+            SimplePagedResultsControl paged = paged(request.getRequest());
+            if (paged != null) {
+              SearchRequest smaller = request.getRequest().duplicate();
+              smaller.setControls(
+                  new SimplePagedResultsControl(700, paged.getCookie(), paged.isCritical()));
+              request.setRequest(smaller);
+            }
+          }
 
-      @Override
-      public void processSearchResult(InMemoryInterceptedSearchResult result) {
-        SimplePagedResultsControl paged = paged(result.getRequest());
-        LDAPResult r = result.getResult();
-        if (paged != null && paged.getCookie().getValueLength() > 0 && r.hasResponseControl(
-            SimplePagedResultsControl.PAGED_RESULTS_OID) && !lost.getAndSet(true)) {
-          result.setResult(new LDAPResult(r.getMessageID(), r.getResultCode(), r.getDiagnosticMessage(),
-              r.getMatchedDN(), r.getReferralURLs(), new Control[0]));
-        }
-      }
+          @Override
+          public void processSearchResult(InMemoryInterceptedSearchResult result) {
+            SimplePagedResultsControl paged = paged(result.getRequest());
+            LDAPResult r = result.getResult();
+            if (paged != null
+                && paged.getCookie().getValueLength() > 0
+                && r.hasResponseControl(SimplePagedResultsControl.PAGED_RESULTS_OID)
+                && !lost.getAndSet(true)) {
+              result.setResult(
+                  new LDAPResult(
+                      r.getMessageID(),
+                      r.getResultCode(),
+                      r.getDiagnosticMessage(),
+                      r.getMatchedDN(),
+                      r.getReferralURLs(),
+                      new Control[0]));
+            }
+          }
 
-      private SimplePagedResultsControl paged(ReadOnlySearchRequest request) {
-        Control c = request.getControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
-        return c instanceof SimplePagedResultsControl p ? p : null;
-      }
-    };
+          private SimplePagedResultsControl paged(ReadOnlySearchRequest request) {
+            Control c = request.getControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
+            return c instanceof SimplePagedResultsControl p ? p : null;
+          }
+        };
     try (AdLikeDirectory directory = new AdLikeDirectory(announce, smallPagesLosingTheCookieOnce)) {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);

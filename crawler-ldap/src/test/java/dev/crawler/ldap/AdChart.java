@@ -24,14 +24,15 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * An Active Directory org chart with AD's awkward parts, as the changes that build it and the
- * truth about it: who a crawl from {@link #ROOT} must find, and who it cannot reach and why.
+ * An Active Directory org chart with AD's awkward parts, as the changes that build it and the truth
+ * about it: who a crawl from {@link #ROOT} must find, and who it cannot reach and why.
  *
- * <p>The chart, under {@link #BASE_DN}: a {@link #ROOT}; {@link #BIG_BOSS} with {@value
- * #BIG_TEAM} direct reports (more than AD's MaxValRange of 1,500 values of {@code directReports}
- * in one read), a few of whom have reports of their own; a tree of everyone else, fan-out {@value
- * #FAN_OUT}, with every {@value #DISABLED_EVERY}th account disabled ({@code userAccountControl}
- * 0x2), managers included; and the people out of reach:
+ * <p>The chart, under {@link #BASE_DN}: a {@link #ROOT}; {@link #BIG_BOSS} with {@value #BIG_TEAM}
+ * direct reports (more than AD's MaxValRange of 1,500 values of {@code directReports} in one read),
+ * a few of whom have reports of their own; a tree of everyone else, fan-out {@value #FAN_OUT}, with
+ * every {@value #DISABLED_EVERY}th account disabled ({@code userAccountControl} 0x2), managers
+ * included; and the people out of reach:
+ *
  * <ul>
  *   <li>a deleted manager's team: the manager is deleted after the reports were made, and AD drops
  *       {@code manager} from them ({@link Reach#NO_MANAGER}), their own reports below them; a
@@ -42,25 +43,32 @@ import java.util.TreeMap;
  *   <li>reports of a manager outside the base ({@link Reach#MANAGER_OUTSIDE_BASE});
  *   <li>reports of a contact, which is no {@code user} ({@link Reach#MANAGER_OUTSIDE_FILTER}).
  * </ul>
+ *
  * The truth is computed from the chart as it ends up (after the deletion), not declared, so it
  * cannot drift from the changes. Immutable and thread-safe.
  */
 public final class AdChart {
   public static final String PEOPLE_OU = "OU=People," + SambaAd.DOMAIN_DN;
+
   /** Where people live: the crawl's base. */
   public static final String BASE_DN = PEOPLE_OU;
+
   /** Outside the base: a manager there is out of the crawl's reach. */
   public static final String ELSEWHERE_OU = "OU=Elsewhere," + SambaAd.DOMAIN_DN;
+
   /** Active Directory's people: users that are persons (computers are users too). */
   public static final String PERSON_FILTER = "(&(objectClass=user)(objectCategory=person))";
+
   public static final String UID_ATTRIBUTE = "sAMAccountName";
   public static final String ROOT = "ceo";
   public static final String BIG_BOSS = "bigboss";
   public static final int BIG_TEAM = 2_000;
   static final int FAN_OUT = 7;
   static final int DISABLED_EVERY = 13;
+
   /** userAccountControl: a normal account that needs no password; 0x2 more when disabled. */
   private static final int ENABLED = 0x220;
+
   private static final int DISABLED = ENABLED | 0x2;
 
   /** Why a person is, or is not, reached by a crawl from the root. */
@@ -76,7 +84,10 @@ public final class AdChart {
     MANAGER_OUTSIDE_BASE,
     /** Their manager is under the base but is not a person (the filter leaves them out). */
     MANAGER_OUTSIDE_FILTER,
-    /** Their manager is out of reach for one of the reasons above ({@link Employee#head()} says whose). */
+    /**
+     * Their manager is out of reach for one of the reasons above ({@link Employee#head()} says
+     * whose).
+     */
     BELOW_UNREACHABLE
   }
 
@@ -87,10 +98,11 @@ public final class AdChart {
    * @param managerDn the manager as stored at the end ({@code null} for none)
    * @param disabled whether the account is disabled
    * @param reach whether a crawl from the root reaches them, and if not why
-   * @param head for those out of reach, the person at the top of their unreachable chain (themselves
-   *     unless {@code reach} is BELOW_UNREACHABLE); {@code null} when reachable
+   * @param head for those out of reach, the person at the top of their unreachable chain
+   *     (themselves unless {@code reach} is BELOW_UNREACHABLE); {@code null} when reachable
    */
-  public record Employee(String uid, String managerDn, boolean disabled, Reach reach, String head) {}
+  public record Employee(
+      String uid, String managerDn, boolean disabled, Reach reach, String head) {}
 
   private final List<LDIFChangeRecord> changes;
   private final Map<String, Employee> people;
@@ -118,44 +130,51 @@ public final class AdChart {
   /** The sAMAccountNames a crawl from {@link #ROOT} must find, each once. */
   public Set<String> reachable() {
     Set<String> reachable = new HashSet<>();
-    people.forEach((uid, p) -> {
-      if (p.reach() == Reach.REACHABLE) {
-        reachable.add(uid);
-      }
-    });
+    people.forEach(
+        (uid, p) -> {
+          if (p.reach() == Reach.REACHABLE) {
+            reachable.add(uid);
+          }
+        });
     return reachable;
   }
 
   /** Those a crawl from {@link #ROOT} cannot reach, by sAMAccountName. */
   public Map<String, Employee> outOfReach() {
     Map<String, Employee> out = new TreeMap<>();
-    people.forEach((uid, p) -> {
-      if (p.reach() != Reach.REACHABLE) {
-        out.put(uid, p);
-      }
-    });
+    people.forEach(
+        (uid, p) -> {
+          if (p.reach() != Reach.REACHABLE) {
+            out.put(uid, p);
+          }
+        });
     return out;
   }
 
   /**
-   * What {@link OrgChartSource#outOfReach} must say of each person out of reach, by
-   * sAMAccountName: the reason of the head their chart hangs from and that head's sAMAccountName,
-   * as {@code "REASON head"} ({@link OutOfReach.Reason} names).
+   * What {@link OrgChartSource#outOfReach} must say of each person out of reach, by sAMAccountName:
+   * the reason of the head their chart hangs from and that head's sAMAccountName, as {@code "REASON
+   * head"} ({@link OutOfReach.Reason} names).
    */
   public Map<String, String> expectedOutOfReach() {
     Map<String, String> expected = new TreeMap<>();
-    outOfReach().forEach((uid, p) -> {
-      Reach headReach = people.get(p.head()).reach();
-      OutOfReach.Reason reason = switch (headReach) {
-        case NO_MANAGER -> OutOfReach.Reason.NO_MANAGER;
-        case MANAGER_DOES_NOT_EXIST -> OutOfReach.Reason.MANAGER_DOES_NOT_EXIST;
-        case MANAGER_OUTSIDE_BASE -> OutOfReach.Reason.MANAGER_OUTSIDE_BASE;
-        case MANAGER_OUTSIDE_FILTER -> OutOfReach.Reason.MANAGER_FILTERED_OUT;
-        case ISLAND -> OutOfReach.Reason.CYCLE;
-        default -> throw new AssertionError(uid + " hangs from " + p.head() + ", " + headReach);
-      };
-      expected.put(uid, reason + " " + p.head());
-    });
+    outOfReach()
+        .forEach(
+            (uid, p) -> {
+              Reach headReach = people.get(p.head()).reach();
+              OutOfReach.Reason reason =
+                  switch (headReach) {
+                    case NO_MANAGER -> OutOfReach.Reason.NO_MANAGER;
+                    case MANAGER_DOES_NOT_EXIST -> OutOfReach.Reason.MANAGER_DOES_NOT_EXIST;
+                    case MANAGER_OUTSIDE_BASE -> OutOfReach.Reason.MANAGER_OUTSIDE_BASE;
+                    case MANAGER_OUTSIDE_FILTER -> OutOfReach.Reason.MANAGER_FILTERED_OUT;
+                    case ISLAND -> OutOfReach.Reason.CYCLE;
+                    default ->
+                        throw new AssertionError(
+                            uid + " hangs from " + p.head() + ", " + headReach);
+                  };
+              expected.put(uid, reason + " " + p.head());
+            });
     return expected;
   }
 
@@ -168,9 +187,17 @@ public final class AdChart {
   public void writeTruth(Path file) throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("# uid\treach\thead\tdisabled\tmanager");
-    new TreeMap<>(people).forEach((uid, p) -> lines.add(String.join("\t", uid, p.reach().name(),
-        p.head() == null ? "-" : p.head(), p.disabled() ? "disabled" : "enabled",
-        p.managerDn() == null ? "-" : p.managerDn())));
+    new TreeMap<>(people)
+        .forEach(
+            (uid, p) ->
+                lines.add(
+                    String.join(
+                        "\t",
+                        uid,
+                        p.reach().name(),
+                        p.head() == null ? "-" : p.head(),
+                        p.disabled() ? "disabled" : "enabled",
+                        p.managerDn() == null ? "-" : p.managerDn())));
     Files.write(file, lines, StandardCharsets.UTF_8);
   }
 
@@ -198,7 +225,10 @@ public final class AdChart {
     }
     for (int i = 0; i < 10; i++) { // reports of the big team are found only if the big team is
       for (int j = 0; j < 3; j++) {
-        b.user(String.format(Locale.ROOT, "big%04d-%d", i, j), String.format(Locale.ROOT, "big%04d", i), false);
+        b.user(
+            String.format(Locale.ROOT, "big%04d-%d", i, j),
+            String.format(Locale.ROOT, "big%04d", i),
+            false);
       }
     }
     // Out of reach: a manager deleted after their team was made; AD drops manager from the team.
@@ -239,8 +269,9 @@ public final class AdChart {
         managers.poll();
       }
     }
-    b.changes.add(new LDIFModifyChangeRecord(dn("island-a"),
-        new Modification(ModificationType.REPLACE, "manager", dn("island-c"))));
+    b.changes.add(
+        new LDIFModifyChangeRecord(
+            dn("island-a"), new Modification(ModificationType.REPLACE, "manager", dn("island-c"))));
     b.manager.put("island-a", dn("island-c"));
     b.changes.add(new LDIFDeleteChangeRecord(dn("gone")));
     b.people.remove("gone");
@@ -252,13 +283,16 @@ public final class AdChart {
   }
 
   private static List<Attribute> userAttributes(String uid, String managerDn, boolean disabled) {
-    List<Attribute> attributes = new ArrayList<>(List.of(
-        new Attribute("objectClass", "user"),
-        new Attribute("sAMAccountName", uid),
-        new Attribute("userPrincipalName", uid + "@corp.example.com"),
-        new Attribute("mail", uid + "@corp.example.com"),
-        new Attribute("title", "Employee " + uid),
-        new Attribute("userAccountControl", Integer.toString(disabled ? DISABLED : ENABLED))));
+    List<Attribute> attributes =
+        new ArrayList<>(
+            List.of(
+                new Attribute("objectClass", "user"),
+                new Attribute("sAMAccountName", uid),
+                new Attribute("userPrincipalName", uid + "@corp.example.com"),
+                new Attribute("mail", uid + "@corp.example.com"),
+                new Attribute("title", "Employee " + uid),
+                new Attribute(
+                    "userAccountControl", Integer.toString(disabled ? DISABLED : ENABLED))));
     if (managerDn != null) {
       attributes.add(new Attribute("manager", managerDn));
     }
@@ -268,15 +302,20 @@ public final class AdChart {
   /** Collects the changes and the chart as it is made. Not thread-safe. */
   private static final class Builder {
     final List<LDIFChangeRecord> changes = new ArrayList<>();
+
     /** Every person under the base, in creation order, with whether they are disabled. */
     final Map<String, Boolean> people = new LinkedHashMap<>();
+
     /** Each person's manager DN as it ends up ({@code null} for none). */
     final Map<String, String> manager = new LinkedHashMap<>();
+
     /** The DN of every entry as it ends up, in lower case. */
     final Set<String> entries = new HashSet<>();
 
     void unit(String dn, String name) {
-      add(dn, List.of(new Attribute("objectClass", "organizationalUnit"), new Attribute("ou", name)));
+      add(
+          dn,
+          List.of(new Attribute("objectClass", "organizationalUnit"), new Attribute("ou", name)));
     }
 
     void add(String dn, List<Attribute> attributes) {
@@ -318,18 +357,26 @@ public final class AdChart {
         int seen = chain.indexOf(at);
         if (seen >= 0) { // a cycle: its members are islanders; those who lead into it are below one
           boolean inCycle = seen == 0; // the cycle is chain[seen..], and uid is chain[0]
-          return new Employee(uid, managerDn, disabled, inCycle ? Reach.ISLAND : Reach.BELOW_UNREACHABLE,
+          return new Employee(
+              uid,
+              managerDn,
+              disabled,
+              inCycle ? Reach.ISLAND : Reach.BELOW_UNREACHABLE,
               inCycle ? uid : at);
         }
         chain.add(at);
         String m = manager.get(at);
-        Reach why = m == null ? Reach.NO_MANAGER
-            : !entries.contains(m.toLowerCase(Locale.ROOT)) ? Reach.MANAGER_DOES_NOT_EXIST
-            : !m.toLowerCase(Locale.ROOT).endsWith(BASE_DN.toLowerCase(Locale.ROOT)) ? Reach.MANAGER_OUTSIDE_BASE
-            : !uidByDn.containsKey(m) ? Reach.MANAGER_OUTSIDE_FILTER
-            : null;
+        Reach why =
+            m == null
+                ? Reach.NO_MANAGER
+                : !entries.contains(m.toLowerCase(Locale.ROOT))
+                    ? Reach.MANAGER_DOES_NOT_EXIST
+                    : !m.toLowerCase(Locale.ROOT).endsWith(BASE_DN.toLowerCase(Locale.ROOT))
+                        ? Reach.MANAGER_OUTSIDE_BASE
+                        : !uidByDn.containsKey(m) ? Reach.MANAGER_OUTSIDE_FILTER : null;
         if (why != null) {
-          return at.equals(uid) ? new Employee(uid, managerDn, disabled, why, uid)
+          return at.equals(uid)
+              ? new Employee(uid, managerDn, disabled, why, uid)
               : new Employee(uid, managerDn, disabled, Reach.BELOW_UNREACHABLE, at);
         }
         at = uidByDn.get(m);

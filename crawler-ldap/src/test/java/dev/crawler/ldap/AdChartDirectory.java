@@ -15,14 +15,16 @@ import java.net.InetAddress;
 public final class AdChartDirectory implements AutoCloseable {
   /** The person filter here: Samba adds {@code objectCategory}, this server does not. */
   public static final String FILTER = "(objectClass=user)";
+
   private final InMemoryDirectoryServer server;
   private final AdChart chart;
 
   /** Loads {@code AdChart.of(size, false)} and starts listening on loopback. */
   public AdChartDirectory(int size, int sizeLimit) throws Exception {
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(SambaAd.DOMAIN_DN);
-    config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default", InetAddress.getByName("127.0.0.1"),
-        0, null));
+    config.setListenerConfigs(
+        InMemoryListenerConfig.createLDAPConfig(
+            "default", InetAddress.getByName("127.0.0.1"), 0, null));
     config.setSchema(null); // AD's classes and attributes
     config.setMaxSizeLimit(sizeLimit);
     server = new InMemoryDirectoryServer(config);
@@ -45,7 +47,8 @@ public final class AdChartDirectory implements AutoCloseable {
   /** Settings for a crawl of the chart: its base, {@link #FILTER}, sAMAccountName, manager. */
   public LdapSettings settings() {
     return LdapSettings.builder("127.0.0.1", port(), AdChart.BASE_DN)
-        .schema(FILTER, AdChart.UID_ATTRIBUTE, "manager").build();
+        .schema(FILTER, AdChart.UID_ATTRIBUTE, "manager")
+        .build();
   }
 
   @Override

@@ -34,8 +34,8 @@ class AdDefaultsTest {
     return AdShapedDirectory.dn(name);
   }
 
-  private static CrawlReport<Person> crawl(OrgChartSource source, Person root, VisitLog<Person, String> log)
-      throws Exception {
+  private static CrawlReport<Person> crawl(
+      OrgChartSource source, Person root, VisitLog<Person, String> log) throws Exception {
     try (Crawl<Person> crawl = Crawler.over(source).distinctBy(Person::key).start(root, log)) {
       return crawl.await();
     }
@@ -54,8 +54,8 @@ class AdDefaultsTest {
   /** "crawl ldap --root ceo" on AD answered "no person with uid=ceo". */
   @ParameterizedTest
   @ValueSource(strings = {"ceo", "ceo@example.com", "ceo.mail@example.com"})
-  void onActiveDirectory_theRootIsFoundByLogonNameUpnOrMail_andTheCrawlReachesThePeopleOnly(String root)
-      throws Exception {
+  void onActiveDirectory_theRootIsFoundByLogonNameUpnOrMail_andTheCrawlReachesThePeopleOnly(
+      String root) throws Exception {
     try (AdShapedDirectory directory = new AdShapedDirectory(true)) {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       Person ceo = source.findRoot(root);
@@ -64,7 +64,8 @@ class AdDefaultsTest {
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       CrawlReport<Person> report = crawl(source, ceo, log);
       assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
-      assertCrawlInvariants(report, log, AdShapedDirectory.MANAGER_OF, Set.of()); // not the computer build01$
+      assertCrawlInvariants(
+          report, log, AdShapedDirectory.MANAGER_OF, Set.of()); // not the computer build01$
     }
   }
 
@@ -72,13 +73,20 @@ class AdDefaultsTest {
   void onActiveDirectory_aNameTwoPeopleAnswerTo_isAmbiguous_namingThem() throws Exception {
     try (AdShapedDirectory directory = new AdShapedDirectory(true)) {
       OrgChartSource source = OrgChartSource.of(directory.settings());
-      NoSuchPersonException e = assertThrows(NoSuchPersonException.class, () -> source.findRoot("amb"));
-      assertTrue(e.getMessage().startsWith("2 people have amb as sAMAccountName, userPrincipalName or mail ("),
+      NoSuchPersonException e =
+          assertThrows(NoSuchPersonException.class, () -> source.findRoot("amb"));
+      assertTrue(
+          e.getMessage()
+              .startsWith("2 people have amb as sAMAccountName, userPrincipalName or mail ("),
           e.getMessage());
-      assertTrue(e.getMessage().contains(dn("amb")) && e.getMessage().contains(dn("other")), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(dn("amb")) && e.getMessage().contains(dn("other")),
+          e.getMessage());
       assertTrue(e.getMessage().endsWith("name the root by its DN"), e.getMessage());
-      NoSuchPersonException none = assertThrows(NoSuchPersonException.class, () -> source.findRoot("nobody"));
-      assertEquals("no person with nobody as sAMAccountName, userPrincipalName or mail under " + BASE,
+      NoSuchPersonException none =
+          assertThrows(NoSuchPersonException.class, () -> source.findRoot("nobody"));
+      assertEquals(
+          "no person with nobody as sAMAccountName, userPrincipalName or mail under " + BASE,
           none.getMessage());
     }
   }
@@ -86,16 +94,22 @@ class AdDefaultsTest {
   @Test
   void onActiveDirectory_whatTheSettingsNameWins() throws Exception {
     try (AdShapedDirectory directory = new AdShapedDirectory(true)) {
-      OrgChartSource source = OrgChartSource.of(directory.settings().toBuilder()
-          .schema("(objectClass=user)", "mail", "manager").build());
+      OrgChartSource source =
+          OrgChartSource.of(
+              directory.settings().toBuilder()
+                  .schema("(objectClass=user)", "mail", "manager")
+                  .build());
       assertEquals("(objectClass=user)", source.settings().personFilter());
       assertEquals("mail", source.settings().uidAttribute());
-      NoSuchPersonException e = assertThrows(NoSuchPersonException.class, () -> source.findRoot("ceo"));
+      NoSuchPersonException e =
+          assertThrows(NoSuchPersonException.class, () -> source.findRoot("ceo"));
       assertEquals("no person with mail=ceo under " + BASE, e.getMessage());
       Person cto = source.findRoot("cto.mail@example.com");
       VisitLog<Person, String> log = new VisitLog<>(Person::dn);
       assertEquals(Outcome.COMPLETE, crawl(source, cto, log).outcome());
-      assertEquals(Set.of(dn("cto"), dn("dev1"), dn("dev2"), dn("old"), dn("build01")), log.counts().keySet(),
+      assertEquals(
+          Set.of(dn("cto"), dn("dev1"), dn("dev2"), dn("old"), dn("build01")),
+          log.counts().keySet(),
           "(objectClass=user) as given: the computer account too");
     }
   }
@@ -107,7 +121,8 @@ class AdDefaultsTest {
       assertEquals("(objectClass=inetOrgPerson)", source.settings().personFilter());
       assertEquals("uid", source.settings().uidAttribute());
       assertEquals(null, source.settings().reportsAttribute());
-      NoSuchPersonException e = assertThrows(NoSuchPersonException.class, () -> source.findRoot("ceo"));
+      NoSuchPersonException e =
+          assertThrows(NoSuchPersonException.class, () -> source.findRoot("ceo"));
       assertEquals("no person with uid=ceo under " + BASE, e.getMessage());
     }
   }
@@ -120,17 +135,21 @@ class AdDefaultsTest {
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       Map<String, Boolean> disabled = new ConcurrentHashMap<>();
       Person ceo = source.findRoot("ceo");
-      try (Crawl<Person> crawl = Crawler.over(source).distinctBy(Person::key).start(ceo, visit -> {
-        disabled.put(visit.node().uid(), visit.node().isDisabled());
-        log.accept(visit);
-      })) {
+      try (Crawl<Person> crawl =
+          Crawler.over(source)
+              .distinctBy(Person::key)
+              .start(
+                  ceo,
+                  visit -> {
+                    disabled.put(visit.node().uid(), visit.node().isDisabled());
+                    log.accept(visit);
+                  })) {
         assertEquals(Outcome.COMPLETE, crawl.await().outcome());
       }
       assertEquals(AdShapedDirectory.MANAGER_OF.keySet(), disabled.keySet());
       disabled.forEach((name, is) -> assertEquals(DISABLED.contains(name), is, name));
       assertEquals("gone", log.parents().get("ops1"));
-      Person gone = source.codec().decode(source.codec().encodeForVisit(
-          source.findRoot("gone")));
+      Person gone = source.codec().decode(source.codec().encodeForVisit(source.findRoot("gone")));
       assertTrue(gone.isDisabled(), "crosses processes (crawler-kafka) as it is");
       assertFalse(source.codec().decode(source.codec().encodeForVisit(ceo)).isDisabled());
     }

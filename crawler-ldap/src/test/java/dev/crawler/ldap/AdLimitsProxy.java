@@ -55,23 +55,24 @@ import java.util.regex.Pattern;
 
 /**
  * An LDAP proxy on loopback that puts Active Directory's own limits in front of a directory that
- * publishes them but enforces neither, as Samba does: reads are passed on to the backend, and
- * their answers cut the way AD cuts them.
+ * publishes them but enforces neither, as Samba does: reads are passed on to the backend, and their
+ * answers cut the way AD cuts them.
  *
  * <ul>
  *   <li><b>MaxValRange</b>: an attribute with more than {@code maxValRange} values comes back as
- *       {@code name;range=0-(maxValRange-1)} with that many values; a client asking for
- *       {@code name;range=LOW-HIGH} or {@code name;range=LOW-*} gets at most {@code maxValRange}
- *       values from LOW, named {@code name;range=LOW-*} when they reach the last value and
- *       {@code name;range=LOW-END} otherwise (AD's range retrieval).
- *   <li><b>MaxPageSize</b>: a search without the paged results control returns at most
- *       {@code maxPageSize} entries, then "size limit exceeded"; a paged search gets pages of at
- *       most {@code maxPageSize} entries, whatever page size it asks for.
- *   <li>Optionally, the root DSE stops saying the server is Active Directory, so that a client
- *       does not use the {@code directReports} back-link ({@link Limits#hideActiveDirectory}).
+ *       {@code name;range=0-(maxValRange-1)} with that many values; a client asking for {@code
+ *       name;range=LOW-HIGH} or {@code name;range=LOW-*} gets at most {@code maxValRange} values
+ *       from LOW, named {@code name;range=LOW-*} when they reach the last value and {@code
+ *       name;range=LOW-END} otherwise (AD's range retrieval).
+ *   <li><b>MaxPageSize</b>: a search without the paged results control returns at most {@code
+ *       maxPageSize} entries, then "size limit exceeded"; a paged search gets pages of at most
+ *       {@code maxPageSize} entries, whatever page size it asks for.
+ *   <li>Optionally, the root DSE stops saying the server is Active Directory, so that a client does
+ *       not use the {@code directReports} back-link ({@link Limits#hideActiveDirectory}).
  * </ul>
- * Binds are passed on (simple binds only); writes are refused. Each client connection has a
- * backend connection of its own, so paging cookies stay valid.
+ *
+ * Binds are passed on (simple binds only); writes are refused. Each client connection has a backend
+ * connection of its own, so paging cookies stay valid.
  *
  * <p>Thread-safe: the listener serves each client connection on a thread of its own; the counters
  * are atomic. {@link #close()} stops listening and closes every connection.
@@ -90,7 +91,8 @@ public final class AdLimitsProxy implements AutoCloseable {
 
     public Limits {
       if (maxValRange < 1 || maxPageSize < 1) {
-        throw new IllegalArgumentException("limits must be positive: " + maxValRange + ", " + maxPageSize);
+        throw new IllegalArgumentException(
+            "limits must be positive: " + maxValRange + ", " + maxPageSize);
       }
     }
 
@@ -100,16 +102,20 @@ public final class AdLimitsProxy implements AutoCloseable {
     }
   }
 
-  private static final Pattern RANGE = Pattern.compile("(?i)^([^;]+)((?:;[^;]*)*);range=(\\d+)-(\\d+|\\*)((?:;[^;]*)*)$");
+  private static final Pattern RANGE =
+      Pattern.compile("(?i)^([^;]+)((?:;[^;]*)*);range=(\\d+)-(\\d+|\\*)((?:;[^;]*)*)$");
 
   private final String backendHost;
   private final int backendPort;
   private final Limits limits;
   private final LDAPListener listener;
+
   /** Attributes sent as a range: cut by MaxValRange, or a range asked for. */
   private final AtomicLong rangedAnswers = new AtomicLong();
+
   /** Reads that asked for a range of values. */
   private final AtomicLong rangeRequests = new AtomicLong();
+
   /** Searches cut at MaxPageSize without paging, or pages made smaller. */
   private final AtomicLong pageCuts = new AtomicLong();
 
@@ -156,7 +162,9 @@ public final class AdLimitsProxy implements AutoCloseable {
   /** A range of values asked for: LOW to HIGH inclusive, HIGH -1 for "*". */
   private record Range(int low, int high) {}
 
-  /** One client connection and its backend connection. Used by the listener's thread for it alone. */
+  /**
+   * One client connection and its backend connection. Used by the listener's thread for it alone.
+   */
   private final class Handler extends LDAPListenerRequestHandler {
     private final LDAPListenerClientConnection client;
     private final LDAPConnection backend;
@@ -167,7 +175,8 @@ public final class AdLimitsProxy implements AutoCloseable {
     }
 
     @Override
-    public LDAPListenerRequestHandler newInstance(LDAPListenerClientConnection connection) throws LDAPException {
+    public LDAPListenerRequestHandler newInstance(LDAPListenerClientConnection connection)
+        throws LDAPException {
       return new Handler(connection, new LDAPConnection(backendHost, backendPort));
     }
 
@@ -179,31 +188,50 @@ public final class AdLimitsProxy implements AutoCloseable {
     }
 
     @Override
-    public LDAPMessage processBindRequest(int messageID, BindRequestProtocolOp request, List<Control> controls) {
+    public LDAPMessage processBindRequest(
+        int messageID, BindRequestProtocolOp request, List<Control> controls) {
       if (request.getCredentialsType() != BindRequestProtocolOp.CRED_TYPE_SIMPLE) {
-        return new LDAPMessage(messageID, new BindResponseProtocolOp(ResultCode.AUTH_METHOD_NOT_SUPPORTED_INT_VALUE,
-            null, "simple binds only", null, null));
+        return new LDAPMessage(
+            messageID,
+            new BindResponseProtocolOp(
+                ResultCode.AUTH_METHOD_NOT_SUPPORTED_INT_VALUE,
+                null,
+                "simple binds only",
+                null,
+                null));
       }
       LDAPResult result;
       try {
-        result = backend.bind(new SimpleBindRequest(request.getBindDN(), request.getSimplePassword().getValue()));
+        result =
+            backend.bind(
+                new SimpleBindRequest(request.getBindDN(), request.getSimplePassword().getValue()));
       } catch (LDAPException e) {
         result = e.toLDAPResult();
       }
-      return new LDAPMessage(messageID, new BindResponseProtocolOp(result.getResultCode().intValue(),
-          result.getMatchedDN(), result.getDiagnosticMessage(), null, (ASN1OctetString) null));
+      return new LDAPMessage(
+          messageID,
+          new BindResponseProtocolOp(
+              result.getResultCode().intValue(),
+              result.getMatchedDN(),
+              result.getDiagnosticMessage(),
+              null,
+              (ASN1OctetString) null));
     }
 
     @Override
-    public LDAPMessage processSearchRequest(int messageID, SearchRequestProtocolOp request, List<Control> controls) {
+    public LDAPMessage processSearchRequest(
+        int messageID, SearchRequestProtocolOp request, List<Control> controls) {
       Map<String, Range> ranges = new HashMap<>();
       List<String> attributes = new ArrayList<>();
       for (String a : request.getAttributes()) {
         Matcher m = RANGE.matcher(a);
         if (m.matches()) {
           String name = m.group(1) + m.group(2) + m.group(5);
-          ranges.put(name.toLowerCase(Locale.ROOT),
-              new Range(Integer.parseInt(m.group(3)), m.group(4).equals("*") ? -1 : Integer.parseInt(m.group(4))));
+          ranges.put(
+              name.toLowerCase(Locale.ROOT),
+              new Range(
+                  Integer.parseInt(m.group(3)),
+                  m.group(4).equals("*") ? -1 : Integer.parseInt(m.group(4))));
           rangeRequests.incrementAndGet();
           attributes.add(name);
         } else {
@@ -216,10 +244,13 @@ public final class AdLimitsProxy implements AutoCloseable {
         if (c.getOID().equals(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
           paged = true;
           try {
-            SimplePagedResultsControl page = new SimplePagedResultsControl(c.getOID(), c.isCritical(), c.getValue());
+            SimplePagedResultsControl page =
+                new SimplePagedResultsControl(c.getOID(), c.isCritical(), c.getValue());
             if (page.getSize() > limits.maxPageSize()) {
               pageCuts.incrementAndGet();
-              c = new SimplePagedResultsControl(limits.maxPageSize(), page.getCookie(), c.isCritical());
+              c =
+                  new SimplePagedResultsControl(
+                      limits.maxPageSize(), page.getCookie(), c.isCritical());
             }
           } catch (LDAPException e) {
             return done(messageID, e.toLDAPResult());
@@ -232,31 +263,43 @@ public final class AdLimitsProxy implements AutoCloseable {
         sizeLimit = limits.maxPageSize();
       }
       boolean rootDse = request.getBaseDN().isEmpty() && request.getScope() == SearchScope.BASE;
-      SearchResultListener forward = new SearchResultListener() {
-        private static final long serialVersionUID = 1L;
+      SearchResultListener forward =
+          new SearchResultListener() {
+            private static final long serialVersionUID = 1L;
 
-        @Override
-        public void searchEntryReturned(SearchResultEntry entry) {
-          Entry sent = rootDse ? rootDse(entry) : cut(entry, ranges);
-          try {
-            client.sendSearchResultEntry(messageID, sent, entry.getControls());
-          } catch (LDAPException e) {
-            // the client went away: the search's result goes nowhere either
-          }
-        }
+            @Override
+            public void searchEntryReturned(SearchResultEntry entry) {
+              Entry sent = rootDse ? rootDse(entry) : cut(entry, ranges);
+              try {
+                client.sendSearchResultEntry(messageID, sent, entry.getControls());
+              } catch (LDAPException e) {
+                // the client went away: the search's result goes nowhere either
+              }
+            }
 
-        @Override
-        public void searchReferenceReturned(SearchResultReference reference) {
-          try {
-            client.sendSearchResultReference(messageID,
-                new SearchResultReferenceProtocolOp(Arrays.asList(reference.getReferralURLs())), reference.getControls());
-          } catch (LDAPException e) {
-            // the client went away
-          }
-        }
-      };
-      SearchRequest sent = new SearchRequest(forward, request.getBaseDN(), request.getScope(), request.getDerefPolicy(),
-          sizeLimit, request.getTimeLimit(), request.typesOnly(), request.getFilter(), attributes.toArray(String[]::new));
+            @Override
+            public void searchReferenceReturned(SearchResultReference reference) {
+              try {
+                client.sendSearchResultReference(
+                    messageID,
+                    new SearchResultReferenceProtocolOp(Arrays.asList(reference.getReferralURLs())),
+                    reference.getControls());
+              } catch (LDAPException e) {
+                // the client went away
+              }
+            }
+          };
+      SearchRequest sent =
+          new SearchRequest(
+              forward,
+              request.getBaseDN(),
+              request.getScope(),
+              request.getDerefPolicy(),
+              sizeLimit,
+              request.getTimeLimit(),
+              request.typesOnly(),
+              request.getFilter(),
+              attributes.toArray(String[]::new));
       sent.setControls(backendControls);
       SearchResult result;
       try {
@@ -264,15 +307,22 @@ public final class AdLimitsProxy implements AutoCloseable {
       } catch (LDAPSearchException e) {
         result = e.getSearchResult();
       }
-      if (!paged && result.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED && sizeLimit != request.getSizeLimit()) {
+      if (!paged
+          && result.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED
+          && sizeLimit != request.getSizeLimit()) {
         pageCuts.incrementAndGet();
       }
       return done(messageID, result);
     }
 
     private LDAPMessage done(int messageID, LDAPResult result) {
-      return new LDAPMessage(messageID, new SearchResultDoneProtocolOp(result.getResultCode().intValue(),
-          result.getMatchedDN(), result.getDiagnosticMessage(), Arrays.asList(result.getReferralURLs())),
+      return new LDAPMessage(
+          messageID,
+          new SearchResultDoneProtocolOp(
+              result.getResultCode().intValue(),
+              result.getMatchedDN(),
+              result.getDiagnosticMessage(),
+              Arrays.asList(result.getReferralURLs())),
           result.getResponseControls());
     }
 
@@ -308,7 +358,12 @@ public final class AdLimitsProxy implements AutoCloseable {
         if (asked != null && asked.high() >= 0) {
           end = Math.min(end, asked.high() + 1);
         }
-        String name = a.getName() + ";range=" + low + "-" + (end == values.length ? "*" : Integer.toString(end - 1));
+        String name =
+            a.getName()
+                + ";range="
+                + low
+                + "-"
+                + (end == values.length ? "*" : Integer.toString(end - 1));
         attributes.add(new Attribute(name, Arrays.copyOfRange(values, low, end)));
         rangedAnswers.incrementAndGet();
       }
@@ -316,53 +371,71 @@ public final class AdLimitsProxy implements AutoCloseable {
     }
 
     @Override
-    public void processAbandonRequest(int messageID, AbandonRequestProtocolOp request,
-        List<Control> controls) {
+    public void processAbandonRequest(
+        int messageID, AbandonRequestProtocolOp request, List<Control> controls) {
       // searches are answered whole before the next request is read: nothing to abandon
     }
 
     @Override
-    public void processUnbindRequest(int messageID, UnbindRequestProtocolOp request,
-        List<Control> controls) {
+    public void processUnbindRequest(
+        int messageID, UnbindRequestProtocolOp request, List<Control> controls) {
       closeInstance();
     }
 
     private static final String READ_ONLY = "this proxy only reads";
 
     @Override
-    public LDAPMessage processAddRequest(int messageID, AddRequestProtocolOp request, List<Control> controls) {
-      return new LDAPMessage(messageID, new AddResponseProtocolOp(ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null,
-          READ_ONLY, null));
+    public LDAPMessage processAddRequest(
+        int messageID, AddRequestProtocolOp request, List<Control> controls) {
+      return new LDAPMessage(
+          messageID,
+          new AddResponseProtocolOp(
+              ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null, READ_ONLY, null));
     }
 
     @Override
-    public LDAPMessage processCompareRequest(int messageID, CompareRequestProtocolOp request, List<Control> controls) {
-      return new LDAPMessage(messageID, new CompareResponseProtocolOp(ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null,
-          READ_ONLY, null));
+    public LDAPMessage processCompareRequest(
+        int messageID, CompareRequestProtocolOp request, List<Control> controls) {
+      return new LDAPMessage(
+          messageID,
+          new CompareResponseProtocolOp(
+              ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null, READ_ONLY, null));
     }
 
     @Override
-    public LDAPMessage processDeleteRequest(int messageID, DeleteRequestProtocolOp request, List<Control> controls) {
-      return new LDAPMessage(messageID, new DeleteResponseProtocolOp(ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null,
-          READ_ONLY, null));
+    public LDAPMessage processDeleteRequest(
+        int messageID, DeleteRequestProtocolOp request, List<Control> controls) {
+      return new LDAPMessage(
+          messageID,
+          new DeleteResponseProtocolOp(
+              ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null, READ_ONLY, null));
     }
 
     @Override
-    public LDAPMessage processExtendedRequest(int messageID, ExtendedRequestProtocolOp request, List<Control> controls) {
-      return new LDAPMessage(messageID, new ExtendedResponseProtocolOp(ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null,
-          READ_ONLY, null, null, null));
+    public LDAPMessage processExtendedRequest(
+        int messageID, ExtendedRequestProtocolOp request, List<Control> controls) {
+      return new LDAPMessage(
+          messageID,
+          new ExtendedResponseProtocolOp(
+              ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null, READ_ONLY, null, null, null));
     }
 
     @Override
-    public LDAPMessage processModifyRequest(int messageID, ModifyRequestProtocolOp request, List<Control> controls) {
-      return new LDAPMessage(messageID, new ModifyResponseProtocolOp(ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null,
-          READ_ONLY, null));
+    public LDAPMessage processModifyRequest(
+        int messageID, ModifyRequestProtocolOp request, List<Control> controls) {
+      return new LDAPMessage(
+          messageID,
+          new ModifyResponseProtocolOp(
+              ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null, READ_ONLY, null));
     }
 
     @Override
-    public LDAPMessage processModifyDNRequest(int messageID, ModifyDNRequestProtocolOp request, List<Control> controls) {
-      return new LDAPMessage(messageID, new ModifyDNResponseProtocolOp(ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null,
-          READ_ONLY, null));
+    public LDAPMessage processModifyDNRequest(
+        int messageID, ModifyDNRequestProtocolOp request, List<Control> controls) {
+      return new LDAPMessage(
+          messageID,
+          new ModifyDNResponseProtocolOp(
+              ResultCode.UNWILLING_TO_PERFORM_INT_VALUE, null, READ_ONLY, null));
     }
   }
 }

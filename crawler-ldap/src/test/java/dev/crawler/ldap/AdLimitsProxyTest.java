@@ -48,13 +48,22 @@ class AdLimitsProxyTest {
   @BeforeAll
   static void start() throws Exception {
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
-    config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default", InetAddress.getLoopbackAddress(), 0, null));
-    config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), new Schema(new Entry(
-        "dn: cn=schema",
-        "objectClass: subschema",
-        "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )",
-        "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY directReports )"))));
-    config.setCustomRootDSEAttributes(List.of(new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
+    config.setListenerConfigs(
+        InMemoryListenerConfig.createLDAPConfig(
+            "default", InetAddress.getLoopbackAddress(), 0, null));
+    config.setSchema(
+        Schema.mergeSchemas(
+            Schema.getDefaultStandardSchema(),
+            new Schema(
+                new Entry(
+                    "dn: cn=schema",
+                    "objectClass: subschema",
+                    "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' SYNTAX"
+                        + " 1.3.6.1.4.1.1466.115.121.1.12 )",
+                    "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY"
+                        + " directReports )"))));
+    config.setCustomRootDSEAttributes(
+        List.of(new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
     server = new InMemoryDirectoryServer(config);
     server.add("dn: dc=example,dc=com", "objectClass: domain", "dc: example");
     server.add("dn: " + BASE, "objectClass: organizationalUnit", "ou: people");
@@ -71,14 +80,20 @@ class AdLimitsProxyTest {
       server.add(e);
     }
     server.startListening();
-    proxy = AdLimitsProxy.start("127.0.0.1", server.getListenPort(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
-    hiding = AdLimitsProxy.start("127.0.0.1", server.getListenPort(),
-        AdLimitsProxy.Limits.ACTIVE_DIRECTORY.hidingActiveDirectory(true));
+    proxy =
+        AdLimitsProxy.start(
+            "127.0.0.1", server.getListenPort(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
+    hiding =
+        AdLimitsProxy.start(
+            "127.0.0.1",
+            server.getListenPort(),
+            AdLimitsProxy.Limits.ACTIVE_DIRECTORY.hidingActiveDirectory(true));
   }
 
   private static Entry person(String uid, String... reports) {
     Entry e = new Entry("uid=" + uid + "," + BASE);
-    e.addAttribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson", "linkedPerson");
+    e.addAttribute(
+        "objectClass", "top", "person", "organizationalPerson", "inetOrgPerson", "linkedPerson");
     e.addAttribute("uid", uid);
     e.addAttribute("cn", uid);
     e.addAttribute("sn", uid);
@@ -103,7 +118,8 @@ class AdLimitsProxyTest {
     return new LDAPConnection("127.0.0.1", p.port());
   }
 
-  private static SearchResultEntry read(LDAPConnection c, String uid, String... attributes) throws Exception {
+  private static SearchResultEntry read(LDAPConnection c, String uid, String... attributes)
+      throws Exception {
     return c.getEntry("uid=" + uid + "," + BASE, attributes);
   }
 
@@ -111,20 +127,29 @@ class AdLimitsProxyTest {
   void longAttribute_comesAsTheFirstRange() throws Exception {
     try (LDAPConnection c = connect(proxy)) {
       SearchResultEntry boss = read(c, "boss", "directReports");
-      assertNull(boss.getAttribute("directReports"), "more than MaxValRange values never come whole");
-      assertArrayEquals(Arrays.copyOfRange(team, 0, 1_500), boss.getAttributeValues("directReports;range=0-1499"));
+      assertNull(
+          boss.getAttribute("directReports"), "more than MaxValRange values never come whole");
+      assertArrayEquals(
+          Arrays.copyOfRange(team, 0, 1_500),
+          boss.getAttributeValues("directReports;range=0-1499"));
     }
   }
 
   @Test
   void rangesAskedFor_coverEveryValueOnce() throws Exception {
     try (LDAPConnection c = connect(proxy)) {
-      assertArrayEquals(Arrays.copyOfRange(team, 1_500, 3_000),
-          read(c, "boss", "directReports;range=1500-*").getAttributeValues("directReports;range=1500-2999"));
-      assertArrayEquals(Arrays.copyOfRange(team, 3_000, BIG_TEAM),
-          read(c, "boss", "directReports;range=3000-*").getAttributeValues("directReports;range=3000-*"));
-      assertArrayEquals(Arrays.copyOfRange(team, 10, 20),
-          read(c, "boss", "directReports;range=10-19").getAttributeValues("directReports;range=10-19"));
+      assertArrayEquals(
+          Arrays.copyOfRange(team, 1_500, 3_000),
+          read(c, "boss", "directReports;range=1500-*")
+              .getAttributeValues("directReports;range=1500-2999"));
+      assertArrayEquals(
+          Arrays.copyOfRange(team, 3_000, BIG_TEAM),
+          read(c, "boss", "directReports;range=3000-*")
+              .getAttributeValues("directReports;range=3000-*"));
+      assertArrayEquals(
+          Arrays.copyOfRange(team, 10, 20),
+          read(c, "boss", "directReports;range=10-19")
+              .getAttributeValues("directReports;range=10-19"));
       assertTrue(proxy.rangeRequests() >= 3);
     }
   }
@@ -132,17 +157,23 @@ class AdLimitsProxyTest {
   @Test
   void shortAttribute_comesWhole() throws Exception {
     try (LDAPConnection c = connect(proxy)) {
-      assertArrayEquals(Arrays.copyOf(team, 10), read(c, "small", "directReports").getAttributeValues("directReports"));
-      assertArrayEquals(Arrays.copyOf(team, 10),
-          read(c, "small", "directReports;range=0-*").getAttributeValues("directReports;range=0-*"));
+      assertArrayEquals(
+          Arrays.copyOf(team, 10),
+          read(c, "small", "directReports").getAttributeValues("directReports"));
+      assertArrayEquals(
+          Arrays.copyOf(team, 10),
+          read(c, "small", "directReports;range=0-*")
+              .getAttributeValues("directReports;range=0-*"));
     }
   }
 
   @Test
   void searchWithoutPaging_stopsAtMaxPageSize() throws Exception {
     try (LDAPConnection c = connect(proxy)) {
-      LDAPSearchException e = assertThrows(LDAPSearchException.class,
-          () -> c.search(BASE, SearchScope.ONE, "(objectClass=person)", "uid"));
+      LDAPSearchException e =
+          assertThrows(
+              LDAPSearchException.class,
+              () -> c.search(BASE, SearchScope.ONE, "(objectClass=person)", "uid"));
       assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
       assertEquals(1_000, e.getEntryCount());
     }
@@ -151,7 +182,8 @@ class AdLimitsProxyTest {
   @Test
   void pagedSearch_getsPagesOfMaxPageSize_andEveryone() throws Exception {
     try (LDAPConnection c = connect(proxy)) {
-      SearchRequest request = new SearchRequest(BASE, SearchScope.ONE, "(objectClass=person)", "uid");
+      SearchRequest request =
+          new SearchRequest(BASE, SearchScope.ONE, "(objectClass=person)", "uid");
       int total = 0;
       List<Integer> pages = new ArrayList<>();
       ASN1OctetString cookie = null;
@@ -171,22 +203,29 @@ class AdLimitsProxyTest {
 
   @Test
   void rootDse_saysActiveDirectory_unlessHidden() throws Exception {
-    try (LDAPConnection c = connect(proxy); LDAPConnection h = connect(hiding)) {
-      assertTrue(Arrays.asList(c.getRootDSE().getAttributeValues("supportedCapabilities"))
-          .contains(DirectoryDefaults.ACTIVE_DIRECTORY_OID));
+    try (LDAPConnection c = connect(proxy);
+        LDAPConnection h = connect(hiding)) {
+      assertTrue(
+          Arrays.asList(c.getRootDSE().getAttributeValues("supportedCapabilities"))
+              .contains(DirectoryDefaults.ACTIVE_DIRECTORY_OID));
       String[] hidden = h.getRootDSE().getAttributeValues("supportedCapabilities");
-      assertFalse(hidden != null && Arrays.asList(hidden).contains(DirectoryDefaults.ACTIVE_DIRECTORY_OID));
+      assertFalse(
+          hidden != null && Arrays.asList(hidden).contains(DirectoryDefaults.ACTIVE_DIRECTORY_OID));
     }
   }
 
   @Test
   void binds_arePassedOn() throws Exception {
     try (LDAPConnection c = connect(proxy)) {
-      LDAPSearchException e = assertThrows(LDAPSearchException.class, () -> c.search("dc=nowhere", SearchScope.BASE,
-          "(objectClass=*)"));
+      LDAPSearchException e =
+          assertThrows(
+              LDAPSearchException.class,
+              () -> c.search("dc=nowhere", SearchScope.BASE, "(objectClass=*)"));
       assertEquals(ResultCode.NO_SUCH_OBJECT, e.getResultCode());
-      assertEquals(ResultCode.INVALID_CREDENTIALS,
-          assertThrows(LDAPException.class, () -> c.bind("uid=p1," + BASE, "wrong")).getResultCode());
+      assertEquals(
+          ResultCode.INVALID_CREDENTIALS,
+          assertThrows(LDAPException.class, () -> c.bind("uid=p1," + BASE, "wrong"))
+              .getResultCode());
     }
   }
 }

@@ -22,18 +22,23 @@ import java.util.Set;
  * user} too) with a manager, which is no person. Its root DSE says Active Directory, or not. For
  * tests of what a crawl does by default on AD; a Samba AD DC ({@link SambaAd}) is the real one.
  *
- * <p>The chart ({@link #MANAGER_OF}): ceo; cto with dev1, dev2 and old (disabled); gone (a
- * disabled manager) with ops1, ops2 and gone2 (disabled too) over ops3; amb, and other, whose mail
- * is "amb". Not thread-safe to build; the server is.
+ * <p>The chart ({@link #MANAGER_OF}): ceo; cto with dev1, dev2 and old (disabled); gone (a disabled
+ * manager) with ops1, ops2 and gone2 (disabled too) over ops3; amb, and other, whose mail is "amb".
+ * Not thread-safe to build; the server is.
  */
 public final class AdShapedDirectory implements AutoCloseable {
   public static final String BASE = "OU=People,DC=example,DC=com";
   public static final String ADMIN = "CN=Administrator,CN=Users,DC=example,DC=com";
   public static final String PASSWORD = "secret";
+
   /** userAccountControl of a normal account; | 0x2 when disabled. */
   private static final int NORMAL = 0x200;
-  /** Each person by sAMAccountName with their manager's ({@code null} for the top), managers first. */
+
+  /**
+   * Each person by sAMAccountName with their manager's ({@code null} for the top), managers first.
+   */
   public static final Map<String, String> MANAGER_OF;
+
   public static final Set<String> DISABLED = Set.of("gone", "gone2", "old");
 
   static {
@@ -57,23 +62,26 @@ public final class AdShapedDirectory implements AutoCloseable {
 
   public AdShapedDirectory(boolean announceActiveDirectory) throws Exception {
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("DC=example,DC=com");
-    config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default",
-        InetAddress.getByName("127.0.0.1"), 0, null));
-    config.setSchema(null); // AD's schema is not the standard one: user, objectCategory, sAMAccountName
+    config.setListenerConfigs(
+        InMemoryListenerConfig.createLDAPConfig(
+            "default", InetAddress.getByName("127.0.0.1"), 0, null));
+    config.setSchema(
+        null); // AD's schema is not the standard one: user, objectCategory, sAMAccountName
     if (announceActiveDirectory) {
-      config.setCustomRootDSEAttributes(List.of(
-          new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
+      config.setCustomRootDSEAttributes(
+          List.of(new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
     }
     config.addAdditionalBindCredentials(ADMIN, PASSWORD);
     server = new InMemoryDirectoryServer(config);
     server.add("dn: DC=example,DC=com", "objectClass: top", "objectClass: domain", "dc: example");
     server.add("dn: " + BASE, "objectClass: top", "objectClass: organizationalUnit", "ou: People");
     Map<String, List<String>> reports = new HashMap<>();
-    MANAGER_OF.forEach((name, manager) -> {
-      if (manager != null) {
-        reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(dn(name));
-      }
-    });
+    MANAGER_OF.forEach(
+        (name, manager) -> {
+          if (manager != null) {
+            reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(dn(name));
+          }
+        });
     reports.get("cto").add(dn("build01"));
     for (Map.Entry<String, String> person : MANAGER_OF.entrySet()) {
       String name = person.getKey();
@@ -84,7 +92,8 @@ public final class AdShapedDirectory implements AutoCloseable {
       entry.addAttribute("sAMAccountName", name);
       entry.addAttribute("userPrincipalName", name + "@example.com");
       entry.addAttribute("mail", name.equals("other") ? "amb" : name + ".mail@example.com");
-      entry.addAttribute("userAccountControl", Integer.toString(DISABLED.contains(name) ? NORMAL | 0x2 : NORMAL));
+      entry.addAttribute(
+          "userAccountControl", Integer.toString(DISABLED.contains(name) ? NORMAL | 0x2 : NORMAL));
       if (person.getValue() != null) {
         entry.addAttribute("manager", dn(person.getValue()));
       }
@@ -94,8 +103,15 @@ public final class AdShapedDirectory implements AutoCloseable {
       server.add(entry);
     }
     // A computer is a user too, of another category: not a person, though it has a manager.
-    server.add("dn: " + dn("build01"), "objectClass: top", "objectClass: user", "objectClass: computer",
-        "objectCategory: computer", "cn: build01", "sAMAccountName: build01$", "manager: " + dn("cto"),
+    server.add(
+        "dn: " + dn("build01"),
+        "objectClass: top",
+        "objectClass: user",
+        "objectClass: computer",
+        "objectCategory: computer",
+        "cn: build01",
+        "sAMAccountName: build01$",
+        "manager: " + dn("cto"),
         "userAccountControl: 4096");
     server.startListening();
   }
@@ -112,7 +128,8 @@ public final class AdShapedDirectory implements AutoCloseable {
   public LdapSettings settings() {
     return LdapSettings.builder("127.0.0.1", port(), BASE)
         .bind(ADMIN, PASSWORD.toCharArray())
-        .schema(null, null, "manager").build();
+        .schema(null, null, "manager")
+        .build();
   }
 
   @Override

@@ -18,8 +18,8 @@ import dev.crawler.core.Crawl;
 import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
-import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
 import dev.crawler.ldap.demo.DemoDirectory;
+import dev.crawler.ldap.demo.DemoDirectory.DemoPerson;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -51,35 +51,45 @@ class BackLinkTest {
 
     LinkedDirectory(boolean announceActiveDirectory) throws Exception {
       InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
-      config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default",
-          loopback(), 0, null));
-      config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), new Schema(new Entry(
-          "dn: cn=schema",
-          "objectClass: subschema",
-          "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' "
-              + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )",
-          "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY directReports )"))));
+      config.setListenerConfigs(
+          InMemoryListenerConfig.createLDAPConfig("default", loopback(), 0, null));
+      config.setSchema(
+          Schema.mergeSchemas(
+              Schema.getDefaultStandardSchema(),
+              new Schema(
+                  new Entry(
+                      "dn: cn=schema",
+                      "objectClass: subschema",
+                      "attributeTypes: ( 1.2.840.113556.1.2.436 NAME 'directReports' "
+                          + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )",
+                      "objectClasses: ( 1.3.6.1.4.1.32473.1 NAME 'linkedPerson' AUXILIARY MAY"
+                          + " directReports )"))));
       if (announceActiveDirectory) {
-        config.setCustomRootDSEAttributes(List.of(
-            new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
+        config.setCustomRootDSEAttributes(
+            List.of(
+                new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
       }
       config.setEqualityIndexAttributes("manager", "uid");
       config.setMaxSizeLimit(SIZE_LIMIT);
       config.addAdditionalBindCredentials(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD);
-      config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
-        @Override
-        public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
-          if (!request.getRequest().getBaseDN().isEmpty()) {
-            searches.incrementAndGet(); // the root DSE read is not a listing
-          }
-          if (request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
-            throw new LDAPException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION, "no paging here");
-          }
-        }
-      });
+      config.addInMemoryOperationInterceptor(
+          new InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(InMemoryInterceptedSearchRequest request)
+                throws LDAPException {
+              if (!request.getRequest().getBaseDN().isEmpty()) {
+                searches.incrementAndGet(); // the root DSE read is not a listing
+              }
+              if (request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
+                throw new LDAPException(
+                    ResultCode.UNAVAILABLE_CRITICAL_EXTENSION, "no paging here");
+              }
+            }
+          });
       server = new InMemoryDirectoryServer(config);
-      List<Entry> entries = DemoDirectory.entries(new DemoDirectory.Options(PEOPLE, 3, SIZE_LIMIT, Duration.ZERO,
-          true), people);
+      List<Entry> entries =
+          DemoDirectory.entries(
+              new DemoDirectory.Options(PEOPLE, 3, SIZE_LIMIT, Duration.ZERO, true), people);
       Map<String, List<String>> reports = new HashMap<>();
       for (DemoPerson p : people) {
         if (p.managerDn() != null) {
@@ -87,7 +97,11 @@ class BackLinkTest {
         }
       }
       server.add("dn: dc=example,dc=com", "objectClass: top", "objectClass: domain", "dc: example");
-      server.add("dn: " + DemoDirectory.BASE_DN, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
+      server.add(
+          "dn: " + DemoDirectory.BASE_DN,
+          "objectClass: top",
+          "objectClass: organizationalUnit",
+          "ou: people");
       for (Entry entry : entries) {
         List<String> linked = reports.get(entry.getDN());
         if (linked != null) {
@@ -110,7 +124,8 @@ class BackLinkTest {
     LdapSettings settings() {
       return LdapSettings.builder("127.0.0.1", server.getListenPort(), DemoDirectory.BASE_DN)
           .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-          .batchSize(40).build();
+          .batchSize(40)
+          .build();
     }
 
     @Override
@@ -121,13 +136,16 @@ class BackLinkTest {
 
   private record Result(CrawlReport<Person> report, Map<String, Integer> seen, long searches) {}
 
-  private static Result crawl(LinkedDirectory directory, OrgChartSource source, String root, int workers)
-      throws Exception {
+  private static Result crawl(
+      LinkedDirectory directory, OrgChartSource source, String root, int workers) throws Exception {
     Person start = source.findRoot(root);
     long before = directory.searches.get();
     Map<String, Integer> seen = new ConcurrentHashMap<>();
-    try (Crawl<Person> crawl = Crawler.over(source).workers(workers).distinctBy(Person::key)
-        .start(start, v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
+    try (Crawl<Person> crawl =
+        Crawler.over(source)
+            .workers(workers)
+            .distinctBy(Person::key)
+            .start(start, v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
       CrawlReport<Person> report = crawl.await();
       return new Result(report, seen, directory.searches.get() - before);
     }
@@ -135,39 +153,56 @@ class BackLinkTest {
 
   @ParameterizedTest(name = "announced as Active Directory={0}, attribute named={1}, workers={2}")
   @CsvSource({"true,false,1", "true,false,8", "false,true,3"})
-  void everyoneOnce_withFewerQueries_whenTheBackLinkIsUsed(boolean announce, boolean named, int workers)
-      throws Exception {
+  void everyoneOnce_withFewerQueries_whenTheBackLinkIsUsed(
+      boolean announce, boolean named, int workers) throws Exception {
     try (LinkedDirectory directory = new LinkedDirectory(announce)) {
-      LdapSettings settings = named ? directory.settings().toBuilder().reportsAttribute("directReports").build()
-          : directory.settings();
+      LdapSettings settings =
+          named
+              ? directory.settings().toBuilder().reportsAttribute("directReports").build()
+              : directory.settings();
       Result linked = crawl(directory, OrgChartSource.of(settings), "ceo", workers);
-      assertEquals(Outcome.COMPLETE, linked.report().outcome(), () -> linked.report().errors().toString());
-      Set<String> everyone = directory.people.stream().map(DemoPerson::uid).collect(Collectors.toSet());
+      assertEquals(
+          Outcome.COMPLETE, linked.report().outcome(), () -> linked.report().errors().toString());
+      Set<String> everyone =
+          directory.people.stream().map(DemoPerson::uid).collect(Collectors.toSet());
       assertEquals(everyone, linked.seen().keySet());
       linked.seen().forEach((uid, n) -> assertEquals(1, n, "visited twice: " + uid));
 
       Result unlinked;
-      try (LinkedDirectory plain = new LinkedDirectory(false)) { // same chart; the link is not trusted
+      try (LinkedDirectory plain =
+          new LinkedDirectory(false)) { // same chart; the link is not trusted
         unlinked = crawl(plain, OrgChartSource.of(plain.settings()), "ceo", workers);
       }
       assertEquals(everyone, unlinked.seen().keySet());
-      assertTrue(linked.searches() < unlinked.searches(),
-          linked.searches() + " searches with the back-link against " + unlinked.searches() + " without");
+      assertTrue(
+          linked.searches() < unlinked.searches(),
+          linked.searches()
+              + " searches with the back-link against "
+              + unlinked.searches()
+              + " without");
     }
   }
 
   @Test
   void aManagerOfLeavesOnly_costsNoQueryAtAll() throws Exception {
     try (LinkedDirectory directory = new LinkedDirectory(true)) {
-      Map<String, Long> reportCounts = directory.people.stream().filter(p -> p.managerDn() != null)
-          .collect(Collectors.groupingBy(DemoPerson::managerDn, Collectors.counting()));
-      DemoPerson managerOfLeaves = directory.people.stream()
-          .filter(p -> reportCounts.containsKey(p.dn()))
-          .filter(p -> directory.people.stream().filter(r -> p.dn().equals(r.managerDn()))
-              .noneMatch(r -> reportCounts.containsKey(r.dn())))
-          .filter(p -> reportCounts.get(p.dn()) < SIZE_LIMIT)
-          .findFirst().orElseThrow();
-      Result result = crawl(directory, OrgChartSource.of(directory.settings()), managerOfLeaves.uid(), 2);
+      Map<String, Long> reportCounts =
+          directory.people.stream()
+              .filter(p -> p.managerDn() != null)
+              .collect(Collectors.groupingBy(DemoPerson::managerDn, Collectors.counting()));
+      DemoPerson managerOfLeaves =
+          directory.people.stream()
+              .filter(p -> reportCounts.containsKey(p.dn()))
+              .filter(
+                  p ->
+                      directory.people.stream()
+                          .filter(r -> p.dn().equals(r.managerDn()))
+                          .noneMatch(r -> reportCounts.containsKey(r.dn())))
+              .filter(p -> reportCounts.get(p.dn()) < SIZE_LIMIT)
+              .findFirst()
+              .orElseThrow();
+      Result result =
+          crawl(directory, OrgChartSource.of(directory.settings()), managerOfLeaves.uid(), 2);
       assertEquals(reportCounts.get(managerOfLeaves.dn()) + 1, result.seen().size());
       assertEquals(0, result.searches(), "their reports were read with them, and none has reports");
     }
@@ -179,8 +214,10 @@ class BackLinkTest {
       OrgChartSource source = OrgChartSource.of(directory.settings());
       Person ceo = source.findRoot("ceo");
       assertEquals(-1, ceo.linkedReports(), "not Active Directory, and no attribute named");
-      Person named = OrgChartSource.of(directory.settings().toBuilder().reportsAttribute("directReports").build())
-          .findRoot("ceo");
+      Person named =
+          OrgChartSource.of(
+                  directory.settings().toBuilder().reportsAttribute("directReports").build())
+              .findRoot("ceo");
       assertEquals(6, named.linkedReports(), "the CEO has six VPs");
     }
   }

@@ -49,33 +49,43 @@ class DeliveredPersonTest {
 
   @ParameterizedTest(name = "from {0}, workers={1}, managers per listing={2}")
   @CsvSource({"ceo,1,1", "ceo,8,1", "ceo,8,16", "cyc-a,4,4"})
-  void whatAHandedOverPersonShows_isTheSameWhenTheCrawlHasEnded(String root, int workers, int perListing)
-      throws Exception {
-    try (DemoDirectory demo = DemoDirectory.start(new DemoDirectory.Options(1_500, 11, 100, Duration.ZERO, true))) {
+  void whatAHandedOverPersonShows_isTheSameWhenTheCrawlHasEnded(
+      String root, int workers, int perListing) throws Exception {
+    try (DemoDirectory demo =
+        DemoDirectory.start(new DemoDirectory.Options(1_500, 11, 100, Duration.ZERO, true))) {
       OrgChartSourceTest.add(demo, "cyc-a", "cyc-c");
       OrgChartSourceTest.add(demo, "cyc-b", "cyc-a");
       OrgChartSourceTest.add(demo, "cyc-c", "cyc-b");
-      OrgChartSource source = OrgChartSource.of(LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
-          .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-          .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
-          .extraAttributes(List.of("sn", "objectClass"))
-          .managersPerListing(perListing).build());
+      OrgChartSource source =
+          OrgChartSource.of(
+              LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+                  .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+                  .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+                  .extraAttributes(List.of("sn", "objectClass"))
+                  .managersPerListing(perListing)
+                  .build());
       Watching watching = new Watching(source);
       Person start = source.findRoot(root);
       watching.handedOver(start);
       List<Seen> visited = Collections.synchronizedList(new ArrayList<>());
       CrawlReport<Person> report;
-      try (Crawl<Person> crawl = Crawler.over(watching).workers(workers).distinctBy(Person::key)
-          .start(start, (Visit<Person> v) -> visited.add(new Seen(v.node(), view(v.node()))))) {
+      try (Crawl<Person> crawl =
+          Crawler.over(watching)
+              .workers(workers)
+              .distinctBy(Person::key)
+              .start(start, (Visit<Person> v) -> visited.add(new Seen(v.node(), view(v.node()))))) {
         report = crawl.await();
       }
       if (root.equals("ceo")) {
         assertEquals(Outcome.COMPLETE, report.outcome());
         assertEquals(1_500, visited.size());
-        assertTrue(watching.seen.stream().anyMatch(s -> s.person.reportCount() > 0), "some branches");
+        assertTrue(
+            watching.seen.stream().anyMatch(s -> s.person.reportCount() > 0), "some branches");
       } else {
         assertEquals(Outcome.PARTIAL, report.outcome(), "the cycle is a branch error");
-        assertTrue(watching.seen.stream().anyMatch(s -> s.person.isCycle()), "a cycle marker was handed over");
+        assertTrue(
+            watching.seen.stream().anyMatch(s -> s.person.isCycle()),
+            "a cycle marker was handed over");
       }
       for (List<Seen> seen : List.of(watching.seen, visited)) {
         for (Seen s : seen) {
@@ -88,10 +98,21 @@ class DeliveredPersonTest {
 
   /** Everything the public methods of a person say. */
   private static String view(Person p) {
-    return String.join("|", p.dn(), String.valueOf(p.uid()), String.valueOf(p.name()), String.valueOf(p.title()),
-        String.valueOf(p.mail()), String.valueOf(p.managerDn()), p.attributes().toString(),
-        String.valueOf(p.isCycle()), String.valueOf(p.isDisabled()), String.valueOf(p.reportCount()),
-        p.key().toString(), String.valueOf(p.hashCode()), p.toString());
+    return String.join(
+        "|",
+        p.dn(),
+        String.valueOf(p.uid()),
+        String.valueOf(p.name()),
+        String.valueOf(p.title()),
+        String.valueOf(p.mail()),
+        String.valueOf(p.managerDn()),
+        p.attributes().toString(),
+        String.valueOf(p.isCycle()),
+        String.valueOf(p.isDisabled()),
+        String.valueOf(p.reportCount()),
+        p.key().toString(),
+        String.valueOf(p.hashCode()),
+        p.toString());
   }
 
   private record Seen(Person person, String view) {}
@@ -130,23 +151,25 @@ class DeliveredPersonTest {
     }
 
     @Override
-    public void listAll(LdapSession session, List<Person> branches, List<? extends Children<Person>> out)
+    public void listAll(
+        LdapSession session, List<Person> branches, List<? extends Children<Person>> out)
         throws Exception {
       List<Children<Person>> noting = new ArrayList<>();
       for (Children<Person> to : out) {
-        noting.add(new Children<>() {
-          @Override
-          public void leaf(Person node) {
-            handedOver(node);
-            to.leaf(node);
-          }
+        noting.add(
+            new Children<>() {
+              @Override
+              public void leaf(Person node) {
+                handedOver(node);
+                to.leaf(node);
+              }
 
-          @Override
-          public void branch(Person node) {
-            handedOver(node);
-            to.branch(node);
-          }
-        });
+              @Override
+              public void branch(Person node) {
+                handedOver(node);
+                to.branch(node);
+              }
+            });
       }
       source.listAll(session, branches, noting);
     }

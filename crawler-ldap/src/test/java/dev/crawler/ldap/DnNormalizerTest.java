@@ -32,16 +32,36 @@ class DnNormalizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"uid=p000123,ou=people,dc=example,dc=com", "cn=John Smith,ou=People,o=Example Corp",
-      "uid=Jane.Doe@example.com,ou=Staff-2,dc=example,dc=org", "uid=a_b,dc=x"})
+  @ValueSource(
+      strings = {
+        "uid=p000123,ou=people,dc=example,dc=com",
+        "cn=John Smith,ou=People,o=Example Corp",
+        "uid=Jane.Doe@example.com,ou=Staff-2,dc=example,dc=org",
+        "uid=a_b,dc=x"
+      })
   void commonDns_takeTheFastPath(String dn) throws LDAPException {
     assertNotNull(DnNormalizer.plainLowerCase(dn));
     assertEquals(new DN(dn).toNormalizedString(), DnNormalizer.normalize(dn));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cn=John  Smith,dc=x", "cn = x,dc=y", "cn=x ,dc=y", "cn=a+sn=b,dc=x", "cn=\\41,dc=x",
-      "cn=\"x\",dc=y", "cn=#04,dc=x", "cn=x;dc=y", "cn=é,dc=x", "1cn=x", "=x", "cn=", "cn=x,", ""})
+  @ValueSource(
+      strings = {
+        "cn=John  Smith,dc=x",
+        "cn = x,dc=y",
+        "cn=x ,dc=y",
+        "cn=a+sn=b,dc=x",
+        "cn=\\41,dc=x",
+        "cn=\"x\",dc=y",
+        "cn=#04,dc=x",
+        "cn=x;dc=y",
+        "cn=é,dc=x",
+        "1cn=x",
+        "=x",
+        "cn=",
+        "cn=x,",
+        ""
+      })
   void otherDns_areLeftToTheSdk(String dn) {
     assertNull(DnNormalizer.plainLowerCase(dn));
     assertEquals(sdk(dn), ours(dn));
@@ -65,7 +85,10 @@ class DnNormalizerTest {
   private static String randomText(SplittableRandom random, int length) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < length; i++) {
-      text.append(random.nextInt(3) == 0 ? PIECES.charAt(random.nextInt(PIECES.length())) : (char) ('a' + random.nextInt(26)));
+      text.append(
+          random.nextInt(3) == 0
+              ? PIECES.charAt(random.nextInt(PIECES.length()))
+              : (char) ('a' + random.nextInt(26)));
     }
     return text.toString();
   }

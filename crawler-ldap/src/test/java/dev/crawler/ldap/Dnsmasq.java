@@ -27,6 +27,7 @@ public final class Dnsmasq implements AutoCloseable {
   public record Srv(String name, String target, int port, int priority, int weight) {}
 
   private final Process process;
+
   /** The port it answers on, over UDP and TCP, at 127.0.0.1. */
   public final int port;
 
@@ -47,32 +48,59 @@ public final class Dnsmasq implements AutoCloseable {
 
   public static Dnsmasq start(List<Srv> records) throws IOException, InterruptedException {
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--keep-in-foreground", "--no-daemon",
-        "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--conf-file=/dev/null", "--pid-file=", "--user=" + System.getProperty("user.name"), "--log-facility=-",
-        "--local=/test/"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                BINARY.toString(),
+                "--keep-in-foreground",
+                "--no-daemon",
+                "--port=" + port,
+                "--listen-address=127.0.0.1",
+                "--bind-interfaces",
+                "--no-resolv",
+                "--no-hosts",
+                "--conf-file=/dev/null",
+                "--pid-file=",
+                "--user=" + System.getProperty("user.name"),
+                "--log-facility=-",
+                "--local=/test/"));
     for (Srv r : records) {
-      command.add("--srv-host=" + r.name() + "," + r.target() + "," + r.port() + "," + r.priority() + "," + r.weight());
+      command.add(
+          "--srv-host="
+              + r.name()
+              + ","
+              + r.target()
+              + ","
+              + r.port()
+              + ","
+              + r.priority()
+              + ","
+              + r.weight());
     }
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CountDownLatch ready = new CountDownLatch(1);
     StringBuilder log = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          synchronized (log) {
-            log.append(line).append('\n');
-          }
-          // Logged once its sockets are bound.
-          if (line.contains("started, version")) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      ready.countDown();
-    }, "dnsmasq-log");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  synchronized (log) {
+                    log.append(line).append('\n');
+                  }
+                  // Logged once its sockets are bound.
+                  if (line.contains("started, version")) {
+                    ready.countDown();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+              ready.countDown();
+            },
+            "dnsmasq-log");
     reader.setDaemon(true);
     reader.start();
     if (!ready.await(30, TimeUnit.SECONDS) || !process.isAlive()) {

@@ -29,15 +29,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@link OrgChartSource#outOfReach} against the truth {@link AdChart} writes, on UnboundID's
  * in-memory server over a real socket holding the chart (the deleted manager's value left dangling,
- * as directories other than AD leave it), with a size limit that cuts every read of everyone:
- * each person out of reach named once, with the reason and the head their chart hangs from, and
- * nobody a crawl from the root reaches. The crawl itself, with 1 and the default workers, visits
- * exactly those the truth says it reaches.
+ * as directories other than AD leave it), with a size limit that cuts every read of everyone: each
+ * person out of reach named once, with the reason and the head their chart hangs from, and nobody a
+ * crawl from the root reaches. The crawl itself, with 1 and the default workers, visits exactly
+ * those the truth says it reaches.
  */
 class OutOfReachTest {
   private static final int SIZE_LIMIT = 1_000;
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static AdChartDirectory directory;
   private static AdChart chart;
 
@@ -79,19 +78,51 @@ class OutOfReachTest {
     }
     Map<String, String> expected = expected();
     assertEquals(expected, found);
-    assertTrue(expected.values().stream().map(v -> v.split(" ")[0]).collect(Collectors.toSet())
-        .containsAll(Set.of("NO_MANAGER", "MANAGER_DOES_NOT_EXIST", "MANAGER_OUTSIDE_BASE", "MANAGER_FILTERED_OUT",
-            "CYCLE")), "the chart has every reason: " + expected);
-    Map<String, OutOfReach> byUid = all.stream().collect(Collectors.toMap(o -> o.person().uid(), o -> o));
-    assertEquals(Set.of("island-a", "island-b", "island-c"),
-        byUid.get("island-b1").cycle().stream().map(OutOfReachTest::uidOf).collect(Collectors.toSet()));
-    assertEquals("below " + AdChart.dn("island-b") + ", in a manager cycle: " + AdChart.dn("island-a") + " -> "
-        + AdChart.dn("island-c") + " -> " + AdChart.dn("island-b") + " -> " + AdChart.dn("island-a"),
-        byUid.get("island-b1").why(), "each managed by the next: a by c, c by b, b by a");
-    assertEquals("manager CN=outsider," + AdChart.ELSEWHERE_OU + " is outside the base DN", byUid.get("abroad1").why());
-    assertEquals("manager " + AdChart.dn("vendor") + " is not a person by the filter", byUid.get("vendored1").why());
+    assertTrue(
+        expected.values().stream()
+            .map(v -> v.split(" ")[0])
+            .collect(Collectors.toSet())
+            .containsAll(
+                Set.of(
+                    "NO_MANAGER",
+                    "MANAGER_DOES_NOT_EXIST",
+                    "MANAGER_OUTSIDE_BASE",
+                    "MANAGER_FILTERED_OUT",
+                    "CYCLE")),
+        "the chart has every reason: " + expected);
+    Map<String, OutOfReach> byUid =
+        all.stream().collect(Collectors.toMap(o -> o.person().uid(), o -> o));
+    assertEquals(
+        Set.of("island-a", "island-b", "island-c"),
+        byUid.get("island-b1").cycle().stream()
+            .map(OutOfReachTest::uidOf)
+            .collect(Collectors.toSet()));
+    assertEquals(
+        "below "
+            + AdChart.dn("island-b")
+            + ", in a manager cycle: "
+            + AdChart.dn("island-a")
+            + " -> "
+            + AdChart.dn("island-c")
+            + " -> "
+            + AdChart.dn("island-b")
+            + " -> "
+            + AdChart.dn("island-a"),
+        byUid.get("island-b1").why(),
+        "each managed by the next: a by c, c by b, b by a");
+    assertEquals(
+        "manager CN=outsider," + AdChart.ELSEWHERE_OU + " is outside the base DN",
+        byUid.get("abroad1").why());
+    assertEquals(
+        "manager " + AdChart.dn("vendor") + " is not a person by the filter",
+        byUid.get("vendored1").why());
     assertEquals("manager " + AdChart.dn("gone") + " does not exist", byUid.get("gone-r1").why());
-    assertEquals("below " + AdChart.dn("gone-r1") + ", whose manager " + AdChart.dn("gone") + " does not exist",
+    assertEquals(
+        "below "
+            + AdChart.dn("gone-r1")
+            + ", whose manager "
+            + AdChart.dn("gone")
+            + " does not exist",
         byUid.get("gone-r1-a").why());
     assertEquals("no manager", byUid.get("loner1").why());
     assertEquals(2, byUid.get("gone-r1").reports());
@@ -101,13 +132,19 @@ class OutOfReachTest {
   void summary_countsEachPart_andHandsOverAsMany() throws Exception {
     OrgChartSource source = source();
     AtomicLong handed = new AtomicLong();
-    OutOfReach.Summary summary = source.outOfReach(source.findRoot(AdChart.ROOT), o -> handed.incrementAndGet());
+    OutOfReach.Summary summary =
+        source.outOfReach(source.findRoot(AdChart.ROOT), o -> handed.incrementAndGet());
     assertEquals(chart.outOfReach().size(), summary.people());
     assertEquals(summary.people(), handed.get());
     assertEquals(0, summary.besideRoot());
-    Map<String, Long> parts = summary.parts().stream()
-        .collect(Collectors.toMap(p -> p.reason() + " " + uidOf(p.head()), OutOfReach.Part::people));
-    assertEquals(Long.valueOf(3 + 3), parts.get("CYCLE island-a"), "the cycle and the team below it: " + parts);
+    Map<String, Long> parts =
+        summary.parts().stream()
+            .collect(
+                Collectors.toMap(p -> p.reason() + " " + uidOf(p.head()), OutOfReach.Part::people));
+    assertEquals(
+        Long.valueOf(3 + 3),
+        parts.get("CYCLE island-a"),
+        "the cycle and the team below it: " + parts);
     assertEquals(Long.valueOf(3), parts.get("MANAGER_DOES_NOT_EXIST gone-r1"), parts.toString());
   }
 
@@ -118,14 +155,20 @@ class OutOfReachTest {
   @Test
   void manyOutOfReach_areReadWithEveryone_andFewLookedUp_alike() throws Exception {
     OrgChartSource source = source();
-    Person bigboss = source.findRoot(AdChart.BIG_BOSS); // everyone but bigboss's team is beside or out of reach
+    Person bigboss =
+        source.findRoot(AdChart.BIG_BOSS); // everyone but bigboss's team is beside or out of reach
     List<OutOfReach> few = source.outOfReach(bigboss);
-    long beside = source.outOfReach(bigboss, o -> { }).besideRoot();
-    assertTrue(beside > ReachAudit.LOOKUP_MOST, "the root's own chart beside bigboss is counted: " + beside);
-    assertEquals(expected().keySet(), few.stream().map(o -> o.person().uid()).collect(Collectors.toSet()),
+    long beside = source.outOfReach(bigboss, o -> {}).besideRoot();
+    assertTrue(
+        beside > ReachAudit.LOOKUP_MOST,
+        "the root's own chart beside bigboss is counted: " + beside);
+    assertEquals(
+        expected().keySet(),
+        few.stream().map(o -> o.person().uid()).collect(Collectors.toSet()),
         "those beside the root are not out of reach of a crawl from the top");
     Person ceo = source.findRoot(AdChart.ROOT);
-    ReachAudit oneByOne = new ReachAudit(searchOf(source), readerOf(source), "manager", Integer.MAX_VALUE);
+    ReachAudit oneByOne =
+        new ReachAudit(searchOf(source), readerOf(source), "manager", Integer.MAX_VALUE);
     ReachAudit allAgain = new ReachAudit(searchOf(source), readerOf(source), "manager", 0);
     try (LdapSession session = source.open()) {
       LDAPConnection c = session.connection();
@@ -160,8 +203,9 @@ class OutOfReachTest {
       crawler.workers(workers);
     }
     CrawlReport<Person> report;
-    try (Crawl<Person> crawl = crawler.start(source.findRoot(AdChart.ROOT),
-        v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
+    try (Crawl<Person> crawl =
+        crawler.start(
+            source.findRoot(AdChart.ROOT), v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
@@ -171,6 +215,9 @@ class OutOfReachTest {
   }
 
   private static Set<String> intersection(Set<String> a, Set<String> b) {
-    return a.stream().filter(b::contains).map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    return a.stream()
+        .filter(b::contains)
+        .map(s -> s.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toSet());
   }
 }

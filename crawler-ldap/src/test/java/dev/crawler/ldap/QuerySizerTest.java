@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 class QuerySizerTest {
   private final Branch root = person("root", null, -1);
 
-  /** The source's record of someone about to be asked about, as ReportQuery hands them to the sizer. */
+  /**
+   * The source's record of someone about to be asked about, as ReportQuery hands them to the sizer.
+   */
   private static Branch person(String uid, Branch manager, int linkedReports) {
     String dn = "uid=" + uid + ",ou=people";
     return new Branch(dn, dn, linkedReports, manager);
@@ -22,9 +24,23 @@ class QuerySizerTest {
 
   /** What listing {@code manager} notes: their reports, which gives them counts for the sizer. */
   private static void setReports(Branch manager, List<Branch> reports) {
-    manager.reportsFound(reports.stream()
-        .map(r -> new Fetched(r.dn, r.normalizedDn, null, null, null, null, manager.dn, false, false, -1, Map.of()))
-        .toList());
+    manager.reportsFound(
+        reports.stream()
+            .map(
+                r ->
+                    new Fetched(
+                        r.dn,
+                        r.normalizedDn,
+                        null,
+                        null,
+                        null,
+                        null,
+                        manager.dn,
+                        false,
+                        false,
+                        -1,
+                        Map.of()))
+            .toList());
   }
 
   private static String uid(Branch b) {
@@ -71,9 +87,13 @@ class QuerySizerTest {
     }
     assertEquals(List.of(100), sizes(cut(sizer, vps)), "no limit known yet");
     sizer.limitHit(500);
-    assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "50% of 500 is 25 managers of 10");
+    assertEquals(
+        List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "50% of 500 is 25 managers of 10");
     List<Branch> deeper = reportsOf(vps.get(0), 300, -1);
-    assertEquals(Collections.nCopies(12, 25), sizes(cut(sizer, deeper)), "depth 2 has no sample yet: depth 1's mean");
+    assertEquals(
+        Collections.nCopies(12, 25),
+        sizes(cut(sizer, deeper)),
+        "depth 2 has no sample yet: depth 1's mean");
   }
 
   /** What ReportQuery relies on: each query is sized with what the queries before it found. */
@@ -99,15 +119,22 @@ class QuerySizerTest {
     assertEquals(List.of(1, 1, 6), sizes(cut(sizer, managers)));
   }
 
-  /** An exact count needs no margin for a spread: the query aims close to the limit, an estimate's at half. */
+  /**
+   * An exact count needs no margin for a spread: the query aims close to the limit, an estimate's
+   * at half.
+   */
   @Test
   void backLinkedCounts_fillTheQueryCloserToTheLimitThanEstimates() {
     QuerySizer sizer = new QuerySizer(1000);
     sizer.limitHit(500);
-    assertEquals(List.of(45, 45, 10), sizes(cut(sizer, reportsOf(root, 100, 10))), "90% of 500 over 10 each");
+    assertEquals(
+        List.of(45, 45, 10),
+        sizes(cut(sizer, reportsOf(root, 100, 10))),
+        "90% of 500 over 10 each");
     List<Branch> vps = reportsOf(root, 100, -1);
     sizer.found(vps, m -> 10);
-    assertEquals(List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "estimated at 10 each: 50% of 500");
+    assertEquals(
+        List.of(25, 25, 25, 25), sizes(cut(sizer, vps)), "estimated at 10 each: 50% of 500");
     List<Branch> mixed = new ArrayList<>(reportsOf(root, 20, 10)); // 20 x 10 / 0.9 = 222 of 500
     mixed.addAll(reportsOf(vps.get(0), 30, -1)); // estimated at 10: 20 of 500 each, so 13 more fit
     assertEquals(List.of(33, 17), sizes(cut(sizer, mixed)), "each count keeps its own margin");
@@ -129,10 +156,15 @@ class QuerySizerTest {
     Branch c = person("c", root, -1); // not listed: nothing known of their reports' relatives
     // Relatives are alike, so one whose relatives are unknown is sized as the level's managers are
     // (10), not by the level's mean (5): half of a query sized by the mean would hit the limit.
-    assertEquals(10, sizer.expectedReports(person("c-0", c, -1)), 1e-9, "the mean of those at the level who manage");
+    assertEquals(
+        10,
+        sizer.expectedReports(person("c-0", c, -1)),
+        1e-9,
+        "the mean of those at the level who manage");
     assertEquals(10, sizer.expectedReports(person("a-20", a, -1)), 1e-9, "siblings");
     assertEquals(0, sizer.expectedReports(person("b-20", b, -1)), 1e-9, "siblings");
-    assertEquals(List.of(25, 25, 10), sizes(cut(sizer, reportsOf(a, 60, -1))), "50% of 500 is 25 directors");
+    assertEquals(
+        List.of(25, 25, 10), sizes(cut(sizer, reportsOf(a, 60, -1))), "50% of 500 is 25 directors");
     assertEquals(List.of(60), sizes(cut(sizer, reportsOf(b, 60, -1))));
 
     // One level down: directors' reports have 3 each; someone whose siblings are unknown yet is
@@ -158,9 +190,11 @@ class QuerySizerTest {
     sizer.found(managers, m -> 8);
     List<Branch> staff = reportsOf(managers.get(0), 20, -1);
     sizer.found(staff, p -> 0);
-    Branch stranger = person("stranger", managers.get(1), -1); // at the staff's level, relatives unknown
+    Branch stranger =
+        person("stranger", managers.get(1), -1); // at the staff's level, relatives unknown
     assertEquals(0, sizer.expectedReports(stranger), 1e-9);
-    assertEquals(8, sizer.expectedReports(person("newcomer", root, -1)), 1e-9, "the managers' level");
+    assertEquals(
+        8, sizer.expectedReports(person("newcomer", root, -1)), 1e-9, "the managers' level");
   }
 
   @Test
@@ -169,10 +203,13 @@ class QuerySizerTest {
     sizer.limitHit(500);
     List<Branch> unknown = reportsOf(root, 200, -1);
     assertEquals(List.of(200), sizes(cut(sizer, unknown)), "nothing known: one query");
-    assertEquals(List.of(25, 25, 25, 25, 25, 25, 25, 25), sizes(sizer.chunks(unknown, 10, 100)),
+    assertEquals(
+        List.of(25, 25, 25, 25, 25, 25, 25, 25),
+        sizes(sizer.chunks(unknown, 10, 100)),
         "its partial result showed 10 reports a manager");
     assertEquals(List.of(100, 100), sizes(sizer.chunks(unknown, 0, 100)), "no floor: halves");
-    assertEquals(List.of(1, 1, 1), sizes(sizer.chunks(unknown.subList(0, 3), 0, 0)), "never below one");
+    assertEquals(
+        List.of(1, 1, 1), sizes(sizer.chunks(unknown.subList(0, 3), 0, 0)), "never below one");
   }
 
   @Test
@@ -190,13 +227,15 @@ class QuerySizerTest {
         sizer.limitHit(1 + random.nextInt(500));
       }
       List<Branch> joined = new ArrayList<>();
-      List<List<Branch>> chunks = random.nextBoolean()
-          ? cut(sizer, managers)
-          : sizer.chunks(managers, random.nextInt(40), random.nextInt(60));
-      chunks.forEach(chunk -> {
-        assertFalse(chunk.isEmpty());
-        joined.addAll(chunk);
-      });
+      List<List<Branch>> chunks =
+          random.nextBoolean()
+              ? cut(sizer, managers)
+              : sizer.chunks(managers, random.nextInt(40), random.nextInt(60));
+      chunks.forEach(
+          chunk -> {
+            assertFalse(chunk.isEmpty());
+            joined.addAll(chunk);
+          });
       assertEquals(managers, joined);
     }
   }

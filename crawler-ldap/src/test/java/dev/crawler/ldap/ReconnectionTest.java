@@ -55,7 +55,8 @@ class ReconnectionTest {
     FakeClock clock = new FakeClock();
     LDAPConnection connection = new LDAPConnection();
     Deque<Object> results = new ArrayDeque<>(List.of(refused(), refused(), refused(), connection));
-    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(60), "test:389", clock);
+    Reconnection reconnection =
+        new Reconnection(answers(results), () -> false, Duration.ofSeconds(60), "test:389", clock);
     assertSame(connection, reconnection.open());
     assertEquals(3, clock.waits.size(), clock.waits::toString);
     for (int i = 0; i < 3; i++) {
@@ -72,14 +73,21 @@ class ReconnectionTest {
     for (int i = 0; i < 100; i++) {
       results.add(refused());
     }
-    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(5), "test:389", clock);
+    Reconnection reconnection =
+        new Reconnection(answers(results), () -> false, Duration.ofSeconds(5), "test:389", clock);
     long began = clock.now;
-    DirectoryUnreachableException e = assertThrows(DirectoryUnreachableException.class, reconnection::open);
+    DirectoryUnreachableException e =
+        assertThrows(DirectoryUnreachableException.class, reconnection::open);
     assertEquals(ResultCode.CONNECT_ERROR, ((LDAPException) e.getCause()).getResultCode());
-    assertEquals("the directory at test:389 has not answered for 5 s, longer than a crawl waits for it to come back "
-        + "(connection refused)", e.getMessage());
+    assertEquals(
+        "the directory at test:389 has not answered for 5 s, longer than a crawl waits for it to"
+            + " come back (connection refused)",
+        e.getMessage());
     assertEquals(5_000 * MS, clock.now - began, "waited exactly the budget");
-    assertEquals(true, clock.waits.stream().allMatch(w -> w <= Reconnection.LONGEST_WAIT_NANOS), clock.waits::toString);
+    assertEquals(
+        true,
+        clock.waits.stream().allMatch(w -> w <= Reconnection.LONGEST_WAIT_NANOS),
+        clock.waits::toString);
     // The budget is the directory's, not one caller's: a second worker now gets one try, no wait.
     int before = clock.waits.size();
     assertThrows(DirectoryUnreachableException.class, reconnection::open);
@@ -99,7 +107,8 @@ class ReconnectionTest {
       results.add(refused());
     }
     results.add(connection);
-    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(1), "test:389", clock);
+    Reconnection reconnection =
+        new Reconnection(answers(results), () -> false, Duration.ofSeconds(1), "test:389", clock);
     assertSame(connection, reconnection.open());
     assertSame(connection, reconnection.open());
   }
@@ -107,8 +116,10 @@ class ReconnectionTest {
   @Test
   void aRefusedBind_isThrownAtOnce() {
     FakeClock clock = new FakeClock();
-    Deque<Object> results = new ArrayDeque<>(List.of(new LDAPException(ResultCode.INVALID_CREDENTIALS, "no")));
-    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ofSeconds(60), "test:389", clock);
+    Deque<Object> results =
+        new ArrayDeque<>(List.of(new LDAPException(ResultCode.INVALID_CREDENTIALS, "no")));
+    Reconnection reconnection =
+        new Reconnection(answers(results), () -> false, Duration.ofSeconds(60), "test:389", clock);
     LDAPException e = assertThrows(LDAPException.class, reconnection::open);
     assertEquals(ResultCode.INVALID_CREDENTIALS, e.getResultCode());
     assertEquals(List.of(), clock.waits);
@@ -118,7 +129,8 @@ class ReconnectionTest {
   void aZeroBudget_failsAtTheFirstRefusal() {
     FakeClock clock = new FakeClock();
     Deque<Object> results = new ArrayDeque<>(List.of(refused()));
-    Reconnection reconnection = new Reconnection(answers(results), () -> false, Duration.ZERO, "test:389", clock);
+    Reconnection reconnection =
+        new Reconnection(answers(results), () -> false, Duration.ZERO, "test:389", clock);
     assertThrows(DirectoryUnreachableException.class, reconnection::open);
     assertEquals(List.of(), clock.waits);
   }

@@ -24,21 +24,23 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A throw-away Samba Active Directory domain controller for integration tests (Debian's {@code
- * samba-ad-dc}): a fresh domain provisioned into a temporary directory, nothing written to
- * {@code /etc}, {@code /var} or {@code /run}, run as a child process in the foreground, and stopped
- * by {@link #close()}.
+ * samba-ad-dc}): a fresh domain provisioned into a temporary directory, nothing written to {@code
+ * /etc}, {@code /var} or {@code /run}, run as a child process in the foreground, and stopped by
+ * {@link #close()}.
  *
  * <h2>Reaching it</h2>
+ *
  * Samba's LDAP port cannot be moved from 389, and the host's 389 may be taken (or another test's).
  * So the server binds no TCP port at all ({@code interfaces} names a loopback address no interface
  * has) and serves LDAP on its {@code ldapi} Unix socket in the temporary directory; a {@link
  * UnixSocketForwarder} carries a free loopback TCP port to it. Several instances can run side by
- * side, with no network namespace (which would need privileges the JVM could not reach into
- * without one more forwarder) and no address added to {@code lo} (Samba binds only an address an
- * interface has: {@code interfaces = 127.0.0.2} finds "no network interfaces"). Simple binds over plain LDAP are allowed
- * ({@code ldap server require strong auth = no}, which provisioning leaves out).
+ * side, with no network namespace (which would need privileges the JVM could not reach into without
+ * one more forwarder) and no address added to {@code lo} (Samba binds only an address an interface
+ * has: {@code interfaces = 127.0.0.2} finds "no network interfaces"). Simple binds over plain LDAP
+ * are allowed ({@code ldap server require strong auth = no}, which provisioning leaves out).
  *
  * <h2>Stopping</h2>
+ *
  * Samba runs with {@code -i}: it ends when its standard input closes, so even a test JVM killed
  * outright leaves no server behind. {@link #close()} closes that input, waits, and only then
  * signals the process and any child it has.
@@ -48,27 +50,40 @@ import java.util.concurrent.TimeoutException;
 public final class SambaAd implements AutoCloseable {
   public static final Path SAMBA = Path.of("/usr/sbin/samba");
   public static final Path SAMBA_TOOL = Path.of("/usr/bin/samba-tool");
-  /** What {@code samba-tool domain provision} reads its templates from (package samba-ad-provision). */
+
+  /**
+   * What {@code samba-tool domain provision} reads its templates from (package samba-ad-provision).
+   */
   public static final Path PROVISION_TEMPLATES = Path.of("/usr/share/samba/setup");
+
   public static final String REALM = "CORP.EXAMPLE.COM";
   public static final String DOMAIN = "CORP";
   public static final String DOMAIN_DN = "DC=corp,DC=example,DC=com";
   public static final String ADMIN_DN = "CN=Administrator,CN=Users," + DOMAIN_DN;
+
   /** Meets the domain's password policy. */
   public static final String ADMIN_PASSWORD = "Admin-secret-1";
+
   /** The loopback address Samba is told to bind: none of the host's, so it binds no TCP port. */
   private static final String NO_INTERFACE = "127.0.0.254/32";
+
   private static final Duration PROVISION_LIMIT = Duration.ofMinutes(3);
   private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
   private final Path dir;
   private final Process process;
   private final UnixSocketForwarder forwarder;
+
   /** How long provisioning and starting took, for the record. */
   public final Duration provisionTime;
+
   public final Duration startTime;
 
-  private SambaAd(Path dir, Process process, UnixSocketForwarder forwarder, Duration provisionTime,
+  private SambaAd(
+      Path dir,
+      Process process,
+      UnixSocketForwarder forwarder,
+      Duration provisionTime,
       Duration startTime) {
     this.dir = dir;
     this.process = process;
@@ -79,22 +94,29 @@ public final class SambaAd implements AutoCloseable {
 
   /** Whether Samba's AD DC and its provisioning templates are installed here. */
   public static boolean installed() {
-    return Files.isExecutable(SAMBA) && Files.isExecutable(SAMBA_TOOL) && Files.isDirectory(PROVISION_TEMPLATES);
+    return Files.isExecutable(SAMBA)
+        && Files.isExecutable(SAMBA_TOOL)
+        && Files.isDirectory(PROVISION_TEMPLATES);
   }
 
   /**
-   * Why no domain can be provisioned here, or {@code null} if one can: Samba must be installed,
-   * and this process root ({@code samba-tool domain provision} chowns the sysvol share's files and
+   * Why no domain can be provisioned here, or {@code null} if one can: Samba must be installed, and
+   * this process root ({@code samba-tool domain provision} chowns the sysvol share's files and
    * fails otherwise, "Unable to chown a file on your filesystem").
    */
   public static String unavailableBecause() {
     if (!installed()) {
-      return "samba-ad-dc is not installed here (apt-get install samba-ad-dc samba-ad-provision; CI installs it)";
+      return "samba-ad-dc is not installed here (apt-get install samba-ad-dc samba-ad-provision; CI"
+          + " installs it)";
     }
     try {
-      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // the owner of /proc/self is this process's user
+      Object uid =
+          Files.getAttribute(
+              Path.of("/proc/self"), "unix:uid"); // the owner of /proc/self is this process's user
       if (!Integer.valueOf(0).equals(uid)) {
-        return "provisioning a Samba domain needs root (it chowns the sysvol share), and this is uid " + uid;
+        return "provisioning a Samba domain needs root (it chowns the sysvol share), and this is"
+            + " uid "
+            + uid;
       }
     } catch (IOException | UnsupportedOperationException e) {
       return "cannot tell whether this is root (" + e + "): provisioning a Samba domain needs it";
@@ -116,13 +138,18 @@ public final class SambaAd implements AutoCloseable {
     Path conf = configure(dir);
     begin = System.nanoTime();
     Path log = dir.resolve("samba.log");
-    Process process = new ProcessBuilder(SAMBA.toString(), "-i", "-M", "single", "-d", "1", "-s", conf.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(SAMBA.toString(), "-i", "-M", "single", "-d", "1", "-s", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     UnixSocketForwarder forwarder = null;
     try {
       awaitSocket(process, dir.resolve("private/ldapi"), log);
       forwarder = UnixSocketForwarder.to(dir.resolve("private/ldapi"));
-      SambaAd samba = new SambaAd(dir, process, forwarder, provisioned, Duration.ofNanos(System.nanoTime() - begin));
+      SambaAd samba =
+          new SambaAd(
+              dir, process, forwarder, provisioned, Duration.ofNanos(System.nanoTime() - begin));
       samba.awaitRootDse(log);
       return samba;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -136,20 +163,39 @@ public final class SambaAd implements AutoCloseable {
 
   private static void provision(Path dir) throws IOException, InterruptedException {
     Path log = dir.resolve("provision.log");
-    // The host name is fixed: the machine's may be too long for a NetBIOS name, or clash with the realm.
-    Process provision = new ProcessBuilder(SAMBA_TOOL.toString(), "domain", "provision",
-        "--realm=" + REALM, "--domain=" + DOMAIN, "--adminpass=" + ADMIN_PASSWORD, "--server-role=dc",
-        "--dns-backend=NONE", "--backend-store=mdb", "--host-name=dc1", "--option=netbios name = DC1",
-        "--option=interfaces = " + NO_INTERFACE, "--option=bind interfaces only = yes",
-        "--targetdir=" + dir)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-        .start();
+    // The host name is fixed: the machine's may be too long for a NetBIOS name, or clash with the
+    // realm.
+    Process provision =
+        new ProcessBuilder(
+                SAMBA_TOOL.toString(),
+                "domain",
+                "provision",
+                "--realm=" + REALM,
+                "--domain=" + DOMAIN,
+                "--adminpass=" + ADMIN_PASSWORD,
+                "--server-role=dc",
+                "--dns-backend=NONE",
+                "--backend-store=mdb",
+                "--host-name=dc1",
+                "--option=netbios name = DC1",
+                "--option=interfaces = " + NO_INTERFACE,
+                "--option=bind interfaces only = yes",
+                "--targetdir=" + dir)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+            .start();
     if (!provision.waitFor(PROVISION_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
       stop(provision);
-      throw new IOException("samba-tool domain provision did not finish within " + PROVISION_LIMIT + ":\n" + tail(log));
+      throw new IOException(
+          "samba-tool domain provision did not finish within "
+              + PROVISION_LIMIT
+              + ":\n"
+              + tail(log));
     }
     if (provision.exitValue() != 0) {
-      throw new IOException("samba-tool domain provision exited with " + provision.exitValue() + ":\n" + tail(log));
+      throw new IOException(
+          "samba-tool domain provision exited with " + provision.exitValue() + ":\n" + tail(log));
     }
   }
 
@@ -166,33 +212,38 @@ public final class SambaAd implements AutoCloseable {
       Files.createDirectories(dir.resolve(sub));
     }
     Path conf = dir.resolve("etc/smb.conf");
-    Files.writeString(conf, String.join("\n",
-        "[global]",
-        "netbios name = DC1",
-        "realm = " + REALM,
-        "workgroup = " + DOMAIN,
-        "server role = active directory domain controller",
-        "server services = ldap",
-        "interfaces = " + NO_INTERFACE,
-        "bind interfaces only = yes",
-        "ldap server require strong auth = no",
-        "private dir = " + dir.resolve("private"),
-        "state directory = " + dir.resolve("state"),
-        "cache directory = " + dir.resolve("cache"),
-        "lock directory = " + dir,
-        "pid directory = " + dir.resolve("pid"),
-        "ncalrpc dir = " + dir.resolve("ncalrpc"),
-        "winbindd socket directory = " + dir.resolve("winbindd"),
-        "binddns dir = " + dir.resolve("bind-dns"),
-        "log file = " + dir.resolve("log.samba"),
-        "ldb:nosync = true",
-        "dsdb:schema update allowed = true", // for index()
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "[global]",
+            "netbios name = DC1",
+            "realm = " + REALM,
+            "workgroup = " + DOMAIN,
+            "server role = active directory domain controller",
+            "server services = ldap",
+            "interfaces = " + NO_INTERFACE,
+            "bind interfaces only = yes",
+            "ldap server require strong auth = no",
+            "private dir = " + dir.resolve("private"),
+            "state directory = " + dir.resolve("state"),
+            "cache directory = " + dir.resolve("cache"),
+            "lock directory = " + dir,
+            "pid directory = " + dir.resolve("pid"),
+            "ncalrpc dir = " + dir.resolve("ncalrpc"),
+            "winbindd socket directory = " + dir.resolve("winbindd"),
+            "binddns dir = " + dir.resolve("bind-dns"),
+            "log file = " + dir.resolve("log.samba"),
+            "ldb:nosync = true",
+            "dsdb:schema update allowed = true", // for index()
+            ""),
+        StandardCharsets.UTF_8);
     return conf;
   }
 
   /** Waits until the ldapi socket accepts a connection, Samba ends, or the limit passes. */
-  private static void awaitSocket(Process process, Path socket, Path log) throws IOException, InterruptedException {
+  private static void awaitSocket(Process process, Path socket, Path log)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + START_LIMIT.toNanos();
     while (true) {
       if (Files.exists(socket)) {
@@ -205,10 +256,12 @@ public final class SambaAd implements AutoCloseable {
       }
       // Not a sleep: returns at once if Samba ended, which fails the start with its log.
       if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
-        throw new IOException("samba exited with " + process.exitValue() + " before serving LDAP:\n" + tail(log));
+        throw new IOException(
+            "samba exited with " + process.exitValue() + " before serving LDAP:\n" + tail(log));
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IOException("samba did not serve LDAP on " + socket + " within " + START_LIMIT + ":\n" + tail(log));
+        throw new IOException(
+            "samba did not serve LDAP on " + socket + " within " + START_LIMIT + ":\n" + tail(log));
       }
     }
   }
@@ -229,7 +282,8 @@ public final class SambaAd implements AutoCloseable {
         throw new IOException("samba exited with " + process.exitValue() + ":\n" + tail(log));
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IOException("samba did not answer LDAP within " + START_LIMIT + ":\n" + tail(log));
+        throw new IOException(
+            "samba did not answer LDAP within " + START_LIMIT + ":\n" + tail(log));
       }
     }
   }
@@ -256,8 +310,8 @@ public final class SambaAd implements AutoCloseable {
       String dn = "CN=" + schemaCn + ",CN=Schema,CN=Configuration," + DOMAIN_DN;
       String flags = admin.getEntry(dn, "searchFlags").getAttributeValue("searchFlags");
       int indexed = (flags == null ? 0 : Integer.parseInt(flags)) | 1; // fATTINDEX
-      admin.modify(dn, new Modification(ModificationType.REPLACE,
-          "searchFlags", Integer.toString(indexed)));
+      admin.modify(
+          dn, new Modification(ModificationType.REPLACE, "searchFlags", Integer.toString(indexed)));
     }
   }
 

@@ -38,12 +38,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Against a real Active Directory-compatible server: a Samba AD DC provisioned for the test (see
- * {@link SambaAd}), holding {@link AdChart} (about 5,000 {@code user} objects: a manager with
- * 2,000 direct reports, a deleted manager, a manager cycle, disabled accounts), and checked
- * against the chart's truth. Reached directly (Samba sends every value and every entry) and
- * through {@link AdLimitsProxy} (AD's MaxValRange of 1,500 and MaxPageSize of 1,000, which Samba
- * publishes but does not enforce); with the {@code directReports} back-link found in the root DSE,
- * and with it hidden (the crawl then asks by {@code manager}).
+ * {@link SambaAd}), holding {@link AdChart} (about 5,000 {@code user} objects: a manager with 2,000
+ * direct reports, a deleted manager, a manager cycle, disabled accounts), and checked against the
+ * chart's truth. Reached directly (Samba sends every value and every entry) and through {@link
+ * AdLimitsProxy} (AD's MaxValRange of 1,500 and MaxPageSize of 1,000, which Samba publishes but
+ * does not enforce); with the {@code directReports} back-link found in the root DSE, and with it
+ * hidden (the crawl then asks by {@code manager}).
  *
  * <p>Runs wherever {@code samba-ad-dc} is installed; on CI ({@code CI=true}) a missing Samba fails
  * instead of skipping, since {@code .ci/run} installs it. {@code -Dcrawler.samba.people=N} changes
@@ -51,26 +51,31 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SambaAdIntegrationTest {
   private static final int PEOPLE = Integer.getInteger("crawler.samba.people", 5_000);
+
   /**
-   * Whether Samba indexes {@code manager}, as it does not when provisioned. Unindexed, each
-   * {@code (|(manager=a)(manager=b)...)} query of the crawl reads every entry (issue 25, §4: 11.9 s
-   * for 400 terms), and a crawl with the back-link off ends FAILED or runs past the test's timeout;
+   * Whether Samba indexes {@code manager}, as it does not when provisioned. Unindexed, each {@code
+   * (|(manager=a)(manager=b)...)} query of the crawl reads every entry (issue 25, §4: 11.9 s for
+   * 400 terms), and a crawl with the back-link off ends FAILED or runs past the test's timeout;
    * that is for §4 and the Samba benchmark. These tests check what is found, so they index it:
    * {@code -Dcrawler.samba.indexManager=false} runs them on Samba as it ships.
    */
   private static final boolean INDEX_MANAGER =
       Boolean.parseBoolean(System.getProperty("crawler.samba.indexManager", "true"));
-  /** Limits that cut nothing: the proxy only hides the back-link. */
-  private static final AdLimitsProxy.Limits NO_LIMITS = new AdLimitsProxy.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, true);
 
-  @TempDir
-  static Path dir;
+  /** Limits that cut nothing: the proxy only hides the back-link. */
+  private static final AdLimitsProxy.Limits NO_LIMITS =
+      new AdLimitsProxy.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, true);
+
+  @TempDir static Path dir;
   private static SambaAd samba;
   private static AdChart chart;
+
   /** AD's limits in front of Samba, the back-link announced. */
   private static AdLimitsProxy adLimits;
+
   /** AD's limits in front of Samba, the back-link hidden. */
   private static AdLimitsProxy adLimitsNoBackLink;
+
   /** Samba as it answers, the back-link hidden. */
   private static AdLimitsProxy noBackLink;
 
@@ -79,7 +84,10 @@ class SambaAdIntegrationTest {
   static void startSamba() throws Exception {
     boolean onCi = "true".equals(System.getenv("CI"));
     if (onCi) {
-      assertEquals(null, SambaAd.unavailableBecause(), "on CI, where .ci/run installs samba-ad-dc and runs as root");
+      assertEquals(
+          null,
+          SambaAd.unavailableBecause(),
+          "on CI, where .ci/run installs samba-ad-dc and runs as root");
     }
     if (SambaAd.unavailableBecause() != null) {
       return; // each test is then reported as skipped, with the reason (see requireSamba)
@@ -91,16 +99,28 @@ class SambaAdIntegrationTest {
     chart = AdChart.of(PEOPLE);
     chart.writeTruth(dir.resolve("truth.tsv"));
     Duration load = samba.load(chart.changes());
-    adLimits = AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
-    adLimitsNoBackLink = AdLimitsProxy.start("127.0.0.1", samba.port(),
-        AdLimitsProxy.Limits.ACTIVE_DIRECTORY.hidingActiveDirectory(true));
+    adLimits =
+        AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
+    adLimitsNoBackLink =
+        AdLimitsProxy.start(
+            "127.0.0.1",
+            samba.port(),
+            AdLimitsProxy.Limits.ACTIVE_DIRECTORY.hidingActiveDirectory(true));
     noBackLink = AdLimitsProxy.start("127.0.0.1", samba.port(), NO_LIMITS);
-    System.out.printf("samba: provisioned in %s, started in %s; %d people (%d changes) loaded over LDAP in %s; "
-            + "samba's cpu so far %s%n", samba.provisionTime, samba.startTime, chart.people().size(),
-        chart.changes().size(), load, samba.cpuTime());
+    System.out.printf(
+        "samba: provisioned in %s, started in %s; %d people (%d changes) loaded over LDAP in %s; "
+            + "samba's cpu so far %s%n",
+        samba.provisionTime,
+        samba.startTime,
+        chart.people().size(),
+        chart.changes().size(),
+        load,
+        samba.cpuTime());
   }
 
-  /** Per test, so that a machine without Samba reports every test skipped and why, not zero tests. */
+  /**
+   * Per test, so that a machine without Samba reports every test skipped and why, not zero tests.
+   */
   @BeforeEach
   void requireSamba() {
     assumeTrue(samba != null, () -> "skipped: " + SambaAd.unavailableBecause());
@@ -131,7 +151,8 @@ class SambaAdIntegrationTest {
     // but the proxies that hide AD's capability from the root DSE would get inetOrgPerson and uid.
     return LdapSettings.builder("127.0.0.1", port, AdChart.BASE_DN)
         .bind(SambaAd.ADMIN_DN, SambaAd.ADMIN_PASSWORD.toCharArray())
-        .schema(AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager").build();
+        .schema(AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager")
+        .build();
   }
 
   private static int port(Via via, boolean backLink) {
@@ -141,7 +162,9 @@ class SambaAdIntegrationTest {
     return backLink ? adLimits.port() : adLimitsNoBackLink.port();
   }
 
-  /** The uids a crawl from the root visited, each with how often; fails unless it ended COMPLETE. */
+  /**
+   * The uids a crawl from the root visited, each with how often; fails unless it ended COMPLETE.
+   */
   private static Map<String, Integer> crawl(int port, int workers, String what) throws Exception {
     OrgChartSource source = OrgChartSource.of(settings(port));
     Map<String, Integer> seen = new ConcurrentHashMap<>();
@@ -151,12 +174,19 @@ class SambaAdIntegrationTest {
     if (workers > 0) {
       crawler.workers(workers);
     }
-    try (Crawl<Person> crawl = crawler.start(source.findRoot(AdChart.ROOT),
-        v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
+    try (Crawl<Person> crawl =
+        crawler.start(
+            source.findRoot(AdChart.ROOT), v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
       report = crawl.await();
     }
-    System.out.printf("crawl %s: %s, %d people in %s, %d operations, %d entries read%n", what, report.outcome(),
-        seen.size(), Duration.ofNanos(System.nanoTime() - begin), source.operations(), source.entriesRead());
+    System.out.printf(
+        "crawl %s: %s, %d people in %s, %d operations, %d entries read%n",
+        what,
+        report.outcome(),
+        seen.size(),
+        Duration.ofNanos(System.nanoTime() - begin),
+        source.operations(),
+        source.entriesRead());
     assertEquals(Outcome.COMPLETE, report.outcome(), () -> what + ": " + report.errors());
     return seen;
   }
@@ -169,43 +199,70 @@ class SambaAdIntegrationTest {
     Set<String> extra = new TreeSet<>(seen.keySet());
     extra.removeAll(reachable);
     long bigTeam = seen.keySet().stream().filter(uid -> uid.matches("big\\d{4}")).count();
-    assertTrue(missing.isEmpty() && extra.isEmpty(), () -> what + ": " + seen.size() + " people of "
-        + reachable.size() + " reachable, " + bigTeam + " of " + AdChart.BIG_TEAM + " in " + AdChart.BIG_BOSS
-        + "'s team; missing " + sample(missing) + "; not reachable but visited " + sample(extra));
-    Map<String, Integer> twice = seen.entrySet().stream().filter(e -> e.getValue() != 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    assertTrue(
+        missing.isEmpty() && extra.isEmpty(),
+        () ->
+            what
+                + ": "
+                + seen.size()
+                + " people of "
+                + reachable.size()
+                + " reachable, "
+                + bigTeam
+                + " of "
+                + AdChart.BIG_TEAM
+                + " in "
+                + AdChart.BIG_BOSS
+                + "'s team; missing "
+                + sample(missing)
+                + "; not reachable but visited "
+                + sample(extra));
+    Map<String, Integer> twice =
+        seen.entrySet().stream()
+            .filter(e -> e.getValue() != 1)
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     assertTrue(twice.isEmpty(), () -> what + ": visited more than once: " + twice);
   }
 
   private static String sample(Set<String> uids) {
-    return uids.size() <= 10 ? uids.toString() : uids.stream().limit(10).toList() + " and " + (uids.size() - 10) + " more";
+    return uids.size() <= 10
+        ? uids.toString()
+        : uids.stream().limit(10).toList() + " and " + (uids.size() - 10) + " more";
   }
 
   @ParameterizedTest(name = "{0}, back-link found: {1}, workers: {2} (0 = default)")
   @CsvSource({
-      "SAMBA, true, 1",
-      "SAMBA, true, 0",
-      "SAMBA, false, 1",
-      "SAMBA, false, 0",
-      "AD_LIMITS, false, 1",
-      "AD_LIMITS, false, 0"})
+    "SAMBA, true, 1",
+    "SAMBA, true, 0",
+    "SAMBA, false, 1",
+    "SAMBA, false, 0",
+    "AD_LIMITS, false, 1",
+    "AD_LIMITS, false, 0"
+  })
   void crawl_visitsEveryoneReachable_once(Via via, boolean backLink, int workers) throws Exception {
-    String what = via + (backLink ? ", back-link" : ", no back-link") + ", workers " + (workers == 0 ? "default" : workers);
+    String what =
+        via
+            + (backLink ? ", back-link" : ", no back-link")
+            + ", workers "
+            + (workers == 0 ? "default" : workers);
     assertEveryoneReachableOnce(crawl(port(via, backLink), workers, what), what);
   }
 
   /**
    * Issue 25, §1: through AD's limits, {@code bigboss}'s 2,000 reports come as {@code
-   * directReports;range=0-1499}, and a crawl that reads {@code directReports} alone loses the
-   * whole team (and ends COMPLETE). Fails until ranged values are read (branch {@code ldap-range}).
+   * directReports;range=0-1499}, and a crawl that reads {@code directReports} alone loses the whole
+   * team (and ends COMPLETE). Fails until ranged values are read (branch {@code ldap-range}).
    */
-  @ParameterizedTest(name = "AD_LIMITS, back-link found, workers: {0} (0 = default): ranged directReports")
+  @ParameterizedTest(
+      name = "AD_LIMITS, back-link found, workers: {0} (0 = default): ranged directReports")
   @CsvSource({"1", "0"})
   void adLimits_rangedDirectReports_visitsEveryoneReachable_once(int workers) throws Exception {
     long ranged = adLimits.rangedAnswers();
     String what = "AD_LIMITS, back-link, workers " + (workers == 0 ? "default" : workers);
     Map<String, Integer> seen = crawl(adLimits.port(), workers, what);
-    assertTrue(adLimits.rangedAnswers() > ranged, "the proxy cut no directReports: this test proves nothing");
+    assertTrue(
+        adLimits.rangedAnswers() > ranged,
+        "the proxy cut no directReports: this test proves nothing");
     assertEveryoneReachableOnce(seen, what);
   }
 
@@ -219,8 +276,14 @@ class SambaAdIntegrationTest {
     Map<String, String> managerOf = new HashMap<>();
     Map<String, String> uidOf = new HashMap<>();
     try (LDAPConnection c = samba.admin()) {
-      for (SearchResultEntry e : c.search(AdChart.BASE_DN, SearchScope.SUB,
-          AdChart.PERSON_FILTER, AdChart.UID_ATTRIBUTE, "manager").getSearchEntries()) {
+      for (SearchResultEntry e :
+          c.search(
+                  AdChart.BASE_DN,
+                  SearchScope.SUB,
+                  AdChart.PERSON_FILTER,
+                  AdChart.UID_ATTRIBUTE,
+                  "manager")
+              .getSearchEntries()) {
         String uid = e.getAttributeValue(AdChart.UID_ATTRIBUTE);
         uidOf.put(e.getParsedDN().toNormalizedString(), uid);
         String manager = e.getAttributeValue("manager");
@@ -228,20 +291,26 @@ class SambaAdIntegrationTest {
           managerOf.put(uid, new DN(manager).toNormalizedString());
         }
       }
-      assertEquals(AdChart.BIG_TEAM,
-          c.getEntry(AdChart.dn(AdChart.BIG_BOSS), "directReports").getAttributeValues("directReports").length);
+      assertEquals(
+          AdChart.BIG_TEAM,
+          c.getEntry(AdChart.dn(AdChart.BIG_BOSS), "directReports")
+              .getAttributeValues("directReports")
+              .length);
     }
-    assertEquals(chart.people().keySet(), new HashSet<>(uidOf.values()), "the people under the base");
+    assertEquals(
+        chart.people().keySet(), new HashSet<>(uidOf.values()), "the people under the base");
     for (int i = 1; i <= 5; i++) {
-      assertEquals(null, managerOf.get("gone-r" + i), "AD drops manager when the manager is deleted");
+      assertEquals(
+          null, managerOf.get("gone-r" + i), "AD drops manager when the manager is deleted");
     }
     Map<String, List<String>> reports = new HashMap<>();
-    managerOf.forEach((uid, managerDn) -> {
-      String manager = uidOf.get(managerDn);
-      if (manager != null) {
-        reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(uid);
-      }
-    });
+    managerOf.forEach(
+        (uid, managerDn) -> {
+          String manager = uidOf.get(managerDn);
+          if (manager != null) {
+            reports.computeIfAbsent(manager, k -> new ArrayList<>()).add(uid);
+          }
+        });
     Set<String> reached = new HashSet<>();
     Deque<String> next = new ArrayDeque<>(List.of(AdChart.ROOT));
     while (!next.isEmpty()) {

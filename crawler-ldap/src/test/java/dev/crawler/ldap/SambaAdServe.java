@@ -7,13 +7,14 @@ import java.time.Duration;
 
 /**
  * Serves {@link AdChart} from a fresh {@link SambaAd} behind {@link AdLimitsProxy} with Active
- * Directory's limits (MaxValRange 1,500, MaxPageSize 1,000), for {@code crawler-bench/samba-ad-bench}
- * (issue 25, §4): a main class, not a test. Samba is left as it ships: {@code manager} is not
- * indexed, so each {@code (manager=...)} term of a query reads every user.
+ * Directory's limits (MaxValRange 1,500, MaxPageSize 1,000), for {@code
+ * crawler-bench/samba-ad-bench} (issue 25, §4): a main class, not a test. Samba is left as it
+ * ships: {@code manager} is not indexed, so each {@code (manager=...)} term of a query reads every
+ * user.
  *
- * <p>Arguments: {@code PEOPLE DIR [--index-manager]}. Prints {@code LOADED ...} and then
- * {@code PORT n} (the proxy's loopback port) on standard output, serves until its standard input
- * closes, then stops Samba. Runs on the main thread alone.
+ * <p>Arguments: {@code PEOPLE DIR [--index-manager]}. Prints {@code LOADED ...} and then {@code
+ * PORT n} (the proxy's loopback port) on standard output, serves until its standard input closes,
+ * then stops Samba. Runs on the main thread alone.
  */
 public final class SambaAdServe {
   private SambaAdServe() {}
@@ -39,10 +40,18 @@ public final class SambaAdServe {
       AdChart chart = AdChart.of(people);
       chart.writeTruth(dir.resolve("truth.tsv"));
       Duration load = samba.load(chart.changes());
-      try (AdLimitsProxy proxy = AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY)) {
-        System.out.printf("LOADED samba provisioned in %s, started in %s; %d people (%d reachable from %s), "
-                + "%d changes over LDAP in %s; manager indexed: %s%n", samba.provisionTime, samba.startTime,
-            chart.people().size(), chart.reachable().size(), AdChart.ROOT, chart.changes().size(), load,
+      try (AdLimitsProxy proxy =
+          AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY)) {
+        System.out.printf(
+            "LOADED samba provisioned in %s, started in %s; %d people (%d reachable from %s), "
+                + "%d changes over LDAP in %s; manager indexed: %s%n",
+            samba.provisionTime,
+            samba.startTime,
+            chart.people().size(),
+            chart.reachable().size(),
+            AdChart.ROOT,
+            chart.changes().size(),
+            load,
             indexManager);
         System.out.println("PORT " + proxy.port());
         System.out.flush();

@@ -32,15 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Against a real OpenLDAP slapd with a size limit for the crawling account. Runs wherever slapd is
- * installed; on CI ({@code CI=true}) a missing slapd fails instead of skipping, since
- * {@code .ci/run} installs it.
+ * installed; on CI ({@code CI=true}) a missing slapd fails instead of skipping, since {@code
+ * .ci/run} installs it.
  */
 class SlapdIntegrationTest {
   private static final int SIZE_LIMIT = 100;
-  private static final DemoDirectory.Options CHART = new DemoDirectory.Options(3_000, 11, SIZE_LIMIT, Duration.ZERO, true);
+  private static final DemoDirectory.Options CHART =
+      new DemoDirectory.Options(3_000, 11, SIZE_LIMIT, Duration.ZERO, true);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static Slapd slapd;
   private static final List<DemoPerson> people = new ArrayList<>();
 
@@ -65,10 +65,14 @@ class SlapdIntegrationTest {
     slapd.load(entries);
   }
 
-  /** Per test, so that a machine without slapd reports every test skipped and why, not zero tests. */
+  /**
+   * Per test, so that a machine without slapd reports every test skipped and why, not zero tests.
+   */
   @BeforeEach
   void requireSlapd() {
-    assumeTrue(slapd != null, "skipped: slapd is not installed here (apt-get install slapd ldap-utils; CI installs it)");
+    assumeTrue(
+        slapd != null,
+        "skipped: slapd is not installed here (apt-get install slapd ldap-utils; CI installs it)");
   }
 
   @AfterAll
@@ -80,14 +84,23 @@ class SlapdIntegrationTest {
 
   private static LdapSettings settings() {
     return LdapSettings.builder("127.0.0.1", slapd.port, DemoDirectory.BASE_DN)
-        .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray()).build();
+        .bind(Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD.toCharArray())
+        .build();
   }
 
   @Test
   void oneBigSearch_hitsTheSizeLimit() throws Exception {
-    try (LDAPConnection c = new LDAPConnection("127.0.0.1", slapd.port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
-      LDAPSearchException e = assertThrows(LDAPSearchException.class,
-          () -> c.search(DemoDirectory.BASE_DN, SearchScope.SUB, "(objectClass=inetOrgPerson)", "uid"));
+    try (LDAPConnection c =
+        new LDAPConnection("127.0.0.1", slapd.port, Slapd.CRAWLER_DN, Slapd.CRAWLER_PASSWORD)) {
+      LDAPSearchException e =
+          assertThrows(
+              LDAPSearchException.class,
+              () ->
+                  c.search(
+                      DemoDirectory.BASE_DN,
+                      SearchScope.SUB,
+                      "(objectClass=inetOrgPerson)",
+                      "uid"));
       assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
     }
   }
@@ -97,8 +110,11 @@ class SlapdIntegrationTest {
     OrgChartSource source = OrgChartSource.of(settings().toBuilder().batchSize(50).build());
     VisitLog<Person, String> log = new VisitLog<>(Person::uid);
     CrawlReport<Person> report;
-    try (Crawl<Person> crawl = Crawler.over(source).workers(8).distinctBy(Person::key)
-        .start(source.findRoot("ceo"), log)) {
+    try (Crawl<Person> crawl =
+        Crawler.over(source)
+            .workers(8)
+            .distinctBy(Person::key)
+            .start(source.findRoot("ceo"), log)) {
       report = crawl.await();
     }
     assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());

@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,6 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SlowDirectoryTest {
   private static final String BASE = "ou=people,dc=example,dc=com";
+
   /** A manager whose reports' query is never answered while the test runs. */
   private static final String SLOW = "uid=b1," + BASE;
 
@@ -46,27 +46,35 @@ class SlowDirectoryTest {
   /** ceo over a and b; a over a1; b over b1; b1 over b1x and b1y. */
   private void start(boolean slow) throws Exception {
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
-    config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default", InetAddress.getByName("127.0.0.1"),
-        0, null));
+    config.setListenerConfigs(
+        InMemoryListenerConfig.createLDAPConfig(
+            "default", InetAddress.getByName("127.0.0.1"), 0, null));
     config.addAdditionalBindCredentials("cn=crawler", "secret");
-    config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
-      @Override
-      public void processSimpleBindRequest(InMemoryInterceptedSimpleBindRequest request) {
-        binds.incrementAndGet();
-      }
-
-      @Override
-      public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
-        if (slow && request.getRequest().getFilter().toString().toLowerCase(Locale.ROOT)
-            .contains("manager=" + SLOW)) {
-          try {
-            end.await(); // never answered while the test runs: the client's timeout ends the wait
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    config.addInMemoryOperationInterceptor(
+        new InMemoryOperationInterceptor() {
+          @Override
+          public void processSimpleBindRequest(InMemoryInterceptedSimpleBindRequest request) {
+            binds.incrementAndGet();
           }
-        }
-      }
-    });
+
+          @Override
+          public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
+            if (slow
+                && request
+                    .getRequest()
+                    .getFilter()
+                    .toString()
+                    .toLowerCase(Locale.ROOT)
+                    .contains("manager=" + SLOW)) {
+              try {
+                end.await(); // never answered while the test runs: the client's timeout ends the
+                // wait
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        });
     server = new InMemoryDirectoryServer(config);
     server.add("dn: dc=example,dc=com", "objectClass: domain", "dc: example");
     server.add("dn: " + BASE, "objectClass: organizationalUnit", "ou: people");
@@ -81,7 +89,12 @@ class SlowDirectoryTest {
   }
 
   private void person(String uid, String manager) throws Exception {
-    server.add("dn: uid=" + uid + "," + BASE, "objectClass: inetOrgPerson", "uid: " + uid, "cn: " + uid, "sn: " + uid,
+    server.add(
+        "dn: uid=" + uid + "," + BASE,
+        "objectClass: inetOrgPerson",
+        "uid: " + uid,
+        "cn: " + uid,
+        "sn: " + uid,
         manager == null ? "description: top" : "manager: uid=" + manager + "," + BASE);
   }
 
@@ -97,16 +110,18 @@ class SlowDirectoryTest {
     return LdapSettings.builder("127.0.0.1", server.getListenPort(), BASE)
         .bind("cn=crawler", "secret".toCharArray())
         .schema("(objectClass=inetOrgPerson)", "uid", "manager")
-        .timeouts(Duration.ofSeconds(5), responseTimeout).build();
+        .timeouts(Duration.ofSeconds(5), responseTimeout)
+        .build();
   }
 
-  private static CrawlReport<Person> crawl(OrgChartSource source, String root, int workers, Map<String, Integer> seen)
-      throws Exception {
+  private static CrawlReport<Person> crawl(
+      OrgChartSource source, String root, int workers, Map<String, Integer> seen) throws Exception {
     Crawler<Person, LdapSession> crawler = Crawler.over(source).distinctBy(Person::key);
     if (workers > 0) {
       crawler.workers(workers);
     }
-    try (Crawl<Person> crawl = crawler.start(source.findRoot(root), v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
+    try (Crawl<Person> crawl =
+        crawler.start(source.findRoot(root), v -> seen.merge(v.node().uid(), 1, Integer::sum))) {
       return crawl.await();
     }
   }
@@ -125,15 +140,16 @@ class SlowDirectoryTest {
     assertEquals(Outcome.PARTIAL, report.outcome(), () -> report.failure() + " " + report.errors());
     assertEquals(1, report.errors().size(), () -> report.errors().toString());
     assertEquals("b", report.errors().get(0).branch().uid(), "whose listing asks for b1's reports");
-    assertTrue(LdapFailures.isTransient(report.errors().get(0).cause()), report.errors().toString());
+    assertTrue(
+        LdapFailures.isTransient(report.errors().get(0).cause()), report.errors().toString());
     assertEquals(Set.of("ceo", "a", "b", "a1"), seen.keySet(), "everyone but those below b");
     assertTrue(report.retries() > 0, "retried before it was given up");
   }
 
   /**
    * Binds for a crawl of a few people: a connection is opened, and bound, only by a worker that
-   * lists (issue 25, §4: 21-23 binds for a crawl of 1-4 people; 10 here for a root without
-   * reports, 16 for seven people, before). Counted by the server.
+   * lists (issue 25, §4: 21-23 binds for a crawl of 1-4 people; 10 here for a root without reports,
+   * 16 for seven people, before). Counted by the server.
    */
   @ParameterizedTest(name = "root {0}, workers: {1} (0 = default)")
   @CsvSource({"a1, 0", "a, 0", "ceo, 0", "ceo, 1"})
@@ -145,11 +161,13 @@ class SlowDirectoryTest {
     CrawlReport<Person> report = crawl(source, root, workers, seen);
     assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors().toString());
     int used = binds.get() - before;
-    System.out.printf("root %s, workers %s: %d people, %d binds, %d operations%n", root,
-        workers == 0 ? "default" : workers, seen.size(), used, source.operations());
+    System.out.printf(
+        "root %s, workers %s: %d people, %d binds, %d operations%n",
+        root, workers == 0 ? "default" : workers, seen.size(), used, source.operations());
     // findRoot's connection, and at most one per listing that asked the directory something.
-    assertTrue(used <= 1 + report.listings(), used + " binds for " + seen.size() + " people, "
-        + report.listings() + " listings");
+    assertTrue(
+        used <= 1 + report.listings(),
+        used + " binds for " + seen.size() + " people, " + report.listings() + " listings");
     if (root.equals("a1")) {
       assertEquals(1, used, "a root without reports is listed by nobody: findRoot's bind alone");
     }
@@ -165,24 +183,34 @@ class SlowDirectoryTest {
   void aBindRefusedDuringTheCrawl_failsTheCrawl(int workers) throws Exception {
     start(false);
     String account = "uid=reader," + BASE;
-    server.add("dn: " + account, "objectClass: inetOrgPerson", "uid: reader", "cn: reader", "sn: reader",
+    server.add(
+        "dn: " + account,
+        "objectClass: inetOrgPerson",
+        "uid: reader",
+        "cn: reader",
+        "sn: reader",
         "userPassword: right");
-    LdapSettings settings = LdapSettings.builder("127.0.0.1", server.getListenPort(), BASE)
-        .bind(account, "right".toCharArray())
-        .schema("(&(objectClass=inetOrgPerson)(!(uid=reader)))", "uid", "manager").build();
+    LdapSettings settings =
+        LdapSettings.builder("127.0.0.1", server.getListenPort(), BASE)
+            .bind(account, "right".toCharArray())
+            .schema("(&(objectClass=inetOrgPerson)(!(uid=reader)))", "uid", "manager")
+            .build();
     OrgChartSource source = OrgChartSource.of(settings);
     Person ceo = source.findRoot("ceo");
-    server.modify("dn: " + account, "changetype: modify", "replace: userPassword", "userPassword: changed");
+    server.modify(
+        "dn: " + account, "changetype: modify", "replace: userPassword", "userPassword: changed");
     Crawler<Person, LdapSession> crawler = Crawler.over(source).distinctBy(Person::key);
     if (workers > 0) {
       crawler.workers(workers);
     }
     CrawlReport<Person> report;
-    try (Crawl<Person> crawl = crawler.start(ceo, v -> { })) {
+    try (Crawl<Person> crawl = crawler.start(ceo, v -> {})) {
       report = crawl.await();
     }
     assertEquals(Outcome.FAILED, report.outcome(), () -> report.errors().toString());
-    assertEquals(ResultCode.INVALID_CREDENTIALS,
-        ((LDAPException) report.failure()).getResultCode(), String.valueOf(report.failure()));
+    assertEquals(
+        ResultCode.INVALID_CREDENTIALS,
+        ((LDAPException) report.failure()).getResultCode(),
+        String.valueOf(report.failure()));
   }
 }

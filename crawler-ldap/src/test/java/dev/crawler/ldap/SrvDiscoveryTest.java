@@ -33,14 +33,19 @@ import org.junit.jupiter.api.Test;
  * installs it.
  */
 class SrvDiscoveryTest {
-  private static final DemoDirectory.Options CHART = new DemoDirectory.Options(500, 3, 100, Duration.ZERO, false);
+  private static final DemoDirectory.Options CHART =
+      new DemoDirectory.Options(500, 3, 100, Duration.ZERO, false);
 
   @BeforeAll
   static void requireDnsmasq() {
     if ("true".equals(System.getenv("CI"))) {
-      assertTrue(Dnsmasq.installed(), "dnsmasq is missing on CI: .ci/run should have installed it (dnsmasq-base)");
+      assertTrue(
+          Dnsmasq.installed(),
+          "dnsmasq is missing on CI: .ci/run should have installed it (dnsmasq-base)");
     }
-    assumeTrue(Dnsmasq.installed(), "skipped: dnsmasq is not installed here (apt-get install dnsmasq-base; CI installs it)");
+    assumeTrue(
+        Dnsmasq.installed(),
+        "skipped: dnsmasq is not installed here (apt-get install dnsmasq-base; CI installs it)");
   }
 
   private static LdapSettings settings(DemoDirectory demo, SrvDiscovery srv) {
@@ -62,19 +67,29 @@ class SrvDiscoveryTest {
   }
 
   @Test
-  void theRecordsLeadToTheDirectory_pastADeadServerOfHigherPriority_everyPersonOnce() throws Exception {
+  void theRecordsLeadToTheDirectory_pastADeadServerOfHigherPriority_everyPersonOnce()
+      throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(CHART);
-        Dnsmasq dns = Dnsmasq.start(List.of(
-            new Dnsmasq.Srv("_ldap._tcp.corp.example.test", "127.0.0.1", closedPort(), 0, 100),
-            new Dnsmasq.Srv("_ldap._tcp.corp.example.test", "localhost", demo.port(), 10, 100)))) {
-      OrgChartSource source = OrgChartSource.of(settings(demo, new SrvDiscovery("corp.example.test", dns.address())));
+        Dnsmasq dns =
+            Dnsmasq.start(
+                List.of(
+                    new Dnsmasq.Srv(
+                        "_ldap._tcp.corp.example.test", "127.0.0.1", closedPort(), 0, 100),
+                    new Dnsmasq.Srv(
+                        "_ldap._tcp.corp.example.test", "localhost", demo.port(), 10, 100)))) {
+      OrgChartSource source =
+          OrgChartSource.of(settings(demo, new SrvDiscovery("corp.example.test", dns.address())));
       VisitLog<Person, String> log = new VisitLog<>(Person::uid);
       CrawlReport<Person> report;
-      try (Crawl<Person> crawl = Crawler.over(source).workers(4).distinctBy(Person::key)
-          .start(source.findRoot("ceo"), log)) {
+      try (Crawl<Person> crawl =
+          Crawler.over(source)
+              .workers(4)
+              .distinctBy(Person::key)
+              .start(source.findRoot("ceo"), log)) {
         report = awaitOrDump(crawl, Duration.ofSeconds(60), "a crawl of servers found by DNS SRV");
       }
-      assertEquals(Outcome.COMPLETE, report.outcome(), () -> report.errors() + " " + report.failure());
+      assertEquals(
+          Outcome.COMPLETE, report.outcome(), () -> report.errors() + " " + report.failure());
       assertCrawlInvariants(report, log, managerByUid(demo.people()), Set.of());
       assertEquals(demo.people().size(), log.total());
     }
@@ -83,14 +98,21 @@ class SrvDiscoveryTest {
   @Test
   void aDomainWithoutRecords_oneLineNamingThem() throws Exception {
     try (DemoDirectory demo = DemoDirectory.start(CHART);
-        Dnsmasq dns = Dnsmasq.start(List.of(
-            new Dnsmasq.Srv("_ldap._tcp.corp.example.test", "localhost", demo.port(), 0, 100)))) {
+        Dnsmasq dns =
+            Dnsmasq.start(
+                List.of(
+                    new Dnsmasq.Srv(
+                        "_ldap._tcp.corp.example.test", "localhost", demo.port(), 0, 100)))) {
       LdapSettings settings = settings(demo, new SrvDiscovery("other.example.test", dns.address()));
       // The first connection (the root DSE's, to decide the directory's defaults) says it.
-      LDAPException e = assertThrows(LDAPException.class, () -> OrgChartSource.of(settings).findRoot("ceo"));
+      LDAPException e =
+          assertThrows(LDAPException.class, () -> OrgChartSource.of(settings).findRoot("ceo"));
       assertEquals(ResultCode.CONNECT_ERROR, e.getResultCode());
-      assertEquals("no DNS SRV records _ldap._tcp.other.example.test at DNS server " + dns.address()
-          + " (no such name): is other.example.test the directory's domain?", e.getMessage());
+      assertEquals(
+          "no DNS SRV records _ldap._tcp.other.example.test at DNS server "
+              + dns.address()
+              + " (no such name): is other.example.test the directory's domain?",
+          e.getMessage());
     }
   }
 
@@ -98,8 +120,10 @@ class SrvDiscoveryTest {
   void aDomainIsReadFromTheDcComponentsOfADn() {
     assertEquals("example.com", SrvDiscovery.domainOf("dc=example,dc=com"));
     assertEquals("corp.example.com", SrvDiscovery.domainOf("ou=people,DC=Corp,dc=example,dc=com"));
-    assertThrows(IllegalArgumentException.class, () -> SrvDiscovery.domainOf("ou=people,o=example"));
-    assertThrows(IllegalArgumentException.class, () -> SrvDiscovery.domainOf("dc=example,ou=x,dc=com"));
+    assertThrows(
+        IllegalArgumentException.class, () -> SrvDiscovery.domainOf("ou=people,o=example"));
+    assertThrows(
+        IllegalArgumentException.class, () -> SrvDiscovery.domainOf("dc=example,ou=x,dc=com"));
     assertThrows(IllegalArgumentException.class, () -> SrvDiscovery.of("exa mple.com"));
   }
 
@@ -110,7 +134,9 @@ class SrvDiscoveryTest {
     }
     Map<String, String> managers = new HashMap<>();
     for (DemoPerson p : people) {
-      managers.put(p.uid(), p.managerDn() == null ? null : uidByDn.get(p.managerDn().toLowerCase(Locale.ROOT)));
+      managers.put(
+          p.uid(),
+          p.managerDn() == null ? null : uidByDn.get(p.managerDn().toLowerCase(Locale.ROOT)));
     }
     return managers;
   }

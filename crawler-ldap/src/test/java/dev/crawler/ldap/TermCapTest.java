@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 /** How the cap on OR terms follows the server's answer times (given here, not measured). */
 class TermCapTest {
   private static final long MS = 1_000_000;
+
   /** A 30 s timeout: queries aim at 7.5 s. */
   private final TermCap cap = new TermCap(400, Duration.ofSeconds(30));
 

@@ -49,8 +49,7 @@ class TlsTest {
   private static final char[] PIN = "keystore-pin".toCharArray();
   private static final int PEOPLE = 120;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static InMemoryDirectoryServer server;
   private static Path trustedCa;
   private static Path otherCa;
@@ -63,14 +62,23 @@ class TlsTest {
     trustedCa = pem(good, dir.resolve("trusted-ca.pem"));
     otherCa = pem(wrongName, dir.resolve("other-ca.pem"));
 
-    SSLUtil goodTls = new SSLUtil(new KeyStoreKeyManager(good.toFile(), PIN, "PKCS12", "server"), new TrustAllTrustManager());
-    SSLUtil wrongTls = new SSLUtil(new KeyStoreKeyManager(wrongName.toFile(), PIN, "PKCS12", "server"), new TrustAllTrustManager());
+    SSLUtil goodTls =
+        new SSLUtil(
+            new KeyStoreKeyManager(good.toFile(), PIN, "PKCS12", "server"),
+            new TrustAllTrustManager());
+    SSLUtil wrongTls =
+        new SSLUtil(
+            new KeyStoreKeyManager(wrongName.toFile(), PIN, "PKCS12", "server"),
+            new TrustAllTrustManager());
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
     config.setListenerConfigs(
-        InMemoryListenerConfig.createLDAPSConfig("ldaps", loopback, 0, goodTls.createSSLServerSocketFactory(), null),
-        InMemoryListenerConfig.createLDAPConfig("starttls", loopback, 0, goodTls.createSSLSocketFactory()),
-        InMemoryListenerConfig.createLDAPSConfig("wrong-name", loopback, 0, wrongTls.createSSLServerSocketFactory(), null));
+        InMemoryListenerConfig.createLDAPSConfig(
+            "ldaps", loopback, 0, goodTls.createSSLServerSocketFactory(), null),
+        InMemoryListenerConfig.createLDAPConfig(
+            "starttls", loopback, 0, goodTls.createSSLSocketFactory()),
+        InMemoryListenerConfig.createLDAPSConfig(
+            "wrong-name", loopback, 0, wrongTls.createSSLServerSocketFactory(), null));
     config.setEqualityIndexAttributes("manager", "uid");
     config.addAdditionalBindCredentials(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD);
     server = new InMemoryDirectoryServer(config);
@@ -82,7 +90,9 @@ class TlsTest {
     unit.addAttribute("objectClass", "top", "organizationalUnit");
     unit.addAttribute("ou", "people");
     server.add(unit);
-    for (Entry person : DemoDirectory.entries(new DemoDirectory.Options(PEOPLE, 5, 100, Duration.ZERO, false), new ArrayList<>())) {
+    for (Entry person :
+        DemoDirectory.entries(
+            new DemoDirectory.Options(PEOPLE, 5, 100, Duration.ZERO, false), new ArrayList<>())) {
       server.add(person);
     }
     server.startListening();
@@ -99,13 +109,17 @@ class TlsTest {
     return LdapSettings.builder("localhost", server.getListenPort(listener), DemoDirectory.BASE_DN)
         .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
         .security(security, ca)
-        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)).build();
+        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+        .build();
   }
 
   private static void assertCrawlsEveryone(LdapSettings settings) throws Exception {
     OrgChartSource source = OrgChartSource.of(settings);
     Set<String> seen = ConcurrentHashMap.newKeySet();
-    try (Crawl<Person> crawl = Crawler.over(source).workers(4).start(source.findRoot("ceo"), v -> seen.add(v.node().uid()))) {
+    try (Crawl<Person> crawl =
+        Crawler.over(source)
+            .workers(4)
+            .start(source.findRoot("ceo"), v -> seen.add(v.node().uid()))) {
       assertEquals(Outcome.COMPLETE, crawl.await().outcome());
     }
     assertEquals(PEOPLE, seen.size());
@@ -123,30 +137,54 @@ class TlsTest {
 
   @Test
   void ldaps_withAnUntrustedCertificate_fails() throws Exception {
-    LDAPException e = assertThrows(LDAPException.class,
-        () -> OrgChartSource.of(settings("ldaps", LdapSettings.Security.LDAPS, otherCa)));
+    LDAPException e =
+        assertThrows(
+            LDAPException.class,
+            () -> OrgChartSource.of(settings("ldaps", LdapSettings.Security.LDAPS, otherCa)));
     assertEquals(ResultCode.CONNECT_ERROR, e.getResultCode(), e.getMessage());
   }
 
   @Test
   void ldaps_withTheJvmTrustStore_rejectsASelfSignedCertificate() throws Exception {
-    assertThrows(LDAPException.class, () -> OrgChartSource.of(settings("ldaps", LdapSettings.Security.LDAPS, null)));
+    assertThrows(
+        LDAPException.class,
+        () -> OrgChartSource.of(settings("ldaps", LdapSettings.Security.LDAPS, null)));
   }
 
   @Test
   void hostNameMismatch_failsEvenWhenTheCertificateIsTrusted() throws Exception {
-    LDAPException e = assertThrows(LDAPException.class,
-        () -> OrgChartSource.of(settings("wrong-name", LdapSettings.Security.LDAPS, otherCa)));
+    LDAPException e =
+        assertThrows(
+            LDAPException.class,
+            () -> OrgChartSource.of(settings("wrong-name", LdapSettings.Security.LDAPS, otherCa)));
     assertEquals(ResultCode.CONNECT_ERROR, e.getResultCode());
-    assertTrue(e.getMessage().contains("localhost") && e.getMessage().contains("ldap.example.org"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("localhost") && e.getMessage().contains("ldap.example.org"),
+        e.getMessage());
   }
 
   /** A self-signed certificate and key for {@code host}, in a new PKCS#12 keystore. */
   private static Path certificate(Path keystore, String host) {
-    ResultCode made = ManageCertificates.main((InputStream) null, OutputStream.nullOutputStream(),
-        OutputStream.nullOutputStream(), "generate-self-signed-certificate", "--keystore", keystore.toString(),
-        "--keystore-password", new String(PIN), "--keystore-type", "PKCS12", "--alias", "server",
-        "--subject-dn", "CN=" + host, "--subject-alternative-name-dns", host, "--days-valid", "2");
+    ResultCode made =
+        ManageCertificates.main(
+            (InputStream) null,
+            OutputStream.nullOutputStream(),
+            OutputStream.nullOutputStream(),
+            "generate-self-signed-certificate",
+            "--keystore",
+            keystore.toString(),
+            "--keystore-password",
+            new String(PIN),
+            "--keystore-type",
+            "PKCS12",
+            "--alias",
+            "server",
+            "--subject-dn",
+            "CN=" + host,
+            "--subject-alternative-name-dns",
+            host,
+            "--days-valid",
+            "2");
     assertEquals(ResultCode.SUCCESS, made);
     return keystore;
   }
@@ -158,7 +196,10 @@ class TlsTest {
       store.load(in, PIN);
     }
     Certificate certificate = store.getCertificate("server");
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded());
-    return Files.writeString(out, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(certificate.getEncoded());
+    return Files.writeString(
+        out, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
   }
 }

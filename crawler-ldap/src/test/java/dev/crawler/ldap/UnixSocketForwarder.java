@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP port on loopback whose every connection is carried, byte for byte, to a Unix socket: how
  * tests reach Samba's {@code ldapi} socket with the UnboundID SDK, which speaks TCP only. Samba's
- * LDAP port cannot be moved from 389, so {@link SambaAd} binds no TCP port at all and each
- * instance is reached through a forwarder of its own on a free port.
+ * LDAP port cannot be moved from 389, so {@link SambaAd} binds no TCP port at all and each instance
+ * is reached through a forwarder of its own on a free port.
  *
  * <p>Thread-safe. Two daemon threads per connection copy the bytes; when either side ends, both
  * sockets close. {@link #close()} stops accepting and closes every connection.
@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UnixSocketForwarder implements AutoCloseable {
   private final Path target;
   private final ServerSocket server;
+
   /** Every open socket and channel; added by the accept thread, removed by the copying threads. */
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
 
@@ -71,22 +72,30 @@ public final class UnixSocketForwarder implements AutoCloseable {
         OutputStream toClient = client.getOutputStream();
         // The channel itself, not Channels.newInputStream/newOutputStream: those streams share the
         // channel's blocking lock, so a read waiting for the server would block every write to it.
-        start(() -> {
-          byte[] buffer = new byte[64 * 1024];
-          for (int n; (n = fromClient.read(buffer)) >= 0; ) {
-            ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-            while (bytes.hasRemaining()) {
-              upstream.write(bytes);
-            }
-          }
-        }, client, upstream, "up");
-        start(() -> {
-          ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-          while (upstream.read(buffer) >= 0) {
-            toClient.write(buffer.array(), 0, buffer.position());
-            buffer.clear();
-          }
-        }, client, upstream, "down");
+        start(
+            () -> {
+              byte[] buffer = new byte[64 * 1024];
+              for (int n; (n = fromClient.read(buffer)) >= 0; ) {
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+                while (bytes.hasRemaining()) {
+                  upstream.write(bytes);
+                }
+              }
+            },
+            client,
+            upstream,
+            "up");
+        start(
+            () -> {
+              ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+              while (upstream.read(buffer) >= 0) {
+                toClient.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+              }
+            },
+            client,
+            upstream,
+            "down");
       } catch (IOException e) {
         closeBoth(client, upstream);
       }
@@ -99,15 +108,18 @@ public final class UnixSocketForwarder implements AutoCloseable {
   }
 
   private void start(Copy copy, Socket client, SocketChannel upstream, String way) {
-    Thread thread = new Thread(() -> {
-      try {
-        copy.run();
-      } catch (IOException e) {
-        // one side went away: both are closed below
-      } finally {
-        closeBoth(client, upstream);
-      }
-    }, "forward-" + way + "-" + client.getPort());
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                copy.run();
+              } catch (IOException e) {
+                // one side went away: both are closed below
+              } finally {
+                closeBoth(client, upstream);
+              }
+            },
+            "forward-" + way + "-" + client.getPort());
     thread.setDaemon(true);
     thread.start();
   }

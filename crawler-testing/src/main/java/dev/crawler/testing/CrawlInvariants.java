@@ -21,8 +21,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * The one invariant checker every engine and source test ends with (ARCHITECTURE.md, invariants
- * 1 and 2): {@link #assertCrawlInvariants} for crawls of a {@link Tree}, {@link
+ * The one invariant checker every engine and source test ends with (ARCHITECTURE.md, invariants 1
+ * and 2): {@link #assertCrawlInvariants} for crawls of a {@link Tree}, {@link
  * #assertCrawlInvariants(CrawlReport, VisitLog, Map, Set)} for any other source. Phaser parties,
  * invariant 3, are the engine's own business and are checked by its tests, which can see them.
  */
@@ -79,15 +79,16 @@ public final class CrawlInvariants {
 
   /**
    * Every invariant of a finished crawl of {@code source}'s tree:
+   *
    * <ul>
-   *   <li>every visit had the right depth, parent and kind, and came after its parent's;</li>
-   *   <li>a crawl that ran to its end, read to its end, visited exactly the nodes it could reach, each once, with
-   *       one error per failing branch it reached and none other, and ended COMPLETE or PARTIAL
-   *       accordingly with nothing left unlisted; a crawl stopped early visited nothing twice and
-   *       reported only failing branches;</li>
-   *   <li>the report's counts agree with what the consumer received;</li>
+   *   <li>every visit had the right depth, parent and kind, and came after its parent's;
+   *   <li>a crawl that ran to its end, read to its end, visited exactly the nodes it could reach,
+   *       each once, with one error per failing branch it reached and none other, and ended
+   *       COMPLETE or PARTIAL accordingly with nothing left unlisted; a crawl stopped early visited
+   *       nothing twice and reported only failing branches;
+   *   <li>the report's counts agree with what the consumer received;
    *   <li>every session was closed once, on the thread that opened it, the source's contract was
-   *       kept, and no crawler thread is left.</li>
+   *       kept, and no crawler thread is left.
    * </ul>
    *
    * @param report the finished crawl's report
@@ -95,33 +96,43 @@ public final class CrawlInvariants {
    * @param source the source the crawl listed
    * @param expect what this crawl should have done
    */
-  public static void assertCrawlInvariants(CrawlReport<Integer> report, VisitRecorder visits, TreeSource source,
-      Expect expect) {
+  public static void assertCrawlInvariants(
+      CrawlReport<Integer> report, VisitRecorder visits, TreeSource source, Expect expect) {
     Tree tree = source.tree();
     assertNoProblems(visits);
-    Set<Integer> errorBranches = report.errors().stream().map(BranchError::branch).collect(Collectors.toSet());
-    assertEquals(report.errors().size(), errorBranches.size(), "one error per branch: " + report.errors());
+    Set<Integer> errorBranches =
+        report.errors().stream().map(BranchError::branch).collect(Collectors.toSet());
+    assertEquals(
+        report.errors().size(), errorBranches.size(), "one error per branch: " + report.errors());
     if (report.outcome().ranToEnd() && expect.readEverything()) {
-      assertExactlyOnce(visits, tree.expectedVisits(expect.failedBranches(), expect.maxDepth()), tree);
+      assertExactlyOnce(
+          visits, tree.expectedVisits(expect.failedBranches(), expect.maxDepth()), tree);
       Set<Integer> reachedFailures = new TreeSet<>();
       for (int branch : expect.failedBranches()) {
         if (visits.count(branch) > 0 && tree.depth(branch) < expect.maxDepth()) {
           reachedFailures.add(branch);
         }
       }
-      assertEquals(reachedFailures, new TreeSet<>(errorBranches), "an error for each failing branch reached");
+      assertEquals(
+          reachedFailures,
+          new TreeSet<>(errorBranches),
+          "an error for each failing branch reached");
       assertEquals(errorBranches.isEmpty() ? Outcome.COMPLETE : Outcome.PARTIAL, report.outcome());
       assertEquals(0, report.unlisted(), "nothing left unlisted by a crawl that ran to its end");
     } else {
       assertAtMostOnce(visits, tree);
-      assertTrue(expect.failedBranches().containsAll(errorBranches),
+      assertTrue(
+          expect.failedBranches().containsAll(errorBranches),
           "errors only for failing branches: " + report.errors());
     }
-    assertEquals(report.visits(), report.branches() + report.leaves(), "visits = branches + leaves");
+    assertEquals(
+        report.visits(), report.branches() + report.leaves(), "visits = branches + leaves");
     if (expect.readEverything()) {
       assertEquals(visits.total(), report.visits(), "report.visits vs visits delivered");
     } else {
-      assertTrue(visits.total() <= report.visits(), "read " + visits.total() + ", handed over " + report.visits());
+      assertTrue(
+          visits.total() <= report.visits(),
+          "read " + visits.total() + ", handed over " + report.visits());
     }
     assertCleanShutdown(source);
   }
@@ -129,9 +140,9 @@ public final class CrawlInvariants {
   /**
    * Every invariant of a finished crawl of any source, against the tree it should have found:
    * nothing visited twice, every parent delivered before its children (as a branch, one level up)
-   * with the expected parent,
-   * no child of a failing branch visited; for a crawl that ran to its end, every expected node
-   * visited and nothing else, with an error for each failing branch; no crawler thread left.
+   * with the expected parent, no child of a failing branch visited; for a crawl that ran to its
+   * end, every expected node visited and nothing else, with an error for each failing branch; no
+   * crawler thread left.
    *
    * @param <K> the key type
    * @param report the finished crawl's report
@@ -140,31 +151,48 @@ public final class CrawlInvariants {
    *     null} for the root)
    * @param failedBranches keys of branches whose listing fails for good
    */
-  public static <K> void assertCrawlInvariants(CrawlReport<?> report, VisitLog<?, K> visits,
-      Map<K, K> expectedParents, Set<K> failedBranches) {
+  public static <K> void assertCrawlInvariants(
+      CrawlReport<?> report,
+      VisitLog<?, K> visits,
+      Map<K, K> expectedParents,
+      Set<K> failedBranches) {
     List<String> problems = new ArrayList<>(visits.problems());
-    visits.counts().forEach((key, count) -> {
-      if (count != 1) {
-        problems.add(key + " visited " + count + " times");
-      }
-      if (!expectedParents.containsKey(key)) {
-        problems.add(key + " visited, but not in the tree");
-      } else if (!Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
-        problems.add(key + " with parent " + visits.parents().get(key) + ", expected " + expectedParents.get(key));
-      } else if (expectedParents.get(key) != null && failedBranches.contains(expectedParents.get(key))) {
-        // A failed listing hands over no child (invariant 7): a child seen anyway was taken from a
-        // listing that must not count, one cut short or not trusted.
-        problems.add(key + " visited, but its parent's listing failed");
-      }
-    });
+    visits
+        .counts()
+        .forEach(
+            (key, count) -> {
+              if (count != 1) {
+                problems.add(key + " visited " + count + " times");
+              }
+              if (!expectedParents.containsKey(key)) {
+                problems.add(key + " visited, but not in the tree");
+              } else if (!Objects.equals(expectedParents.get(key), visits.parents().get(key))) {
+                problems.add(
+                    key
+                        + " with parent "
+                        + visits.parents().get(key)
+                        + ", expected "
+                        + expectedParents.get(key));
+              } else if (expectedParents.get(key) != null
+                  && failedBranches.contains(expectedParents.get(key))) {
+                // A failed listing hands over no child (invariant 7): a child seen anyway was taken
+                // from a
+                // listing that must not count, one cut short or not trusted.
+                problems.add(key + " visited, but its parent's listing failed");
+              }
+            });
     if (report.outcome().ranToEnd()) {
-      expectedParents.forEach((key, parent) -> {
-        boolean reachable = parent == null || visits.counts().containsKey(parent) && !failedBranches.contains(parent);
-        if (reachable && !visits.counts().containsKey(key)) {
-          problems.add(key + " not visited");
-        }
-      });
-      Set<Object> errors = report.errors().stream().map(e -> visits.keyOf(e.branch())).collect(Collectors.toSet());
+      expectedParents.forEach(
+          (key, parent) -> {
+            boolean reachable =
+                parent == null
+                    || visits.counts().containsKey(parent) && !failedBranches.contains(parent);
+            if (reachable && !visits.counts().containsKey(key)) {
+              problems.add(key + " not visited");
+            }
+          });
+      Set<Object> errors =
+          report.errors().stream().map(e -> visits.keyOf(e.branch())).collect(Collectors.toSet());
       Set<Object> expectedErrors = new HashSet<>();
       for (K failed : failedBranches) {
         if (visits.counts().containsKey(failed)) {
@@ -176,7 +204,10 @@ public final class CrawlInvariants {
       }
     }
     if (!problems.isEmpty()) {
-      fail(problems.size() + " problems, first: " + problems.stream().limit(10).collect(Collectors.joining("; ")));
+      fail(
+          problems.size()
+              + " problems, first: "
+              + problems.stream().limit(10).collect(Collectors.joining("; ")));
     }
     assertEquals(report.visits(), visits.total(), "report.visits vs visits delivered");
     assertNoCrawlerThreads();
@@ -193,13 +224,19 @@ public final class CrawlInvariants {
    */
   public static void assertVisitedOnce(CrawlReport<?> report, VisitLog<?, ?> visits) {
     List<String> problems = new ArrayList<>(visits.problems());
-    visits.counts().forEach((key, count) -> {
-      if (count != 1) {
-        problems.add(key + " visited " + count + " times");
-      }
-    });
+    visits
+        .counts()
+        .forEach(
+            (key, count) -> {
+              if (count != 1) {
+                problems.add(key + " visited " + count + " times");
+              }
+            });
     if (!problems.isEmpty()) {
-      fail(problems.size() + " problems, first: " + problems.stream().limit(10).collect(Collectors.joining("; ")));
+      fail(
+          problems.size()
+              + " problems, first: "
+              + problems.stream().limit(10).collect(Collectors.joining("; ")));
     }
     assertEquals(report.visits(), visits.total(), "report.visits vs visits delivered");
     assertNoCrawlerThreads();
@@ -222,7 +259,8 @@ public final class CrawlInvariants {
     try {
       return crawl.await(timeout);
     } catch (TimeoutException e) {
-      StringBuilder dump = new StringBuilder("the crawl did not end within " + timeout + ": " + what);
+      StringBuilder dump =
+          new StringBuilder("the crawl did not end within " + timeout + ": " + what);
       appendCrawlerStacks(dump);
       throw new AssertionError(dump.toString(), e);
     }
@@ -242,8 +280,9 @@ public final class CrawlInvariants {
 
   /** No live thread whose name starts with {@code crawler-}. */
   public static void assertNoCrawlerThreads() {
-    boolean any = Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.isAlive() && t.getName().startsWith("crawler-"));
+    boolean any =
+        Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.isAlive() && t.getName().startsWith("crawler-"));
     if (any) {
       StringBuilder dump = new StringBuilder("crawler threads still alive:");
       appendCrawlerStacks(dump);
@@ -252,14 +291,16 @@ public final class CrawlInvariants {
   }
 
   private static void appendCrawlerStacks(StringBuilder dump) {
-    Thread.getAllStackTraces().forEach((thread, stack) -> {
-      if (thread.isAlive() && thread.getName().startsWith("crawler-")) {
-        dump.append("\n  ").append(thread.getName()).append(" ").append(thread.getState());
-        for (StackTraceElement frame : stack) {
-          dump.append("\n      at ").append(frame);
-        }
-      }
-    });
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              if (thread.isAlive() && thread.getName().startsWith("crawler-")) {
+                dump.append("\n  ").append(thread.getName()).append(" ").append(thread.getState());
+                for (StackTraceElement frame : stack) {
+                  dump.append("\n      at ").append(frame);
+                }
+              }
+            });
   }
 
   private static void assertExactlyOnce(VisitRecorder visits, BitSet expected, Tree tree) {
@@ -268,7 +309,15 @@ public final class CrawlInvariants {
       int want = expected.get(n) ? 1 : 0;
       int got = visits.count(n);
       if (got != want) {
-        wrong.add("node " + n + " (depth " + tree.depth(n) + ") visited " + got + " times, expected " + want);
+        wrong.add(
+            "node "
+                + n
+                + " (depth "
+                + tree.depth(n)
+                + ") visited "
+                + got
+                + " times, expected "
+                + want);
       }
     }
     if (!wrong.isEmpty()) {
@@ -286,8 +335,10 @@ public final class CrawlInvariants {
 
   private static void assertNoProblems(VisitRecorder visits) {
     if (!visits.problems().isEmpty()) {
-      fail(visits.problems().size() + " bad visits, first: "
-          + visits.problems().stream().limit(5).collect(Collectors.joining("; ")));
+      fail(
+          visits.problems().size()
+              + " bad visits, first: "
+              + visits.problems().stream().limit(5).collect(Collectors.joining("; ")));
     }
   }
 }

@@ -19,10 +19,17 @@ public final class Tree {
   private final int[] depth;
   private final int[] firstChild;
   private final int[] childCount;
+
   /** Nodes that are listed; a branch may have no children (an empty listing). */
   private final BitSet branch;
 
-  private Tree(String name, int size, int[] parent, int[] depth, int[] firstChild, int[] childCount,
+  private Tree(
+      String name,
+      int size,
+      int[] parent,
+      int[] depth,
+      int[] firstChild,
+      int[] childCount,
       BitSet branch) {
     this.name = name;
     this.size = size;
@@ -33,7 +40,10 @@ public final class Tree {
     this.branch = branch;
   }
 
-  /** Decides, node by node in id order, how many children it gets and whether a childless one is a branch. */
+  /**
+   * Decides, node by node in id order, how many children it gets and whether a childless one is a
+   * branch.
+   */
   private interface Shape {
     int children(int node, int depth, int nodesSoFar);
 
@@ -83,7 +93,9 @@ public final class Tree {
    * @return the tree
    */
   public static Tree balanced(int fanout, int levels) {
-    return build("balanced(" + fanout + "," + levels + ")", Integer.MAX_VALUE - 8,
+    return build(
+        "balanced(" + fanout + "," + levels + ")",
+        Integer.MAX_VALUE - 8,
         (n, d, s) -> d < levels ? fanout : 0);
   }
 
@@ -98,31 +110,35 @@ public final class Tree {
   public static Tree heavyTailed(long seed, int nodes) {
     SplittableRandom random = new SplittableRandom(seed);
     int hubs = Math.max(1, nodes / 50_000);
-    return build("heavyTailed(seed=" + seed + ",n=" + nodes + ")", nodes, new Shape() {
-      int hubsLeft = hubs;
+    return build(
+        "heavyTailed(seed=" + seed + ",n=" + nodes + ")",
+        nodes,
+        new Shape() {
+          int hubsLeft = hubs;
 
-      @Override
-      public int children(int node, int depth, int so) {
-        if (node == 0) {
-          return 12;
-        }
-        double u = random.nextDouble();
-        if (u < 0.55) {
-          return 0;
-        }
-        if (hubsLeft > 0 && u > 0.9995) {
-          hubsLeft--;
-          return 20_000;
-        }
-        // Pareto with alpha 1.2, scaled: mostly 1-5, sometimes hundreds.
-        return (int) Math.min(5_000, Math.floor(1.0 / Math.pow(1.0 - random.nextDouble(), 1 / 1.2)));
-      }
+          @Override
+          public int children(int node, int depth, int so) {
+            if (node == 0) {
+              return 12;
+            }
+            double u = random.nextDouble();
+            if (u < 0.55) {
+              return 0;
+            }
+            if (hubsLeft > 0 && u > 0.9995) {
+              hubsLeft--;
+              return 20_000;
+            }
+            // Pareto with alpha 1.2, scaled: mostly 1-5, sometimes hundreds.
+            return (int)
+                Math.min(5_000, Math.floor(1.0 / Math.pow(1.0 - random.nextDouble(), 1 / 1.2)));
+          }
 
-      @Override
-      public boolean emptyBranch(int node) {
-        return random.nextInt(4) == 0;
-      }
-    });
+          @Override
+          public boolean emptyBranch(int node) {
+            return random.nextInt(4) == 0;
+          }
+        });
   }
 
   /**
@@ -137,25 +153,28 @@ public final class Tree {
   public static Tree wide(int children, int branchPercent, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     BitSet isBranch = new BitSet();
-    return build("wide(" + children + "," + branchPercent + "%)", Integer.MAX_VALUE - 8, new Shape() {
-      @Override
-      public int children(int node, int depth, int so) {
-        if (node == 0) {
-          for (int c = 1; c <= children; c++) {
-            if (random.nextInt(100) < branchPercent) {
-              isBranch.set(c);
+    return build(
+        "wide(" + children + "," + branchPercent + "%)",
+        Integer.MAX_VALUE - 8,
+        new Shape() {
+          @Override
+          public int children(int node, int depth, int so) {
+            if (node == 0) {
+              for (int c = 1; c <= children; c++) {
+                if (random.nextInt(100) < branchPercent) {
+                  isBranch.set(c);
+                }
+              }
+              return children;
             }
+            return depth == 1 && isBranch.get(node) ? 1 + random.nextInt(8) : 0;
           }
-          return children;
-        }
-        return depth == 1 && isBranch.get(node) ? 1 + random.nextInt(8) : 0;
-      }
 
-      @Override
-      public boolean emptyBranch(int node) {
-        return isBranch.get(node);
-      }
-    });
+          @Override
+          public boolean emptyBranch(int node) {
+            return isBranch.get(node);
+          }
+        });
   }
 
   /**
@@ -166,7 +185,9 @@ public final class Tree {
    * @return the tree
    */
   public static Tree flat(int branches, int leavesEach) {
-    return build("flat(" + branches + "x" + leavesEach + ")", Integer.MAX_VALUE - 8,
+    return build(
+        "flat(" + branches + "x" + leavesEach + ")",
+        Integer.MAX_VALUE - 8,
         (n, d, s) -> d == 0 ? branches : d == 1 ? leavesEach : 0);
   }
 
@@ -177,17 +198,20 @@ public final class Tree {
    * @return the tree
    */
   public static Tree wideOfEmptyBranches(int n) {
-    return build("wideOfEmptyBranches(" + n + ")", Integer.MAX_VALUE - 8, new Shape() {
-      @Override
-      public int children(int node, int depth, int so) {
-        return node == 0 ? n : 0;
-      }
+    return build(
+        "wideOfEmptyBranches(" + n + ")",
+        Integer.MAX_VALUE - 8,
+        new Shape() {
+          @Override
+          public int children(int node, int depth, int so) {
+            return node == 0 ? n : 0;
+          }
 
-      @Override
-      public boolean emptyBranch(int node) {
-        return true;
-      }
-    });
+          @Override
+          public boolean emptyBranch(int node) {
+            return true;
+          }
+        });
   }
 
   /**
@@ -202,20 +226,23 @@ public final class Tree {
     BitSet spine = new BitSet();
     BitSet side = new BitSet();
     spine.set(0);
-    return build("chain(" + length + ",side=" + sideEvery + ")", Integer.MAX_VALUE - 8, (n, d, next) -> {
-      if (spine.get(n)) {
-        if (d >= length) {
-          return 0;
-        }
-        spine.set(next); // ids are handed out in order: the first child continues the spine
-        if (sideEvery > 0 && d % sideEvery == 0) {
-          side.set(next + 1);
-          return 2;
-        }
-        return 1;
-      }
-      return side.get(n) ? 2 : 0;
-    });
+    return build(
+        "chain(" + length + ",side=" + sideEvery + ")",
+        Integer.MAX_VALUE - 8,
+        (n, d, next) -> {
+          if (spine.get(n)) {
+            if (d >= length) {
+              return 0;
+            }
+            spine.set(next); // ids are handed out in order: the first child continues the spine
+            if (sideEvery > 0 && d % sideEvery == 0) {
+              side.set(next + 1);
+              return 2;
+            }
+            return 1;
+          }
+          return side.get(n) ? 2 : 0;
+        });
   }
 
   /**
@@ -236,17 +263,20 @@ public final class Tree {
    */
   public static Tree withEmptyListings(long seed, int nodes) {
     SplittableRandom random = new SplittableRandom(seed);
-    return build("withEmptyListings(seed=" + seed + ")", nodes, new Shape() {
-      @Override
-      public int children(int node, int depth, int so) {
-        return random.nextInt(3) == 0 ? 0 : random.nextInt(6);
-      }
+    return build(
+        "withEmptyListings(seed=" + seed + ")",
+        nodes,
+        new Shape() {
+          @Override
+          public int children(int node, int depth, int so) {
+            return random.nextInt(3) == 0 ? 0 : random.nextInt(6);
+          }
 
-      @Override
-      public boolean emptyBranch(int node) {
-        return true;
-      }
-    });
+          @Override
+          public boolean emptyBranch(int node) {
+            return true;
+          }
+        });
   }
 
   /**
@@ -324,8 +354,8 @@ public final class Tree {
   }
 
   /**
-   * The nodes a crawl must visit when the given branches fail and nothing below {@code maxDepth}
-   * is listed: every node whose ancestors were all listed.
+   * The nodes a crawl must visit when the given branches fail and nothing below {@code maxDepth} is
+   * listed: every node whose ancestors were all listed.
    *
    * @param failedBranches branches whose listing fails for good
    * @param maxDepth the crawl's {@code maxDepth}, {@link Integer#MAX_VALUE} for none

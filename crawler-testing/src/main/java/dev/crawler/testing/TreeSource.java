@@ -145,13 +145,19 @@ public class TreeSource implements BranchSource<Integer, TreeSource.Session> {
     return batchLimit;
   }
 
-  /** Records the batch's size, and a breach if the SPI's promise (two or more, up to the limit) is broken. */
+  /**
+   * Records the batch's size, and a breach if the SPI's promise (two or more, up to the limit) is
+   * broken.
+   */
   @Override
-  public void listAll(Session session, List<Integer> branches, List<? extends Children<Integer>> out) throws Exception {
+  public void listAll(
+      Session session, List<Integer> branches, List<? extends Children<Integer>> out)
+      throws Exception {
     int n = branches.size();
     largestBatch.accumulateAndGet(n, Math::max);
     if (n < 2 || n > batchLimit || out.size() != n) {
-      violations.add("listAll with " + n + " branches and " + out.size() + " outputs, limit " + batchLimit);
+      violations.add(
+          "listAll with " + n + " branches and " + out.size() + " outputs, limit " + batchLimit);
     }
     BranchSource.super.listAll(session, branches, out);
   }

@@ -12,8 +12,7 @@ import java.util.function.Function;
 /**
  * A thread-safe consumer that records the visits of any source by a key (a uid, a path): how often
  * each node came, with which parent, and whether its parent came first, as a branch, one level
- * above it. For trees of a {@link
- * Tree}, {@link VisitRecorder} does the same in less memory.
+ * above it. For trees of a {@link Tree}, {@link VisitRecorder} does the same in less memory.
  *
  * @param <T> the node type
  * @param <K> the key type
@@ -22,8 +21,10 @@ public final class VisitLog<T, K> implements Consumer<Visit<T>> {
   private final Function<? super T, K> key;
   private final Map<K, Integer> counts = new ConcurrentHashMap<>();
   private final Map<K, K> parents = new ConcurrentHashMap<>();
+
   /** Each visited node's depth and kind, as first delivered: a child is checked against them. */
   private final Map<K, Visit<T>> firsts = new ConcurrentHashMap<>();
+
   private final Queue<String> problems = new ConcurrentLinkedQueue<>();
   private final AtomicLong total = new AtomicLong();
 
@@ -48,7 +49,14 @@ public final class VisitLog<T, K> implements Consumer<Visit<T>> {
     } else if (parentVisit != null && !parentVisit.isBranch()) {
       problems.add(k + " delivered as a child of " + parent + ", a leaf");
     } else if (parentVisit != null && visit.depth() != parentVisit.depth() + 1) {
-      problems.add(k + " at depth " + visit.depth() + ", its parent " + parent + " at " + parentVisit.depth());
+      problems.add(
+          k
+              + " at depth "
+              + visit.depth()
+              + ", its parent "
+              + parent
+              + " at "
+              + parentVisit.depth());
     }
     firsts.putIfAbsent(k, visit);
     counts.merge(k, 1, Integer::sum);

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * A thread-safe consumer that records visits of a {@link Tree} in O(nodes) memory and checks
- * each one on arrival: right depth, right parent, right kind, parent delivered first.
+ * A thread-safe consumer that records visits of a {@link Tree} in O(nodes) memory and checks each
+ * one on arrival: right depth, right parent, right kind, parent delivered first.
  */
 public final class VisitRecorder implements Consumer<Visit<Integer>> {
   private final Tree tree;
@@ -38,7 +38,8 @@ public final class VisitRecorder implements Consumer<Visit<Integer>> {
     }
     counts.incrementAndGet(node);
     if (visit.depth() != tree.depth(node)) {
-      problems.add("node " + node + " at depth " + visit.depth() + ", expected " + tree.depth(node));
+      problems.add(
+          "node " + node + " at depth " + visit.depth() + ", expected " + tree.depth(node));
     }
     int parent = tree.parent(node);
     Integer reported = visit.parent();

@@ -13,41 +13,51 @@ import java.util.function.Supplier;
  * What every {@code crawl} subcommand does around its crawls: results through one {@link
  * SharedOutput} (a failed write, a closed pipe or a full disk, cancels the running crawl), a
  * progress line while waiting when stderr is a terminal, and on Ctrl-C: stop the workers, write
- * what was found, say so. Close it when the command is done; the JVM then exits with 130 if it
- * was interrupted.
+ * what was found, say so. Close it when the command is done; the JVM then exits with 130 if it was
+ * interrupted.
  */
 public final class CommandCrawl implements AutoCloseable {
   /** The longest a result waits in a buffer when stdout is a terminal. */
   static final long SCREEN_FLUSH_NANOS = 50_000_000;
+
   /** The longest a result waits in a buffer when stdout is a pipe or a file. */
   static final long PIPE_FLUSH_NANOS = 500_000_000;
+
   private final PrintStream err;
   private final boolean showProgress;
   private final String unit;
+
   /**
-   * The crawl running now: the one handle that stops it, for a failed write, Ctrl-C and
-   * {@link #cancel}. Set by {@link #start} or {@link #await}.
+   * The crawl running now: the one handle that stops it, for a failed write, Ctrl-C and {@link
+   * #cancel}. Set by {@link #start} or {@link #await}.
    */
   private final AtomicReference<Crawl<?>> current = new AtomicReference<>();
+
   /**
    * Set by {@link #cancel}. Written before {@link #current} is read there, and read by {@link
    * #start} after it sets {@link #current}: both are volatile, so at least one of the two threads
    * sees the other's write, and the crawl is cancelled whichever comes first.
    */
   private volatile boolean cancelled;
+
   /**
    * Opened once {@link #start} holds the handle. A worker that cancels while the crawl is starting
    * waits on it, and then cancels itself: left to the starting thread, that cancel waited for it to
    * be scheduled, and one worker listed 76 more directories meanwhile on a busy machine.
    */
   private final CountDownLatch handleSet = new CountDownLatch(1);
+
   /** The thread in {@link #start}: it must never wait on {@link #handleSet} itself. */
   private volatile Thread starter;
+
   /** Stops following a crawl over Kafka; its other processes finish it. */
   private final AtomicReference<Runnable> distributed = new AtomicReference<>();
+
   private final AtomicBoolean finished = new AtomicBoolean();
+
   /** The progress line last started, stopped by Ctrl-C before it says so; {@code null} if none. */
   private final AtomicReference<ProgressPrinter> progress = new AtomicReference<>();
+
   private final Thread onCtrlC;
   public final SharedOutput out;
 
@@ -55,22 +65,27 @@ public final class CommandCrawl implements AutoCloseable {
     this(stdout, err, quiet, unit, false);
   }
 
-  /** @param ordered keep records in the order they were written (see {@link SharedOutput#ordered}) */
-  public CommandCrawl(OutputStream stdout, PrintStream err, boolean quiet, String unit, boolean ordered) {
+  /**
+   * @param ordered keep records in the order they were written (see {@link SharedOutput#ordered})
+   */
+  public CommandCrawl(
+      OutputStream stdout, PrintStream err, boolean quiet, String unit, boolean ordered) {
     this.err = err;
     this.showProgress = !quiet && Terminal.stderrIsTerminal();
     this.unit = unit;
-    Runnable onFailure = () -> {
-      Crawl<?> crawl = current.get();
-      if (crawl != null) {
-        crawl.cancel(); // the reader is gone: stop quietly
-      }
-      Runnable stop = distributed.get();
-      if (stop != null) {
-        stop.run();
-      }
-    };
-    this.out = ordered ? SharedOutput.ordered(stdout, onFailure) : new SharedOutput(stdout, onFailure);
+    Runnable onFailure =
+        () -> {
+          Crawl<?> crawl = current.get();
+          if (crawl != null) {
+            crawl.cancel(); // the reader is gone: stop quietly
+          }
+          Runnable stop = distributed.get();
+          if (stop != null) {
+            stop.run();
+          }
+        };
+    this.out =
+        ordered ? SharedOutput.ordered(stdout, onFailure) : new SharedOutput(stdout, onFailure);
     // Results as they are found: a person watching sees each within about 50 ms; a pipe gets them
     // within half a second on a slow crawl, while a fast one fills buffers long before that.
     boolean toScreen = Terminal.stdoutIsTerminal();
@@ -90,7 +105,8 @@ public final class CommandCrawl implements AutoCloseable {
     try (crawl) {
       current.set(crawl);
       if (out.failed()) {
-        crawl.cancel(); // a write failed before the crawl was known here: onFailure could not stop it
+        crawl.cancel(); // a write failed before the crawl was known here: onFailure could not stop
+        // it
       }
       ProgressPrinter progress = progress(crawl::progress);
       try {
@@ -126,10 +142,10 @@ public final class CommandCrawl implements AutoCloseable {
   }
 
   /**
-   * Cancels the crawl this session runs: now if it is known, or as soon as {@link #start} knows
-   * it. Thread-safe and idempotent; a worker of a crawl that is still starting waits (a stop
-   * interrupts the wait) for the handle, then cancels. A crawl over Kafka has no handle here: this
-   * does not stop following it.
+   * Cancels the crawl this session runs: now if it is known, or as soon as {@link #start} knows it.
+   * Thread-safe and idempotent; a worker of a crawl that is still starting waits (a stop interrupts
+   * the wait) for the handle, then cancels. A crawl over Kafka has no handle here: this does not
+   * stop following it.
    */
   public void cancel() {
     cancelled = true;
@@ -147,8 +163,11 @@ public final class CommandCrawl implements AutoCloseable {
     }
   }
 
-  /** A progress line from {@code progress} if stderr is a terminal and not quiet, else {@code null}. */
-  public ProgressPrinter progress(java.util.function.Supplier<dev.crawler.core.CrawlProgress> progress) {
+  /**
+   * A progress line from {@code progress} if stderr is a terminal and not quiet, else {@code null}.
+   */
+  public ProgressPrinter progress(
+      java.util.function.Supplier<dev.crawler.core.CrawlProgress> progress) {
     if (!showProgress) {
       return null;
     }

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations as people write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, or ISO {@code PT1M}. */
+/**
+ * Reads durations as people write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, or ISO
+ * {@code PT1M}.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -16,18 +19,20 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     Matcher m = SIMPLE.matcher(value.trim());
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
+      Duration d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+          };
       return positive(d, value);
     }
     try {
       return positive(Duration.parse(value.trim()), value);
     } catch (DateTimeParseException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration: write it like 500ms, 30s, 5m or 2h");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration: write it like 500ms, 30s, 5m or 2h");
     }
   }
 

@@ -9,7 +9,10 @@ import java.util.Locale;
 public final class JsonString {
   private JsonString() {}
 
-  /** Appends {@code s} to {@code out} as a JSON string: quoted, with the characters JSON forbids escaped. */
+  /**
+   * Appends {@code s} to {@code out} as a JSON string: quoted, with the characters JSON forbids
+   * escaped.
+   */
   public static void append(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {

@@ -33,8 +33,15 @@ public final class ProgressPrinter implements AutoCloseable {
     try {
       while (!stop.await(250, TimeUnit.MILLISECONDS)) {
         CrawlProgress p = progress.get();
-        String line = String.format(Locale.ROOT, "\r\033[K%,d %s  %,.0f/s  %,d pending  %,d errors",
-            p.visits(), unit, p.visitsPerSecond(), p.pendingBranches(), p.errors());
+        String line =
+            String.format(
+                Locale.ROOT,
+                "\r\033[K%,d %s  %,.0f/s  %,d pending  %,d errors",
+                p.visits(),
+                unit,
+                p.visitsPerSecond(),
+                p.pendingBranches(),
+                p.errors());
         if (err instanceof Stderr stderr) {
           stderr.showProgress(line); // the next message erases it first
         } else {

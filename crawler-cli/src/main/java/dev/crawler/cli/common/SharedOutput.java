@@ -9,34 +9,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Standard output shared by the crawl's workers. Each worker fills its own 64 KiB buffer and
- * writes it whole under one lock, so the lock is taken once per buffer, not once per entry.
+ * Standard output shared by the crawl's workers. Each worker fills its own 64 KiB buffer and writes
+ * it whole under one lock, so the lock is taken once per buffer, not once per entry.
  *
- * <p>Output is made of <em>records</em> (a path and its terminator, a JSON line, a CSV row), and
- * a record is never split: a buffer is written out only between records, and a record larger
- * than a buffer goes out in one locked write of its own. So the bytes of one record are never
- * separated by another worker's, whatever the record sizes. (A path that exactly filled a buffer
- * used to go out without its newline, which came at the head of the worker's next buffer, after
- * other workers' lines: two paths glued on one line, and an empty line elsewhere.)
+ * <p>Output is made of <em>records</em> (a path and its terminator, a JSON line, a CSV row), and a
+ * record is never split: a buffer is written out only between records, and a record larger than a
+ * buffer goes out in one locked write of its own. So the bytes of one record are never separated by
+ * another worker's, whatever the record sizes. (A path that exactly filled a buffer used to go out
+ * without its newline, which came at the head of the worker's next buffer, after other workers'
+ * lines: two paths glued on one line, and an empty line elsewhere.)
  *
  * <p>An {@link #ordered} output keeps records in the order they are written, across threads: one
  * buffer for all, each record appended under the lock. {@code crawl ldap} uses it so that every
- * manager comes before their reports (the engine delivers a parent before its children); it costs
- * a lock per record, which a few thousand people a second do not notice, and a million files a
- * second would.
+ * manager comes before their reports (the engine delivers a parent before its children); it costs a
+ * lock per record, which a few thousand people a second do not notice, and a million files a second
+ * would.
  *
- * <p>Memory stays bounded whatever the reader's speed: when the reader (a pipe) is slow, the
- * write blocks, the lock is held, and every other worker blocks on its next full buffer, so at
- * most one buffer per worker is ever waiting. A write that fails is remembered, runs {@code
- * onFailure} once (which cancels the crawl), and later writes are dropped, whatever the failure:
- * the reader went away ({@code crawl fs / | head}), or the output cannot be written (a full disk).
- * The command then asks {@link #checkWritten} which one it was: only the second is an error.
+ * <p>Memory stays bounded whatever the reader's speed: when the reader (a pipe) is slow, the write
+ * blocks, the lock is held, and every other worker blocks on its next full buffer, so at most one
+ * buffer per worker is ever waiting. A write that fails is remembered, runs {@code onFailure} once
+ * (which cancels the crawl), and later writes are dropped, whatever the failure: the reader went
+ * away ({@code crawl fs / | head}), or the output cannot be written (a full disk). The command then
+ * asks {@link #checkWritten} which one it was: only the second is an error.
  *
  * <p>Results are shown as they are found: {@link #flushEvery} starts a thread that writes out,
  * every period, what the buffers hold, so a slow crawl (a directory at 30 ms a search, a rate
- * limit) does not keep what it found until a buffer fills (it did: 3,423 lines at once after a
- * long wait). Each buffer has its own lock for that, which its worker takes once per record,
- * uncontended but for a tick of the flusher.
+ * limit) does not keep what it found until a buffer fills (it did: 3,423 lines at once after a long
+ * wait). Each buffer has its own lock for that, which its worker takes once per record, uncontended
+ * but for a tick of the flusher.
  */
 public final class SharedOutput {
   private static final int BUFFER_SIZE = 64 * 1024;
@@ -44,20 +44,27 @@ public final class SharedOutput {
   private final OutputStream out;
   private final Runnable onFailure;
   private final Object lock = new Object();
+
   /** Every buffer ever handed out, for the final flush after the workers are gone. */
   private final List<Buffer> buffers = new CopyOnWriteArrayList<>();
+
   private final ThreadLocal<Buffer> local = ThreadLocal.withInitial(this::newBuffer);
+
   /** The one buffer of an ordered output, {@code null} otherwise. */
   private final Buffer shared;
+
   /**
    * The first failed write. Written under {@link #lock}; volatile so that {@link #failed} reads it
    * without the lock, which {@link #writeWhole} holds while a long command output streams.
    */
   private volatile IOException failure;
+
   /** Writes the buffers out every period while the crawl runs; {@code null} until started. */
   private Thread flusher;
+
   /** Set by {@link #stopFlushing}; read by the flusher. */
   private volatile boolean flushing;
+
   /** Run under {@link #lock} before each write: takes a progress line off a shared screen. */
   private volatile Runnable beforeWrite = () -> {};
 
@@ -88,14 +95,17 @@ public final class SharedOutput {
    */
   synchronized void flushEvery(long periodNanos) {
     flushing = true;
-    flusher = new Thread(() -> {
-      while (flushing) {
-        LockSupport.parkNanos(periodNanos);
-        if (flushing) {
-          flushPending();
-        }
-      }
-    }, "crawl-output-flusher");
+    flusher =
+        new Thread(
+            () -> {
+              while (flushing) {
+                LockSupport.parkNanos(periodNanos);
+                if (flushing) {
+                  flushPending();
+                }
+              }
+            },
+            "crawl-output-flusher");
     flusher.setDaemon(true);
     flusher.start();
   }
@@ -194,8 +204,8 @@ public final class SharedOutput {
   }
 
   /**
-   * Writes {@code bytes} now, as one record, and flushes: a header, a footer, totals. Written
-   * only if no write failed before; a failure is remembered and runs {@code onFailure}, as any.
+   * Writes {@code bytes} now, as one record, and flushes: a header, a footer, totals. Written only
+   * if no write failed before; a failure is remembered and runs {@code onFailure}, as any.
    */
   public void writeNow(byte[] bytes) {
     if (bytes.length == 0) {
@@ -233,7 +243,9 @@ public final class SharedOutput {
     }
   }
 
-  /** Under the lock: flushes the stream unless a write failed before; {@code false} if this fails. */
+  /**
+   * Under the lock: flushes the stream unless a write failed before; {@code false} if this fails.
+   */
   private boolean flushUnlessFailed() {
     if (failure != null) {
       return true; // failed before: onFailure already ran
@@ -284,8 +296,8 @@ public final class SharedOutput {
     }
 
     /**
-     * What guards this buffer: the output's lock for the shared buffer of an ordered output,
-     * else the buffer itself, which only its worker and the flusher take.
+     * What guards this buffer: the output's lock for the shared buffer of an ordered output, else
+     * the buffer itself, which only its worker and the flusher take.
      */
     private Object guard() {
       return shared != null ? lock : this;

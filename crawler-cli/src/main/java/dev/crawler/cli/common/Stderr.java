@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Standard error as a command writes it: messages, and on a terminal the live progress line. A
- * message erases the progress line first, so it starts a line of its own instead of being glued
- * to the line's end ({@code ...0 errorscrawl: interrupted}); the next tick draws the line again.
+ * message erases the progress line first, so it starts a line of its own instead of being glued to
+ * the line's end ({@code ...0 errorscrawl: interrupted}); the next tick draws the line again.
  *
- * <p>Thread-safe: the crawl's workers, the progress thread and the Ctrl-C hook write at once.
- * Every write goes through {@link #write(byte[], int, int)} under this stream's lock, which
- * {@link PrintStream}'s own methods hold for a whole {@code println}, so a message is never split
- * by a progress line.
+ * <p>Thread-safe: the crawl's workers, the progress thread and the Ctrl-C hook write at once. Every
+ * write goes through {@link #write(byte[], int, int)} under this stream's lock, which {@link
+ * PrintStream}'s own methods hold for a whole {@code println}, so a message is never split by a
+ * progress line.
  */
 public final class Stderr extends PrintStream {
   private static final byte[] ERASE_LINE = "\r\033[K".getBytes(StandardCharsets.US_ASCII);
@@ -20,7 +20,9 @@ public final class Stderr extends PrintStream {
   /** Whether the progress line is on screen, unended. Guarded by {@code this}. */
   private boolean progressShown;
 
-  /** @param out where the bytes go, as UTF-8 text */
+  /**
+   * @param out where the bytes go, as UTF-8 text
+   */
   public Stderr(OutputStream out) {
     super(out, true, StandardCharsets.UTF_8);
   }

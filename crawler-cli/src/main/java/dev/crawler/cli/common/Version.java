@@ -15,7 +15,12 @@ public final class Version implements CommandLine.IVersionProvider {
         build.load(in);
       }
     }
-    return new String[] {"crawl " + build.getProperty("version", "(version unknown)")
-        + " (Java " + Runtime.version() + ")"};
+    return new String[] {
+      "crawl "
+          + build.getProperty("version", "(version unknown)")
+          + " (Java "
+          + Runtime.version()
+          + ")"
+    };
   }
 }

@@ -5,18 +5,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 
 /**
- * What a failed write to standard output means. A reader that went away ({@code crawl fs / |
- * head}: the write fails with EPIPE) is how pipelines end, not an error; any other failure (a full
- * disk, an I/O error, a closed descriptor) means the output is not what was asked for, and the
- * command says so and exits 1, as find and fd do. Thread-safe, stateless but for a constant.
+ * What a failed write to standard output means. A reader that went away ({@code crawl fs / | head}:
+ * the write fails with EPIPE) is how pipelines end, not an error; any other failure (a full disk,
+ * an I/O error, a closed descriptor) means the output is not what was asked for, and the command
+ * says so and exits 1, as find and fd do. Thread-safe, stateless but for a constant.
  *
  * <p>Java gives no errno, only the system's text for it ({@code strerror}), which follows the
- * locale's language. So the text of EPIPE is learnt once, in this process, from a pipe whose
- * reader is closed, and also taken in English, which is what the JDK says when no translation is
+ * locale's language. So the text of EPIPE is learnt once, in this process, from a pipe whose reader
+ * is closed, and also taken in English, which is what the JDK says when no translation is
  * installed.
  */
 public final class WriteFailure {
   private static final String BROKEN_PIPE = "Broken pipe";
+
   /** What this process's JDK says for EPIPE, in the locale's language; {@code null} if unknown. */
   private static final String LOCAL_BROKEN_PIPE = brokenPipeText();
 

@@ -15,15 +15,15 @@ import java.util.Set;
 /**
  * Colors for paths on a terminal, read from {@code LS_COLORS} as ls and fd read it: a color per
  * type ({@code di}, {@code ln}, {@code pi}, {@code ex} for executable files, {@code fi}) and per
- * extension ({@code *.tar=01;31}). Without {@code LS_COLORS}, ls's defaults for directories,
- * links, pipes, sockets and executables. Immutable and
- * thread-safe.
+ * extension ({@code *.tar=01;31}). Without {@code LS_COLORS}, ls's defaults for directories, links,
+ * pipes, sockets and executables. Immutable and thread-safe.
  */
 final class Colors {
   static final byte[] RESET = "\033[0m".getBytes(StandardCharsets.US_ASCII);
   private static final String DEFAULTS = "di=01;34:ln=01;36:pi=40;33:so=01;35:ex=01;32";
 
   private final Map<String, byte[]> byType = new HashMap<>();
+
   /** By lower-case extension, with its dot. */
   private final Map<String, byte[]> byExtension = new HashMap<>();
 
@@ -50,17 +50,20 @@ final class Colors {
 
   /** The escape sequence that starts {@code entry}'s color, or {@code null} for none. */
   byte[] start(FileEntry entry) {
-    byte[] color = switch (entry.type()) {
-      case DIRECTORY -> byType.get("di");
-      case SYMLINK -> byType.get("ln");
-      case OTHER -> byType.get("pi");
-      default -> null;
-    };
+    byte[] color =
+        switch (entry.type()) {
+          case DIRECTORY -> byType.get("di");
+          case SYMLINK -> byType.get("ln");
+          case OTHER -> byType.get("pi");
+          default -> null;
+        };
     if (color != null || entry.type() == dev.crawler.fs.FileType.DIRECTORY) {
       return color;
     }
     byte[] executable = byType.get("ex");
-    if (executable != null && entry.type() == dev.crawler.fs.FileType.FILE && isExecutable(entry.path())) {
+    if (executable != null
+        && entry.type() == dev.crawler.fs.FileType.FILE
+        && isExecutable(entry.path())) {
       return executable; // before the extension, as ls has it
     }
     Path name = entry.path().getFileName();
@@ -83,8 +86,10 @@ final class Colors {
    */
   private static boolean isExecutable(Path file) {
     try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-      return mode.contains(PosixFilePermission.OWNER_EXECUTE) || mode.contains(PosixFilePermission.GROUP_EXECUTE)
+      Set<PosixFilePermission> mode =
+          Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+      return mode.contains(PosixFilePermission.OWNER_EXECUTE)
+          || mode.contains(PosixFilePermission.GROUP_EXECUTE)
           || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
     } catch (IOException | UnsupportedOperationException e) {
       return false;

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs {@code crawl fs -x} and {@code -X} commands for the entries a crawl finds. Thread-safe:
- * the crawl's workers call {@link #accept} as they find entries.
+ * Runs {@code crawl fs -x} and {@code -X} commands for the entries a crawl finds. Thread-safe: the
+ * crawl's workers call {@link #accept} as they find entries.
  *
  * <ul>
  *   <li><b>Parallelism.</b> A command runs on the worker that found its entry, so at most as many
@@ -33,13 +33,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Output.</b> Each command's stdout and stderr are read as it runs and written whole when
  *       it ends, so two commands' lines never interleave. Past {@link #HOLD_LIMIT} bytes, the rest
  *       of a command's stdout streams straight through, still unbroken: other commands' outputs
- *       wait, and memory stays bounded. Commands read an empty stdin ({@code /dev/null}). Once
- *       the output fails (the reader went away, or a full disk), no new command starts.
- *   <li><b>Bytes.</b> No shell is involved. A command line the JVM can pass as text (every
- *       argument valid in its charset, {@code sun.jnu.encoding}) starts directly; one it cannot (a
- *       name that is not UTF-8, or any non-ASCII name under the C locale) is handed, byte for
- *       byte, to {@code xargs -0 env --}, which starts the same command line. Java cannot pass
- *       such bytes itself.
+ *       wait, and memory stays bounded. Commands read an empty stdin ({@code /dev/null}). Once the
+ *       output fails (the reader went away, or a full disk), no new command starts.
+ *   <li><b>Bytes.</b> No shell is involved. A command line the JVM can pass as text (every argument
+ *       valid in its charset, {@code sun.jnu.encoding}) starts directly; one it cannot (a name that
+ *       is not UTF-8, or any non-ASCII name under the C locale) is handed, byte for byte, to {@code
+ *       xargs -0 env --}, which starts the same command line. Java cannot pass such bytes itself.
  *   <li><b>Status.</b> Commands that exit non-zero are counted; a command that cannot start at all
  *       (not found, not executable) stops the crawl, since it would fail for every entry.
  * </ul>
@@ -50,6 +49,7 @@ final class CommandRunner {
 
   /** xargs' statuses for "the command could not be run" (126) and "was not found" (127). */
   private static final int CANNOT_EXECUTE = 126;
+
   private static final int NOT_FOUND = 127;
 
   private static final File NO_INPUT = new File("/dev/null");
@@ -60,21 +60,28 @@ final class CommandRunner {
   private final PrintStream err;
   private final Charset argumentCharset;
   private final Runnable stopCrawl;
+
   /** Reads the commands' stderr while their stdout is read on the worker. Daemon threads. */
-  private final ExecutorService stderrReaders = Executors.newCachedThreadPool(runnable -> {
-    Thread t = new Thread(runnable, "crawl-exec-stderr");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService stderrReaders =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread t = new Thread(runnable, "crawl-exec-stderr");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<String> cannotRun = new AtomicReference<>();
-  /** Whether the command exists, once a relayed command line has asked; see {@link #commandFound}. */
+
+  /**
+   * Whether the command exists, once a relayed command line has asked; see {@link #commandFound}.
+   */
   private volatile Boolean commandFound;
 
   /** The batch being filled, for -X; guarded by {@code this}. */
   private List<byte[]> pending = new ArrayList<>();
+
   private int pendingCost;
 
   /**
@@ -82,7 +89,12 @@ final class CommandRunner {
    * @param argumentCharset the charset the JVM passes command-line arguments in
    * @param stopCrawl stops the crawl when no command can run
    */
-  CommandRunner(CommandTemplate template, boolean batch, SharedOutput out, PrintStream err, Charset argumentCharset,
+  CommandRunner(
+      CommandTemplate template,
+      boolean batch,
+      SharedOutput out,
+      PrintStream err,
+      Charset argumentCharset,
       Runnable stopCrawl) {
     this.template = template;
     this.batch = batch;
@@ -92,7 +104,10 @@ final class CommandRunner {
     this.stopCrawl = stopCrawl;
   }
 
-  /** The charset this JVM encodes a child's arguments in: {@code sun.jnu.encoding}, as ProcessBuilder does. */
+  /**
+   * The charset this JVM encodes a child's arguments in: {@code sun.jnu.encoding}, as
+   * ProcessBuilder does.
+   */
   static Charset jvmArgumentCharset() {
     try {
       return Charset.forName(System.getProperty("sun.jnu.encoding"));
@@ -113,7 +128,8 @@ final class CommandRunner {
     List<byte[]> full = null;
     int cost = template.batchCost(path);
     synchronized (this) {
-      if (!pending.isEmpty() && template.fixedCost() + pendingCost + cost > CommandTemplate.MAX_COMMAND_LINE) {
+      if (!pending.isEmpty()
+          && template.fixedCost() + pendingCost + cost > CommandTemplate.MAX_COMMAND_LINE) {
         full = pending;
         pending = new ArrayList<>();
         pendingCost = 0;
@@ -186,7 +202,11 @@ final class CommandRunner {
         }
       }
       if (text == null && (status == CANNOT_EXECUTE || status == NOT_FOUND)) {
-        refuse("cannot run '" + template + "' through xargs and env: " + (status == NOT_FOUND ? "not found" : "not executable"));
+        refuse(
+            "cannot run '"
+                + template
+                + "' through xargs and env: "
+                + (status == NOT_FOUND ? "not found" : "not executable"));
       } else if (status != 0) {
         failed.incrementAndGet();
       }
@@ -230,8 +250,10 @@ final class CommandRunner {
     // Bytes Java cannot pass: xargs reads them NUL-separated and env starts the command. env would
     // take a first word with '=' for a variable; no such command name survives a shell anyway.
     if (contains(argv.get(0), (byte) '=')) {
-      throw new IOException("a command whose name has '=' cannot be given a name that is not "
-          + argumentCharset.displayName() + " text");
+      throw new IOException(
+          "a command whose name has '=' cannot be given a name that is not "
+              + argumentCharset.displayName()
+              + " text");
     }
     if (!commandFound(argv.get(0))) {
       throw new IOException("command not found"); // xargs would only say that env failed
@@ -239,10 +261,16 @@ final class CommandRunner {
     int lineSize = CommandTemplate.MAX_COMMAND_LINE + 4096;
     Process relay;
     try {
-      relay = new ProcessBuilder("xargs", "-0", "-x", "-s", Integer.toString(lineSize), "env", "--").start();
+      relay =
+          new ProcessBuilder("xargs", "-0", "-x", "-s", Integer.toString(lineSize), "env", "--")
+              .start();
     } catch (IOException e) {
-      throw new IOException("passing names that are not " + argumentCharset.displayName() + " text needs xargs: "
-          + reason(e), e);
+      throw new IOException(
+          "passing names that are not "
+              + argumentCharset.displayName()
+              + " text needs xargs: "
+              + reason(e),
+          e);
     }
     try (OutputStream stdin = relay.getOutputStream()) {
       for (byte[] arg : argv) {
@@ -254,8 +282,8 @@ final class CommandRunner {
   }
 
   /**
-   * Whether {@code command} names an executable file, looked up in {@code PATH} as execvp does
-   * when it has no slash. Checked once: every command line has the same first word.
+   * Whether {@code command} names an executable file, looked up in {@code PATH} as execvp does when
+   * it has no slash. Checked once: every command line has the same first word.
    */
   private boolean commandFound(byte[] command) {
     Boolean found = commandFound;
@@ -280,7 +308,9 @@ final class CommandRunner {
     return found;
   }
 
-  /** The arguments as Strings that the JVM will pass back as exactly these bytes, or {@code null}. */
+  /**
+   * The arguments as Strings that the JVM will pass back as exactly these bytes, or {@code null}.
+   */
   private List<String> asText(List<byte[]> argv) {
     List<String> text = new ArrayList<>(argv.size());
     for (byte[] arg : argv) {
@@ -295,11 +325,13 @@ final class CommandRunner {
 
   private String decodeExactly(byte[] bytes) {
     try {
-      String s = argumentCharset.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      String s =
+          argumentCharset
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return Arrays.equals(s.getBytes(argumentCharset), bytes) ? s : null;
     } catch (CharacterCodingException e) {
       return null;
@@ -334,11 +366,17 @@ final class CommandRunner {
     }
   }
 
-  /** Java 17's "error=2, No such file or directory" and Java 25's "error: 2 (No such file or directory)". */
+  /**
+   * Java 17's "error=2, No such file or directory" and Java 25's "error: 2 (No such file or
+   * directory)".
+   */
   private static final java.util.regex.Pattern SYSTEM_ERROR =
       java.util.regex.Pattern.compile("error[=:]\\s*\\d+,?\\s*\\(?([^()]+?)\\)?\\s*$");
 
-  /** The system's reason in a failed start's message ("No such file or directory"), else the message. */
+  /**
+   * The system's reason in a failed start's message ("No such file or directory"), else the
+   * message.
+   */
   static String reason(IOException e) {
     String message = String.valueOf(e.getMessage());
     java.util.regex.Matcher m = SYSTEM_ERROR.matcher(message);

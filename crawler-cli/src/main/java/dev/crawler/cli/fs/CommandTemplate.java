@@ -6,31 +6,35 @@ import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Stack;
+import picocli.CommandLine;
 import picocli.CommandLine.IParameterConsumer;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine;
 
 /**
- * The command of {@code crawl fs -x} and {@code -X}: its words, with fd's placeholders, made into
- * a command line of bytes for one path or for a batch of paths. Immutable and thread-safe.
+ * The command of {@code crawl fs -x} and {@code -X}: its words, with fd's placeholders, made into a
+ * command line of bytes for one path or for a batch of paths. Immutable and thread-safe.
  *
- * <p>Placeholders, anywhere in a word: {@code {}} the path, {@code {/}} its last name, {@code
- * {//}} its parent directory, {@code {.}} the path without its extension, {@code {/.}} the last
- * name without it. A command without any gets the path as its last argument. Paths stay bytes
+ * <p>Placeholders, anywhere in a word: {@code {}} the path, {@code {/}} its last name, {@code {//}}
+ * its parent directory, {@code {.}} the path without its extension, {@code {/.}} the last name
+ * without it. A command without any gets the path as its last argument. Paths stay bytes
  * throughout: a name that is not valid in any charset reaches the command exactly as the kernel
  * gave it.
  */
 final class CommandTemplate {
   /**
    * The most bytes a batch's command line may take, counted as the kernel counts them (each
-   * argument, its NUL, and a pointer): GNU xargs' default. Linux allows 2 MiB less the
-   * environment; this leaves room for any environment.
+   * argument, its NUL, and a pointer): GNU xargs' default. Linux allows 2 MiB less the environment;
+   * this leaves room for any environment.
    */
   static final int MAX_COMMAND_LINE = 128 * 1024;
 
   private enum Placeholder {
-    PATH("{}"), NAME("{/}"), PARENT("{//}"), NO_EXTENSION("{.}"), NAME_NO_EXTENSION("{/.}");
+    PATH("{}"),
+    NAME("{/}"),
+    PARENT("{//}"),
+    NO_EXTENSION("{.}"),
+    NAME_NO_EXTENSION("{/.}");
 
     final String text;
 
@@ -63,8 +67,10 @@ final class CommandTemplate {
   }
 
   private final List<Word> words;
+
   /** The index of the word with placeholders in a batch command, or -1: paths go last. */
   private final int batchWord;
+
   private final String text;
 
   private CommandTemplate(List<Word> words, int batchWord, String text) {
@@ -78,13 +84,15 @@ final class CommandTemplate {
    *
    * @param words the command and its arguments, as given; never empty
    * @param charset how the words become bytes (the one the JVM decoded its arguments with)
-   * @param batch whether the command takes many paths ({@code -X}): then at most one word may
-   *     hold placeholders, and it is repeated for every path
+   * @param batch whether the command takes many paths ({@code -X}): then at most one word may hold
+   *     placeholders, and it is repeated for every path
    * @throws UserError if the command is missing, or a batch command has placeholders in two words
    */
-  static CommandTemplate parse(List<String> words, Charset charset, boolean batch, String flag) throws UserError {
+  static CommandTemplate parse(List<String> words, Charset charset, boolean batch, String flag)
+      throws UserError {
     if (words.isEmpty() || words.get(0).isEmpty()) {
-      throw new UserError(flag + " needs a command: crawl fs DIR " + flag + " CMD [ARG...] (paths go in for {})");
+      throw new UserError(
+          flag + " needs a command: crawl fs DIR " + flag + " CMD [ARG...] (paths go in for {})");
     }
     List<Word> parsed = new ArrayList<>();
     int withPlaceholders = -1;
@@ -92,8 +100,14 @@ final class CommandTemplate {
       Word w = parseWord(word, charset);
       if (w.hasPlaceholder()) {
         if (batch && withPlaceholders >= 0) {
-          throw new UserError(flag + " takes placeholders in one argument only, which it repeats for every path; "
-              + "'" + words.get(withPlaceholders) + "' and '" + word + "' both have some");
+          throw new UserError(
+              flag
+                  + " takes placeholders in one argument only, which it repeats for every path; "
+                  + "'"
+                  + words.get(withPlaceholders)
+                  + "' and '"
+                  + word
+                  + "' both have some");
         }
         withPlaceholders = parsed.size();
       }
@@ -113,8 +127,14 @@ final class CommandTemplate {
     while (i < word.length()) {
       if (word.charAt(i) == '{') {
         // Longest first: {//} before {/}, {/.} before {/}.
-        for (Placeholder p : new Placeholder[] {Placeholder.PARENT, Placeholder.NAME_NO_EXTENSION, Placeholder.NAME,
-            Placeholder.NO_EXTENSION, Placeholder.PATH}) {
+        for (Placeholder p :
+            new Placeholder[] {
+              Placeholder.PARENT,
+              Placeholder.NAME_NO_EXTENSION,
+              Placeholder.NAME,
+              Placeholder.NO_EXTENSION,
+              Placeholder.PATH
+            }) {
           if (word.startsWith(p.text, i)) {
             if (literal.length() > 0) {
               parts.add(literal.toString().getBytes(charset));
@@ -236,7 +256,9 @@ final class CommandTemplate {
     return java.util.Arrays.copyOfRange(path, slash + 1, end);
   }
 
-  /** The parent directory: {@code a/b} gives {@code a}; {@code b} gives "."; {@code /b} gives "/". */
+  /**
+   * The parent directory: {@code a/b} gives {@code a}; {@code b} gives "."; {@code /b} gives "/".
+   */
   static byte[] parent(byte[] path) {
     int end = end(path);
     int slash = lastSlash(path, end);
@@ -267,9 +289,9 @@ final class CommandTemplate {
   }
 
   /**
-   * Takes every argument after {@code -x} or {@code -X} up to a lone {@code ;} (which it drops),
-   * or to the end, as find's {@code -exec} and fd's {@code -x} do: so {@code crawl fs DIR -x
-   * grep -l TODO} passes {@code -l} to grep, not to crawl.
+   * Takes every argument after {@code -x} or {@code -X} up to a lone {@code ;} (which it drops), or
+   * to the end, as find's {@code -exec} and fd's {@code -x} do: so {@code crawl fs DIR -x grep -l
+   * TODO} passes {@code -l} to grep, not to crawl.
    */
   static final class Words implements IParameterConsumer {
     @Override
@@ -283,8 +305,11 @@ final class CommandTemplate {
         words.add(arg);
       }
       if (words.isEmpty()) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(),
-            argSpec.paramLabel() + " missing after " + String.join("/", ((CommandLine.Model.OptionSpec) argSpec).names())
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            argSpec.paramLabel()
+                + " missing after "
+                + String.join("/", ((CommandLine.Model.OptionSpec) argSpec).names())
                 + ": give the command to run, e.g. -x wc -l");
       }
       argSpec.setValue(words);

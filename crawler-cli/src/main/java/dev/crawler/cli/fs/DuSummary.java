@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Totals as {@code du -s} gives them: the disk space every entry takes, directories included and a
  * file with several names (hard links) counted once, as {@code du -s --block-size=1}; or, with
  * {@code --apparent-size}, their sizes, as {@code du -sb}. Also counts of entries that are not
- * directories, of directories, and of directories that could not be read; overall and, when
- * asked, per top-level entry of each root. Thread-safe: workers add, the command prints once
- * they are gone.
+ * directories, of directories, and of directories that could not be read; overall and, when asked,
+ * per top-level entry of each root. Thread-safe: workers add, the command prints once they are
+ * gone.
  */
 final class DuSummary {
   /** One bucket of counts. */
@@ -31,14 +31,18 @@ final class DuSummary {
   }
 
   private final boolean perTopLevel;
+
   /** Disk usage ({@link FileEntry#diskUsage()}) rather than apparent sizes. */
   private final boolean diskUsage;
+
   private final Counts total = new Counts();
+
   /**
    * By top-level entry, keyed by its path's bytes in an ISO-8859-1 string (one char per byte):
    * taken from each entry's bytes without making a Path, which would cost more than the rest.
    */
   private final Map<String, Counts> byTopLevel = new ConcurrentHashMap<>();
+
   /** Files with several names already counted: their bytes go to the first name met, as du does. */
   private final Set<Object> hardLinksCounted = ConcurrentHashMap.newKeySet();
 
@@ -50,11 +54,17 @@ final class DuSummary {
   void add(Visit<FileEntry> visit) {
     FileEntry entry = visit.node();
     Object hardLink = entry.hardLinkKey();
-    long bytes = hardLink != null && !hardLinksCounted.add(hardLink) ? 0
-        : Math.max(0, diskUsage ? entry.diskUsage() : entry.size());
+    long bytes =
+        hardLink != null && !hardLinksCounted.add(hardLink)
+            ? 0
+            : Math.max(0, diskUsage ? entry.diskUsage() : entry.size());
     count(total, entry, bytes);
     if (perTopLevel && visit.depth() >= 1) {
-      count(byTopLevel.computeIfAbsent(topLevelKey(entry.pathBytes(), visit.depth()), k -> new Counts()), entry, bytes);
+      count(
+          byTopLevel.computeIfAbsent(
+              topLevelKey(entry.pathBytes(), visit.depth()), k -> new Counts()),
+          entry,
+          bytes);
     }
   }
 
@@ -62,7 +72,10 @@ final class DuSummary {
   void addError(Path failed, int depth) {
     total.errors.increment();
     if (perTopLevel && depth >= 1) {
-      byTopLevel.computeIfAbsent(topLevelKey(PathBytes.of(failed), depth), k -> new Counts()).errors.increment();
+      byTopLevel
+          .computeIfAbsent(topLevelKey(PathBytes.of(failed), depth), k -> new Counts())
+          .errors
+          .increment();
     }
   }
 
@@ -95,14 +108,24 @@ final class DuSummary {
     out.println("bytes\tfiles\tdirs\terrors\tpath");
     if (perTopLevel) {
       Map<Path, Counts> byPath = new TreeMap<>(); // sorted and shown as before: as Paths
-      byTopLevel.forEach((key, counts) ->
-          byPath.put(PathBytes.toPath(key.getBytes(StandardCharsets.ISO_8859_1)), counts));
+      byTopLevel.forEach(
+          (key, counts) ->
+              byPath.put(PathBytes.toPath(key.getBytes(StandardCharsets.ISO_8859_1)), counts));
       byPath.forEach((path, counts) -> line(out, counts, path.toString()));
     }
     line(out, total, "total");
   }
 
   private static void line(PrintStream out, Counts c, String label) {
-    out.println(c.bytes.sum() + "\t" + c.files.sum() + "\t" + c.directories.sum() + "\t" + c.errors.sum() + "\t" + label);
+    out.println(
+        c.bytes.sum()
+            + "\t"
+            + c.files.sum()
+            + "\t"
+            + c.directories.sum()
+            + "\t"
+            + c.errors.sum()
+            + "\t"
+            + label);
   }
 }

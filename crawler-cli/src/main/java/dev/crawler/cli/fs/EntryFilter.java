@@ -22,34 +22,56 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Which entries {@code crawl fs} prints, as fd and find users write it: depth, type ({@link
  * TypeFilter}), name (glob, regex, extension; smart case), size, modification time and owner
- * ({@link OwnerFilter}). Filters choose what is printed, never
- * what is walked: a directory that does not match is still entered. Immutable and thread-safe.
+ * ({@link OwnerFilter}). Filters choose what is printed, never what is walked: a directory that
+ * does not match is still entered. Immutable and thread-safe.
  */
 final class EntryFilter implements Predicate<Visit<FileEntry>> {
-  private static final Pattern SIZE = Pattern.compile("([+-]?)(\\d+)(b|k|m|g|t|ki|mi|gi|ti)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("([+-]?)(\\d+)(b|k|m|g|t|ki|mi|gi|ti)?", Pattern.CASE_INSENSITIVE);
 
   private final int minDepth;
   private final int maxDepth;
   private final TypeFilter types;
+
   /** {@code null} without --owner. */
   private final OwnerFilter owner;
+
   /** Whether links are followed: types and owners are then the targets'. */
   private final boolean followLinks;
-  /** Told of each entry left out because -t or --owner could not check it (its path is too long). */
+
+  /**
+   * Told of each entry left out because -t or --owner could not check it (its path is too long).
+   */
   private final Consumer<FileEntry> unchecked;
+
   private final List<Predicate<String>> names;
+
   /** With -p: the -g and --regex patterns, matched against each entry's absolute path. */
   private final List<Predicate<String>> pathPatterns;
+
   /** Bounds on size, in bytes; {@code Long.MIN_VALUE} / {@code MAX_VALUE} when unbounded. */
   private final long minSize;
+
   private final long maxSize;
+
   /** Bounds on the modification time, in epoch milliseconds. */
   private final long changedAfter;
+
   private final long changedBefore;
 
-  private EntryFilter(int minDepth, int maxDepth, TypeFilter types, OwnerFilter owner, boolean followLinks,
-      Consumer<FileEntry> unchecked, List<Predicate<String>> names, List<Predicate<String>> pathPatterns,
-      long minSize, long maxSize, long changedAfter, long changedBefore) {
+  private EntryFilter(
+      int minDepth,
+      int maxDepth,
+      TypeFilter types,
+      OwnerFilter owner,
+      boolean followLinks,
+      Consumer<FileEntry> unchecked,
+      List<Predicate<String>> names,
+      List<Predicate<String>> pathPatterns,
+      long minSize,
+      long maxSize,
+      long changedAfter,
+      long changedBefore) {
     this.unchecked = unchecked;
     this.minDepth = minDepth;
     this.maxDepth = maxDepth;
@@ -65,13 +87,29 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
   }
 
   /** Options as the user gave them; {@code null} or empty for each one not given. */
-  record Options(int minDepth, Integer exactDepth, List<String> types, List<String> globs, List<String> regexes,
-      List<String> extensions, List<String> sizes, String changedWithin, String changedBefore, Case letterCase,
-      boolean fullPath, String owner, boolean followLinks, Consumer<FileEntry> unchecked) {}
+  record Options(
+      int minDepth,
+      Integer exactDepth,
+      List<String> types,
+      List<String> globs,
+      List<String> regexes,
+      List<String> extensions,
+      List<String> sizes,
+      String changedWithin,
+      String changedBefore,
+      Case letterCase,
+      boolean fullPath,
+      String owner,
+      boolean followLinks,
+      Consumer<FileEntry> unchecked) {}
 
-  /** How -g and --regex treat letter case: fd's smart case (by the pattern's capitals), -i or -s. */
+  /**
+   * How -g and --regex treat letter case: fd's smart case (by the pattern's capitals), -i or -s.
+   */
   enum Case {
-    SMART, IGNORE, MATCH;
+    SMART,
+    IGNORE,
+    MATCH;
 
     boolean ignores(String pattern) {
       return this == IGNORE || this == SMART && pattern.chars().noneMatch(Character::isUpperCase);
@@ -96,12 +134,15 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     }
     List<Predicate<String>> pathPatterns = List.of();
     if (o.fullPath()) {
-      pathPatterns = List.copyOf(names); // matched against the absolute path; extensions stay on the name
+      pathPatterns =
+          List.copyOf(names); // matched against the absolute path; extensions stay on the name
       names.clear();
     }
     if (!o.extensions().isEmpty()) {
-      List<String> suffixes = o.extensions().stream()
-          .map(e -> "." + (e.startsWith(".") ? e.substring(1) : e).toLowerCase(Locale.ROOT)).toList();
+      List<String> suffixes =
+          o.extensions().stream()
+              .map(e -> "." + (e.startsWith(".") ? e.substring(1) : e).toLowerCase(Locale.ROOT))
+              .toList();
       names.add(name -> suffixes.stream().anyMatch(s -> name.toLowerCase(Locale.ROOT).endsWith(s)));
     }
     long minSize = Long.MIN_VALUE;
@@ -109,8 +150,10 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     for (String size : o.sizes()) {
       Matcher m = SIZE.matcher(size);
       if (!m.matches()) {
-        throw new UserError("--size takes +N or -N with a unit (b, k, m, g, t; ki, mi, gi, ti), like +10m, not '"
-            + size + "'");
+        throw new UserError(
+            "--size takes +N or -N with a unit (b, k, m, g, t; ki, mi, gi, ti), like +10m, not '"
+                + size
+                + "'");
       }
       long bytes = Math.multiplyExact(Long.parseLong(m.group(2)), unit(m.group(3)));
       switch (m.group(1)) {
@@ -122,16 +165,36 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
         }
       }
     }
-    long after = o.changedWithin() == null ? Long.MIN_VALUE : time("--changed-within", o.changedWithin(), now);
-    long before = o.changedBefore() == null ? Long.MAX_VALUE : time("--changed-before", o.changedBefore(), now);
+    long after =
+        o.changedWithin() == null
+            ? Long.MIN_VALUE
+            : time("--changed-within", o.changedWithin(), now);
+    long before =
+        o.changedBefore() == null
+            ? Long.MAX_VALUE
+            : time("--changed-before", o.changedBefore(), now);
     OwnerFilter owner = o.owner() == null ? null : OwnerFilter.of(o.owner());
-    return new EntryFilter(min, max, TypeFilter.of(o.types()), owner, o.followLinks(), o.unchecked(), names,
-        pathPatterns, minSize, maxSize, after, before);
+    return new EntryFilter(
+        min,
+        max,
+        TypeFilter.of(o.types()),
+        owner,
+        o.followLinks(),
+        o.unchecked(),
+        names,
+        pathPatterns,
+        minSize,
+        maxSize,
+        after,
+        before);
   }
 
   /** Whether a filter needs each entry's size or time: then every entry must be stat'ed. */
   boolean needsAttributes() {
-    return types.needsSizes() || minSize != Long.MIN_VALUE || maxSize != Long.MAX_VALUE || changedAfter != Long.MIN_VALUE
+    return types.needsSizes()
+        || minSize != Long.MIN_VALUE
+        || maxSize != Long.MAX_VALUE
+        || changedAfter != Long.MIN_VALUE
         || changedBefore != Long.MAX_VALUE;
   }
 
@@ -189,7 +252,13 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     try {
       matcher = NameGlob.compile(pattern);
     } catch (PatternSyntaxException e) {
-      throw new UserError("bad --glob '" + glob + "': " + e.getDescription() + " at character " + (e.getIndex() + 1));
+      throw new UserError(
+          "bad --glob '"
+              + glob
+              + "': "
+              + e.getDescription()
+              + " at character "
+              + (e.getIndex() + 1));
     }
     // The name as text, never made a Path again: see NameGlob for the name that failed a crawl.
     return name -> {
@@ -200,11 +269,16 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
 
   private static Predicate<String> regex(String regex, boolean fold) throws UserError {
     try {
-      Pattern p = Pattern.compile(regex, fold ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      Pattern p =
+          Pattern.compile(regex, fold ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
       return name -> p.matcher(name).find();
     } catch (PatternSyntaxException e) {
-      throw new UserError("bad --regex '" + regex + "': " + e.getDescription()
-          + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
+      throw new UserError(
+          "bad --regex '"
+              + regex
+              + "': "
+              + e.getDescription()
+              + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
     }
   }
 
@@ -225,28 +299,41 @@ final class EntryFilter implements Predicate<Visit<FileEntry>> {
     };
   }
 
-  /** A duration back from now (2d, 10h, 30min, 1w...) or a date (2026-11-30, 2026-11-30 14:00:00). */
+  /**
+   * A duration back from now (2d, 10h, 30min, 1w...) or a date (2026-11-30, 2026-11-30 14:00:00).
+   */
   private static long time(String flag, String value, Instant now) throws UserError {
     Matcher m = Pattern.compile("(\\d+)\\s*(s|sec|min|h|d|w)").matcher(value.trim());
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "s", "sec" -> Duration.ofSeconds(n);
-        case "min" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> Duration.ofDays(7 * n);
-      };
+      Duration d =
+          switch (m.group(2)) {
+            case "s", "sec" -> Duration.ofSeconds(n);
+            case "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+          };
       return now.minus(d).toEpochMilli();
     }
     try {
-      return LocalDateTime.parse(value.trim().replace(' ', 'T')).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+      return LocalDateTime.parse(value.trim().replace(' ', 'T'))
+          .atZone(ZoneId.systemDefault())
+          .toInstant()
+          .toEpochMilli();
     } catch (DateTimeParseException notDateTime) {
       try {
-        return LocalDate.parse(value.trim()).atStartOfDay(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        return LocalDate.parse(value.trim())
+            .atStartOfDay(ZoneId.systemDefault())
+            .toInstant()
+            .toEpochMilli();
       } catch (DateTimeParseException notDate) {
-        throw new UserError(flag + " takes a duration (30min, 10h, 2d, 1w) or a date (2026-11-30, "
-            + "2026-11-30 14:00:00), not '" + value + "'");
+        throw new UserError(
+            flag
+                + " takes a duration (30min, 10h, 2d, 1w) or a date (2026-11-30, "
+                + "2026-11-30 14:00:00), not '"
+                + value
+                + "'");
       }
     }
   }

@@ -74,7 +74,8 @@ public final class FsSpec {
         case "starter-dir" -> starterDir = path(value);
         case "root" -> {
           if (given != null) {
-            roots.add(new RecordedRoot(given, new RootIdentity(absolute, real, true, device, inode)));
+            roots.add(
+                new RecordedRoot(given, new RootIdentity(absolute, real, true, device, inode)));
           }
           given = path(value);
           absolute = null;
@@ -88,7 +89,7 @@ public final class FsSpec {
           device = Long.parseLong(value.substring(0, value.indexOf(':')));
           inode = Long.parseLong(value.substring(value.indexOf(':') + 1));
         }
-        default -> { } // the walk's options (FileTreeOptionsCodec)
+        default -> {} // the walk's options (FileTreeOptionsCodec)
       }
     }
     if (given != null) {
@@ -103,15 +104,28 @@ public final class FsSpec {
       }
       String difference = RootIdentity.of(rootGiven).differenceFrom(there, sameMachine);
       if (difference != null) {
-        throw new UserError("cannot join the crawl " + crawlId + ": its root " + rootGiven + " is " + there.absolute()
-            + " at the starter" + (sameMachine ? "" : " (" + starterHost + ")") + ", and here it is " + difference
-            + (rootGiven.isAbsolute() || starterDir == null ? ""
-                : "; the root is relative: run crawl join in " + starterDir));
+        throw new UserError(
+            "cannot join the crawl "
+                + crawlId
+                + ": its root "
+                + rootGiven
+                + " is "
+                + there.absolute()
+                + " at the starter"
+                + (sameMachine ? "" : " (" + starterHost + ")")
+                + ", and here it is "
+                + difference
+                + (rootGiven.isAbsolute() || starterDir == null
+                    ? ""
+                    : "; the root is relative: run crawl join in " + starterDir));
       }
     }
   }
 
-  /** A root as the starter gave it, and which directory it was there ({@code absolute} null if not recorded). */
+  /**
+   * A root as the starter gave it, and which directory it was there ({@code absolute} null if not
+   * recorded).
+   */
   private record RecordedRoot(Path given, RootIdentity there) {}
 
   /** The source the spec describes, as this process sees the filesystem. */
@@ -123,10 +137,15 @@ public final class FsSpec {
       String value = argument.substring(eq + 1);
       switch (key) {
         case "root" -> roots.add(path(value));
-        case "starter-host", "starter-dir", "root-absolute", "root-real", "root-key" -> { } // see checkRoots
+        case "starter-host",
+            "starter-dir",
+            "root-absolute",
+            "root-real",
+            "root-key" -> {} // see checkRoots
         default -> {
           if (!FileTreeOptionsCodec.isOption(argument)) {
-            throw new IllegalArgumentException("this crawl was started by a newer crawl: '" + key + "'");
+            throw new IllegalArgumentException(
+                "this crawl was started by a newer crawl: '" + key + "'");
           }
         }
       }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 final class JsonLine {
   /** Instant.toString (ISO_INSTANT) of millis below this, from 1970, has four-digit years. */
   private static final long YEAR_10000_MILLIS = 253_402_300_800_000L;
+
   private byte[] bytes;
   private int size;
 
@@ -71,14 +72,17 @@ final class JsonLine {
     return true;
   }
 
-  /** {@code millis} as {@link Instant#toString()} writes it, e.g. {@code 2026-12-03T15:53:07.120Z}. */
+  /**
+   * {@code millis} as {@link Instant#toString()} writes it, e.g. {@code 2026-12-03T15:53:07.120Z}.
+   */
   JsonLine instant(long millis) {
     if (millis < 0 || millis >= YEAR_10000_MILLIS) {
       return ascii(Instant.ofEpochMilli(millis).toString()); // signs and five-digit years: rare
     }
     long days = millis / 86_400_000;
     int ofDay = (int) (millis % 86_400_000);
-    // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted); all >= 0 here.
+    // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted); all >= 0
+    // here.
     long z = days + 719_468;
     long era = z / 146_097;
     long dayOfEra = z - era * 146_097;

@@ -45,16 +45,25 @@ public enum OutputFormat {
       } else {
         StringBuilder path = new StringBuilder(raw.length + 16);
         boolean utf8 = PathBytes.isUtf8(raw);
-        JsonString.append(path, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
+        JsonString.append(
+            path, utf8 ? new String(raw, StandardCharsets.UTF_8) : entry.path().toString());
         if (!utf8) {
-          path.append(",\"path_base64\":\"").append(Base64.getEncoder().encodeToString(raw)).append('"');
+          path.append(",\"path_base64\":\"")
+              .append(Base64.getEncoder().encodeToString(raw))
+              .append('"');
         }
         line.bytes(path.toString().getBytes(StandardCharsets.UTF_8));
       }
-      line.ascii(",\"type\":\"").ascii(TYPE_NAMES[entry.type().ordinal()]).ascii("\"")
-          .ascii(",\"size\":").number(entry.size())
-          .ascii(",\"mtime\":\"").instant(entry.lastModifiedMillis()).ascii("\"")
-          .ascii(",\"depth\":").number(visit.depth())
+      line.ascii(",\"type\":\"")
+          .ascii(TYPE_NAMES[entry.type().ordinal()])
+          .ascii("\"")
+          .ascii(",\"size\":")
+          .number(entry.size())
+          .ascii(",\"mtime\":\"")
+          .instant(entry.lastModifiedMillis())
+          .ascii("\"")
+          .ascii(",\"depth\":")
+          .number(visit.depth())
           .ascii("}\n");
       out.record(line.toBytes());
     }
@@ -66,8 +75,10 @@ public enum OutputFormat {
   };
 
   /** {@code --json}'s names of the types, by ordinal: made once, not once per entry. */
-  private static final String[] TYPE_NAMES = Arrays.stream(FileType.values())
-      .map(type -> type.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+  private static final String[] TYPE_NAMES =
+      Arrays.stream(FileType.values())
+          .map(type -> type.name().toLowerCase(Locale.ROOT))
+          .toArray(String[]::new);
 
   public abstract void write(Visit<FileEntry> visit, SharedOutput.Buffer out);
 }

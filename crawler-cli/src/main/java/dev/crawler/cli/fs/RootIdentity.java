@@ -35,11 +35,14 @@ record RootIdentity(Path absolute, Path real, boolean directory, long device, lo
       try {
         device = ((Number) Files.getAttribute(absolute, "unix:dev")).longValue();
         inode = ((Number) Files.getAttribute(absolute, "unix:ino")).longValue();
-      } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException notUnix) {
+      } catch (UnsupportedOperationException
+          | IllegalArgumentException
+          | ClassCastException notUnix) {
         // real paths alone, then
       }
       return new RootIdentity(absolute, real, attributes.isDirectory(), device, inode);
-    } catch (IOException e) { // missing, or not readable: not the starter's directory, whatever it is
+    } catch (
+        IOException e) { // missing, or not readable: not the starter's directory, whatever it is
       return new RootIdentity(absolute, null, false, -1, -1);
     }
   }
@@ -62,15 +65,28 @@ record RootIdentity(Path absolute, Path real, boolean directory, long device, lo
     }
     boolean keys = inode >= 0 && there.inode >= 0;
     if (sameMachine && keys && there.device >= 0 && device >= 0) {
-      return device == there.device && inode == there.inode ? null
-          : absolute + " (" + key(this) + "), another directory than the starter's (" + key(there) + ")";
+      return device == there.device && inode == there.inode
+          ? null
+          : absolute
+              + " ("
+              + key(this)
+              + "), another directory than the starter's ("
+              + key(there)
+              + ")";
     }
     if (there.real != null && !real.equals(there.real)) {
-      return absolute + (real.equals(absolute) ? "" : " (really " + real + ")") + ", another directory than the "
-          + "starter's " + there.real;
+      return absolute
+          + (real.equals(absolute) ? "" : " (really " + real + ")")
+          + ", another directory than the "
+          + "starter's "
+          + there.real;
     }
     if (keys && inode != there.inode) {
-      return absolute + " (inode " + inode + "), another directory than the starter's (inode " + there.inode
+      return absolute
+          + " (inode "
+          + inode
+          + "), another directory than the starter's (inode "
+          + there.inode
           + ") at the same path: is the same filesystem mounted there?";
     }
     return null;

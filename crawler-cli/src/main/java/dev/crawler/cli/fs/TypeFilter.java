@@ -15,10 +15,10 @@ import java.util.Set;
 /**
  * Which types {@code -t} prints, with fd's letters and names: {@code f d l o} as find's {@code
  * -type}, {@code s p b c} for the kinds of "other" (socket, pipe, block and character device), and
- * fd's two restrictions: {@code x} (executable, as find's {@code -executable}: by the user
- * running crawl; it implies files) and {@code e} (empty files and directories, as find's {@code
- * -empty}; alone it means both). As in fd, a restriction holds for every type shown: {@code -t
- * x,d} shows executable files and directories the user may enter. Immutable and thread-safe.
+ * fd's two restrictions: {@code x} (executable, as find's {@code -executable}: by the user running
+ * crawl; it implies files) and {@code e} (empty files and directories, as find's {@code -empty};
+ * alone it means both). As in fd, a restriction holds for every type shown: {@code -t x,d} shows
+ * executable files and directories the user may enter. Immutable and thread-safe.
  *
  * <p>Costs: the listing tells {@code f d l o}; a kind of "other" costs one {@code lstat} of the
  * entries that are "other" (rare), {@code x} one {@code access} per entry of a type shown, and
@@ -27,24 +27,50 @@ import java.util.Set;
 final class TypeFilter {
   /** {@code S_IFMT} and the kinds of "other" a listing does not tell apart. */
   private static final int S_IFMT = 0xF000;
+
   private static final int S_IFSOCK = 0xC000;
   private static final int S_IFIFO = 0x1000;
   private static final int S_IFBLK = 0x6000;
   private static final int S_IFCHR = 0x2000;
 
   /** The names {@code -t} takes, for completion and for the message of a bad one. */
-  static final List<String> NAMES = List.of("f", "d", "l", "o", "x", "e", "s", "p", "b", "c", "file", "directory",
-      "dir", "symlink", "other", "executable", "empty", "socket", "pipe", "block-device", "char-device");
+  static final List<String> NAMES =
+      List.of(
+          "f",
+          "d",
+          "l",
+          "o",
+          "x",
+          "e",
+          "s",
+          "p",
+          "b",
+          "c",
+          "file",
+          "directory",
+          "dir",
+          "symlink",
+          "other",
+          "executable",
+          "empty",
+          "socket",
+          "pipe",
+          "block-device",
+          "char-device");
 
-  private static final TypeFilter ALL = new TypeFilter(EnumSet.allOf(FileType.class), List.of(), false, false);
+  private static final TypeFilter ALL =
+      new TypeFilter(EnumSet.allOf(FileType.class), List.of(), false, false);
 
   private final Set<FileType> types;
+
   /** With OTHER in {@link #types}: the kinds wanted ({@code S_IF*}); empty for every kind. */
   private final List<Integer> otherKinds;
+
   private final boolean executableOnly;
   private final boolean emptyOnly;
 
-  private TypeFilter(Set<FileType> types, List<Integer> otherKinds, boolean executableOnly, boolean emptyOnly) {
+  private TypeFilter(
+      Set<FileType> types, List<Integer> otherKinds, boolean executableOnly, boolean emptyOnly) {
     this.types = types;
     this.otherKinds = otherKinds;
     this.executableOnly = executableOnly;
@@ -80,8 +106,13 @@ final class TypeFilter {
           types.add(FileType.FILE);
         }
         case "e", "empty" -> empty = true;
-        default -> throw new UserError("--type takes f (file), d (directory), l (symlink), o (other), s (socket), "
-            + "p (pipe), b (block-device), c (char-device), x (executable) or e (empty), not '" + value + "'");
+        default ->
+            throw new UserError(
+                "--type takes f (file), d (directory), l (symlink), o (other), s (socket), p"
+                    + " (pipe), b (block-device), c (char-device), x (executable) or e (empty), not"
+                    + " '"
+                    + value
+                    + "'");
       }
     }
     if (anyOther || !kinds.isEmpty()) {
@@ -106,15 +137,29 @@ final class TypeFilter {
 
   /** Whether a value of -t makes {@link #test} ask the system about entries, by their paths. */
   static boolean asksTheSystem(String value) {
-    return List.of("x", "e", "s", "p", "b", "c", "executable", "empty", "socket", "pipe", "block-device",
-        "char-device").contains(value);
+    return List.of(
+            "x",
+            "e",
+            "s",
+            "p",
+            "b",
+            "c",
+            "executable",
+            "empty",
+            "socket",
+            "pipe",
+            "block-device",
+            "char-device")
+        .contains(value);
   }
 
   /** Whether {@link #test} asks the system about this entry, by its path. */
   boolean asksTheSystem(FileEntry entry) {
     FileType type = entry.type();
-    return types.contains(type) && (executableOnly || emptyOnly && type == FileType.DIRECTORY
-        || type == FileType.OTHER && !otherKinds.isEmpty());
+    return types.contains(type)
+        && (executableOnly
+            || emptyOnly && type == FileType.DIRECTORY
+            || type == FileType.OTHER && !otherKinds.isEmpty());
   }
 
   /**
@@ -127,7 +172,9 @@ final class TypeFilter {
     if (!types.contains(type)) {
       return false;
     }
-    if (type == FileType.OTHER && !otherKinds.isEmpty() && !otherKinds.contains(kind(entry.path(), followLinks))) {
+    if (type == FileType.OTHER
+        && !otherKinds.isEmpty()
+        && !otherKinds.contains(kind(entry.path(), followLinks))) {
       return false;
     }
     if (executableOnly && !Files.isExecutable(entry.path())) {
@@ -139,7 +186,8 @@ final class TypeFilter {
   /** The entry's {@code S_IFMT} bits; 0 when they cannot be read (it vanished). */
   private static int kind(Path path, boolean followLinks) {
     try {
-      LinkOption[] options = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+      LinkOption[] options =
+          followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
       return (Integer) Files.getAttribute(path, "unix:mode", options) & S_IFMT;
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return 0;
@@ -157,7 +205,8 @@ final class TypeFilter {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(entry.path())) {
       return !entries.iterator().hasNext();
     } catch (IOException e) {
-      return false; // unreadable: find says nothing either, and the crawl reports it when it lists it
+      return false; // unreadable: find says nothing either, and the crawl reports it when it lists
+      // it
     }
   }
 }

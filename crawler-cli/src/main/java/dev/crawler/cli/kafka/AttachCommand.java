@@ -49,13 +49,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code crawl attach}: prints a crawl over Kafka from its start, each visit once, and follows it
- * to its end, as the process that started it would have; so the output of a crawl does not
- * depend on its starter staying alive. Unless the crawl has ended, it lists too, as {@code crawl
- * join} does, so a crawl nobody is left to list still ends.
+ * to its end, as the process that started it would have; so the output of a crawl does not depend
+ * on its starter staying alive. Unless the crawl has ended, it lists too, as {@code crawl join}
+ * does, so a crawl nobody is left to list still ends.
  *
- * <p>A command of its own, not an option of {@code join}: a joiner prints nothing and exits 0
- * when the crawl ends, while this prints the whole crawl in the starter's formats and exits as
- * the starter would (1 for a partial crawl), and it need not list at all when the crawl has ended.
+ * <p>A command of its own, not an option of {@code join}: a joiner prints nothing and exits 0 when
+ * the crawl ends, while this prints the whole crawl in the starter's formats and exits as the
+ * starter would (1 for a partial crawl), and it need not list at all when the crawl has ended.
  */
 @Command(
     name = "attach",
@@ -63,37 +63,50 @@ import picocli.CommandLine.Spec;
     versionProvider = Version.class,
     sortOptions = false,
     description = {
-        "Print a crawl over Kafka from its start, each entry once, and follow it to its end, as the process that "
-            + "started it would have: for a crawl whose starter was stopped or killed, or for a second copy of its "
-            + "output.",
-        "Entries are printed as crawl fs prints them (paths, -0 or --json), people as crawl ldap does (--json, "
-            + "--csv, --tree, --html or --ldif); the exit code is the crawl's. Unless the crawl has ended, this "
-            + "process also lists, as crawl join does, so a crawl nobody is left to list still ends: it needs what "
-            + "join needs (the directories readable here; for an org chart, its own password)."},
+      "Print a crawl over Kafka from its start, each entry once, and follow it to its end, as the"
+          + " process that started it would have: for a crawl whose starter was stopped or killed,"
+          + " or for a second copy of its output.",
+      "Entries are printed as crawl fs prints them (paths, -0 or --json), people as crawl ldap does"
+          + " (--json, --csv, --tree, --html or --ldif); the exit code is the crawl's. Unless the"
+          + " crawl has ended, this process also lists, as crawl join does, so a crawl nobody is"
+          + " left to list still ends: it needs what join needs (the directories readable here; for"
+          + " an org chart, its own password)."
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:the whole crawl was printed (COMPLETE)",
-        "1:some directories or managers could not be read (PARTIAL), this process could not list and may have been "
-            + "the last one that could (partial output), the crawl lost its topics or Kafka while this followed it, or "
-            + "the output could not be written",
-        "2:bad usage, unreachable Kafka, or no such crawl",
-        "130:interrupted (Ctrl-C); what was printed by then was written"})
+      "0:the whole crawl was printed (COMPLETE)",
+      "1:some directories or managers could not be read (PARTIAL), this process could not list and"
+          + " may have been the last one that could (partial output), the crawl lost its topics or"
+          + " Kafka while this followed it, or the output could not be written",
+      "2:bad usage, unreachable Kafka, or no such crawl",
+      "130:interrupted (Ctrl-C); what was printed by then was written"
+    })
 public final class AttachCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--kafka", required = true, paramLabel = "HOST:PORT", description = "Kafka's bootstrap address.")
+  @Option(
+      names = "--kafka",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka's bootstrap address.")
   String kafka;
 
-  @Option(names = "--crawl", required = true, paramLabel = "ID", description = "The crawl to print, as its starter printed it.")
+  @Option(
+      names = "--crawl",
+      required = true,
+      paramLabel = "ID",
+      description = "The crawl to print, as its starter printed it.")
   String crawlId;
 
   @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
   Path kafkaConfig;
 
-  @Option(names = {"-j", "--workers"}, paramLabel = "N",
-      description = "Workers in this process, if it lists (default: as the crawl's own command, 4 for files, 16 for "
-          + "an org chart).")
+  @Option(
+      names = {"-j", "--workers"},
+      paramLabel = "N",
+      description =
+          "Workers in this process, if it lists (default: as the crawl's own command, 4 for files,"
+              + " 16 for an org chart).")
   Integer workers;
 
   @ArgGroup(exclusive = true)
@@ -101,17 +114,24 @@ public final class AttachCommand implements Callable<Integer> {
 
   /** The output format flags; at most one, and one the crawl's kind has. */
   static final class Format {
-    @Option(names = {"-0", "--null"}, description = "Files: separate paths with NUL bytes (for xargs -0).")
+    @Option(
+        names = {"-0", "--null"},
+        description = "Files: separate paths with NUL bytes (for xargs -0).")
     boolean nul;
 
-    @Option(names = "--json", description = "One JSON object per line (files: path, type, size, mtime, depth; the "
-        + "default for an org chart).")
+    @Option(
+        names = "--json",
+        description =
+            "One JSON object per line (files: path, type, size, mtime, depth; the "
+                + "default for an org chart).")
     boolean json;
 
     @Option(names = "--csv", description = "An org chart: CSV with a header row.")
     boolean csv;
 
-    @Option(names = "--tree", description = "An org chart: indented, sorted by name (printed at the end).")
+    @Option(
+        names = "--tree",
+        description = "An org chart: indented, sorted by name (printed at the end).")
     boolean tree;
 
     @Option(names = "--html", description = "An org chart: a web page of it (printed at the end).")
@@ -121,7 +141,9 @@ public final class AttachCommand implements Callable<Integer> {
     boolean ldif;
   }
 
-  @Option(names = {"-q", "--quiet"}, description = "Say nothing unless something fails.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Say nothing unless something fails.")
   boolean quiet;
 
   @Option(names = "--stats", description = "Print the crawl report on stderr at the end.")
@@ -130,8 +152,7 @@ public final class AttachCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces for failures.")
   boolean debug;
 
-  @Mixin
-  SpecDirectoryAccess directory = new SpecDirectoryAccess();
+  @Mixin SpecDirectoryAccess directory = new SpecDirectoryAccess();
 
   private final OutputStream stdout;
 
@@ -165,8 +186,12 @@ public final class AttachCommand implements Callable<Integer> {
       try {
         source = FsSpec.source(crawl);
       } catch (IOException e) {
-        throw new UserError("cannot attach to the crawl " + crawlId + ": a root is not readable here: "
-            + e.getMessage(), e);
+        throw new UserError(
+            "cannot attach to the crawl "
+                + crawlId
+                + ": a root is not readable here: "
+                + e.getMessage(),
+            e);
       }
       try (ProcessSlot claimed = ProcessSlot.claim(crawlId)) {
         slot = claimed;
@@ -181,16 +206,27 @@ public final class AttachCommand implements Callable<Integer> {
         return attachLdap(settings, directory.source(crawl), output, ended, err);
       }
     }
-    throw new UserError("the crawl " + crawlId + " is a crawl of " + crawl.kind() + ", which this crawl cannot print");
+    throw new UserError(
+        "the crawl "
+            + crawlId
+            + " is a crawl of "
+            + crawl.kind()
+            + ", which this crawl cannot print");
   }
 
   /** The format for a crawl of files: -0, --json or paths; an org chart's format is refused. */
   private OutputFormat fsFormat() throws UserError {
-    String chart = format.csv ? "--csv" : format.tree ? "--tree" : format.html ? "--html" : format.ldif ? "--ldif"
-        : null;
+    String chart =
+        format.csv
+            ? "--csv"
+            : format.tree ? "--tree" : format.html ? "--html" : format.ldif ? "--ldif" : null;
     if (chart != null) {
-      throw new UserError(chart + " is for an org chart, and " + crawlId + " is a crawl of directories: give -0, "
-          + "--json, or neither for paths");
+      throw new UserError(
+          chart
+              + " is for an org chart, and "
+              + crawlId
+              + " is a crawl of directories: give -0, "
+              + "--json, or neither for paths");
     }
     return format.nul ? OutputFormat.NUL : format.json ? OutputFormat.JSON : OutputFormat.PLAIN;
   }
@@ -198,23 +234,40 @@ public final class AttachCommand implements Callable<Integer> {
   /** The format for an org chart: --json by default; -0 is refused. */
   private PersonFormat personFormat() throws UserError {
     if (format.nul) {
-      throw new UserError("-0 is for a crawl of directories, and " + crawlId + " is a crawl of an org chart: give "
-          + "--json, --csv, --tree, --html or --ldif");
+      throw new UserError(
+          "-0 is for a crawl of directories, and "
+              + crawlId
+              + " is a crawl of an org chart: give "
+              + "--json, --csv, --tree, --html or --ldif");
     }
-    return format.csv ? PersonFormat.CSV : format.tree ? PersonFormat.TREE : format.html ? PersonFormat.HTML
-        : format.ldif ? PersonFormat.LDIF : PersonFormat.JSON;
+    return format.csv
+        ? PersonFormat.CSV
+        : format.tree
+            ? PersonFormat.TREE
+            : format.html ? PersonFormat.HTML : format.ldif ? PersonFormat.LDIF : PersonFormat.JSON;
   }
 
-  private int attachFs(KafkaCrawlSettings settings, FileTreeSource source, OutputFormat output, boolean ended,
-      PrintStream err) throws Exception {
+  private int attachFs(
+      KafkaCrawlSettings settings,
+      FileTreeSource source,
+      OutputFormat output,
+      boolean ended,
+      PrintStream err)
+      throws Exception {
     CrawlReport<FileEntry> report;
     SharedOutput out;
     try (CommandCrawl session = new CommandCrawl(stdout, err, quiet, "entries")) {
       out = session.out;
-      DistributedCrawl<FileEntry> crawl = attach(settings, source.codec(),
-          visit -> output.write(visit, session.out.buffer()));
-      report = follow(settings, crawl, ended ? null : EngineProcess.of(settings, source, source.codec(),
-          slot.name()), session, err, new String[] {"directories listed", "entries"});
+      DistributedCrawl<FileEntry> crawl =
+          attach(settings, source.codec(), visit -> output.write(visit, session.out.buffer()));
+      report =
+          follow(
+              settings,
+              crawl,
+              ended ? null : EngineProcess.of(settings, source, source.codec(), slot.name()),
+              session,
+              err,
+              new String[] {"directories listed", "entries"});
     }
     if (report == null) {
       return ExitCodes.OK; // the reader went away (| head): that is how pipelines end
@@ -228,8 +281,13 @@ public final class AttachCommand implements Callable<Integer> {
     return finish(report, out, err, "entries");
   }
 
-  private int attachLdap(KafkaCrawlSettings settings, OrgChartSource source, PersonFormat output, boolean ended,
-      PrintStream err) throws Exception {
+  private int attachLdap(
+      KafkaCrawlSettings settings,
+      OrgChartSource source,
+      PersonFormat output,
+      boolean ended,
+      PrintStream err)
+      throws Exception {
     String uidAttribute = source.settings().uidAttribute();
     String managerAttribute = source.settings().managerAttribute();
     Queue<Visit<Person>> collected = new ConcurrentLinkedQueue<>();
@@ -245,18 +303,28 @@ public final class AttachCommand implements Callable<Integer> {
         out.checkWritten();
         return ExitCodes.OK; // the reader went away before anyone was printed
       }
-      DistributedCrawl<Person> crawl = attach(settings, source.codec(), visit -> {
-        if (visit.node().isCycle() || !printed.add(visit.node().key())) {
-          return;
-        }
-        if (output.streams()) {
-          output.write(visit, uidAttribute, managerAttribute, session.out.buffer());
-        } else {
-          collected.add(visit);
-        }
-      });
-      report = follow(settings, crawl, ended ? null : EngineProcess.of(settings, source, source.codec(),
-          slot.name()), session, err, new String[] {"managers listed", "people"});
+      DistributedCrawl<Person> crawl =
+          attach(
+              settings,
+              source.codec(),
+              visit -> {
+                if (visit.node().isCycle() || !printed.add(visit.node().key())) {
+                  return;
+                }
+                if (output.streams()) {
+                  output.write(visit, uidAttribute, managerAttribute, session.out.buffer());
+                } else {
+                  collected.add(visit);
+                }
+              });
+      report =
+          follow(
+              settings,
+              crawl,
+              ended ? null : EngineProcess.of(settings, source, source.codec(), slot.name()),
+              session,
+              err,
+              new String[] {"managers listed", "people"});
     }
     if (report == null) {
       return ExitCodes.OK;
@@ -271,14 +339,21 @@ public final class AttachCommand implements Callable<Integer> {
     out.writeNow(output.footer().getBytes(StandardCharsets.UTF_8));
     out.checkWritten();
     if (!quiet) {
-      report.errors().forEach(error -> err.println("crawl: " + error.branch() + ": "
-          + Failures.describe(error.cause())));
+      report
+          .errors()
+          .forEach(
+              error ->
+                  err.println(
+                      "crawl: " + error.branch() + ": " + Failures.describe(error.cause())));
     }
     return finish(report, out, err, "people");
   }
 
-  private <T> DistributedCrawl<T> attach(KafkaCrawlSettings settings, dev.crawler.core.spi.NodeCodec<T> codec,
-      java.util.function.Consumer<Visit<T>> print) throws UserError, InterruptedException {
+  private <T> DistributedCrawl<T> attach(
+      KafkaCrawlSettings settings,
+      dev.crawler.core.spi.NodeCodec<T> codec,
+      java.util.function.Consumer<Visit<T>> print)
+      throws UserError, InterruptedException {
     try {
       return DistributedCrawl.attach(settings, codec, print);
     } catch (KafkaCrawlException e) {
@@ -286,17 +361,30 @@ public final class AttachCommand implements Callable<Integer> {
     }
   }
 
-  private <T, S> CrawlReport<T> follow(KafkaCrawlSettings settings, DistributedCrawl<T> crawl,
-      EngineProcess<T, S> engine, CommandCrawl session, PrintStream err, String[] units) throws Exception {
+  private <T, S> CrawlReport<T> follow(
+      KafkaCrawlSettings settings,
+      DistributedCrawl<T> crawl,
+      EngineProcess<T, S> engine,
+      CommandCrawl session,
+      PrintStream err,
+      String[] units)
+      throws Exception {
     if (!quiet) {
-      err.println("crawl: attached to " + crawlId + " at " + kafka + (engine == null ? ", which has ended"
-          : "; listing with " + settings.workers() + " workers too, until it ends"));
+      err.println(
+          "crawl: attached to "
+              + crawlId
+              + " at "
+              + kafka
+              + (engine == null
+                  ? ", which has ended"
+                  : "; listing with " + settings.workers() + " workers too, until it ends"));
     }
     return KafkaRun.follow(settings, crawl, engine, true, session, quiet, stats, err, units);
   }
 
   /** The report's last lines and the exit code, as the starter would have them. */
-  private int finish(CrawlReport<?> report, SharedOutput out, PrintStream err, String unit) throws Exception {
+  private int finish(CrawlReport<?> report, SharedOutput out, PrintStream err, String unit)
+      throws Exception {
     if (stats) {
       StatsPrinter.print(err, "attach " + crawlId, unit, report);
     }

@@ -21,9 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code crawl crawls}: the crawls at a Kafka broker, one line each (state, visits, size, age,
- * when the cleanup deletes it); {@code crawl crawls delete} deletes them ({@link
- * CrawlsDeleteCommand}).
+ * {@code crawl crawls}: the crawls at a Kafka broker, one line each (state, visits, size, age, when
+ * the cleanup deletes it); {@code crawl crawls delete} deletes them ({@link CrawlsDeleteCommand}).
  */
 @Command(
     name = "crawls",
@@ -32,19 +31,19 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     subcommands = CrawlsDeleteCommand.class,
     description = {
-        "List the crawls at a Kafka broker: their state, visits, size, age, and when they are cleaned up.",
-        "A crawl is running (processes list it), finished (COMPLETE, or PARTIAL when a branch failed) or abandoned "
-            + "(not finished, and no process lists it: crawl join finishes it). A finished crawl is deleted once its "
-            + "grace period (--keep-for of the command that started it; 24h by default) has passed, by the next crawl "
-            + "started over that Kafka or by crawl crawls delete --expired, unless it was kept (--keep) or a process "
-            + "still reads it. crawl crawls delete ID deletes one at once."},
+      "List the crawls at a Kafka broker: their state, visits, size, age, and when they are cleaned"
+          + " up.",
+      "A crawl is running (processes list it), finished (COMPLETE, or PARTIAL when a branch failed)"
+          + " or abandoned (not finished, and no process lists it: crawl join finishes it). A"
+          + " finished crawl is deleted once its grace period (--keep-for of the command that"
+          + " started it; 24h by default) has passed, by the next crawl started over that Kafka or"
+          + " by crawl crawls delete --expired, unless it was kept (--keep) or a process still"
+          + " reads it. crawl crawls delete ID deletes one at once."
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:the crawls were listed",
-        "2:bad usage, or unreachable Kafka"})
+    exitCodeList = {"0:the crawls were listed", "2:bad usage, or unreachable Kafka"})
 public final class CrawlsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka's bootstrap address.")
   String kafka;
@@ -75,9 +74,15 @@ public final class CrawlsCommand implements Callable<Integer> {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ID", "STATE", "VISITS", "SIZE", "AGE", "CLEANUP"});
     for (CrawlInfo crawl : crawls) {
-      rows.add(new String[] {crawl.id(), state(crawl), String.format(Locale.ROOT, "%,d", crawl.visits()),
-          crawl.bytes() < 0 ? "?" : bytes(crawl.bytes()),
-          crawl.started() == null ? "?" : age(Duration.between(crawl.started(), now)), cleanup(crawl, now)});
+      rows.add(
+          new String[] {
+            crawl.id(),
+            state(crawl),
+            String.format(Locale.ROOT, "%,d", crawl.visits()),
+            crawl.bytes() < 0 ? "?" : bytes(crawl.bytes()),
+            crawl.started() == null ? "?" : age(Duration.between(crawl.started(), now)),
+            cleanup(crawl, now)
+          });
     }
     int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
@@ -89,8 +94,10 @@ public final class CrawlsCommand implements Callable<Integer> {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
         boolean number = i == 2 || i == 3 || i == 4; // right-aligned
-        String cell = number ? " ".repeat(widths[i] - row[i].length()) + row[i]
-            : i == row.length - 1 ? row[i] : row[i] + " ".repeat(widths[i] - row[i].length());
+        String cell =
+            number
+                ? " ".repeat(widths[i] - row[i].length()) + row[i]
+                : i == row.length - 1 ? row[i] : row[i] + " ".repeat(widths[i] - row[i].length());
         line.append(i == 0 ? "" : "  ").append(cell);
       }
       out.println(line);
@@ -104,7 +111,8 @@ public final class CrawlsCommand implements Callable<Integer> {
    *
    * @throws UserError without --kafka, or with a bad address or --kafka-config
    */
-  static KafkaCrawlSettings access(String kafka, Path kafkaConfig, String crawlId) throws UserError {
+  static KafkaCrawlSettings access(String kafka, Path kafkaConfig, String crawlId)
+      throws UserError {
     if (kafka == null) {
       throw new UserError("give --kafka HOST:PORT: the broker whose crawls to see");
     }
@@ -113,16 +121,23 @@ public final class CrawlsCommand implements Callable<Integer> {
 
   /** "running (2 processes)", "finished COMPLETE", "finished PARTIAL, 1 reader", "abandoned". */
   static String state(CrawlInfo crawl) {
-    String state = switch (crawl.state()) {
-      case RUNNING -> "running (" + crawl.processes() + (crawl.processes() == 1 ? " process)" : " processes)");
-      case FINISHED -> "finished " + crawl.outcome();
-      case ABANDONED -> "abandoned";
-    };
+    String state =
+        switch (crawl.state()) {
+          case RUNNING ->
+              "running ("
+                  + crawl.processes()
+                  + (crawl.processes() == 1 ? " process)" : " processes)");
+          case FINISHED -> "finished " + crawl.outcome();
+          case ABANDONED -> "abandoned";
+        };
     int readers = crawl.readers();
     return readers == 0 ? state : state + ", " + readers + (readers == 1 ? " reader" : " readers");
   }
 
-  /** "kept", "in 21h", "due" (or "due, when read" while a process reads it), or "-" for a crawl not finished. */
+  /**
+   * "kept", "in 21h", "due" (or "due, when read" while a process reads it), or "-" for a crawl not
+   * finished.
+   */
   static String cleanup(CrawlInfo crawl, Instant now) {
     if (crawl.lifetime().kept()) {
       return "kept";

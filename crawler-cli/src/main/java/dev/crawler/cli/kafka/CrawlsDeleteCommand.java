@@ -29,22 +29,27 @@ import picocli.CommandLine.Spec;
     versionProvider = Version.class,
     sortOptions = false,
     description = {
-        "Delete a crawl at a Kafka broker: its topics and consumer groups. Its id can then be used again.",
-        "A crawl that a process lists or reads (a running crawl, or a finished one being printed) is refused unless "
-            + "--force; forced, those processes lose it. With --expired instead of an ID: every finished crawl whose "
-            + "grace period has passed and that no process reads, as the start of a crawl does."},
+      "Delete a crawl at a Kafka broker: its topics and consumer groups. Its id can then be used"
+          + " again.",
+      "A crawl that a process lists or reads (a running crawl, or a finished one being printed) is"
+          + " refused unless --force; forced, those processes lose it. With --expired instead of an"
+          + " ID: every finished crawl whose grace period has passed and that no process reads, as"
+          + " the start of a crawl does."
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:deleted (with --expired: whatever was due, maybe nothing)",
-        "2:bad usage, unreachable Kafka, no such crawl, or a crawl in use without --force"})
+      "0:deleted (with --expired: whatever was due, maybe nothing)",
+      "2:bad usage, unreachable Kafka, no such crawl, or a crawl in use without --force"
+    })
 final class CrawlsDeleteCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @ParentCommand
-  CrawlsCommand parent;
+  @ParentCommand CrawlsCommand parent;
 
-  @Parameters(paramLabel = "ID", arity = "0..1", description = "The crawl to delete, as crawl crawls lists it.")
+  @Parameters(
+      paramLabel = "ID",
+      arity = "0..1",
+      description = "The crawl to delete, as crawl crawls lists it.")
   String crawlId;
 
   @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka's bootstrap address.")
@@ -53,14 +58,21 @@ final class CrawlsDeleteCommand implements Callable<Integer> {
   @Option(names = "--kafka-config", paramLabel = "FILE", description = KafkaRun.CONFIG_HELP)
   Path kafkaConfig;
 
-  @Option(names = "--force", description = "Delete the crawl even if processes list or read it: they lose it.")
+  @Option(
+      names = "--force",
+      description = "Delete the crawl even if processes list or read it: they lose it.")
   boolean force;
 
-  @Option(names = "--expired", description = "Delete every finished crawl past its grace period that no process "
-      + "reads, instead of one crawl.")
+  @Option(
+      names = "--expired",
+      description =
+          "Delete every finished crawl past its grace period that no process "
+              + "reads, instead of one crawl.")
   boolean expired;
 
-  @Option(names = {"-q", "--quiet"}, description = "Say nothing unless something fails.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Say nothing unless something fails.")
   boolean quiet;
 
   @Option(names = "--debug", description = "Show stack traces for failures.")
@@ -69,13 +81,16 @@ final class CrawlsDeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if ((crawlId == null) == !expired) {
-      throw new UserError(expired ? "give an ID or --expired, not both" : "name the crawl to delete (crawl crawls lists "
-          + "them), or give --expired");
+      throw new UserError(
+          expired
+              ? "give an ID or --expired, not both"
+              : "name the crawl to delete (crawl crawls lists " + "them), or give --expired");
     }
     if (expired && force) {
       throw new UserError("--force is for one crawl: --expired never deletes a crawl in use");
     }
-    String address = kafka != null ? kafka : parent.kafka; // crawl crawls --kafka B delete ID works too
+    String address =
+        kafka != null ? kafka : parent.kafka; // crawl crawls --kafka B delete ID works too
     Path config = kafkaConfig != null ? kafkaConfig : parent.kafkaConfig;
     PrintWriter err = spec.commandLine().getErr();
     if (expired) {
@@ -87,8 +102,10 @@ final class CrawlsDeleteCommand implements Callable<Integer> {
         throw new UserError(e.getMessage(), e);
       }
       if (!quiet) {
-        err.println(deleted.isEmpty() ? "crawl: no finished crawl at " + access.bootstrap() + " is due for deletion"
-            : "crawl: deleted " + String.join(", ", deleted));
+        err.println(
+            deleted.isEmpty()
+                ? "crawl: no finished crawl at " + access.bootstrap() + " is due for deletion"
+                : "crawl: deleted " + String.join(", ", deleted));
       }
       err.flush();
       return ExitCodes.OK;
@@ -106,9 +123,16 @@ final class CrawlsDeleteCommand implements Callable<Integer> {
     }
     if (!quiet) {
       CrawlInfo crawl = deleted.crawl();
-      err.println("crawl: deleted " + crawl.id() + " (" + CrawlsCommand.state(crawl)
-          + (crawl.bytes() < 0 ? "" : ", " + CrawlsCommand.bytes(crawl.bytes())) + ")"
-          + (deleted.groupsLeft().isEmpty() ? "" : "; the processes that used it fail when they next look"));
+      err.println(
+          "crawl: deleted "
+              + crawl.id()
+              + " ("
+              + CrawlsCommand.state(crawl)
+              + (crawl.bytes() < 0 ? "" : ", " + CrawlsCommand.bytes(crawl.bytes()))
+              + ")"
+              + (deleted.groupsLeft().isEmpty()
+                  ? ""
+                  : "; the processes that used it fail when they next look"));
     }
     err.flush();
     return ExitCodes.OK;

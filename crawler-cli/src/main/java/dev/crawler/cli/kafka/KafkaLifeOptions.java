@@ -11,19 +11,29 @@ import picocli.CommandLine.Option;
  * command that starts one (a picocli mixin). Checked once, with the flags' names in the message.
  */
 public final class KafkaLifeOptions {
-  @Option(names = "--keep",
-      description = "With --kafka: keep the crawl's topics after its end, until crawl crawls delete ID deletes them.")
+  @Option(
+      names = "--keep",
+      description =
+          "With --kafka: keep the crawl's topics after its end, until crawl crawls delete ID"
+              + " deletes them.")
   boolean keep;
 
-  @Option(names = "--keep-for", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "With --kafka: keep the crawl's topics for TIME after its end (default 24h). Then the next crawl "
-          + "started over that Kafka, or crawl crawls delete --expired, deletes them, unless a process still reads it.")
+  @Option(
+      names = "--keep-for",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description =
+          "With --kafka: keep the crawl's topics for TIME after its end (default 24h). Then the"
+              + " next crawl started over that Kafka, or crawl crawls delete --expired, deletes"
+              + " them, unless a process still reads it.")
   Duration keepFor;
 
   /** Refuses these flags without {@code --kafka} (they would be ignored), and together. */
   public void validate(String kafka) throws UserError {
     if (kafka == null && (keep || keepFor != null)) {
-      throw new UserError((keep ? "--keep" : "--keep-for") + " is for a crawl over Kafka: give --kafka HOST:PORT too");
+      throw new UserError(
+          (keep ? "--keep" : "--keep-for")
+              + " is for a crawl over Kafka: give --kafka HOST:PORT too");
     }
     if (keep && keepFor != null) {
       throw new UserError("--keep and --keep-for cannot go together: give one");
@@ -32,6 +42,8 @@ public final class KafkaLifeOptions {
 
   /** The crawl's lifetime: kept, kept for the time given, or the default. */
   public CrawlLifetime lifetime() {
-    return keep ? CrawlLifetime.KEEP : keepFor != null ? CrawlLifetime.cleanedAfter(keepFor) : CrawlLifetime.DEFAULT;
+    return keep
+        ? CrawlLifetime.KEEP
+        : keepFor != null ? CrawlLifetime.cleanedAfter(keepFor) : CrawlLifetime.DEFAULT;
   }
 }

@@ -36,19 +36,23 @@ import java.util.function.Consumer;
 /**
  * {@code crawl fs ... --kafka} and {@code crawl ldap ... --kafka}: starts a crawl over Kafka, runs
  * this process's own engine on it, and prints the whole crawl's visits as they commit; other
- * machines add theirs with {@code crawl join}. The output, its formats and the exit codes are
- * those of a local crawl.
+ * machines add theirs with {@code crawl join}. The output, its formats and the exit codes are those
+ * of a local crawl.
  */
 public final class KafkaRun {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KafkaRun.class);
+
   /** What {@code --kafka-config} does, for every command that takes it. */
-  public static final String CONFIG_HELP = "Kafka client settings from a properties file, as Kafka's own tools take "
-      + "them: security.protocol, sasl.*, ssl.* (SASL_SSL, TLS, mTLS, SCRAM, OAuth). Passwords go there, never on "
-      + "the command line. Each process reads its own file: nothing of it goes to Kafka or to the other processes. "
-      + "Keys the crawl sets itself are refused: isolation.level, enable.idempotence, transactional.id, acks, "
-      + "group.id, its timeouts, bootstrap.servers (that is --kafka); but transaction.timeout.ms is taken as the "
-      + "crawl's transaction timeout (default 10000): raise it when a crawl ends PARTIAL because a listing outlasted "
-      + "it (the brokers' transaction.max.timeout.ms, 15 minutes by default, bounds it).";
+  public static final String CONFIG_HELP =
+      "Kafka client settings from a properties file, as Kafka's own tools take them:"
+          + " security.protocol, sasl.*, ssl.* (SASL_SSL, TLS, mTLS, SCRAM, OAuth). Passwords go"
+          + " there, never on the command line. Each process reads its own file: nothing of it goes"
+          + " to Kafka or to the other processes. Keys the crawl sets itself are refused:"
+          + " isolation.level, enable.idempotence, transactional.id, acks, group.id, its timeouts,"
+          + " bootstrap.servers (that is --kafka); but transaction.timeout.ms is taken as the"
+          + " crawl's transaction timeout (default 10000): raise it when a crawl ends PARTIAL"
+          + " because a listing outlasted it (the brokers' transaction.max.timeout.ms, 15 minutes"
+          + " by default, bounds it).";
 
   private KafkaRun() {}
 
@@ -59,7 +63,10 @@ public final class KafkaRun {
     }
   }
 
-  /** The client settings of {@code --kafka-config}, or none without it; a bad file is the flag's error. */
+  /**
+   * The client settings of {@code --kafka-config}, or none without it; a bad file is the flag's
+   * error.
+   */
   static ClientProperties clientProperties(Path file) throws UserError {
     if (file == null) {
       return ClientProperties.NONE;
@@ -80,7 +87,9 @@ public final class KafkaRun {
     return HostName.NAME;
   }
 
-  /** Looked up once: the lookup may ask a resolver, and a joiner needs the name two or three times. */
+  /**
+   * Looked up once: the lookup may ask a resolver, and a joiner needs the name two or three times.
+   */
   private static final class HostName {
     static final String NAME = lookUp();
 
@@ -98,27 +107,31 @@ public final class KafkaRun {
    * when it has no {@link ProcessSlot}.
    */
   static String processId() {
-    return (hostName() + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
+    return (hostName()
+            + "-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt()))
         .replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /**
-   * The settings of a new crawl from the command line's {@code --kafka}, {@code --kafka-config}, {@code --crawl-id} (or
-   * a new id of {@code kind}) and workers; a bad address is the flag's error.
+   * The settings of a new crawl from the command line's {@code --kafka}, {@code --kafka-config},
+   * {@code --crawl-id} (or a new id of {@code kind}) and workers; a bad address is the flag's
+   * error.
    */
-  public static KafkaCrawlSettings settings(String kafka, Path kafkaConfig, String crawlId, String kind, int workers)
-      throws UserError {
+  public static KafkaCrawlSettings settings(
+      String kafka, Path kafkaConfig, String crawlId, String kind, int workers) throws UserError {
     return existing(kafka, kafkaConfig, crawlId == null ? newCrawlId(kind) : crawlId, workers);
   }
-
 
   /**
    * The settings to reach crawl {@code crawlId}, which exists or may (join, attach, crawls), from
    * {@code --kafka} and {@code --kafka-config}; {@code workers}, when given, is checked here,
    * before any broker is asked. A bad address is the flag's error.
    */
-  static KafkaCrawlSettings existing(String kafka, Path kafkaConfig, String crawlId, Integer workers)
-      throws UserError {
+  static KafkaCrawlSettings existing(
+      String kafka, Path kafkaConfig, String crawlId, Integer workers) throws UserError {
     ClientProperties client = clientProperties(kafkaConfig);
     try {
       KafkaCrawlSettings settings = KafkaCrawlSettings.of(kafka, crawlId).withClient(client);
@@ -130,7 +143,10 @@ public final class KafkaRun {
 
   /** A crawl id nobody has: the kind (fs, ldap), the time, and a random tail. */
   static String newCrawlId(String kind) {
-    return kind + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+    return kind
+        + "-"
+        + Long.toString(System.currentTimeMillis(), 36)
+        + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
   }
 
@@ -146,19 +162,46 @@ public final class KafkaRun {
    *     topics lost, Kafka lost), or this process's engine failed and no other process lists the
    *     crawl: either way the output is partial (exit 1, as a joiner's)
    */
-  public static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
-      NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
-      PrintStream err, String[] units, CrawlLifetime lifetime)
-      throws UserError, InterruptedException, ExitStatus.OutputFailedException, ExitStatus.CrawlFailedException {
+  public static <T, S> CrawlReport<T> run(
+      KafkaCrawlSettings settings,
+      CrawlSpec spec,
+      BranchSource<T, S> source,
+      NodeCodec<T> codec,
+      List<T> roots,
+      Consumer<Visit<T>> accept,
+      CommandCrawl session,
+      CrawlOptions options,
+      PrintStream err,
+      String[] units,
+      CrawlLifetime lifetime)
+      throws UserError,
+          InterruptedException,
+          ExitStatus.OutputFailedException,
+          ExitStatus.CrawlFailedException {
     try (ProcessSlot slot = ProcessSlot.claim(settings.crawlId())) {
-      return run(settings, spec, source, codec, roots, accept, session, options, err, units, lifetime, slot);
+      return run(
+          settings, spec, source, codec, roots, accept, session, options, err, units, lifetime,
+          slot);
     }
   }
 
-  private static <T, S> CrawlReport<T> run(KafkaCrawlSettings settings, CrawlSpec spec, BranchSource<T, S> source,
-      NodeCodec<T> codec, List<T> roots, Consumer<Visit<T>> accept, CommandCrawl session, CrawlOptions options,
-      PrintStream err, String[] units, CrawlLifetime lifetime, ProcessSlot slot)
-      throws UserError, InterruptedException, ExitStatus.OutputFailedException, ExitStatus.CrawlFailedException {
+  private static <T, S> CrawlReport<T> run(
+      KafkaCrawlSettings settings,
+      CrawlSpec spec,
+      BranchSource<T, S> source,
+      NodeCodec<T> codec,
+      List<T> roots,
+      Consumer<Visit<T>> accept,
+      CommandCrawl session,
+      CrawlOptions options,
+      PrintStream err,
+      String[] units,
+      CrawlLifetime lifetime,
+      ProcessSlot slot)
+      throws UserError,
+          InterruptedException,
+          ExitStatus.OutputFailedException,
+          ExitStatus.CrawlFailedException {
     EngineProcess<T, S> engine = EngineProcess.of(settings, source, codec, slot.name());
     DistributedCrawl<T> crawl;
     try {
@@ -175,14 +218,25 @@ public final class KafkaRun {
     }
     Cleanup cleanup = Cleanup.start(settings);
     if (!options.quiet) {
-      err.println("crawl: crawl " + settings.crawlId() + " at " + settings.bootstrap() + "; add machines with: crawl join"
-          + " --kafka " + settings.bootstrap() + " --crawl " + settings.crawlId()
-          + (settings.client().isEmpty() ? "" : " --kafka-config FILE (its own)")
-          + "; should this process stop, print the crawl with: crawl attach --kafka " + settings.bootstrap()
-          + " --crawl " + settings.crawlId());
+      err.println(
+          "crawl: crawl "
+              + settings.crawlId()
+              + " at "
+              + settings.bootstrap()
+              + "; add machines with: crawl join"
+              + " --kafka "
+              + settings.bootstrap()
+              + " --crawl "
+              + settings.crawlId()
+              + (settings.client().isEmpty() ? "" : " --kafka-config FILE (its own)")
+              + "; should this process stop, print the crawl with: crawl attach --kafka "
+              + settings.bootstrap()
+              + " --crawl "
+              + settings.crawlId());
     }
     try {
-      return follow(settings, crawl, engine, false, session, options.quiet, options.stats, err, units);
+      return follow(
+          settings, crawl, engine, false, session, options.quiet, options.stats, err, units);
     } catch (KafkaCrawlException e) { // not followed to its end: the output is partial
       throw new ExitStatus.CrawlFailedException(e);
     } finally {
@@ -196,8 +250,8 @@ public final class KafkaRun {
    *
    * @param engine this process's engine, or {@code null} if it lists nothing
    * @param aloneMayList whether {@code engine} may be the only process left that lists (a crawl
-   *     attached to): if it fails, nobody may finish the crawl, so following it stops there, with
-   *     a failure, rather than wait for ever
+   *     attached to): if it fails, nobody may finish the crawl, so following it stops there, with a
+   *     failure, rather than wait for ever
    * @return the whole crawl's report, or {@code null} if stdout's reader went away first
    * @throws ExitStatus.OutputFailedException if the output could not be written (a full disk)
    * @throws KafkaCrawlException if the crawl could not be followed to its end once it ran (its
@@ -205,28 +259,42 @@ public final class KafkaRun {
    *     no other process lists: the output is partial. Never a {@link UserError}: the input was
    *     good, the crawl is incomplete (exit 1, as a joiner that lost the crawl exits)
    */
-  static <T, S> CrawlReport<T> follow(KafkaCrawlSettings settings, DistributedCrawl<T> crawl,
-      EngineProcess<T, S> engine, boolean aloneMayList, CommandCrawl session, boolean quiet, boolean stats,
-      PrintStream err, String[] units)
-      throws UserError, InterruptedException, ExitStatus.OutputFailedException, KafkaCrawlException {
+  static <T, S> CrawlReport<T> follow(
+      KafkaCrawlSettings settings,
+      DistributedCrawl<T> crawl,
+      EngineProcess<T, S> engine,
+      boolean aloneMayList,
+      CommandCrawl session,
+      boolean quiet,
+      boolean stats,
+      PrintStream err,
+      String[] units)
+      throws UserError,
+          InterruptedException,
+          ExitStatus.OutputFailedException,
+          KafkaCrawlException {
     AtomicReference<Throwable> engineFailure = new AtomicReference<>();
     AtomicBoolean nobodyLists = new AtomicBoolean();
-    Thread local = new Thread(() -> {
-      if (engine == null) {
-        return;
-      }
-      try {
-        engine.run();
-      } catch (Exception e) {
-        engineFailure.set(e);
-        if (aloneMayList) {
-          crawl.close(); // the await below ends, and says why
-        } else if (nobodyElseLists(settings, crawl)) {
-          nobodyLists.set(true);
-          crawl.close(); // nobody will finish it: the await below ends rather than wait for ever
-        }
-      }
-    }, "crawl-kafka-engine");
+    Thread local =
+        new Thread(
+            () -> {
+              if (engine == null) {
+                return;
+              }
+              try {
+                engine.run();
+              } catch (Exception e) {
+                engineFailure.set(e);
+                if (aloneMayList) {
+                  crawl.close(); // the await below ends, and says why
+                } else if (nobodyElseLists(settings, crawl)) {
+                  nobodyLists.set(true);
+                  crawl.close(); // nobody will finish it: the await below ends rather than wait for
+                  // ever
+                }
+              }
+            },
+            "crawl-kafka-engine");
     local.start();
     DistributedReport<T> report;
     try (crawl) {
@@ -241,7 +309,8 @@ public final class KafkaRun {
       }
     } catch (KafkaCrawlException e) {
       if (engine != null) {
-        engine.abandon(); // the crawl cannot be followed: nothing this process would commit counts now
+        engine.abandon(); // the crawl cannot be followed: nothing this process would commit counts
+        // now
       }
       local.join();
       if (session.out.failed()) {
@@ -250,26 +319,46 @@ public final class KafkaRun {
       }
       Throwable failed = engineFailure.get();
       if (failed != null && nobodyLists.get()) {
-        throw new KafkaCrawlException("this process could not list (" + Failures.describe(failed)
-            + "), and no other process lists crawl " + settings.crawlId() + "; the output is partial: add one with "
-            + "crawl join, and print the whole crawl with crawl attach --kafka " + settings.bootstrap() + " --crawl "
-            + settings.crawlId(), failed);
+        throw new KafkaCrawlException(
+            "this process could not list ("
+                + Failures.describe(failed)
+                + "), and no other process lists crawl "
+                + settings.crawlId()
+                + "; the output is partial: add one with "
+                + "crawl join, and print the whole crawl with crawl attach --kafka "
+                + settings.bootstrap()
+                + " --crawl "
+                + settings.crawlId(),
+            failed);
       }
       if (failed != null && aloneMayList) {
-        throw new KafkaCrawlException("this process could not list (" + Failures.describe(failed)
-            + "), and may be the only one left that lists; the output is partial: attach again when it can", failed);
+        throw new KafkaCrawlException(
+            "this process could not list ("
+                + Failures.describe(failed)
+                + "), and may be the only one left that lists; the output is partial: attach again"
+                + " when it can",
+            failed);
       }
       throw e; // its topics lost, Kafka lost: an incomplete crawl, not bad input
     }
     local.join();
     if (engineFailure.get() != null && !quiet) {
-      err.println("crawl: this process's engine stopped early (" + engineFailure.get().getMessage()
-          + "); the others finished the crawl");
+      err.println(
+          "crawl: this process's engine stopped early ("
+              + engineFailure.get().getMessage()
+              + "); the others finished the crawl");
     }
     if (stats) {
       for (ProcessCounts p : report.processes().values()) {
-        err.printf(Locale.ROOT, "  process %s: %,d %s, %,d %s, %,d transactions%n",
-            p.process(), p.listings(), units[0], p.visits(), units[1], p.transactions());
+        err.printf(
+            Locale.ROOT,
+            "  process %s: %,d %s, %,d %s, %,d transactions%n",
+            p.process(),
+            p.listings(),
+            units[0],
+            p.visits(),
+            units[1],
+            p.transactions());
       }
     }
     return report.report();
@@ -312,15 +401,18 @@ public final class KafkaRun {
     private volatile Exception failure;
 
     private Cleanup(KafkaCrawlSettings settings) {
-      this.thread = new Thread(() -> {
-        try {
-          deleted = Crawls.sweep(settings, java.time.Instant.now());
-        } catch (KafkaCrawlException | RuntimeException e) {
-          failure = e;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "crawl-kafka-cleanup");
+      this.thread =
+          new Thread(
+              () -> {
+                try {
+                  deleted = Crawls.sweep(settings, java.time.Instant.now());
+                } catch (KafkaCrawlException | RuntimeException e) {
+                  failure = e;
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "crawl-kafka-cleanup");
       this.thread.setDaemon(true);
     }
 
@@ -339,8 +431,13 @@ public final class KafkaRun {
         return;
       }
       if (!gone.isEmpty()) {
-        err.println("crawl: deleted " + gone.size() + (gone.size() == 1 ? " finished crawl past its grace period: "
-            : " finished crawls past their grace period: ") + String.join(", ", gone));
+        err.println(
+            "crawl: deleted "
+                + gone.size()
+                + (gone.size() == 1
+                    ? " finished crawl past its grace period: "
+                    : " finished crawls past their grace period: ")
+                + String.join(", ", gone));
       }
       if (e != null) {
         err.println("crawl: could not clean up finished crawls: " + e.getMessage());

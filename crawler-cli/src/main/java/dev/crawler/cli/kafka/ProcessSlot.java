@@ -22,15 +22,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A slot is held by an exclusive lock on the file {@code TMPDIR/crawl-USER/slots/CRAWL.N.lock},
  * which the operating system drops when the process dies, however it dies; within one JVM (the
- * tests run several commands in one) by a set, since a JVM's file locks are its own and closing
- * any channel on a file would drop them all. A live process keeps its slot: a stopped one (SIGSTOP)
- * is not fenced through its slot but by the group's generation, which refuses the commit of a
- * member the group dropped. The lock files stay (empty) after the crawl. Thread-safe.
+ * tests run several commands in one) by a set, since a JVM's file locks are its own and closing any
+ * channel on a file would drop them all. A live process keeps its slot: a stopped one (SIGSTOP) is
+ * not fenced through its slot but by the group's generation, which refuses the commit of a member
+ * the group dropped. The lock files stay (empty) after the crawl. Thread-safe.
  */
 final class ProcessSlot implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcessSlot.class);
+
   /** The slot files this JVM holds. */
   private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
   private static final int MOST = 10_000;
 
   private final String name;
@@ -79,7 +81,10 @@ final class ProcessSlot implements AutoCloseable {
       }
       throw new IOException("all " + MOST + " slots are taken");
     } catch (IOException e) {
-      log.warn("no process slot for crawl {} in {} ({}): a restart of this process will not fence it", crawlId, dir,
+      log.warn(
+          "no process slot for crawl {} in {} ({}): a restart of this process will not fence it",
+          crawlId,
+          dir,
           e.toString());
       return new ProcessSlot(KafkaRun.processId(), null, null);
     }

@@ -27,6 +27,7 @@ final class ActiveChart {
    * reports stay where they were found, and cost no entry.
    */
   private final Map<Person, Anchor> anchors = new ConcurrentHashMap<>();
+
   private final LongAdder leftOut = new LongAdder();
 
   /** The visit as the chart of active people shows it, or {@code null} for a disabled account. */

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * action run a moment after the deadline (closing the directory connections), so that whatever
  * still waits on a server then, a connect, a bind or a search, ends. The crawl itself is given the
  * time left as its own deadline when it starts, so it has stopped, as TIMED_OUT, before the action
- * runs; the {@link #GRACE} between the two keeps that order. Thread-safe; {@link #close()} ends
- * the timer and is idempotent.
+ * runs; the {@link #GRACE} between the two keeps that order. Thread-safe; {@link #close()} ends the
+ * timer and is idempotent.
  */
 final class CommandDeadline implements AutoCloseable {
   /**
@@ -25,20 +25,27 @@ final class CommandDeadline implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread timer;
 
-  /** Starts counting now; runs {@code atDeadline} {@link #GRACE} after {@code deadline} unless closed first. */
+  /**
+   * Starts counting now; runs {@code atDeadline} {@link #GRACE} after {@code deadline} unless
+   * closed first.
+   */
   CommandDeadline(Duration deadline, Runnable atDeadline) {
     this.deadline = deadline;
-    // Past a century (a long --deadline) the deadline never comes; toNanos() would overflow past 292 years.
+    // Past a century (a long --deadline) the deadline never comes; toNanos() would overflow past
+    // 292 years.
     this.atNanos = System.nanoTime() + (deadline.isNegative() ? 0 : capped(deadline));
-    this.timer = new Thread(() -> {
-      try {
-        if (!closed.await(nanosLeft() + GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
-          atDeadline.run();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // nobody interrupts it but the JVM's end
-      }
-    }, "crawl-deadline");
+    this.timer =
+        new Thread(
+            () -> {
+              try {
+                if (!closed.await(nanosLeft() + GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+                  atDeadline.run();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // nobody interrupts it but the JVM's end
+              }
+            },
+            "crawl-deadline");
     timer.setDaemon(true);
     timer.start();
   }

@@ -23,95 +23,154 @@ import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /**
- * How {@code crawl ldap} reaches the directory, as ldapsearch users write it: the URL, the bind
- * and its password (never from an argument), TLS, the base, the schema, the timeouts. A picocli
- * mixin: declares the options, checks them, builds the {@link LdapSettings}, and says in one line
- * why a connection failed.
+ * How {@code crawl ldap} reaches the directory, as ldapsearch users write it: the URL, the bind and
+ * its password (never from an argument), TLS, the base, the schema, the timeouts. A picocli mixin:
+ * declares the options, checks them, builds the {@link LdapSettings}, and says in one line why a
+ * connection failed.
  */
 public final class DirectoryOptions {
-  @Option(names = {"-H", "--url"}, paramLabel = "URL",
-      description = "ldap://host:port or ldaps://host:port. Several servers of the same directory (domain "
-          + "controllers, replicas): repeat -H, or give them in one, space-separated, as ldapsearch takes them; "
-          + "they are tried in order, and a crawl goes on at another when one goes away. With no host and a DN of "
-          + "dc components, ldap:///dc=example,dc=com, the servers are found in DNS, as Active Directory's clients "
-          + "find domain controllers (and pam_ldap for such a URL): the SRV records "
-          + "_ldap._tcp.example.com, by priority and weight; the DN is also the default --base. "
-          + "Without it: the embedded demo.")
+  @Option(
+      names = {"-H", "--url"},
+      paramLabel = "URL",
+      description =
+          "ldap://host:port or ldaps://host:port. Several servers of the same directory (domain"
+              + " controllers, replicas): repeat -H, or give them in one, space-separated, as"
+              + " ldapsearch takes them; they are tried in order, and a crawl goes on at another"
+              + " when one goes away. With no host and a DN of dc components,"
+              + " ldap:///dc=example,dc=com, the servers are found in DNS, as Active Directory's"
+              + " clients find domain controllers (and pam_ldap for such a URL): the SRV records"
+              + " _ldap._tcp.example.com, by priority and weight; the DN is also the default"
+              + " --base. Without it: the embedded demo.")
   java.util.List<String> urlArguments = new java.util.ArrayList<>();
 
   /** The -H arguments split at spaces: every server's URL, in order; {@code null} for the demo. */
   String url;
 
-  @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "With -H ldap:///dc=...: ask this "
-      + "DNS server for the SRV records, not the system's (/etc/resolv.conf), as dig @HOST does.")
+  @Option(
+      names = "--dns-server",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "With -H ldap:///dc=...: ask this DNS server for the SRV records, not the system's"
+              + " (/etc/resolv.conf), as dig @HOST does.")
   String dnsServer;
 
-  @Option(names = {"-D", "--bind-dn"}, paramLabel = "DN", description = "Bind as DN (default: anonymous).")
+  @Option(
+      names = {"-D", "--bind-dn"},
+      paramLabel = "DN",
+      description = "Bind as DN (default: anonymous).")
   public String bindDn;
 
-  @Option(names = {"-y", "--password-file"}, paramLabel = "FILE", description = "Read the bind password from FILE.")
+  @Option(
+      names = {"-y", "--password-file"},
+      paramLabel = "FILE",
+      description = "Read the bind password from FILE.")
   public Path passwordFile;
 
-  @Option(names = "--password-env", paramLabel = "VAR", description = "Read the bind password from environment variable VAR.")
+  @Option(
+      names = "--password-env",
+      paramLabel = "VAR",
+      description = "Read the bind password from environment variable VAR.")
   public String passwordEnv;
 
-  @Option(names = {"-W", "--ask-password"}, description = "Prompt for the bind password.")
+  @Option(
+      names = {"-W", "--ask-password"},
+      description = "Prompt for the bind password.")
   public boolean askPassword;
 
-  /** ldapsearch's -w: refused, so that a password never sits in the process list or shell history. */
+  /**
+   * ldapsearch's -w: refused, so that a password never sits in the process list or shell history.
+   */
   @Option(names = "-w", paramLabel = "PASSWORD", hidden = true)
   String passwordArgument;
 
-  @Option(names = "-x", description = "Simple bind: accepted for ldapsearch's habit; it is the only kind.")
+  @Option(
+      names = "-x",
+      description = "Simple bind: accepted for ldapsearch's habit; it is the only kind.")
   boolean simpleBind;
 
-  @Option(names = {"-b", "--base"}, paramLabel = "DN", description = "Where people live (required with --url).")
+  @Option(
+      names = {"-b", "--base"},
+      paramLabel = "DN",
+      description = "Where people live (required with --url).")
   String base;
 
   /** {@code null} unless given: the directory's, decided from its root DSE (see LdapSettings). */
-  @Option(names = "--filter", paramLabel = "FILTER", description = "Which entries are people: the walk goes "
-      + "through them alone. Default (objectClass=inetOrgPerson); on Active Directory (its root DSE says so) "
-      + "(&(objectCategory=person)(objectClass=user)). Also given as the first argument, as ldapsearch takes it.")
+  @Option(
+      names = "--filter",
+      paramLabel = "FILTER",
+      description =
+          "Which entries are people: the walk goes through them alone. Default"
+              + " (objectClass=inetOrgPerson); on Active Directory (its root DSE says so)"
+              + " (&(objectCategory=person)(objectClass=user)). Also given as the first argument,"
+              + " as ldapsearch takes it.")
   String personFilter;
 
   /** {@code null} unless given: the directory's, decided from its root DSE (see LdapSettings). */
-  @Option(names = "--uid-attribute", paramLabel = "ATTR", description = "The attribute that names a person: what "
-      + "--root gives (unless a DN), what output calls uid, and what a search past the size limit without paging is "
-      + "split by. Default uid; "
-      + "on Active Directory sAMAccountName, and --root is also found by userPrincipalName or mail (--debug says "
-      + "what was chosen).")
+  @Option(
+      names = "--uid-attribute",
+      paramLabel = "ATTR",
+      description =
+          "The attribute that names a person: what --root gives (unless a DN), what output calls"
+              + " uid, and what a search past the size limit without paging is split by. Default"
+              + " uid; on Active Directory sAMAccountName, and --root is also found by"
+              + " userPrincipalName or mail (--debug says what was chosen).")
   String uidAttribute;
 
-  @Option(names = "--manager-attribute", paramLabel = "ATTR", description = "The attribute of a person that holds "
-      + "their manager's DN: who they report to. The chart is walked by searching for it (manager=DN of each "
-      + "manager). Default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--manager-attribute",
+      paramLabel = "ATTR",
+      description =
+          "The attribute of a person that holds their manager's DN: who they report to. The chart"
+              + " is walked by searching for it (manager=DN of each manager). Default"
+              + " ${DEFAULT-VALUE}.")
   String managerAttribute = "manager";
 
-  @Option(names = {"-Z", "-ZZ", "--starttls"},
-      description = "Upgrade the connection with StartTLS, and fail if the server cannot (ldapsearch's -ZZ; -Z too).")
+  @Option(
+      names = {"-Z", "-ZZ", "--starttls"},
+      description =
+          "Upgrade the connection with StartTLS, and fail if the server cannot (ldapsearch's -ZZ;"
+              + " -Z too).")
   boolean startTls;
 
-  @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in PEM (default: the JVM's).")
+  @Option(
+      names = "--ca-file",
+      paramLabel = "PEM",
+      description = "Trust the CA certificates in PEM (default: the JVM's).")
   Path caFile;
 
-  @Option(names = "--connect-timeout", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "How long to wait for a server to accept a connection before trying the next -H server (during "
-          + "a crawl: before waiting and trying again, see --reconnect-for); default 10s. --timeout bounds each "
-          + "operation once connected.")
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description =
+          "How long to wait for a server to accept a connection before trying the next -H server"
+              + " (during a crawl: before waiting and trying again, see --reconnect-for); default"
+              + " 10s. --timeout bounds each operation once connected.")
   Duration connectTimeout = Duration.ofSeconds(10);
 
-  @Option(names = "--timeout", paramLabel = "TIME", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
       description = "Per operation; default 30s.")
   Duration responseTimeout = Duration.ofSeconds(30);
 
-  @Option(names = "--reconnect-for", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "When the directory goes away during the crawl (a restart, a failover), reconnect with backoff "
-          + "for up to TIME, then fail (exit 1); default 60s, never past --deadline. Each person is still printed once.")
+  @Option(
+      names = "--reconnect-for",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description =
+          "When the directory goes away during the crawl (a restart, a failover), reconnect with"
+              + " backoff for up to TIME, then fail (exit 1); default 60s, never past --deadline."
+              + " Each person is still printed once.")
   Duration reconnectFor = LdapSettings.DEFAULT_RECONNECT_FOR;
 
-  @Option(names = {"-s", "--scope"}, paramLabel = "SCOPE",
-      description = "Where people are, as ldapsearch's -s: sub (anywhere below --base, the default) or one "
-          + "(right under it).")
+  @Option(
+      names = {"-s", "--scope"},
+      paramLabel = "SCOPE",
+      description =
+          "Where people are, as ldapsearch's -s: sub (anywhere below --base, the default) or one "
+              + "(right under it).")
   String scope = "sub";
 
   /** The base DN given, or {@code fallback} (the demo's). */
@@ -141,31 +200,43 @@ public final class DirectoryOptions {
     }
     url = urls.isEmpty() ? null : String.join(" ", urls);
     if (!scope.equals("sub") && !scope.equals("one")) {
-      throw new UserError("-s takes sub or one, not '" + scope + "'"
-          + (scope.equals("base") ? ": base would search the --base entry alone, and people live below it" : ""));
+      throw new UserError(
+          "-s takes sub or one, not '"
+              + scope
+              + "'"
+              + (scope.equals("base")
+                  ? ": base would search the --base entry alone, and people live below it"
+                  : ""));
     }
     if (passwordArgument != null) {
-      throw new UserError("-w would show the password to every user of this machine (ps) and keep it in your "
-          + "shell history: give -y FILE, --password-env VAR, or -W to be asked");
+      throw new UserError(
+          "-w would show the password to every user of this machine (ps) and keep it in your "
+              + "shell history: give -y FILE, --password-env VAR, or -W to be asked");
     }
-    int ways = (passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0);
+    int ways =
+        (passwordFile != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (askPassword ? 1 : 0);
     if (ways > 1) {
-      throw new UserError("give the password one way: -y FILE, --password-env VAR or -W, not several");
+      throw new UserError(
+          "give the password one way: -y FILE, --password-env VAR or -W, not several");
     }
     if (url == null && (bindDn != null || base != null || startTls || caFile != null)) {
-      throw new UserError("--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is served)");
+      throw new UserError(
+          "--bind-dn, --base, --starttls and --ca-file need --url (without it, the demo is"
+              + " served)");
     }
     if (url == null && dnsServer != null) {
-      throw new UserError("--dns-server is for servers found in DNS: -H ldap:///dc=example,dc=com, with no host");
+      throw new UserError(
+          "--dns-server is for servers found in DNS: -H ldap:///dc=example,dc=com, with no host");
     }
   }
 
   /** Settings for the embedded demo directory, with this command line's schema and timeouts. */
   LdapSettings.Builder demoSettings(DemoDirectory demo) {
-    return scoped(LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
-        .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
-        .schema(personFilter, uidAttribute, managerAttribute)
-        .timeouts(connectTimeout, responseTimeout));
+    return scoped(
+        LdapSettings.builder("127.0.0.1", demo.port(), DemoDirectory.BASE_DN)
+            .bind(DemoDirectory.CRAWLER_DN, DemoDirectory.CRAWLER_PASSWORD.toCharArray())
+            .schema(personFilter, uidAttribute, managerAttribute)
+            .timeouts(connectTimeout, responseTimeout));
   }
 
   private LdapSettings.Builder scoped(LdapSettings.Builder settings) {
@@ -183,12 +254,15 @@ public final class DirectoryOptions {
       base = parsed.get(0).getBaseDN().toString();
     }
     if (base == null) {
-      throw new UserError("--base is needed with --url: where do people live? (e.g. -b ou=people,dc=example,dc=com)");
+      throw new UserError(
+          "--base is needed with --url: where do people live? (e.g. -b"
+              + " ou=people,dc=example,dc=com)");
     }
     String scheme = parsed.get(0).getScheme();
     for (LDAPURL other : parsed) {
       if (!other.getScheme().equalsIgnoreCase(scheme)) {
-        throw new UserError("-H " + url + ": give every server the same scheme, all ldap:// or all ldaps://");
+        throw new UserError(
+            "-H " + url + ": give every server the same scheme, all ldap:// or all ldaps://");
       }
     }
     boolean ldaps = "ldaps".equalsIgnoreCase(scheme);
@@ -196,20 +270,24 @@ public final class DirectoryOptions {
       throw new UserError("--starttls goes with ldap://, not ldaps:// (which is TLS already)");
     }
     if (caFile != null && !ldaps && !startTls) {
-      throw new UserError("--ca-file is for TLS: use an ldaps:// URL or --starttls, or leave --ca-file out");
+      throw new UserError(
+          "--ca-file is for TLS: use an ldaps:// URL or --starttls, or leave --ca-file out");
     }
-    LdapSettings.Security security = ldaps ? LdapSettings.Security.LDAPS
-        : startTls ? LdapSettings.Security.STARTTLS : LdapSettings.Security.NONE;
+    LdapSettings.Security security =
+        ldaps
+            ? LdapSettings.Security.LDAPS
+            : startTls ? LdapSettings.Security.STARTTLS : LdapSettings.Security.NONE;
     java.util.List<LdapSettings.Server> failover = new java.util.ArrayList<>();
     for (LDAPURL other : parsed.subList(1, parsed.size())) {
       failover.add(new LdapSettings.Server(other.getHost(), other.getPort()));
     }
-    LdapSettings.Builder settings = LdapSettings.builder(srv != null ? srv.domain() : parsed.get(0).getHost(),
-            parsed.get(0).getPort(), base)
-        .failover(failover)
-        .security(security, caFile)
-        .schema(personFilter, uidAttribute, managerAttribute)
-        .timeouts(connectTimeout, responseTimeout);
+    LdapSettings.Builder settings =
+        LdapSettings.builder(
+                srv != null ? srv.domain() : parsed.get(0).getHost(), parsed.get(0).getPort(), base)
+            .failover(failover)
+            .security(security, caFile)
+            .schema(personFilter, uidAttribute, managerAttribute)
+            .timeouts(connectTimeout, responseTimeout);
     if (srv != null) {
       settings.srv(srv);
     }
@@ -231,27 +309,45 @@ public final class DirectoryOptions {
     LDAPURL first = parsed.get(0);
     if (first.hostProvided()) {
       if (dnsServer != null) {
-        throw new UserError("--dns-server is for servers found in DNS: -H ldap:///dc=example,dc=com, with no host");
+        throw new UserError(
+            "--dns-server is for servers found in DNS: -H ldap:///dc=example,dc=com, with no host");
       }
       return null;
     }
     String written = url.split(" ")[0];
     if (parsed.size() > 1) {
-      throw new UserError("-H " + url + ": " + written + " finds its servers in DNS; give it alone, not with others");
+      throw new UserError(
+          "-H "
+              + url
+              + ": "
+              + written
+              + " finds its servers in DNS; give it alone, not with others");
     }
     if ("ldaps".equalsIgnoreCase(first.getScheme())) {
-      throw new UserError("-H " + written + ": the SRV records _ldap._tcp name plain LDAP ports; use ldap:///"
-          + first.getBaseDN() + " with --starttls for TLS");
+      throw new UserError(
+          "-H "
+              + written
+              + ": the SRV records _ldap._tcp name plain LDAP ports; use ldap:///"
+              + first.getBaseDN()
+              + " with --starttls for TLS");
     }
     if (first.getBaseDN().isNullDN()) {
-      throw new UserError("-H " + written + " names no host and no domain: write ldap://host:389, or "
-          + "ldap:///dc=example,dc=com to find the servers of example.com in DNS");
+      throw new UserError(
+          "-H "
+              + written
+              + " names no host and no domain: write ldap://host:389, or "
+              + "ldap:///dc=example,dc=com to find the servers of example.com in DNS");
     }
     try {
       return new SrvDiscovery(SrvDiscovery.domainOf(first.getBaseDN().toString()), dnsServer);
     } catch (IllegalArgumentException e) {
-      throw new UserError("-H " + written + ": " + e.getMessage() + " (write ldap:///dc=example,dc=com to find the "
-          + "servers of example.com in DNS)");
+      throw new UserError(
+          "-H "
+              + written
+              + ": "
+              + e.getMessage()
+              + " (write ldap:///dc=example,dc=com to find the "
+              + "servers of example.com in DNS)");
     }
   }
 
@@ -259,27 +355,33 @@ public final class DirectoryOptions {
   private static LDAPURL parse(String one) throws UserError {
     if (one.regionMatches(true, 0, "ldapi:", 0, 6)) {
       // The UnboundID SDK talks over TCP sockets only; java.net.Socket cannot be a Unix socket.
-      throw new UserError("--url '" + one + "': ldapi:// (a Unix socket) is not supported; connect over TCP, "
-          + "like ldap://127.0.0.1:389, or ldaps://host:636");
+      throw new UserError(
+          "--url '"
+              + one
+              + "': ldapi:// (a Unix socket) is not supported; connect over TCP, "
+              + "like ldap://127.0.0.1:389, or ldaps://host:636");
     }
     LDAPURL parsed;
     try {
       parsed = new LDAPURL(one);
     } catch (LDAPException e) {
-      throw new UserError("bad --url '" + one + "': write it like ldap://host:389 or ldaps://host:636");
+      throw new UserError(
+          "bad --url '" + one + "': write it like ldap://host:389 or ldaps://host:636");
     }
     if (!parsed.hostProvided() && parsed.getBaseDN().isNullDN()) {
-      throw new UserError("--url '" + one + "' names no host: write it like ldap://host:389 or ldaps://host:636, or "
-          + "ldap:///dc=example,dc=com to find the servers of example.com in DNS");
+      throw new UserError(
+          "--url '"
+              + one
+              + "' names no host: write it like ldap://host:389 or ldaps://host:636, or "
+              + "ldap:///dc=example,dc=com to find the servers of example.com in DNS");
     }
     return parsed;
   }
 
   /**
-   * The bind password: from a file, an environment variable or a prompt; never from an argument.
-   * A file's bytes are decoded straight into the array, never through a {@code String}, and
-   * cleared; an environment variable is a {@code String} already (the JVM's), so only its copy is
-   * an array.
+   * The bind password: from a file, an environment variable or a prompt; never from an argument. A
+   * file's bytes are decoded straight into the array, never through a {@code String}, and cleared;
+   * an environment variable is a {@code String} already (the JVM's), so only its copy is an array.
    */
   public char[] password() throws UserError {
     if (passwordFile != null) {
@@ -289,12 +391,15 @@ public final class DirectoryOptions {
       } catch (NoSuchFileException e) {
         throw new UserError("cannot read --password-file " + passwordFile + ": no such file", e);
       } catch (AccessDeniedException e) {
-        throw new UserError("cannot read --password-file " + passwordFile + ": permission denied", e);
+        throw new UserError(
+            "cannot read --password-file " + passwordFile + ": permission denied", e);
       } catch (IOException e) {
-        throw new UserError("cannot read --password-file " + passwordFile + ": " + e.getMessage(), e);
+        throw new UserError(
+            "cannot read --password-file " + passwordFile + ": " + e.getMessage(), e);
       }
       if (secret.length == 0) {
-        throw new UserError("--password-file " + passwordFile + " is empty: put the bind password in it");
+        throw new UserError(
+            "--password-file " + passwordFile + " is empty: put the bind password in it");
       }
       return secret;
     }
@@ -307,7 +412,8 @@ public final class DirectoryOptions {
     }
     Console console = System.console();
     if (console == null) {
-      throw new UserError("--bind-dn needs a password: give --password-file, --password-env, or -W on a terminal");
+      throw new UserError(
+          "--bind-dn needs a password: give --password-file, --password-env, or -W on a terminal");
     }
     char[] typed = console.readPassword("Password for %s: ", bindDn);
     if (typed == null) {
@@ -352,24 +458,37 @@ public final class DirectoryOptions {
     if (settings.srv() != null && String.valueOf(e.getMessage()).startsWith("no DNS SRV records")) {
       return e.getMessage(); // Connector's one line: the records, the DNS server, why
     }
-    if (code == ResultCode.CONNECT_ERROR || code == ResultCode.SERVER_DOWN || code == ResultCode.TIMEOUT) {
+    if (code == ResultCode.CONNECT_ERROR
+        || code == ResultCode.SERVER_DOWN
+        || code == ResultCode.TIMEOUT) {
       return "cannot reach " + where + ": " + unreachableBecause(e, settings);
     }
     if (code == ResultCode.INVALID_CREDENTIALS) {
-      return "the directory at " + where + " refused the bind as " + settings.bindDn()
+      return "the directory at "
+          + where
+          + " refused the bind as "
+          + settings.bindDn()
           + ": invalid credentials (check --bind-dn and the password)";
     }
     if (code == ResultCode.NO_SUCH_OBJECT) {
       return "the base DN " + settings.baseDn() + " does not exist at " + where + " (check --base)";
     }
-    return "the directory at " + where + " said " + code.getName() + ": " + e.getDiagnosticMessage();
+    return "the directory at "
+        + where
+        + " said "
+        + code.getName()
+        + ": "
+        + e.getDiagnosticMessage();
   }
 
   /** Why a connection failed, in a few words, from the cause the SDK wrapped. */
   private static String unreachableBecause(LDAPException e, LdapSettings settings) {
     if (e.getResultCode() == ResultCode.TIMEOUT) {
-      // Connected, then no answer (to StartTLS, the bind, or a search): --timeout's wait, not --connect-timeout's.
-      return "connected, but no answer within " + DurationConverter.format(settings.responseTimeout()) + " (see --timeout)";
+      // Connected, then no answer (to StartTLS, the bind, or a search): --timeout's wait, not
+      // --connect-timeout's.
+      return "connected, but no answer within "
+          + DurationConverter.format(settings.responseTimeout())
+          + " (see --timeout)";
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       String text = String.valueOf(t.getMessage());
@@ -379,15 +498,21 @@ public final class DirectoryOptions {
       if (t instanceof java.net.ConnectException || text.contains("ConnectException")) {
         return "connection refused (is the server running, and on that port?)";
       }
-      if (t instanceof javax.net.ssl.SSLException || text.contains("SSLException") || text.contains("SSLHandshake")
+      if (t instanceof javax.net.ssl.SSLException
+          || text.contains("SSLException")
+          || text.contains("SSLHandshake")
           || text.contains("Hostname verification")) {
         return text.contains("Hostname verification")
             ? "TLS: the server's certificate is not for " + settings.host()
-            : "TLS handshake failed (is it ldaps:// on a plain port, or is its certificate untrusted? see --ca-file)";
+            : "TLS handshake failed (is it ldaps:// on a plain port, or is its certificate"
+                + " untrusted? see --ca-file)";
       }
-      if (t instanceof java.net.SocketTimeoutException || text.contains("SocketTimeoutException")
+      if (t instanceof java.net.SocketTimeoutException
+          || text.contains("SocketTimeoutException")
           || text.contains("connect timeout")) {
-        return "no connection within " + DurationConverter.format(settings.connectTimeout()) + " (see --connect-timeout)";
+        return "no connection within "
+            + DurationConverter.format(settings.connectTimeout())
+            + " (see --connect-timeout)";
       }
     }
     return e.getResultCode() == ResultCode.SERVER_DOWN

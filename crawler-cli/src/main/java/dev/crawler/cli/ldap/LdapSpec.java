@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * {@code crawl ldap}'s source as a {@link CrawlSpec}: what a process that joins a crawl over Kafka
- * needs to reach the same directory and read the same chart. Never the password: each process
- * gives its own (the demo's is no secret, and the spec says when it is the demo).
+ * needs to reach the same directory and read the same chart. Never the password: each process gives
+ * its own (the demo's is no secret, and the spec says when it is the demo).
  */
 public final class LdapSpec {
   public static final String KIND = "ldap";
@@ -45,30 +45,52 @@ public final class LdapSpec {
         case "starter-host" -> starter = argument.substring(eq + 1);
         case "host" -> host = argument.substring(eq + 1);
         case "port" -> port = argument.substring(eq + 1);
-        default -> { }
+        default -> {}
       }
     }
     String here = KafkaRun.hostName();
     if (starter != null && host != null && !starter.equals(here) && loopback(host)) {
-      throw new UserError("cannot join the crawl " + crawlId + ": its directory is " + host + ":" + port + " on the"
-          + " starter's machine (" + starter + "), and this is " + here + ": run crawl join there, or start the crawl"
-          + " with a host name the other machines reach");
+      throw new UserError(
+          "cannot join the crawl "
+              + crawlId
+              + ": its directory is "
+              + host
+              + ":"
+              + port
+              + " on the"
+              + " starter's machine ("
+              + starter
+              + "), and this is "
+              + here
+              + ": run crawl join there, or start the crawl"
+              + " with a host name the other machines reach");
     }
   }
 
   private static boolean loopback(String host) {
     String h = host.toLowerCase(java.util.Locale.ROOT);
-    return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
-        || h.equals("[::1]") || h.equals("0:0:0:0:0:0:0:1");
+    return h.equals("localhost")
+        || h.endsWith(".localhost")
+        || h.startsWith("127.")
+        || h.equals("::1")
+        || h.equals("[::1]")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
-  /** What a joining process needs to give: the bind password, unless the spec binds anonymously or to the demo. */
+  /**
+   * What a joining process needs to give: the bind password, unless the spec binds anonymously or
+   * to the demo.
+   */
   public interface Password {
     char[] forBind(String bindDn) throws UserError;
   }
 
-  /** The settings the spec describes, bound with {@code password} (not asked for the demo or anonymously). */
-  public static LdapSettings settings(CrawlSpec spec, Password password, char[] demoPassword) throws UserError {
+  /**
+   * The settings the spec describes, bound with {@code password} (not asked for the demo or
+   * anonymously).
+   */
+  public static LdapSettings settings(CrawlSpec spec, Password password, char[] demoPassword)
+      throws UserError {
     boolean demo = false;
     List<String> settings = new ArrayList<>();
     for (String argument : spec.arguments()) {
@@ -81,7 +103,8 @@ public final class LdapSpec {
     boolean isDemo = demo;
     char[][] given = new char[1][];
     try {
-      return LdapSettingsCodec.decode(settings, bindDn -> given[0] = isDemo ? demoPassword : password.forBind(bindDn));
+      return LdapSettingsCodec.decode(
+          settings, bindDn -> given[0] = isDemo ? demoPassword : password.forBind(bindDn));
     } catch (LdapSettingsCodec.UnknownSettingException e) {
       throw new UserError("this crawl was started by a newer crawl: '" + e.key() + "'");
     } finally {

@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The habits ldapsearch users bring to {@code crawl ldap}, read and checked in one place:
- * {@code [filter [attributes...]]} as positional arguments, attribute names (and {@code *},
- * {@code +}, {@code 1.1}), filters, and the client-side limits {@code -z} and {@code -l}. Every
- * check throws a {@link UserError}: one line, exit 2. Stateless.
+ * The habits ldapsearch users bring to {@code crawl ldap}, read and checked in one place: {@code
+ * [filter [attributes...]]} as positional arguments, attribute names (and {@code *}, {@code +},
+ * {@code 1.1}), filters, and the client-side limits {@code -z} and {@code -l}. Every check throws a
+ * {@link UserError}: one line, exit 2. Stateless.
  */
 final class LdapsearchArguments {
   private LdapsearchArguments() {}
@@ -23,17 +23,17 @@ final class LdapsearchArguments {
    * An attribute description (RFC 4512): a name (a letter, then letters, digits and hyphens) or a
    * numeric OID, with options ({@code ;lang-en}, {@code ;binary}).
    */
-  private static final Pattern ATTRIBUTE = Pattern.compile(
-      "(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\\.[0-9]+)*)(?:;[A-Za-z0-9-]+)*");
+  private static final Pattern ATTRIBUTE =
+      Pattern.compile("(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\\.[0-9]+)*)(?:;[A-Za-z0-9-]+)*");
 
   /** The positional arguments split as ldapsearch reads them. */
   record Positionals(String filter, List<String> attributes) {}
 
   /**
-   * {@code [filter [attributes...]]}: a first argument that is a filter ({@code (department=Sales)},
-   * or with an {@code =}, as ldapsearch takes {@code uid=jdoe}) is the filter; the rest are
-   * attribute names, {@code *}, {@code +} or {@code 1.1}. Nothing an attribute name can be looks
-   * like a filter: names have neither parentheses nor {@code =}.
+   * {@code [filter [attributes...]]}: a first argument that is a filter ({@code
+   * (department=Sales)}, or with an {@code =}, as ldapsearch takes {@code uid=jdoe}) is the filter;
+   * the rest are attribute names, {@code *}, {@code +} or {@code 1.1}. Nothing an attribute name
+   * can be looks like a filter: names have neither parentheses nor {@code =}.
    */
   static Positionals split(List<String> arguments) throws UserError {
     String filter = null;
@@ -44,10 +44,14 @@ final class LdapsearchArguments {
     }
     for (String attribute : attributes) {
       if (looksLikeFilter(attribute)) {
-        throw new UserError("'" + attribute + "' looks like a filter, and only the first argument can be one, as in "
-            + "ldapsearch [options] [filter [attributes...]]");
+        throw new UserError(
+            "'"
+                + attribute
+                + "' looks like a filter, and only the first argument can be one, as in "
+                + "ldapsearch [options] [filter [attributes...]]");
       }
-      if (!attribute.equals(LdapSettings.ALL_USER_ATTRIBUTES) && !attribute.equals(LdapSettings.ALL_OPERATIONAL_ATTRIBUTES)
+      if (!attribute.equals(LdapSettings.ALL_USER_ATTRIBUTES)
+          && !attribute.equals(LdapSettings.ALL_OPERATIONAL_ATTRIBUTES)
           && !attribute.equals(LdapSettings.NO_ATTRIBUTES)) {
         checkAttribute(attribute, "attribute");
       }
@@ -81,8 +85,12 @@ final class LdapsearchArguments {
    */
   static String checkAttribute(String name, String what) throws UserError {
     if (!ATTRIBUTE.matcher(name).matches()) {
-      throw new UserError(what + " '" + name + "' is not an attribute name: a letter, then letters, digits and "
-          + "hyphens (or an OID like 2.5.4.3), with ;options if any");
+      throw new UserError(
+          what
+              + " '"
+              + name
+              + "' is not an attribute name: a letter, then letters, digits and "
+              + "hyphens (or an OID like 2.5.4.3), with ;options if any");
     }
     return name;
   }
@@ -103,7 +111,8 @@ final class LdapsearchArguments {
     } catch (NumberFormatException e) {
       // said below
     }
-    throw new UserError("-z takes a number of people (0 or none for no limit), not '" + value + "'");
+    throw new UserError(
+        "-z takes a number of people (0 or none for no limit), not '" + value + "'");
   }
 
   /**
@@ -116,11 +125,16 @@ final class LdapsearchArguments {
     }
     String v = value.strip();
     try {
-      return v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v))
+      return v.chars().allMatch(Character::isDigit)
+          ? Duration.ofSeconds(Long.parseLong(v))
           : new DurationConverter().convert(v);
     } catch (RuntimeException e) {
-      throw new UserError("-l takes seconds (e.g. 30) or a duration like 500ms or 2m (0 or none for no limit), not '"
-          + value + "'", e);
+      throw new UserError(
+          "-l takes seconds (e.g. 30) or a duration like 500ms or 2m (0 or none for no limit), not"
+              + " '"
+              + value
+              + "'",
+          e);
     }
   }
 

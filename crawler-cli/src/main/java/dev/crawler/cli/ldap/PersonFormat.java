@@ -17,18 +17,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** How {@code crawl ldap} prints people. JSON lines, CSV and DOT stream; the tree is printed at the end. */
+/**
+ * How {@code crawl ldap} prints people. JSON lines, CSV and DOT stream; the tree is printed at the
+ * end.
+ */
 public enum PersonFormat {
   /** One JSON object per person: dn, uid, name, title, mail, manager, depth, reports. */
   JSON {
     @Override
     public void write(Visit<Person> visit, SharedOutput.Buffer out) {
-      out.record(line(visit.node(), String.valueOf(visit.depth()), Math.max(0, visit.node().reportCount()), null));
+      out.record(
+          line(
+              visit.node(),
+              String.valueOf(visit.depth()),
+              Math.max(0, visit.node().reportCount()),
+              null));
     }
 
     /** As a reached person's line, with {@code "depth":null} and an {@code "outOfReach"} object. */
     @Override
-    byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withColumn) {
+    byte[] outOfReach(
+        OutOfReach o, String uidAttribute, String managerAttribute, boolean withColumn) {
       return line(o.person(), "null", o.reports(), o);
     }
 
@@ -102,21 +111,39 @@ public enum PersonFormat {
 
     @Override
     public void write(Visit<Person> visit, boolean outOfReachColumns, SharedOutput.Buffer out) {
-      out.record(row(visit.node(), String.valueOf(visit.depth()), Math.max(0, visit.node().reportCount()),
-          outOfReachColumns ? ",," : ""));
+      out.record(
+          row(
+              visit.node(),
+              String.valueOf(visit.depth()),
+              Math.max(0, visit.node().reportCount()),
+              outOfReachColumns ? ",," : ""));
     }
 
-    /** A row with an empty depth and, in the last two columns, the reason's code and the sentence. */
+    /**
+     * A row with an empty depth and, in the last two columns, the reason's code and the sentence.
+     */
     @Override
-    byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withColumn) {
+    byte[] outOfReach(
+        OutOfReach o, String uidAttribute, String managerAttribute, boolean withColumn) {
       return row(o.person(), "", o.reports(), "," + csv(o.reason().code()) + "," + csv(o.why()));
     }
 
     private byte[] row(Person p, String depth, int reports, String last) {
-      StringBuilder row = new StringBuilder(String.join(",", csv(p.dn()), csv(p.uid()), csv(p.name()), csv(p.title()),
-          csv(p.mail()), csv(p.managerDn()), depth, String.valueOf(reports)));
+      StringBuilder row =
+          new StringBuilder(
+              String.join(
+                  ",",
+                  csv(p.dn()),
+                  csv(p.uid()),
+                  csv(p.name()),
+                  csv(p.title()),
+                  csv(p.mail()),
+                  csv(p.managerDn()),
+                  depth,
+                  String.valueOf(reports)));
       for (List<String> values : p.attributes().values()) {
-        row.append(',').append(csv(values.isEmpty() ? null : String.join(";", values))); // several values: a;b
+        row.append(',')
+            .append(csv(values.isEmpty() ? null : String.join(";", values))); // several values: a;b
       }
       row.append(last).append('\n');
       return row.toString().getBytes(StandardCharsets.UTF_8);
@@ -126,7 +153,10 @@ public enum PersonFormat {
       if (value == null) {
         return "";
       }
-      if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+      if (value.indexOf(',') < 0
+          && value.indexOf('"') < 0
+          && value.indexOf('\n') < 0
+          && value.indexOf('\r') < 0) {
         return value;
       }
       return '"' + value.replace("\"", "\"\"") + '"';
@@ -144,32 +174,43 @@ public enum PersonFormat {
 
     /** With the attributes' real names: {@code sAMAccountName} on AD, not {@code uid}. */
     @Override
-    public void write(Visit<Person> visit, String uidAttribute, String managerAttribute, SharedOutput.Buffer out) {
-      out.record((entry(visit.node(), uidAttribute, managerAttribute).toLDIFString() + "\n")
-          .getBytes(StandardCharsets.UTF_8));
+    public void write(
+        Visit<Person> visit,
+        String uidAttribute,
+        String managerAttribute,
+        SharedOutput.Buffer out) {
+      out.record(
+          (entry(visit.node(), uidAttribute, managerAttribute).toLDIFString() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
 
     /** The entry, after a comment line saying why they are out of reach (unless {@code -LLL}). */
     @Override
-    byte[] outOfReach(OutOfReach o, String uidAttribute, String managerAttribute, boolean withComment) {
-      String comment = withComment ? "# out of reach (" + o.reason().code() + "): " + o.why().replace("\n", " ") + "\n"
-          : "";
+    byte[] outOfReach(
+        OutOfReach o, String uidAttribute, String managerAttribute, boolean withComment) {
+      String comment =
+          withComment
+              ? "# out of reach (" + o.reason().code() + "): " + o.why().replace("\n", " ") + "\n"
+              : "";
       return (comment + entry(o.person(), uidAttribute, managerAttribute).toLDIFString() + "\n")
           .getBytes(StandardCharsets.UTF_8);
     }
 
-    private com.unboundid.ldap.sdk.Entry entry(Person p, String uidAttribute, String managerAttribute) {
+    private com.unboundid.ldap.sdk.Entry entry(
+        Person p, String uidAttribute, String managerAttribute) {
       com.unboundid.ldap.sdk.Entry entry = new com.unboundid.ldap.sdk.Entry(p.dn());
       add(entry, uidAttribute, p.uid());
       add(entry, "cn", p.name());
       add(entry, "title", p.title());
       add(entry, "mail", p.mail());
       add(entry, managerAttribute, p.managerDn());
-      p.attributes().forEach((name, values) -> {
-        if (!values.isEmpty()) {
-          entry.addAttribute(name, values.toArray(String[]::new));
-        }
-      });
+      p.attributes()
+          .forEach(
+              (name, values) -> {
+                if (!values.isEmpty()) {
+                  entry.addAttribute(name, values.toArray(String[]::new));
+                }
+              });
       return entry;
     }
 
@@ -184,9 +225,13 @@ public enum PersonFormat {
     @Override
     public String header() {
       // Left to right: an org chart is wide and shallow, and top to bottom it becomes a strip.
-      return "digraph orgchart {\n  rankdir=LR;\n  ranksep=0.8;\n  nodesep=0.08;\n"
-          + "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fa\", color=\"#8aa0bd\", "
-          + "fontname=\"Helvetica\", fontsize=10];\n  edge [arrowhead=none, color=\"#8aa0bd\"];\n";
+      return "digraph orgchart {\n"
+          + "  rankdir=LR;\n"
+          + "  ranksep=0.8;\n"
+          + "  nodesep=0.08;\n"
+          + "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fa\","
+          + " color=\"#8aa0bd\", fontname=\"Helvetica\", fontsize=10];\n"
+          + "  edge [arrowhead=none, color=\"#8aa0bd\"];\n";
     }
 
     @Override
@@ -202,26 +247,37 @@ public enum PersonFormat {
     /**
      * A person's box, inside the cluster of {@code head} (the person at the top of their part of
      * the chart, a VP under the CEO; {@code null}: no cluster), and the edge from their manager.
-     * Clusters of one name are one cluster to Graphviz, so a person can be added to theirs as
-     * they come; the head's own record names and colours it.
+     * Clusters of one name are one cluster to Graphviz, so a person can be added to theirs as they
+     * come; the head's own record names and colours it.
      */
     @Override
     void writeInCluster(Visit<Person> visit, Person head, SharedOutput.Buffer out) {
       Person p = visit.node();
-      String label = Objects.toString(p.name(), p.toString()) + "\n" + Objects.toString(p.title(), "")
-          + (p.reportCount() > 0 ? "\n" + p.reportCount() + (p.reportCount() == 1 ? " report" : " reports") : "");
+      String label =
+          Objects.toString(p.name(), p.toString())
+              + "\n"
+              + Objects.toString(p.title(), "")
+              + (p.reportCount() > 0
+                  ? "\n" + p.reportCount() + (p.reportCount() == 1 ? " report" : " reports")
+                  : "");
       StringBuilder s = new StringBuilder(200).append("  ");
       if (head != null) {
         s.append("subgraph ").append(dot("cluster:" + head.dn())).append(" { ");
         if (head.equals(p)) {
-          s.append("label=").append(dot(Objects.toString(p.name(), p.toString()))).append("; style=\"rounded,filled\"; ")
+          s.append("label=")
+              .append(dot(Objects.toString(p.name(), p.toString())))
+              .append("; style=\"rounded,filled\"; ")
               .append("fillcolor=\"#f7f9fc\"; color=\"#c5d2e3\"; fontname=\"Helvetica\"; ");
         }
       }
       s.append(dot(p.dn())).append(" [label=").append(dot(label)).append("];");
       s.append(head != null ? " }\n" : "\n");
       if (visit.parent() != null) {
-        s.append("  ").append(dot(visit.parent().dn())).append(" -> ").append(dot(p.dn())).append(";\n");
+        s.append("  ")
+            .append(dot(visit.parent().dn()))
+            .append(" -> ")
+            .append(dot(p.dn()))
+            .append(";\n");
       }
       out.record(s.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -232,8 +288,8 @@ public enum PersonFormat {
   },
   /**
    * A self-contained HTML page (orgchart.html): a collapsible chart with counts per manager and a
-   * search, working offline. People stream into a script array, managers first, as the crawl
-   * finds them; the page builds the chart when it loads.
+   * search, working offline. People stream into a script array, managers first, as the crawl finds
+   * them; the page builds the chart when it loads.
    */
   HTML {
     @Override
@@ -243,15 +299,22 @@ public enum PersonFormat {
 
     @Override
     public String footer() {
-      return HtmlTemplate.PAGE.substring(HtmlTemplate.PAGE.indexOf(HtmlTemplate.DATA) + HtmlTemplate.DATA.length());
+      return HtmlTemplate.PAGE.substring(
+          HtmlTemplate.PAGE.indexOf(HtmlTemplate.DATA) + HtmlTemplate.DATA.length());
     }
 
     @Override
     public void write(Visit<Person> visit, SharedOutput.Buffer out) {
       Person p = visit.node();
       StringBuilder row = new StringBuilder(200).append('[');
-      String[] fields = {p.dn(), visit.parent() == null ? null : visit.parent().dn(), p.name(), p.title(), p.uid(),
-          p.mail()};
+      String[] fields = {
+        p.dn(),
+        visit.parent() == null ? null : visit.parent().dn(),
+        p.name(),
+        p.title(),
+        p.uid(),
+        p.mail()
+      };
       for (int i = 0; i < fields.length; i++) {
         row.append(i == 0 ? "" : ",");
         if (fields[i] == null) {
@@ -260,7 +323,8 @@ public enum PersonFormat {
           JsonString.append(row, fields[i]);
         }
       }
-      // Inside <script>, "</script>" or "<!--" in a name would end or bend the script: no '<' is left raw.
+      // Inside <script>, "</script>" or "<!--" in a name would end or bend the script: no '<' is
+      // left raw.
       String text = row.append("],\n").toString().replace("<", "\\u003c");
       out.record(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -286,11 +350,15 @@ public enum PersonFormat {
   private static final class HtmlTemplate {
     /** Where the people go: the line that holds it is replaced by theirs. */
     static final String DATA = "/*PEOPLE*/\n";
+
     static final String PAGE;
 
     static {
       try (java.io.InputStream in = PersonFormat.class.getResourceAsStream("orgchart.html")) {
-        PAGE = new String(java.util.Objects.requireNonNull(in, "orgchart.html").readAllBytes(), StandardCharsets.UTF_8);
+        PAGE =
+            new String(
+                java.util.Objects.requireNonNull(in, "orgchart.html").readAllBytes(),
+                StandardCharsets.UTF_8);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -300,8 +368,8 @@ public enum PersonFormat {
   /**
    * The header, naming the extra attributes where the format has columns.
    *
-   * @param extra the names of {@link Person#attributes()}, in order ({@code OrgChartSource.extraAttributes()}):
-   *     a row has a column for each
+   * @param extra the names of {@link Person#attributes()}, in order ({@code
+   *     OrgChartSource.extraAttributes()}): a row has a column for each
    */
   public String header(List<String> extra) {
     return header(extra, false); // CSV's columns live in the other one: one place, not two
@@ -337,7 +405,10 @@ public enum PersonFormat {
     throw new UnsupportedOperationException(this + " does not write people out of reach");
   }
 
-  /** As {@link #write}, in a format with columns, with {@code outOfReachColumns} empty ones at the end. */
+  /**
+   * As {@link #write}, in a format with columns, with {@code outOfReachColumns} empty ones at the
+   * end.
+   */
   public void write(Visit<Person> visit, boolean outOfReachColumns, SharedOutput.Buffer out) {
     write(visit, out);
   }
@@ -352,7 +423,8 @@ public enum PersonFormat {
    * As {@link #write}, where the format names attributes (LDIF) with the names the person was read
    * by: the uid attribute (AD's {@code sAMAccountName}) and the manager attribute.
    */
-  public void write(Visit<Person> visit, String uidAttribute, String managerAttribute, SharedOutput.Buffer out) {
+  public void write(
+      Visit<Person> visit, String uidAttribute, String managerAttribute, SharedOutput.Buffer out) {
     write(visit, out);
   }
 
@@ -375,8 +447,9 @@ public enum PersonFormat {
     if (root == null) {
       return;
     }
-    Comparator<Person> byName = Comparator.comparing((Person p) -> Objects.toString(p.name(), ""))
-        .thenComparing(Person::dn);
+    Comparator<Person> byName =
+        Comparator.comparing((Person p) -> Objects.toString(p.name(), ""))
+            .thenComparing(Person::dn);
     children.values().forEach(list -> list.sort(byName));
     record Line(Person person, String indent, boolean last, boolean top) {}
     Deque<Line> stack = new ArrayDeque<>();
@@ -384,8 +457,12 @@ public enum PersonFormat {
     while (!stack.isEmpty()) {
       Line line = stack.pop();
       Person p = line.person();
-      String label = Objects.toString(p.name(), p.toString()) + " (" + p + ")"
-          + (p.title() == null ? "" : ", " + p.title());
+      String label =
+          Objects.toString(p.name(), p.toString())
+              + " ("
+              + p
+              + ")"
+              + (p.title() == null ? "" : ", " + p.title());
       out.println(line.top() ? label : line.indent() + (line.last() ? "└── " : "├── ") + label);
       List<Person> kids = children.getOrDefault(p, List.of());
       String indent = line.top() ? "" : line.indent() + (line.last() ? "    " : "│   ");

@@ -26,8 +26,8 @@ class CommandCrawlTest {
     TreeSource source = new TreeSource(TREE);
     try (CommandCrawl session = session()) {
       session.cancel(); // as a command that cannot run does before the handle is here
-      CrawlReport<Integer> report = session.await(session.start(
-          () -> Crawler.over(source).workers(2).start(0, visit -> {})));
+      CrawlReport<Integer> report =
+          session.await(session.start(() -> Crawler.over(source).workers(2).start(0, visit -> {})));
       assertEquals(Outcome.CANCELLED, report.outcome());
     }
   }
@@ -37,12 +37,20 @@ class CommandCrawlTest {
     TreeSource source = new TreeSource(TREE);
     AtomicInteger visits = new AtomicInteger();
     try (CommandCrawl session = session()) {
-      CrawlReport<Integer> report = session.await(session.start(() -> Crawler.over(source).workers(2).start(0,
-          visit -> {
-            if (visits.incrementAndGet() == 1) {
-              session.cancel(); // as --max-results 1 does from the worker that printed the one entry
-            }
-          })));
+      CrawlReport<Integer> report =
+          session.await(
+              session.start(
+                  () ->
+                      Crawler.over(source)
+                          .workers(2)
+                          .start(
+                              0,
+                              visit -> {
+                                if (visits.incrementAndGet() == 1) {
+                                  session.cancel(); // as --max-results 1 does from the worker that
+                                  // printed the one entry
+                                }
+                              })));
       assertEquals(Outcome.CANCELLED, report.outcome());
       assertTrue(report.visits() < TREE.size(), report.visits() + " visits of " + TREE.size());
     }

@@ -45,8 +45,10 @@ class ExitStatusTest {
   @Test
   void failed_isThrownToTheOneFailureHandler_withItsCause() {
     IllegalStateException cause = new IllegalStateException("the source broke");
-    ExitStatus.CrawlFailedException failed = assertThrows(ExitStatus.CrawlFailedException.class,
-        () -> ExitStatus.of(report(Outcome.FAILED, cause), false, 0, err, options));
+    ExitStatus.CrawlFailedException failed =
+        assertThrows(
+            ExitStatus.CrawlFailedException.class,
+            () -> ExitStatus.of(report(Outcome.FAILED, cause), false, 0, err, options));
     assertEquals("the crawl failed: the source broke", failed.getMessage());
     assertSame(cause, failed.getCause());
     assertEquals("", said());

@@ -30,8 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OutputFailureTest {
   private static final String FULL = "crawl: cannot write the output: No space left on device\n";
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path root;
 
   @BeforeAll
@@ -55,7 +54,8 @@ class OutputFailureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-0", "--json", "--summary", "--du", "--color always", "-x echo", "-X echo"})
+  @ValueSource(
+      strings = {"", "-0", "--json", "--summary", "--du", "--color always", "-x echo", "-X echo"})
   void fs_fullDisk_saysSoInOneLine_exitOne(String format) {
     CliRun run = CliRun.to(new FullDisk(), fsArgs(format).toArray(String[]::new));
     assertEquals(FULL, run.err());
@@ -63,7 +63,8 @@ class OutputFailureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-0", "--json", "--summary", "--du", "--color always", "-x echo", "-X echo"})
+  @ValueSource(
+      strings = {"", "-0", "--json", "--summary", "--du", "--color always", "-x echo", "-X echo"})
   void fs_readerGone_isANormalEnd(String format) {
     CliRun run = CliRun.to(new ClosedPipe(), fsArgs(format).toArray(String[]::new));
     assertEquals("", run.err());
@@ -73,7 +74,8 @@ class OutputFailureTest {
   @ParameterizedTest
   @ValueSource(strings = {"--json", "--tree", "--ldif", "--csv", "--dot", "--html"})
   void ldap_fullDisk_saysSoInOneLine_exitOne(String format) {
-    CliRun run = CliRun.to(new FullDisk(), "ldap", "--root", "ceo", "--demo-people", "300", "-q", format);
+    CliRun run =
+        CliRun.to(new FullDisk(), "ldap", "--root", "ceo", "--demo-people", "300", "-q", format);
     assertEquals(FULL, run.err());
     assertEquals(1, run.exit());
   }
@@ -81,7 +83,8 @@ class OutputFailureTest {
   @ParameterizedTest
   @ValueSource(strings = {"--json", "--tree", "--ldif", "--csv", "--dot", "--html"})
   void ldap_readerGone_isANormalEnd(String format) {
-    CliRun run = CliRun.to(new ClosedPipe(), "ldap", "--root", "ceo", "--demo-people", "300", "-q", format);
+    CliRun run =
+        CliRun.to(new ClosedPipe(), "ldap", "--root", "ceo", "--demo-people", "300", "-q", format);
     assertEquals("", run.err());
     assertEquals(0, run.exit());
   }
@@ -102,8 +105,21 @@ class OutputFailureTest {
   @Test
   void exec_fullDisk_noCommandStartsAfterTheFirstFailedWrite() throws Exception {
     Path log = tmp.resolve("ran.log");
-    CliRun run = CliRun.to(new FullDisk(), "fs", "-q", "-j", "1", root.toString(), "-t", "f",
-        "-x", "sh", "-c", "echo \"$1\"; echo \"$1\" >> \"$0\"", log.toString());
+    CliRun run =
+        CliRun.to(
+            new FullDisk(),
+            "fs",
+            "-q",
+            "-j",
+            "1",
+            root.toString(),
+            "-t",
+            "f",
+            "-x",
+            "sh",
+            "-c",
+            "echo \"$1\"; echo \"$1\" >> \"$0\"",
+            log.toString());
     assertEquals(FULL, run.err());
     assertEquals(1, run.exit());
     assertEquals(1, Files.readAllLines(log).size(), "commands run");
@@ -132,8 +148,9 @@ class OutputFailureTest {
   void realProcess_devFull_ldap() throws Exception {
     File full = new File("/dev/full");
     assumeTrue(full.exists(), "/dev/full is Linux's");
-    CrawlProcess run = CrawlProcess.run(Map.of(), full, "ldap", "--root", "ceo", "--demo-people", "300", "-q",
-        "--tree");
+    CrawlProcess run =
+        CrawlProcess.run(
+            Map.of(), full, "ldap", "--root", "ceo", "--demo-people", "300", "-q", "--tree");
     assertEquals(FULL, run.err());
     assertEquals(1, run.exit());
   }
@@ -148,16 +165,17 @@ class OutputFailureTest {
 
   @Test
   void sharedOutput_checkWritten_throwsOnlyForAFailureThatIsNotAGoneReader() throws Exception {
-    SharedOutput gone = new SharedOutput(new ClosedPipe(), () -> { });
+    SharedOutput gone = new SharedOutput(new ClosedPipe(), () -> {});
     gone.writeNow(new byte[] {'x'});
     assertTrue(gone.failed());
     assertTrue(gone.readerGone());
     gone.checkWritten();
-    SharedOutput full = new SharedOutput(new FullDisk(), () -> { });
+    SharedOutput full = new SharedOutput(new FullDisk(), () -> {});
     full.writeNow(new byte[] {'x'});
     assertTrue(full.failed());
     assertFalse(full.readerGone());
-    ExitStatus.OutputFailedException e = assertThrows(ExitStatus.OutputFailedException.class, full::checkWritten);
+    ExitStatus.OutputFailedException e =
+        assertThrows(ExitStatus.OutputFailedException.class, full::checkWritten);
     assertEquals("cannot write the output: No space left on device", e.getMessage());
   }
 }

@@ -45,12 +45,13 @@ class SharedOutputTest {
     // than a buffer, and random ones in between.
     int used = 0;
     for (int i = 0; i < 2_000; i++) {
-      int length = switch (i % 50) {
-        case 7 -> BUFFER - used - 1; // with its terminator, fills the buffer to the last byte
-        case 19 -> BUFFER - used; // its terminator would be the first byte past the end
-        case 33 -> BUFFER + 10;
-        default -> 1 + random.nextInt(300);
-      };
+      int length =
+          switch (i % 50) {
+            case 7 -> BUFFER - used - 1; // with its terminator, fills the buffer to the last byte
+            case 19 -> BUFFER - used; // its terminator would be the first byte past the end
+            case 33 -> BUFFER + 10;
+            default -> 1 + random.nextInt(300);
+          };
       length = Math.max(1, length);
       byte[] body = new byte[length];
       Arrays.fill(body, (byte) ('a' + i % 26));
@@ -61,7 +62,9 @@ class SharedOutputTest {
     }
     shared.flushAll();
     assertEquals(expected.size(), out.all.size());
-    assertTrue(Arrays.equals(expected.toByteArray(), out.all.toByteArray()), "bytes out differ from bytes in");
+    assertTrue(
+        Arrays.equals(expected.toByteArray(), out.all.toByteArray()),
+        "bytes out differ from bytes in");
     for (byte[] chunk : out.chunks) {
       assertEquals('\n', chunk[chunk.length - 1], "a write ended inside a record");
     }
@@ -74,31 +77,39 @@ class SharedOutputTest {
    */
   @Test
   void flushEvery_writesOutABufferItsWorkerNoLongerTouches() throws Exception {
-    java.util.concurrent.LinkedBlockingQueue<String> writes = new java.util.concurrent.LinkedBlockingQueue<>();
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
+    java.util.concurrent.LinkedBlockingQueue<String> writes =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    OutputStream out =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        writes.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) {
+            writes.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+          }
+        };
     SharedOutput shared = new SharedOutput(out, () -> {});
     List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     shared.beforeEachWrite(() -> log.add("erase"));
     shared.flushEvery(1_000_000); // 1 ms
     try {
-      Thread worker = new Thread(() -> shared.buffer().record("found\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Thread worker =
+          new Thread(
+              () ->
+                  shared
+                      .buffer()
+                      .record("found\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       worker.start();
       worker.join(); // the worker is gone, its record still buffered: only the flusher can write it
       assertEquals("found\n", writes.take());
     } finally {
       shared.stopFlushing();
     }
-    assertEquals(List.of("erase"), log, "the progress line is erased before the results are written");
+    assertEquals(
+        List.of("erase"), log, "the progress line is erased before the results are written");
   }
 
   @Test
@@ -113,19 +124,21 @@ class SharedOutputTest {
     for (int w = 0; w < writers; w++) {
       byte letter = (byte) ('A' + w);
       SplittableRandom random = new SplittableRandom(w);
-      Thread t = new Thread(() -> {
-        try {
-          start.await();
-          SharedOutput.Buffer buffer = shared.buffer();
-          for (int i = 0; i < perWriter; i++) {
-            byte[] body = new byte[1 + random.nextInt(120)];
-            Arrays.fill(body, letter);
-            buffer.record(body, (byte) '\n');
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  SharedOutput.Buffer buffer = shared.buffer();
+                  for (int i = 0; i < perWriter; i++) {
+                    byte[] body = new byte[1 + random.nextInt(120)];
+                    Arrays.fill(body, letter);
+                    buffer.record(body, (byte) '\n');
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       threads.add(t);
       t.start();
     }
@@ -139,7 +152,9 @@ class SharedOutputTest {
     assertTrue(text.endsWith("\n"));
     int[] perLetter = new int[writers];
     for (String line : text.substring(0, text.length() - 1).split("\n", -1)) {
-      assertTrue(!line.isEmpty() && line.chars().allMatch(c -> c == line.charAt(0)), "spliced line: " + line);
+      assertTrue(
+          !line.isEmpty() && line.chars().allMatch(c -> c == line.charAt(0)),
+          "spliced line: " + line);
       perLetter[line.charAt(0) - 'A']++;
     }
     for (int count : perLetter) {

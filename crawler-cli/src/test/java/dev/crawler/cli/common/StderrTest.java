@@ -21,20 +21,32 @@ class StderrTest {
     err.showProgress("12 entries  0 errors");
     err.println("crawl: interrupted; the output is partial");
     err.println("crawl: a second line");
-    assertEquals(ERASE + "12 entries  0 errors" + ERASE + "crawl: interrupted; the output is partial\n"
-        + "crawl: a second line\n", bytes.toString(StandardCharsets.UTF_8));
+    assertEquals(
+        ERASE
+            + "12 entries  0 errors"
+            + ERASE
+            + "crawl: interrupted; the output is partial\n"
+            + "crawl: a second line\n",
+        bytes.toString(StandardCharsets.UTF_8));
   }
 
-  /** The progress printer's own ticks, then a message from another thread, as Ctrl-C's hook writes it. */
+  /**
+   * The progress printer's own ticks, then a message from another thread, as Ctrl-C's hook writes
+   * it.
+   */
   @Test
   void progressPrinter_thenAMessage_neverOnOneLine() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Stderr err = new Stderr(bytes);
     CountDownLatch twoTicks = new CountDownLatch(2);
-    ProgressPrinter printer = new ProgressPrinter(() -> {
-      twoTicks.countDown(); // the second call comes after the first line was drawn
-      return new CrawlProgress(7, 0, 0, 0, 0, 0, 0, java.time.Duration.ZERO);
-    }, err, "entries");
+    ProgressPrinter printer =
+        new ProgressPrinter(
+            () -> {
+              twoTicks.countDown(); // the second call comes after the first line was drawn
+              return new CrawlProgress(7, 0, 0, 0, 0, 0, 0, java.time.Duration.ZERO);
+            },
+            err,
+            "entries");
     twoTicks.await();
     err.println("crawl: interrupted; the output is partial");
     printer.close();

@@ -17,26 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code crawl fs} under {@code LC_ALL=C}, as cron, CI and containers run it: the JVM's file-name
- * charset is then ASCII, and every non-ASCII name is one it cannot decode. No name fails the
- * crawl, whatever the filter. A process of its own, since the JVM fixes its charsets at start.
+ * charset is then ASCII, and every non-ASCII name is one it cannot decode. No name fails the crawl,
+ * whatever the filter. A process of its own, since the JVM fixes its charsets at start.
  */
 class CLocaleTest {
   private static final Map<String, String> C = Map.of("LC_ALL", "C");
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path root;
 
   @BeforeAll
   static void tree() throws Exception {
     root = Files.createDirectories(tmp.resolve("tree"));
-    TestTrees.shell(root, "mkdir sub \"$(printf 'd\\303\\274r')\" && touch plain.txt other.log "
-        + "\"$(printf 'caf\\303\\251.txt')\" "
-        + "\"$(printf 'bad\\377.txt')\" \"$(printf 'sub/na\\303\\257ve.md')\" \"$(printf 'd\\303\\274r/x.txt')\" "
-        + "&& printf '*.md\\n' > .ignore");
+    TestTrees.shell(
+        root,
+        "mkdir sub \"$(printf 'd\\303\\274r')\" && touch plain.txt other.log \"$(printf"
+            + " 'caf\\303\\251.txt')\" \"$(printf 'bad\\377.txt')\" \"$(printf"
+            + " 'sub/na\\303\\257ve.md')\" \"$(printf 'd\\303\\274r/x.txt')\" && printf '*.md\\n"
+            + "' > .ignore");
   }
 
-  /** What crawl fs -0 (or -x's commands) prints under LC_ALL=C, as byte strings; exit and stderr checked. */
+  /**
+   * What crawl fs -0 (or -x's commands) prints under LC_ALL=C, as byte strings; exit and stderr
+   * checked.
+   */
   private static Set<String> crawl(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("fs", root.toString()));
     if (!List.of(args).contains("-x")) {
@@ -79,10 +83,16 @@ class CLocaleTest {
   @Test
   void glob_matchesEveryName_asFindDoesUnderC() throws Exception {
     Set<String> txt = crawl("-g", "*.txt");
-    assertEquals(Set.of(path("plain.txt"), path("caf\\303\\251.txt"), path("bad\\377.txt"), path("d\\303\\274r/x.txt")),
+    assertEquals(
+        Set.of(
+            path("plain.txt"),
+            path("caf\\303\\251.txt"),
+            path("bad\\377.txt"),
+            path("d\\303\\274r/x.txt")),
         txt);
     assertEquals(find("-iname", "*.txt"), txt);
-    assertEquals(find("-iname", "caf??.txt"), crawl("-g", "caf??.txt"), "é is two bytes, each one U+FFFD");
+    assertEquals(
+        find("-iname", "caf??.txt"), crawl("-g", "caf??.txt"), "é is two bytes, each one U+FFFD");
     assertEquals(find("-iname", "bad?.txt"), crawl("-g", "bad?.txt"));
     assertEquals(find("-iname", "d?*"), crawl("-g", "d?*"));
   }

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --color}: LS_COLORS read as ls reads it; the same paths, each line one whole record. */
 class ColorsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static byte[] esc(String codes) {
     return ("\033[" + codes + "m").getBytes(StandardCharsets.US_ASCII);
@@ -43,8 +42,12 @@ class ColorsTest {
     Colors colors = Colors.of("di=01;34:ln=01;36:*.tar=01;31:fi=0:bogus=x:rs=0");
     assertArrayEquals(esc("01;34"), colors.start(source.root()));
     java.util.Map<String, FileEntry> entries = new java.util.HashMap<>();
-    try (var crawl = dev.crawler.core.Crawler.over(source).workers(1)
-        .start(source.root(), v -> entries.put(v.node().path().getFileName().toString(), v.node()))) {
+    try (var crawl =
+        dev.crawler.core.Crawler.over(source)
+            .workers(1)
+            .start(
+                source.root(),
+                v -> entries.put(v.node().path().getFileName().toString(), v.node()))) {
       crawl.await();
     }
     assertArrayEquals(esc("01;31"), colors.start(entries.get("a.TAR")), "extensions ignore case");
@@ -54,24 +57,35 @@ class ColorsTest {
     assertArrayEquals(esc("01;34"), Colors.of("").start(source.root()));
   }
 
-  /** Executable files in ls's green (or LS_COLORS' ex), before their extension's color, as ls does. */
+  /**
+   * Executable files in ls's green (or LS_COLORS' ex), before their extension's color, as ls does.
+   */
   @Test
   void executables_takeTheExColor() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("x"));
     Path tool = Files.writeString(root.resolve("tool.tar"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(root.resolve("data.tar"), "x");
     FileTreeSource source = FileTreeSource.over(root, FileTreeOptions.defaults());
     java.util.Map<String, FileEntry> entries = new java.util.HashMap<>();
-    try (var crawl = dev.crawler.core.Crawler.over(source).workers(1)
-        .start(source.root(), v -> entries.put(v.node().path().getFileName().toString(), v.node()))) {
+    try (var crawl =
+        dev.crawler.core.Crawler.over(source)
+            .workers(1)
+            .start(
+                source.root(),
+                v -> entries.put(v.node().path().getFileName().toString(), v.node()))) {
       crawl.await();
     }
-    assertArrayEquals(esc("01;32"), Colors.of(null).start(entries.get("tool.tar")), "ls's default for ex");
+    assertArrayEquals(
+        esc("01;32"), Colors.of(null).start(entries.get("tool.tar")), "ls's default for ex");
     Colors custom = Colors.of("ex=01;33:*.tar=01;31");
     assertArrayEquals(esc("01;33"), custom.start(entries.get("tool.tar")));
     assertArrayEquals(esc("01;31"), custom.start(entries.get("data.tar")));
-    assertArrayEquals(esc("01;31"), Colors.of("*.tar=01;31").start(entries.get("tool.tar")), "no ex: the extension");
+    assertArrayEquals(
+        esc("01;31"),
+        Colors.of("*.tar=01;31").start(entries.get("tool.tar")),
+        "no ex: the extension");
   }
 
   @Test
@@ -80,8 +94,10 @@ class ColorsTest {
     TestTrees.populate(root);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(out).setErr(new PrintWriter(err, true))
-        .execute("fs", "--color", "always", "-j", "3", root.toString());
+    int exit =
+        CrawlCommand.commandLine(out)
+            .setErr(new PrintWriter(err, true))
+            .execute("fs", "--color", "always", "-j", "3", root.toString());
     assertEquals(0, exit, err.toString());
     String text = out.toString(StandardCharsets.ISO_8859_1);
     Pattern line = Pattern.compile("(?:\033\\[[0-9;]+m(.*)\033\\[0m|([^\033]*))");
@@ -96,7 +112,8 @@ class ColorsTest {
     assertTrue(colored >= TestTrees.find(root, "-type", "d").size(), "every directory is colored");
     Set<String> expected = new HashSet<>();
     for (String p : TestTrees.find(root)) {
-      expected.addAll(java.util.Arrays.asList(p.split("\n"))); // the name with a newline spans two lines
+      expected.addAll(
+          java.util.Arrays.asList(p.split("\n"))); // the name with a newline spans two lines
     }
     assertEquals(expected, paths);
     for (String when : new String[] {"never", "auto"}) {

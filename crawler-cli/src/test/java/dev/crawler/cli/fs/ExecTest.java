@@ -31,12 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code crawl fs -x} and {@code -X}: every entry's command runs once with its exact bytes, outputs
- * never interleave, statuses count, and bad commands are one-line errors. Real processes
- * throughout ({@code printf}, {@code cat}, {@code sh}, {@code test}).
+ * never interleave, statuses count, and bad commands are one-line errors. Real processes throughout
+ * ({@code printf}, {@code cat}, {@code sh}, {@code test}).
  */
 class ExecTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   Path root;
 
   @BeforeEach
@@ -57,15 +56,36 @@ class ExecTest {
 
   @Test
   void exec_placeholders_andTheSemicolonEndsTheCommand() throws Exception {
-    CliRun run = CliRun.of("fs", root.resolve("d2").toString(), "-x", "printf", "%s|%s|%s|%s\\0", "{/}", "{//}", "{.}",
-        "{/.}", ";", "-t", "f", "-e", "txt");
+    CliRun run =
+        CliRun.of(
+            "fs",
+            root.resolve("d2").toString(),
+            "-x",
+            "printf",
+            "%s|%s|%s|%s\\0",
+            "{/}",
+            "{//}",
+            "{.}",
+            "{/.}",
+            ";",
+            "-t",
+            "f",
+            "-e",
+            "txt");
     assertEquals(0, run.exit(), run.err());
     Set<String> expected = new HashSet<>();
     for (String path : TestTrees.find(root.resolve("d2"), "-type", "f", "-name", "*.txt")) {
       int slash = path.lastIndexOf('/');
       String name = path.substring(slash + 1);
       String stem = name.substring(0, name.lastIndexOf('.'));
-      expected.add(name + "|" + path.substring(0, slash) + "|" + path.substring(0, path.length() - 4) + "|" + stem);
+      expected.add(
+          name
+              + "|"
+              + path.substring(0, slash)
+              + "|"
+              + path.substring(0, path.length() - 4)
+              + "|"
+              + stem);
     }
     assertEquals(20, expected.size());
     assertEquals(expected, TestTrees.splitNul(run.out()));
@@ -73,13 +93,25 @@ class ExecTest {
 
   /**
    * The deadline passes while the first command runs: that command finishes and its output is
-   * whole, and no other starts. The command takes twice the deadline, so only a first command
-   * that started a whole second late could make this pass for a wrong reason.
+   * whole, and no other starts. The command takes twice the deadline, so only a first command that
+   * started a whole second late could make this pass for a wrong reason.
    */
   @Test
   void atTheDeadline_theRunningCommandFinishes_andNoneStarts() throws Exception {
-    CliRun run = CliRun.of("fs", "-j", "1", root.toString(), "--deadline", "1s", "-x", "sh", "-c",
-        "sleep 2; printf 'done %s\\n' \"$1\"", "sh", "{}");
+    CliRun run =
+        CliRun.of(
+            "fs",
+            "-j",
+            "1",
+            root.toString(),
+            "--deadline",
+            "1s",
+            "-x",
+            "sh",
+            "-c",
+            "sleep 2; printf 'done %s\\n' \"$1\"",
+            "sh",
+            "{}");
     assertEquals(1, run.exit(), run.err());
     assertEquals("done " + root + "\n", run.text());
     assertTrue(run.err().contains("the deadline of 1s passed"), run.err());
@@ -90,14 +122,30 @@ class ExecTest {
     // Three records per command, eight at once: each command's records must stay together. NUL
     // ends them, since a name may hold a newline.
     // Three processes write them, so they are three separate writes to the pipe.
-    CliRun run = CliRun.of("fs", "-j", "8", root.toString(), "-t", "f", "-x", "sh", "-c",
-        "printf 'A %s\\0' \"$1\"; printf 'B %s\\0' \"$1\"; printf 'C %s\\0' \"$1\"", "sh", "{}");
+    CliRun run =
+        CliRun.of(
+            "fs",
+            "-j",
+            "8",
+            root.toString(),
+            "-t",
+            "f",
+            "-x",
+            "sh",
+            "-c",
+            "printf 'A %s\\0' \"$1\"; printf 'B %s\\0' \"$1\"; printf 'C %s\\0' \"$1\"",
+            "sh",
+            "{}");
     assertEquals(0, run.exit(), run.err());
     List<String> records = TestTrees.nulRecords(run.out());
-    assertEquals(TestTrees.find(root, "-type", "f").size() * 3, records.size(), "whole commands only");
+    assertEquals(
+        TestTrees.find(root, "-type", "f").size() * 3, records.size(), "whole commands only");
     for (int i = 0; i < records.size(); i += 3) {
       String path = records.get(i).substring(2);
-      assertEquals(List.of("A " + path, "B " + path, "C " + path), records.subList(i, i + 3), "at record " + i);
+      assertEquals(
+          List.of("A " + path, "B " + path, "C " + path),
+          records.subList(i, i + 3),
+          "at record " + i);
     }
   }
 
@@ -143,23 +191,35 @@ class ExecTest {
   void aCommandThatCannotRun_isOneLine_exit2_andStopsTheCrawl() throws Exception {
     CliRun run = CliRun.of("fs", root.toString(), "-x", "no-such-command-anywhere", "{}");
     assertEquals(2, run.exit());
-    assertEquals("crawl: -x: cannot run 'no-such-command-anywhere {}': No such file or directory\n", run.err());
+    assertEquals(
+        "crawl: -x: cannot run 'no-such-command-anywhere {}': No such file or directory\n",
+        run.err());
   }
 
   @Test
   void startFailures_sayTheSystemsReason_onEveryJdk() {
-    assertEquals("No such file or directory", CommandRunner.reason(new java.io.IOException(
-        "Cannot run program \"nosuch\": error=2, No such file or directory"))); // Java 17
-    assertEquals("No such file or directory", CommandRunner.reason(new java.io.IOException(
-        "Cannot run program \"nosuch\": Exec failed, error: 2 (No such file or directory) "))); // Java 25
-    assertEquals("Permission denied", CommandRunner.reason(new java.io.IOException(
-        "Cannot run program \"./x\": error=13, Permission denied")));
+    assertEquals(
+        "No such file or directory",
+        CommandRunner.reason(
+            new java.io.IOException(
+                "Cannot run program \"nosuch\": error=2, No such file or directory"))); // Java 17
+    assertEquals(
+        "No such file or directory",
+        CommandRunner.reason(
+            new java.io.IOException(
+                "Cannot run program \"nosuch\": Exec failed, error: 2 (No such file"
+                    + " or directory) "))); // Java 25
+    assertEquals(
+        "Permission denied",
+        CommandRunner.reason(
+            new java.io.IOException("Cannot run program \"./x\": error=13, Permission denied")));
     assertEquals("something else", CommandRunner.reason(new java.io.IOException("something else")));
   }
 
   @Test
   void maxResults_runsThatManyCommands() throws Exception {
-    CliRun run = CliRun.of("fs", root.toString(), "--max-results", "3", "-j", "1", "-x", "printf", "%s\\0");
+    CliRun run =
+        CliRun.of("fs", root.toString(), "--max-results", "3", "-j", "1", "-x", "printf", "%s\\0");
     assertEquals(0, run.exit(), run.err());
     assertEquals(3, TestTrees.nulRecords(run.out()).size());
   }
@@ -179,8 +239,17 @@ class ExecTest {
     for (int i = 0; i < 1500; i++) {
       Files.createFile(many.resolve(longName + i));
     }
-    CliRun run = CliRun.of("fs", many.toString(), "-t", "f", "-X", "sh", "-c", "printf 'batch %s\\0' $#; printf '%s\\0' \"$@\"",
-        "sh");
+    CliRun run =
+        CliRun.of(
+            "fs",
+            many.toString(),
+            "-t",
+            "f",
+            "-X",
+            "sh",
+            "-c",
+            "printf 'batch %s\\0' $#; printf '%s\\0' \"$@\"",
+            "sh");
     assertEquals(0, run.exit(), run.err());
     List<String> records = TestTrees.nulRecords(run.out());
     List<String> paths = new ArrayList<>();
@@ -199,7 +268,9 @@ class ExecTest {
 
   @Test
   void execBatch_placeholderWord_isRepeatedForEachPath() throws Exception {
-    CliRun run = CliRun.of("fs", root.resolve("d3/e1").toString(), "-t", "f", "-X", "printf", "%s\\0", "n={/.}");
+    CliRun run =
+        CliRun.of(
+            "fs", root.resolve("d3/e1").toString(), "-t", "f", "-X", "printf", "%s\\0", "n={/.}");
     assertEquals(0, run.exit(), run.err());
     assertEquals(Set.of("n=f0", "n=f1", "n=f2", "n=f3"), TestTrees.splitNul(run.out()));
   }
@@ -210,14 +281,23 @@ class ExecTest {
     // Under the C locale Java passes only ASCII; under UTF-8, only valid UTF-8. Anything else is
     // relayed by xargs: the output must not tell the difference.
     Charset charset = Charset.forName(charsetName);
-    List<byte[]> paths = List.of(bytes("plain"), "caf\u00e9".getBytes(UTF_8), bytes("bad\u00ffbyte"),
-        bytes("new\nline"), bytes("-starts-with-dash"));
+    List<byte[]> paths =
+        List.of(
+            bytes("plain"),
+            "caf\u00e9".getBytes(UTF_8),
+            bytes("bad\u00ffbyte"),
+            bytes("new\nline"),
+            bytes("-starts-with-dash"));
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     AtomicInteger stops = new AtomicInteger();
-    CommandRunner runner = new CommandRunner(
-        CommandTemplate.parse(List.of("printf", "<%s>\\0", "{}", "{/.}"), charset, false, "-x"), false,
-        new SharedOutput(stdout, () -> {}), new PrintStream(new ByteArrayOutputStream(), true, UTF_8), charset,
-        stops::incrementAndGet);
+    CommandRunner runner =
+        new CommandRunner(
+            CommandTemplate.parse(List.of("printf", "<%s>\\0", "{}", "{/.}"), charset, false, "-x"),
+            false,
+            new SharedOutput(stdout, () -> {}),
+            new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
+            charset,
+            stops::incrementAndGet);
     for (byte[] path : paths) {
       runner.accept(path);
     }
@@ -234,9 +314,14 @@ class ExecTest {
 
   @Test
   void relayedCommand_thatIsMissing_cannotRun() throws Exception {
-    CommandRunner runner = new CommandRunner(CommandTemplate.parse(List.of("no-such-command-anywhere"), US_ASCII,
-        false, "-x"), false, new SharedOutput(new ByteArrayOutputStream(), () -> {}),
-        new PrintStream(new ByteArrayOutputStream(), true, UTF_8), US_ASCII, () -> {});
+    CommandRunner runner =
+        new CommandRunner(
+            CommandTemplate.parse(List.of("no-such-command-anywhere"), US_ASCII, false, "-x"),
+            false,
+            new SharedOutput(new ByteArrayOutputStream(), () -> {}),
+            new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
+            US_ASCII,
+            () -> {});
     runner.accept("caf\u00e9".getBytes(UTF_8));
     runner.finish();
     assertEquals("cannot run 'no-such-command-anywhere': command not found", runner.cannotRun());
@@ -244,12 +329,31 @@ class ExecTest {
 
   @Test
   void badExecUsage_isOneLine_exit2() {
-    assertUsage("crawl: -x runs a command instead of printing entries: it cannot be used with --json",
-        "fs", root.toString(), "--json", "-x", "wc");
-    assertUsage("crawl: -x and -X cannot be used together: -x runs a command per entry, -X one for many",
-        "fs", root.toString(), "-X", "wc", ";", "-x", "wc");
-    assertUsage("crawl: -X takes placeholders in one argument only, which it repeats for every path; '{}' and "
-        + "'{.}.bak' both have some", "fs", root.toString(), "-X", "mv", "{}", "{.}.bak");
+    assertUsage(
+        "crawl: -x runs a command instead of printing entries: it cannot be used with --json",
+        "fs",
+        root.toString(),
+        "--json",
+        "-x",
+        "wc");
+    assertUsage(
+        "crawl: -x and -X cannot be used together: -x runs a command per entry, -X one for many",
+        "fs",
+        root.toString(),
+        "-X",
+        "wc",
+        ";",
+        "-x",
+        "wc");
+    assertUsage(
+        "crawl: -X takes placeholders in one argument only, which it repeats for every path; '{}'"
+            + " and '{.}.bak' both have some",
+        "fs",
+        root.toString(),
+        "-X",
+        "mv",
+        "{}",
+        "{.}.bak");
     CliRun missing = CliRun.of("fs", root.toString(), "-x");
     assertEquals(2, missing.exit());
     assertTrue(missing.err().startsWith("crawl: CMD missing after -x/--exec"), missing.err());

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code crawl fs} through picocli's {@code execute}, with stdout and stderr captured. */
 class FsCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   Path root;
 
   @BeforeEach
@@ -51,10 +50,16 @@ class FsCommandTest {
   @Test
   void chainOf10000_printsWhatFindPrints_orSaysWhereItStops() throws Exception {
     Path shm = Path.of("/dev/shm");
-    Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "crawler-chain")
-        : Files.createDirectory(tmp.resolve("chain")); // tmpfs: ext4 took 30 s to make and delete it, busy
+    Path dir =
+        Files.isDirectory(shm) && Files.isWritable(shm)
+            ? Files.createTempDirectory(shm, "crawler-chain")
+            : Files.createDirectory(
+                tmp.resolve("chain")); // tmpfs: ext4 took 30 s to make and delete it, busy
     try {
-      TestTrees.shell(dir, "set -e; s=$(printf 'd/%.0s' {1..1000}); for i in $(seq 10); do mkdir -p \"$s\"; cd \"$s\"; done");
+      TestTrees.shell(
+          dir,
+          "set -e; s=$(printf 'd/%.0s' {1..1000}); for i in $(seq 10); do mkdir -p \"$s\"; cd"
+              + " \"$s\"; done");
       Set<String> found = TestTrees.find(dir);
       assertEquals(10_001, found.size());
       CliRun run = CliRun.of("fs", "-0", "-j", "3", dir.toString());
@@ -66,18 +71,33 @@ class FsCommandTest {
         CliRun empty = CliRun.of("fs", "-0", "-t", "e", "--min-depth", "9990", dir.toString());
         assertEquals(1, empty.exit(), empty.err());
         assertEquals("", new String(empty.out(), java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(11, empty.err().lines().filter(l -> l.startsWith("crawl: " + dir + "/d/d/")
-            && l.contains(": left out: -t and --owner cannot check an entry whose path has ")).count(), empty.err());
+        assertEquals(
+            11,
+            empty
+                .err()
+                .lines()
+                .filter(
+                    l ->
+                        l.startsWith("crawl: " + dir + "/d/d/")
+                            && l.contains(
+                                ": left out: -t and --owner cannot check an entry whose path has "))
+                .count(),
+            empty.err());
         return;
       }
       assertEquals(1, run.exit(), run.err());
-      Set<String> reached = found.stream().filter(p -> p.lastIndexOf('/') < 4096).collect(Collectors.toSet());
+      Set<String> reached =
+          found.stream().filter(p -> p.lastIndexOf('/') < 4096).collect(Collectors.toSet());
       assertEquals(reached, TestTrees.splitNul(run.out()));
       assertEquals(1, run.err().lines().count(), run.err());
-      assertTrue(run.err().startsWith("crawl: " + dir + "/d/d/") && run.err().contains(
-          ": File name too long: not listed, its path has ") && run.err().contains("(PATH_MAX)"), run.err());
+      assertTrue(
+          run.err().startsWith("crawl: " + dir + "/d/d/")
+              && run.err().contains(": File name too long: not listed, its path has ")
+              && run.err().contains("(PATH_MAX)"),
+          run.err());
     } finally {
-      TestTrees.shell(dir.getParent(), "rm -rf " + dir); // JUnit cannot delete paths longer than PATH_MAX
+      TestTrees.shell(
+          dir.getParent(), "rm -rf " + dir); // JUnit cannot delete paths longer than PATH_MAX
     }
   }
 
@@ -85,9 +105,12 @@ class FsCommandTest {
   void plain_printsOnePathPerLine_rawBytes() throws Exception {
     CliRun run = CliRun.of("fs", root.toString());
     assertEquals(0, run.exit(), run.err());
-    // A name with a newline spans two lines, as with find; compare the whole byte streams as sets of lines.
-    Set<String> expected = TestTrees.find(root).stream()
-        .flatMap(p -> Arrays.stream(p.split("\n"))).collect(Collectors.toSet());
+    // A name with a newline spans two lines, as with find; compare the whole byte streams as sets
+    // of lines.
+    Set<String> expected =
+        TestTrees.find(root).stream()
+            .flatMap(p -> Arrays.stream(p.split("\n")))
+            .collect(Collectors.toSet());
     assertEquals(expected, run.latin1Lines());
     assertTrue(run.latin1().contains(root + "/odd/bad\u00ffbyte\n"), "raw byte 0xFF kept");
   }
@@ -99,8 +122,10 @@ class FsCommandTest {
     String text = new String(run.out(), StandardCharsets.UTF_8);
     List<String> lines = text.lines().toList();
     assertEquals(TestTrees.find(root).size(), lines.size());
-    Pattern shape = Pattern.compile("\\{\"path\":\"(.*)\"(,\"path_base64\":\"[A-Za-z0-9+/=]+\")?,\"type\":\"(file|directory|symlink|other)\","
-        + "\"size\":\\d+,\"mtime\":\"[0-9T:.Z-]+\",\"depth\":(\\d)}");
+    Pattern shape =
+        Pattern.compile(
+            "\\{\"path\":\"(.*)\"(,\"path_base64\":\"[A-Za-z0-9+/=]+\")?,\"type\":\"(file|directory|symlink|other)\","
+                + "\"size\":\\d+,\"mtime\":\"[0-9T:.Z-]+\",\"depth\":(\\d)}");
     for (String line : lines) {
       Matcher m = shape.matcher(line);
       assertTrue(m.matches(), "bad JSON line: " + line);
@@ -115,9 +140,13 @@ class FsCommandTest {
   void typeAndDepthFilters_matchFind() throws Exception {
     CliRun run = CliRun.of("fs", "-0", "-t", "f", "--min-depth", "2", "-d", "3", root.toString());
     assertEquals(0, run.exit(), run.err());
-    assertEquals(TestTrees.find(root, "-mindepth", "2", "-maxdepth", "3", "-type", "f"), TestTrees.splitNul(run.out()));
+    assertEquals(
+        TestTrees.find(root, "-mindepth", "2", "-maxdepth", "3", "-type", "f"),
+        TestTrees.splitNul(run.out()));
     CliRun dirs = CliRun.of("fs", "-0", "-t", "d,l", root.toString());
-    assertEquals(TestTrees.find(root, "(", "-type", "d", "-o", "-type", "l", ")"), TestTrees.splitNul(dirs.out()));
+    assertEquals(
+        TestTrees.find(root, "(", "-type", "d", "-o", "-type", "l", ")"),
+        TestTrees.splitNul(dirs.out()));
   }
 
   @Test
@@ -125,16 +154,21 @@ class FsCommandTest {
     for (String depth : new String[] {"0", "1", "2"}) {
       CliRun run = CliRun.of("fs", "-0", "-d", depth, root.toString());
       assertEquals(0, run.exit(), run.err());
-      assertEquals(TestTrees.find(root, "-maxdepth", depth), TestTrees.splitNul(run.out()), "-d " + depth);
+      assertEquals(
+          TestTrees.find(root, "-maxdepth", depth), TestTrees.splitNul(run.out()), "-d " + depth);
     }
-    assertEquals(Set.of(TestTrees.bytesOf(root)), TestTrees.splitNul(CliRun.of("fs", "-0", "-d", "0", root.toString()).out()));
+    assertEquals(
+        Set.of(TestTrees.bytesOf(root)),
+        TestTrees.splitNul(CliRun.of("fs", "-0", "-d", "0", root.toString()).out()));
   }
 
   @Test
   void severalRoots_areOneCrawl_printingWhatFindPrints_evenNestedOnes() throws Exception {
     Path d1 = root.resolve("d1");
     Path nested = root.resolve("d2/e1");
-    CliRun run = CliRun.of("fs", "-0", "-j", "3", d1.toString(), nested.toString(), root.resolve("d2").toString());
+    CliRun run =
+        CliRun.of(
+            "fs", "-0", "-j", "3", d1.toString(), nested.toString(), root.resolve("d2").toString());
     assertEquals(0, run.exit(), run.err());
     List<String> expected = new java.util.ArrayList<>();
     for (Path p : List.of(d1, nested, root.resolve("d2"))) {
@@ -145,12 +179,16 @@ class FsCommandTest {
     got.sort(null);
     assertEquals(expected, got, "find d1 d2/e1 d2 prints d2/e1's entries twice; so does crawl fs");
     CliRun stats = CliRun.of("fs", "--stats", "-q", d1.toString(), nested.toString());
-    assertEquals(1, stats.err().lines().filter(l -> l.startsWith("crawl: ")).count(), "one crawl: " + stats.err());
+    assertEquals(
+        1,
+        stats.err().lines().filter(l -> l.startsWith("crawl: ")).count(),
+        "one crawl: " + stats.err());
   }
 
   @Test
   void summary_ofSeveralRoots_hasALinePerTopLevelEntryOfEach() throws Exception {
-    CliRun run = CliRun.of("fs", "--summary", root.resolve("d1").toString(), root.resolve("d2").toString());
+    CliRun run =
+        CliRun.of("fs", "--summary", root.resolve("d1").toString(), root.resolve("d2").toString());
     assertEquals(0, run.exit(), run.err());
     for (String d : new String[] {"d1", "d2"}) {
       for (int b = 0; b < 5; b++) {
@@ -159,18 +197,27 @@ class FsCommandTest {
         assertTrue(run.latin1().lines().anyMatch(line::equals), line + " in " + run.latin1());
       }
     }
-    assertTrue(run.latin1().endsWith(DuOracle.bytes(false, root.resolve("d1"), root.resolve("d2"))
-        + "\t40\t12\t0\ttotal\n"), run.latin1());
+    assertTrue(
+        run.latin1()
+            .endsWith(
+                DuOracle.bytes(false, root.resolve("d1"), root.resolve("d2"))
+                    + "\t40\t12\t0\ttotal\n"),
+        run.latin1());
   }
 
   @Test
   void badNumbers_areUsageErrors_namingTheFlag() {
     String[][] cases = {
-        {"--min-depth", "-2", "crawl: --min-depth must be 0 or more, not -2\n"},
-        {"-d", "-1", "crawl: --max-depth must be 0 or more, not -1\n"},
-        {"-j", "0", "crawl: --workers must be from 1 to 10000, not 0\n"},
-        {"--rate", "Infinity", "crawl: --rate must be a positive number of listings per second, not Infinity\n"},
-        {"--rate", "0", "crawl: --rate must be a positive number of listings per second, not 0\n"}};
+      {"--min-depth", "-2", "crawl: --min-depth must be 0 or more, not -2\n"},
+      {"-d", "-1", "crawl: --max-depth must be 0 or more, not -1\n"},
+      {"-j", "0", "crawl: --workers must be from 1 to 10000, not 0\n"},
+      {
+        "--rate",
+        "Infinity",
+        "crawl: --rate must be a positive number of listings per second, not Infinity\n"
+      },
+      {"--rate", "0", "crawl: --rate must be a positive number of listings per second, not 0\n"}
+    };
     for (String[] c : cases) {
       CliRun run = CliRun.of("fs", c[0], c[1], root.toString());
       assertEquals(2, run.exit(), String.join(" ", c));
@@ -181,7 +228,9 @@ class FsCommandTest {
   @Test
   void exclude_prunes() throws Exception {
     CliRun run = CliRun.of("fs", "-0", "-E", "d1", "-E", ".hidden", root.toString());
-    assertEquals(TestTrees.find(root, "(", "-name", "d1", "-o", "-name", ".hidden", ")", "-prune", "-o", "-print0"),
+    assertEquals(
+        TestTrees.find(
+            root, "(", "-name", "d1", "-o", "-name", ".hidden", ")", "-prune", "-o", "-print0"),
         TestTrees.splitNul(run.out()));
   }
 
@@ -189,14 +238,17 @@ class FsCommandTest {
   void gitignore_printsTheFilesGitListsAsNotIgnored_byteForByte() throws Exception {
     Path repo = tmp.resolve("repo");
     Files.createDirectories(repo.resolve("src/build"));
-    assertEquals(0, new ProcessBuilder("git", "init", "-q", repo.toString()).inheritIO().start().waitFor());
+    assertEquals(
+        0, new ProcessBuilder("git", "init", "-q", repo.toString()).inheritIO().start().waitFor());
     Files.writeString(repo.resolve(".gitignore"), "*.log\nbuild/\n!keep.log\n");
     Files.writeString(repo.resolve("src/.gitignore"), "*.tmp\n");
     Files.writeString(repo.resolve(".git/info/exclude"), "secret\n");
-    for (String name : List.of("a.log", "keep.log", "secret", "src/x.tmp", "src/x.java", "src/build/out")) {
+    for (String name :
+        List.of("a.log", "keep.log", "secret", "src/x.tmp", "src/x.java", "src/build/out")) {
       Files.writeString(repo.resolve(name), "");
     }
-    byte[] badName = (repo + "/bad.log").getBytes(StandardCharsets.UTF_8); // ignored, though not UTF-8
+    byte[] badName =
+        (repo + "/bad.log").getBytes(StandardCharsets.UTF_8); // ignored, though not UTF-8
     badName[badName.length - 5] = (byte) 0xff;
     Files.write(dev.crawler.fs.PathBytes.toPath(badName), new byte[0]);
     byte[] keptName = (repo + "/src/kept?").getBytes(StandardCharsets.UTF_8);
@@ -206,17 +258,26 @@ class FsCommandTest {
 
     CliRun run = CliRun.of("fs", "-0", "--gitignore", "-t", "f", repo.toString());
     assertEquals(0, run.exit(), run.err());
-    Process git = new ProcessBuilder("git", "ls-files", "-z", "--others", "--exclude-standard")
-        .directory(repo.toFile()).start();
-    Set<String> expected = Arrays.stream(new String(git.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
-        .split("\0")).map(p -> repo + "/" + p).collect(Collectors.toSet());
+    Process git =
+        new ProcessBuilder("git", "ls-files", "-z", "--others", "--exclude-standard")
+            .directory(repo.toFile())
+            .start();
+    Set<String> expected =
+        Arrays.stream(
+                new String(git.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)
+                    .split("\0"))
+            .map(p -> repo + "/" + p)
+            .collect(Collectors.toSet());
     assertEquals(0, git.waitFor());
-    assertTrue(expected.contains(repo + "/src/x.java") && !expected.contains(repo + "/a.log"), expected.toString());
+    assertTrue(
+        expected.contains(repo + "/src/x.java") && !expected.contains(repo + "/a.log"),
+        expected.toString());
     assertEquals(expected, TestTrees.splitNul(run.out()).stream().collect(Collectors.toSet()));
 
     CliRun kafka = CliRun.of("fs", "--gitignore", "--kafka", "127.0.0.1:9", repo.toString());
     assertEquals(2, kafka.exit());
-    assertTrue(kafka.err().startsWith("crawl: --gitignore cannot be used with --kafka"), kafka.err());
+    assertTrue(
+        kafka.err().startsWith("crawl: --gitignore cannot be used with --kafka"), kafka.err());
   }
 
   @Test
@@ -224,7 +285,11 @@ class FsCommandTest {
     CliRun run = CliRun.of("fs", "-0", "-L", root.toString());
     assertEquals(1, run.exit());
     assertEquals(TestTrees.find(root, "-L"), TestTrees.splitNul(run.out()));
-    assertEquals("crawl: " + root + "/links/to-ancestor: File system loop: a link to one of its own ancestors (not entered)\n",
+    assertEquals(
+        "crawl: "
+            + root
+            + "/links/to-ancestor: File system loop: a link to one of its own ancestors (not"
+            + " entered)\n",
         run.err());
   }
 
@@ -245,8 +310,10 @@ class FsCommandTest {
     String d5 = DuOracle.bytes(false, root.resolve("d5")) + "\t20\t6\t0\t" + root.resolve("d5");
     assertTrue(lines.contains(d5), d5 + " in " + run.latin1());
     CliRun apparent = CliRun.of("fs", "--du", "--apparent-size", root.toString());
-    assertEquals(DuOracle.bytes(true, root) + "\t" + (files + 1) + "\t" + dirs + "\t0\ttotal",
-        apparent.latin1().lines().toList().get(1), "what du -sb says");
+    assertEquals(
+        DuOracle.bytes(true, root) + "\t" + (files + 1) + "\t" + dirs + "\t0\ttotal",
+        apparent.latin1().lines().toList().get(1),
+        "what du -sb says");
   }
 
   @Test
@@ -257,15 +324,20 @@ class FsCommandTest {
     Files.write(linked.resolve("a/data"), new byte[100_000]);
     Files.createLink(linked.resolve("b/same"), linked.resolve("a/data"));
     Files.write(linked.resolve("b/sparse"), new byte[0]);
-    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(linked.resolve("b/sparse").toFile(), "rw")) {
+    try (java.io.RandomAccessFile sparse =
+        new java.io.RandomAccessFile(linked.resolve("b/sparse").toFile(), "rw")) {
       sparse.setLength(50_000_000); // a hole: 50 MB apparent, no disk
     }
     for (boolean apparent : new boolean[] {false, true}) {
       for (String workers : new String[] {"1", "4"}) {
-        CliRun run = apparent ? CliRun.of("fs", "--du", "--apparent-size", "-j", workers, linked.toString())
-            : CliRun.of("fs", "--du", "-j", workers, linked.toString());
+        CliRun run =
+            apparent
+                ? CliRun.of("fs", "--du", "--apparent-size", "-j", workers, linked.toString())
+                : CliRun.of("fs", "--du", "-j", workers, linked.toString());
         assertEquals(0, run.exit(), run.err());
-        assertEquals(DuOracle.bytes(apparent, linked) + "\t3\t3\t0\ttotal", run.latin1().lines().toList().get(1),
+        assertEquals(
+            DuOracle.bytes(apparent, linked) + "\t3\t3\t0\ttotal",
+            run.latin1().lines().toList().get(1),
             (apparent ? "--apparent-size" : "disk usage") + ", -j " + workers);
       }
     }
@@ -300,8 +372,10 @@ class FsCommandTest {
     assertFalse(glob.err().contains("\tat "), "no stack trace without --debug");
     CliRun type = CliRun.of("fs", "-t", "q", root.toString());
     assertEquals(2, type.exit());
-    assertEquals("crawl: --type takes f (file), d (directory), l (symlink), o (other), s (socket), p (pipe), "
-        + "b (block-device), c (char-device), x (executable) or e (empty), not 'q'\n", type.err());
+    assertEquals(
+        "crawl: --type takes f (file), d (directory), l (symlink), o (other), s (socket), p (pipe),"
+            + " b (block-device), c (char-device), x (executable) or e (empty), not 'q'\n",
+        type.err());
     CliRun deadline = CliRun.of("fs", "--deadline", "soon", root.toString());
     assertEquals(2, deadline.exit());
     assertTrue(deadline.err().contains("'soon' is not a duration"), deadline.err());
@@ -311,18 +385,26 @@ class FsCommandTest {
   void noSubcommand_saysWhatToDo_exitTwo() {
     CliRun run = CliRun.of();
     assertEquals(2, run.exit());
-    assertEquals("crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID (see 'crawl --help')\n", run.err());
+    assertEquals(
+        "crawl: name what to crawl: crawl fs DIR, or crawl ldap --root UID (see 'crawl --help')\n",
+        run.err());
   }
 
-  /** In a process of its own: the trace goes through SLF4J, whose level Main sets as the JVM starts. */
+  /**
+   * In a process of its own: the trace goes through SLF4J, whose level Main sets as the JVM starts.
+   */
   @Test
   void debug_showsTheStackTrace() throws Exception {
-    CrawlProcess run = CrawlProcess.run(java.util.Map.of(), null, "fs", "--debug", tmp.resolve("nope").toString());
+    CrawlProcess run =
+        CrawlProcess.run(java.util.Map.of(), null, "fs", "--debug", tmp.resolve("nope").toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("NoSuchFileException"), run.err());
     int line = run.err().indexOf("crawl: " + tmp.resolve("nope") + ": no such directory\n");
-    assertTrue(line >= 0 && line < run.err().indexOf("NoSuchFileException"), "the one line, then the trace: " + run.err());
-    CrawlProcess quiet = CrawlProcess.run(java.util.Map.of(), null, "fs", tmp.resolve("nope").toString());
+    assertTrue(
+        line >= 0 && line < run.err().indexOf("NoSuchFileException"),
+        "the one line, then the trace: " + run.err());
+    CrawlProcess quiet =
+        CrawlProcess.run(java.util.Map.of(), null, "fs", tmp.resolve("nope").toString());
     assertEquals("crawl: " + tmp.resolve("nope") + ": no such directory\n", quiet.err());
   }
 
@@ -338,8 +420,10 @@ class FsCommandTest {
   void readerGoingAway_stopsTheCrawlQuietly() {
     java.io.OutputStream closedPipe = new ClosedPipe();
     StringWriter err = new StringWriter();
-    int exit = CrawlCommand.commandLine(closedPipe).setErr(new PrintWriter(err, true))
-        .execute("fs", "-j", "2", root.toString());
+    int exit =
+        CrawlCommand.commandLine(closedPipe)
+            .setErr(new PrintWriter(err, true))
+            .execute("fs", "-j", "2", root.toString());
     assertEquals(0, exit);
     assertEquals("", err.toString());
   }

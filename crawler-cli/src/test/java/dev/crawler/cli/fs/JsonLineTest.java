@@ -13,9 +13,22 @@ import org.junit.jupiter.api.Test;
 class JsonLineTest {
   @Test
   void instant_isInstantToString_overTheWholeRange() {
-    long[] edges = {0, 1, 999, 1000, 86_399_999, 86_400_000, 951_782_400_000L /* 2000-02-29 */,
-        4_107_542_399_999L /* 2100-02-28T23:59:59.999 */, 253_402_300_799_999L, 253_402_300_800_000L, -1,
-        -86_400_001, Long.MAX_VALUE / 1000, Long.MIN_VALUE / 1000};
+    long[] edges = {
+      0,
+      1,
+      999,
+      1000,
+      86_399_999,
+      86_400_000,
+      951_782_400_000L /* 2000-02-29 */,
+      4_107_542_399_999L /* 2100-02-28T23:59:59.999 */,
+      253_402_300_799_999L,
+      253_402_300_800_000L,
+      -1,
+      -86_400_001,
+      Long.MAX_VALUE / 1000,
+      Long.MIN_VALUE / 1000
+    };
     for (long millis : edges) {
       assertInstant(millis);
     }
@@ -27,7 +40,10 @@ class JsonLineTest {
   }
 
   private static void assertInstant(long millis) {
-    assertEquals(Instant.ofEpochMilli(millis).toString(), new JsonLine(4).instant(millis).toString(), "millis " + millis);
+    assertEquals(
+        Instant.ofEpochMilli(millis).toString(),
+        new JsonLine(4).instant(millis).toString(),
+        "millis " + millis);
   }
 
   @Test
@@ -41,20 +57,39 @@ class JsonLineTest {
   @Test
   void numbers_asLongToStringWritesThem() {
     java.util.SplittableRandom random = new java.util.SplittableRandom(14);
-    java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, -1L, 9L, 10L, -10L, 99L, 100L,
-        Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L));
+    java.util.List<Long> values =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                0L,
+                -1L,
+                9L,
+                10L,
+                -10L,
+                99L,
+                100L,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE + 1,
+                999_999_999_999_999_999L,
+                1_000_000_000_000_000_000L));
     for (int i = 0; i < 20_000; i++) {
       values.add(random.nextLong() >> random.nextInt(64)); // every width, both signs
     }
     for (long value : values) {
-      assertEquals(Long.toString(value), new JsonLine(1).number(value).toString(), "value " + value);
+      assertEquals(
+          Long.toString(value), new JsonLine(1).number(value).toString(), "value " + value);
     }
   }
 
   @Test
   void pieces_makeOneLine() {
-    JsonLine line = new JsonLine(1).ascii("{\"n\":").number(-12).ascii(",\"p\":\"").bytes(new byte[] {'x', 'y'})
-        .ascii("\"}");
+    JsonLine line =
+        new JsonLine(1)
+            .ascii("{\"n\":")
+            .number(-12)
+            .ascii(",\"p\":\"")
+            .bytes(new byte[] {'x', 'y'})
+            .ascii("\"}");
     assertEquals("{\"n\":-12,\"p\":\"xy\"}", new String(line.toBytes(), StandardCharsets.UTF_8));
   }
 }

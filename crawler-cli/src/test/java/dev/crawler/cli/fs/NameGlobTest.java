@@ -13,12 +13,69 @@ import org.junit.jupiter.api.Test;
 
 /** NameGlob matches what the JDK's glob matcher matches, on text that need not be a Path. */
 class NameGlobTest {
-  private static final List<String> GLOBS = List.of("*", "*.txt", "f?.txt", "f*1*", "[a-c]*", "[!a-c]*", "[^x]*",
-      "[-a]*", "[a-]", "{a,bc}*", "{*.txt,*.md}", "\\*x", "a\\?", "x.y", "(a)", "a+b", "a|b", "$a^", "**", "**.md",
-      "[[]*", "[a&&b]", "[\\]]", "{}", "a,b", "}", "*{,x}");
-  private static final List<String> NAMES = List.of("", "a", "b", "bc", "bcd", "x", "*x", "a?", "ab", "f1.txt",
-      "f12.txt", "x.txt", "y.md", "x.y", "xzy", "(a)", "a+b", "aab", "a|b", "$a^", "-", "^", "[", "&", "\\", "]",
-      "a,b", "}", "caf\uFFFD\uFFFD.txt", "with space", "a-", "z");
+  private static final List<String> GLOBS =
+      List.of(
+          "*",
+          "*.txt",
+          "f?.txt",
+          "f*1*",
+          "[a-c]*",
+          "[!a-c]*",
+          "[^x]*",
+          "[-a]*",
+          "[a-]",
+          "{a,bc}*",
+          "{*.txt,*.md}",
+          "\\*x",
+          "a\\?",
+          "x.y",
+          "(a)",
+          "a+b",
+          "a|b",
+          "$a^",
+          "**",
+          "**.md",
+          "[[]*",
+          "[a&&b]",
+          "[\\]]",
+          "{}",
+          "a,b",
+          "}",
+          "*{,x}");
+  private static final List<String> NAMES =
+      List.of(
+          "",
+          "a",
+          "b",
+          "bc",
+          "bcd",
+          "x",
+          "*x",
+          "a?",
+          "ab",
+          "f1.txt",
+          "f12.txt",
+          "x.txt",
+          "y.md",
+          "x.y",
+          "xzy",
+          "(a)",
+          "a+b",
+          "aab",
+          "a|b",
+          "$a^",
+          "-",
+          "^",
+          "[",
+          "&",
+          "\\",
+          "]",
+          "a,b",
+          "}",
+          "caf\uFFFD\uFFFD.txt",
+          "with space",
+          "a-",
+          "z");
 
   @Test
   void matchesWhatTheJdksGlobMatches() {
@@ -29,7 +86,8 @@ class NameGlobTest {
         if (name.isEmpty() || name.indexOf('\uFFFD') >= 0) {
           continue; // no Path for these: the very reason for NameGlob
         }
-        assertEquals(jdk.matches(Path.of(name)), ours.matcher(name).matches(), glob + " against " + name);
+        assertEquals(
+            jdk.matches(Path.of(name)), ours.matcher(name).matches(), glob + " against " + name);
       }
     }
   }
@@ -45,9 +103,13 @@ class NameGlobTest {
   @Test
   void badGlobs_failAsTheJdksDo() {
     for (String glob : List.of("[", "[a", "a{b", "{a,{b}}", "x\\", "[/]", "[z-a]", "[a-b-c]")) {
-      PatternSyntaxException jdk = assertThrows(PatternSyntaxException.class,
-          () -> FileSystems.getDefault().getPathMatcher("glob:" + glob), glob);
-      PatternSyntaxException ours = assertThrows(PatternSyntaxException.class, () -> NameGlob.compile(glob), glob);
+      PatternSyntaxException jdk =
+          assertThrows(
+              PatternSyntaxException.class,
+              () -> FileSystems.getDefault().getPathMatcher("glob:" + glob),
+              glob);
+      PatternSyntaxException ours =
+          assertThrows(PatternSyntaxException.class, () -> NameGlob.compile(glob), glob);
       assertEquals(jdk.getDescription(), ours.getDescription(), glob);
       assertEquals(jdk.getIndex(), ours.getIndex(), glob);
     }

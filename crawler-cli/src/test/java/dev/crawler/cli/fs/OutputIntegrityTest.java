@@ -23,20 +23,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every byte of {@code crawl}'s output is right, for every format and worker count: the whole
- * output, sorted by record, equals {@code find}'s (or, for {@code crawl ldap}, one worker's),
- * byte for byte, over many runs. The tree is large enough that each run crosses dozens of
- * output-buffer boundaries with records of random lengths, where one worker's record used to be
- * cut by another's (issue 10: two paths glued on one line, an empty line elsewhere).
+ * output, sorted by record, equals {@code find}'s (or, for {@code crawl ldap}, one worker's), byte
+ * for byte, over many runs. The tree is large enough that each run crosses dozens of output-buffer
+ * boundaries with records of random lengths, where one worker's record used to be cut by another's
+ * (issue 10: two paths glued on one line, an empty line elsewhere).
  */
 class OutputIntegrityTest {
   private static final int MAX_WORKERS = 16;
-  /** Runs per worker count for the plain and NUL formats: the old splice showed in about 1 run of 20. */
+
+  /**
+   * Runs per worker count for the plain and NUL formats: the old splice showed in about 1 run of
+   * 20.
+   */
   private static final int ROUNDS = 3;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path root;
-  /** find's view: "type depth size path" per entry, one string of bytes (ISO-8859-1) each, sorted. */
+
+  /**
+   * find's view: "type depth size path" per entry, one string of bytes (ISO-8859-1) each, sorted.
+   */
   static List<String> findEntries;
 
   @BeforeAll
@@ -58,8 +64,10 @@ class OutputIntegrityTest {
         entries++;
       }
     }
-    TestTrees.populate(Files.createDirectory(root.resolve("odd-names"))); // links, a FIFO, non-UTF-8
-    findEntries = sorted(splitNul(run(List.of("find", root.toString(), "-printf", "%y %d %s %p\\0"))));
+    TestTrees.populate(
+        Files.createDirectory(root.resolve("odd-names"))); // links, a FIFO, non-UTF-8
+    findEntries =
+        sorted(splitNul(run(List.of("find", root.toString(), "-printf", "%y %d %s %p\\0"))));
   }
 
   private static String name(SplittableRandom random, String prefix) {
@@ -76,7 +84,10 @@ class OutputIntegrityTest {
       byte[] out = crawl("fs", "-j", String.valueOf(workers), root.toString());
       String text = latin1(out);
       assertTrue(text.endsWith("\n"), "workers=" + workers + ": the output ends with a newline");
-      assertEqualsOrDiff(expectedLines, sorted(text.substring(0, text.length() - 1).lines().toList()), "-j " + workers);
+      assertEqualsOrDiff(
+          expectedLines,
+          sorted(text.substring(0, text.length() - 1).lines().toList()),
+          "-j " + workers);
     }
   }
 
@@ -93,10 +104,15 @@ class OutputIntegrityTest {
 
   @Test
   void json_everyLineWhole_andItsFieldsEqualFind() throws Exception {
-    Pattern line = Pattern.compile("\\{\"path\":\"((?:[^\"\\\\]|\\\\.)*)\"(?:,\"path_base64\":\"([A-Za-z0-9+/=]+)\")?"
-        + ",\"type\":\"(file|directory|symlink|other)\",\"size\":(\\d+),\"mtime\":\"[0-9T:.Z-]+\",\"depth\":(\\d+)}");
+    Pattern line =
+        Pattern.compile(
+            "\\{\"path\":\"((?:[^\"\\\\]|\\\\.)*)\"(?:,\"path_base64\":\"([A-Za-z0-9+/=]+)\")?"
+                + ",\"type\":\"(file|directory|symlink|other)\",\"size\":(\\d+),\"mtime\":\"[0-9T:.Z-]+\",\"depth\":(\\d+)}");
     for (int workers = 1; workers <= MAX_WORKERS; workers += 3) {
-      String text = new String(crawl("fs", "--json", "-j", String.valueOf(workers), root.toString()), StandardCharsets.UTF_8);
+      String text =
+          new String(
+              crawl("fs", "--json", "-j", String.valueOf(workers), root.toString()),
+              StandardCharsets.UTF_8);
       List<String> got = new ArrayList<>();
       for (String json : text.split("\n", -1)) {
         if (json.isEmpty()) {
@@ -106,23 +122,29 @@ class OutputIntegrityTest {
         if (!m.matches()) {
           fail("-j " + workers + ": not one whole JSON object: " + json);
         }
-        String path = m.group(2) != null
-            ? latin1(Base64.getDecoder().decode(m.group(2)))
-            : latin1(unescapeJson(m.group(1)).getBytes(StandardCharsets.UTF_8));
+        String path =
+            m.group(2) != null
+                ? latin1(Base64.getDecoder().decode(m.group(2)))
+                : latin1(unescapeJson(m.group(1)).getBytes(StandardCharsets.UTF_8));
         String type = m.group(3);
         String size = type.equals("file") ? m.group(4) : "-";
         got.add(type.charAt(0) + " " + m.group(5) + " " + size + " " + path);
       }
-      List<String> expected = findEntries.stream().map(e -> {
-        String[] f = e.split(" ", 4);
-        String type = switch (f[0]) {
-          case "f" -> "f";
-          case "d" -> "d";
-          case "l" -> "s";
-          default -> "o";
-        };
-        return type + " " + f[1] + " " + (type.equals("f") ? f[2] : "-") + " " + f[3];
-      }).toList();
+      List<String> expected =
+          findEntries.stream()
+              .map(
+                  e -> {
+                    String[] f = e.split(" ", 4);
+                    String type =
+                        switch (f[0]) {
+                          case "f" -> "f";
+                          case "d" -> "d";
+                          case "l" -> "s";
+                          default -> "o";
+                        };
+                    return type + " " + f[1] + " " + (type.equals("f") ? f[2] : "-") + " " + f[3];
+                  })
+              .toList();
       assertEqualsOrDiff(sorted(expected), sorted(got), "--json -j " + workers);
     }
   }
@@ -138,17 +160,38 @@ class OutputIntegrityTest {
         files++;
       }
     }
-    String expected = "bytes\tfiles\tdirs\terrors\tpath\n" + DuOracle.bytes(false, root) + "\t" + files + "\t" + dirs
-        + "\t0\ttotal\n";
+    String expected =
+        "bytes\tfiles\tdirs\terrors\tpath\n"
+            + DuOracle.bytes(false, root)
+            + "\t"
+            + files
+            + "\t"
+            + dirs
+            + "\t0\ttotal\n";
     for (int workers = 1; workers <= MAX_WORKERS; workers += 5) {
-      assertEquals(expected, latin1(crawl("fs", "--du", "-j", String.valueOf(workers), root.toString())), "-j " + workers);
+      assertEquals(
+          expected,
+          latin1(crawl("fs", "--du", "-j", String.valueOf(workers), root.toString())),
+          "-j " + workers);
     }
   }
 
   @Test
   void ldap_everyFormat_everyWorkerCount_equalsOneWorkersOutput() {
     for (String format : new String[] {"--json", "--csv", "--dot", "--tree"}) {
-      String[] args = {"ldap", "--root", "ceo", "--demo-people", "1500", "-q", "--max-depth", "50", format, "-j", "1"};
+      String[] args = {
+        "ldap",
+        "--root",
+        "ceo",
+        "--demo-people",
+        "1500",
+        "-q",
+        "--max-depth",
+        "50",
+        format,
+        "-j",
+        "1"
+      };
       String one = new String(crawl(args), StandardCharsets.UTF_8);
       List<String> oneLines = one.lines().toList();
       assertTrue(oneLines.size() >= 1500, format + ": " + oneLines.size() + " lines");
@@ -162,7 +205,10 @@ class OutputIntegrityTest {
         int head = format.equals("--csv") ? 1 : format.equals("--dot") ? 6 : 0;
         int foot = format.equals("--dot") ? 1 : 0;
         assertEquals(oneLines.subList(0, head), lines.subList(0, head), what);
-        assertEquals(oneLines.subList(oneLines.size() - foot, oneLines.size()), lines.subList(lines.size() - foot, lines.size()), what);
+        assertEquals(
+            oneLines.subList(oneLines.size() - foot, oneLines.size()),
+            lines.subList(lines.size() - foot, lines.size()),
+            what);
         if (format.equals("--tree")) {
           assertEquals(one, many, what + ": the tree is sorted, so it is the same text");
         } else {
@@ -191,9 +237,15 @@ class OutputIntegrityTest {
     for (String s : expected) {
       extra.remove(s);
     }
-    fail(String.format(Locale.ROOT, "%s: %d records expected, %d printed; missing %s; unexpected %s", what,
-        expected.size(), actual.size(), missing.subList(0, Math.min(3, missing.size())),
-        extra.subList(0, Math.min(3, extra.size()))));
+    fail(
+        String.format(
+            Locale.ROOT,
+            "%s: %d records expected, %d printed; missing %s; unexpected %s",
+            what,
+            expected.size(),
+            actual.size(),
+            missing.subList(0, Math.min(3, missing.size())),
+            extra.subList(0, Math.min(3, extra.size()))));
   }
 
   private static String unescapeJson(String s) {

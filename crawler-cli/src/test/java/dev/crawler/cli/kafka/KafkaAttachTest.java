@@ -30,15 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code crawl attach} on a real broker, every process a JVM of its own: the output of a crawl
- * over Kafka does not depend on the process that started it. Whether the crawl has ended, runs,
- * or was left with nobody to list, attach prints it whole, each entry once, and exits as the
- * starter would have.
+ * {@code crawl attach} on a real broker, every process a JVM of its own: the output of a crawl over
+ * Kafka does not depend on the process that started it. Whether the crawl has ended, runs, or was
+ * left with nobody to list, attach prints it whole, each entry once, and exits as the starter would
+ * have.
  */
 class KafkaAttachTest {
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  @TempDir
-  static Path dir;
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  @TempDir static Path dir;
   private static KafkaBroker broker;
   private static Path root;
   private static Set<String> tree;
@@ -75,11 +75,20 @@ class KafkaAttachTest {
 
   /** {@code crawl args} in a JVM of its own, stdout a pipe to this test, stderr to a file. */
   private Process crawl(Path stderr, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                JAVA,
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null")).redirectError(stderr.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectInput(new File("/dev/null"))
+            .redirectError(stderr.toFile())
+            .start();
     started.add(p);
     return p;
   }
@@ -91,30 +100,64 @@ class KafkaAttachTest {
   @Test
   void theStarterKilledMidCrawl_attachPrintsTheWholeTreeOnce_complete() throws Exception {
     String id = newId();
-    Process starter = crawl(dir.resolve(id + "-starter.err"), "fs", "-0", "-j", "1", "--kafka", broker.bootstrap(),
-        "--crawl-id", id, root.toString());
+    Process starter =
+        crawl(
+            dir.resolve(id + "-starter.err"),
+            "fs",
+            "-0",
+            "-j",
+            "1",
+            "--kafka",
+            broker.bootstrap(),
+            "--crawl-id",
+            id,
+            root.toString());
     InputStream starterOut = starter.getInputStream();
     byte[] first = new byte[4096];
-    int n = starterOut.read(first); // blocks until the starter prints: its crawl exists, the root is visited
-    assertTrue(n > 0, "the starter printed nothing: " + Files.readString(dir.resolve(id + "-starter.err")));
-    Process joiner = crawl(dir.resolve(id + "-joiner.err"), "join", "--kafka", broker.bootstrap(), "--crawl", id,
-        "-j", "2");
+    int n =
+        starterOut.read(
+            first); // blocks until the starter prints: its crawl exists, the root is visited
+    assertTrue(
+        n > 0,
+        "the starter printed nothing: " + Files.readString(dir.resolve(id + "-starter.err")));
+    Process joiner =
+        crawl(
+            dir.resolve(id + "-joiner.err"),
+            "join",
+            "--kafka",
+            broker.bootstrap(),
+            "--crawl",
+            id,
+            "-j",
+            "2");
     joiner.getOutputStream().close();
     // From here on this test reads no more of the starter's output: the pipe fills, and the
     // starter, blocked on it, has printed part of the crawl when it is killed.
     // kill -9 from outside: Process.destroyForcibly would also close the pipe, and what the
     // starter printed before it died could not be counted.
-    assertEquals(0, new ProcessBuilder("kill", "-KILL", String.valueOf(starter.pid())).start().waitFor());
+    assertEquals(
+        0, new ProcessBuilder("kill", "-KILL", String.valueOf(starter.pid())).start().waitFor());
     assertEquals(137, starter.waitFor(), "killed, not finished");
     byte[] rest = starterOut.readAllBytes();
     byte[] printedByStarter = new byte[n + rest.length];
     System.arraycopy(first, 0, printedByStarter, 0, n);
     System.arraycopy(rest, 0, printedByStarter, n, rest.length);
     int starterPrinted = TestTrees.nulRecords(printedByStarter).size();
-    assertTrue(starterPrinted < tree.size(), "the starter printed " + starterPrinted + " of " + tree.size());
+    assertTrue(
+        starterPrinted < tree.size(),
+        "the starter printed " + starterPrinted + " of " + tree.size());
 
-    CrawlProcess attach = CrawlProcess.run(Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl", id,
-        "-0", "--stats");
+    CrawlProcess attach =
+        CrawlProcess.run(
+            Map.of(),
+            null,
+            "attach",
+            "--kafka",
+            broker.bootstrap(),
+            "--crawl",
+            id,
+            "-0",
+            "--stats");
     assertEquals(0, attach.exit(), attach.err());
     assertEquals(tree, TestTrees.splitNul(attach.out()));
     assertEquals(tree.size(), TestTrees.nulRecords(attach.out()).size(), "no entry printed twice");
@@ -126,23 +169,34 @@ class KafkaAttachTest {
   @Test
   void attachToAnEndedCrawl_printsItAsTheStarterDid_withoutListing() throws Exception {
     String id = newId();
-    CliRun starter = CliRun.of("fs", "--json", "-q", "--kafka", broker.bootstrap(), "--crawl-id", id,
-        root.toString());
+    CliRun starter =
+        CliRun.of(
+            "fs", "--json", "-q", "--kafka", broker.bootstrap(), "--crawl-id", id, root.toString());
     assertEquals(0, starter.exit(), starter.err());
-    CrawlProcess attach = CrawlProcess.run(Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl", id,
-        "--json");
+    CrawlProcess attach =
+        CrawlProcess.run(
+            Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl", id, "--json");
     assertEquals(0, attach.exit(), attach.err());
     List<String> attached = lines(attach.out());
     assertEquals(tree.size(), attached.size(), "every entry once");
-    assertEquals(Set.copyOf(starter.lines()), Set.copyOf(attached), "the starter's lines, byte for byte");
-    assertTrue(attach.err().contains("crawl: attached to " + id + " at " + broker.bootstrap() + ", which has ended"),
+    assertEquals(
+        Set.copyOf(starter.lines()), Set.copyOf(attached), "the starter's lines, byte for byte");
+    assertTrue(
+        attach
+            .err()
+            .contains(
+                "crawl: attached to " + id + " at " + broker.bootstrap() + ", which has ended"),
         attach.err());
     assertEquals(1, attach.err().lines().count(), attach.err());
 
     CliRun wrongFormat = CliRun.of("attach", "--kafka", broker.bootstrap(), "--crawl", id, "--csv");
     assertEquals(2, wrongFormat.exit(), wrongFormat.err());
-    assertEquals("crawl: --csv is for an org chart, and " + id + " is a crawl of directories: give -0, --json, or "
-        + "neither for paths\n", wrongFormat.err());
+    assertEquals(
+        "crawl: --csv is for an org chart, and "
+            + id
+            + " is a crawl of directories: give -0, --json, or "
+            + "neither for paths\n",
+        wrongFormat.err());
   }
 
   @Test
@@ -152,11 +206,22 @@ class KafkaAttachTest {
     FileTreeSource source = FileTreeSource.over(List.of(root), options);
     KafkaCrawlSettings settings = KafkaCrawlSettings.of(broker.bootstrap(), id);
     // Seeded, and left: its starter gone before any process listed anything.
-    DistributedCrawl.start(settings, FsSpec.of(List.of(root), options), source.roots(), source.codec(), v -> {})
+    DistributedCrawl.start(
+            settings, FsSpec.of(List.of(root), options), source.roots(), source.codec(), v -> {})
         .close();
     assertTrue(!DistributedCrawl.hasEnded(settings));
-    CrawlProcess attach = CrawlProcess.run(Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl", id,
-        "-0", "-j", "2");
+    CrawlProcess attach =
+        CrawlProcess.run(
+            Map.of(),
+            null,
+            "attach",
+            "--kafka",
+            broker.bootstrap(),
+            "--crawl",
+            id,
+            "-0",
+            "-j",
+            "2");
     assertEquals(0, attach.exit(), attach.err());
     assertEquals(tree, TestTrees.splitNul(attach.out()));
     assertEquals(tree.size(), TestTrees.nulRecords(attach.out()).size(), "no entry printed twice");
@@ -169,12 +234,29 @@ class KafkaAttachTest {
     String id = newId();
     // 20 ms a search and one worker: the starter (and the demo directory it serves) runs for
     // seconds, long enough for attach to find the crawl, reach the directory and list with it.
-    java.util.concurrent.CompletableFuture<CliRun> starting = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> CliRun.of("ldap", "--root", "ceo", "--demo-people", "2000", "--demo-latency", "20ms", "--csv", "-q",
-            "-j", "1", "--kafka", broker.bootstrap(), "--crawl-id", id));
+    java.util.concurrent.CompletableFuture<CliRun> starting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                CliRun.of(
+                    "ldap",
+                    "--root",
+                    "ceo",
+                    "--demo-people",
+                    "2000",
+                    "--demo-latency",
+                    "20ms",
+                    "--csv",
+                    "-q",
+                    "-j",
+                    "1",
+                    "--kafka",
+                    broker.bootstrap(),
+                    "--crawl-id",
+                    id));
     CliRun attach = null;
     for (int attempt = 0; attempt < 200 && (attach == null || attach.exit() == 2); attempt++) {
-      attach = CliRun.of("attach", "--kafka", broker.bootstrap(), "--crawl", id, "--csv", "-j", "4");
+      attach =
+          CliRun.of("attach", "--kafka", broker.bootstrap(), "--crawl", id, "--csv", "-j", "4");
       if (attach.exit() == 2) {
         assertTrue(attach.err().startsWith("crawl: no crawl with id " + id), attach.err());
         starting.getNow(null);
@@ -190,15 +272,25 @@ class KafkaAttachTest {
     missing.removeAll(lines);
     java.util.Set<String> extra = new java.util.HashSet<>(lines);
     extra.removeAll(starter.lines());
-    assertEquals(2_001, lines.size(), "a header and everyone once; missing " + missing + " extra " + extra
-        + " starter lines " + starter.lines().size() + " attach err " + attach.err());
+    assertEquals(
+        2_001,
+        lines.size(),
+        "a header and everyone once; missing "
+            + missing
+            + " extra "
+            + extra
+            + " starter lines "
+            + starter.lines().size()
+            + " attach err "
+            + attach.err());
     assertEquals(starter.lines().get(0), lines.get(0), "the header");
     assertEquals(Set.copyOf(starter.lines()), Set.copyOf(lines));
     Set<String> printed = new java.util.HashSet<>();
     for (String line : lines.subList(1, lines.size())) {
       List<String> fields = csv(line);
       String manager = fields.get(5);
-      assertTrue(manager.isEmpty() || printed.contains(manager), "a report before their manager: " + line);
+      assertTrue(
+          manager.isEmpty() || printed.contains(manager), "a report before their manager: " + line);
       printed.add(fields.get(0));
     }
   }
@@ -228,11 +320,13 @@ class KafkaAttachTest {
 
   @Test
   void attachToAnUnknownCrawl_isOneLine_exitTwo() throws Exception {
-    CrawlProcess attach = CrawlProcess.run(Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl",
-        "no-such-crawl");
+    CrawlProcess attach =
+        CrawlProcess.run(
+            Map.of(), null, "attach", "--kafka", broker.bootstrap(), "--crawl", "no-such-crawl");
     assertEquals(2, attach.exit(), attach.err());
     assertEquals(1, attach.err().lines().count(), attach.err());
-    assertTrue(attach.err().startsWith("crawl: no crawl with id no-such-crawl at " + broker.bootstrap()),
+    assertTrue(
+        attach.err().startsWith("crawl: no crawl with id no-such-crawl at " + broker.bootstrap()),
         attach.err());
     assertEquals(0, attach.out().length);
   }

@@ -29,8 +29,7 @@ class SecureKafkaCommandTest {
   private static final String USER = "crawler";
   private static final String PASSWORD = "s3cret-" + Long.toHexString(System.nanoTime());
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static KafkaBroker broker;
   private static Path root;
   private static Path rightConfig;
@@ -39,11 +38,19 @@ class SecureKafkaCommandTest {
   @BeforeAll
   static void start() throws Exception {
     TestCa ca = TestCa.make(Files.createDirectories(dir.resolve("ca")));
-    broker = KafkaBroker.startSecured(Files.createDirectories(dir.resolve("broker")), ca, USER, PASSWORD);
-    rightConfig = Files.writeString(dir.resolve("client.properties"), ca.clientProperties(USER, PASSWORD),
-        StandardCharsets.ISO_8859_1);
-    wrongPassword = Files.writeString(dir.resolve("wrong.properties"), ca.clientProperties(USER, PASSWORD + "x"),
-        StandardCharsets.ISO_8859_1);
+    broker =
+        KafkaBroker.startSecured(
+            Files.createDirectories(dir.resolve("broker")), ca, USER, PASSWORD);
+    rightConfig =
+        Files.writeString(
+            dir.resolve("client.properties"),
+            ca.clientProperties(USER, PASSWORD),
+            StandardCharsets.ISO_8859_1);
+    wrongPassword =
+        Files.writeString(
+            dir.resolve("wrong.properties"),
+            ca.clientProperties(USER, PASSWORD + "x"),
+            StandardCharsets.ISO_8859_1);
     root = Files.createDirectories(dir.resolve("tree"));
     TestTrees.populate(root);
   }
@@ -56,15 +63,39 @@ class SecureKafkaCommandTest {
   @Test
   void fsOverSaslSsl_withTheRightFile_andAJoinedProcess_printsWhatFindPrints() throws Exception {
     String id = "secure-" + Long.toHexString(System.nanoTime());
-    CompletableFuture<CliRun> started = CompletableFuture.supplyAsync(() -> CliRun.of("fs", "-0", "-j", "2",
-        "--kafka", broker.secureBootstrap(), "--kafka-config", rightConfig.toString(), "--crawl-id", id,
-        root.toString()));
-    // The joiner in a JVM of its own, with its own copy of the file: nothing of it came through Kafka.
+    CompletableFuture<CliRun> started =
+        CompletableFuture.supplyAsync(
+            () ->
+                CliRun.of(
+                    "fs",
+                    "-0",
+                    "-j",
+                    "2",
+                    "--kafka",
+                    broker.secureBootstrap(),
+                    "--kafka-config",
+                    rightConfig.toString(),
+                    "--crawl-id",
+                    id,
+                    root.toString()));
+    // The joiner in a JVM of its own, with its own copy of the file: nothing of it came through
+    // Kafka.
     Path joinerConfig = Files.copy(rightConfig, dir.resolve("joiner-" + id + ".properties"));
     CrawlProcess joined = null;
     for (int attempt = 0; attempt < 100 && (joined == null || joined.exit() == 2); attempt++) {
-      joined = CrawlProcess.run(Map.of(), null, "join", "--kafka", broker.secureBootstrap(), "--kafka-config",
-          joinerConfig.toString(), "--crawl", id, "-j", "2");
+      joined =
+          CrawlProcess.run(
+              Map.of(),
+              null,
+              "join",
+              "--kafka",
+              broker.secureBootstrap(),
+              "--kafka-config",
+              joinerConfig.toString(),
+              "--crawl",
+              id,
+              "-j",
+              "2");
       if (joined.exit() == 2) {
         assertTrue(joined.err().startsWith("crawl: no crawl with id " + id), joined.err());
         started.getNow(null);
@@ -74,8 +105,15 @@ class SecureKafkaCommandTest {
     CliRun run = started.get();
     assertEquals(0, run.exit(), run.err());
     assertEquals(TestTrees.find(root), TestTrees.splitNul(run.out()));
-    assertTrue(run.err().contains("crawl join --kafka " + broker.secureBootstrap() + " --crawl " + id
-        + " --kafka-config FILE"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "crawl join --kafka "
+                    + broker.secureBootstrap()
+                    + " --crawl "
+                    + id
+                    + " --kafka-config FILE"),
+        run.err());
     assertEquals(0, joined.exit(), joined.err());
     assertTrue(joined.err().contains("crawl: " + id + " ended"), joined.err());
   }
@@ -83,12 +121,33 @@ class SecureKafkaCommandTest {
   /** In JVMs of their own, as a user runs them: Kafka's own logging must not add lines either. */
   @Test
   void aWrongPassword_isOneLine_exitTwo_forTheStarterAndAJoiner() throws Exception {
-    String expected = "crawl: Kafka at " + broker.secureBootstrap() + " refused this client (check " + wrongPassword
-        + "): Authentication failed";
-    CrawlProcess starter = CrawlProcess.run(Map.of(), null, "fs", "--kafka", broker.secureBootstrap(),
-        "--kafka-config", wrongPassword.toString(), root.toString());
-    CrawlProcess joiner = CrawlProcess.run(Map.of(), null, "join", "--kafka", broker.secureBootstrap(),
-        "--kafka-config", wrongPassword.toString(), "--crawl", "any");
+    String expected =
+        "crawl: Kafka at "
+            + broker.secureBootstrap()
+            + " refused this client (check "
+            + wrongPassword
+            + "): Authentication failed";
+    CrawlProcess starter =
+        CrawlProcess.run(
+            Map.of(),
+            null,
+            "fs",
+            "--kafka",
+            broker.secureBootstrap(),
+            "--kafka-config",
+            wrongPassword.toString(),
+            root.toString());
+    CrawlProcess joiner =
+        CrawlProcess.run(
+            Map.of(),
+            null,
+            "join",
+            "--kafka",
+            broker.secureBootstrap(),
+            "--kafka-config",
+            wrongPassword.toString(),
+            "--crawl",
+            "any");
     for (CrawlProcess run : new CrawlProcess[] {starter, joiner}) {
       assertEquals(2, run.exit(), run.err());
       assertEquals(1, run.err().lines().count(), run.err());
@@ -99,21 +158,60 @@ class SecureKafkaCommandTest {
 
   @Test
   void aFileThatSetsWhatTheCrawlSets_orNoFile_isOneLine_exitTwo() throws Exception {
-    Path isolation = Files.writeString(dir.resolve("isolation.properties"),
-        Files.readString(rightConfig, StandardCharsets.ISO_8859_1) + "isolation.level=read_uncommitted\n",
-        StandardCharsets.ISO_8859_1);
-    Path badValue = Files.writeString(dir.resolve("bad-value.properties"), "security.protocol=SASL_TLS\n",
-        StandardCharsets.ISO_8859_1);
+    Path isolation =
+        Files.writeString(
+            dir.resolve("isolation.properties"),
+            Files.readString(rightConfig, StandardCharsets.ISO_8859_1)
+                + "isolation.level=read_uncommitted\n",
+            StandardCharsets.ISO_8859_1);
+    Path badValue =
+        Files.writeString(
+            dir.resolve("bad-value.properties"),
+            "security.protocol=SASL_TLS\n",
+            StandardCharsets.ISO_8859_1);
     String[][] cases = {
-        {"crawl: bad --kafka-config: " + Pattern.quote(isolation.toString()) + " sets isolation.level, which the crawl sets itself .*: remove it",
-            "join", "--kafka", broker.secureBootstrap(), "--kafka-config", isolation.toString(), "--crawl", "x"},
-        {"crawl: bad --kafka-config: " + Pattern.quote(badValue.toString()) + ": .*security.protocol.*",
-            "fs", "--kafka", broker.secureBootstrap(), "--kafka-config", badValue.toString(), root.toString()},
-        {"crawl: cannot read --kafka-config " + Pattern.quote(dir.resolve("none").toString()) + ": no such file",
-            "fs", "--kafka", broker.secureBootstrap(), "--kafka-config", dir.resolve("none").toString(),
-            root.toString()},
-        {"crawl: --kafka-config is for a crawl over Kafka: give --kafka HOST:PORT too",
-            "fs", "--kafka-config", rightConfig.toString(), root.toString()}};
+      {
+        "crawl: bad --kafka-config: "
+            + Pattern.quote(isolation.toString())
+            + " sets isolation.level, which the crawl sets itself .*: remove it",
+        "join",
+        "--kafka",
+        broker.secureBootstrap(),
+        "--kafka-config",
+        isolation.toString(),
+        "--crawl",
+        "x"
+      },
+      {
+        "crawl: bad --kafka-config: "
+            + Pattern.quote(badValue.toString())
+            + ": .*security.protocol.*",
+        "fs",
+        "--kafka",
+        broker.secureBootstrap(),
+        "--kafka-config",
+        badValue.toString(),
+        root.toString()
+      },
+      {
+        "crawl: cannot read --kafka-config "
+            + Pattern.quote(dir.resolve("none").toString())
+            + ": no such file",
+        "fs",
+        "--kafka",
+        broker.secureBootstrap(),
+        "--kafka-config",
+        dir.resolve("none").toString(),
+        root.toString()
+      },
+      {
+        "crawl: --kafka-config is for a crawl over Kafka: give --kafka HOST:PORT too",
+        "fs",
+        "--kafka-config",
+        rightConfig.toString(),
+        root.toString()
+      }
+    };
     for (String[] c : cases) {
       String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
       CliRun run = CliRun.of(args);

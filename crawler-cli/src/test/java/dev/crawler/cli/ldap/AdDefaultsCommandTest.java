@@ -32,8 +32,7 @@ class AdDefaultsCommandTest {
   private static final Pattern UID = Pattern.compile("\"uid\":\"([^\"]+)\"");
   private static final Pattern DEPTH = Pattern.compile("\"depth\":(\\d+)");
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static AdShapedDirectory ad;
   private static Path password;
 
@@ -52,8 +51,19 @@ class AdDefaultsCommandTest {
   }
 
   private static CliRun crawl(String... more) {
-    List<String> args = new ArrayList<>(List.of("ldap", "-q", "-H", "ldap://127.0.0.1:" + ad.port(),
-        "-b", AdShapedDirectory.BASE, "-D", AdShapedDirectory.ADMIN, "-y", password.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ldap",
+                "-q",
+                "-H",
+                "ldap://127.0.0.1:" + ad.port(),
+                "-b",
+                AdShapedDirectory.BASE,
+                "-D",
+                AdShapedDirectory.ADMIN,
+                "-y",
+                password.toString()));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
   }
@@ -66,7 +76,10 @@ class AdDefaultsCommandTest {
       Matcher uid = UID.matcher(line);
       Matcher depth = DEPTH.matcher(line);
       assertTrue(uid.find() && depth.find(), line);
-      assertEquals(null, depthOf.put(uid.group(1), Integer.parseInt(depth.group(1))), "printed twice: " + line);
+      assertEquals(
+          null,
+          depthOf.put(uid.group(1), Integer.parseInt(depth.group(1))),
+          "printed twice: " + line);
     }
     return depthOf;
   }
@@ -74,23 +87,51 @@ class AdDefaultsCommandTest {
   /** It answered "no person with uid=ceo": AD people are users named by sAMAccountName. */
   @Test
   void noFlags_findsTheRootBySamAccountName_andPrintsThePeopleOnly() {
-    assertEquals(AdShapedDirectory.MANAGER_OF.keySet(), printed(crawl("--root", "ceo")).keySet(),
+    assertEquals(
+        AdShapedDirectory.MANAGER_OF.keySet(),
+        printed(crawl("--root", "ceo")).keySet(),
         "everyone once, and not the computer account build01$");
-    assertEquals(new TreeSet<>(List.of("cto", "dev1", "dev2", "old")),
-        new TreeSet<>(printed(crawl("--root", "cto@example.com")).keySet()), "by userPrincipalName");
+    assertEquals(
+        new TreeSet<>(List.of("cto", "dev1", "dev2", "old")),
+        new TreeSet<>(printed(crawl("--root", "cto@example.com")).keySet()),
+        "by userPrincipalName");
   }
 
-  /** --debug (in a process of its own: Main sets the log level as the JVM starts) says what was chosen. */
+  /**
+   * --debug (in a process of its own: Main sets the log level as the JVM starts) says what was
+   * chosen.
+   */
   @Test
   void debug_saysWhatWasChosen_andWhy() throws Exception {
-    CrawlProcess run = CrawlProcess.run(Map.of(), null, "ldap", "-q", "--debug", "-H",
-        "ldap://127.0.0.1:" + ad.port(), "-b", AdShapedDirectory.BASE, "-D", AdShapedDirectory.ADMIN, "-y",
-        password.toString(), "--root", "ceo", "--max-depth", "0", "--uid-attribute", "sAMAccountName");
+    CrawlProcess run =
+        CrawlProcess.run(
+            Map.of(),
+            null,
+            "ldap",
+            "-q",
+            "--debug",
+            "-H",
+            "ldap://127.0.0.1:" + ad.port(),
+            "-b",
+            AdShapedDirectory.BASE,
+            "-D",
+            AdShapedDirectory.ADMIN,
+            "-y",
+            password.toString(),
+            "--root",
+            "ceo",
+            "--max-depth",
+            "0",
+            "--uid-attribute",
+            "sAMAccountName");
     assertEquals(0, run.exit(), run.err());
-    for (String said : List.of("the root DSE says Active Directory",
-        "person filter: (&(objectCategory=person)(objectClass=user)) (the directory's default)",
-        "uid attribute: sAMAccountName (as given)", "back-link to reports: directReports (the directory's default)",
-        "a root given by name is looked up by sAMAccountName\n")) {
+    for (String said :
+        List.of(
+            "the root DSE says Active Directory",
+            "person filter: (&(objectCategory=person)(objectClass=user)) (the directory's default)",
+            "uid attribute: sAMAccountName (as given)",
+            "back-link to reports: directReports (the directory's default)",
+            "a root given by name is looked up by sAMAccountName\n")) {
       assertTrue(run.err().contains(said), said + " in " + run.err());
     }
   }
@@ -99,8 +140,13 @@ class AdDefaultsCommandTest {
   void aNameTwoPeopleAnswerTo_isOneLine_exit2() {
     CliRun run = crawl("--root", "amb");
     assertEquals(2, run.exit(), run.err());
-    assertEquals("crawl: 2 people have amb as sAMAccountName, userPrincipalName or mail ("
-        + AdShapedDirectory.dn("amb") + "; " + AdShapedDirectory.dn("other") + "); name the root by its DN\n", run.err());
+    assertEquals(
+        "crawl: 2 people have amb as sAMAccountName, userPrincipalName or mail ("
+            + AdShapedDirectory.dn("amb")
+            + "; "
+            + AdShapedDirectory.dn("other")
+            + "); name the root by its DN\n",
+        run.err());
   }
 
   @Test
@@ -128,8 +174,8 @@ class AdDefaultsCommandTest {
   }
 
   /**
-   * Disabled accounts left out, their enabled reports shown under the nearest enabled manager:
-   * ops3 is below gone2 below gone, both disabled.
+   * Disabled accounts left out, their enabled reports shown under the nearest enabled manager: ops3
+   * is below gone2 below gone, both disabled.
    */
   @Test
   void skipDisabled_leavesOutTheDisabled_andShowsTheirReportsUnderTheNearestEnabledManager() {
@@ -142,7 +188,8 @@ class AdDefaultsCommandTest {
     assertEquals(2, depthOf.get("dev1"));
     CliRun tree = crawl("--root", "ceo", "--skip-disabled", "--tree");
     assertEquals(0, tree.exit(), tree.err());
-    assertEquals("""
+    assertEquals(
+        """
         ceo (ceo)
         ├── amb (amb)
         ├── cto (cto)
@@ -152,16 +199,24 @@ class AdDefaultsCommandTest {
         ├── ops2 (ops2)
         ├── ops3 (ops3)
         └── other (other)
-        """, tree.text());
+        """,
+        tree.text());
   }
 
   @Test
   void skipDisabled_stillCountsTheDisabled() {
     CliRun run = crawl("--root", "ceo", "--skip-disabled", "--stats", "--csv");
     assertEquals(0, run.exit(), run.err());
-    assertEquals(1 + AdShapedDirectory.MANAGER_OF.size() - AdShapedDirectory.DISABLED.size(), run.lines().size());
-    assertTrue(run.err().contains("\n  disabled accounts walked through, not printed (--skip-disabled): 3\n"), run.err());
-    assertTrue(run.err().contains("people reached 12 of the 12 under " + AdShapedDirectory.BASE + ": everyone"),
+    assertEquals(
+        1 + AdShapedDirectory.MANAGER_OF.size() - AdShapedDirectory.DISABLED.size(),
+        run.lines().size());
+    assertTrue(
+        run.err()
+            .contains("\n  disabled accounts walked through, not printed (--skip-disabled): 3\n"),
+        run.err());
+    assertTrue(
+        run.err()
+            .contains("people reached 12 of the 12 under " + AdShapedDirectory.BASE + ": everyone"),
         run.err());
   }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code crawl ldap} with extra attributes (ldapsearch's trailing arguments) that collide with a
  * column of their own (title, cn, mail, uid, manager), repeat (in any case), or that nobody has:
- * every format stays whole. With {@code --csv title department} the header had 12 columns and
- * every row 11, each value after {@code reports} one column off.
+ * every format stays whole. With {@code --csv title department} the header had 12 columns and every
+ * row 11, each value after {@code reports} one column off.
  */
 class ExtraAttributeColumnsTest {
   private static final int PEOPLE = 60;
@@ -27,17 +27,23 @@ class ExtraAttributeColumnsTest {
   /** Extra attributes asked for, and the extra columns a person then has. */
   static Stream<Arguments> extras() {
     return Stream.of(
-        Arguments.of(List.of("title", "departmentNumber"), List.of("departmentNumber")), // the README's shape
+        Arguments.of(
+            List.of("title", "departmentNumber"),
+            List.of("departmentNumber")), // the README's shape
         Arguments.of(List.of("sn", "title", "cn", "mail", "uid", "manager"), List.of("sn")),
-        Arguments.of(List.of("sn", "sn", "SN", "givenName", "GIVENNAME"), List.of("sn", "givenName")),
-        Arguments.of(List.of("departmentNumber", "telephoneNumber", "Title"), List.of("departmentNumber",
-            "telephoneNumber")),
+        Arguments.of(
+            List.of("sn", "sn", "SN", "givenName", "GIVENNAME"), List.of("sn", "givenName")),
+        Arguments.of(
+            List.of("departmentNumber", "telephoneNumber", "Title"),
+            List.of("departmentNumber", "telephoneNumber")),
         Arguments.of(List.of("CN", "Mail", "UID"), List.of()));
   }
 
   private static CliRun run(String format, List<String> extra) {
-    List<String> args = new ArrayList<>(List.of("ldap", "--root", "ceo", "--demo-people", String.valueOf(PEOPLE),
-        "-q", "-j", "1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ldap", "--root", "ceo", "--demo-people", String.valueOf(PEOPLE), "-q", "-j", "1"));
     if (format != null) {
       args.add(format);
     }
@@ -57,13 +63,19 @@ class ExtraAttributeColumnsTest {
     assertEquals(PEOPLE + 1, records.size());
     for (List<String> row : records.subList(1, records.size())) {
       assertEquals(header.size(), row.size(), () -> "row " + row);
-      assertTrue(row.get(header.indexOf("depth")).matches("\\d+"), () -> "depth in its column: " + row);
-      assertTrue(row.get(header.indexOf("reports")).matches("\\d+"), () -> "reports in its column: " + row);
+      assertTrue(
+          row.get(header.indexOf("depth")).matches("\\d+"), () -> "depth in its column: " + row);
+      assertTrue(
+          row.get(header.indexOf("reports")).matches("\\d+"),
+          () -> "reports in its column: " + row);
       for (String name : columns) {
         String value = row.get(header.indexOf(name));
         switch (name) {
-          case "sn" -> assertTrue(!value.isEmpty() && row.get(2).endsWith(" " + value), () -> "sn of " + row);
-          case "givenName" -> assertTrue(row.get(2).startsWith(value + " "), () -> "givenName of " + row);
+          case "sn" ->
+              assertTrue(
+                  !value.isEmpty() && row.get(2).endsWith(" " + value), () -> "sn of " + row);
+          case "givenName" ->
+              assertTrue(row.get(2).startsWith(value + " "), () -> "givenName of " + row);
           default -> assertEquals("", value, () -> name + ": nobody has it, " + row);
         }
       }
@@ -78,20 +90,28 @@ class ExtraAttributeColumnsTest {
     for (String line : lines) {
       StringBuilder attributes = new StringBuilder();
       for (String name : columns) {
-        attributes.append(attributes.length() == 0 ? "" : ",").append('"').append(name).append("\":")
+        attributes
+            .append(attributes.length() == 0 ? "" : ",")
+            .append('"')
+            .append(name)
+            .append("\":")
             .append(name.equals("sn") || name.equals("givenName") ? "\\[\"[^\"]+\"\\]" : "\\[\\]");
       }
-      String tail = columns.isEmpty() ? "\"reports\":\\d+\\}" : "\"reports\":\\d+,\"attributes\":\\{" + attributes + "\\}\\}";
+      String tail =
+          columns.isEmpty()
+              ? "\"reports\":\\d+\\}"
+              : "\"reports\":\\d+,\"attributes\":\\{" + attributes + "\\}\\}";
       assertTrue(line.matches("\\{\"dn\":.*,\"title\":\"[^\"]+\",.*" + tail), line);
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("extras")
-  void ldif_eachAttributeOnce_withItsValuesOnce(List<String> extra, List<String> columns) throws Exception {
+  void ldif_eachAttributeOnce_withItsValuesOnce(List<String> extra, List<String> columns)
+      throws Exception {
     List<com.unboundid.ldap.sdk.Entry> entries = new ArrayList<>();
-    try (com.unboundid.ldif.LDIFReader reader = new com.unboundid.ldif.LDIFReader(
-        new ByteArrayInputStream(run("--ldif", extra).out()))) {
+    try (com.unboundid.ldif.LDIFReader reader =
+        new com.unboundid.ldif.LDIFReader(new ByteArrayInputStream(run("--ldif", extra).out()))) {
       for (com.unboundid.ldap.sdk.Entry e = reader.readEntry(); e != null; e = reader.readEntry()) {
         entries.add(e);
       }
@@ -106,8 +126,12 @@ class ExtraAttributeColumnsTest {
         boolean present = name.equals("sn") || name.equals("givenName");
         assertEquals(present, e.hasAttribute(name), () -> name + " of " + e.getDN());
       }
-      assertEquals(4 + (e.hasAttribute("manager") ? 1 : 0) + (int) columns.stream()
-          .filter(c -> c.equals("sn") || c.equals("givenName")).count(), e.getAttributes().size(), e::toLDIFString);
+      assertEquals(
+          4
+              + (e.hasAttribute("manager") ? 1 : 0)
+              + (int) columns.stream().filter(c -> c.equals("sn") || c.equals("givenName")).count(),
+          e.getAttributes().size(),
+          e::toLDIFString);
     }
   }
 
@@ -120,11 +144,16 @@ class ExtraAttributeColumnsTest {
       @SuppressWarnings("unchecked")
       List<String> extra = (List<String>) a.get()[0];
       String with = run(format, extra).text();
-      assertEquals(new HashSet<>(plain.lines().toList()), new HashSet<>(with.lines().toList()), "with " + extra);
+      assertEquals(
+          new HashSet<>(plain.lines().toList()),
+          new HashSet<>(with.lines().toList()),
+          "with " + extra);
     }
   }
 
-  /** RFC 4180 records: fields split at commas outside quotes, {@code ""} inside quotes is one quote. */
+  /**
+   * RFC 4180 records: fields split at commas outside quotes, {@code ""} inside quotes is one quote.
+   */
   static List<List<String>> csvRecords(String text) {
     List<List<String>> records = new ArrayList<>();
     List<String> record = new ArrayList<>();

@@ -21,15 +21,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code crawl ldap --find-orphans} (issue 25, §3) against the truth {@link AdChart} writes, on
- * the in-memory stand-in for AD ({@link AdChartDirectory}): with 1 and the default workers, every
+ * {@code crawl ldap --find-orphans} (issue 25, §3) against the truth {@link AdChart} writes, on the
+ * in-memory stand-in for AD ({@link AdChartDirectory}): with 1 and the default workers, every
  * person reachable printed once, every person out of reach printed once in {@code --json} (an
  * {@code outOfReach} object) and {@code --csv} (two more columns), with the reason and the head
  * their chart hangs from, each part summed up on stderr, and exit status 1.
  */
 class FindOrphansCommandTest {
   private static final Pattern UID = Pattern.compile("\"uid\":\"([^\"]+)\"");
-  private static final Pattern REASON = Pattern.compile("\"outOfReach\":\\{\"reason\":\"([^\"]+)\"");
+  private static final Pattern REASON =
+      Pattern.compile("\"outOfReach\":\\{\"reason\":\"([^\"]+)\"");
   private static final Pattern HEAD = Pattern.compile("\"head\":\"CN=([^,]+),");
   private static AdChartDirectory directory;
 
@@ -46,9 +47,23 @@ class FindOrphansCommandTest {
   }
 
   private static CliRun crawl(String workers, String format) {
-    List<String> args = new ArrayList<>(List.of("ldap", "-q", "--root", AdChart.ROOT, "-H",
-        "ldap://127.0.0.1:" + directory.port(), "-b", AdChart.BASE_DN, "--filter", AdChartDirectory.FILTER,
-        "--uid-attribute", AdChart.UID_ATTRIBUTE, "--find-orphans", format));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ldap",
+                "-q",
+                "--root",
+                AdChart.ROOT,
+                "-H",
+                "ldap://127.0.0.1:" + directory.port(),
+                "-b",
+                AdChart.BASE_DN,
+                "--filter",
+                AdChartDirectory.FILTER,
+                "--uid-attribute",
+                AdChart.UID_ATTRIBUTE,
+                "--find-orphans",
+                format));
     if (!workers.equals("default")) {
       args.addAll(List.of("-j", workers));
     }
@@ -70,18 +85,40 @@ class FindOrphansCommandTest {
     CliRun run = crawl(workers, "--json");
     AdChart chart = directory.chart();
     assertFoundAsTheTruthSays(run, chart);
-    assertTrue(run.err().contains("crawl: out of reach: 6 people in a manager cycle: " + AdChart.dn("island-a") + " -> "
-        + AdChart.dn("island-c") + " -> " + AdChart.dn("island-b") + " -> " + AdChart.dn("island-a")
-        + ", with those below\n"), run.err());
-    assertTrue(run.err().contains("crawl: out of reach: " + AdChart.dn("abroad1") + ": manager CN=outsider,"
-        + AdChart.ELSEWHERE_OU + " is outside the base DN\n"), run.err());
-    assertTrue(run.err().endsWith(String.format("crawl: --find-orphans: %d people out of reach of ceo\n",
-        chart.outOfReach().size())), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "crawl: out of reach: 6 people in a manager cycle: "
+                    + AdChart.dn("island-a")
+                    + " -> "
+                    + AdChart.dn("island-c")
+                    + " -> "
+                    + AdChart.dn("island-b")
+                    + " -> "
+                    + AdChart.dn("island-a")
+                    + ", with those below\n"),
+        run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "crawl: out of reach: "
+                    + AdChart.dn("abroad1")
+                    + ": manager CN=outsider,"
+                    + AdChart.ELSEWHERE_OU
+                    + " is outside the base DN\n"),
+        run.err());
+    assertTrue(
+        run.err()
+            .endsWith(
+                String.format(
+                    "crawl: --find-orphans: %d people out of reach of ceo\n",
+                    chart.outOfReach().size())),
+        run.err());
   }
 
   /**
-   * Exit 1; in --json, each person the truth says is reachable printed once without an
-   * outOfReach object, and each out of reach once with it, the reason and head the truth says.
+   * Exit 1; in --json, each person the truth says is reachable printed once without an outOfReach
+   * object, and each out of reach once with it, the reason and head the truth says.
    */
   static void assertFoundAsTheTruthSays(CliRun run, AdChart chart) {
     assertEquals(1, run.exit(), run.err());
@@ -95,7 +132,10 @@ class FindOrphansCommandTest {
         assertTrue(line.contains("\"depth\":null"), line);
         Matcher head = HEAD.matcher(line.substring(reason.end()));
         assertTrue(head.find(), line);
-        assertEquals(null, outOfReach.put(uid.group(1), reasonName(reason.group(1)) + " " + head.group(1)), line);
+        assertEquals(
+            null,
+            outOfReach.put(uid.group(1), reasonName(reason.group(1)) + " " + head.group(1)),
+            line);
       } else {
         assertTrue(reached.add(uid.group(1)), "printed twice: " + line);
       }
@@ -110,8 +150,19 @@ class FindOrphansCommandTest {
     CliRun run = crawl(workers, "--csv");
     assertEquals(1, run.exit(), run.err());
     List<List<String>> records = ExtraAttributeColumnsTest.csvRecords(run.text());
-    assertEquals(List.of("dn", "uid", "name", "title", "mail", "manager", "depth", "reports", "out_of_reach",
-        "out_of_reach_why"), records.get(0));
+    assertEquals(
+        List.of(
+            "dn",
+            "uid",
+            "name",
+            "title",
+            "mail",
+            "manager",
+            "depth",
+            "reports",
+            "out_of_reach",
+            "out_of_reach_why"),
+        records.get(0));
     Set<String> reached = new HashSet<>();
     Map<String, String> outOfReach = new TreeMap<>();
     for (List<String> r : records.subList(1, records.size())) {
@@ -122,11 +173,15 @@ class FindOrphansCommandTest {
       } else {
         assertEquals("", r.get(6), "no depth out of reach: " + r);
         String why = r.get(9);
-        String head = why.startsWith("below CN=") ? why.substring("below CN=".length(), why.indexOf(',')) : r.get(1);
+        String head =
+            why.startsWith("below CN=")
+                ? why.substring("below CN=".length(), why.indexOf(','))
+                : r.get(1);
         if (r.get(8).equals("manager-cycle") && !why.startsWith("below ")) {
           head = r.get(1);
         }
-        assertEquals(null, outOfReach.put(r.get(1), reasonName(r.get(8)) + " " + head), r.toString());
+        assertEquals(
+            null, outOfReach.put(r.get(1), reasonName(r.get(8)) + " " + head), r.toString());
       }
     }
     AdChart chart = directory.chart();
@@ -139,9 +194,17 @@ class FindOrphansCommandTest {
     CliRun run = crawl("default", "--ldif");
     assertEquals(1, run.exit(), run.err());
     String text = run.text();
-    assertTrue(text.contains("# out of reach (manager-does-not-exist): manager " + AdChart.dn("gone")
-        + " does not exist\ndn: " + AdChart.dn("gone-r1") + "\n"), text);
-    assertEquals(directory.chart().outOfReach().size(), text.lines().filter(l -> l.startsWith("# out of reach (")).count());
+    assertTrue(
+        text.contains(
+            "# out of reach (manager-does-not-exist): manager "
+                + AdChart.dn("gone")
+                + " does not exist\ndn: "
+                + AdChart.dn("gone-r1")
+                + "\n"),
+        text);
+    assertEquals(
+        directory.chart().outOfReach().size(),
+        text.lines().filter(l -> l.startsWith("# out of reach (")).count());
   }
 
   @org.junit.jupiter.api.Test

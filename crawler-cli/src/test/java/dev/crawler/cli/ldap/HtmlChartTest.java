@@ -41,16 +41,20 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlChartTest {
   /** The root's bar and a search hit's, as orgchart.html colours them. */
   private static final int ROOT_COLOUR = 0x1f4e8c;
+
   private static final int HIT_COLOUR = 0xffd400;
+
   /** A name that would end the page's script, and inject an element, if it were not escaped. */
   private static final String HOSTILE_NAME = "</script><b id=\"injected\">Mallory</b><!--";
+
   /** One person's row in the page's data: dn, manager's dn, name. */
-  private static final Pattern ROW = Pattern.compile(
-      "^\\[\"((?:[^\"\\\\]|\\\\.)*)\",(null|\"(?:[^\"\\\\]|\\\\.)*\"),(null|\"(?:[^\"\\\\]|\\\\.)*\"),", Pattern.MULTILINE);
+  private static final Pattern ROW =
+      Pattern.compile(
+          "^\\[\"((?:[^\"\\\\]|\\\\.)*)\",(null|\"(?:[^\"\\\\]|\\\\.)*\"),(null|\"(?:[^\"\\\\]|\\\\.)*\"),",
+          Pattern.MULTILINE);
 
   private static DemoDirectory demo;
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   private static Path page;
   private static List<String[]> rows;
 
@@ -65,15 +69,27 @@ class HtmlChartTest {
     hostile.addAttribute("title", "Intern \"quoted\" \u00e9\u2028");
     hostile.addAttribute("manager", "uid=ceo," + DemoDirectory.BASE_DN);
     demo.server().add(hostile);
-    CliRun run = CliRun.of("ldap", "--root", "ceo", "-H", "ldap://127.0.0.1:" + demo.port(), "-b",
-        DemoDirectory.BASE_DN, "--html", "-q");
+    CliRun run =
+        CliRun.of(
+            "ldap",
+            "--root",
+            "ceo",
+            "-H",
+            "ldap://127.0.0.1:" + demo.port(),
+            "-b",
+            DemoDirectory.BASE_DN,
+            "--html",
+            "-q");
     assertEquals(0, run.exit(), run.err());
     page = tmp.resolve("chart.html");
     Files.write(page, run.out());
     rows = new ArrayList<>();
     Matcher m = ROW.matcher(run.text());
     while (m.find()) {
-      rows.add(new String[] {m.group(1), m.group(2).equals("null") ? null : unquote(m.group(2)), unquote(m.group(3))});
+      rows.add(
+          new String[] {
+            m.group(1), m.group(2).equals("null") ? null : unquote(m.group(2)), unquote(m.group(3))
+          });
     }
   }
 
@@ -90,7 +106,8 @@ class HtmlChartTest {
     assertEquals(null, rows.get(0)[1], "the root first");
     Set<String> seen = new HashSet<>();
     for (String[] row : rows) {
-      assertTrue(row[1] == null || seen.contains(row[1]), row[0] + " before their manager " + row[1]);
+      assertTrue(
+          row[1] == null || seen.contains(row[1]), row[0] + " before their manager " + row[1]);
       seen.add(row[0]);
     }
     String html = Files.readString(page);
@@ -105,18 +122,23 @@ class HtmlChartTest {
     String chromium = chromium();
     BufferedImage opened = screenshot(chromium, "");
     Band root = band(opened, ROOT_COLOUR);
-    assertTrue(root.pixels > 5_000 && root.top < 150, "the CEO's bar near the top of the page: " + root);
+    assertTrue(
+        root.pixels > 5_000 && root.top < 150, "the CEO's bar near the top of the page: " + root);
     assertEquals(Band.NONE, band(opened, HIT_COLOUR), "no hit before a search");
 
     String name = deepestUniqueName();
     String hash = "#q=" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     Band hit = band(screenshot(chromium, hash), HIT_COLOUR);
-    assertTrue(hit.pixels > 2_000 && hit.bottom - hit.top < 40, "one highlighted row on screen for " + name
-        + ": " + hit);
+    assertTrue(
+        hit.pixels > 2_000 && hit.bottom - hit.top < 40,
+        "one highlighted row on screen for " + name + ": " + hit);
     String dom = dom(chromium, hash);
     assertTrue(dom.contains(">1 match<"), "the status counts the one match");
-    Matcher current = Pattern.compile("<li data-i=\"\\d+\" class=\"hit current\"><div class=\"row\">.*?"
-        + "<span class=\"name\"[^>]*>([^<]*)</span>").matcher(dom);
+    Matcher current =
+        Pattern.compile(
+                "<li data-i=\"\\d+\" class=\"hit current\"><div class=\"row\">.*?"
+                    + "<span class=\"name\"[^>]*>([^<]*)</span>")
+            .matcher(dom);
     assertTrue(current.find(), "the hit is opened in the chart");
     assertEquals(name, current.group(1));
   }
@@ -125,9 +147,12 @@ class HtmlChartTest {
   void chromium_showsAnHtmlName_asText() throws Exception {
     String dom = dom(chromium(), "#q=mallory");
     assertFalse(dom.contains("<b id=\"injected\">"), "no element made from a name");
-    assertTrue(dom.contains("&lt;/script&gt;&lt;b id=\"injected\"&gt;Mallory&lt;/b&gt;&lt;!--"), "the name as text");
+    assertTrue(
+        dom.contains("&lt;/script&gt;&lt;b id=\"injected\"&gt;Mallory&lt;/b&gt;&lt;!--"),
+        "the name as text");
     assertTrue(dom.contains(">1 match<"));
-    assertTrue(dom.contains(">601 people<") || dom.contains("Org chart: "), "the page ran to its end");
+    assertTrue(
+        dom.contains(">601 people<") || dom.contains("Org chart: "), "the page ran to its end");
   }
 
   /** The name of the deepest person no one else shares, so that a search for it has one hit. */
@@ -182,7 +207,12 @@ class HtmlChartTest {
 
   private static BufferedImage screenshot(String chromium, String hash) throws Exception {
     Path png = Files.createTempFile(tmp, "shot", ".png");
-    run(chromium, "--screenshot=" + png, "--window-size=1100,800", "--hide-scrollbars", page.toUri() + hash);
+    run(
+        chromium,
+        "--screenshot=" + png,
+        "--window-size=1100,800",
+        "--hide-scrollbars",
+        page.toUri() + hash);
     BufferedImage image = ImageIO.read(png.toFile());
     assertTrue(image != null && image.getWidth() == 1100, "a screenshot from " + chromium);
     return image;
@@ -194,8 +224,15 @@ class HtmlChartTest {
 
   /** Runs headless Chromium with its own profile; its stdout. */
   private static String run(String chromium, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
     command.addAll(List.of(args));
     File log = tmp.resolve("chromium.log").toFile();
     Process process = new ProcessBuilder(command).redirectError(log).start();
@@ -215,14 +252,17 @@ class HtmlChartTest {
 
   /** Chromium on PATH; on CI its absence fails, elsewhere the test is skipped and says why. */
   private static String chromium() {
-    for (String name : List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) {
+    for (String name :
+        List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) {
       for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
         if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
           return Path.of(dir, name).toString();
         }
       }
     }
-    assertFalse("true".equals(System.getenv("CI")), "chromium is missing on CI: .ci/run should have installed it");
+    assertFalse(
+        "true".equals(System.getenv("CI")),
+        "chromium is missing on CI: .ci/run should have installed it");
     assumeTrue(false, "skipped: no chromium here (apt-get install chromium; CI installs it)");
     return null;
   }

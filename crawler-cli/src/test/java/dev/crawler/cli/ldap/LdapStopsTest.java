@@ -41,15 +41,18 @@ class LdapStopsTest {
   private static final class Silent implements AutoCloseable {
     final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     final List<Socket> accepted = new CopyOnWriteArrayList<>();
-    final Thread acceptor = new Thread(() -> {
-      try {
-        while (true) {
-          accepted.add(listener.accept());
-        }
-      } catch (IOException closed) {
-        // the test is done
-      }
-    }, "silent-server");
+    final Thread acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  accepted.add(listener.accept());
+                }
+              } catch (IOException closed) {
+                // the test is done
+              }
+            },
+            "silent-server");
 
     Silent() throws IOException {
       acceptor.start();
@@ -85,24 +88,26 @@ class LdapStopsTest {
 
     Stalling(int people, int answered) throws Exception {
       InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
-      config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default",
-          InetAddress.getLoopbackAddress(), 0, null));
+      config.setListenerConfigs(
+          InMemoryListenerConfig.createLDAPConfig(
+              "default", InetAddress.getLoopbackAddress(), 0, null));
       config.setMaxSizeLimit(200);
       AtomicInteger searches = new AtomicInteger();
-      config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
-        @Override
-        public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
-          boolean forReports = request.getRequest().getFilter().toString().contains("manager=");
-          if (stalled.getCount() == 0 || forReports && searches.incrementAndGet() > answered) {
-            stalled.countDown();
-            try {
-              released.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
+      config.addInMemoryOperationInterceptor(
+          new InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
+              boolean forReports = request.getRequest().getFilter().toString().contains("manager=");
+              if (stalled.getCount() == 0 || forReports && searches.incrementAndGet() > answered) {
+                stalled.countDown();
+                try {
+                  released.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
             }
-          }
-        }
-      });
+          });
       server = new InMemoryDirectoryServer(config);
       Entry domain = new Entry("dc=example,dc=com");
       domain.addAttribute("objectClass", "top", "domain");
@@ -110,8 +115,9 @@ class LdapStopsTest {
       Entry unit = new Entry(DemoDirectory.BASE_DN);
       unit.addAttribute("objectClass", "top", "organizationalUnit");
       server.add(unit);
-      for (Entry e : DemoDirectory.entries(new DemoDirectory.Options(people, 4, 200, Duration.ZERO, true),
-          new ArrayList<>())) {
+      for (Entry e :
+          DemoDirectory.entries(
+              new DemoDirectory.Options(people, 4, 200, Duration.ZERO, true), new ArrayList<>())) {
         server.add(e);
       }
       server.startListening();
@@ -136,27 +142,50 @@ class LdapStopsTest {
   void deadline_boundsTheSetUp_againstAServerThatNeverAnswers() throws Exception {
     try (Silent silent = new Silent()) {
       long began = System.nanoTime();
-      CliRun run = CliRun.of("ldap", "--root", "ceo", "-H", silent.url(), "-b", DemoDirectory.BASE_DN,
-          "--deadline", "2s");
+      CliRun run =
+          CliRun.of(
+              "ldap",
+              "--root",
+              "ceo",
+              "-H",
+              silent.url(),
+              "-b",
+              DemoDirectory.BASE_DN,
+              "--deadline",
+              "2s");
       long took = millisSince(began);
       assertEquals(1, run.exit(), run.err());
-      assertTrue(run.err().startsWith("crawl: the deadline of 2s passed while connecting to 127.0.0.1:"),
+      assertTrue(
+          run.err().startsWith("crawl: the deadline of 2s passed while connecting to 127.0.0.1:"),
           run.err());
       assertTrue(run.err().endsWith("; nothing was crawled\n"), run.err());
       assertEquals(1, run.err().lines().count(), run.err());
       assertEquals(0, run.out().length);
-      assertTrue(took < Duration.ofSeconds(2).plus(SLACK).toMillis(), took + " ms for --deadline 2s");
+      assertTrue(
+          took < Duration.ofSeconds(2).plus(SLACK).toMillis(), took + " ms for --deadline 2s");
     }
   }
 
   @Test
   void withoutADeadline_aBindThatTimesOut_namesTimeout_notConnectTimeout() throws Exception {
     try (Silent silent = new Silent()) {
-      CliRun run = CliRun.of("ldap", "--root", "ceo", "-H", silent.url(), "-b", DemoDirectory.BASE_DN,
-          "--timeout", "1s");
+      CliRun run =
+          CliRun.of(
+              "ldap",
+              "--root",
+              "ceo",
+              "-H",
+              silent.url(),
+              "-b",
+              DemoDirectory.BASE_DN,
+              "--timeout",
+              "1s");
       assertEquals(2, run.exit(), run.err());
-      assertEquals("crawl: cannot reach 127.0.0.1:" + silent.listener.getLocalPort()
-          + ": connected, but no answer within 1s (see --timeout)\n", run.err());
+      assertEquals(
+          "crawl: cannot reach 127.0.0.1:"
+              + silent.listener.getLocalPort()
+              + ": connected, but no answer within 1s (see --timeout)\n",
+          run.err());
     }
   }
 
@@ -164,16 +193,31 @@ class LdapStopsTest {
   void deadline_boundsACrawlWhoseServerStopsAnsweringMidway_stats_included() throws Exception {
     try (Stalling server = new Stalling(5_000, 3)) {
       long began = System.nanoTime();
-      CliRun run = CliRun.of("ldap", "--root", "ceo", "-H", server.url(), "-b", DemoDirectory.BASE_DN,
-          "--deadline", "3s", "--stats", "-q");
+      CliRun run =
+          CliRun.of(
+              "ldap",
+              "--root",
+              "ceo",
+              "-H",
+              server.url(),
+              "-b",
+              DemoDirectory.BASE_DN,
+              "--deadline",
+              "3s",
+              "--stats",
+              "-q");
       long took = millisSince(began);
       assertEquals(0, server.stalled.getCount(), "the server stopped answering during the crawl");
       assertEquals(1, run.exit(), run.err());
-      assertTrue(run.err().contains("crawl: the deadline of 3s passed; the output is partial"), run.err());
+      assertTrue(
+          run.err().contains("crawl: the deadline of 3s passed; the output is partial"), run.err());
       assertTrue(run.err().contains("TIMED_OUT"), run.err());
-      assertTrue(run.lines().size() > 1 && run.lines().size() < 5_000, run.lines().size() + " people printed");
+      assertTrue(
+          run.lines().size() > 1 && run.lines().size() < 5_000,
+          run.lines().size() + " people printed");
       assertEquals(run.lines().size(), new HashSet<>(run.lines()).size(), "nobody printed twice");
-      assertTrue(took < Duration.ofSeconds(3).plus(SLACK).toMillis(), took + " ms for --deadline 3s");
+      assertTrue(
+          took < Duration.ofSeconds(3).plus(SLACK).toMillis(), took + " ms for --deadline 3s");
     }
   }
 
@@ -183,11 +227,14 @@ class LdapStopsTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       down = s.getLocalPort(); // nothing listens there once closed: connection refused
     }
-    try (DemoDirectory server = DemoDirectory.start(new DemoDirectory.Options(300, 2, 100, Duration.ZERO, true))) {
+    try (DemoDirectory server =
+        DemoDirectory.start(new DemoDirectory.Options(300, 2, 100, Duration.ZERO, true))) {
       String up = "ldap://127.0.0.1:" + server.port();
       String refused = "ldap://127.0.0.1:" + down;
-      for (List<String> urls : List.of(List.of("-H", refused + " " + up), List.of("-H", refused, "-H", up))) {
-        List<String> args = new ArrayList<>(List.of("ldap", "--root", "ceo", "-b", DemoDirectory.BASE_DN, "-q"));
+      for (List<String> urls :
+          List.of(List.of("-H", refused + " " + up), List.of("-H", refused, "-H", up))) {
+        List<String> args =
+            new ArrayList<>(List.of("ldap", "--root", "ceo", "-b", DemoDirectory.BASE_DN, "-q"));
         args.addAll(urls);
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.exit(), urls + ": " + run.err());
@@ -195,14 +242,35 @@ class LdapStopsTest {
         Set<String> distinct = new HashSet<>(run.lines());
         assertEquals(300, distinct.size(), "everyone once");
       }
-      CliRun mixed = CliRun.of("ldap", "--root", "ceo", "-b", DemoDirectory.BASE_DN, "-H", up + " ldaps://127.0.0.1:1");
+      CliRun mixed =
+          CliRun.of(
+              "ldap",
+              "--root",
+              "ceo",
+              "-b",
+              DemoDirectory.BASE_DN,
+              "-H",
+              up + " ldaps://127.0.0.1:1");
       assertEquals(2, mixed.exit());
       assertTrue(mixed.err().contains("the same scheme"), mixed.err());
-      CliRun bothDown = CliRun.of("ldap", "--root", "ceo", "-b", DemoDirectory.BASE_DN, "-H", refused,
-          "-H", "ldap://127.0.0.1:1");
+      CliRun bothDown =
+          CliRun.of(
+              "ldap",
+              "--root",
+              "ceo",
+              "-b",
+              DemoDirectory.BASE_DN,
+              "-H",
+              refused,
+              "-H",
+              "ldap://127.0.0.1:1");
       assertEquals(2, bothDown.exit());
-      assertEquals("crawl: cannot reach 127.0.0.1:" + down + ", 127.0.0.1:1: connection refused (is the server running, "
-          + "and on that port?)\n", bothDown.err());
+      assertEquals(
+          "crawl: cannot reach 127.0.0.1:"
+              + down
+              + ", 127.0.0.1:1: connection refused (is the server running, "
+              + "and on that port?)\n",
+          bothDown.err());
       assertFalse(bothDown.err().contains("\tat "));
     }
   }

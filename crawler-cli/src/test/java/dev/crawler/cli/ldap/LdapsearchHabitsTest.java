@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * filters as usage errors (one line, exit 2). Through the CLI, against the demo directory.
  */
 class LdapsearchHabitsTest {
-  private static final String[] DEMO = {"ldap", "--root", "ceo", "-q", "--demo-people", "300", "--demo-size-limit",
-      "1000"};
+  private static final String[] DEMO = {
+    "ldap", "--root", "ceo", "-q", "--demo-people", "300", "--demo-size-limit", "1000"
+  };
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static CliRun demo(String... more) {
     List<String> args = new ArrayList<>(List.of(DEMO));
@@ -44,10 +44,14 @@ class LdapsearchHabitsTest {
     CliRun everyone = demo("sn");
     assertEquals(0, positional.exit(), positional.err());
     assertEquals(new HashSet<>(option.lines()), new HashSet<>(positional.lines()));
-    assertNotEquals(everyone.lines().size(), positional.lines().size(), "the filter leaves directors out");
+    assertNotEquals(
+        everyone.lines().size(), positional.lines().size(), "the filter leaves directors out");
     assertFalse(positional.text().contains("\"title\":\"Director\""), positional.text());
-    assertTrue(positional.lines().get(0).contains("\"attributes\":{\"sn\":["), positional.lines().get(0));
-    CliRun bare = demo("objectClass=inetOrgPerson", "sn"); // ldapsearch takes a filter without parentheses too
+    assertTrue(
+        positional.lines().get(0).contains("\"attributes\":{\"sn\":["), positional.lines().get(0));
+    CliRun bare =
+        demo(
+            "objectClass=inetOrgPerson", "sn"); // ldapsearch takes a filter without parentheses too
     assertEquals(new HashSet<>(everyone.lines()), new HashSet<>(bare.lines()));
   }
 
@@ -55,42 +59,70 @@ class LdapsearchHabitsTest {
   void starPlusAndOneDotOne_meanWhatTheyMeanToLdapsearch() {
     CliRun all = demo("-d", "0", "*");
     assertEquals(0, all.exit(), all.err());
-    assertTrue(all.text().contains("\"sn\":[\"") && all.text().contains("\"objectClass\":["), all.text());
+    assertTrue(
+        all.text().contains("\"sn\":[\"") && all.text().contains("\"objectClass\":["), all.text());
     assertFalse(all.text().contains("\"*\""), all.text());
     assertFalse(all.text().contains("entryUUID"), "* is user attributes: " + all.text());
     CliRun operational = demo("-d", "0", "+");
     assertTrue(operational.text().contains("\"entryUUID\":[\""), operational.text());
     assertFalse(operational.text().contains("\"sn\""), operational.text());
     CliRun both = demo("-d", "0", "--ldif", "*", "+");
-    assertTrue(both.text().contains("\nsn: ") && both.text().contains("\nentryUUID: "), both.text());
+    assertTrue(
+        both.text().contains("\nsn: ") && both.text().contains("\nentryUUID: "), both.text());
     CliRun none = demo("-d", "0", "1.1");
     assertEquals(0, none.exit(), none.err());
     assertFalse(none.text().contains("\"attributes\""), none.text());
     CliRun csv = demo("--csv", "*");
     assertEquals(2, csv.exit());
-    assertEquals("crawl: --csv has a column per attribute named: * and + name none; name them, or use --json or "
-        + "--ldif\n", csv.err());
+    assertEquals(
+        "crawl: --csv has a column per attribute named: * and + name none; name them, or use --json"
+            + " or --ldif\n",
+        csv.err());
   }
 
   @Test
   void minusLLL_isLdif_withoutCommentLines() throws Exception {
-    try (DemoDirectory server = DemoDirectory.start(new DemoDirectory.Options(300, 2, 100, Duration.ZERO, true))) {
-      server.server().add("dn: uid=orphan," + DemoDirectory.BASE_DN, "objectClass: inetOrgPerson", "uid: orphan",
-          "cn: Orphan", "sn: Orphan", "manager: uid=gone," + DemoDirectory.BASE_DN);
+    try (DemoDirectory server =
+        DemoDirectory.start(new DemoDirectory.Options(300, 2, 100, Duration.ZERO, true))) {
+      server
+          .server()
+          .add(
+              "dn: uid=orphan," + DemoDirectory.BASE_DN,
+              "objectClass: inetOrgPerson",
+              "uid: orphan",
+              "cn: Orphan",
+              "sn: Orphan",
+              "manager: uid=gone," + DemoDirectory.BASE_DN);
       Path password = Files.writeString(tmp.resolve("pw"), DemoDirectory.CRAWLER_PASSWORD);
-      List<String> args = List.of("ldap", "-q", "--root", "ceo", "-H", "ldap://127.0.0.1:" + server.port(), "-b",
-          DemoDirectory.BASE_DN, "-D", DemoDirectory.CRAWLER_DN, "-y", password.toString(), "--find-orphans");
+      List<String> args =
+          List.of(
+              "ldap",
+              "-q",
+              "--root",
+              "ceo",
+              "-H",
+              "ldap://127.0.0.1:" + server.port(),
+              "-b",
+              DemoDirectory.BASE_DN,
+              "-D",
+              DemoDirectory.CRAWLER_DN,
+              "-y",
+              password.toString(),
+              "--find-orphans");
       CliRun ldif = run(args, "--ldif");
       CliRun l = run(args, "-L");
       CliRun lll = run(args, "-LLL");
       assertEquals(1, lll.exit(), lll.err());
-      assertEquals(ldif.text().lines().filter(line -> line.startsWith("dn: ")).count(),
+      assertEquals(
+          ldif.text().lines().filter(line -> line.startsWith("dn: ")).count(),
           lll.text().lines().filter(line -> line.startsWith("dn: ")).count());
       assertTrue(ldif.text().contains("# out of reach (manager-does-not-exist): "), ldif.text());
       assertTrue(l.text().contains("# out of reach (manager-does-not-exist): "), l.text());
       assertFalse(lll.text().contains("#"), "-LLL: no comments");
       assertFalse(lll.text().startsWith("version:"), "-LLL: no version line");
-      assertTrue(lll.text().contains("dn: uid=orphan," + DemoDirectory.BASE_DN + "\n"), "the orphan is still there");
+      assertTrue(
+          lll.text().contains("dn: uid=orphan," + DemoDirectory.BASE_DN + "\n"),
+          "the orphan is still there");
       assertEquals(2, run(args, "-LLL", "--json").exit());
     }
   }
@@ -107,8 +139,15 @@ class LdapsearchHabitsTest {
     CliRun limited = demo("-z", String.valueOf(n), format);
     assertEquals(1, limited.exit(), limited.err());
     assertEquals(n + (format.equals("--csv") ? 1 : 0), limited.lines().size(), limited.text());
-    assertTrue(limited.err().endsWith("crawl: the size limit of " + n + (n == 1 ? " person" : " people")
-        + " (-z) was reached and the crawl stopped; the output is partial\n"), limited.err());
+    assertTrue(
+        limited
+            .err()
+            .endsWith(
+                "crawl: the size limit of "
+                    + n
+                    + (n == 1 ? " person" : " people")
+                    + " (-z) was reached and the crawl stopped; the output is partial\n"),
+        limited.err());
   }
 
   @Test
@@ -119,7 +158,9 @@ class LdapsearchHabitsTest {
     assertTrue(exact.err().contains(": COMPLETE in "), exact.err());
     CliRun over = demo("-z", "299", "--stats");
     assertEquals(1, over.exit(), over.err());
-    assertTrue(over.err().contains(": SIZE_LIMIT_EXCEEDED (partial: more than 299 people, -z) in "), over.err());
+    assertTrue(
+        over.err().contains(": SIZE_LIMIT_EXCEEDED (partial: more than 299 people, -z) in "),
+        over.err());
     assertEquals(300, demo("-z", "0").lines().size());
     assertEquals(300, demo("-z", "none").lines().size());
   }
@@ -133,17 +174,24 @@ class LdapsearchHabitsTest {
     assertEquals(300, demo("-l", "0").lines().size());
     CliRun both = demo("-l", "5", "--deadline", "5s");
     assertEquals(2, both.exit());
-    assertEquals("crawl: give -l or --deadline, not both: -l is --deadline, as ldapsearch says it\n", both.err());
+    assertEquals(
+        "crawl: give -l or --deadline, not both: -l is --deadline, as ldapsearch says it\n",
+        both.err());
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource(delimiter = '|', value = {
-      "--manager-attribute|bad attr!|crawl: --manager-attribute 'bad attr!' is not an attribute name",
-      "--uid-attribute|1x|crawl: --uid-attribute '1x' is not an attribute name",
-      "--filter|(bad|crawl: bad --filter '(bad': ",
-      "-z|-3|crawl: -z takes a number of people (0 or none for no limit), not '-3'",
-      "-l|soon|crawl: -l takes seconds (e.g. 30) or a duration like 500ms or 2m"})
-  void badNamesFiltersAndLimits_areUsageErrors_inOneLine(String option, String value, String start) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--manager-attribute|bad attr!|crawl: --manager-attribute 'bad attr!' is not an attribute"
+            + " name",
+        "--uid-attribute|1x|crawl: --uid-attribute '1x' is not an attribute name",
+        "--filter|(bad|crawl: bad --filter '(bad': ",
+        "-z|-3|crawl: -z takes a number of people (0 or none for no limit), not '-3'",
+        "-l|soon|crawl: -l takes seconds (e.g. 30) or a duration like 500ms or 2m"
+      })
+  void badNamesFiltersAndLimits_areUsageErrors_inOneLine(
+      String option, String value, String start) {
     CliRun run = demo(option, value);
     assertEquals(2, run.exit(), run.err());
     assertTrue(run.err().startsWith(start), run.err());
@@ -155,14 +203,18 @@ class LdapsearchHabitsTest {
   void badPositionals_areUsageErrors_inOneLine() {
     CliRun attribute = demo("telephoneNumber", "bad attr!");
     assertEquals(2, attribute.exit());
-    assertTrue(attribute.err().startsWith("crawl: attribute 'bad attr!' is not an attribute name"), attribute.err());
+    assertTrue(
+        attribute.err().startsWith("crawl: attribute 'bad attr!' is not an attribute name"),
+        attribute.err());
     CliRun filter = demo("(department=Sales");
     assertEquals(2, filter.exit());
     assertTrue(filter.err().startsWith("crawl: bad filter '(department=Sales': "), filter.err());
     CliRun second = demo("mail", "(department=Sales)");
     assertEquals(2, second.exit());
-    assertEquals("crawl: '(department=Sales)' looks like a filter, and only the first argument can be one, as in "
-        + "ldapsearch [options] [filter [attributes...]]\n", second.err());
+    assertEquals(
+        "crawl: '(department=Sales)' looks like a filter, and only the first argument can be one,"
+            + " as in ldapsearch [options] [filter [attributes...]]\n",
+        second.err());
     CliRun twice = demo("--filter", "(objectClass=person)", "(objectClass=inetOrgPerson)");
     assertEquals(2, twice.exit());
     assertTrue(twice.err().startsWith("crawl: give the filter once: "), twice.err());
@@ -175,8 +227,14 @@ class LdapsearchHabitsTest {
   void help_describesTheDirectoryOptions() {
     String help = CliRun.of("ldap", "--help").text().replaceAll("\\s+", " ");
     assertTrue(help.contains("--uid-attribute=ATTR The attribute that names a person"), help);
-    assertTrue(help.contains("--manager-attribute=ATTR The attribute of a person that holds their manager's DN"), help);
-    assertTrue(help.contains("--connect-timeout=TIME How long to wait for a server to accept a connection"), help);
+    assertTrue(
+        help.contains(
+            "--manager-attribute=ATTR The attribute of a person that holds their manager's DN"),
+        help);
+    assertTrue(
+        help.contains(
+            "--connect-timeout=TIME How long to wait for a server to accept a connection"),
+        help);
     assertTrue(help.contains("-z=N A size limit") || help.contains("-z N A size limit"), help);
   }
 }

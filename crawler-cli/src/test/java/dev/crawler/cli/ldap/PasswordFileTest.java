@@ -7,7 +7,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** A password file's bytes become the bind password without a String on the way, as String.strip would take them. */
+/**
+ * A password file's bytes become the bind password without a String on the way, as String.strip
+ * would take them.
+ */
 class PasswordFileTest {
   @Test
   void theBytes_areDecodedAndStripped_thenCleared() throws Exception {
@@ -18,11 +21,15 @@ class PasswordFileTest {
 
   @Test
   void blankOrEmpty_givesNothing() throws Exception {
-    assertArrayEquals(new char[0], DirectoryOptions.stripped(" \n".getBytes(StandardCharsets.UTF_8)));
+    assertArrayEquals(
+        new char[0], DirectoryOptions.stripped(" \n".getBytes(StandardCharsets.UTF_8)));
     assertArrayEquals(new char[0], DirectoryOptions.stripped(new byte[0]));
   }
 
-  /** As Files.readString refused it: not UTF-8 is an error, never a password with a replacement character. */
+  /**
+   * As Files.readString refused it: not UTF-8 is an error, never a password with a replacement
+   * character.
+   */
   @Test
   void notUtf8_isRefused_andStillCleared() {
     byte[] file = {'a', (byte) 0xff, 'b'};

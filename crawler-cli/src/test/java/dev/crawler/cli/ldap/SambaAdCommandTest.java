@@ -38,10 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SambaAdCommandTest {
   /** About the least AdChart makes: bigboss's 2,000 and the people out of reach. */
   private static final int PEOPLE = 2_100;
+
   private static final Pattern CN = Pattern.compile("^\\{\"dn\":\"CN=([^,\"]+),");
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static SambaAd samba;
   private static AdChart chart;
   private static AdLimitsProxy adLimits;
@@ -51,7 +51,10 @@ class SambaAdCommandTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   static void startSamba() throws Exception {
     if ("true".equals(System.getenv("CI"))) {
-      assertEquals(null, SambaAd.unavailableBecause(), "on CI, where .ci/run installs samba-ad-dc and runs as root");
+      assertEquals(
+          null,
+          SambaAd.unavailableBecause(),
+          "on CI, where .ci/run installs samba-ad-dc and runs as root");
     }
     if (SambaAd.unavailableBecause() != null) {
       return; // each test is then reported as skipped, with the reason (see requireSamba)
@@ -60,11 +63,13 @@ class SambaAdCommandTest {
     samba.index("Manager"); // unindexed, each manager query reads everyone (issue 25, section 4)
     chart = AdChart.of(PEOPLE);
     Duration load = samba.load(chart.changes());
-    adLimits = AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
+    adLimits =
+        AdLimitsProxy.start("127.0.0.1", samba.port(), AdLimitsProxy.Limits.ACTIVE_DIRECTORY);
     password = dir.resolve("password");
     Files.writeString(password, SambaAd.ADMIN_PASSWORD, StandardCharsets.UTF_8);
-    System.out.printf("samba: provisioned in %s, started in %s, %d people loaded in %s%n", samba.provisionTime,
-        samba.startTime, chart.people().size(), load);
+    System.out.printf(
+        "samba: provisioned in %s, started in %s, %d people loaded in %s%n",
+        samba.provisionTime, samba.startTime, chart.people().size(), load);
   }
 
   @BeforeEach
@@ -88,8 +93,21 @@ class SambaAdCommandTest {
    * said "no person with uid=ceo".
    */
   private static CliRun crawl(int port, String... more) {
-    List<String> args = new ArrayList<>(List.of("ldap", "--root", AdChart.ROOT, "-q",
-        "-H", "ldap://127.0.0.1:" + port, "-b", AdChart.BASE_DN, "-D", SambaAd.ADMIN_DN, "-y", password.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ldap",
+                "--root",
+                AdChart.ROOT,
+                "-q",
+                "-H",
+                "ldap://127.0.0.1:" + port,
+                "-b",
+                AdChart.BASE_DN,
+                "-D",
+                SambaAd.ADMIN_DN,
+                "-y",
+                password.toString()));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
   }
@@ -112,9 +130,20 @@ class SambaAdCommandTest {
     missing.removeAll(printed.keySet());
     Set<String> extra = new TreeSet<>(printed.keySet());
     extra.removeAll(expected);
-    assertTrue(missing.isEmpty() && extra.isEmpty(), () -> printed.size() + " people printed of "
-        + expected.size() + " expected; " + missing.size() + " missing (" + missing.stream().limit(5).toList()
-        + "...), " + extra.size() + " printed but not expected " + extra);
+    assertTrue(
+        missing.isEmpty() && extra.isEmpty(),
+        () ->
+            printed.size()
+                + " people printed of "
+                + expected.size()
+                + " expected; "
+                + missing.size()
+                + " missing ("
+                + missing.stream().limit(5).toList()
+                + "...), "
+                + extra.size()
+                + " printed but not expected "
+                + extra);
     printed.forEach((uid, n) -> assertEquals(1, n, "printed more than once: " + uid));
   }
 
@@ -131,7 +160,9 @@ class SambaAdCommandTest {
   void crawlLdap_adLimits_rangedDirectReports_printsEveryoneReachableOnce() {
     long ranged = adLimits.rangedAnswers();
     CliRun run = crawl(adLimits.port(), "-j", "1");
-    assertTrue(adLimits.rangedAnswers() > ranged, "the proxy cut no directReports: this test proves nothing");
+    assertTrue(
+        adLimits.rangedAnswers() > ranged,
+        "the proxy cut no directReports: this test proves nothing");
     assertEveryoneReachableOnce(run);
   }
 
@@ -154,8 +185,13 @@ class SambaAdCommandTest {
     assertTrue(disabled > 100, "the chart has disabled people to leave out: " + disabled);
     CliRun run = crawl(adLimits.port(), "--skip-disabled", "--stats");
     assertPrintedOnce(run, enabled);
-    assertTrue(run.err().contains("\n  disabled accounts walked through, not printed (--skip-disabled): "
-        + String.format(java.util.Locale.ROOT, "%,d", disabled) + "\n"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "\n  disabled accounts walked through, not printed (--skip-disabled): "
+                    + String.format(java.util.Locale.ROOT, "%,d", disabled)
+                    + "\n"),
+        run.err());
   }
 
   /** --ldif writes sAMAccountName, the attribute the entry has, not uid. */
@@ -170,8 +206,8 @@ class SambaAdCommandTest {
   /**
    * Issue 25, section 3: --find-orphans through AD's limits names everyone the crawl cannot reach,
    * with the reason the truth says (the deleted manager's team, those without a manager, the
-   * island, the reports of a manager outside the base and of a contact), in --json, with 1 and
-   * the default workers; --stats says how many, and exit 1.
+   * island, the reports of a manager outside the base and of a contact), in --json, with 1 and the
+   * default workers; --stats says how many, and exit 1.
    */
   @org.junit.jupiter.params.ParameterizedTest(name = "workers: {0}")
   @org.junit.jupiter.params.provider.CsvSource({"1", "16"})
@@ -179,9 +215,22 @@ class SambaAdCommandTest {
     CliRun run = crawl(adLimits.port(), "--find-orphans", "--stats", "-j", workers);
     FindOrphansCommandTest.assertFoundAsTheTruthSays(run, chart);
     int out = chart.outOfReach().size();
-    assertTrue(run.err().contains(String.format(java.util.Locale.ROOT, "crawl: --find-orphans: %d people out of reach "
-        + "of %s\n", out, AdChart.ROOT)), run.err());
-    assertTrue(run.err().contains(String.format(java.util.Locale.ROOT, "--find-orphans found %d out of reach and 0 "
-        + "above or beside the root", out)), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "crawl: --find-orphans: %d people out of reach " + "of %s\n",
+                    out,
+                    AdChart.ROOT)),
+        run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "--find-orphans found %d out of reach and 0 " + "above or beside the root",
+                    out)),
+        run.err());
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
  * session for every branch the worker takes, and closes the session ({@link #close}) when the
  * worker stops, whatever the reason. A session is therefore only ever used by one thread at a time
  * and needs no synchronization of its own; the source object itself is shared by all workers and
- * must be safe for concurrent calls of its methods. Nothing here knows about threads, queues or
- * the engine: a source can run unchanged wherever branches are listed.
+ * must be safe for concurrent calls of its methods. Nothing here knows about threads, queues or the
+ * engine: a source can run unchanged wherever branches are listed.
  *
  * <p>For a stateless source, {@code open} may stay the default and the source can be a lambda:
  *
@@ -25,31 +25,30 @@ import java.util.List;
  * }</pre>
  *
  * <h2>When a method throws</h2>
+ *
  * <ul>
  *   <li>{@code list} throwing an {@link Exception}: if {@link #isTransient} says so, the listing is
  *       retried with backoff up to the crawl's retry policy; otherwise, or when attempts run out,
  *       the branch is reported as a {@code BranchError} and the crawl goes on (or stops, under a
  *       fail-fast policy). Children given to {@code out} by a failed attempt are discarded: a
- *       listing is committed only when {@code list} returns normally, except for leaves the
- *       source committed early with {@link Children#commitLeaves()} (such an attempt is never
- *       retried).</li>
- *   <li>{@code list} throwing an {@link Error}: the crawl stops and fails with that error.</li>
- *   <li>{@code open} throwing: retried if transient, otherwise the crawl fails with that cause.
- *       An {@code open} that takes long (a connection that hangs) holds up only its own worker:
- *       the roots go to whichever worker has a session first.</li>
- *   <li>{@code close} throwing, an {@link Error} included: logged and otherwise ignored.</li>
- *   <li>{@code isTransient} or {@code isSessionBroken} throwing: the crawl fails with that
- *       cause.</li>
+ *       listing is committed only when {@code list} returns normally, except for leaves the source
+ *       committed early with {@link Children#commitLeaves()} (such an attempt is never retried).
+ *   <li>{@code list} throwing an {@link Error}: the crawl stops and fails with that error.
+ *   <li>{@code open} throwing: retried if transient, otherwise the crawl fails with that cause. An
+ *       {@code open} that takes long (a connection that hangs) holds up only its own worker: the
+ *       roots go to whichever worker has a session first.
+ *   <li>{@code close} throwing, an {@link Error} included: logged and otherwise ignored.
+ *   <li>{@code isTransient} or {@code isSessionBroken} throwing: the crawl fails with that cause.
  * </ul>
  *
- * <p>Cancellation interrupts the worker thread; a long listing should let
- * {@link InterruptedException} (or an interrupted I/O exception) propagate. An exception thrown
- * after the crawl was cancelled is not reported as an error. A source that swallows the interrupt
- * is safe too: the engine never relies on the interrupt surviving a call of the source, and the
- * worker stops as soon as the call returns. What the engine cannot shorten is the call itself: a
- * {@code list} (or {@code open}) that ignores interrupts keeps its worker until it returns, and a
- * {@code close} that never returns keeps {@code Crawl.await()} waiting ({@code await(Duration)}
- * still returns).
+ * <p>Cancellation interrupts the worker thread; a long listing should let {@link
+ * InterruptedException} (or an interrupted I/O exception) propagate. An exception thrown after the
+ * crawl was cancelled is not reported as an error. A source that swallows the interrupt is safe
+ * too: the engine never relies on the interrupt surviving a call of the source, and the worker
+ * stops as soon as the call returns. What the engine cannot shorten is the call itself: a {@code
+ * list} (or {@code open}) that ignores interrupts keeps its worker until it returns, and a {@code
+ * close} that never returns keeps {@code Crawl.await()} waiting ({@code await(Duration)} still
+ * returns).
  *
  * @param <T> the type of a node: a branch or a leaf
  * @param <S> the per-worker session, for example a connection; {@link Void} when there is none
@@ -110,15 +109,16 @@ public interface BranchSource<T, S> {
    * above 1. The default lists them one by one.
    *
    * <p>A batch succeeds or fails as a whole: a transient failure retries the batch; any other
-   * failure, or running out of attempts, makes the engine list each branch of the batch on its
-   * own, so that an error always names the branch that caused it.
+   * failure, or running out of attempts, makes the engine list each branch of the batch on its own,
+   * so that an error always names the branch that caused it.
    *
    * @param session the calling worker's session
    * @param branches the branches to list, two or more
    * @param out one {@link Children} per branch, in the same order; valid only during this call
    * @throws Exception when the batch cannot be listed
    */
-  default void listAll(S session, List<T> branches, List<? extends Children<T>> out) throws Exception {
+  default void listAll(S session, List<T> branches, List<? extends Children<T>> out)
+      throws Exception {
     for (int i = 0; i < branches.size(); i++) {
       list(session, branches.get(i), out.get(i));
     }
@@ -150,8 +150,8 @@ public interface BranchSource<T, S> {
   }
 
   /**
-   * Whether a failure of {@link #list} left the session unusable (a closed connection). The
-   * session is then closed and a new one opened before the next attempt. The default says no.
+   * Whether a failure of {@link #list} left the session unusable (a closed connection). The session
+   * is then closed and a new one opened before the next attempt. The default says no.
    *
    * @param failure what {@code list} threw
    * @return {@code true} to replace the session before the next listing

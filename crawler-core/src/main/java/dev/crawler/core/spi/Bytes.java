@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Writes a record as bytes through a {@link DataOutputStream}, for a {@link NodeCodec} and for
- * whatever else a crawl sends across processes: the stream and its checked exception, which
- * writing to memory never throws, handled once. Stateless and thread-safe.
+ * whatever else a crawl sends across processes: the stream and its checked exception, which writing
+ * to memory never throws, handled once. Stateless and thread-safe.
  */
 public final class Bytes {
   private Bytes() {}

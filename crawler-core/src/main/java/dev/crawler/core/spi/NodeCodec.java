@@ -23,10 +23,10 @@ public interface NodeCodec<T> {
 
   /**
    * The bytes a visit of the node carries: enough to show it (and to tell it from others), not
-   * necessarily to list it. A node that carries state for its listing (an org chart's manager
-   * with their reports already fetched) can leave that out here, since a visit is sent once per
-   * node and its parent's bytes with it. {@link #decode} must accept these bytes too. By default,
-   * the whole node.
+   * necessarily to list it. A node that carries state for its listing (an org chart's manager with
+   * their reports already fetched) can leave that out here, since a visit is sent once per node and
+   * its parent's bytes with it. {@link #decode} must accept these bytes too. By default, the whole
+   * node.
    *
    * @param node a node the source produced, listed or not
    * @return the bytes a visit of {@code node} carries

@@ -22,12 +22,13 @@ import java.util.concurrent.CompletionException;
  * each choice.
  *
  * <p>The server's protocol, under the base URI given to {@link #of}:
+ *
  * <ul>
  *   <li>{@code POST session} answers 201 with a token, which later requests carry as {@code
  *       Authorization: Bearer TOKEN}; {@code DELETE session} ends it (204). A token the server no
- *       longer knows is answered 401.</li>
+ *       longer knows is answered 401.
  *   <li>{@code GET tree/PATH} answers 200 with the directory's listing, in the text format {@link
- *       ListingFormat} reads; 404 when there is no such directory.</li>
+ *       ListingFormat} reads; 404 when there is no such directory.
  * </ul>
  *
  * <p>What it promises: a listing counts only if the server answered 200 with a listing that ends
@@ -65,11 +66,13 @@ public final class HttpListingSource implements BranchSource<RemoteEntry, Listin
   public static HttpListingSource of(URI server, Duration requestTimeout) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
-    if (!("http".equals(server.getScheme()) || "https".equals(server.getScheme())) || !server.getPath().endsWith("/")) {
+    if (!("http".equals(server.getScheme()) || "https".equals(server.getScheme()))
+        || !server.getPath().endsWith("/")) {
       throw new IllegalArgumentException("an http or https URI ending with /, not " + server);
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("requestTimeout (" + requestTimeout + ") must be positive");
+      throw new IllegalArgumentException(
+          "requestTimeout (" + requestTimeout + ") must be positive");
     }
     HttpClient client = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     return new HttpListingSource(client, server, requestTimeout);
@@ -89,10 +92,11 @@ public final class HttpListingSource implements BranchSource<RemoteEntry, Listin
   @Override
   public void list(ListingSession session, RemoteEntry directory, Children<RemoteEntry> out)
       throws IOException, InterruptedException {
-    HttpRequest get = request("tree" + encode(directory.path()))
-        .header("Authorization", "Bearer " + session.token())
-        .GET()
-        .build();
+    HttpRequest get =
+        request("tree" + encode(directory.path()))
+            .header("Authorization", "Bearer " + session.token())
+            .GET()
+            .build();
     // send() answers an interrupt: a cancel or the crawl's deadline ends a request in flight.
     HttpResponse<String> response = client.send(get, BodyHandlers.ofString(UTF_8));
     if (response.statusCode() != 200) {
@@ -134,7 +138,8 @@ public final class HttpListingSource implements BranchSource<RemoteEntry, Listin
     if (session == null) {
       return;
     }
-    HttpRequest logout = request("session").header("Authorization", "Bearer " + session.token()).DELETE().build();
+    HttpRequest logout =
+        request("session").header("Authorization", "Bearer " + session.token()).DELETE().build();
     int status;
     try {
       status = send(logout);

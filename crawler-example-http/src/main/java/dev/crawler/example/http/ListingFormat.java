@@ -20,14 +20,16 @@ final class ListingFormat {
    * listing turns out bad further down, the exception discards them all, since the engine keeps a
    * listing's children only when {@code list} returns normally.
    */
-  static void parse(RemoteEntry directory, String body, Children<RemoteEntry> out) throws BadListingException {
+  static void parse(RemoteEntry directory, String body, Children<RemoteEntry> out)
+      throws BadListingException {
     int entries = 0;
     String[] lines = body.split("\n", -1); // a body that ends with a newline ends with ""
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
       if (line.startsWith("end ")) {
         if (!line.equals("end " + entries)) {
-          throw new BadListingException(directory.path() + ": " + entries + " entries, but " + line, true);
+          throw new BadListingException(
+              directory.path() + ": " + entries + " entries, but " + line, true);
         }
         boolean last = i == lines.length - 1 || i == lines.length - 2 && lines[i + 1].isEmpty();
         if (!last) {
@@ -42,13 +44,16 @@ final class ListingFormat {
       if (line.startsWith("d ")) {
         out.branch(directory.child(name(directory, line.substring(2)), true, 0));
       } else if (line.startsWith("f ") && space > 2) {
-        out.leaf(directory.child(name(directory, line.substring(space + 1)), false, size(directory, line, space)));
+        out.leaf(
+            directory.child(
+                name(directory, line.substring(space + 1)), false, size(directory, line, space)));
       } else {
         throw new BadListingException(directory.path() + ": not an entry: " + line, false);
       }
       entries++;
     }
-    throw new BadListingException(directory.path() + ": no end line after " + entries + " entries", true);
+    throw new BadListingException(
+        directory.path() + ": no end line after " + entries + " entries", true);
   }
 
   private static String name(RemoteEntry directory, String name) throws BadListingException {
@@ -58,7 +63,8 @@ final class ListingFormat {
     return name;
   }
 
-  private static long size(RemoteEntry directory, String line, int space) throws BadListingException {
+  private static long size(RemoteEntry directory, String line, int space)
+      throws BadListingException {
     try {
       long size = Long.parseLong(line.substring(2, space));
       if (size >= 0) {

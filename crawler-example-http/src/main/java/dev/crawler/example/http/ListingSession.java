@@ -3,9 +3,9 @@ package dev.crawler.example.http;
 import java.util.Objects;
 
 /**
- * One worker's session on the listing server: the token {@code POST /session} handed out, sent
- * with each of that worker's listings. Opened by {@link HttpListingSource#open()}, given up by
- * {@link HttpListingSource#close}. Immutable; the engine uses a session on one thread only.
+ * One worker's session on the listing server: the token {@code POST /session} handed out, sent with
+ * each of that worker's listings. Opened by {@link HttpListingSource#open()}, given up by {@link
+ * HttpListingSource#close}. Immutable; the engine uses a session on one thread only.
  */
 public final class ListingSession {
   private final String token;

@@ -3,9 +3,9 @@ package dev.crawler.example.http;
 import java.io.IOException;
 
 /**
- * The listing server answered a request with a status other than the one expected. Whether that
- * is worth a retry, or a new session, is the status's to say: see {@link #isTransient()} and
- * {@link #isSessionExpired()}. Immutable.
+ * The listing server answered a request with a status other than the one expected. Whether that is
+ * worth a retry, or a new session, is the status's to say: see {@link #isTransient()} and {@link
+ * #isSessionExpired()}. Immutable.
  */
 public final class ListingStatusException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -20,7 +20,8 @@ public record RemoteEntry(String path, boolean directory, long size) {
       throw new IllegalArgumentException("a path starts with /: " + path);
     }
     if (directory != path.endsWith("/")) {
-      throw new IllegalArgumentException("a directory's path, and only a directory's, ends with /: " + path);
+      throw new IllegalArgumentException(
+          "a directory's path, and only a directory's, ends with /: " + path);
     }
     if (size < 0) {
       throw new IllegalArgumentException("size (" + size + ") must not be negative: " + path);

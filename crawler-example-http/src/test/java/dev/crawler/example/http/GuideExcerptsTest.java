@@ -27,12 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GuideExcerptsTest {
   private static final Path GUIDE = Path.of("..", "src", "site", "markdown", "writing-a-source.md");
-  private static final Pattern EXCERPT = Pattern.compile("\nFrom \\[`[^`]+`\\]\\(([^)]+)\\):\n```java\n(.*?)```",
-      Pattern.DOTALL);
-  private static final Pattern COMPILED = Pattern.compile("\n<!-- compiles[^>]*-->\n```java\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern EXCERPT =
+      Pattern.compile("\nFrom \\[`[^`]+`\\]\\(([^)]+)\\):\n```java\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern COMPILED =
+      Pattern.compile("\n<!-- compiles[^>]*-->\n```java\n(.*?)```", Pattern.DOTALL);
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   @Test
   void guide_excerpts_areTheModulesCode() throws Exception {
@@ -55,21 +55,42 @@ class GuideExcerptsTest {
   void guide_howToCrawl_compiles() throws Exception {
     Matcher block = COMPILED.matcher(Files.readString(GUIDE));
     assertTrue(block.find(), "no block marked to compile in " + GUIDE);
-    String source = "import dev.crawler.core.*;\nimport dev.crawler.example.http.*;\nimport java.net.URI;\n"
-        + "import java.time.Duration;\n\nclass GuideSnippet {\n  void crawl() throws Exception {\n" + block.group(1)
-        + "  }\n}\n";
+    String source =
+        "import dev.crawler.core.*;\n"
+            + "import dev.crawler.example.http.*;\n"
+            + "import java.net.URI;\n"
+            + "import java.time.Duration;\n\n"
+            + "class GuideSnippet {\n"
+            + "  void crawl() throws Exception {\n"
+            + block.group(1)
+            + "  }\n}\n";
     Path file = work.resolve("GuideSnippet.java");
     Files.writeString(file, source);
-    String classPath = classes(Crawler.class) + File.pathSeparator + classes(HttpListingSource.class);
+    String classPath =
+        classes(Crawler.class) + File.pathSeparator + classes(HttpListingSource.class);
     StringWriter diagnostics = new StringWriter();
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int compiled = javac.run(null, null, new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        diagnostics.write(b);
-      }
-    }, true), "-Xlint:all", "-Werror", "-classpath", classPath, "-d", work.toString(), file.toString());
-    assertEquals(0, compiled, "the guide's example does not compile:\n" + diagnostics + "\n" + source);
+    int compiled =
+        javac.run(
+            null,
+            null,
+            new PrintStream(
+                new OutputStream() {
+                  @Override
+                  public void write(int b) {
+                    diagnostics.write(b);
+                  }
+                },
+                true),
+            "-Xlint:all",
+            "-Werror",
+            "-classpath",
+            classPath,
+            "-d",
+            work.toString(),
+            file.toString());
+    assertEquals(
+        0, compiled, "the guide's example does not compile:\n" + diagnostics + "\n" + source);
   }
 
   private static String classes(Class<?> type) throws Exception {

@@ -30,10 +30,13 @@ import org.junit.jupiter.api.Test;
 class HttpListingSourceTest {
   /** 121 directories (the last level empty) and 160 files. */
   private static final RemoteTree TREE = RemoteTree.generate(3, 4, 4);
+
   private static final String FAULTY = "/dir 0/répertoire 1/";
   private static final int WORKERS = 8;
+
   /** Retries a few milliseconds apart: the waits are the engine's business, tested there. */
-  private static final RetryPolicy QUICK_RETRIES = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2, 0.5);
+  private static final RetryPolicy QUICK_RETRIES =
+      new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2, 0.5);
 
   private ListingServer server;
   private final VisitLog<RemoteEntry, String> visits = new VisitLog<>(RemoteEntry::path);
@@ -120,7 +123,8 @@ class HttpListingSourceTest {
   void crawl_hungResponse_cutByTheRequestTimeoutAndRetried() throws Exception {
     server.hang(FAULTY);
 
-    // Long enough that no request of the rest of the tree (2 ms each) times out, on a busy machine too.
+    // Long enough that no request of the rest of the tree (2 ms each) times out, on a busy machine
+    // too.
     CrawlReport<RemoteEntry> report = crawl(crawler(Duration.ofSeconds(1)));
 
     assertFailedOnly(report, 3, HttpTimeoutException.class);
@@ -130,7 +134,8 @@ class HttpListingSourceTest {
   void crawl_hungResponse_cutByTheCrawlsDeadline() throws Exception {
     server.hang(FAULTY);
 
-    CrawlReport<RemoteEntry> report = crawl(crawler(Duration.ofMinutes(10)).deadline(Duration.ofMillis(500)));
+    CrawlReport<RemoteEntry> report =
+        crawl(crawler(Duration.ofMinutes(10)).deadline(Duration.ofMillis(500)));
 
     assertEquals(Outcome.TIMED_OUT, report.outcome());
     assertEquals(List.of(), report.errors());
@@ -142,7 +147,8 @@ class HttpListingSourceTest {
   void crawl_hungResponse_cutByCancel() throws Exception {
     server.hang(FAULTY);
     CrawlReport<RemoteEntry> report;
-    try (Crawl<RemoteEntry> crawl = crawler(Duration.ofMinutes(10)).start(RemoteEntry.root(), visits)) {
+    try (Crawl<RemoteEntry> crawl =
+        crawler(Duration.ofMinutes(10)).start(RemoteEntry.root(), visits)) {
       server.awaitHang();
       crawl.cancel();
       report = crawl.await();
@@ -155,10 +161,13 @@ class HttpListingSourceTest {
   }
 
   private Crawler<RemoteEntry, ListingSession> crawler(Duration requestTimeout) {
-    return Crawler.over(HttpListingSource.of(server.uri(), requestTimeout)).workers(WORKERS).retry(QUICK_RETRIES);
+    return Crawler.over(HttpListingSource.of(server.uri(), requestTimeout))
+        .workers(WORKERS)
+        .retry(QUICK_RETRIES);
   }
 
-  private CrawlReport<RemoteEntry> crawl(Crawler<RemoteEntry, ListingSession> crawler) throws InterruptedException {
+  private CrawlReport<RemoteEntry> crawl(Crawler<RemoteEntry, ListingSession> crawler)
+      throws InterruptedException {
     try (Crawl<RemoteEntry> crawl = crawler.start(RemoteEntry.root(), visits)) {
       return crawl.await();
     }
@@ -168,7 +177,8 @@ class HttpListingSourceTest {
    * The crawl ran to its end with one error, for {@link #FAULTY}; the checker makes sure nothing
    * below it was visited.
    */
-  private void assertFailedOnly(CrawlReport<RemoteEntry> report, int attempts, Class<? extends Exception> cause) {
+  private void assertFailedOnly(
+      CrawlReport<RemoteEntry> report, int attempts, Class<? extends Exception> cause) {
     assertEquals(Outcome.PARTIAL, report.outcome());
     assertEquals(1, report.errors().size(), report.errors().toString());
     BranchError<RemoteEntry> error = report.errors().get(0);
@@ -180,7 +190,8 @@ class HttpListingSourceTest {
   }
 
   private void assertSessionsClosed(int atMostOpened) {
-    assertTrue(server.sessionsOpened() <= atMostOpened, server.sessionsOpened() + " sessions opened");
+    assertTrue(
+        server.sessionsOpened() <= atMostOpened, server.sessionsOpened() + " sessions opened");
     assertEquals(0, server.sessionsLeftOpen(), "sessions left open on the server");
   }
 }

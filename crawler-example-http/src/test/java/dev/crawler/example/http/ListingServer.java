@@ -38,19 +38,27 @@ final class ListingServer {
   private final HttpServer server;
   private final ExecutorService handlers;
   private final Duration latency;
+
   /** Status to answer, and how many more times, by directory path. */
   private final Map<String, int[]> failures = new ConcurrentHashMap<>();
+
   private final Set<String> hung = ConcurrentHashMap.newKeySet();
   private final Set<String> truncated = ConcurrentHashMap.newKeySet();
+
   /** Released by {@link #close}: every hung request then ends. */
   private final CountDownLatch release = new CountDownLatch(1);
+
   /** Counted down when a request for a hung directory arrives. */
   private final CountDownLatch hangArrived = new CountDownLatch(1);
+
   private final Map<String, AtomicInteger> listings = new ConcurrentHashMap<>();
+
   /** Uses left, by token of a live session. */
   private final Map<String, AtomicInteger> sessions = new ConcurrentHashMap<>();
+
   /** Tokens a listing request carried: sessions the client surely received. */
   private final Set<String> used = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger sessionsOpened = new AtomicInteger();
   private volatile int usesPerToken = Integer.MAX_VALUE;
 
@@ -58,11 +66,13 @@ final class ListingServer {
     this.tree = tree;
     this.latency = latency;
     AtomicInteger threads = new AtomicInteger();
-    this.handlers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "listing-server-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.handlers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "listing-server-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(handlers);
     server.createContext("/api/", this::handle);
@@ -80,7 +90,12 @@ final class ListingServer {
 
   /** The base URI of the protocol, for {@link HttpListingSource#of}. */
   URI uri() {
-    return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/api/");
+    return URI.create(
+        "http://"
+            + server.getAddress().getHostString()
+            + ":"
+            + server.getAddress().getPort()
+            + "/api/");
   }
 
   /** Answers the next {@code times} listings of {@code directory} with {@code status}. */
@@ -124,9 +139,9 @@ final class ListingServer {
   }
 
   /**
-   * Sessions that served a listing and were neither logged out nor expired: sessions the client
-   * had and did not close. A session whose login answer the client never read (an {@code open}
-   * cut by the crawl's stop) cannot be logged out, and is left to expire, as on a real server.
+   * Sessions that served a listing and were neither logged out nor expired: sessions the client had
+   * and did not close. A session whose login answer the client never read (an {@code open} cut by
+   * the crawl's stop) cannot be logged out, and is left to expire, as on a real server.
    */
   int sessionsLeftOpen() {
     Set<String> open = new HashSet<>(sessions.keySet());
@@ -159,7 +174,8 @@ final class ListingServer {
     }
   }
 
-  private void list(HttpExchange exchange, String directory) throws IOException, InterruptedException {
+  private void list(HttpExchange exchange, String directory)
+      throws IOException, InterruptedException {
     listings.computeIfAbsent(directory, d -> new AtomicInteger()).incrementAndGet();
     used.add(token(exchange));
     AtomicInteger uses = sessions.get(token(exchange));

@@ -10,13 +10,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RemoteEntryCodecTest {
-  private final NodeCodec<RemoteEntry> codec = HttpListingSource.of(URI.create("http://localhost/"),
-      Duration.ofSeconds(1)).codec();
+  private final NodeCodec<RemoteEntry> codec =
+      HttpListingSource.of(URI.create("http://localhost/"), Duration.ofSeconds(1)).codec();
 
   @Test
   void decode_encoded_sameEntry() {
-    for (RemoteEntry entry : List.of(RemoteEntry.root(), new RemoteEntry("/a b/répertoire/", true, 0),
-        new RemoteEntry("/a b/file.txt", false, Long.MAX_VALUE), new RemoteEntry("/x", false, 0))) {
+    for (RemoteEntry entry :
+        List.of(
+            RemoteEntry.root(),
+            new RemoteEntry("/a b/répertoire/", true, 0),
+            new RemoteEntry("/a b/file.txt", false, Long.MAX_VALUE),
+            new RemoteEntry("/x", false, 0))) {
       assertEquals(entry, codec.decode(codec.encode(entry)));
       assertEquals(entry, codec.decode(codec.encodeForVisit(entry)));
     }

@@ -52,7 +52,10 @@ final class RemoteTree {
     return directories.get(directory);
   }
 
-  /** Every entry's path with its parent's, the root's parent {@code null}: for {@code CrawlInvariants}. */
+  /**
+   * Every entry's path with its parent's, the root's parent {@code null}: for {@code
+   * CrawlInvariants}.
+   */
   Map<String, String> parents() {
     return parents;
   }
@@ -63,7 +66,8 @@ final class RemoteTree {
   }
 
   static String name(RemoteEntry entry) {
-    String path = entry.directory() ? entry.path().substring(0, entry.path().length() - 1) : entry.path();
+    String path =
+        entry.directory() ? entry.path().substring(0, entry.path().length() - 1) : entry.path();
     return path.substring(path.lastIndexOf('/') + 1);
   }
 }

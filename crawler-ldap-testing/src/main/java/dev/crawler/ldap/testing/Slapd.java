@@ -47,6 +47,7 @@ public final class Slapd implements AutoCloseable {
 
   /** The loopback port slapd listens on (plain LDAP, 127.0.0.1). */
   public final int port;
+
   /** Where its configuration and database live: a restart reads them again. */
   private final Path dir;
 
@@ -82,27 +83,31 @@ public final class Slapd implements AutoCloseable {
     }
     Files.createDirectories(dir.resolve("db"));
     Path conf = dir.resolve("slapd.conf");
-    Files.writeString(conf, String.join("\n",
-        "include /etc/ldap/schema/core.schema",
-        "include /etc/ldap/schema/cosine.schema",
-        "include /etc/ldap/schema/inetorgperson.schema",
-        "pidfile " + dir.resolve("slapd.pid"),
-        "modulepath /usr/lib/ldap",
-        "moduleload back_mdb",
-        "database mdb",
-        "maxsize 1073741824",
-        "dbnosync",
-        "suffix \"" + SUFFIX + "\"",
-        "rootdn \"" + ADMIN_DN + "\"",
-        "rootpw " + ADMIN_PASSWORD,
-        "directory " + dir.resolve("db"),
-        "index objectClass eq",
-        "index uid eq,sub",
-        "index manager eq",
-        "limits dn.exact=\"" + CRAWLER_DN + "\" size=" + sizeLimit,
-        "access to attrs=userPassword by anonymous auth by * none",
-        "access to * by * read",
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "include /etc/ldap/schema/core.schema",
+            "include /etc/ldap/schema/cosine.schema",
+            "include /etc/ldap/schema/inetorgperson.schema",
+            "pidfile " + dir.resolve("slapd.pid"),
+            "modulepath /usr/lib/ldap",
+            "moduleload back_mdb",
+            "database mdb",
+            "maxsize 1073741824",
+            "dbnosync",
+            "suffix \"" + SUFFIX + "\"",
+            "rootdn \"" + ADMIN_DN + "\"",
+            "rootpw " + ADMIN_PASSWORD,
+            "directory " + dir.resolve("db"),
+            "index objectClass eq",
+            "index uid eq,sub",
+            "index manager eq",
+            "limits dn.exact=\"" + CRAWLER_DN + "\" size=" + sizeLimit,
+            "access to attrs=userPassword by anonymous auth by * none",
+            "access to * by * read",
+            ""),
+        StandardCharsets.UTF_8);
     return launch(dir, port);
   }
 
@@ -130,27 +135,40 @@ public final class Slapd implements AutoCloseable {
   private static Slapd launch(Path dir, int port) throws IOException, InterruptedException {
     Path conf = dir.resolve("slapd.conf");
     // -d 256 keeps slapd in the foreground and logs "slapd starting" once it listens.
-    Process process = new ProcessBuilder(BINARY.toString(), "-f", conf.toString(),
-        "-h", "ldap://127.0.0.1:" + port + "/", "-d", "256")
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                BINARY.toString(),
+                "-f",
+                conf.toString(),
+                "-h",
+                "ldap://127.0.0.1:" + port + "/",
+                "-d",
+                "256")
+            .redirectErrorStream(true)
+            .start();
     CountDownLatch ready = new CountDownLatch(1);
     StringBuilder log = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          if (ready.getCount() > 0) {
-            synchronized (log) {
-              log.append(line).append('\n');
-            }
-          }
-          if (line.contains("slapd starting")) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    }, "slapd-log");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  if (ready.getCount() > 0) {
+                    synchronized (log) {
+                      log.append(line).append('\n');
+                    }
+                  }
+                  if (line.contains("slapd starting")) {
+                    ready.countDown();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "slapd-log");
     reader.setDaemon(true);
     reader.start();
     if (!ready.await(30, TimeUnit.SECONDS)) {

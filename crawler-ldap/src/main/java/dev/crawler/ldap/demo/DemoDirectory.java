@@ -25,19 +25,21 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A generated, deterministic org chart served by UnboundID's {@link InMemoryDirectoryServer} on a
  * loopback port: what {@code crawl ldap} serves when no server is given. A CEO, VPs, directors,
- * managers and individual contributors, a few managers with more reports than the size limit,
- * and a few awkward uids ({@code star*man}, {@code o'neil(contractor)}, {@code doe, jane}). The
- * {@code manager} attribute is indexed: without an equality index the in-memory server scans
- * every entry for every query. Thread-safe; close it to stop the server.
+ * managers and individual contributors, a few managers with more reports than the size limit, and a
+ * few awkward uids ({@code star*man}, {@code o'neil(contractor)}, {@code doe, jane}). The {@code
+ * manager} attribute is indexed: without an equality index the in-memory server scans every entry
+ * for every query. Thread-safe; close it to stop the server.
  */
 public final class DemoDirectory implements AutoCloseable {
   /** Where the people live. */
   public static final String BASE_DN = "ou=people,dc=example,dc=com";
+
   /** The fewest people a demo chart has: a CEO, VPs and their teams. */
   public static final int MIN_PEOPLE = 50;
+
   /**
-   * Heap one demo person takes, with a margin for the crawl that reads them: the in-memory
-   * server's entry and indexes measured 6.7 KB each (50,000 people, Java 17, after a full GC).
+   * Heap one demo person takes, with a margin for the crawl that reads them: the in-memory server's
+   * entry and indexes measured 6.7 KB each (50,000 people, Java 17, after a full GC).
    */
   public static final long BYTES_PER_PERSON = 8 * 1024;
 
@@ -56,8 +58,10 @@ public final class DemoDirectory implements AutoCloseable {
 
   /** The smallest size limit the demo server takes. */
   public static final int MIN_SIZE_LIMIT = 10;
+
   /** A crawling account whose searches are limited to {@link Options#sizeLimit()} entries. */
   public static final String CRAWLER_DN = "cn=crawler,dc=example,dc=com";
+
   /** The crawling account's password: the demo's, no secret. */
   public static final String CRAWLER_PASSWORD = "demo";
 
@@ -70,7 +74,8 @@ public final class DemoDirectory implements AutoCloseable {
    * @param latency added to every search, to show what more workers buy
    * @param refusePaging refuse the Simple Paged Results control, as OpenLDAP does for limited users
    */
-  public record Options(int people, long seed, int sizeLimit, Duration latency, boolean refusePaging) {
+  public record Options(
+      int people, long seed, int sizeLimit, Duration latency, boolean refusePaging) {
     /**
      * Validates.
      *
@@ -82,10 +87,12 @@ public final class DemoDirectory implements AutoCloseable {
      */
     public Options {
       if (people < MIN_PEOPLE) {
-        throw new IllegalArgumentException("people (" + people + ") must be at least " + MIN_PEOPLE);
+        throw new IllegalArgumentException(
+            "people (" + people + ") must be at least " + MIN_PEOPLE);
       }
       if (sizeLimit < MIN_SIZE_LIMIT) {
-        throw new IllegalArgumentException("sizeLimit (" + sizeLimit + ") must be at least " + MIN_SIZE_LIMIT);
+        throw new IllegalArgumentException(
+            "sizeLimit (" + sizeLimit + ") must be at least " + MIN_SIZE_LIMIT);
       }
       Objects.requireNonNull(latency, "latency");
     }
@@ -112,10 +119,12 @@ public final class DemoDirectory implements AutoCloseable {
 
   private final InMemoryDirectoryServer server;
   private final List<DemoPerson> people;
+
   /** Incremented by the server's interceptor for every search, on its threads. */
   private final AtomicLong searches;
 
-  private DemoDirectory(InMemoryDirectoryServer server, List<DemoPerson> people, AtomicLong searches) {
+  private DemoDirectory(
+      InMemoryDirectoryServer server, List<DemoPerson> people, AtomicLong searches) {
     this.server = server;
     this.people = List.copyOf(people);
     this.searches = searches;
@@ -142,24 +151,30 @@ public final class DemoDirectory implements AutoCloseable {
    */
   public static DemoDirectory start(Options options, int port) throws LDAPException {
     InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=com");
-    config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("default", loopback(), port, null));
+    config.setListenerConfigs(
+        InMemoryListenerConfig.createLDAPConfig("default", loopback(), port, null));
     config.setEqualityIndexAttributes("manager", "uid");
     config.setMaxSizeLimit(options.sizeLimit());
     config.addAdditionalBindCredentials(CRAWLER_DN, CRAWLER_PASSWORD);
     AtomicLong searches = new AtomicLong();
     long latencyNanos = options.latency().toNanos();
-    config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
-      @Override
-      public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
-        searches.incrementAndGet();
-        if (options.refusePaging() && request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
-          throw new LDAPException(ResultCode.UNAVAILABLE_CRITICAL_EXTENSION, "paging is not allowed for this account");
-        }
-        if (latencyNanos > 0) {
-          LockSupport.parkNanos(latencyNanos);
-        }
-      }
-    });
+    config.addInMemoryOperationInterceptor(
+        new InMemoryOperationInterceptor() {
+          @Override
+          public void processSearchRequest(InMemoryInterceptedSearchRequest request)
+              throws LDAPException {
+            searches.incrementAndGet();
+            if (options.refusePaging()
+                && request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
+              throw new LDAPException(
+                  ResultCode.UNAVAILABLE_CRITICAL_EXTENSION,
+                  "paging is not allowed for this account");
+            }
+            if (latencyNanos > 0) {
+              LockSupport.parkNanos(latencyNanos);
+            }
+          }
+        });
     InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
     List<DemoPerson> people = new ArrayList<>();
     List<Entry> entries = generate(options, people);
@@ -186,22 +201,30 @@ public final class DemoDirectory implements AutoCloseable {
     }
   }
 
-  /** @return the port the demo listens on (on 127.0.0.1) */
+  /**
+   * @return the port the demo listens on (on 127.0.0.1)
+   */
   public int port() {
     return server.getListenPort();
   }
 
-  /** @return everyone served, CEO first */
+  /**
+   * @return everyone served, CEO first
+   */
   public List<DemoPerson> people() {
     return people;
   }
 
-  /** @return the underlying server, for tests that add entries or stop and restart it */
+  /**
+   * @return the underlying server, for tests that add entries or stop and restart it
+   */
   public InMemoryDirectoryServer server() {
     return server;
   }
 
-  /** @return the searches served so far (all connections) */
+  /**
+   * @return the searches served so far (all connections)
+   */
   public long searchesServed() {
     return searches.get();
   }
@@ -213,13 +236,70 @@ public final class DemoDirectory implements AutoCloseable {
 
   // ---- Generation ---------------------------------------------------------------------------
 
-  private static final String[] FIRST = {"Ada", "Alan", "Barbara", "Brian", "Claude", "Dennis", "Donald", "Edsger",
-      "Frances", "Grace", "Guido", "Hedy", "Ivan", "James", "John", "Ken", "Leslie", "Linus", "Margaret", "Niklaus",
-      "Radia", "Richard", "Robin", "Shafi", "Sophie", "Tim", "Tony", "Whitfield", "Xavier", "Yukihiro"};
-  private static final String[] LAST = {"Lovelace", "Turing", "Liskov", "Kernighan", "Shannon", "Ritchie", "Knuth",
-      "Dijkstra", "Allen", "Hopper", "Rossum", "Lamarr", "Sutherland", "Gosling", "Backus", "Thompson", "Lamport",
-      "Torvalds", "Hamilton", "Wirth", "Perlman", "Stallman", "Milner", "Goldwasser", "Wilson", "Berners-Lee",
-      "Hoare", "Diffie", "Leroy", "Matsumoto"};
+  private static final String[] FIRST = {
+    "Ada",
+    "Alan",
+    "Barbara",
+    "Brian",
+    "Claude",
+    "Dennis",
+    "Donald",
+    "Edsger",
+    "Frances",
+    "Grace",
+    "Guido",
+    "Hedy",
+    "Ivan",
+    "James",
+    "John",
+    "Ken",
+    "Leslie",
+    "Linus",
+    "Margaret",
+    "Niklaus",
+    "Radia",
+    "Richard",
+    "Robin",
+    "Shafi",
+    "Sophie",
+    "Tim",
+    "Tony",
+    "Whitfield",
+    "Xavier",
+    "Yukihiro"
+  };
+  private static final String[] LAST = {
+    "Lovelace",
+    "Turing",
+    "Liskov",
+    "Kernighan",
+    "Shannon",
+    "Ritchie",
+    "Knuth",
+    "Dijkstra",
+    "Allen",
+    "Hopper",
+    "Rossum",
+    "Lamarr",
+    "Sutherland",
+    "Gosling",
+    "Backus",
+    "Thompson",
+    "Lamport",
+    "Torvalds",
+    "Hamilton",
+    "Wirth",
+    "Perlman",
+    "Stallman",
+    "Milner",
+    "Goldwasser",
+    "Wilson",
+    "Berners-Lee",
+    "Hoare",
+    "Diffie",
+    "Leroy",
+    "Matsumoto"
+  };
 
   /**
    * The demo's people as LDAP entries under {@link #BASE_DN}, to load into another server.
@@ -233,7 +313,8 @@ public final class DemoDirectory implements AutoCloseable {
     return generate(options, people);
   }
 
-  private static List<Entry> generate(Options options, List<DemoPerson> people) throws LDAPException {
+  private static List<Entry> generate(Options options, List<DemoPerson> people)
+      throws LDAPException {
     SplittableRandom random = new SplittableRandom(options.seed());
     List<Entry> entries = new ArrayList<>(options.people());
     DN base = new DN(BASE_DN);
@@ -255,7 +336,15 @@ public final class DemoDirectory implements AutoCloseable {
     if (!managers.isEmpty()) {
       for (String odd : List.of("star*man", "o'neil(contractor)", "doe, jane", "back\\slash")) {
         if (next[0] < options.people()) {
-          add(entries, people, base, odd, "Engineer", managers.get(managers.size() - 1), random, next);
+          add(
+              entries,
+              people,
+              base,
+              odd,
+              "Engineer",
+              managers.get(managers.size() - 1),
+              random,
+              next);
         }
       }
     }
@@ -266,18 +355,37 @@ public final class DemoDirectory implements AutoCloseable {
       }
     }
     while (next[0] < options.people()) {
-      DN manager = managers.size() <= 2 ? ceo : managers.get(2 + random.nextInt(managers.size() - 2));
-      add(entries, people, base, null, random.nextInt(10) == 0 ? "Staff Engineer" : "Engineer", manager, random, next);
+      DN manager =
+          managers.size() <= 2 ? ceo : managers.get(2 + random.nextInt(managers.size() - 2));
+      add(
+          entries,
+          people,
+          base,
+          null,
+          random.nextInt(10) == 0 ? "Staff Engineer" : "Engineer",
+          manager,
+          random,
+          next);
     }
     return entries;
   }
 
-  private static DN add(List<Entry> entries, List<DemoPerson> people, DN base, String fixedUid, String title,
-      DN manager, SplittableRandom random, int[] next) throws LDAPException {
+  private static DN add(
+      List<Entry> entries,
+      List<DemoPerson> people,
+      DN base,
+      String fixedUid,
+      String title,
+      DN manager,
+      SplittableRandom random,
+      int[] next)
+      throws LDAPException {
     String first = FIRST[random.nextInt(FIRST.length)];
     String last = LAST[random.nextInt(LAST.length)];
-    String uid = fixedUid != null ? fixedUid : (first.charAt(0) + last).toLowerCase(Locale.ROOT)
-        .replace("-", "") + next[0];
+    String uid =
+        fixedUid != null
+            ? fixedUid
+            : (first.charAt(0) + last).toLowerCase(Locale.ROOT).replace("-", "") + next[0];
     next[0]++;
     DN dn = new DN(new RDN("uid", uid), base);
     Entry entry = new Entry(dn);
@@ -292,7 +400,8 @@ public final class DemoDirectory implements AutoCloseable {
       entry.addAttribute("manager", manager.toString());
     }
     entries.add(entry);
-    people.add(new DemoPerson(uid, dn.toString(), manager == null ? null : manager.toString(), title));
+    people.add(
+        new DemoPerson(uid, dn.toString(), manager == null ? null : manager.toString(), title));
     return dn;
   }
 }
