@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * found them, before the person is handed to the engine, and read and then dropped by the one
  * worker that lists the person; the engine's hand-over of the branch orders the write before the
  * reads (a listing retried after a failure is handed over again the same way). The counts are
- * atomic, as every worker adds to those of the same few ancestors. The rest is final.
+ * atomic, as every worker adds to those of the same few ancestors. {@link #linkedDns} is written at
+ * construction and cleared by the same worker, in the listing that asks for the person's reports,
+ * before the hand-over. The rest is final.
  *
  * <p>Memory: a branch's record holds its manager's, so the records of a branch's ancestors live as
  * long as a branch below them is pending, and go when the last one is listed (the person objects
@@ -38,6 +40,14 @@ final class Branch {
   /** Levels below the crawl's root: 0 for the root. */
   final int depth;
 
+  /**
+   * On Active Directory, the back-link's values, what their reports are asked for by ({@link
+   * ReportQuery}); {@code null} when not kept (see {@link Fetched#linkedDns}), and once their
+   * reports are known. Written at construction and cleared by the one worker that asked for their
+   * reports, before the record is handed over with the person.
+   */
+  private List<String> linkedDns;
+
   /** Set once their reports are known; {@code null} before, and again once listed. See above. */
   private List<Fetched> reports;
 
@@ -51,6 +61,7 @@ final class Branch {
 
   Branch(Fetched person, Branch manager) {
     this(person.dn(), person.normalizedDn(), person.linkedReports(), manager);
+    this.linkedDns = person.linkedDns();
   }
 
   Branch(String dn, String normalizedDn, int linkedReports, Branch manager) {
@@ -64,10 +75,16 @@ final class Branch {
   /** Notes the person's reports, before the person is handed over; returns this. */
   Branch reportsFound(List<Fetched> found) {
     this.reports = List.copyOf(found);
+    this.linkedDns = null; // asked for: not needed again
     if (!found.isEmpty()) {
       this.descendantReports = new AtomicLongArray(2 * QuerySizer.RELATIVE_LEVELS);
     }
     return this;
+  }
+
+  /** See {@link #linkedDns}. */
+  List<String> linkedDns() {
+    return linkedDns;
   }
 
   /** The reports still to be handed over; {@code null} once listed (or for a cycle). */

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param disabled whether the directory says the account is disabled
  * @param linkedReports how many reports the back-link names, exactly; -1 when not known
  * @param attributes the extra attributes asked for, by name, in the order asked
+ * @param linkedDns on Active Directory, every value of the back-link, all ranges read and as many
+ *     as {@code linkedReports}: what their reports are asked for by ({@link ReportQuery}); {@code
+ *     null} when not kept (not AD, ranges that could not be read, a count that differs)
  */
 record Fetched(
     String dn,
@@ -31,7 +34,8 @@ record Fetched(
     boolean cycle,
     boolean disabled,
     int linkedReports,
-    Map<String, List<String>> attributes) {
+    Map<String, List<String>> attributes,
+    List<String> linkedDns) {
   Fetched {
     Objects.requireNonNull(dn, "dn");
     Objects.requireNonNull(normalizedDn, "normalizedDn");
@@ -39,6 +43,52 @@ record Fetched(
         attributes.isEmpty()
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    linkedDns = linkedDns == null ? null : List.copyOf(linkedDns);
+  }
+
+  /** The same, without back-link values kept ({@code linkedDns} {@code null}). */
+  Fetched(
+      String dn,
+      String normalizedDn,
+      String uid,
+      String name,
+      String title,
+      String mail,
+      String managerDn,
+      boolean cycle,
+      boolean disabled,
+      int linkedReports,
+      Map<String, List<String>> attributes) {
+    this(
+        dn,
+        normalizedDn,
+        uid,
+        name,
+        title,
+        mail,
+        managerDn,
+        cycle,
+        disabled,
+        linkedReports,
+        attributes,
+        null);
+  }
+
+  /** The same person, with their back-link's values kept (see {@code linkedDns}). */
+  Fetched withLinkedDns(List<String> dns) {
+    return new Fetched(
+        dn,
+        normalizedDn,
+        uid,
+        name,
+        title,
+        mail,
+        managerDn,
+        cycle,
+        disabled,
+        linkedReports,
+        attributes,
+        dns);
   }
 
   /** Whether their reports must be asked for: not for a cycle, nor for someone linked to nobody. */

@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
  * That is also how each person is known to be a branch or a leaf before anyone lists them, so
  * people without reports cost no query at all. With a back-link to reports (Active Directory's
  * {@code directReports}, detected from the root DSE, or any attribute the settings name), a person
- * linked to nobody is not asked about either. {@link #operations()} counts every operation sent.
+ * linked to nobody is not asked about either. On Active Directory the reports are asked for by the
+ * DNs the back-link holds instead, which AD and Samba index and {@code manager} Samba does not,
+ * with the same answer ({@link ReportQuery}). {@link #operations()} counts every operation sent.
  *
  * <h2>Answers that may be truncated</h2>
  *
@@ -129,7 +131,7 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
         new LimitedSearch(
             settings, personFilter(settings), wanted.toArray(String[]::new), counters, sizer);
     this.reader = new EntryReader(settings, backLink, new RangeRetrieval(search));
-    this.reports = new ReportQuery(search, sizer, reader, settings);
+    this.reports = new ReportQuery(search, sizer, reader, settings, directory.activeDirectory());
     this.audit =
         new ReachAudit(search, reader, settings.managerAttribute(), ReachAudit.LOOKUP_MOST);
   }
@@ -369,7 +371,9 @@ public final class OrgChartSource implements BranchSource<Person, LdapSession> {
                     + (found.size() > 3 ? "; ..." : "")
                     + "); name the root by its DN");
       }
-      Fetched root = reader.person(connection, found.get(0), false);
+      Fetched root =
+          reports.remember(
+              connection, found.get(0), reader.person(connection, found.get(0), false));
       Branch branch = new Branch(root, null);
       List<Fetched> below =
           root.needsQuery()

@@ -86,6 +86,11 @@ final class QuerySizer {
     }
   }
 
+  /** The size limit, once learned or hit; 0 before. */
+  int limit() {
+    return limit.get();
+  }
+
   /** Notes what one query found: {@code reports} people for one manager. */
   void found(Branch manager, int reports) {
     found(List.of(manager), m -> reports);

@@ -28,6 +28,7 @@ import com.unboundid.ldap.protocol.UnbindRequestProtocolOp;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPResult;
@@ -49,6 +50,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,6 +121,9 @@ public final class AdLimitsProxy implements AutoCloseable {
   /** Searches cut at MaxPageSize without paging, or pages made smaller. */
   private final AtomicLong pageCuts = new AtomicLong();
 
+  /** Equality terms of the searches' filters, by lower-cased attribute name. */
+  private final Map<String, AtomicLong> equalityTerms = new ConcurrentHashMap<>();
+
   private AdLimitsProxy(String backendHost, int backendPort, Limits limits) throws IOException {
     this.backendHost = backendHost;
     this.backendPort = backendPort;
@@ -152,6 +157,30 @@ public final class AdLimitsProxy implements AutoCloseable {
   /** Searches cut at MaxPageSize, or whose page size was lowered to it. */
   public long pageCuts() {
     return pageCuts.get();
+  }
+
+  /**
+   * Equality terms on {@code attribute} in the filters of the searches sent so far, at any depth
+   * ({@code (|(manager=a)(manager=b))} is two of {@code manager}).
+   */
+  public long equalityTerms(String attribute) {
+    AtomicLong n = equalityTerms.get(attribute.toLowerCase(Locale.ROOT));
+    return n == null ? 0 : n.get();
+  }
+
+  private void countTerms(Filter filter) {
+    if (filter.getFilterType() == Filter.FILTER_TYPE_EQUALITY) {
+      equalityTerms
+          .computeIfAbsent(
+              filter.getAttributeName().toLowerCase(Locale.ROOT), k -> new AtomicLong())
+          .incrementAndGet();
+    }
+    for (Filter component : filter.getComponents()) {
+      countTerms(component);
+    }
+    if (filter.getNOTComponent() != null) {
+      countTerms(filter.getNOTComponent());
+    }
   }
 
   @Override
@@ -221,6 +250,7 @@ public final class AdLimitsProxy implements AutoCloseable {
     @Override
     public LDAPMessage processSearchRequest(
         int messageID, SearchRequestProtocolOp request, List<Control> controls) {
+      countTerms(request.getFilter());
       Map<String, Range> ranges = new HashMap<>();
       List<String> attributes = new ArrayList<>();
       for (String a : request.getAttributes()) {

@@ -24,7 +24,8 @@ import java.util.Set;
  *
  * <p>The chart ({@link #MANAGER_OF}): ceo; cto with dev1, dev2 and old (disabled); gone (a disabled
  * manager) with ops1, ops2 and gone2 (disabled too) over ops3; amb, and other, whose mail is "amb".
- * Not thread-safe to build; the server is.
+ * Every entry carries {@code distinguishedName}, as AD's do. Not thread-safe to build; the server
+ * is.
  */
 public final class AdShapedDirectory implements AutoCloseable {
   public static final String BASE = "OU=People,DC=example,DC=com";
@@ -86,6 +87,8 @@ public final class AdShapedDirectory implements AutoCloseable {
     for (Map.Entry<String, String> person : MANAGER_OF.entrySet()) {
       String name = person.getKey();
       Entry entry = new Entry(dn(name));
+      entry.addAttribute(
+          "distinguishedName", dn(name)); // as AD's entries carry it: reports are asked for by it
       entry.addAttribute("objectClass", "top", "person", "organizationalPerson", "user");
       entry.addAttribute("objectCategory", "person");
       entry.addAttribute("cn", name);
@@ -108,6 +111,7 @@ public final class AdShapedDirectory implements AutoCloseable {
         "objectClass: top",
         "objectClass: user",
         "objectClass: computer",
+        "distinguishedName: " + dn("build01"),
         "objectCategory: computer",
         "cn: build01",
         "sAMAccountName: build01$",
@@ -122,6 +126,11 @@ public final class AdShapedDirectory implements AutoCloseable {
 
   public int port() {
     return server.getListenPort();
+  }
+
+  /** The server itself, for a test that changes what it holds. */
+  public InMemoryDirectoryServer server() {
+    return server;
   }
 
   /** As a caller who names no filter and no uid attribute: the directory's. */

@@ -267,6 +267,41 @@ class SambaAdIntegrationTest {
   }
 
   /**
+   * Issue 25, §4: on AD (the root DSE says so), reports are asked for by the DNs {@code
+   * directReports} holds, all ranges read (bigboss's 2,000 included), which Samba indexes, and not
+   * by {@code manager}, which Samba as it ships does not; with AD hidden, by {@code manager}. Every
+   * person once either way.
+   */
+  @ParameterizedTest(
+      name = "AD_LIMITS, Active Directory announced: {0}, workers: {1} (0 = default): by DN on AD")
+  @CsvSource({"true, 1", "true, 0", "false, 1", "false, 0"})
+  void onActiveDirectory_reportsAreAskedForByDn_notByManager(boolean announced, int workers)
+      throws Exception {
+    AdLimitsProxy proxy = announced ? adLimits : adLimitsNoBackLink;
+    long byDn = proxy.equalityTerms("distinguishedName");
+    long byManager = proxy.equalityTerms("manager");
+    String what =
+        "AD_LIMITS, AD "
+            + (announced ? "announced" : "hidden")
+            + ", workers "
+            + (workers == 0 ? "default" : workers);
+    Map<String, Integer> seen = crawl(proxy.port(), workers, what);
+    assertEveryoneReachableOnce(seen, what);
+    byDn = proxy.equalityTerms("distinguishedName") - byDn;
+    byManager = proxy.equalityTerms("manager") - byManager;
+    System.out.printf("%s: %d distinguishedName terms, %d manager terms%n", what, byDn, byManager);
+    if (announced) {
+      assertTrue(
+          byDn >= seen.size() - 1,
+          what + ": " + byDn + " distinguishedName terms for " + seen.size() + " people");
+      assertEquals(0, byManager, what + ": manager terms");
+    } else {
+      assertEquals(0, byDn, what + ": distinguishedName terms");
+      assertTrue(byManager > 0, what + ": manager terms");
+    }
+  }
+
+  /**
    * The truth is what Samba holds, not what the generator meant: AD dropped {@code manager} from
    * the deleted manager's team, kept the cycle, and links bigboss to all 2,000. Reachability from
    * the root, recomputed from every person's {@code manager} as Samba returns it, is the chart's.
