@@ -9,7 +9,6 @@ import dev.crawler.core.CrawlReport;
 import dev.crawler.core.Crawler;
 import dev.crawler.core.Outcome;
 import dev.crawler.core.Visit;
-import dev.crawler.core.spi.BranchSource;
 import dev.crawler.core.spi.Children;
 import dev.crawler.ldap.demo.DemoDirectory;
 import java.lang.reflect.Field;
@@ -118,36 +117,15 @@ class DeliveredPersonTest {
   private record Seen(Person person, String view) {}
 
   /** The source, noting what each person it hands over shows at that moment. */
-  private static final class Watching implements BranchSource<Person, LdapSession> {
-    final OrgChartSource source;
+  private static final class Watching extends OrgChartSourceRelay {
     final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
 
     Watching(OrgChartSource source) {
-      this.source = source;
+      super(source);
     }
 
     void handedOver(Person person) {
       seen.add(new Seen(person, view(person)));
-    }
-
-    @Override
-    public LdapSession open() throws Exception {
-      return source.open();
-    }
-
-    @Override
-    public void close(LdapSession session) throws Exception {
-      source.close(session);
-    }
-
-    @Override
-    public int batchLimit() {
-      return source.batchLimit();
-    }
-
-    @Override
-    public void list(LdapSession session, Person branch, Children<Person> out) throws Exception {
-      listAll(session, List.of(branch), List.of(out));
     }
 
     @Override

@@ -153,34 +153,13 @@ class PersonCodecTest {
    * The org chart as a process that takes its branches from elsewhere sees it: every branch is
    * re-made from its bytes before it is listed, every child from the bytes it would travel as.
    */
-  private static final class Relay implements BranchSource<Person, LdapSession> {
-    final OrgChartSource source;
+  private static final class Relay extends OrgChartSourceRelay {
     final NodeCodec<Person> codec;
     final AtomicLong relayed = new AtomicLong();
 
     Relay(OrgChartSource source) {
-      this.source = source;
+      super(source);
       this.codec = source.codec();
-    }
-
-    @Override
-    public LdapSession open() throws Exception {
-      return source.open();
-    }
-
-    @Override
-    public void close(LdapSession session) throws Exception {
-      source.close(session);
-    }
-
-    @Override
-    public int batchLimit() {
-      return source.batchLimit();
-    }
-
-    @Override
-    public void list(LdapSession session, Person branch, Children<Person> out) throws Exception {
-      listAll(session, List.of(branch), List.of(out));
     }
 
     @Override
