@@ -51,6 +51,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -293,12 +295,23 @@ public final class AdLimitsProxy implements AutoCloseable {
         sizeLimit = limits.maxPageSize();
       }
       boolean rootDse = request.getBaseDN().isEmpty() && request.getScope() == SearchScope.BASE;
+      // Samba ignores a search's size limit (it sent all 2,051 people to a search asking for 1,000
+      // at most), so the limit is enforced here: past it, entries are dropped, and the search ends
+      // "size limit exceeded", as AD ends it.
+      int mostEntries = sizeLimit;
+      AtomicInteger entriesSent = new AtomicInteger();
+      AtomicBoolean overLimit = new AtomicBoolean();
       SearchResultListener forward =
           new SearchResultListener() {
             private static final long serialVersionUID = 1L;
 
             @Override
             public void searchEntryReturned(SearchResultEntry entry) {
+              if (mostEntries > 0 && entriesSent.get() >= mostEntries) {
+                overLimit.set(true);
+                return;
+              }
+              entriesSent.incrementAndGet();
               Entry sent = rootDse ? rootDse(entry) : cut(entry, ranges);
               try {
                 client.sendSearchResultEntry(messageID, sent, entry.getControls());
@@ -336,6 +349,20 @@ public final class AdLimitsProxy implements AutoCloseable {
         result = backend.search(sent);
       } catch (LDAPSearchException e) {
         result = e.getSearchResult();
+      }
+      if (overLimit.get() && result.getResultCode() == ResultCode.SUCCESS) {
+        if (!paged && sizeLimit != request.getSizeLimit()) {
+          pageCuts.incrementAndGet();
+        }
+        return done(
+            messageID,
+            new LDAPResult(
+                messageID,
+                ResultCode.SIZE_LIMIT_EXCEEDED,
+                "size limit of " + mostEntries + " entries exceeded (enforced by the proxy)",
+                null,
+                null,
+                result.getResponseControls()));
       }
       if (!paged
           && result.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED

@@ -12,6 +12,8 @@ import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -64,6 +66,7 @@ class AdLimitsProxyTest {
                         + " directReports )"))));
     config.setCustomRootDSEAttributes(
         List.of(new Attribute("supportedCapabilities", DirectoryDefaults.ACTIVE_DIRECTORY_OID)));
+    config.addInMemoryOperationInterceptor(new IgnoresSizeLimits());
     server = new InMemoryDirectoryServer(config);
     server.add("dn: dc=example,dc=com", "objectClass: domain", "dc: example");
     server.add("dn: " + BASE, "objectClass: organizationalUnit", "ou: people");
@@ -88,6 +91,19 @@ class AdLimitsProxyTest {
             "127.0.0.1",
             server.getListenPort(),
             AdLimitsProxy.Limits.ACTIVE_DIRECTORY.hidingActiveDirectory(true));
+  }
+
+  /**
+   * Samba's way with a search's size limit: it sends everyone, whatever limit the client (or the
+   * proxy) asked for, so the proxy must cut the answer itself.
+   */
+  private static final class IgnoresSizeLimits extends InMemoryOperationInterceptor {
+    @Override
+    public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
+      SearchRequest unlimited = request.getRequest().duplicate();
+      unlimited.setSizeLimit(0);
+      request.setRequest(unlimited);
+    }
   }
 
   private static Entry person(String uid, String... reports) {
@@ -176,6 +192,18 @@ class AdLimitsProxyTest {
               () -> c.search(BASE, SearchScope.ONE, "(objectClass=person)", "uid"));
       assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
       assertEquals(1_000, e.getEntryCount());
+    }
+  }
+
+  @Test
+  void searchWithASmallerLimit_stopsThere() throws Exception {
+    try (LDAPConnection c = connect(proxy)) {
+      SearchRequest request =
+          new SearchRequest(BASE, SearchScope.ONE, "(objectClass=person)", "uid");
+      request.setSizeLimit(10);
+      LDAPSearchException e = assertThrows(LDAPSearchException.class, () -> c.search(request));
+      assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
+      assertEquals(10, e.getEntryCount());
     }
   }
 
