@@ -113,6 +113,11 @@ class ReportsByDnTest {
         // more to learn that the server finds people so; nobody by manager.
         assertEquals(dnTerms + 1, byDn, "distinguishedName terms");
         assertEquals(0, byManager, "manager terms");
+        // Each person read once, and the root and the DN probe's person once more: the size
+        // limit, which no DN query nears, is not probed for by reading everyone's DN first.
+        assertTrue(
+            source.entriesRead() <= dnTerms + 2,
+            "entries read: " + source.entriesRead() + " for " + dnTerms + " DN terms");
       } else {
         assertEquals(0, byDn, "distinguishedName terms");
         assertTrue(byManager > 0, "manager terms: " + byManager);
