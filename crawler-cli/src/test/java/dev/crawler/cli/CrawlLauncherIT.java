@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -223,9 +224,22 @@ class CrawlLauncherIT {
 
     List<String> defaults = stubbedJava(home, null, null);
     assertEquals("MALLOC_ARENA_MAX=2", defaults.get(0), defaults.toString());
-    assertTrue(defaults.containsAll(List.of("-XX:+UseParallelGC", "-Xmn16m")), defaults.toString());
+    assertTrue(
+        defaults.containsAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmn16m")),
+        defaults.toString());
     assertEquals(
         major >= 22, defaults.contains("-XX:TrimNativeHeapInterval=500"), defaults.toString());
+
+    // A process of a crawl over Kafka may live for hours: both compilers, ParallelGC.
+    for (List<String> kafka :
+        List.of(
+            List.of("fs", ".", "--kafka", "localhost:9092"),
+            List.of("join", "--kafka=localhost:9092"),
+            List.of("attach", "--kafka", "localhost:9092"))) {
+      List<String> options = stubbedJava(home, null, null, kafka);
+      assertTrue(options.contains("-XX:+UseParallelGC"), options.toString());
+      assertFalse(options.contains("-XX:TieredStopAtLevel=1"), options.toString());
+    }
 
     List<String> users = stubbedJava(home, "-Xmx1g", "8");
     assertEquals("MALLOC_ARENA_MAX=8", users.get(0), users.toString());
@@ -240,8 +254,18 @@ class CrawlLauncherIT {
    * What the stand-in java in {@code home} printed when the launcher ran {@code crawl fs .} on it.
    */
   private List<String> stubbedJava(Path home, String javaOpts, String arenas) throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(REPO.resolve("crawl").toString(), "fs", ".").directory(tmp.toFile());
+    return stubbedJava(home, javaOpts, arenas, List.of("fs", "."));
+  }
+
+  /**
+   * What the stand-in java in {@code home} printed when the launcher ran crawl with {@code args}.
+   */
+  private List<String> stubbedJava(Path home, String javaOpts, String arenas, List<String> args)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(REPO.resolve("crawl").toString());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
     Map<String, String> env = builder.environment();
     env.put("JAVA_HOME", home.toString());
     env.put("CRAWL_NO_CDS", "1"); // no training run on the stand-in
