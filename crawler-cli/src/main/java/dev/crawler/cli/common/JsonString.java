@@ -15,23 +15,24 @@ public final class JsonString {
    */
   public static void append(StringBuilder out, String s) {
     out.append('"');
+    int plain = 0; // s[plain..i) needs no escape: appended as one run, not char by char
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(s, plain, i);
+      plain = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
         case '\n' -> out.append("\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+        default -> out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       }
     }
+    out.append(s, plain, s.length());
     out.append('"');
   }
 }
