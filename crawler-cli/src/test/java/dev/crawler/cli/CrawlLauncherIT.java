@@ -230,6 +230,12 @@ class CrawlLauncherIT {
     assertEquals(
         major >= 22, defaults.contains("-XX:TrimNativeHeapInterval=500"), defaults.toString());
 
+    // crawl ldap holds a search's entries in flight: a young generation twice as large.
+    List<String> ldap = stubbedJava(home, null, null, List.of("ldap", "--root", "ceo"));
+    assertTrue(
+        ldap.containsAll(List.of("-XX:+UseSerialGC", "-Xmn32m")) && !ldap.contains("-Xmn16m"),
+        ldap.toString());
+
     // A process of a crawl over Kafka may live for hours: both compilers, ParallelGC.
     for (List<String> kafka :
         List.of(
