@@ -392,7 +392,10 @@ final class ReportQuery {
     return false;
   }
 
-  /** Once per source, before its first query; other workers wait for it rather than query blind. */
+  /**
+   * Once per source, before its first query by manager; other workers wait for it rather than query
+   * blind.
+   */
   private synchronized void learnLimit(LDAPConnection connection) throws LDAPException {
     if (!limitLearned) {
       search.learnLimit(connection);
