@@ -231,17 +231,26 @@ class CrawlLauncherIT {
         major >= 22, defaults.contains("-XX:TrimNativeHeapInterval=500"), defaults.toString());
 
     // crawl ldap holds a search's entries in flight: a young generation twice as large.
-    List<String> ldap = stubbedJava(home, null, null, List.of("ldap", "--root", "ceo"));
-    assertTrue(
-        ldap.containsAll(List.of("-XX:+UseSerialGC", "-Xmn32m")) && !ldap.contains("-Xmn16m"),
-        ldap.toString());
+    for (List<String> args :
+        List.of(
+            List.of("ldap", "-H", "ldap://dc1", "--root", "ceo"),
+            List.of("ldap", "-Hldap://dc1", "--root", "ceo"),
+            List.of("ldap", "--url=ldap://dc1", "--root", "ceo"))) {
+      List<String> ldap = stubbedJava(home, null, null, args);
+      assertTrue(
+          ldap.containsAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmn32m"))
+              && !ldap.contains("-Xmn16m"),
+          ldap.toString());
+    }
 
-    // A process of a crawl over Kafka may live for hours: both compilers, ParallelGC.
+    // A process of a crawl over Kafka may live for hours, and one that serves the demo directory
+    // does CPU-bound work of its own: both compilers, ParallelGC.
     for (List<String> kafka :
         List.of(
             List.of("fs", ".", "--kafka", "localhost:9092"),
             List.of("join", "--kafka=localhost:9092"),
-            List.of("attach", "--kafka", "localhost:9092"))) {
+            List.of("attach", "--kafka", "localhost:9092"),
+            List.of("ldap", "--root", "ceo"))) {
       List<String> options = stubbedJava(home, null, null, kafka);
       assertTrue(options.contains("-XX:+UseParallelGC"), options.toString());
       assertFalse(options.contains("-XX:TieredStopAtLevel=1"), options.toString());
