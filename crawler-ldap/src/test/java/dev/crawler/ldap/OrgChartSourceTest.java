@@ -163,6 +163,69 @@ class OrgChartSourceTest {
     }
   }
 
+  /**
+   * A manager of about 600 reports past a size limit of 50, on a server that refuses paging: the
+   * search is split by uid, guessing the prefixes from the entries the search past the limit
+   * returned. Sequential uids (p10 to p609), uids whose first entries are unlike the rest (so the
+   * search of the rest is too large, and guessed again), and uids starting with every character of
+   * the alphabet, in upper case, or with none of it: each report once, and the sequential ones in
+   * far fewer searches than one per character at each prefix (294 before the guess).
+   */
+  @ParameterizedTest(name = "{0}, workers: {1}")
+  @CsvSource({"sequential, 1", "sequential, 4", "unlike, 1", "unlike, 4", "everyCharacter, 2"})
+  void theUidSplit_guessesFromWhatTheLimitReturned_andFindsEveryoneOnce(String shape, int workers)
+      throws Exception {
+    try (DemoDirectory demo =
+        DemoDirectory.start(new DemoDirectory.Options(50, 1, 50, Duration.ZERO, true))) {
+      add(demo, "boss", "ceo");
+      List<String> uids = new java.util.ArrayList<>();
+      switch (shape) {
+        case "sequential" -> {
+          for (int i = 10; i < 610; i++) {
+            uids.add("p" + i);
+          }
+        }
+        case "unlike" -> {
+          for (int i = 0; i < 60; i++) {
+            uids.add(String.format(Locale.ROOT, "a%03d", i));
+          }
+          for (int i = 0; i < 300; i++) {
+            uids.add(String.format(Locale.ROOT, "m%03d", i));
+          }
+          for (int i = 0; i < 240; i++) {
+            uids.add(String.format(Locale.ROOT, "z%d", i));
+          }
+        }
+        default -> {
+          for (char c : "abcdefghijklmnopqrstuvwxyz0123456789._-".toCharArray()) {
+            for (int i = 0; i < 15; i++) {
+              uids.add(c + "x" + i);
+            }
+          }
+          for (int i = 0; i < 15; i++) {
+            uids.add("Upper" + i);
+            uids.add("~tilde" + i);
+          }
+        }
+      }
+      for (String uid : uids) {
+        add(demo, uid, "boss");
+      }
+      OrgChartSource source = OrgChartSource.of(settings(demo));
+      Result result = crawl(source, "boss", workers, v -> {});
+      assertEquals(
+          Outcome.COMPLETE, result.report().outcome(), () -> result.report().errors().toString());
+      assertEquals(uids.size(), result.visits().get("boss").node().reportCount());
+      for (String uid : uids) {
+        assertEquals(1, result.seen().get(uid), uid + " visited once");
+      }
+      assertEquals(uids.size() + 1, result.seen().size(), "boss and their reports, nobody else");
+      if (shape.equals("sequential")) {
+        assertTrue(source.operations() < 100, source.operations() + " operations");
+      }
+    }
+  }
+
   @Test
   void someoneWithTwoUids_isOneReport_whenTheSplitFindsThemTwice() throws Exception {
     try (DemoDirectory demo =
