@@ -529,20 +529,20 @@ final class LimitedSearch {
      */
     UidPiece rest(String seen) {
       String searched = before + characters;
-      StringBuilder next = new StringBuilder();
-      for (char c : seen.toCharArray()) {
+      String next = unsearched(seen, searched);
+      return new UidPiece(
+          prefix, next.isEmpty() ? unsearched(SPLIT_ALPHABET, searched) : next, searched);
+    }
+
+    /** The characters of {@code candidates} not in {@code searched}, in their order. */
+    private static String unsearched(String candidates, String searched) {
+      StringBuilder left = new StringBuilder();
+      for (char c : candidates.toCharArray()) {
         if (searched.indexOf(c) < 0) {
-          next.append(c);
+          left.append(c);
         }
       }
-      if (next.length() == 0) {
-        for (char c : SPLIT_ALPHABET.toCharArray()) {
-          if (searched.indexOf(c) < 0) {
-            next.append(c);
-          }
-        }
-      }
-      return new UidPiece(prefix, next.toString(), searched);
+      return left.toString();
     }
 
     /** Whether every character of the alphabet is searched at this prefix by now. */
